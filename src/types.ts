@@ -1,0 +1,208 @@
+/**
+ * Shared data model of latent-laws. Every stage (loaders → statistics → grammar candidates →
+ * fit and score → ranked laws → bridge / checks / reports) speaks in these types.
+ */
+
+/**
+ * A set of latent trajectories of one dimension `dim`, stored contiguously so the whole set can be
+ * handed to worker threads in one SharedArrayBuffer.
+ */
+export interface Dataset {
+  /** Latent dimension d. */
+  dim: number;
+  /** All states, row-major (state i occupies `states[i*dim .. i*dim+dim)`), trajectory after trajectory. */
+  states: Float64Array;
+  /** `offsets[k]` is the index of the first state of trajectory k; `offsets[K]` is the total state count. */
+  offsets: number[];
+  /** Where the data came from (a file path, or a description such as `demo(seed=7)`). */
+  source: string;
+}
+
+/** Names of the rule families the engine knows how to fit. A grammar enables a subset of them. */
+export const FAMILY_NAMES = [
+  'identity',
+  'constant',
+  'translation',
+  'scaling',
+  'rotation',
+  'damped_rotation',
+  'orthogonal',
+  'linear',
+  'affine',
+  'library_map',
+  'linear_invariant',
+  'quadratic_invariant',
+  'library_invariant',
+] as const;
+export type FamilyName = (typeof FAMILY_NAMES)[number];
+
+/** Whether a family predicts the next state (a map) or states a conserved quantity (an invariant). */
+export type LawRole = 'map' | 'invariant';
+
+export const INVARIANT_FAMILIES: ReadonlySet<FamilyName> = new Set([
+  'linear_invariant',
+  'quadratic_invariant',
+  'library_invariant',
+]);
+
+/** A family enabled by a grammar, with its structural cost in bits. */
+export interface FamilySpec {
+  name: FamilyName;
+  /** Description length of choosing this production, in bits. */
+  cost: number;
+}
+
+/** Generators of the subspaces a family may act on. */
+export type SubspaceGeneratorSpec =
+  /** Every subset of up to `maxSize` input coordinates (axis-aligned subspaces). */
+  | { kind: 'coordinates'; maxSize: number; cost: number }
+  /** Invariant planes/lines of the fitted linear operator (real Schur / eigen decomposition, as in DMD). */
+  | { kind: 'eigenspaces'; maxCount: number; cost: number }
+  /** Leading principal subspaces of the state covariance, of dimension 1..maxSize. */
+  | { kind: 'principal'; maxSize: number; cost: number }
+  /** The whole latent space. */
+  | { kind: 'full'; cost: number };
+
+/**
+ * A library term template: a mathjs expression over placeholder variables `a`, `b`, … that the
+ * enumerator instantiates with the subspace coordinates (u1, u2, …). `arity` is the number of distinct
+ * placeholders; for arity 2 the instantiations use ordered pairs a<b unless `symmetric` is false.
+ */
+export interface TermSpec {
+  name: string;
+  /** mathjs expression, e.g. `sin(a)`, `a*b`, `a^2`. Evaluated only in the restricted instance. */
+  template: string;
+  placeholders: string[];
+  cost: number;
+  /** 1-based source line in the grammar file, for error messages. */
+  line: number;
+}
+
+/** Search limits from the grammar (all optional in the file; defaults filled in by the parser). */
+export interface SearchLimits {
+  /** Upper bound on candidates screened. */
+  maxCandidates: number;
+  /** How many screened candidates get a full per-sample pass. */
+  maxFinalists: number;
+  /** Library families only act on subspaces up to this dimension (features grow combinatorially). */
+  maxLibraryDim: number;
+  /** Sequentially thresholded least squares: relative coefficient threshold. */
+  stlsqThreshold: number;
+  /** Largest denominator tried when snapping constants to exact values. */
+  snapMaxDenominator: number;
+  /** Transitions sampled for screening nonlinear (library) candidates. */
+  screeningSample: number;
+  /** How many ranked laws to report. */
+  maxLaws: number;
+}
+
+/** A parsed grammar file. */
+export interface Grammar {
+  /** File the grammar came from (for messages and provenance). */
+  source: string;
+  families: FamilySpec[];
+  subspaces: SubspaceGeneratorSpec[];
+  terms: TermSpec[];
+  limits: SearchLimits;
+}
+
+/** A subspace of the latent space, given by an orthonormal basis (rows, in input coordinates). */
+export interface Subspace {
+  /** Stable human-readable label, e.g. `coords[0,3]`, `eig(0.901±0.434i)`, `pca3`, `full`. */
+  label: string;
+  kind: 'coordinates' | 'eigenspace' | 'principal' | 'full';
+  /** k rows of length d, orthonormal. Subspace coordinates are u_i = basis[i] · z. */
+  basis: number[][];
+  /** For coordinate subspaces, the coordinate indices. */
+  coordinates?: number[];
+  /** Description length of naming this subspace, in bits. */
+  cost: number;
+}
+
+/** A fitted parameter, with its snapped exact value when one was accepted. */
+export interface LawParameter {
+  name: string;
+  value: number;
+  /** Exact form as a mathjs expression (e.g. `pi/7`, `1/2`, `sqrt(2)/2`), when snapping was accepted. */
+  exact?: string;
+  /** Value of the exact form. */
+  exactValue?: number;
+}
+
+/** Quality figures of a law, measured on every transition in the law's subspace coordinates. */
+export interface LawMetrics {
+  /** Root-mean-square residual over transitions (in data units; for invariants, in units of the invariant's std). */
+  rmse: number;
+  /** sqrt(residual sum of squares / variance sum of the subspace data): scale-free; near 0 is exact. */
+  relativeError: number;
+  /** Share of transitions whose residual is within `tolerance`. */
+  inlierFraction: number;
+  /** Residual norm below which a transition counts as an inlier. */
+  tolerance: number;
+  /** Structural plus parameter cost, in bits. */
+  complexity: number;
+  /** MDL score: complexity plus residual code length relative to the null model, in bits (lower is better). */
+  descriptionLength: number;
+  nTransitions: number;
+}
+
+/**
+ * The evaluable form of a law, in subspace coordinates u = basis · z.
+ * - map: u' = coefficients · [features(u)] (coefficients is k × m, one row per subspace coordinate);
+ * - invariant: I(u) = coefficients[0] · [features(u)] is the same for z_t and z_{t+1}.
+ * Features are mathjs expressions over the variables (`u1`, `u2`, …); `1` is the constant feature.
+ */
+export interface LawModel {
+  role: LawRole;
+  variables: string[];
+  features: string[];
+  coefficients: number[][];
+}
+
+/** A ranked law as reported to the user and written to JSON (see the README's schema). */
+export interface Law {
+  /** Rank-stable id, e.g. `rotation@eig(0.901±0.434i)`. */
+  id: string;
+  rank: number;
+  family: FamilyName;
+  role: LawRole;
+  subspace: Subspace;
+  /** The law as mathjs equations, with exact constants where snapped (one per subspace coordinate for maps). */
+  equations: string[];
+  /** LaTeX of the equations. */
+  latex: string;
+  /** One-line readable statement, e.g. "in the plane spanned by b1, b2: u' = R(pi/7)·u; radius conserved". */
+  summary: string;
+  parameters: LawParameter[];
+  model: LawModel;
+  metrics: LawMetrics;
+  /** Indices (global transition numbering, see `transitionIndex`) of transitions outside tolerance. */
+  outliers: number[];
+  /** Derived facts (e.g. "radius conserved") and caveats. */
+  notes: string[];
+}
+
+/** Everything `fit` returns: ranked laws plus provenance to reproduce them. */
+export interface FitResult {
+  laws: Law[];
+  /** Pareto front of complexity vs relative error over all finalists (ids refer to finalists). */
+  pareto: { id: string; family: FamilyName; subspace: string; complexity: number; relativeError: number; chosen: boolean }[];
+  provenance: {
+    source: string;
+    grammar: string;
+    seed: number;
+    workers: number;
+    version: string;
+    dim: number;
+    nTrajectories: number;
+    nTransitions: number;
+    tolerance: number | null;
+    candidatesScreened: number;
+    finalists: number;
+    /** Candidates that threw or produced NaN: reported and skipped. */
+    failures: { id: string; error: string }[];
+    /** True when the search was interrupted (Ctrl-C) and the laws are those ranked so far. */
+    interrupted: boolean;
+    elapsedMs: number;
+  };
+}
