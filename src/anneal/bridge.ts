@@ -1,0 +1,364 @@
+/**
+ * The bridge: turns ranked laws and the latents they were found on into a gradient on every latent
+ * vector — "this sample would obey the law if it were encoded a little differently". No TensorFlow here;
+ * the trainer feeds the gradient G into autodiff through the surrogate sum(stopGradient(G) ⊙ z).
+ *
+ * ## Loss
+ * For laws ℓ with subspace basis B (k×d, u = B z) and transitions t = (i, i+1) inside trajectories:
+ *
+ *     L(Z)   = Σ_ℓ w_ℓ · A_ℓ(Z) / (V_ℓ(Z) + δ)
+ *     A_ℓ(Z) = 1/(2 n_ℓ) · Σ_t c_ℓt · ‖r_ℓt(Z)‖²
+ *     map:        r_t = u_{i+1} − C φ(u_i)            (C k×m coefficients, φ the m features)
+ *     invariant:  r_t = I(u_{i+1}) − I(u_i),  I(u) = C[0] · φ(u)
+ *     V_ℓ(Z) = 1/N · Σ_i ‖s_i − s̄‖²,   s_i = u_i (map) or I(u_i) (invariant), over all N states
+ *
+ * with δ = 1e-12 and the weights w_ℓ, c_ℓt held constant (G = ∂L/∂Z exactly at fixed weights; the
+ * fast-check tests compare G with finite differences of L). Dividing by the spread V makes the loss
+ * scale-free: the encoder cannot satisfy a law by shrinking the latents (maps) or by making an invariant
+ * constant everywhere (invariants) — the quotient's derivative pushes back on both.
+ *
+ * ## Weights (the principle: only near-perfect laws count, and they count on their remaining errors)
+ * - Law weight, with q the law's inlier fraction (share of transitions with ‖r_t‖ ≤ tol_ℓ):
+ *   w(q) = 0 if q < qMin, else q^a / (1 − q + ε). Defaults qMin = 0.9, a = 2, ε = 0.01, so
+ *   w(0.9) ≈ 7.4, w(0.99) ≈ 49, w(1) = 100: rising steeply as the law nears perfection.
+ * - Transition weight: c_t = min(‖r_t‖ / tol_ℓ, cap)^p, defaults p = 2, cap = 10. An outlier at 10·tol
+ *   weighs 100, an inlier at tol/10 weighs 0.01; so the push (∝ c_t·r_t ∝ r³ below the cap) sits on the
+ *   outliers, and the cap keeps one wild sample from dominating.
+ * - tol_ℓ: `relTolerance · sqrt(V_ℓ)` when `relTolerance` is set (the trainer anneals it from loose to
+ *   tight); else the law's own `metrics.tolerance` (times sqrt(V_ℓ) for invariants, whose tolerance is in
+ *   units of the invariant's standard deviation).
+ * Transitions whose residual is not finite (a feature such as log(u) left its domain) count as outliers
+ * for q but carry no gradient.
+ */
+import type { Dataset, Law } from '../types.js';
+import { compileExpression, differentiate } from '../grammar/safe-math.js';
+
+/** Tunables of the weighting; every field is optional (defaults in the module comment). */
+export interface BridgeOptions {
+  /** Laws with inlier fraction below this contribute nothing (default 0.9). */
+  qMin?: number;
+  /** Exponent a in w(q) = q^a / (1 − q + ε) (default 2). */
+  lawPower?: number;
+  /** ε in w(q) (default 0.01): caps the weight of a perfect law at 1/ε. */
+  epsilon?: number;
+  /** Exponent p of the transition weight min(r/tol, cap)^p (default 2). */
+  outlierPower?: number;
+  /** Cap on r/tol in the transition weight (default 10). */
+  outlierCap?: number;
+  /** Tolerance as a fraction of each law's spread sqrt(V); default: use the law's metrics.tolerance. */
+  relTolerance?: number;
+  /** Use only the first `maxLaws` laws of the ranking (default: all). */
+  maxLaws?: number;
+}
+
+/** The frozen weights of one law (held constant when differentiating). */
+export interface LawWeights {
+  id: string;
+  /** Inlier fraction q measured on the given latents with `tolerance`. */
+  inlierFraction: number;
+  /** Law weight w(q) (0 below qMin). */
+  weight: number;
+  /** Residual norm separating inliers from outliers. */
+  tolerance: number;
+  /** Per-transition weights c_t, in transition order (see {@link transitionPairs}). */
+  transitionWeights: Float64Array;
+  /** Per-transition residual norms ‖r_t‖ (NaN where the law could not be evaluated). */
+  residuals: Float64Array;
+}
+
+/** What {@link bridge} returns. */
+export interface BridgeResult {
+  /** ∂L/∂Z, same layout as `latents.states`. */
+  gradient: Float64Array;
+  /** L(Z). */
+  loss: number;
+  /** One entry per law considered, in ranking order. */
+  laws: (LawWeights & { loss: number })[];
+}
+
+export const BRIDGE_DEFAULTS = { qMin: 0.9, lawPower: 2, epsilon: 0.01, outlierPower: 2, outlierCap: 10 } as const;
+const DELTA = 1e-12;
+
+/** w(q) of the module comment. */
+export function lawWeight(q: number, opts: BridgeOptions = {}): number {
+  const qMin = opts.qMin ?? BRIDGE_DEFAULTS.qMin;
+  if (!(q >= qMin)) return 0;
+  return q ** (opts.lawPower ?? BRIDGE_DEFAULTS.lawPower) / (1 - q + (opts.epsilon ?? BRIDGE_DEFAULTS.epsilon));
+}
+
+/** c(r) of the module comment. */
+export function transitionWeight(r: number, tol: number, opts: BridgeOptions = {}): number {
+  if (!Number.isFinite(r)) return 0;
+  const cap = opts.outlierCap ?? BRIDGE_DEFAULTS.outlierCap;
+  const ratio = tol > 0 ? Math.min(r / tol, cap) : r > 0 ? cap : 0;
+  return ratio ** (opts.outlierPower ?? BRIDGE_DEFAULTS.outlierPower);
+}
+
+/** Transitions (i, i+1) of a data set, in global order: trajectory by trajectory, time ascending. */
+export function transitionPairs(offsets: number[]): Int32Array {
+  let n = 0;
+  for (let k = 0; k + 1 < offsets.length; k++) n += Math.max(0, offsets[k + 1] - offsets[k] - 1);
+  const out = new Int32Array(n);
+  let j = 0;
+  for (let k = 0; k + 1 < offsets.length; k++) for (let i = offsets[k]; i + 1 < offsets[k + 1]; i++) out[j++] = i;
+  return out;
+}
+
+/** A law's features compiled to closures: values φ(u) and Jacobian ∂φ_j/∂u_a. */
+interface CompiledLaw {
+  k: number;
+  m: number;
+  /** Writes φ(u) into phi (length m). */
+  features(u: Float64Array, phi: Float64Array): void;
+  /** Writes ∂φ_j/∂u_a into jac[j*k + a]. */
+  jacobian(u: Float64Array, jac: Float64Array): void;
+}
+
+const compiledCache = new WeakMap<object, CompiledLaw>();
+
+/**
+ * Compile a law's features. Linear features (a variable, or a constant) are recognised and given their
+ * closed-form derivative; anything else goes through the restricted mathjs: `differentiate` for the
+ * symbolic derivative, `compileExpression` for both value and derivative closures.
+ */
+function compileLaw(law: Law): CompiledLaw {
+  const cached = compiledCache.get(law.model);
+  if (cached) return cached;
+  const vars = law.model.variables;
+  const k = vars.length, m = law.model.features.length;
+  type Feat = { kind: 'var'; a: number } | { kind: 'const'; c: number } | { kind: 'expr'; f: (v: ArrayLike<number>) => number; d: ((v: ArrayLike<number>) => number)[] };
+  const feats: Feat[] = law.model.features.map((text) => {
+    const t = text.trim();
+    const a = vars.indexOf(t);
+    if (a >= 0) return { kind: 'var', a };
+    if (/^[-+]?\d+(\.\d*)?([eE][-+]?\d+)?$/.test(t)) return { kind: 'const', c: Number(t) };
+    const f = compileExpression(t, vars);
+    const d = vars.map((v) => compileExpression(differentiate(t, v, vars), vars));
+    return { kind: 'expr', f, d };
+  });
+  const out: CompiledLaw = {
+    k,
+    m,
+    features(u, phi) {
+      for (let j = 0; j < m; j++) {
+        const ft = feats[j];
+        phi[j] = ft.kind === 'var' ? u[ft.a] : ft.kind === 'const' ? ft.c : ft.f(u);
+      }
+    },
+    jacobian(u, jac) {
+      jac.fill(0);
+      for (let j = 0; j < m; j++) {
+        const ft = feats[j];
+        if (ft.kind === 'var') jac[j * k + ft.a] = 1;
+        else if (ft.kind === 'expr') for (let a = 0; a < k; a++) jac[j * k + a] = ft.d[a](u);
+      }
+    },
+  };
+  compiledCache.set(law.model, out);
+  return out;
+}
+
+/** Per-law quantities at the current Z: subspace coordinates, spread, residuals. */
+interface LawState {
+  law: Law;
+  cl: CompiledLaw;
+  /** u_i for every state, N×k. */
+  u: Float64Array;
+  /** s_i: u_i (map, N×k) or I(u_i) (invariant, N×1). */
+  s: Float64Array;
+  sDim: number;
+  /** V(Z). */
+  spread: number;
+  /** Residual vectors per transition, n×rDim (rDim = k for maps, 1 for invariants). */
+  r: Float64Array;
+  rDim: number;
+}
+
+function evaluateLaw(law: Law, Z: Dataset, pairs: Int32Array): LawState {
+  const cl = compileLaw(law);
+  const { k, m } = cl;
+  const d = Z.dim, N = Z.states.length / d, B = law.subspace.basis;
+  if (B.length !== k || B.some((row) => row.length !== d))
+    throw new Error(`law ${law.id}: basis is ${B.length}×${B[0]?.length ?? 0}, expected ${k}×${d}`);
+  const u = new Float64Array(N * k);
+  for (let i = 0; i < N; i++)
+    for (let a = 0; a < k; a++) {
+      let acc = 0;
+      for (let c = 0; c < d; c++) acc += B[a][c] * Z.states[i * d + c];
+      u[i * k + a] = acc;
+    }
+  const C = law.model.coefficients;
+  const isMap = law.model.role === 'map';
+  const phi = new Float64Array(m);
+  const sDim = isMap ? k : 1;
+  let s = u;
+  if (!isMap) {
+    s = new Float64Array(N);
+    for (let i = 0; i < N; i++) {
+      cl.features(u.subarray(i * k, i * k + k), phi);
+      let acc = 0;
+      for (let j = 0; j < m; j++) acc += C[0][j] * phi[j];
+      s[i] = acc;
+    }
+  }
+  const mean = new Float64Array(sDim);
+  for (let i = 0; i < N; i++) for (let a = 0; a < sDim; a++) mean[a] += s[i * sDim + a] / N;
+  let spread = 0;
+  for (let i = 0; i < N; i++) for (let a = 0; a < sDim; a++) spread += (s[i * sDim + a] - mean[a]) ** 2 / N;
+  const n = pairs.length, rDim = sDim;
+  const r = new Float64Array(n * rDim);
+  for (let t = 0; t < n; t++) {
+    const i = pairs[t];
+    if (isMap) {
+      cl.features(u.subarray(i * k, i * k + k), phi);
+      for (let a = 0; a < k; a++) {
+        let pred = 0;
+        for (let j = 0; j < m; j++) pred += C[a][j] * phi[j];
+        r[t * k + a] = u[(i + 1) * k + a] - pred;
+      }
+    } else r[t] = s[i + 1] - s[i];
+  }
+  return { law, cl, u, s, sDim, spread, r, rDim };
+}
+
+function residualNorms(st: LawState): Float64Array {
+  const n = st.r.length / st.rDim;
+  const out = new Float64Array(n);
+  for (let t = 0; t < n; t++) {
+    let acc = 0;
+    for (let a = 0; a < st.rDim; a++) acc += st.r[t * st.rDim + a] ** 2;
+    out[t] = Math.sqrt(acc);
+  }
+  return out;
+}
+
+function selectLaws(laws: Law[], opts: BridgeOptions): Law[] {
+  return opts.maxLaws === undefined ? laws : laws.slice(0, opts.maxLaws);
+}
+
+/**
+ * Measure each law on the latents and freeze its weights: tolerance, inlier fraction q, w(q), and the
+ * per-transition weights c_t. (Step 1 of {@link bridge}; exposed so tests can hold weights fixed.)
+ */
+export function computeWeights(latents: Dataset, laws: Law[], opts: BridgeOptions = {}): LawWeights[] {
+  const pairs = transitionPairs(latents.offsets);
+  return selectLaws(laws, opts).map((law) => {
+    const st = evaluateLaw(law, latents, pairs);
+    const norms = residualNorms(st);
+    const scale = Math.sqrt(st.spread);
+    const tol = opts.relTolerance !== undefined
+      ? opts.relTolerance * scale
+      : law.metrics.tolerance * (law.model.role === 'invariant' ? scale : 1);
+    let inliers = 0;
+    for (const r of norms) if (r <= tol) inliers++;
+    const q = norms.length ? inliers / norms.length : 0;
+    const weight = lawWeight(q, opts);
+    const transitionWeights = new Float64Array(norms.length);
+    if (weight > 0) for (let t = 0; t < norms.length; t++) transitionWeights[t] = transitionWeight(norms[t], tol, opts);
+    return { id: law.id, inlierFraction: q, weight, tolerance: tol, transitionWeights, residuals: norms };
+  });
+}
+
+/**
+ * L(Z) and G = ∂L/∂Z for fixed weights (step 2 of {@link bridge}). `weights[j]` belongs to
+ * `laws[j]` (after `maxLaws` selection, as returned by {@link computeWeights}).
+ */
+export function physicsLossAndGradient(
+  latents: Dataset,
+  laws: Law[],
+  weights: LawWeights[],
+): { loss: number; gradient: Float64Array; perLaw: number[] } {
+  const d = latents.dim, N = latents.states.length / d;
+  const pairs = transitionPairs(latents.offsets);
+  const n = pairs.length;
+  const G = new Float64Array(N * d);
+  const perLaw: number[] = [];
+  let loss = 0;
+  for (let j = 0; j < weights.length; j++) {
+    const law = laws[j], wt = weights[j];
+    if (wt.weight === 0 || n === 0) {
+      perLaw.push(0);
+      continue;
+    }
+    const st = evaluateLaw(law, latents, pairs);
+    const { cl, u, s, sDim, r, rDim } = st;
+    const { k, m } = cl;
+    const C = law.model.coefficients;
+    const isMap = law.model.role === 'map';
+    const V = st.spread + DELTA;
+    // A and ∂A/∂u (accumulated per state in subspace coordinates).
+    let A = 0;
+    const dA = new Float64Array(N * k);
+    const phi = new Float64Array(m), jac = new Float64Array(m * k);
+    const gradI = (i: number, out: Float64Array): void => {
+      // ∇_u I at state i = Σ_j C[0][j] ∇φ_j.
+      cl.jacobian(u.subarray(i * k, i * k + k), jac);
+      out.fill(0);
+      for (let q = 0; q < m; q++) for (let a = 0; a < k; a++) out[a] += C[0][q] * jac[q * k + a];
+    };
+    const gI = new Float64Array(k);
+    for (let t = 0; t < n; t++) {
+      const c = wt.transitionWeights[t];
+      if (c === 0) continue;
+      let r2 = 0;
+      for (let a = 0; a < rDim; a++) r2 += r[t * rDim + a] ** 2;
+      if (!Number.isFinite(r2)) continue;
+      A += (c * r2) / (2 * n);
+      const i = pairs[t];
+      if (isMap) {
+        // ∂A/∂u_{i+1} = g; ∂A/∂u_i = −J_φ(u_i)^T C^T g, with g = c r / n.
+        cl.jacobian(u.subarray(i * k, i * k + k), jac);
+        for (let a = 0; a < k; a++) {
+          const g = (c * r[t * k + a]) / n;
+          dA[(i + 1) * k + a] += g;
+          for (let q = 0; q < m; q++) {
+            const ca = C[a][q] * g;
+            if (ca !== 0) for (let b = 0; b < k; b++) dA[i * k + b] -= ca * jac[q * k + b];
+          }
+        }
+      } else {
+        const g = (c * r[t]) / n;
+        gradI(i + 1, gI);
+        for (let a = 0; a < k; a++) dA[(i + 1) * k + a] += g * gI[a];
+        gradI(i, gI);
+        for (let a = 0; a < k; a++) dA[i * k + a] -= g * gI[a];
+      }
+    }
+    // ∂V/∂u_i = 2/N · J_s(u_i)^T (s_i − s̄); quotient rule: ∂(A/V) = ∂A/V − A/V² ∂V.
+    const mean = new Float64Array(sDim);
+    for (let i = 0; i < N; i++) for (let a = 0; a < sDim; a++) mean[a] += s[i * sDim + a] / N;
+    const E = A / V;
+    const coefA = wt.weight / V, coefV = (wt.weight * A) / (V * V);
+    const du = new Float64Array(k);
+    for (let i = 0; i < N; i++) {
+      if (isMap) for (let a = 0; a < k; a++) du[a] = coefA * dA[i * k + a] - coefV * (2 / N) * (u[i * k + a] - mean[a]);
+      else {
+        gradI(i, gI);
+        const dev = s[i] - mean[0];
+        for (let a = 0; a < k; a++) du[a] = coefA * dA[i * k + a] - coefV * (2 / N) * dev * gI[a];
+      }
+      // Back to latent coordinates: ∂/∂z = B^T ∂/∂u.
+      const B = law.subspace.basis;
+      for (let a = 0; a < k; a++) {
+        const g = du[a];
+        if (g !== 0) for (let c = 0; c < d; c++) G[i * d + c] += B[a][c] * g;
+      }
+    }
+    perLaw.push(wt.weight * E);
+    loss += wt.weight * E;
+  }
+  return { loss, gradient: G, perLaw };
+}
+
+/**
+ * The bridge: measure the laws on the latents, freeze the weights, and return L(Z) and G = ∂L/∂Z
+ * (see the module comment for the formula). Laws under qMin cost nothing beyond measuring them.
+ * @param latents current latents; trajectories as in {@link Dataset} (transitions never cross them)
+ * @param laws ranked laws, e.g. `FitResult.laws` from a search on (earlier) latents of the same encoder
+ */
+export function bridge(latents: Dataset, laws: Law[], opts: BridgeOptions = {}): BridgeResult {
+  const used = selectLaws(laws, opts);
+  const weights = computeWeights(latents, used, opts);
+  const { loss, gradient, perLaw } = physicsLossAndGradient(latents, used, weights);
+  return { gradient, loss, laws: weights.map((w, j) => ({ ...w, loss: perLaw[j] })) };
+}
