@@ -1,0 +1,290 @@
+/**
+ * Reader and writer for numpy's .npy format (numpy.lib.format). The header is parsed here rather
+ * than with a package because the one we looked at ignores Fortran order and big-endian data, both
+ * of which `np.save` produces in practice.
+ */
+import { endianness } from 'node:os';
+import { InputError } from '../errors.js';
+import { describeContent, quote, type RawTrajectory } from './validate.js';
+
+/** A decoded array: values in row-major (C) order, converted to double. */
+export interface NpyArray {
+  data: Float64Array;
+  shape: number[];
+}
+
+const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+
+/**
+ * Parse a .npy file holding a float16/32/64 array of any rank.
+ * @param bytes the whole file (or zip member)
+ * @param fileLabel how to name the source in errors, e.g. `data.npy`, or `member a.npy` (the .npz reader prefixes its path)
+ * @throws InputError on bad magic, corrupt header, unsupported dtype or truncated data
+ */
+export function parseNpy(bytes: Uint8Array, fileLabel: string): NpyArray {
+  function fail(detail: string): never {
+    throw new InputError(fileLabel, detail);
+  }
+  const hasMagic = bytes.length >= 6 && MAGIC.every((b, i) => bytes[i] === b);
+  if (!hasMagic) {
+    const prefix = bytes.length < 6 && MAGIC.slice(0, bytes.length).every((b, i) => bytes[i] === b);
+    if (prefix) fail(`truncated .npy header (file is only ${bytes.length} bytes)`);
+    fail(`not a .npy file (no \\x93NUMPY magic; content looks like ${describeContent(bytes)})`);
+  }
+  if (bytes.length < 10) fail(`truncated .npy header (file is only ${bytes.length} bytes)`);
+  const major = bytes[6];
+  const minor = bytes[7];
+  if (major < 1 || major > 3) fail(`unsupported .npy format version ${major}.${minor} (supported: 1.0, 2.0, 3.0)`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const lenSize = major === 1 ? 2 : 4;
+  if (bytes.length < 8 + lenSize) fail(`truncated .npy header (file is only ${bytes.length} bytes)`);
+  const headerLen = lenSize === 2 ? view.getUint16(8, true) : view.getUint32(8, true);
+  const headerStart = 8 + lenSize;
+  const dataStart = headerStart + headerLen;
+  if (dataStart > bytes.length)
+    fail(`truncated .npy header (header length field says ${headerLen} bytes, only ${bytes.length - headerStart} follow)`);
+  // numpy itself refuses headers over 10 kB by default; a huge length field means corruption.
+  if (headerLen > 1 << 20) fail(`corrupt .npy header (header length field says ${headerLen} bytes)`);
+  const headerBytes = bytes.subarray(headerStart, dataStart);
+  // Versions 1 and 2 store the header as latin-1; version 3 allows UTF-8 (for structured field names).
+  const headerText = major === 3 ? new TextDecoder('utf-8').decode(headerBytes) : Buffer.from(headerBytes).toString('latin1');
+  let header: unknown;
+  try {
+    header = parsePyLiteral(headerText);
+  } catch (err) {
+    fail(`corrupt .npy header (${(err as Error).message}): ${quote(headerText.trim(), 80)}`);
+  }
+  if (!(header instanceof Map)) fail(`corrupt .npy header (not a dict): ${quote(headerText.trim(), 80)}`);
+  const dict = header as Map<unknown, unknown>;
+  for (const key of ['descr', 'fortran_order', 'shape'])
+    if (!dict.has(key)) fail(`corrupt .npy header (no '${key}' key): ${quote(headerText.trim(), 80)}`);
+  const descr = dict.get('descr');
+  const fortran = dict.get('fortran_order');
+  const shape = dict.get('shape');
+  if (typeof descr !== 'string') fail(`structured dtype ${quote(JSON.stringify(descr) ?? '', 60)} is not supported; expected float16, float32 or float64`);
+  if (typeof fortran !== 'boolean') fail(`corrupt .npy header ('fortran_order' is not True/False)`);
+  if (!Array.isArray(shape) || !shape.every((n) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0))
+    fail(`corrupt .npy header ('shape' is not a tuple of non-negative integers)`);
+  const dims = shape as number[];
+  const { itemSize, littleEndian } = floatType(descr as string, fail);
+  const count = dims.reduce((a, b) => a * b, 1);
+  const expected = count * itemSize;
+  const actual = bytes.length - dataStart;
+  const shapeText = formatShape(dims);
+  if (actual < expected)
+    fail(`truncated data: shape ${shapeText} of '${descr}' needs ${expected} bytes, file has ${actual}`);
+  if (actual > expected)
+    fail(`${actual - expected} unexpected bytes after the data (shape ${shapeText} of '${descr}' needs ${expected} bytes, file has ${actual})`);
+  const data = decode(view, dataStart, count, itemSize, littleEndian);
+  return { data: fortran && dims.length > 1 ? fortranToC(data, dims) : data, shape: dims };
+}
+
+/** Map a dtype descr to a float reader, rejecting everything the fit cannot use. */
+function floatType(descr: string, fail: (d: string) => never): { itemSize: number; littleEndian: boolean } {
+  const m = /^([<>=|]?)([a-zA-Z])(\d*)$/.exec(descr);
+  if (!m) return fail(`unsupported dtype ${quote(descr)}; expected float16, float32 or float64`);
+  const [, order, kind, sizeText] = m;
+  const size = Number(sizeText || '0');
+  if (kind === 'f' && (size === 2 || size === 4 || size === 8)) {
+    // '|' means "byte order not applicable"; for floats numpy never writes it, so read it as native.
+    const littleEndian = order === '>' ? false : order === '<' ? true : endianness() === 'LE';
+    return { itemSize: size, littleEndian };
+  }
+  const names: Record<string, string> = {
+    i: 'signed integer', u: 'unsigned integer', b: 'boolean', c: 'complex',
+    O: 'Python object', U: 'unicode string', S: 'byte string', a: 'byte string', V: 'raw void/structured',
+    M: 'datetime', m: 'timedelta', f: 'float',
+  };
+  const bits = size && 'iufcb'.includes(kind) ? `${size * 8}-bit ` : '';
+  const what = names[kind] ? `${bits}${names[kind]}` : 'unknown';
+  const hint = kind === 'i' || kind === 'u' || kind === 'b' ? ' (convert with arr.astype(np.float64))' : '';
+  return fail(`dtype '${descr}' (${what}) is not supported; expected float16, float32 or float64${hint}`);
+}
+
+function decode(view: DataView, start: number, count: number, itemSize: number, le: boolean): Float64Array {
+  const at = view.byteOffset + start;
+  // Fast path for the common case (native-endian, aligned): a typed-array copy instead of a DataView loop.
+  if (itemSize !== 2 && le === (endianness() === 'LE') && at % itemSize === 0) {
+    const src = itemSize === 8 ? new Float64Array(view.buffer, at, count) : new Float32Array(view.buffer, at, count);
+    return new Float64Array(src);
+  }
+  const out = new Float64Array(count);
+  if (itemSize === 8) for (let i = 0; i < count; i++) out[i] = view.getFloat64(start + 8 * i, le);
+  else if (itemSize === 4) for (let i = 0; i < count; i++) out[i] = view.getFloat32(start + 4 * i, le);
+  else for (let i = 0; i < count; i++) out[i] = halfToDouble(view.getUint16(start + 2 * i, le));
+  return out;
+}
+
+/** IEEE 754 binary16 → double (Node 20 has no Float16Array / getFloat16). */
+export function halfToDouble(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24; // subnormal (and ±0)
+  if (exp === 0x1f) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+/** Reorder column-major values into row-major order for any rank. */
+function fortranToC(src: Float64Array, shape: number[]): Float64Array {
+  const n = src.length;
+  const rank = shape.length;
+  const out = new Float64Array(n);
+  // Fortran strides (in elements): the first axis varies fastest.
+  const fStride: number[] = new Array(rank);
+  let s = 1;
+  for (let a = 0; a < rank; a++) {
+    fStride[a] = s;
+    s *= shape[a];
+  }
+  const idx = new Array<number>(rank).fill(0);
+  let f = 0;
+  for (let c = 0; c < n; c++) {
+    out[c] = src[f];
+    // Advance the row-major multi-index (last axis fastest), keeping the Fortran offset in step.
+    for (let a = rank - 1; a >= 0; a--) {
+      idx[a]++;
+      f += fStride[a];
+      if (idx[a] < shape[a]) break;
+      f -= fStride[a] * shape[a];
+      idx[a] = 0;
+    }
+  }
+  return out;
+}
+
+/** numpy's own spelling of a shape, e.g. `(100,)` or `(3, 4)`, so users recognise it. */
+export function formatShape(shape: number[]): string {
+  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+}
+
+/**
+ * Parse the subset of Python literal syntax numpy headers use: dicts, tuples, lists, quoted strings,
+ * integers (with Python 2's `L` suffix), True/False/None. Dicts become Maps; tuples become arrays.
+ * Deliberately not `eval`: the header is untrusted text.
+ */
+function parsePyLiteral(text: string): unknown {
+  let i = 0;
+  const ws = (): void => {
+    while (i < text.length && /[ \t\r\n]/.test(text[i])) i++;
+  };
+  const expect = (ch: string): void => {
+    ws();
+    if (text[i] !== ch) throw new Error(`expected '${ch}' at character ${i + 1}`);
+    i++;
+  };
+  const value = (depth: number): unknown => {
+    if (depth > 16) throw new Error('nested too deeply');
+    ws();
+    const ch = text[i];
+    if (ch === undefined) throw new Error('ends early');
+    if (ch === '{') {
+      i++;
+      const map = new Map<unknown, unknown>();
+      for (ws(); text[i] !== '}'; ws()) {
+        const key = value(depth + 1);
+        expect(':');
+        map.set(key, value(depth + 1));
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] !== '}') throw new Error(`expected ',' or '}' at character ${i + 1}`);
+      }
+      i++;
+      return map;
+    }
+    if (ch === '(' || ch === '[') {
+      const close = ch === '(' ? ')' : ']';
+      i++;
+      const items: unknown[] = [];
+      for (ws(); text[i] !== close; ws()) {
+        items.push(value(depth + 1));
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] !== close) throw new Error(`expected ',' or '${close}' at character ${i + 1}`);
+      }
+      i++;
+      return items;
+    }
+    if (ch === "'" || ch === '"') {
+      const end = text.indexOf(ch, i + 1);
+      if (end < 0) throw new Error('unterminated string');
+      const s = text.slice(i + 1, end);
+      i = end + 1;
+      return s;
+    }
+    const word = /^(?:[+-]?\d+L?|True|False|None)/.exec(text.slice(i, i + 40));
+    if (!word) throw new Error(`unexpected ${quote(text.slice(i, i + 10))} at character ${i + 1}`);
+    i += word[0].length;
+    if (word[0] === 'True') return true;
+    if (word[0] === 'False') return false;
+    if (word[0] === 'None') return null;
+    return Number(word[0].replace('L', ''));
+  };
+  const result = value(0);
+  ws();
+  if (i < text.length) throw new Error(`unexpected text after the dict at character ${i + 1}`);
+  return result;
+}
+
+/**
+ * Write a .npy file (format 1.0, little-endian, C order), header padded so the data starts on a
+ * 64-byte boundary as numpy does, so `np.load` reads it and memory-maps it aligned.
+ * @param array values in row-major order; Float32Array is written as `<f4`, Float64Array as `<f8`
+ * @param shape array shape; its product must equal `array.length`
+ */
+export function writeNpy(array: Float64Array | Float32Array, shape: number[]): Uint8Array {
+  if (!shape.every((n) => Number.isSafeInteger(n) && n >= 0))
+    throw new Error(`writeNpy: shape ${JSON.stringify(shape)} must hold non-negative integers`);
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (count !== array.length)
+    throw new Error(`writeNpy: shape ${formatShape(shape)} holds ${count} values but the array has ${array.length}`);
+  const f32 = array instanceof Float32Array;
+  const dict = `{'descr': '${f32 ? '<f4' : '<f8'}', 'fortran_order': False, 'shape': ${formatShape(shape)}, }`;
+  const unpadded = MAGIC.length + 2 + 2 + dict.length + 1; // +1 for the closing newline
+  const headerLen = dict.length + ((64 - (unpadded % 64)) % 64) + 1;
+  if (headerLen > 0xffff) throw new Error(`writeNpy: shape ${formatShape(shape)} needs a header too long for format 1.0`);
+  const itemSize = f32 ? 4 : 8;
+  const dataStart = 10 + headerLen;
+  const out = new Uint8Array(dataStart + count * itemSize);
+  out.set(MAGIC, 0);
+  out[6] = 1;
+  out[7] = 0;
+  const view = new DataView(out.buffer);
+  view.setUint16(8, headerLen, true);
+  const header = dict.padEnd(headerLen - 1, ' ') + '\n';
+  for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
+  // Explicit little-endian writes keep the output identical on big-endian hosts.
+  if (f32) for (let i = 0; i < count; i++) view.setFloat32(dataStart + 4 * i, array[i], true);
+  else for (let i = 0; i < count; i++) view.setFloat64(dataStart + 8 * i, array[i], true);
+  return out;
+}
+
+/**
+ * Split a decoded array into trajectories: `(T, d)` is one, `(K, T, d)` is K of them.
+ * @param label file (and member) name for errors
+ * @param namePrefix prefix for trajectory names in later messages (e.g. `member a.npy`)
+ */
+export function arrayToTrajectories(label: string, arr: NpyArray, namePrefix?: string): RawTrajectory[] {
+  const { data, shape } = arr;
+  if (shape.length === 2) {
+    const [T, d] = shape;
+    return [{ values: data, length: T, dim: d, name: namePrefix ? `(${namePrefix})` : undefined }];
+  }
+  if (shape.length === 3) {
+    const [K, T, d] = shape;
+    const out: RawTrajectory[] = [];
+    for (let k = 0; k < K; k++)
+      out.push({
+        values: data.subarray(k * T * d, (k + 1) * T * d),
+        length: T,
+        dim: d,
+        name: namePrefix ? `(${namePrefix}[${k}])` : undefined,
+      });
+    return out;
+  }
+  const hint = shape.length === 1 ? '; for a single scalar series use shape (T, 1), e.g. arr[:, None]' : '';
+  throw new InputError(
+    label,
+    `${shape.length}-D array of shape ${formatShape(shape)} is not supported; expected (T, d) for one trajectory or (K, T, d) for K trajectories${hint}`,
+  );
+}

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { loadDataset, SUPPORTED_EXTENSIONS } from '../../src/data/load.js';
+import { writeNpy } from '../../src/data/npy.js';
+import { assertInputError, fixture, tempDir } from './helpers.js';
+
+const dir = tempDir('load');
+
+describe('loadDataset: the file itself', () => {
+  it('a path that does not exist', () => {
+    const p = path.join(dir, 'nope.npy');
+    assertInputError(() => loadDataset(p), p, 'no such file');
+    const q = path.join(dir, 'nope.txt'); // existence is reported before the extension
+    assertInputError(() => loadDataset(q), q, 'no such file');
+  });
+
+  it('a directory', () => {
+    const p = path.join(dir, 'folder.npy');
+    fs.mkdirSync(p);
+    assertInputError(() => loadDataset(p), p, 'is a directory');
+  });
+
+  it('a 0-byte file, whatever the extension', () => {
+    for (const ext of SUPPORTED_EXTENSIONS) {
+      const p = fixture(dir, `empty${ext}`, '');
+      assertInputError(() => loadDataset(p), p, 'is empty (0 bytes)');
+    }
+  });
+
+  it('an unknown extension lists the supported ones', () => {
+    const p = fixture(dir, 'data.txt', '1 2 3');
+    assertInputError(() => loadDataset(p), p, 'unsupported file extension ".txt"', 'supported: .npy, .npz, .json, .csv');
+    const q = fixture(dir, 'noext', '1 2 3');
+    assertInputError(() => loadDataset(q), q, 'no file extension', 'supported: .npy, .npz, .json, .csv');
+  });
+
+  it('extensions are matched case-insensitively', () => {
+    const p = fixture(dir, 'UPPER.NPY', writeNpy(new Float64Array(8), [4, 2]));
+    assert.deepEqual(loadDataset(p).offsets, [0, 4]);
+  });
+
+  it('key on a file that is not an .npz', () => {
+    const p = fixture(dir, 'keyed.json', '[[1],[2],[3],[4]]');
+    assertInputError(() => loadDataset(p, { key: 'a' }), p, '--key', '.json');
+  });
+});
+
+describe('loadDataset: shared validation', () => {
+  it('a trajectory with a single state is named', () => {
+    const p = fixture(dir, 'single.json', '{"trajectories": [[[1],[2],[3]], [[4]], [[5],[6]]]}');
+    assertInputError(() => loadDataset(p), p, 'trajectory 1 (trajectories[1]) has 1 state', 'at least 2 states');
+  });
+
+  it('a trajectory with no states is named', () => {
+    const p = fixture(dir, 'nostates.json', '{"trajectories": [[[1],[2],[3]], []]}');
+    assertInputError(() => loadDataset(p), p, 'trajectory 1 (trajectories[1]) has 0 states');
+  });
+
+  it('fewer than 3 transitions in total', () => {
+    const p = fixture(dir, 'few.json', '[[[1],[2]], [[3],[4]]]');
+    assertInputError(() => loadDataset(p), p, 'has only 2 transitions in total', 'at least 3');
+    const q = fixture(dir, 'few.npy', writeNpy(new Float64Array(6), [3, 2]));
+    assertInputError(() => loadDataset(q), q, 'has only 2 transitions');
+  });
+
+  it('dimension 0', () => {
+    const p = fixture(dir, 'dim0.npy', writeNpy(new Float64Array(0), [5, 0]));
+    assertInputError(() => loadDataset(p), p, 'trajectory 0 has dimension 0', 'at least 1 coordinate');
+    const q = fixture(dir, 'dim0.json', '[[], [], [], []]');
+    assertInputError(() => loadDataset(q), q, 'has dimension 0');
+  });
+
+  it('empty data', () => {
+    const p = fixture(dir, 'k0.npy', writeNpy(new Float64Array(0), [0, 4, 2]));
+    assertInputError(() => loadDataset(p), p, 'contains no trajectories');
+    const q = fixture(dir, 't0.npy', writeNpy(new Float64Array(0), [0, 2]));
+    assertInputError(() => loadDataset(q), q, 'contains no states');
+  });
+
+  it('NaN is located by trajectory, step and coordinate (npy)', () => {
+    const vals = new Float64Array(4 * 5 * 3).map((_, i) => i);
+    vals[3 * 15 + 4 * 3 + 2] = NaN;
+    const p = fixture(dir, 'nan3.npy', writeNpy(vals, [4, 5, 3]));
+    assertInputError(() => loadDataset(p), p, 'trajectory 3, step 4, coordinate 2 is NaN');
+  });
+
+  it('the Dataset layout: contiguous states, K+1 offsets, source', () => {
+    const p = fixture(dir, 'layout.json', '[[[1,2],[3,4],[5,6]], [[7,8],[9,10]]]');
+    const ds = loadDataset(p);
+    assert.ok(ds.states instanceof Float64Array);
+    assert.deepEqual(ds.offsets, [0, 3, 5]);
+    assert.equal(ds.states.length, ds.offsets[ds.offsets.length - 1] * ds.dim);
+    assert.equal(ds.source, p);
+  });
+});
