@@ -1,0 +1,266 @@
+/**
+ * The law search, end to end: moments → subspaces → candidates (grammar) → screening → finalists
+ * (trimmed refits) → tolerances, exact constants, MDL ranking → exact evaluation of the reported laws.
+ * Parallel stages run on the worker pool; every stage polls the abort signal, and an interrupted
+ * search returns the laws ranked from what was finished.
+ */
+import { loadGrammar, defaultGrammarPath } from '../grammar/load.js';
+import type { Dataset, FitResult, Grammar, Law, Subspace } from '../types.js';
+import { enumerateCandidates } from './candidates.js';
+import type { EvaluateResult, FinalistResult } from './finalize.js';
+import { coefficientsFor } from './law-fit.js';
+import { createRunner } from './pool.js';
+import { collapseDuplicates, paretoFront, type ScoredLaw, scoreFinalist, tolerances } from './rank.js';
+import { renderLaw } from './render.js';
+import { type CandidateSpec, roleOf, type ScreenOutcome, type ScreenSuccess } from './screen.js';
+import { addMoments, momentShift, type Moments, transitionStarts } from './stats.js';
+import { generateSubspaces } from './subspaces.js';
+import { conservedByMap } from './implied.js';
+import { sampleIndices } from './sample.js';
+import { VERSION } from '../version.js';
+
+export interface FitProgress {
+  stage: 'moments' | 'screening' | 'finalists' | 'evaluating';
+  done: number;
+  total: number;
+}
+
+export interface FitOptions {
+  /** Parsed grammar; the bundled default grammar when absent. */
+  grammar?: Grammar;
+  /** Seed of the screening sample (the only random choice). Default 1. */
+  seed?: number;
+  /** Worker threads; 0 runs inline. Default 2. */
+  workers?: number;
+  /** Absolute inlier tolerance for map residuals (data units); default: from the data's noise scale. */
+  tolerance?: number | null;
+  /** Trimming and tolerance never exceed this share of a subspace's spread. Default 0.05. */
+  maxRelativeTolerance?: number;
+  /** Laws holding on fewer transitions than this share are not reported. Default 0.5. */
+  minInlierFraction?: number;
+  /** Stop early (Ctrl-C): the result then holds what was ranked so far. */
+  signal?: AbortSignal;
+  onProgress?: (p: FitProgress) => void;
+}
+
+const MOMENT_CHUNKS = 32;
+const SCREEN_BATCH = 48;
+
+/**
+ * Find the laws a set of latent trajectories obeys.
+ * @returns ranked laws and the provenance needed to reproduce them (seed, grammar, versions).
+ */
+export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitResult> {
+  const started = Date.now();
+  const grammar = options.grammar ?? loadGrammar(defaultGrammarPath());
+  const seed = options.seed ?? 1;
+  const workers = options.workers ?? 2;
+  const capRel = options.maxRelativeTolerance ?? 0.05;
+  const starts = transitionStarts(data.offsets);
+  const n = starts.length;
+  const ctx = { states: data.states, dim: data.dim, starts };
+  const runner = createRunner(ctx, workers);
+  const signal = options.signal;
+  const aborted = () => signal?.aborted === true;
+  const onAbort = () => runner.requestStop();
+  signal?.addEventListener('abort', onAbort);
+  const progress = (stage: FitProgress['stage'], done: number, total: number) => options.onProgress?.({ stage, done, total });
+  const failures: { id: string; error: string }[] = [];
+  let screened: ScreenSuccess[] = [];
+  let finalists: { result: FinalistResult; subspaceIndex: number; offset: boolean }[] = [];
+  let candidates: CandidateSpec[] = [];
+  try {
+    // 1. One pass of sufficient statistics, in fixed chunks so the sum is the same for any worker count.
+    const shift = momentShift(data.states, data.dim);
+    const bounds = Array.from({ length: MOMENT_CHUNKS }, (_, i) => [Math.floor((i * n) / MOMENT_CHUNKS), Math.floor(((i + 1) * n) / MOMENT_CHUNKS)]);
+    let doneChunks = 0;
+    const parts = await Promise.all(
+      bounds.map(([from, to]) =>
+        runner.run<Moments>({ kind: 'moments', from, to, shift }).then((m) => {
+          progress('moments', ++doneChunks, MOMENT_CHUNKS);
+          return m;
+        }),
+      ),
+    );
+    const moments = addMoments(parts);
+
+    // 2–3. Subspaces and candidates, cheapest first.
+    const sample = sampleIndices(n, grammar.limits.screeningSample, seed);
+    const subspaces = generateSubspaces(grammar, moments, { states: data.states, dim: data.dim, starts, sample });
+    candidates = enumerateCandidates(grammar, subspaces);
+
+    // 4. Screening from statistics, in fixed batches.
+    if (!aborted()) {
+      const batches: CandidateSpec[][] = [];
+      for (let i = 0; i < candidates.length; i += SCREEN_BATCH) batches.push(candidates.slice(i, i + SCREEN_BATCH));
+      let doneCands = 0;
+      const outcomes = await Promise.all(
+        batches.map((batch) => {
+          const bases: Record<number, number[][]> = {};
+          for (const c of batch) bases[c.subspaceIndex] = subspaces[c.subspaceIndex].basis;
+          return runner
+            .run<ScreenOutcome[]>({ kind: 'screen', candidates: batch, bases, moments, sample, threshold: grammar.limits.stlsqThreshold })
+            .then((r) => {
+              doneCands += batch.length;
+              progress('screening', doneCands, candidates.length);
+              return r;
+            });
+        }),
+      );
+      for (const o of outcomes.flat()) {
+        if (o.ok) screened.push(o);
+        else failures.push({ id: o.id, error: o.error });
+      }
+    }
+
+    // 5. Finalists: the best descriptions, with a share reserved for each role.
+    const chosen = chooseFinalists(screened, grammar.limits.maxFinalists);
+    const specById = new Map(candidates.map((c) => [c.id, c]));
+    let doneFinal = 0;
+    const finalistRuns = chosen.map((s) => {
+      const spec = specById.get(s.fit.id)!;
+      if (aborted()) return Promise.resolve(null);
+      return runner
+        .run<FinalistResult>({
+          kind: 'finalize',
+          task: { fit: s.fit, basis: subspaces[spec.subspaceIndex].basis, offset: spec.offset, threshold: grammar.limits.stlsqThreshold, capRel },
+        })
+        .then(
+          (result) => {
+            progress('finalists', ++doneFinal, chosen.length);
+            const bad = result.fit.params.some((v) => !Number.isFinite(v));
+            if (bad) failures.push({ id: s.fit.id, error: 'refit produced a non-finite value' });
+            return bad ? null : { result, subspaceIndex: spec.subspaceIndex, offset: spec.offset };
+          },
+          (err: unknown) => {
+            failures.push({ id: s.fit.id, error: err instanceof Error ? err.message : String(err) });
+            return null;
+          },
+        );
+    });
+    finalists = (await Promise.all(finalistRuns)).filter((f): f is NonNullable<typeof f> => f !== null);
+
+    // 6. Tolerances, exact constants, ranking.
+    const tol = tolerances(finalists, capRel, options.tolerance ?? null);
+    const scored = finalists.map((f) => scoreFinalist(f, tol.get(`${f.result.fit.role}|${f.subspaceIndex}`)!, grammar.limits.snapMaxDenominator));
+    let ranked = collapseDuplicates(scored, subspaces.map((s) => s.basis), options.minInlierFraction ?? 0.5);
+    ranked = foldImpliedInvariants(ranked, data, starts, subspaces, sample);
+    ranked = ranked.slice(0, grammar.limits.maxLaws);
+
+    // 7. Exact pass for the reported laws: outlier indices and final metrics.
+    let doneEval = 0;
+    const evaluations = await Promise.all(
+      ranked.map((law) =>
+        runner
+          .run<EvaluateResult>({ kind: 'evaluate', task: { fit: law.fit, basis: subspaces[law.subspaceIndex].basis, tolerance: law.tolerance } })
+          .then((r) => {
+            progress('evaluating', ++doneEval, ranked.length);
+            return r;
+          }),
+      ),
+    );
+    const laws = ranked.map((law, i) => toLaw(law, evaluations[i], subspaces[law.subspaceIndex], data.dim, i + 1, n));
+    const front = new Set(paretoFront(scored).map((s) => s.fit.id));
+    const chosenIds = new Set(ranked.map((r) => r.fit.id));
+    return {
+      laws,
+      pareto: scored
+        .filter((s) => front.has(s.fit.id))
+        .sort((a, b) => a.complexity - b.complexity)
+        .map((s) => ({
+          id: s.fit.id,
+          family: s.fit.family,
+          subspace: subspaces[s.subspaceIndex].label,
+          complexity: s.complexity,
+          relativeError: s.inlierRelativeError,
+          chosen: chosenIds.has(s.fit.id),
+        })),
+      provenance: {
+        source: data.source,
+        grammar: grammar.source,
+        seed,
+        workers,
+        version: VERSION,
+        dim: data.dim,
+        nTrajectories: data.offsets.length - 1,
+        nTransitions: n,
+        tolerance: options.tolerance ?? null,
+        candidatesScreened: screened.length + failures.length,
+        finalists: finalists.length,
+        failures,
+        interrupted: aborted(),
+        elapsedMs: Date.now() - started,
+      },
+    };
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    await runner.close();
+  }
+}
+
+function chooseFinalists(screened: ScreenSuccess[], max: number): ScreenSuccess[] {
+  const byDl = [...screened].sort((a, b) => a.descriptionLength - b.descriptionLength || (a.fit.id < b.fit.id ? -1 : 1));
+  const invariantQuota = Math.ceil(max / 4);
+  const invariants = byDl.filter((s) => roleOf(s.fit.family) === 'invariant').slice(0, invariantQuota);
+  const maps = byDl.filter((s) => roleOf(s.fit.family) === 'map').slice(0, max - invariants.length);
+  return [...maps, ...invariants];
+}
+
+/** An invariant that a kept map law on the same subspace already conserves is a note on that map, not a law. */
+function foldImpliedInvariants(laws: ScoredLaw[], data: Dataset, starts: Uint32Array, subspaces: Subspace[], sample: Uint32Array): ScoredLaw[] {
+  const maps = laws.filter((l) => l.fit.role === 'map');
+  return laws.filter((law) => {
+    if (law.fit.role !== 'invariant') return true;
+    const map = maps.find((m) => m.subspaceIndex === law.subspaceIndex && m.inlierFraction >= law.inlierFraction - 1e-9);
+    if (!map) return true;
+    const sub = subspaces[law.subspaceIndex];
+    const ok = conservedByMap(data, starts, sub.basis, map.fit, law.fit, sample, law.inlierRelativeError);
+    // A rotation or orthogonal map about the origin already states that the norm is conserved.
+    const radius = (map.fit.family === 'rotation' || map.fit.family === 'orthogonal') && !map.offset;
+    if (ok && !radius) map.facts.push(`conserves ${renderLaw(law.fit, law.fit.params, law.exact, sub, data.dim, []).equations[0]}`);
+    return !ok;
+  });
+}
+
+function toLaw(s: ScoredLaw, ev: EvaluateResult, subspace: Law['subspace'], dim: number, rank: number, n: number): Law {
+  const facts = [...s.facts];
+  if (s.fit.family === 'rotation' && !s.offset) facts.unshift('radius conserved');
+  if (s.fit.family === 'orthogonal' && !s.offset) facts.unshift('norm conserved');
+  const notes = [...facts, ...s.alternatives];
+  const rendered = renderLaw(s.fit, s.fit.params, s.exact, subspace, dim, facts);
+  const isMap = s.fit.role === 'map';
+  const variance = s.finalist.variance;
+  const tolerance = isMap ? s.tolerance : s.tolerance * ev.scale;
+  const relAll = isMap ? Math.sqrt(ev.sumSqAll / Math.max(variance, 1e-300)) : Math.sqrt(ev.sumSqAll / Math.max(n, 1));
+  const unit = isMap ? 1 : ev.scale;
+  return {
+    id: s.fit.id,
+    rank,
+    family: s.fit.family,
+    role: s.fit.role,
+    subspace,
+    equations: rendered.equations,
+    latex: rendered.latex,
+    summary: rendered.summary,
+    parameters: rendered.parameters,
+    model: {
+      role: s.fit.role,
+      variables: Array.from({ length: s.fit.k }, (_, i) => `u${i + 1}`),
+      features: s.fit.features,
+      coefficients: coefficientsFor(s.fit, s.fit.params),
+    },
+    metrics: {
+      rmse: Math.sqrt(ev.sumSqAll / Math.max(n, 1)) * unit,
+      relativeError: relAll,
+      inlierRmse: Math.sqrt(ev.sumSqIn / Math.max(ev.nIn, 1)) * unit,
+      inlierRelativeError: s.inlierRelativeError,
+      inlierFraction: ev.nIn / Math.max(n, 1),
+      tolerance,
+      complexity: s.complexity,
+      descriptionLength: s.descriptionLength,
+      nTransitions: n,
+    },
+    outliers: Array.from(ev.outliers),
+    notes,
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * Small dense linear algebra on `number[][]` (matrices here are at most a few hundred wide: subspace
+ * dimensions, feature counts, the latent dimension). Decompositions come from ml-matrix; this file only
+ * adapts shapes and adds the few operations the engine needs that ml-matrix does not name.
+ */
+import { EigenvalueDecomposition, Matrix, SingularValueDecomposition, solve as mlSolve } from 'ml-matrix';
+
+export type Mat = number[][];
+
+export function zeros(rows: number, cols: number): Mat {
+  return Array.from({ length: rows }, () => new Array<number>(cols).fill(0));
+}
+
+export function identity(n: number): Mat {
+  const m = zeros(n, n);
+  for (let i = 0; i < n; i++) m[i][i] = 1;
+  return m;
+}
+
+export function transpose(a: Mat): Mat {
+  if (a.length === 0) return [];
+  return a[0].map((_, j) => a.map((row) => row[j]));
+}
+
+export function matmul(a: Mat, b: Mat): Mat {
+  const n = a.length;
+  const m = b[0]?.length ?? 0;
+  const inner = b.length;
+  const out = zeros(n, m);
+  for (let i = 0; i < n; i++) {
+    const ai = a[i];
+    const oi = out[i];
+    for (let p = 0; p < inner; p++) {
+      const aip = ai[p];
+      if (aip === 0) continue;
+      const bp = b[p];
+      for (let j = 0; j < m; j++) oi[j] += aip * bp[j];
+    }
+  }
+  return out;
+}
+
+export function trace(a: Mat): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i][i];
+  return s;
+}
+
+/** tr(A Bᵀ) = Σ A_ij B_ij. */
+export function frobeniusInner(a: Mat, b: Mat): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) for (let j = 0; j < a[i].length; j++) s += a[i][j] * b[i][j];
+  return s;
+}
+
+export function frobeniusNorm(a: Mat): number {
+  return Math.sqrt(frobeniusInner(a, a));
+}
+
+export function sub(a: Mat, b: Mat): Mat {
+  return a.map((row, i) => row.map((v, j) => v - b[i][j]));
+}
+
+export function scale(a: Mat, s: number): Mat {
+  return a.map((row) => row.map((v) => v * s));
+}
+
+/** Solve A X = B for square A; falls back to least squares (pseudo-inverse) when A is singular. */
+export function solve(a: Mat, b: Mat): Mat {
+  return mlSolve(new Matrix(a), new Matrix(b), true).to2DArray();
+}
+
+/** Symmetric eigen-decomposition, eigenvalues ascending; `vectors[i]` is the i-th eigenvector. */
+export function symmetricEigen(a: Mat): { values: number[]; vectors: number[][] } {
+  const sym = a.map((row, i) => row.map((v, j) => 0.5 * (v + a[j][i])));
+  const evd = new EigenvalueDecomposition(new Matrix(sym), { assumeSymmetric: true });
+  const values = evd.realEigenvalues;
+  const v = evd.eigenvectorMatrix.to2DArray();
+  const order = values.map((_, i) => i).sort((i, j) => values[i] - values[j]);
+  return { values: order.map((i) => values[i]), vectors: order.map((i) => v.map((row) => row[i])) };
+}
+
+/**
+ * Real eigen-decomposition of a general square matrix. ml-matrix (a JAMA port) returns complex pairs as
+ * two real columns (real and imaginary parts) whose span is an invariant plane: exactly the real Schur
+ * block we need for rotation-plane candidates.
+ */
+export function generalEigen(a: Mat): { re: number[]; im: number[]; vectors: number[][] } {
+  const evd = new EigenvalueDecomposition(new Matrix(a));
+  const v = evd.eigenvectorMatrix.to2DArray();
+  return {
+    re: evd.realEigenvalues,
+    im: evd.imaginaryEigenvalues,
+    vectors: v[0].map((_, j) => v.map((row) => row[j])),
+  };
+}
+
+/** Thin SVD A = U diag(s) Vᵀ. */
+export function svd(a: Mat): { u: Mat; s: number[]; v: Mat } {
+  const dec = new SingularValueDecomposition(new Matrix(a), { autoTranspose: true });
+  return { u: dec.leftSingularVectors.to2DArray(), s: dec.diagonal, v: dec.rightSingularVectors.to2DArray() };
+}
+
+/**
+ * Orthonormalise the given row vectors (modified Gram–Schmidt, twice for stability); drops vectors that
+ * are numerically dependent on earlier ones.
+ */
+export function orthonormalRows(rows: number[][], tol = 1e-10): number[][] {
+  const out: number[][] = [];
+  for (const r of rows) {
+    const v = r.slice();
+    for (let pass = 0; pass < 2; pass++) {
+      for (const q of out) {
+        const dot = q.reduce((s, qi, i) => s + qi * v[i], 0);
+        for (let i = 0; i < v.length; i++) v[i] -= dot * q[i];
+      }
+    }
+    const norm = Math.hypot(...v);
+    const ref = Math.hypot(...r);
+    if (norm > tol * Math.max(ref, 1e-300)) out.push(v.map((x) => x / norm));
+  }
+  return out;
+}
+
+/**
+ * Principal angles (radians, ascending) between the row spaces of two orthonormal bases. Used to tell
+ * whether two laws act on the same subspace and, in tests, how close a found plane is to the truth.
+ */
+export function principalAngles(a: number[][], b: number[][]): number[] {
+  const m = matmul(a, transpose(b));
+  const { s } = svd(m);
+  const k = Math.min(a.length, b.length);
+  return s
+    .slice(0, k)
+    .map((x) => Math.acos(Math.min(1, Math.max(-1, x))))
+    .sort((x, y) => x - y);
+}
+
+/** True when two orthonormal bases span the same subspace up to `tol` radians. */
+export function sameSpan(a: number[][], b: number[][], tol = 1e-2): boolean {
+  if (a.length !== b.length) return false;
+  const angles = principalAngles(a, b);
+  return angles.length === a.length && angles[angles.length - 1] <= tol;
+}
+
+/**
+ * Smallest generalised eigenpairs of the symmetric pencil (A, B) with B positive semi-definite:
+ * minimise xᵀAx / xᵀBx over the range of B. Directions where B is (numerically) zero are constants of
+ * the data, not laws, so they are projected out rather than regularised in.
+ */
+export function smallestGeneralizedEigen(
+  a: Mat,
+  b: Mat,
+  relTol = 1e-10,
+): { values: number[]; vectors: number[][] } {
+  const eb = symmetricEigen(b);
+  const top = Math.max(...eb.values.map(Math.abs), 0);
+  const keep = eb.values.map((v, i) => ({ v, i })).filter(({ v }) => v > relTol * top && v > 0);
+  if (keep.length === 0) return { values: [], vectors: [] };
+  // W = V_keep Λ^{-1/2}: whitening of B on its range.
+  const w = keep.map(({ v, i }) => eb.vectors[i].map((x) => x / Math.sqrt(v)));
+  const aw = matmul(matmul(w, a), transpose(w));
+  const ea = symmetricEigen(aw);
+  const vectors = ea.vectors.map((y) => {
+    const x = new Array<number>(a.length).fill(0);
+    for (let r = 0; r < w.length; r++) for (let j = 0; j < x.length; j++) x[j] += y[r] * w[r][j];
+    return x;
+  });
+  return { values: ea.values, vectors };
+}

@@ -1,0 +1,148 @@
+/**
+ * From finalists to ranked laws: tolerances from the data's own noise scale, inlier fractions, exact
+ * constants, description length, duplicate collapsing and the Pareto front. Pure: no I/O, no workers.
+ */
+import { fractionBelow, type FinalistResult } from './finalize.js';
+import { descriptionLength, type LawFit, parameterStdErrors, relativeErrorOf } from './law-fit.js';
+import { type ExactConstant, snapParameters } from './snap.js';
+import { principalAngles } from './linalg.js';
+
+/** Residuals above this multiple of the best law's median residual on a subspace are outliers. */
+export const TOLERANCE_FACTOR = 5;
+
+export interface ScoredLaw {
+  fit: LawFit;
+  subspaceIndex: number;
+  offset: boolean;
+  exact: (ExactConstant | null)[];
+  tolerance: number;
+  inlierFraction: number;
+  /** Relative error over the trimmed inliers (scale-free). */
+  inlierRelativeError: number;
+  complexity: number;
+  descriptionLength: number;
+  finalist: FinalistResult;
+  /** Derived facts stated with the law (e.g. "conserves I = …"). */
+  facts: string[];
+  /** Other families that fit the same subspace about as well, with a longer description. */
+  alternatives: string[];
+}
+
+/**
+ * Tolerance per (role, subspace): TOLERANCE_FACTOR × the smallest median residual any finalist reaches
+ * there (the noise floor of that subspace), never more than capRel × the subspace's own spread, so that
+ * on a pure-noise subspace no law is "near-perfect". A user tolerance (data units) overrides it for maps.
+ */
+export function tolerances(
+  finalists: { result: FinalistResult; subspaceIndex: number }[],
+  capRel: number,
+  userTolerance: number | null,
+): Map<string, number> {
+  const best = new Map<string, { median: number; spread: number }>();
+  for (const f of finalists) {
+    const key = `${f.result.fit.role}|${f.subspaceIndex}`;
+    const cur = best.get(key);
+    if (!cur || f.result.median < cur.median) best.set(key, { median: f.result.median, spread: f.result.spread });
+  }
+  const out = new Map<string, number>();
+  for (const [key, { median, spread }] of best) {
+    const auto = Math.min(TOLERANCE_FACTOR * median, capRel * spread);
+    out.set(key, key.startsWith('map|') && userTolerance !== null ? userTolerance : Math.max(auto, 1e-300));
+  }
+  return out;
+}
+
+/** Score one finalist at its tolerance, snapping its constants where that shortens the description. */
+export function scoreFinalist(
+  f: { result: FinalistResult; subspaceIndex: number; offset: boolean },
+  tolerance: number,
+  maxDenominator: number,
+): ScoredLaw {
+  const { result } = f;
+  const inlierFraction = fractionBelow(result.hist, result.spread, tolerance);
+  const stats = result.stats;
+  let fit = result.fit;
+  let params = fit.params;
+  let bestSnap: { values: number[]; exact: (ExactConstant | null)[]; descriptionLength: number } | null = null;
+  if (fit.role === 'invariant' && fit.parametrization.kind === 'sparse') {
+    // An invariant is defined up to scale: try each coefficient as the unit and keep the shortest.
+    for (let i = 0; i < params.length; i++) {
+      if (params[i] === 0) continue;
+      const scaled = params.map((v) => v / params[i]);
+      const se = parameterStdErrors(fit, scaled, stats);
+      const snap = snapParameters(scaled, se, maxDenominator, (v, ex) => descriptionLength(fit, v, ex, se, stats).total);
+      if (!bestSnap || snap.descriptionLength < bestSnap.descriptionLength) bestSnap = snap;
+    }
+  }
+  if (!bestSnap) {
+    const se = parameterStdErrors(fit, params, stats);
+    bestSnap = snapParameters(params, se, maxDenominator, (v, ex) => descriptionLength(fit, v, ex, se, stats).total);
+  }
+  params = bestSnap.values;
+  fit = { ...fit, params };
+  const se = parameterStdErrors(fit, params, stats);
+  const dl = descriptionLength(fit, params, bestSnap.exact, se, stats);
+  return {
+    fit,
+    subspaceIndex: f.subspaceIndex,
+    offset: f.offset,
+    exact: bestSnap.exact,
+    tolerance,
+    inlierFraction,
+    inlierRelativeError: relativeErrorOf(dl.measure, stats),
+    complexity: dl.complexity,
+    descriptionLength: dl.total,
+    finalist: result,
+    facts: [],
+    alternatives: [],
+  };
+}
+
+/**
+ * Keep one law per (role, subspace): the shortest description. The others on the same subspace are
+ * the same law stated with more freedom (a linear map where a rotation suffices) or a worse law; they
+ * are listed as alternatives of the kept law when they fit about as well. Dropped as well:
+ * - laws that do not beat the null model (description length ≥ 0): they are not laws;
+ * - laws holding on less than `minInlierFraction` of the transitions (slowly varying quantities and
+ *   rough trends compress a little, but a researcher asks for rules that hold);
+ * - a law whose subspace contains, or lies inside, the subspace of a better law of the same role: the
+ *   better law already says what happens there (a line inside a rotation plane, the plane plus noise).
+ */
+export function collapseDuplicates(laws: ScoredLaw[], bases: number[][][], minInlierFraction: number): ScoredLaw[] {
+  const sorted = [...laws].sort((a, b) => a.descriptionLength - b.descriptionLength || (a.fit.id < b.fit.id ? -1 : 1));
+  const kept: ScoredLaw[] = [];
+  for (const law of sorted) {
+    if (!(law.descriptionLength < 0) || law.inlierFraction < minInlierFraction) continue;
+    const same = kept.find((w) => w.fit.role === law.fit.role && w.subspaceIndex === law.subspaceIndex);
+    if (same) {
+      if (law.inlierRelativeError <= 2 * same.inlierRelativeError + 1e-12 && same.alternatives.length < 4) {
+        same.alternatives.push(`also fits as ${law.fit.family}${law.offset ? ' with offset' : ''} (longer description)`);
+      }
+      continue;
+    }
+    if (kept.some((w) => w.fit.role === law.fit.role && nested(bases[w.subspaceIndex], bases[law.subspaceIndex]))) continue;
+    kept.push(law);
+  }
+  return kept;
+}
+
+/** One subspace lies inside the other (up to 0.05 rad). */
+function nested(a: number[][], b: number[][]): boolean {
+  const [small, large] = a.length <= b.length ? [a, b] : [b, a];
+  const angles = principalAngles(small, large);
+  return angles.length === small.length && angles[angles.length - 1] < 0.05;
+}
+
+/** Pareto front of complexity vs relative error (non-dominated points), cheapest first. */
+export function paretoFront<T extends { complexity: number; inlierRelativeError: number }>(laws: T[]): T[] {
+  const sorted = [...laws].sort((a, b) => a.complexity - b.complexity || a.inlierRelativeError - b.inlierRelativeError);
+  const front: T[] = [];
+  let bestErr = Infinity;
+  for (const l of sorted) {
+    if (l.inlierRelativeError < bestErr) {
+      front.push(l);
+      bestErr = l.inlierRelativeError;
+    }
+  }
+  return front;
+}

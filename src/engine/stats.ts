@@ -1,0 +1,168 @@
+/**
+ * Sufficient statistics of the transitions (z_t, z_{t+1}): one pass over the data yields the moment
+ * matrix of v = [z − c; z' − c; 1], from which every linear-family candidate on every linear subspace is
+ * fitted and scored without touching the samples again.
+ */
+import type { Dataset } from '../types.js';
+import { type Mat, zeros } from './linalg.js';
+
+/** State index of z_t for each transition, in the global transition numbering (trajectory by trajectory). */
+export function transitionStarts(offsets: ArrayLike<number>): Uint32Array {
+  let n = 0;
+  for (let k = 0; k + 1 < offsets.length; k++) n += Math.max(0, offsets[k + 1] - offsets[k] - 1);
+  const starts = new Uint32Array(n);
+  let j = 0;
+  for (let k = 0; k + 1 < offsets.length; k++) {
+    for (let s = offsets[k]; s < offsets[k + 1] - 1; s++) starts[j++] = s;
+  }
+  return starts;
+}
+
+/** Accumulated moments of v = [z − shift; z' − shift; 1] over a set of transitions (full symmetric matrix). */
+export interface Moments {
+  dim: number;
+  /** Number of transitions summed. */
+  n: number;
+  shift: number[];
+  /** (2d+1)² entries, row-major, symmetric. */
+  sums: Float64Array;
+}
+
+/**
+ * Shift used to centre the moment pass: the mean of (at most) the first 4096 states. Moments about a
+ * point near the data's centre avoid the cancellation that raw moments of far-from-origin latents suffer.
+ */
+export function momentShift(states: Float64Array, dim: number): number[] {
+  const count = Math.min(4096, Math.floor(states.length / dim));
+  const shift = new Array<number>(dim).fill(0);
+  for (let i = 0; i < count; i++) for (let j = 0; j < dim; j++) shift[j] += states[i * dim + j];
+  return shift.map((s) => (count > 0 ? s / count : 0));
+}
+
+/**
+ * Moments over transitions [from, to) of the global numbering; only the upper triangle is accumulated in
+ * the hot loop. `mask`, when given, selects transitions (1 = use), for trimmed refits.
+ */
+export function accumulateMoments(
+  states: Float64Array,
+  dim: number,
+  starts: Uint32Array,
+  shift: number[],
+  from: number,
+  to: number,
+  mask?: Uint8Array,
+): Moments {
+  const m = 2 * dim + 1;
+  const sums = new Float64Array(m * m);
+  const v = new Float64Array(m);
+  v[m - 1] = 1;
+  let n = 0;
+  for (let t = from; t < to; t++) {
+    if (mask && mask[t] === 0) continue;
+    const a = starts[t] * dim;
+    const b = a + dim;
+    for (let j = 0; j < dim; j++) {
+      v[j] = states[a + j] - shift[j];
+      v[dim + j] = states[b + j] - shift[j];
+    }
+    for (let i = 0; i < m; i++) {
+      const vi = v[i];
+      const row = i * m;
+      for (let j = i; j < m; j++) sums[row + j] += vi * v[j];
+    }
+    n++;
+  }
+  for (let i = 0; i < m; i++) for (let j = 0; j < i; j++) sums[i * m + j] = sums[j * m + i];
+  return { dim, n, shift, sums };
+}
+
+/** Sum partial moments in the given order (fixed chunk order keeps results identical for any worker count). */
+export function addMoments(parts: Moments[]): Moments {
+  const first = parts[0];
+  const sums = new Float64Array(first.sums.length);
+  let n = 0;
+  for (const p of parts) {
+    n += p.n;
+    for (let i = 0; i < sums.length; i++) sums[i] += p.sums[i];
+  }
+  return { dim: first.dim, n, shift: first.shift, sums };
+}
+
+/** Moments of a subspace: u = B z, u' = B z' (k coordinates), raw (about the origin) and centred. */
+export interface SubspaceMoments {
+  k: number;
+  n: number;
+  /** Σ u uᵀ, Σ u' uᵀ, Σ u' u'ᵀ about the origin of the input coordinates. */
+  xx: Mat;
+  yx: Mat;
+  yy: Mat;
+  /** Σ u, Σ u'. */
+  sx: number[];
+  sy: number[];
+  /** Centred versions: Σ (u − ū)(u − ū)ᵀ etc. */
+  cxx: Mat;
+  cyx: Mat;
+  cyy: Mat;
+}
+
+/** Project the full moments onto the subspace spanned by the orthonormal rows of `basis`. */
+export function projectMoments(mom: Moments, basis: number[][]): SubspaceMoments {
+  const d = mom.dim;
+  const m = 2 * d + 1;
+  const k = basis.length;
+  const S = mom.sums;
+  // Rows of the projection applied to v = [z−c; z'−c; 1]: [B 0 0] for u, [0 B 0] for u'.
+  const blockSum = (oi: number, oj: number): Mat => {
+    const out = zeros(k, k);
+    const tmp = new Float64Array(d);
+    for (let a = 0; a < k; a++) {
+      const ba = basis[a];
+      tmp.fill(0);
+      for (let p = 0; p < d; p++) {
+        const w = ba[p];
+        if (w === 0) continue;
+        const row = (oi + p) * m + oj;
+        for (let q = 0; q < d; q++) tmp[q] += w * S[row + q];
+      }
+      for (let b = 0; b < k; b++) {
+        let s = 0;
+        const bb = basis[b];
+        for (let q = 0; q < d; q++) s += tmp[q] * bb[q];
+        out[a][b] = s;
+      }
+    }
+    return out;
+  };
+  const vecSum = (oi: number): number[] =>
+    basis.map((row) => row.reduce((s, w, p) => s + w * S[(oi + p) * m + (m - 1)], 0));
+  const n = mom.n;
+  const sxs = vecSum(0);
+  const sys = vecSum(d);
+  const xxs = blockSum(0, 0);
+  const yxs = blockSum(d, 0);
+  const yys = blockSum(d, d);
+  const beta = basis.map((row) => row.reduce((s, w, p) => s + w * mom.shift[p], 0));
+  const center = (c: Mat, s1: number[], s2: number[]) =>
+    c.map((row, i) => row.map((v, j) => v - (n > 0 ? (s1[i] * s2[j]) / n : 0)));
+  const raw = (c: Mat, s1: number[], s2: number[]) =>
+    c.map((row, i) => row.map((v, j) => v + beta[i] * s2[j] + s1[i] * beta[j] + n * beta[i] * beta[j]));
+  return {
+    k,
+    n,
+    xx: raw(xxs, sxs, sxs),
+    yx: raw(yxs, sys, sxs),
+    yy: raw(yys, sys, sys),
+    sx: sxs.map((s, i) => s + n * beta[i]),
+    sy: sys.map((s, i) => s + n * beta[i]),
+    cxx: center(xxs, sxs, sxs),
+    cyx: center(yxs, sys, sxs),
+    cyy: center(yys, sys, sys),
+  };
+}
+
+/** Total variance (sum over coordinates) of the states u in a subspace: the scale laws are judged against. */
+export function subspaceVariance(sm: SubspaceMoments): number {
+  let s = 0;
+  for (let i = 0; i < sm.k; i++) s += sm.cxx[i][i] + sm.cyy[i][i];
+  return s / 2;
+}

@@ -1,0 +1,46 @@
+/**
+ * The units of parallel work, as plain messages: the same functions run inside piscina workers and,
+ * with `workers: 0`, inline on the main thread (which keeps results identical by construction).
+ */
+import { evaluateLaw, type EvaluateResult, type EvaluateTask, finalizeCandidate, type FinalistResult, type FinalistTask } from './finalize.js';
+import { type CandidateSpec, type DataContext, newScreenCache, screenCandidate, type ScreenOutcome } from './screen.js';
+import { accumulateMoments, type Moments } from './stats.js';
+
+export type Task =
+  | { kind: 'moments'; from: number; to: number; shift: number[] }
+  | {
+      kind: 'screen';
+      candidates: CandidateSpec[];
+      bases: Record<number, number[][]>;
+      moments: Moments;
+      sample: Uint32Array;
+      threshold: number;
+    }
+  | { kind: 'finalize'; task: FinalistTask }
+  | { kind: 'evaluate'; task: EvaluateTask };
+
+export type TaskResult = Moments | ScreenOutcome[] | FinalistResult | EvaluateResult;
+
+/**
+ * Run one task. `stop` is polled between candidates so Ctrl-C ends a screening batch early; the
+ * candidates not reached are simply absent from the result.
+ */
+export function runTask(ctx: DataContext, task: Task, stop?: Int32Array): TaskResult {
+  switch (task.kind) {
+    case 'moments':
+      return accumulateMoments(ctx.states, ctx.dim, ctx.starts, task.shift, task.from, task.to);
+    case 'screen': {
+      const cache = newScreenCache();
+      const out: ScreenOutcome[] = [];
+      for (const c of task.candidates) {
+        if (stop && Atomics.load(stop, 0) !== 0) break;
+        out.push(screenCandidate(ctx, c, task.bases[c.subspaceIndex], task.moments, task.sample, task.threshold, cache));
+      }
+      return out;
+    }
+    case 'finalize':
+      return finalizeCandidate(ctx, task.task);
+    case 'evaluate':
+      return evaluateLaw(ctx, task.task);
+  }
+}
