@@ -27,7 +27,7 @@ let wasmImported = false;
 
 /**
  * Run one training step of a tiny network on the active backend with the ops the real model uses
- * (matMul, bias add, tanh/relu, mean squared error, our Adam's sqrt/div; conv2d for `conv`). Returns
+ * (matMul, bias add, elu, mean squared error, our Adam's sqrt/div; conv2d for `conv`). Returns
  * the error message when a kernel is missing, else null.
  */
 export function probeTrainingStep(kind: ProbeKind = 'dense'): string | null {
@@ -42,8 +42,8 @@ export function probeTrainingStep(kind: ProbeKind = 'dense'): string | null {
       const { value, grads } = tf.variableGrads(() => {
         let h: tf.Tensor = x;
         if (kind === 'conv') h = tf.relu(tf.conv2d(h as tf.Tensor4D, k as tf.Tensor as tf.Tensor4D, 2, 'same')).reshape([2, 32]);
-        const z = tf.tanh(tf.add(tf.matMul(h as tf.Tensor2D, w), b));
-        const y = tf.relu(tf.matMul(z, tf.transpose(w)));
+        const z = tf.elu(tf.add(tf.matMul(h as tf.Tensor2D, w), b));
+        const y = tf.elu(tf.matMul(z, tf.transpose(w)));
         const target = kind === 'conv' ? tf.zeros([2, 32]) : x;
         return tf.add(tf.mean(tf.square(tf.sub(y, target))), tf.sum(tf.mul(tf.onesLike(z), z))) as tf.Scalar;
       }, kind === 'conv' ? [w, b, k] : [w, b]);

@@ -237,6 +237,24 @@ function selectLaws(laws: Law[], opts: BridgeOptions): Law[] {
 }
 
 /**
+ * The one-step prediction of a map law in its subspace coordinates: writes C·φ(u) into `out` (length k).
+ * Used by rollout; invariants have no prediction.
+ */
+export function mapPredictor(law: Law): (u: Float64Array, out: Float64Array) => void {
+  if (law.model.role !== 'map') throw new Error(`law ${law.id} is an invariant, not a map`);
+  const cl = compileLaw(law);
+  const phi = new Float64Array(cl.m), C = law.model.coefficients;
+  return (u, out) => {
+    cl.features(u, phi);
+    for (let a = 0; a < cl.k; a++) {
+      let acc = 0;
+      for (let j = 0; j < cl.m; j++) acc += C[a][j] * phi[j];
+      out[a] = acc;
+    }
+  };
+}
+
+/**
  * Measure each law on the latents and freeze its weights: tolerance, inlier fraction q, w(q), and the
  * per-transition weights c_t. (Step 1 of {@link bridge}; exposed so tests can hold weights fixed.)
  */

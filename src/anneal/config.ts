@@ -1,0 +1,110 @@
+/**
+ * The run configuration (everything needed to rebuild a run's data and network, stored as `run.json` in
+ * the run folder so `resume` and `rollout` need nothing else), and the annealing schedule.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../errors.js';
+import { writeFileAtomic } from '../io.js';
+import type { BackendPreference } from './backend.js';
+import type { BridgeOptions } from './bridge.js';
+import { loadFrames, pendulum, spinning, splitSequences, type FrameSet } from './datasets.js';
+import type { ModelSpec } from './model.js';
+
+/** Where the frames come from: a built-in generator (with its parameters) or a file. */
+export type DataSpec =
+  | { kind: 'spinning' | 'pendulum'; sequences: number; frames: number; seed: number; size: number }
+  | { kind: 'file'; path: string; stack: number };
+
+/**
+ * The annealing schedule, in (fractional) epochs e = step / stepsPerEpoch:
+ * - λ(e) = 0 for e < warmupEpochs (plain autoencoder: the latents first learn to reconstruct), then rises
+ *   linearly to `lambda` over `rampEpochs`, then stays there;
+ * - the bridge's relative tolerance is `tolStart` until the warm-up ends, then falls geometrically to
+ *   `tolEnd` at the last epoch: loose at first so that roughly-right laws reach q ≥ qMin and start pulling,
+ *   then tight so that only truly exact laws keep their weight and the push moves to ever smaller errors.
+ */
+export interface Schedule {
+  /** Final physics weight λ (default 1; 0 trains a plain autoencoder — the baseline). */
+  lambda: number;
+  /** Epochs with λ = 0 (default: a quarter of the epochs). */
+  warmupEpochs: number;
+  /** Epochs over which λ ramps up linearly (default: a quarter of the epochs). */
+  rampEpochs: number;
+  /** Relative inlier tolerance at the start (default 0.3 of the law's spread). */
+  tolStart: number;
+  /** Relative inlier tolerance at the end (default 0.03). */
+  tolEnd: number;
+}
+
+/** Fill in schedule defaults for a run of `epochs` epochs. */
+export function resolveSchedule(epochs: number, s: Partial<Schedule> = {}): Schedule {
+  return {
+    lambda: s.lambda ?? 1,
+    warmupEpochs: s.warmupEpochs ?? Math.floor(epochs / 4),
+    rampEpochs: s.rampEpochs ?? Math.floor(epochs / 4),
+    tolStart: s.tolStart ?? 0.3,
+    tolEnd: s.tolEnd ?? 0.03,
+  };
+}
+
+/** λ and the relative tolerance at fractional epoch `e` of a run of `epochs` epochs. */
+export function scheduleAt(s: Schedule, e: number, epochs: number): { lambda: number; relTolerance: number } {
+  const lambda = e < s.warmupEpochs ? 0 : s.rampEpochs > 0 ? s.lambda * Math.min(1, (e - s.warmupEpochs) / s.rampEpochs) : s.lambda;
+  const span = epochs - s.warmupEpochs;
+  const f = span > 0 ? Math.min(1, Math.max(0, (e - s.warmupEpochs) / span)) : 1;
+  return { lambda, relTolerance: s.tolStart * (s.tolEnd / s.tolStart) ** f };
+}
+
+/** Everything `run.json` records. */
+export interface RunConfig {
+  version: 1;
+  data: DataSpec;
+  /** Sequences kept out of training, for judging laws on unseen data. */
+  heldout: number;
+  model: ModelSpec;
+  backend: BackendPreference;
+  epochs: number;
+  batchSequences: number;
+  learningRate: number;
+  seed: number;
+  schedule: Schedule;
+  bridge: Omit<BridgeOptions, 'relTolerance'>;
+  searchEvery: number;
+  checkpointEvery: number;
+}
+
+/** Generate or load the frames of a run and split off the held-out sequences. */
+export function loadRunData(spec: DataSpec, heldout: number): { train: FrameSet; heldout: FrameSet | null } {
+  let set: FrameSet;
+  if (spec.kind === 'file') set = loadFrames(spec.path, spec.stack);
+  else {
+    // Held-out sequences are generated along with the training ones (same seed, further draws).
+    const gen = spec.kind === 'spinning' ? spinning : pendulum;
+    set = gen({ sequences: spec.sequences + heldout, frames: spec.frames, seed: spec.seed, size: spec.size });
+  }
+  const K = set.offsets.length - 1;
+  if (heldout >= K) throw new InputError(spec.kind === 'file' ? spec.path : spec.kind, `has ${K} sequences; cannot hold out ${heldout} and still train`);
+  return splitSequences(set, heldout);
+}
+
+/** Path of a run's configuration file. */
+export const runConfigPath = (runDir: string): string => join(runDir, 'run.json');
+
+/** Read `run.json` of a run folder. */
+export function readRunConfig(runDir: string): RunConfig {
+  const p = runConfigPath(runDir);
+  if (!existsSync(p)) throw new InputError(runDir, 'is not an anneal run folder (no run.json)');
+  try {
+    const cfg = JSON.parse(readFileSync(p, 'utf8')) as RunConfig;
+    if (cfg.version !== 1) throw new Error(`unknown version ${String(cfg.version)}`);
+    return cfg;
+  } catch (err) {
+    throw new InputError(p, `cannot be read: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** Write `run.json` atomically. */
+export function writeRunConfig(runDir: string, cfg: RunConfig): void {
+  writeFileAtomic(runConfigPath(runDir), JSON.stringify(cfg, null, 2) + '\n');
+}

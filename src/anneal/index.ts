@@ -1,0 +1,148 @@
+/**
+ * Library API of the encoder bridge: {@link anneal} trains an autoencoder whose latent space is pulled
+ * toward the exact laws a search finds in it; {@link rollout} forecasts by such a law.
+ *
+ * @example
+ * ```ts
+ * import { fit } from 'latent-laws';
+ * const res = await anneal({
+ *   out: 'runs/spin', data: { kind: 'spinning' }, latent: 4, epochs: 40,
+ *   search: (latents) => fit(latents, { grammar, seed: 0 }),
+ * });
+ * const fc = await rollout({ run: 'runs/spin', steps: 50, out: 'forecast.npy' });
+ * ```
+ */
+import type { Dataset, FitResult } from '../types.js';
+import { InputError } from '../errors.js';
+import { selectBackend, type BackendPreference } from './backend.js';
+import type { BridgeOptions } from './bridge.js';
+import { loadRunData, resolveSchedule, type DataSpec, type RunConfig, type Schedule } from './config.js';
+import { chooseArch } from './model.js';
+import { prepareRun, train, type EpochLog, type TrainResult } from './train.js';
+
+export { bridge, computeWeights, physicsLossAndGradient, lawWeight, transitionWeight, BRIDGE_DEFAULTS } from './bridge.js';
+export type { BridgeOptions, BridgeResult, LawWeights } from './bridge.js';
+export { selectBackend } from './backend.js';
+export type { BackendChoice, BackendPreference } from './backend.js';
+export { spinning, pendulum, loadFrames, SPIN_ANGLE, PENDULUM_DT } from './datasets.js';
+export type { FrameSet, SyntheticOptions } from './datasets.js';
+export { rollout } from './rollout.js';
+export type { RolloutOptions, RolloutResult } from './rollout.js';
+export type { EpochLog, TrainResult } from './train.js';
+export type { FinalReport } from './finish.js';
+export type { Schedule, DataSpec, RunConfig } from './config.js';
+
+/** Where frames come from; unspecified generator parameters take the defaults shown. */
+export type DataInput =
+  /** Built-in video: 32 sequences (plus `heldout`) of 32 frames, 32×32 pixels, seed = the run's seed. */
+  | { kind: 'spinning' | 'pendulum'; sequences?: number; frames?: number; seed?: number; size?: number }
+  /** The user's frames, [K, T, H, W], [K, T, H, W, C] or [K, T, D] in .npy/.npz; `stack` frames per sample (default 1). */
+  | { kind: 'file'; path: string; stack?: number };
+
+/** Options of {@link anneal}. Only `out` and `search` are required (plus `data` for a new run). */
+export interface AnnealOptions {
+  /** Run folder: created for a new run (must not already hold one), read for `resume`. */
+  out: string;
+  /** The law search, re-run every `searchEvery` steps on the re-encoded training latents (e.g. the engine's `fit`). */
+  search: (latents: Dataset) => Promise<FitResult>;
+  /** Frames to train on; required for a new run, ignored on resume (the run folder records them). */
+  data?: DataInput;
+  /** Continue the run in `out` from its last checkpoint; other options except `epochs` come from the run. */
+  resume?: boolean;
+  /** Latent size d (default 4). */
+  latent?: number;
+  /** Hidden widths of the dense layers (default [256, 64]; the decoder mirrors them). */
+  hidden?: number[];
+  /** Encoder kind (default `auto`: convolutional only where the backend trains convolutions fast). */
+  arch?: 'auto' | 'dense' | 'conv';
+  /** Backend preference (default `node`: tfjs-node if installed, else wasm, else cpu). */
+  backend?: BackendPreference;
+  /** Epochs (default 40); on resume, a larger value extends the run. */
+  epochs?: number;
+  /** Sequences per batch (default 8); a step sees whole sequences so the bridge sees transitions. */
+  batchSequences?: number;
+  /** Adam learning rate (default 1e-3). */
+  learningRate?: number;
+  /** Seed of initialisation, batch order and (by default) the built-in data (default 0). */
+  seed?: number;
+  /** Sequences held out of training to judge the final laws on (default 8 for built-in data, 0 for files). */
+  heldout?: number;
+  /** λ and tolerance schedule (see {@link Schedule}; defaults λ = 1, a quarter of the epochs warm-up, a quarter ramp, tolerance 0.3 → 0.03). */
+  schedule?: Partial<Schedule>;
+  /** Bridge weighting (qMin, lawPower, epsilon, outlierPower, outlierCap, maxLaws); the tolerance comes from the schedule. */
+  bridge?: Omit<BridgeOptions, 'relTolerance'>;
+  /** Steps between searches (default: one epoch's steps). */
+  searchEvery?: number;
+  /** Steps between checkpoints (default: one epoch's steps); an interruption loses at most this many. */
+  checkpointEvery?: number;
+  /** Cooperative interruption: the run stops at the next step boundary and writes a checkpoint. */
+  signal?: AbortSignal;
+  /** Called after every epoch with the log line's figures. */
+  onEpoch?: (e: EpochLog) => void;
+  /** Called after every step (for a progress bar). */
+  onStep?: (step: number, total: number) => void;
+  /** Informational lines (backend chosen, resume point, interruption). */
+  onMessage?: (line: string) => void;
+}
+
+const positiveInt = (name: string, v: number | undefined, dflt: number): number => {
+  const x = v ?? dflt;
+  if (!Number.isInteger(x) || x < 1) throw new InputError(name, `must be a positive integer, got ${x}`);
+  return x;
+};
+
+/**
+ * Anneal an encoder toward the exact laws of its own latent space (see BACKGROUND.md and bridge.ts).
+ * Writes into `options.out`: `run.json`, `log.jsonl`, `checkpoint/`, and when finished `model/`,
+ * `latents.npy`, `laws.json`, `heldout-latents.npy`, `heldout-laws.json`, `summary.json`.
+ * @returns where the run stopped, the backend used, timings, and for a finished run the final report.
+ * @throws InputError for unusable options, data files or run folders.
+ */
+export async function anneal(options: AnnealOptions): Promise<TrainResult> {
+  const ctx = { runDir: options.out, resume: !!options.resume, search: options.search, signal: options.signal, onEpoch: options.onEpoch, onStep: options.onStep, onMessage: options.onMessage };
+  if (options.resume) return train({ ...ctx, config: prepareRun(options.out, null, options.epochs) });
+  if (!options.data) throw new InputError('anneal', 'needs data: a built-in dataset or a frames file');
+  const seed = options.seed ?? 0;
+  const epochs = positiveInt('--epochs', options.epochs, 40);
+  const data: DataSpec = options.data.kind === 'file'
+    ? { kind: 'file', path: options.data.path, stack: positiveInt('--stack', options.data.stack, 1) }
+    : {
+        kind: options.data.kind,
+        sequences: positiveInt('--sequences', options.data.sequences, 32),
+        frames: positiveInt('--frames-per-sequence', options.data.frames, 32),
+        seed: options.data.seed ?? seed,
+        size: positiveInt('--size', options.data.size, 32),
+      };
+  const heldout = options.heldout ?? (data.kind === 'file' ? 0 : 8);
+  if (!Number.isInteger(heldout) || heldout < 0) throw new InputError('--heldout', `must be a non-negative integer, got ${heldout}`);
+  const { train: set } = loadRunData(data, heldout);
+  const K = set.offsets.length - 1;
+  const batchSequences = positiveInt('--batch', options.batchSequences, 8);
+  const stepsPerEpoch = Math.ceil(K / Math.min(batchSequences, K));
+  const requested = options.arch ?? 'auto';
+  const backendPref = options.backend ?? 'node';
+  // The architecture decision needs the backend active (it probes convolution gradients on it).
+  await selectBackend(backendPref, requested === 'conv' ? 'conv' : 'dense');
+  const config: RunConfig = {
+    version: 1,
+    data,
+    heldout,
+    model: {
+      arch: chooseArch(set.sampleShape, requested),
+      inputShape: set.sampleShape,
+      latent: positiveInt('--latent', options.latent, 4),
+      hidden: options.hidden ?? [256, 64],
+      seed,
+    },
+    backend: backendPref,
+    epochs,
+    batchSequences,
+    learningRate: options.learningRate ?? 1e-3,
+    seed,
+    schedule: resolveSchedule(epochs, options.schedule),
+    bridge: { ...(options.bridge ?? {}) },
+    searchEvery: positiveInt('--search-every', options.searchEvery, stepsPerEpoch),
+    checkpointEvery: positiveInt('--checkpoint-every', options.checkpointEvery, stepsPerEpoch),
+  };
+  return train({ ...ctx, config: prepareRun(options.out, config) });
+}

@@ -1,0 +1,177 @@
+/**
+ * The autoencoder that gets annealed: an encoder (dense, or convolutional for images when the backend
+ * can train convolutions) into a latent of size `latent`, and a dense decoder back to the sample. Also
+ * the optimizer (our own Adam: its whole state is plain arrays, so a resumed run is bit-identical) and
+ * helpers to encode and decode whole frame sets in batches.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { backendTrainsConv } from './backend.js';
+
+/** Everything needed to rebuild the same network (stored in the run folder). */
+export interface ModelSpec {
+  arch: 'dense' | 'conv';
+  /** Shape of one sample: `[H, W, C]` or `[D]`. */
+  inputShape: number[];
+  /** Latent size d. */
+  latent: number;
+  /** Hidden layer widths of the dense encoder (the decoder mirrors them). */
+  hidden: number[];
+  /** Seed of the weight initialisers. */
+  seed: number;
+}
+
+/** Encoder and decoder; `variables` are the trainable weights of both, in a fixed order. */
+export interface Autoencoder {
+  spec: ModelSpec;
+  encoder: tf.LayersModel;
+  decoder: tf.LayersModel;
+  variables: tf.Variable[];
+}
+
+/**
+ * Pick the architecture. `auto` uses convolutions only for images of at least 16×16 on a backend whose
+ * convolution-gradient probe passes and which is not the pure-JS `cpu` backend (on `wasm`,
+ * Conv2DBackpropFilter is missing; on `cpu`, a dense network trains faster than a convolutional one).
+ */
+export function chooseArch(inputShape: number[], requested: 'auto' | 'dense' | 'conv' = 'auto'): 'dense' | 'conv' {
+  if (requested !== 'auto') return requested;
+  const image = inputShape.length === 3 && inputShape[0] >= 16 && inputShape[1] >= 16;
+  return image && backendTrainsConv() ? 'conv' : 'dense';
+}
+
+/** Build the autoencoder; the same spec gives the same initial weights (seeded initialisers). */
+export function buildAutoencoder(spec: ModelSpec): Autoencoder {
+  let s = spec.seed;
+  const init = () => tf.initializers.glorotUniform({ seed: s++ });
+  const size = spec.inputShape.reduce((a, b) => a * b, 1);
+  const dense = (units: number, activation: 'elu' | 'linear', extra: Record<string, unknown> = {}) =>
+    tf.layers.dense({ units, activation, kernelInitializer: init(), biasInitializer: 'zeros', ...extra });
+
+  const encoder = tf.sequential();
+  if (spec.arch === 'conv') {
+    encoder.add(tf.layers.conv2d({ inputShape: spec.inputShape, filters: 16, kernelSize: 3, strides: 2, padding: 'same', activation: 'elu', kernelInitializer: init() }));
+    encoder.add(tf.layers.conv2d({ filters: 32, kernelSize: 3, strides: 2, padding: 'same', activation: 'elu', kernelInitializer: init() }));
+    encoder.add(tf.layers.flatten());
+  } else if (spec.inputShape.length > 1) {
+    encoder.add(tf.layers.flatten({ inputShape: spec.inputShape }));
+  } else {
+    // Vectors need no flatten (tfjs's Flatten refuses rank-2 input); the first dense layer takes the input.
+    encoder.add(tf.layers.inputLayer({ inputShape: spec.inputShape }));
+  }
+  for (const h of spec.hidden) encoder.add(dense(h, 'elu'));
+  encoder.add(dense(spec.latent, 'linear'));
+
+  const decoder = tf.sequential();
+  const widths = [...spec.hidden].reverse();
+  widths.forEach((h, i) => decoder.add(dense(h, 'elu', i === 0 ? { inputShape: [spec.latent] } : {})));
+  decoder.add(dense(size, 'linear', widths.length === 0 ? { inputShape: [spec.latent] } : {}));
+  decoder.add(tf.layers.reshape({ targetShape: spec.inputShape }));
+  return withVariables(spec, encoder, decoder);
+}
+
+/** Wrap loaded or built models; variables = encoder's then decoder's trainable weights. */
+export function withVariables(spec: ModelSpec, encoder: tf.LayersModel, decoder: tf.LayersModel): Autoencoder {
+  const variables = [...encoder.trainableWeights, ...decoder.trainableWeights].map((w) => w.read() as tf.Variable);
+  return { spec, encoder, decoder, variables };
+}
+
+/** Dispose both models' weights. */
+export function disposeAutoencoder(ae: Autoencoder): void {
+  ae.encoder.dispose();
+  ae.decoder.dispose();
+}
+
+/** Encode `n` samples (flat Float32Array) in batches; returns the latents as Float64 (n × d). */
+export function encodeAll(ae: Autoencoder, samples: Float32Array, n: number, batch = 256): Float64Array {
+  const size = samples.length / Math.max(n, 1);
+  const out = new Float64Array(n * ae.spec.latent);
+  for (let i = 0; i < n; i += batch) {
+    const m = Math.min(batch, n - i);
+    const z = tf.tidy(() => {
+      const x = tf.tensor(samples.subarray(i * size, (i + m) * size), [m, ...ae.spec.inputShape]);
+      return (ae.encoder.predict(x) as tf.Tensor).dataSync();
+    });
+    out.set(z, i * ae.spec.latent);
+  }
+  return out;
+}
+
+/** Decode `n` latents (n × d) in batches; returns flat samples. */
+export function decodeAll(ae: Autoencoder, latents: Float64Array, n: number, batch = 256): Float32Array {
+  const d = ae.spec.latent, size = ae.spec.inputShape.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(n * size);
+  for (let i = 0; i < n; i += batch) {
+    const m = Math.min(batch, n - i);
+    const x = tf.tidy(() => (ae.decoder.predict(tf.tensor2d(Float32Array.from(latents.subarray(i * d, (i + m) * d)), [m, d])) as tf.Tensor).dataSync());
+    out.set(x, i * size);
+  }
+  return out;
+}
+
+/** The serialisable state of {@link Adam}: step count and both moment estimates, per variable. */
+export interface AdamState {
+  t: number;
+  m: Float32Array[];
+  v: Float32Array[];
+}
+
+/**
+ * Adam (Kingma & Ba). Written out instead of tf.train.adam because tfjs's Adam rebuilds its bias-
+ * correction accumulators as β^(t+1) on restore while training multiplies them step by step, which
+ * differs in the last float32 bit — a resumed run would then drift from the uninterrupted one. Here the
+ * bias corrections are computed from t in float64, so the state is exactly (t, m, v).
+ */
+export class Adam {
+  private t = 0;
+  private m: tf.Variable[] = [];
+  private v: tf.Variable[] = [];
+
+  constructor(
+    private readonly variables: tf.Variable[],
+    public learningRate: number,
+    private readonly beta1 = 0.9,
+    private readonly beta2 = 0.999,
+    private readonly eps = 1e-7,
+  ) {
+    this.m = variables.map((x) => tf.variable(tf.zerosLike(x), false));
+    this.v = variables.map((x) => tf.variable(tf.zerosLike(x), false));
+  }
+
+  /** Apply one update with gradients keyed by variable name (as returned by tf.variableGrads). */
+  step(grads: Record<string, tf.Tensor>): void {
+    this.t++;
+    const alpha = (this.learningRate * Math.sqrt(1 - this.beta2 ** this.t)) / (1 - this.beta1 ** this.t);
+    tf.tidy(() => {
+      this.variables.forEach((x, i) => {
+        const g = grads[x.name];
+        if (!g) return;
+        const m = tf.add(tf.mul(this.m[i], this.beta1), tf.mul(g, 1 - this.beta1));
+        const v = tf.add(tf.mul(this.v[i], this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
+        this.m[i].assign(m);
+        this.v[i].assign(v);
+        x.assign(tf.sub(x, tf.mul(tf.div(m, tf.add(tf.sqrt(v), this.eps)), alpha)));
+      });
+    });
+  }
+
+  /** Copy of the state (for checkpoints). */
+  getState(): AdamState {
+    const copy = (x: tf.Variable): Float32Array => Float32Array.from(x.dataSync() as Float32Array);
+    return { t: this.t, m: this.m.map(copy), v: this.v.map(copy) };
+  }
+
+  /** Restore a state from {@link Adam.getState}. */
+  setState(state: AdamState): void {
+    if (state.m.length !== this.m.length || state.v.length !== this.v.length)
+      throw new Error(`optimizer state has ${state.m.length} moments, the model has ${this.m.length} variables`);
+    this.t = state.t;
+    tf.tidy(() => {
+      this.m.forEach((x, i) => x.assign(tf.tensor(state.m[i], x.shape)));
+      this.v.forEach((x, i) => x.assign(tf.tensor(state.v[i], x.shape)));
+    });
+  }
+
+  dispose(): void {
+    for (const x of [...this.m, ...this.v]) x.dispose();
+  }
+}

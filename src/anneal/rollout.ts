@@ -1,0 +1,181 @@
+/**
+ * Forecast by the latent law: encode the first sample of a sequence, apply the chosen map law n times in
+ * latent space, decode every state, and compare with the true frames when they are known.
+ *
+ * In latent coordinates, with the law's orthonormal basis B (k×d): u_0 = B z_0, u_{t+1} = C φ(u_t), and
+ * z_t = (I − BᵀB) h + Bᵀ u_t, where h is the held vector: the training-set latent mean (default) or z_0
+ * itself (`hold: 'initial'`), i.e. the dimensions outside the law's subspace stay at h's projection.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../errors.js';
+import { writeNpy } from '../data/npy.js';
+import { writeFileAtomic } from '../io.js';
+import type { FitResult, Law } from '../types.js';
+import { selectBackend, type BackendPreference } from './backend.js';
+import { mapPredictor } from './bridge.js';
+import { loadModel } from './checkpoint.js';
+import { readRunConfig, type DataSpec } from './config.js';
+import { loadFrames, pendulum, spinning, type FrameSet } from './datasets.js';
+import { decodeAll, encodeAll, withVariables } from './model.js';
+
+/** Options of {@link rollout}. */
+export interface RolloutOptions {
+  /** Run folder written by `anneal`. */
+  run: string;
+  /** Number of law steps n (the forecast has n + 1 states including the encoded start). */
+  steps: number;
+  /** Law to apply, by id; default the best-ranked map law. */
+  law?: string;
+  /** Which laws file to take the law from: `train` (laws.json, default) or `heldout` (heldout-laws.json). */
+  lawsFrom?: 'train' | 'heldout';
+  /** Number of test sequences to forecast and average over (default 8). */
+  sequences?: number;
+  /**
+   * True frames for file-based runs: a .npy/.npz path (default: the run's own frame file). Built-in
+   * datasets generate fresh test sequences (seed = data seed + 7919, never used for training).
+   */
+  frames?: string;
+  /** What the dimensions outside the law's subspace hold: the training mean (default) or the start's. */
+  hold?: 'mean' | 'initial';
+  /** Write the forecast frames here as .npy, shape [sequences, n + 1, ...sampleShape], in data units. */
+  out?: string;
+  backend?: BackendPreference;
+}
+
+/** What {@link rollout} returns. */
+export interface RolloutResult {
+  law: { id: string; family: string; summary: string };
+  steps: number;
+  sequences: number;
+  /** Shape of `predicted`: [sequences, steps + 1, ...sampleShape]. */
+  shape: number[];
+  /** Forecast frames in data units. */
+  predicted: Float32Array;
+  /** Frame MSE per step, averaged over sequences (data units); absent when no true frames are known. */
+  mse?: number[];
+  /** Mean of `mse` over steps 1..n. */
+  meanMse?: number;
+  /** The same for the trivial forecast "nothing moves" (the first true frame repeated), for scale. */
+  persistenceMse?: number;
+  /** Reconstruction-only MSE: encode and decode the true frames (the floor any forecast can reach). */
+  reconMse?: number;
+}
+
+/** Fresh test sequences of at least `minSamples` samples each. */
+function testFrames(spec: DataSpec, nSeq: number, minSamples: number, override?: string): FrameSet {
+  if (spec.kind === 'file' || override) {
+    const path = override ?? (spec as { path: string }).path;
+    return loadFrames(path, spec.kind === 'file' ? spec.stack : spec.kind === 'pendulum' ? 2 : 1);
+  }
+  const stack = spec.kind === 'pendulum' ? 2 : 1;
+  const gen = spec.kind === 'spinning' ? spinning : pendulum;
+  return gen({ sequences: nSeq, frames: minSamples + stack - 1, seed: spec.seed + 7919, size: spec.size });
+}
+
+function pickLaw(laws: FitResult, id: string | undefined, where: string): Law {
+  const law = id === undefined ? laws.laws.find((l) => l.role === 'map') : laws.laws.find((l) => l.id === id);
+  if (!law) throw new InputError(where, id === undefined ? 'holds no map law to roll out' : `has no law '${id}'`);
+  if (law.model.role !== 'map') throw new InputError(where, `law '${law.id}' is an invariant; rollout needs a map law`);
+  return law;
+}
+
+/** Roll a run's law forward from the first frames of test sequences (see the module comment). */
+export async function rollout(opts: RolloutOptions): Promise<RolloutResult> {
+  const cfg = readRunConfig(opts.run);
+  const lawsPath = join(opts.run, opts.lawsFrom === 'heldout' ? 'heldout-laws.json' : 'laws.json');
+  if (!existsSync(lawsPath)) throw new InputError(opts.run, `has no ${lawsPath.split('/').pop()} (the run has not finished)`);
+  const law = pickLaw(JSON.parse(readFileSync(lawsPath, 'utf8')) as FitResult, opts.law, lawsPath);
+  const summary = JSON.parse(readFileSync(join(opts.run, 'summary.json'), 'utf8')) as { latentMean: number[]; norm: FrameSet['norm'] };
+  if (!Number.isInteger(opts.steps) || opts.steps < 1) throw new InputError('--steps', `must be a positive integer, got ${opts.steps}`);
+
+  await selectBackend(opts.backend ?? cfg.backend, cfg.model.arch === 'conv' ? 'conv' : 'dense');
+  const ae = withVariables(cfg.model, await loadModel(join(opts.run, 'model', 'encoder')), await loadModel(join(opts.run, 'model', 'decoder')));
+  try {
+    const n = opts.steps, d = cfg.model.latent;
+    const truth = testFrames(cfg.data, opts.sequences ?? 8, n + 1, opts.frames);
+    // The model expects the training data's normalisation; another file was standardised by its own.
+    const tn = truth.norm, rn = summary.norm;
+    if (tn.offset !== rn.offset || tn.scale !== rn.scale) {
+      for (let i = 0; i < truth.samples.length; i++) truth.samples[i] = (truth.samples[i] * tn.scale + tn.offset - rn.offset) / rn.scale;
+      truth.norm = rn;
+    }
+    const K = Math.min(opts.sequences ?? 8, truth.offsets.length - 1);
+    const size = truth.sampleSize;
+    if (truth.sampleShape.join() !== cfg.model.inputShape.join())
+      throw new InputError(opts.frames ?? opts.run, `samples have shape [${truth.sampleShape}], the model expects [${cfg.model.inputShape}]`);
+    const starts = new Float32Array(K * size);
+    for (let k = 0; k < K; k++) starts.set(truth.samples.subarray(truth.offsets[k] * size, (truth.offsets[k] + 1) * size), k * size);
+    const z0 = encodeAll(ae, starts, K);
+
+    const B = law.subspace.basis, kk = B.length;
+    const step = mapPredictor(law);
+    const Z = new Float64Array(K * (n + 1) * d);
+    const u = new Float64Array(kk), next = new Float64Array(kk);
+    for (let s = 0; s < K; s++) {
+      const start = z0.subarray(s * d, s * d + d);
+      const h = opts.hold === 'initial' ? Array.from(start) : summary.latentMean;
+      // base = (I − BᵀB) h: the part of the held vector outside the law's subspace.
+      const base = Float64Array.from(h);
+      for (let a = 0; a < kk; a++) {
+        let proj = 0;
+        for (let c = 0; c < d; c++) proj += B[a][c] * h[c];
+        for (let c = 0; c < d; c++) base[c] -= B[a][c] * proj;
+      }
+      for (let a = 0; a < kk; a++) {
+        u[a] = 0;
+        for (let c = 0; c < d; c++) u[a] += B[a][c] * start[c];
+      }
+      for (let t = 0; t <= n; t++) {
+        const at = (s * (n + 1) + t) * d;
+        for (let c = 0; c < d; c++) {
+          let v = base[c];
+          for (let a = 0; a < kk; a++) v += B[a][c] * u[a];
+          Z[at + c] = v;
+        }
+        step(u, next);
+        u.set(next);
+      }
+    }
+    const predicted = decodeAll(ae, Z, K * (n + 1));
+    const { offset, scale } = truth.norm;
+    for (let i = 0; i < predicted.length; i++) predicted[i] = predicted[i] * scale + offset;
+    const result: RolloutResult = {
+      law: { id: law.id, family: law.family, summary: law.summary },
+      steps: n, sequences: K, shape: [K, n + 1, ...cfg.model.inputShape], predicted,
+    };
+    // Compare with the truth where the test sequences are long enough.
+    const T = Math.min(...truth.offsets.slice(1, K + 1).map((o, k) => o - truth.offsets[k]));
+    if (T >= 2) {
+      const m = Math.min(n, T - 1);
+      const mse = new Array<number>(m + 1).fill(0);
+      let pers = 0;
+      const raw = (i: number): number => truth.samples[i] * scale + offset;
+      for (let s = 0; s < K; s++)
+        for (let t = 0; t <= m; t++) {
+          const ti = (truth.offsets[s] + t) * size, pi = (s * (n + 1) + t) * size, fi = truth.offsets[s] * size;
+          let e = 0, p = 0;
+          for (let j = 0; j < size; j++) {
+            e += (predicted[pi + j] - raw(ti + j)) ** 2;
+            p += (raw(fi + j) - raw(ti + j)) ** 2;
+          }
+          mse[t] += e / size / K;
+          if (t > 0) pers += p / size / K / m;
+        }
+      result.mse = mse;
+      result.meanMse = mse.slice(1).reduce((a, b) => a + b, 0) / m;
+      result.persistenceMse = pers;
+      const all = truth.samples.subarray(0, truth.offsets[K] * size);
+      const zr = encodeAll(ae, all, truth.offsets[K]);
+      const xr = decodeAll(ae, zr, truth.offsets[K]);
+      let r = 0;
+      for (let i = 0; i < xr.length; i++) r += ((xr[i] - all[i]) * scale) ** 2;
+      result.reconMse = r / xr.length;
+    }
+    if (opts.out) writeFileAtomic(opts.out, writeNpy(predicted, result.shape));
+    return result;
+  } finally {
+    ae.encoder.dispose();
+    ae.decoder.dispose();
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * The annealing loop. Loss per step = reconstruction MSE + λ(t) · sum(stopGradient(G) ⊙ z), where G is the
+ * bridge's gradient of the physics loss at the batch's current latents (so autodiff carries exactly
+ * λ·∂L/∂z into the encoder). The laws come from the last search and are frozen until the next one: every
+ * `searchEvery` steps the whole training set is re-encoded and `search` re-run.
+ *
+ * Reproducibility: every random choice is seeded (initialisers, batch order via our own Rng), the
+ * optimizer state is exact, and the search happens at fixed step boundaries, so a run resumed from a
+ * checkpoint produces the same weights, laws and log as the uninterrupted run.
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { InputError } from '../errors.js';
+import { writeFileAtomic } from '../io.js';
+import type { Dataset, FitResult, Law } from '../types.js';
+import { selectBackend, type BackendChoice } from './backend.js';
+import { bridge } from './bridge.js';
+import { hasCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { loadRunData, readRunConfig, scheduleAt, writeRunConfig, type RunConfig } from './config.js';
+import type { FrameSet } from './datasets.js';
+import { Adam, buildAutoencoder, disposeAutoencoder, encodeAll, withVariables, type Autoencoder } from './model.js';
+import { finishRun, type FinalReport } from './finish.js';
+import { Rng } from './rng.js';
+
+/** Per-epoch figures (the log line, and one `epoch` record of `log.jsonl`). */
+export interface EpochLog {
+  epoch: number;
+  /** Steps done so far. */
+  step: number;
+  /** Mean reconstruction MSE over the epoch's batches (normalised units). */
+  recon: number;
+  /** Mean physics loss L over the epoch's batches (computed even when λ = 0, for comparison). */
+  physics: number;
+  lambda: number;
+  relTolerance: number;
+  /** Rank-1 law of the latest search, with its inlier fraction as the search measured it. */
+  bestLaw: { id: string; family: string; inlierFraction: number; relativeError: number; summary: string } | null;
+  /** Laws with non-zero bridge weight in the epoch's last batch. */
+  activeLaws: number;
+  /** Wall time of the epoch: training steps (bridge included), bridge alone, searches. */
+  ms: { train: number; bridge: number; search: number };
+}
+
+/** The trainer's state as stored in a checkpoint. */
+interface TrainerState {
+  step: number;
+  rngState: number;
+  /** Batch order of the current epoch. */
+  perm: number[];
+  laws: FitResult | null;
+  lawsStep: number;
+  acc: { recon: number; physics: number; n: number; active: number; train: number; bridge: number; search: number };
+  totals: { train: number; bridge: number; search: number };
+}
+
+/** What {@link train} needs; {@link anneal} in index.ts builds it from user options. */
+export interface TrainContext {
+  runDir: string;
+  config: RunConfig;
+  resume: boolean;
+  search: (latents: Dataset) => Promise<FitResult>;
+  signal?: AbortSignal;
+  onEpoch?: (e: EpochLog) => void;
+  onStep?: (step: number, total: number) => void;
+  onMessage?: (line: string) => void;
+}
+
+/** Result of a training run. */
+export interface TrainResult {
+  runDir: string;
+  backend: BackendChoice;
+  arch: 'dense' | 'conv';
+  step: number;
+  totalSteps: number;
+  /** True when stopped by the signal: a checkpoint was written; `resume` continues. */
+  interrupted: boolean;
+  /** Outputs of a completed run (absent when interrupted). */
+  final?: FinalReport;
+  /** Total wall time in training steps, in the bridge (part of training) and in searches. */
+  ms: { train: number; bridge: number; search: number };
+}
+
+/** Latents of a frame set as a {@link Dataset} for the search (one trajectory per sequence). */
+export function latentDataset(ae: Autoencoder, set: FrameSet, source: string): Dataset {
+  const n = set.offsets[set.offsets.length - 1];
+  return { dim: ae.spec.latent, states: encodeAll(ae, set.samples, n), offsets: set.offsets, source };
+}
+
+const bestOf = (laws: FitResult | null): EpochLog['bestLaw'] => {
+  const l: Law | undefined = laws?.laws[0];
+  return l ? { id: l.id, family: l.family, inlierFraction: l.metrics.inlierFraction, relativeError: l.metrics.relativeError, summary: l.summary } : null;
+};
+
+/** Keep only log records up to `step` (records after a checkpoint belong to lost steps). */
+function truncateLog(path: string, step: number): void {
+  if (!existsSync(path)) return;
+  const kept = readFileSync(path, 'utf8').split('\n').filter((line) => {
+    if (!line.trim()) return false;
+    try {
+      return (JSON.parse(line) as { step?: number }).step! <= step;
+    } catch {
+      return false; // a torn last line from a crash
+    }
+  });
+  writeFileAtomic(path, kept.map((l) => l + '\n').join(''));
+}
+
+/** Run (or resume) the annealing loop described by `ctx.config` in `ctx.runDir`. */
+export async function train(ctx: TrainContext): Promise<TrainResult> {
+  const { runDir, config: cfg } = ctx;
+  const say = ctx.onMessage ?? (() => {});
+  const logPath = join(runDir, 'log.jsonl');
+  const log = (rec: object): void => appendFileSync(logPath, JSON.stringify(rec) + '\n');
+  mkdirSync(runDir, { recursive: true });
+
+  const backend = await selectBackend(cfg.backend, cfg.model.arch === 'conv' ? 'conv' : 'dense');
+  say(`backend ${backend.name} (${backend.reason})`);
+  const { train: data, heldout } = loadRunData(cfg.data, cfg.heldout);
+  const K = data.offsets.length - 1;
+  const B = Math.min(cfg.batchSequences, K);
+  const stepsPerEpoch = Math.ceil(K / B);
+  const total = cfg.epochs * stepsPerEpoch;
+  const d = cfg.model.latent;
+
+  let ae: Autoencoder, adam: Adam, st: TrainerState;
+  if (ctx.resume && hasCheckpoint(runDir)) {
+    const ck = await readCheckpoint<TrainerState>(runDir);
+    ae = withVariables(cfg.model, ck.encoder, ck.decoder);
+    adam = new Adam(ae.variables, cfg.learningRate);
+    adam.setState(ck.adam);
+    st = ck.state;
+    truncateLog(logPath, st.step);
+    log({ type: 'resume', step: st.step, backend: backend.name });
+    say(`resumed at step ${st.step} of ${total}`);
+  } else {
+    if (ctx.resume) throw new InputError(runDir, 'has no checkpoint to resume from');
+    ae = buildAutoencoder(cfg.model);
+    adam = new Adam(ae.variables, cfg.learningRate);
+    const rng = new Rng(cfg.seed ^ 0x7a11);
+    st = {
+      step: 0, rngState: rng.state, perm: [], laws: null, lawsStep: -1,
+      acc: { recon: 0, physics: 0, n: 0, active: 0, train: 0, bridge: 0, search: 0 },
+      totals: { train: 0, bridge: 0, search: 0 },
+    };
+    writeFileAtomic(logPath, '');
+    log({ type: 'start', step: 0, backend: backend.name, reason: backend.reason, config: cfg, totalSteps: total });
+  }
+  const rng = new Rng(0);
+  rng.setState(st.rngState);
+  const checkpoint = async (): Promise<void> => {
+    st.rngState = rng.state;
+    await writeCheckpoint(runDir, { encoder: ae.encoder, decoder: ae.decoder, adam: adam.getState(), state: st });
+    log({ type: 'checkpoint', step: st.step });
+  };
+
+  try {
+    while (st.step < total) {
+      if (ctx.signal?.aborted) {
+        await checkpoint();
+        say(`interrupted at step ${st.step}; checkpoint written, resume continues`);
+        return { runDir, backend, arch: cfg.model.arch, step: st.step, totalSteps: total, interrupted: true, ms: { ...st.totals } };
+      }
+      if (st.step % cfg.searchEvery === 0 && st.lawsStep !== st.step) {
+        const t0 = performance.now();
+        st.laws = await ctx.search(latentDataset(ae, data, `anneal step ${st.step}`));
+        st.lawsStep = st.step;
+        const ms = performance.now() - t0;
+        st.acc.search += ms;
+        st.totals.search += ms;
+        log({ type: 'search', step: st.step, ms, best: bestOf(st.laws), laws: st.laws.laws.length });
+      }
+      const pos = st.step % stepsPerEpoch;
+      if (pos === 0) st.perm = rng.permutation(K);
+      const seqs = st.perm.slice(pos * B, (pos + 1) * B);
+      const { lambda, relTolerance } = scheduleAt(cfg.schedule, st.step / stepsPerEpoch, cfg.epochs);
+      const r = trainStep(ae, adam, data, seqs, st.laws?.laws ?? [], lambda, { ...cfg.bridge, relTolerance });
+      st.acc.recon += r.recon;
+      st.acc.physics += r.physics;
+      st.acc.n++;
+      st.acc.active = r.active;
+      st.acc.train += r.ms;
+      st.acc.bridge += r.bridgeMs;
+      st.totals.train += r.ms;
+      st.totals.bridge += r.bridgeMs;
+      st.step++;
+      ctx.onStep?.(st.step, total);
+      if (st.step % stepsPerEpoch === 0) {
+        const e: EpochLog = {
+          epoch: st.step / stepsPerEpoch, step: st.step, recon: st.acc.recon / st.acc.n, physics: st.acc.physics / st.acc.n,
+          lambda, relTolerance, bestLaw: bestOf(st.laws), activeLaws: st.acc.active,
+          ms: { train: st.acc.train, bridge: st.acc.bridge, search: st.acc.search },
+        };
+        log({ type: 'epoch', ...e });
+        ctx.onEpoch?.(e);
+        st.acc = { recon: 0, physics: 0, n: 0, active: 0, train: 0, bridge: 0, search: 0 };
+      }
+      if (st.step % cfg.checkpointEvery === 0 || st.step === total) await checkpoint();
+    }
+    const final = await finishRun(runDir, ae, data, heldout, ctx.search, d);
+    log({ type: 'end', step: st.step, final: { ...final, laws: undefined, heldoutLaws: undefined }, ms: st.totals });
+    return { runDir, backend, arch: cfg.model.arch, step: st.step, totalSteps: total, interrupted: false, final, ms: { ...st.totals } };
+  } finally {
+    adam.dispose();
+    disposeAutoencoder(ae);
+  }
+}
+
+/**
+ * One optimisation step on the sequences `seqs`. The bridge runs inside the gradient tape on the batch's
+ * own latents (read out once), so G is evaluated exactly where the surrogate is applied.
+ */
+function trainStep(
+  ae: Autoencoder,
+  adam: Adam,
+  data: FrameSet,
+  seqs: number[],
+  laws: Law[],
+  lambda: number,
+  bridgeOpts: Parameters<typeof bridge>[2],
+): { recon: number; physics: number; active: number; ms: number; bridgeMs: number } {
+  const t0 = performance.now();
+  const size = data.sampleSize;
+  let n = 0;
+  for (const k of seqs) n += data.offsets[k + 1] - data.offsets[k];
+  const x = new Float32Array(n * size);
+  const offsets = [0];
+  for (const k of seqs) {
+    const lo = data.offsets[k], hi = data.offsets[k + 1];
+    x.set(data.samples.subarray(lo * size, hi * size), offsets[offsets.length - 1] * size);
+    offsets.push(offsets[offsets.length - 1] + hi - lo);
+  }
+  let recon = 0, physics = 0, active = 0, bridgeMs = 0;
+  tf.tidy(() => {
+    const xt = tf.tensor(x, [n, ...data.sampleShape]);
+    const { grads } = tf.variableGrads(() => {
+      const z = ae.encoder.apply(xt, { training: true }) as tf.Tensor2D;
+      const rl = tf.mean(tf.squaredDifference(ae.decoder.apply(z, { training: true }) as tf.Tensor, xt)) as tf.Scalar;
+      recon = rl.dataSync()[0];
+      if (laws.length === 0) return rl;
+      const b0 = performance.now();
+      const res = bridge({ dim: z.shape[1], states: Float64Array.from(z.dataSync()), offsets, source: 'batch' }, laws, bridgeOpts);
+      bridgeMs = performance.now() - b0;
+      physics = res.loss;
+      active = res.laws.filter((l) => l.weight > 0).length;
+      if (lambda === 0 || res.loss === 0) return rl;
+      // G is a constant here: the tape never sees how it was computed (stopGradient by construction).
+      const G = tf.tensor2d(Float32Array.from(res.gradient), z.shape);
+      return tf.add(rl, tf.mul(lambda, tf.sum(tf.mul(G, z)))) as tf.Scalar;
+    }, ae.variables);
+    adam.step(grads);
+  });
+  return { recon, physics, active, ms: performance.now() - t0, bridgeMs };
+}
+
+/** Create the run folder's configuration, or read it back for `resume` (optionally extending epochs). */
+export function prepareRun(runDir: string, fresh: RunConfig | null, epochs?: number): RunConfig {
+  if (fresh === null) {
+    const cfg = readRunConfig(runDir);
+    if (epochs !== undefined && epochs !== cfg.epochs) {
+      if (epochs < cfg.epochs) throw new InputError(runDir, `run was configured for ${cfg.epochs} epochs; resume cannot shorten it to ${epochs}`);
+      cfg.epochs = epochs;
+      writeRunConfig(runDir, cfg);
+    }
+    return cfg;
+  }
+  if (existsSync(join(runDir, 'run.json'))) throw new InputError(runDir, 'already holds a run; resume it or choose another output folder');
+  mkdirSync(runDir, { recursive: true });
+  writeRunConfig(runDir, fresh);
+  return fresh;
+}
