@@ -6,7 +6,7 @@
 import type { Dataset } from './types.js';
 import { mulberry32 } from './engine/sample.js';
 
-export type PlantedKind = 'rotation' | 'linear' | 'affine' | 'ellipse' | 'pendulum';
+export type PlantedKind = 'rotation' | 'linear' | 'affine' | 'ellipse' | 'twist' | 'pendulum';
 
 export interface PlantOptions {
   kind: PlantedKind;
@@ -116,6 +116,9 @@ export function plantLaw(opts: PlantOptions): { dataset: Dataset; truth: Planted
     A = Q.map((row) => row.map((v) => v * s));
     for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) A[i][j] += 0.05 * g();
     b = opts.kind === 'affine' ? Array.from({ length: k }, () => 0.5 * g()) : undefined;
+  } else if (opts.kind === 'twist') {
+    // Rotation by an angle that grows with the radius: no linear map fits, but |u|² is conserved.
+    invariant = (u) => u[0] * u[0] + u[1] * u[1];
   } else {
     invariant = (u) => (u[1] * u[1]) / 2 - Math.cos(u[0]);
   }
@@ -134,6 +137,10 @@ export function plantLaw(opts: PlantOptions): { dataset: Dataset; truth: Planted
   };
   const step = (x: number[]): number[] => {
     if (opts.kind === 'pendulum') return pendulumStep(x[0], x[1], 0.3);
+    if (opts.kind === 'twist') {
+      const th = angle * (0.5 + 0.5 * (x[0] * x[0] + x[1] * x[1]));
+      return [Math.cos(th) * x[0] - Math.sin(th) * x[1], Math.sin(th) * x[0] + Math.cos(th) * x[1]];
+    }
     return A!.map((row, i) => row.reduce((s, a, j) => s + a * x[j], 0) + (b ? b[i] : 0));
   };
   const states = new Float64Array(K * T * d);

@@ -135,6 +135,10 @@ export interface LawMetrics {
   rmse: number;
   /** sqrt(residual sum of squares / variance sum of the subspace data): scale-free; near 0 is exact. */
   relativeError: number;
+  /** RMS residual over the inliers only. */
+  inlierRmse: number;
+  /** Relative error over the inliers of the trimmed fit: how exact the law is where it holds. */
+  inlierRelativeError: number;
   /** Share of transitions whose residual is within `tolerance`. */
   inlierFraction: number;
   /** Residual norm below which a transition counts as an inlier. */

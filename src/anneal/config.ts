@@ -17,12 +17,20 @@ export type DataSpec =
   | { kind: 'file'; path: string; stack: number };
 
 /**
- * The annealing schedule, in (fractional) epochs e = step / stepsPerEpoch:
- * - λ(e) = 0 for e < warmupEpochs (plain autoencoder: the latents first learn to reconstruct), then rises
- *   linearly to `lambda` over `rampEpochs`, then stays there;
- * - the bridge's relative tolerance is `tolStart` until the warm-up ends, then falls geometrically to
- *   `tolEnd` at the last epoch: loose at first so that roughly-right laws reach q ≥ qMin and start pulling,
- *   then tight so that only truly exact laws keep their weight and the push moves to ever smaller errors.
+ * The annealing schedule.
+ *
+ * λ, in (fractional) epochs e = step / stepsPerEpoch: λ(e) = 0 for e < warmupEpochs (a plain autoencoder:
+ * the latents first learn to reconstruct), then rises linearly to `lambda` over `rampEpochs`, then stays.
+ *
+ * The bridge's relative inlier tolerance (a fraction of each law's spread) starts loose at `tolStart`, so
+ * that roughly-right laws count as near-perfect and start pulling, and is tightened by feedback rather than
+ * by the clock: after each search past the warm-up, with q* the best bridge inlier fraction among the
+ * fresh laws on the whole training set,
+ *   q* ≥ tightenAt → tol ← max(tolEnd, tol · tolDecay)   (the laws keep up: raise the bar)
+ *   q* < qMin      → tol ← min(tolStart, tol / tolDecay)  (no law is near-perfect any more: relax)
+ *   otherwise      → unchanged.
+ * A clock-driven schedule was tried first: when the bar rose faster than the latents improved, every law
+ * fell under qMin at once and the physics switched off for the rest of the run.
  */
 export interface Schedule {
   /** Final physics weight λ (default 1; 0 trains a plain autoencoder — the baseline). */
@@ -33,8 +41,12 @@ export interface Schedule {
   rampEpochs: number;
   /** Relative inlier tolerance at the start (default 0.3 of the law's spread). */
   tolStart: number;
-  /** Relative inlier tolerance at the end (default 0.03). */
+  /** Tightest relative tolerance (default 0.02: below the engine's default cap of 0.05, so laws the bridge made exact are reported by a default search). */
   tolEnd: number;
+  /** Factor per tightening step (default 0.8). */
+  tolDecay: number;
+  /** Best-law inlier fraction at which the tolerance tightens (default 0.98). */
+  tightenAt: number;
 }
 
 /** Fill in schedule defaults for a run of `epochs` epochs. */
@@ -44,16 +56,23 @@ export function resolveSchedule(epochs: number, s: Partial<Schedule> = {}): Sche
     warmupEpochs: s.warmupEpochs ?? Math.floor(epochs / 4),
     rampEpochs: s.rampEpochs ?? Math.floor(epochs / 4),
     tolStart: s.tolStart ?? 0.3,
-    tolEnd: s.tolEnd ?? 0.03,
+    tolEnd: s.tolEnd ?? 0.02,
+    tolDecay: s.tolDecay ?? 0.8,
+    tightenAt: s.tightenAt ?? 0.98,
   };
 }
 
-/** λ and the relative tolerance at fractional epoch `e` of a run of `epochs` epochs. */
-export function scheduleAt(s: Schedule, e: number, epochs: number): { lambda: number; relTolerance: number } {
-  const lambda = e < s.warmupEpochs ? 0 : s.rampEpochs > 0 ? s.lambda * Math.min(1, (e - s.warmupEpochs) / s.rampEpochs) : s.lambda;
-  const span = epochs - s.warmupEpochs;
-  const f = span > 0 ? Math.min(1, Math.max(0, (e - s.warmupEpochs) / span)) : 1;
-  return { lambda, relTolerance: s.tolStart * (s.tolEnd / s.tolStart) ** f };
+/** λ at fractional epoch `e`. */
+export function lambdaAt(s: Schedule, e: number): number {
+  if (e < s.warmupEpochs) return 0;
+  return s.rampEpochs > 0 ? s.lambda * Math.min(1, (e - s.warmupEpochs) / s.rampEpochs) : s.lambda;
+}
+
+/** The tolerance feedback rule of {@link Schedule}: the next tolerance given the best law's q*. */
+export function adaptTolerance(s: Schedule, tol: number, bestQ: number, qMin: number): number {
+  if (bestQ >= s.tightenAt) return Math.max(s.tolEnd, tol * s.tolDecay);
+  if (bestQ < qMin) return Math.min(s.tolStart, tol / s.tolDecay);
+  return tol;
 }
 
 /** Everything `run.json` records. */

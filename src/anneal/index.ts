@@ -7,18 +7,18 @@
  * import { fit } from 'latent-laws';
  * const res = await anneal({
  *   out: 'runs/spin', data: { kind: 'spinning' }, latent: 4, epochs: 40,
- *   search: (latents) => fit(latents, { grammar, seed: 0 }),
+ *   search: (latents, hints) =>
+ *     fit(latents, { grammar, seed: 0, ...(hints.final ? {} : { maxRelativeTolerance: hints.relTolerance }) }),
  * });
  * const fc = await rollout({ run: 'runs/spin', steps: 50, out: 'forecast.npy' });
  * ```
  */
-import type { Dataset, FitResult } from '../types.js';
 import { InputError } from '../errors.js';
 import { selectBackend, type BackendPreference } from './backend.js';
 import type { BridgeOptions } from './bridge.js';
 import { loadRunData, resolveSchedule, type DataSpec, type RunConfig, type Schedule } from './config.js';
 import { chooseArch } from './model.js';
-import { prepareRun, train, type EpochLog, type TrainResult } from './train.js';
+import { prepareRun, train, type EpochLog, type SearchFn, type TrainResult } from './train.js';
 
 export { bridge, computeWeights, physicsLossAndGradient, lawWeight, transitionWeight, BRIDGE_DEFAULTS } from './bridge.js';
 export type { BridgeOptions, BridgeResult, LawWeights } from './bridge.js';
@@ -28,7 +28,7 @@ export { spinning, pendulum, loadFrames, SPIN_ANGLE, PENDULUM_DT } from './datas
 export type { FrameSet, SyntheticOptions } from './datasets.js';
 export { rollout } from './rollout.js';
 export type { RolloutOptions, RolloutResult } from './rollout.js';
-export type { EpochLog, TrainResult } from './train.js';
+export type { EpochLog, SearchFn, SearchHints, TrainResult } from './train.js';
 export type { FinalReport } from './finish.js';
 export type { Schedule, DataSpec, RunConfig } from './config.js';
 
@@ -43,8 +43,11 @@ export type DataInput =
 export interface AnnealOptions {
   /** Run folder: created for a new run (must not already hold one), read for `resume`. */
   out: string;
-  /** The law search, re-run every `searchEvery` steps on the re-encoded training latents (e.g. the engine's `fit`). */
-  search: (latents: Dataset) => Promise<FitResult>;
+  /**
+   * The law search, re-run every `searchEvery` steps on the re-encoded training latents and once on the
+   * final training and held-out latents — e.g. the engine's `fit` (see {@link SearchHints} for the hints).
+   */
+  search: SearchFn;
   /** Frames to train on; required for a new run, ignored on resume (the run folder records them). */
   data?: DataInput;
   /** Continue the run in `out` from its last checkpoint; other options except `epochs` come from the run. */

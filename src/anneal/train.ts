@@ -15,9 +15,9 @@ import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../io.js';
 import type { Dataset, FitResult, Law } from '../types.js';
 import { selectBackend, type BackendChoice } from './backend.js';
-import { bridge } from './bridge.js';
+import { BRIDGE_DEFAULTS, bridge, computeWeights } from './bridge.js';
 import { hasCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.js';
-import { loadRunData, readRunConfig, scheduleAt, writeRunConfig, type RunConfig } from './config.js';
+import { adaptTolerance, lambdaAt, loadRunData, readRunConfig, writeRunConfig, type RunConfig } from './config.js';
 import type { FrameSet } from './datasets.js';
 import { Adam, buildAutoencoder, disposeAutoencoder, encodeAll, withVariables, type Autoencoder } from './model.js';
 import { finishRun, type FinalReport } from './finish.js';
@@ -42,6 +42,24 @@ export interface EpochLog {
   ms: { train: number; bridge: number; search: number };
 }
 
+/**
+ * What the trainer tells the search about the moment it runs. A search that ignores it works; the engine's
+ * `fit` should use `relTolerance` as its `maxRelativeTolerance` during training (`final: false`), so that
+ * roughly-right laws are reported early and the bar rises with the schedule, and its own defaults for the
+ * final laws (`final: true`), which are what the run reports.
+ */
+export interface SearchHints {
+  /** Steps done when the search runs. */
+  step: number;
+  /** The schedule's relative inlier tolerance at this step (the bridge measures laws with it). */
+  relTolerance: number;
+  /** True for the searches on the final training and held-out latents. */
+  final: boolean;
+}
+
+/** The law search the trainer calls (e.g. the engine's `fit` wrapped with the run's grammar and seed). */
+export type SearchFn = (latents: Dataset, hints: SearchHints) => Promise<FitResult>;
+
 /** The trainer's state as stored in a checkpoint. */
 interface TrainerState {
   step: number;
@@ -50,6 +68,8 @@ interface TrainerState {
   perm: number[];
   laws: FitResult | null;
   lawsStep: number;
+  /** Current relative inlier tolerance of the bridge (adapted after each search, see Schedule). */
+  relTol: number;
   acc: { recon: number; physics: number; n: number; active: number; train: number; bridge: number; search: number };
   totals: { train: number; bridge: number; search: number };
 }
@@ -59,7 +79,7 @@ export interface TrainContext {
   runDir: string;
   config: RunConfig;
   resume: boolean;
-  search: (latents: Dataset) => Promise<FitResult>;
+  search: SearchFn;
   signal?: AbortSignal;
   onEpoch?: (e: EpochLog) => void;
   onStep?: (step: number, total: number) => void;
@@ -139,7 +159,7 @@ export async function train(ctx: TrainContext): Promise<TrainResult> {
     adam = new Adam(ae.variables, cfg.learningRate);
     const rng = new Rng(cfg.seed ^ 0x7a11);
     st = {
-      step: 0, rngState: rng.state, perm: [], laws: null, lawsStep: -1,
+      step: 0, rngState: rng.state, perm: [], laws: null, lawsStep: -1, relTol: cfg.schedule.tolStart,
       acc: { recon: 0, physics: 0, n: 0, active: 0, train: 0, bridge: 0, search: 0 },
       totals: { train: 0, bridge: 0, search: 0 },
     };
@@ -163,17 +183,26 @@ export async function train(ctx: TrainContext): Promise<TrainResult> {
       }
       if (st.step % cfg.searchEvery === 0 && st.lawsStep !== st.step) {
         const t0 = performance.now();
-        st.laws = await ctx.search(latentDataset(ae, data, `anneal step ${st.step}`));
+        const latents = latentDataset(ae, data, `anneal step ${st.step}`);
+        st.laws = await ctx.search(latents, { step: st.step, relTolerance: st.relTol, final: false });
         st.lawsStep = st.step;
         const ms = performance.now() - t0;
         st.acc.search += ms;
         st.totals.search += ms;
-        log({ type: 'search', step: st.step, ms, best: bestOf(st.laws), laws: st.laws.laws.length });
+        const rec: Record<string, unknown> = { type: 'search', step: st.step, ms, best: bestOf(st.laws), laws: st.laws.laws.length };
+        if (st.step / stepsPerEpoch >= cfg.schedule.warmupEpochs && st.laws.laws.length > 0) {
+          // Tolerance feedback (see Schedule): measured on the whole training set, not one batch.
+          const ws = computeWeights(latents, st.laws.laws, { ...cfg.bridge, relTolerance: st.relTol });
+          const bestQ = Math.max(...ws.map((w) => w.inlierFraction));
+          st.relTol = adaptTolerance(cfg.schedule, st.relTol, bestQ, cfg.bridge.qMin ?? BRIDGE_DEFAULTS.qMin);
+          Object.assign(rec, { bridgeBestQ: bestQ, relTolerance: st.relTol });
+        }
+        log(rec);
       }
       const pos = st.step % stepsPerEpoch;
       if (pos === 0) st.perm = rng.permutation(K);
       const seqs = st.perm.slice(pos * B, (pos + 1) * B);
-      const { lambda, relTolerance } = scheduleAt(cfg.schedule, st.step / stepsPerEpoch, cfg.epochs);
+      const lambda = lambdaAt(cfg.schedule, st.step / stepsPerEpoch), relTolerance = st.relTol;
       const r = trainStep(ae, adam, data, seqs, st.laws?.laws ?? [], lambda, { ...cfg.bridge, relTolerance });
       st.acc.recon += r.recon;
       st.acc.physics += r.physics;
@@ -197,7 +226,7 @@ export async function train(ctx: TrainContext): Promise<TrainResult> {
       }
       if (st.step % cfg.checkpointEvery === 0 || st.step === total) await checkpoint();
     }
-    const final = await finishRun(runDir, ae, data, heldout, ctx.search, d);
+    const final = await finishRun(runDir, ae, data, heldout, (z) => ctx.search(z, { step: st.step, relTolerance: st.relTol, final: true }), d);
     log({ type: 'end', step: st.step, final: { ...final, laws: undefined, heldoutLaws: undefined }, ms: st.totals });
     return { runDir, backend, arch: cfg.model.arch, step: st.step, totalSteps: total, interrupted: false, final, ms: { ...st.totals } };
   } finally {

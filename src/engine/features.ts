@@ -3,7 +3,7 @@
  * Monomials (u1, u1*u2, u1^2) get direct index arithmetic; every other term goes through the restricted
  * expression compiler, never through mathjs per sample.
  */
-import { compileExpression } from '../grammar/safe-math.js';
+import { compileExpr, type Expr } from '../grammar/expr-ir.js';
 import type { FeatureStats } from './families.js';
 import { type Mat, zeros } from './linalg.js';
 import type { InvariantStats } from './sparse.js';
@@ -26,6 +26,16 @@ export function quadraticFeatures(variables: string[]): string[] {
 
 type FeatureFn = (u: Float64Array) => number;
 
+/**
+ * Validated expression trees of library features, keyed by expression text. The main thread parses
+ * user text (restricted mathjs) and ships the trees with each task; this module never loads mathjs.
+ */
+const featureTrees = new Map<string, Expr>();
+
+export function registerFeatureTrees(entries: Iterable<[string, Expr]>): void {
+  for (const [expr, tree] of entries) featureTrees.set(expr, tree);
+}
+
 /** Compile one feature expression over u1…uk; `1` is the constant feature. */
 export function compileFeature(expr: string, variables: string[]): FeatureFn {
   const index = (name: string) => variables.indexOf(name);
@@ -43,7 +53,9 @@ export function compileFeature(expr: string, variables: string[]): FeatureFn {
     const j = index(product[2]);
     return (u) => u[i] * u[j];
   }
-  const general = compileExpression(expr, variables);
+  const tree = featureTrees.get(expr);
+  if (!tree) throw new Error(`feature '${expr}' was not registered (parse it with expressionTree first)`);
+  const general = compileExpr(tree, new Map(variables.map((v, i) => [v, i])));
   return (u) => general(u);
 }
 

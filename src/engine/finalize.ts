@@ -11,6 +11,9 @@ import { type DataContext, fitOnStats, linearInvariantStats } from './screen.js'
 import { LINEAR_MAP_FAMILIES } from './families.js';
 import type { SubspaceMoments } from './stats.js';
 
+/** Residuals above this multiple of the median are set aside while refitting (and, by default, at the end). */
+export const TOLERANCE_FACTOR = 5;
+
 /** Residual histogram: bins of 0.01 decade of residual/spread from 1e-16 to 1e4. */
 export const HIST_LOW = -16;
 export const HIST_STEP = 0.01;
@@ -54,8 +57,6 @@ export interface FinalistTask {
   basis: number[][];
   offset: boolean;
   threshold: number;
-  /** Trimming never keeps residuals above capRel × spread (the data's own scale). */
-  capRel: number;
 }
 
 export interface FinalistResult {
@@ -189,13 +190,18 @@ export function finalizeCandidate(ctx: DataContext, task: FinalistTask): Finalis
   let scale = isMap ? 1 : invariantStd(U, k, ctx.starts, fit, fit.params);
   let r = residuals(U, k, ctx.starts, fit, fit.params, scale);
   let stats = statsOnMask(U, k, ctx.starts, fit, null, variance, n).stats;
-  for (let iter = 0; iter < 2; iter++) {
+  // Iteratively trimmed least squares: refit on the transitions within 5× the median residual. The
+  // first fit may be pulled far off by outlier jumps, so trimming is not capped here (the reported
+  // tolerance is capped later); it stops when the inlier set no longer changes.
+  let previousKept = -1;
+  for (let iter = 0; iter < 4; iter++) {
     const hist = histogram(r, spread);
-    const thr = Math.min(5 * histQuantile(hist, spread, 0.5), task.capRel * spread);
+    const thr = TOLERANCE_FACTOR * histQuantile(hist, spread, 0.5);
     const mask = new Uint8Array(n);
     let kept = 0;
     for (let t = 0; t < n; t++) if (r[t] <= thr) (mask[t] = 1), kept++;
-    if (kept < Math.max(3, 0.5 * n)) break; // not a near-perfect law: keep the plain fit
+    if (kept < Math.max(3, 0.5 * n) || kept === previousKept) break;
+    previousKept = kept;
     const onMask = statsOnMask(U, k, ctx.starts, fit, mask, variance, n);
     const refit = fitOnStats(fit.family, task.offset, k, fit.features, onMask.stats, onMask.sm, task.threshold);
     if (refit.params.some((v) => !Number.isFinite(v))) break;

@@ -18,6 +18,9 @@ import { generateSubspaces } from './subspaces.js';
 import { conservedByMap } from './implied.js';
 import { sampleIndices } from './sample.js';
 import { VERSION } from '../version.js';
+import { expressionTree } from '../grammar/safe-math.js';
+import type { Expr } from '../grammar/expr-ir.js';
+import { registerFeatureTrees } from './features.js';
 
 export interface FitProgress {
   stage: 'moments' | 'screening' | 'finalists' | 'evaluating';
@@ -88,18 +91,32 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     const sample = sampleIndices(n, grammar.limits.screeningSample, seed);
     const subspaces = generateSubspaces(grammar, moments, { states: data.states, dim: data.dim, starts, sample });
     candidates = enumerateCandidates(grammar, subspaces);
+    const trees = featureTrees(candidates);
+    registerFeatureTrees(trees);
 
     // 4. Screening from statistics, in fixed batches.
     if (!aborted()) {
+      // Batches follow subspaces, so the candidates sharing a projection and a sample feature pass
+      // run in one task and share its cache (results do not depend on the batching).
+      const bySubspace = new Map<number, CandidateSpec[]>();
+      for (const c of candidates) bySubspace.set(c.subspaceIndex, [...(bySubspace.get(c.subspaceIndex) ?? []), c]);
       const batches: CandidateSpec[][] = [];
-      for (let i = 0; i < candidates.length; i += SCREEN_BATCH) batches.push(candidates.slice(i, i + SCREEN_BATCH));
+      let current: CandidateSpec[] = [];
+      for (const group of bySubspace.values()) {
+        if (current.length > 0 && current.length + group.length > SCREEN_BATCH) {
+          batches.push(current);
+          current = [];
+        }
+        current.push(...group);
+      }
+      if (current.length > 0) batches.push(current);
       let doneCands = 0;
       const outcomes = await Promise.all(
         batches.map((batch) => {
           const bases: Record<number, number[][]> = {};
           for (const c of batch) bases[c.subspaceIndex] = subspaces[c.subspaceIndex].basis;
           return runner
-            .run<ScreenOutcome[]>({ kind: 'screen', candidates: batch, bases, moments, sample, threshold: grammar.limits.stlsqThreshold })
+            .run<ScreenOutcome[]>({ kind: 'screen', trees: trees.filter(([e]) => batch.some((c) => c.libraryFeatures.includes(e))), candidates: batch, bases, moments, sample, threshold: grammar.limits.stlsqThreshold })
             .then((r) => {
               doneCands += batch.length;
               progress('screening', doneCands, candidates.length);
@@ -123,7 +140,8 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       return runner
         .run<FinalistResult>({
           kind: 'finalize',
-          task: { fit: s.fit, basis: subspaces[spec.subspaceIndex].basis, offset: spec.offset, threshold: grammar.limits.stlsqThreshold, capRel },
+          trees: trees.filter(([e]) => s.fit.features.includes(e)),
+          task: { fit: s.fit, basis: subspaces[spec.subspaceIndex].basis, offset: spec.offset, threshold: grammar.limits.stlsqThreshold },
         })
         .then(
           (result) => {
@@ -152,7 +170,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     const evaluations = await Promise.all(
       ranked.map((law) =>
         runner
-          .run<EvaluateResult>({ kind: 'evaluate', task: { fit: law.fit, basis: subspaces[law.subspaceIndex].basis, tolerance: law.tolerance } })
+          .run<EvaluateResult>({ kind: 'evaluate', trees: trees.filter(([e]) => law.fit.features.includes(e)), task: { fit: law.fit, basis: subspaces[law.subspaceIndex].basis, tolerance: law.tolerance } })
           .then((r) => {
             progress('evaluating', ++doneEval, ranked.length);
             return r;
@@ -196,6 +214,16 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     signal?.removeEventListener('abort', onAbort);
     await runner.close();
   }
+}
+
+/** Parse every library feature once, on the main thread: workers get validated trees, never text. */
+function featureTrees(candidates: CandidateSpec[]): [string, Expr][] {
+  const out = new Map<string, Expr>();
+  for (const c of candidates) {
+    const vars = Array.from({ length: 26 }, (_, i) => `u${i + 1}`);
+    for (const e of c.libraryFeatures) if (!out.has(e)) out.set(e, expressionTree(e, vars));
+  }
+  return [...out.entries()];
 }
 
 function chooseFinalists(screened: ScreenSuccess[], max: number): ScreenSuccess[] {

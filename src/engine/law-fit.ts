@@ -6,7 +6,7 @@
 import type { FamilyName, LawRole } from '../types.js';
 import { coefficientsOf, type FeatureStats, parameterNames, residualSumOfSquares } from './families.js';
 import type { Mat } from './linalg.js';
-import { freeParameterBits, invariantResidualBits, mapResidualBits } from './mdl.js';
+import { freeParameterBits, invariantResidualBits, mapResidualBits, RATIO_FLOOR } from './mdl.js';
 import type { ExactConstant } from './snap.js';
 import { invariantRatio, type InvariantStats } from './sparse.js';
 
@@ -68,7 +68,10 @@ export function relativeErrorOf(measure: number, s: ScoringStats): number {
  * stated to and the window in which exact constants are tried.
  */
 export function parameterStdErrors(fit: Pick<LawFit, 'parametrization' | 'k'>, params: number[], s: ScoringStats): number[] {
-  const measure = residualMeasure(fit, params, s);
+  // Below the residual floor the data cannot tell values apart (noise-free data, rounding): the
+  // floor sets the smallest standard error, so exact constants stay reachable.
+  const raw = residualMeasure(fit, params, s);
+  const measure = s.role === 'invariant' ? Math.max(raw, RATIO_FLOOR) : Math.max(raw, (RATIO_FLOOR * s.variance * s.nIn) / Math.max(s.n, 1));
   if (s.role === 'invariant') {
     const sigma2 = (measure * trace2(s.st.Cov, coefficientsFor(fit, params)[0])) / Math.max(s.nIn, 1);
     const p = fit.parametrization;

@@ -2,13 +2,11 @@
  * From finalists to ranked laws: tolerances from the data's own noise scale, inlier fractions, exact
  * constants, description length, duplicate collapsing and the Pareto front. Pure: no I/O, no workers.
  */
-import { fractionBelow, type FinalistResult } from './finalize.js';
+import { fractionBelow, type FinalistResult, TOLERANCE_FACTOR } from './finalize.js';
 import { descriptionLength, type LawFit, parameterStdErrors, relativeErrorOf } from './law-fit.js';
 import { type ExactConstant, snapParameters } from './snap.js';
 import { principalAngles } from './linalg.js';
 
-/** Residuals above this multiple of the best law's median residual on a subspace are outliers. */
-export const TOLERANCE_FACTOR = 5;
 
 export interface ScoredLaw {
   fit: LawFit;
@@ -109,21 +107,25 @@ export function scoreFinalist(
  *   better law already says what happens there (a line inside a rotation plane, the plane plus noise).
  */
 export function collapseDuplicates(laws: ScoredLaw[], bases: number[][][], minInlierFraction: number): ScoredLaw[] {
-  const sorted = [...laws].sort((a, b) => a.descriptionLength - b.descriptionLength || (a.fit.id < b.fit.id ? -1 : 1));
-  const kept: ScoredLaw[] = [];
-  for (const law of sorted) {
+  const byDl = (a: ScoredLaw, b: ScoredLaw) => a.descriptionLength - b.descriptionLength || (a.fit.id < b.fit.id ? -1 : 1);
+  const perSubspace: ScoredLaw[] = [];
+  if (process.env.LL_DEBUG) for (const l of [...laws].sort(byDl)) console.error("DBG", l.fit.id, l.descriptionLength.toFixed(0), l.inlierFraction.toFixed(3), l.inlierRelativeError.toExponential(2));
+  for (const law of [...laws].sort(byDl)) {
     if (!(law.descriptionLength < 0) || law.inlierFraction < minInlierFraction) continue;
-    const same = kept.find((w) => w.fit.role === law.fit.role && w.subspaceIndex === law.subspaceIndex);
-    if (same) {
-      if (law.inlierRelativeError <= 2 * same.inlierRelativeError + 1e-12 && same.alternatives.length < 4) {
-        same.alternatives.push(`also fits as ${law.fit.family}${law.offset ? ' with offset' : ''} (longer description)`);
-      }
-      continue;
+    const same = perSubspace.find((w) => w.fit.role === law.fit.role && w.subspaceIndex === law.subspaceIndex);
+    if (!same) perSubspace.push(law);
+    else if (law.inlierRelativeError <= 2 * same.inlierRelativeError + 1e-12 && same.alternatives.length < 4) {
+      same.alternatives.push(`also fits as ${law.fit.family}${law.offset ? ' with offset' : ''} (longer description)`);
     }
-    if (kept.some((w) => w.fit.role === law.fit.role && nested(bases[w.subspaceIndex], bases[law.subspaceIndex]))) continue;
-    kept.push(law);
   }
-  return kept;
+  // Nested subspaces: the clearly less exact of the two goes (a union of two planes fitted by one
+  // linear map loses to the exact rotation in one of them); equally exact laws both stay, since a
+  // decomposition and the whole map are both true statements.
+  // Relative errors below 1e-6 are all 'exact' (rounding and refinement limits), never 'clearly worse'.
+  const worse = (a: ScoredLaw, b: ScoredLaw) => a.inlierRelativeError > 2 * Math.max(b.inlierRelativeError, 1e-6);
+  return perSubspace
+    .filter((law) => !perSubspace.some((w) => w !== law && w.fit.role === law.fit.role && nested(bases[w.subspaceIndex], bases[law.subspaceIndex]) && (worse(law, w) || (!worse(w, law) && w.inlierFraction > law.inlierFraction + 0.02))))
+    .sort(byDl);
 }
 
 /** One subspace lies inside the other (up to 0.05 rad). */

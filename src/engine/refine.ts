@@ -18,7 +18,7 @@ export interface CentredMoments {
 
 const sandwich = (B: Mat, S: Mat): Mat => matmul(matmul(B, S), transpose(B));
 
-function objective(B: Mat, m: CentredMoments): { f: number; M: Mat; den: number } {
+export function objective(B: Mat, m: CentredMoments): { f: number; M: Mat; den: number } {
   const bxx = sandwich(B, m.cxx);
   const byx = sandwich(B, m.cyx);
   const byy = sandwich(B, m.cyy);
@@ -141,7 +141,7 @@ export function sampleCentredMoments(states: Float64Array, dim: number, starts: 
  * fit the subspace's own linear map, keep transitions within 5× the median residual, refine on those,
  * and repeat a few rounds (iteratively trimmed least squares).
  */
-export function robustRefine(basis: Mat, states: Float64Array, dim: number, starts: Uint32Array, sample: Uint32Array, rounds = 3): Mat {
+export function robustRefine(basis: Mat, states: Float64Array, dim: number, starts: Uint32Array, sample: Uint32Array, rounds = 8): Mat {
   let B = basis;
   let mask: Uint8Array | null = null;
   const k = basis.length;

@@ -82,12 +82,14 @@ function linearCombination(coefs: string[], features: string[]): string {
   coefs.forEach((c, j) => {
     if (c === '0') return;
     const f = features[j];
+    // A leading minus on a plain number or a product becomes the sign of the term.
+    const negative = /^-[\w.]/.test(c) && !/[+\-]/.test(c.slice(1));
+    const mag = negative ? c.slice(1) : c;
     let term: string;
-    if (f === '1') term = c;
-    else if (c === '1') term = f;
-    else if (c === '-1') term = `-${atom(f)}`;
-    else term = `${atom(c)} * ${atom(f)}`;
-    terms.push(term);
+    if (f === '1') term = mag;
+    else if (mag === '1') term = f;
+    else term = `${atom(mag)} * ${atom(f)}`;
+    terms.push(negative ? `-${term}` : term);
   });
   if (terms.length === 0) return '0';
   return terms.reduce((acc, t) => (t.startsWith('-') ? `${acc} - ${t.slice(1)}` : `${acc} + ${t}`));

@@ -5,19 +5,25 @@
 import { evaluateLaw, type EvaluateResult, type EvaluateTask, finalizeCandidate, type FinalistResult, type FinalistTask } from './finalize.js';
 import { type CandidateSpec, type DataContext, newScreenCache, screenCandidate, type ScreenOutcome } from './screen.js';
 import { accumulateMoments, type Moments } from './stats.js';
+import { registerFeatureTrees } from './features.js';
+import type { Expr } from '../grammar/expr-ir.js';
+
+/** Validated trees of the library features a task uses (see registerFeatureTrees). */
+type Trees = [string, Expr][];
 
 export type Task =
   | { kind: 'moments'; from: number; to: number; shift: number[] }
   | {
       kind: 'screen';
+      trees: Trees;
       candidates: CandidateSpec[];
       bases: Record<number, number[][]>;
       moments: Moments;
       sample: Uint32Array;
       threshold: number;
     }
-  | { kind: 'finalize'; task: FinalistTask }
-  | { kind: 'evaluate'; task: EvaluateTask };
+  | { kind: 'finalize'; task: FinalistTask; trees: Trees }
+  | { kind: 'evaluate'; task: EvaluateTask; trees: Trees };
 
 export type TaskResult = Moments | ScreenOutcome[] | FinalistResult | EvaluateResult;
 
@@ -26,6 +32,7 @@ export type TaskResult = Moments | ScreenOutcome[] | FinalistResult | EvaluateRe
  * candidates not reached are simply absent from the result.
  */
 export function runTask(ctx: DataContext, task: Task, stop?: Int32Array): TaskResult {
+  if (task.kind !== 'moments') registerFeatureTrees(task.trees);
   switch (task.kind) {
     case 'moments':
       return accumulateMoments(ctx.states, ctx.dim, ctx.starts, task.shift, task.from, task.to);

@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+/**
+ * latent-laws command line. Each command parses its flags and calls the library; all error reporting
+ * goes through runCommand (one line, exit code, no stack trace).
+ */
+import { Command, Option } from '@commander-js/extra-typings';
+import { VERSION } from '../version.js';
+import { demoCommand, fitCommand } from './fit-command.js';
+import { defaultWorkers, fraction, integerOption, positiveNumber } from './options.js';
+import { EXIT, runCommand } from './run.js';
+
+const workersDefault = await defaultWorkers();
+
+const program = new Command('latent-laws')
+  .description('Find the physics of a latent space: exact update rules and conservation laws of latent trajectories.')
+  .version(VERSION)
+  .showHelpAfterError(false)
+  .configureOutput({ outputError: (str, write) => write(`latent-laws: ${str.replace(/^error: /, '')}`) })
+  .exitOverride((err) => {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') process.exit(EXIT.ok);
+    process.exit(EXIT.input);
+  });
+
+const fitFlags = <T extends Command<any, any, any>>(cmd: T) =>
+  cmd
+    .option('--json', 'print the result as one JSON document on stdout (everything else goes to stderr)')
+    .option('--out <file>', 'also write the JSON result to this file (atomically)')
+    .option('--grammar <file>', 'grammar file (default: the bundled grammar/default.grammar)')
+    .addOption(new Option('--workers <n>', 'worker threads (0 = run inline)').argParser(integerOption(0, 64)).default(workersDefault))
+    .addOption(new Option('--seed <n>', 'seed of the screening sample (printed with every result)').argParser(integerOption(0, 2 ** 32 - 1)).default(1))
+    .addOption(new Option('--tolerance <x>', 'absolute inlier tolerance for map residuals (default: from the data noise)').argParser(positiveNumber))
+    .addOption(new Option('--max-tolerance <x>', "cap on the automatic tolerance, as a share of a subspace's spread").argParser(fraction).default(0.05))
+    .addOption(new Option('--min-inliers <q>', 'report only laws holding on at least this share of transitions').argParser(fraction).default(0.5));
+
+fitFlags(
+  program
+    .command('fit')
+    .description('fit laws to saved latent trajectories (.npy, .npz, .json, .csv)')
+    .argument('<file>', 'latent trajectories: [T,d] or [K,T,d] array, or see the README for JSON/CSV'),
+)
+  .option('--key <name>', 'for .npz: use only this array')
+  .action((file, flags) => runCommand(() => fitCommand(file, flags as never)));
+
+fitFlags(program.command('demo').description('make a planted-law data set, fit it, and show truth vs found'))
+  .option('--save-data <file.npy>', 'also save the demo trajectories as .npy')
+  .action((flags) => runCommand(() => demoCommand(flags as never)));
+
+await program.parseAsync(process.argv);

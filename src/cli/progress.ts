@@ -1,0 +1,39 @@
+/**
+ * Progress for long work: a cli-progress bar on stderr when stderr is a terminal and output is not
+ * JSON; silent otherwise (logs and pipes stay clean).
+ */
+import cliProgress from 'cli-progress';
+import type { FitProgress } from '../engine/fit.js';
+
+export interface ProgressReporter {
+  update(p: FitProgress): void;
+  stop(): void;
+}
+
+const STAGE_LABEL: Record<FitProgress['stage'], string> = {
+  moments: 'moments   ',
+  screening: 'screening ',
+  finalists: 'finalists ',
+  evaluating: 'evaluating',
+};
+
+export function progressReporter(enabled: boolean): ProgressReporter {
+  if (!enabled || !process.stderr.isTTY) return { update: () => {}, stop: () => {} };
+  const bar = new cliProgress.SingleBar(
+    { format: '{stage} [{bar}] {value}/{total}', stream: process.stderr, hideCursor: true, clearOnComplete: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let stage: FitProgress['stage'] | null = null;
+  return {
+    update(p) {
+      if (p.stage !== stage) {
+        if (stage) bar.stop();
+        stage = p.stage;
+        bar.start(p.total, p.done, { stage: STAGE_LABEL[p.stage] });
+      } else bar.update(p.done);
+    },
+    stop() {
+      if (stage) bar.stop();
+    },
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * How every command ends: results on stdout, one-line errors on stderr with a non-zero exit code and
+ * no stack trace, and Ctrl-C turned into an abort signal so long work can stop and keep what it found.
+ */
+import { InputError } from '../errors.js';
+
+/** Exit codes: 0 ok, 1 a check failed (used by `check`), 2 bad input or usage, 70 internal error, 130 interrupted twice. */
+export const EXIT = { ok: 0, failed: 1, input: 2, internal: 70, interrupted: 130 } as const;
+
+export function fail(message: string, code: number): never {
+  process.stderr.write(`latent-laws: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+  process.exit(code);
+}
+
+/**
+ * An AbortSignal raised by the first Ctrl-C (the command finishes with what it has); a second Ctrl-C
+ * exits at once.
+ */
+export function interruptSignal(): AbortSignal {
+  const controller = new AbortController();
+  process.on('SIGINT', () => {
+    if (controller.signal.aborted) {
+      process.stderr.write('\nlatent-laws: interrupted again, exiting now\n');
+      process.exit(EXIT.interrupted);
+    }
+    process.stderr.write('\nlatent-laws: interrupted; finishing with what was found so far (Ctrl-C again to quit now)\n');
+    controller.abort();
+  });
+  return controller.signal;
+}
+
+/** Run a command body, mapping errors to one line and an exit code. */
+export async function runCommand(body: () => Promise<number | void>): Promise<void> {
+  try {
+    const code = await body();
+    process.exitCode = code ?? EXIT.ok;
+  } catch (err) {
+    if (err instanceof InputError) fail(err.message, EXIT.input);
+    const message = err instanceof Error ? err.message : String(err);
+    if (process.env.LATENT_LAWS_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    fail(`internal error: ${message} (set LATENT_LAWS_DEBUG=1 for details)`, EXIT.internal);
+  }
+}

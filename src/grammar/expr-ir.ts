@@ -1,0 +1,159 @@
+/**
+ * The small expression language that user text is allowed to contain, as a plain tree (`Expr`), and
+ * its compilation to nested JS closures. Kept apart from mathjs on purpose: once a mathjs AST has been
+ * validated into an `Expr` (see safe-math.ts), nothing here can reach mathjs, strings or the global
+ * scope, and evaluation costs a few closure calls per node instead of a mathjs dispatch per sample.
+ */
+
+/** Functions user expressions may call; all are unary and map to the `Math` function of the same name. */
+export const ALLOWED_FUNCTIONS = [
+  'sin', 'cos', 'tan', 'exp', 'log', 'sqrt', 'abs', 'tanh', 'sinh', 'cosh', 'atan', 'asin', 'acos',
+] as const;
+export type AllowedFunction = (typeof ALLOWED_FUNCTIONS)[number];
+
+/** Named constants user expressions may use. */
+export const ALLOWED_CONSTANTS: Readonly<Record<string, number>> = { pi: Math.PI, e: Math.E };
+
+export type BinaryOp = '+' | '-' | '*' | '/' | '^';
+
+/** A validated expression tree: only numbers, declared variables, pi/e, + - * / ^, negation and whitelisted functions. */
+export type Expr =
+  | { kind: 'number'; value: number }
+  | { kind: 'constant'; name: string }
+  | { kind: 'variable'; name: string }
+  | { kind: 'negate'; arg: Expr }
+  | { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr }
+  | { kind: 'call'; fn: AllowedFunction; arg: Expr };
+
+/** Reads the variable slots of one sample; `values[i]` belongs to `variables[i]`. */
+export type Evaluator = (values: ArrayLike<number>) => number;
+
+const MATH_FN: Record<AllowedFunction, (x: number) => number> = {
+  sin: Math.sin, cos: Math.cos, tan: Math.tan, exp: Math.exp, log: Math.log, sqrt: Math.sqrt,
+  abs: Math.abs, tanh: Math.tanh, sinh: Math.sinh, cosh: Math.cosh, atan: Math.atan,
+  asin: Math.asin, acos: Math.acos,
+};
+
+/** Compiled node: the closure, plus its value when the subtree has no variables (for constant folding). */
+interface Compiled {
+  fn: Evaluator;
+  constant?: number;
+}
+
+function constantNode(value: number): Compiled {
+  return { fn: () => value, constant: value };
+}
+
+/**
+ * Compiles a validated tree into a closure over variable slots. Subtrees without variables are folded
+ * to one constant (so `pi/7` costs nothing per sample), and `x^2` becomes one multiplication because
+ * squares dominate library features. Out-of-domain inputs (sqrt(-1), log(-1), (-8)^(1/3)) give NaN
+ * like `Math` does, where mathjs would return a complex number: callers treat NaN as a failed sample.
+ */
+export function compileExpr(expr: Expr, slotOf: ReadonlyMap<string, number>): Evaluator {
+  return compileNode(expr, slotOf).fn;
+}
+
+function compileNode(expr: Expr, slotOf: ReadonlyMap<string, number>): Compiled {
+  switch (expr.kind) {
+    case 'number':
+      return constantNode(expr.value);
+    case 'constant':
+      return constantNode(ALLOWED_CONSTANTS[expr.name]);
+    case 'variable': {
+      const slot = slotOf.get(expr.name);
+      if (slot === undefined) throw new Error(`internal: no slot for variable '${expr.name}'`);
+      return { fn: (v) => v[slot] };
+    }
+    case 'negate': {
+      const a = compileNode(expr.arg, slotOf);
+      if (a.constant !== undefined) return constantNode(-a.constant);
+      const f = a.fn;
+      return { fn: (v) => -f(v) };
+    }
+    case 'call': {
+      const a = compileNode(expr.arg, slotOf);
+      const m = MATH_FN[expr.fn];
+      if (a.constant !== undefined) return constantNode(m(a.constant));
+      const f = a.fn;
+      return { fn: (v) => m(f(v)) };
+    }
+    case 'binary':
+      return compileBinary(expr.op, compileNode(expr.left, slotOf), compileNode(expr.right, slotOf));
+  }
+}
+
+function compileBinary(op: BinaryOp, a: Compiled, b: Compiled): Compiled {
+  if (a.constant !== undefined && b.constant !== undefined) {
+    return constantNode(applyBinary(op, a.constant, b.constant));
+  }
+  const f = a.fn;
+  const g = b.fn;
+  switch (op) {
+    case '+':
+      return { fn: (v) => f(v) + g(v) };
+    case '-':
+      return { fn: (v) => f(v) - g(v) };
+    case '*':
+      if (a.constant !== undefined) {
+        const c = a.constant;
+        return { fn: (v) => c * g(v) };
+      }
+      return { fn: (v) => f(v) * g(v) };
+    case '/':
+      return { fn: (v) => f(v) / g(v) };
+    case '^':
+      if (b.constant === 2) {
+        return {
+          fn: (v) => {
+            const x = f(v);
+            return x * x;
+          },
+        };
+      }
+      return { fn: (v) => realPow(f(v), g(v)) };
+  }
+}
+
+function applyBinary(op: BinaryOp, x: number, y: number): number {
+  switch (op) {
+    case '+':
+      return x + y;
+    case '-':
+      return x - y;
+    case '*':
+      return x * y;
+    case '/':
+      return x / y;
+    case '^':
+      return realPow(x, y);
+  }
+}
+
+/**
+ * Real power: a negative base with a non-integer exponent is NaN. `Math.pow` already gives NaN for
+ * finite bases but returns ±Infinity or 0 for a base of -Infinity, where mathjs goes complex.
+ */
+function realPow(x: number, y: number): number {
+  return x < 0 && !Number.isInteger(y) ? NaN : Math.pow(x, y);
+}
+
+/** Names of the variables an expression uses, each once, in order of first use. */
+export function exprVariables(expr: Expr, out: string[] = []): string[] {
+  switch (expr.kind) {
+    case 'variable':
+      if (!out.includes(expr.name)) out.push(expr.name);
+      break;
+    case 'negate':
+    case 'call':
+      exprVariables(expr.arg, out);
+      break;
+    case 'binary':
+      exprVariables(expr.left, out);
+      exprVariables(expr.right, out);
+      break;
+    default:
+      break;
+  }
+  return out;
+}

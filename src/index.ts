@@ -1,0 +1,18 @@
+/**
+ * latent-laws library API. The CLI is a thin layer over these functions.
+ * @packageDocumentation
+ */
+export { fit, type FitOptions, type FitProgress } from './engine/fit.js';
+export { loadDataset, SUPPORTED_EXTENSIONS, type LoadOptions } from './data/load.js';
+export { parseNpy, writeNpy } from './data/npy.js';
+export { parseGrammar } from './grammar/parse.js';
+export { loadGrammar, defaultGrammarPath } from './grammar/load.js';
+export { compileExpression, checkExpression, differentiate, toLatex } from './grammar/safe-math.js';
+export { plantLaw, randomOrthogonal, type PlantOptions, type PlantedTruth, type PlantedKind } from './planted.js';
+export { demoDataset } from './demo.js';
+export { principalAngles } from './engine/linalg.js';
+export { transitionStarts } from './engine/stats.js';
+export { InputError, Interrupted } from './errors.js';
+export { writeFileAtomic } from './io.js';
+export { VERSION } from './version.js';
+export * from './types.js';
