@@ -138,13 +138,14 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       const spec = specById.get(s.fit.id)!;
       if (aborted()) return Promise.resolve(null);
       return runner
-        .run<FinalistResult>({
+        .run<FinalistResult | null>({
           kind: 'finalize',
           trees: trees.filter(([e]) => s.fit.features.includes(e)),
           task: { fit: s.fit, basis: subspaces[spec.subspaceIndex].basis, offset: spec.offset, threshold: grammar.limits.stlsqThreshold },
         })
         .then(
           (result) => {
+            if (result === null) return null; // skipped after an interrupt
             progress('finalists', ++doneFinal, chosen.length);
             const bad = result.fit.params.some((v) => !Number.isFinite(v));
             if (bad) failures.push({ id: s.fit.id, error: 'refit produced a non-finite value' });

@@ -25,7 +25,7 @@ export type Task =
   | { kind: 'finalize'; task: FinalistTask; trees: Trees }
   | { kind: 'evaluate'; task: EvaluateTask; trees: Trees };
 
-export type TaskResult = Moments | ScreenOutcome[] | FinalistResult | EvaluateResult;
+export type TaskResult = Moments | ScreenOutcome[] | FinalistResult | EvaluateResult | null;
 
 /**
  * Run one task. `stop` is polled between candidates so Ctrl-C ends a screening batch early; the
@@ -46,6 +46,8 @@ export function runTask(ctx: DataContext, task: Task, stop?: Int32Array): TaskRe
       return out;
     }
     case 'finalize':
+      // Queued finalists are skipped after Ctrl-C; the exact pass of reported laws always runs.
+      if (stop && Atomics.load(stop, 0) !== 0) return null;
       return finalizeCandidate(ctx, task.task);
     case 'evaluate':
       return evaluateLaw(ctx, task.task);
