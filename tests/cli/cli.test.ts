@@ -1,0 +1,101 @@
+/**
+ * The command line as a user meets it: compiled CLI (dist/, built by `npm test`), real processes,
+ * exit codes, one-line errors without stack traces, clean --json, atomic --out.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { plantLaw } from '../../src/planted.ts';
+import { writeNpy } from '../../src/data/npy.ts';
+
+const cli = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'latent-laws-cli-'));
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function assertOneLineError(r: ReturnType<typeof run>, ...fragments: string[]) {
+  assert.equal(r.code, 2, `exit code ${r.code}; stderr: ${r.stderr}`);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `expected one line, got:\n${r.stderr}`);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'stack trace printed');
+  for (const f of fragments) assert.ok(lines[0].includes(f), `"${lines[0]}" does not mention "${f}"`);
+}
+
+const { dataset } = plantLaw({ kind: 'rotation', seed: 9, noiseDims: 2, angle: Math.PI / 6, noise: 1e-4, trajectories: 10, steps: 30 });
+const dataFile = join(dir, 'latents.npy');
+writeFileSync(dataFile, writeNpy(dataset.states, [10, 30, dataset.dim]));
+
+test('fit --json prints exactly one JSON document with the planted law and its seed', () => {
+  const r = run('fit', dataFile, '--json', '--workers', '0', '--seed', '7');
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.provenance.seed, 7);
+  const rot = doc.laws.find((l: { family: string }) => l.family === 'rotation');
+  assert.ok(rot, r.stdout.slice(0, 400));
+  assert.equal(rot.parameters[0].exact, 'pi/6');
+  assert.ok(Array.isArray(rot.outliers) && Array.isArray(rot.subspace.basis));
+});
+
+test('fit prints a readable table with the seed and the exact law', () => {
+  const r = run('fit', dataFile, '--workers', '0');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /seed 1/);
+  assert.match(r.stdout, /R\(pi\/6\)/);
+});
+
+test('--out writes the JSON atomically and leaves no temporary file', () => {
+  const out = join(dir, 'laws.json');
+  const r = run('fit', dataFile, '--workers', '0', '--out', out);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(readFileSync(out, 'utf8')).laws[0].family, 'rotation');
+  assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+});
+
+test('a failing run never touches an existing --out file', () => {
+  const out = join(dir, 'keep.json');
+  writeFileSync(out, 'OLD');
+  const r = run('fit', join(dir, 'missing.npy'), '--out', out);
+  assertOneLineError(r, 'missing.npy', 'no such file');
+  assert.equal(readFileSync(out, 'utf8'), 'OLD');
+});
+
+test('bad inputs give one line naming the file and the place, exit code 2', () => {
+  const nan = join(dir, 'nan.json');
+  writeFileSync(nan, JSON.stringify({ trajectories: [[[0, 1], [1, 2], [2, NaN], [3, 4]]] }).replace('null', 'NaN'));
+  assertOneLineError(run('fit', nan), 'nan.json', 'line');
+  const ragged = join(dir, 'ragged.json');
+  writeFileSync(ragged, JSON.stringify({ trajectories: [[[0, 1], [1, 2, 3], [2, 3], [3, 4]]] }));
+  assertOneLineError(run('fit', ragged), 'ragged.json', 'trajectories[0][1]');
+  const empty = join(dir, 'empty.npy');
+  writeFileSync(empty, '');
+  assertOneLineError(run('fit', empty), 'empty.npy', 'empty');
+  const csv = join(dir, 'bad.csv');
+  writeFileSync(csv, 'traj,t,z0,z1\n0,0,1,2\n0,1,abc,3\n0,2,1,2\n0,3,1,1\n');
+  assertOneLineError(run('fit', csv), 'bad.csv', 'line 3', 'z0');
+});
+
+test('a grammar syntax error names the grammar file, line and column', () => {
+  const g = join(dir, 'bad.grammar');
+  writeFileSync(g, 'family rotation cost 4\nfamily linear cost\n');
+  assertOneLineError(run('fit', dataFile, '--grammar', g), 'bad.grammar', 'line 2');
+});
+
+test('bad option values and unwritable outputs are one-line usage errors', () => {
+  assertOneLineError(run('fit', dataFile, '--workers', 'many'), '--workers');
+  assertOneLineError(run('fit', dataFile, '--out', join(dir, 'no', 'such', 'laws.json')), 'laws.json', 'folder does not exist');
+});
+
+test('demo shows truth vs found with the exact angle', () => {
+  const r = run('demo', '--workers', '0');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Truth vs found/);
+  assert.match(r.stdout, /R\(pi\/7\)/);
+  assert.match(r.stdout, /cos\(u1\)/);
+});
