@@ -39,7 +39,11 @@ export interface Schedule {
   warmupEpochs: number;
   /** Epochs over which λ ramps up linearly (default: a quarter of the epochs). */
   rampEpochs: number;
-  /** Relative inlier tolerance at the start (default 0.3 of the law's spread). */
+  /**
+   * Relative inlier tolerance at the start, and the loosest it may become (default 0.6 of the law's
+   * spread: a plain autoencoder's latents obey the nearest linear law only to ~25% of the spread, and
+   * the physics can only start once some law has q ≥ qMin).
+   */
   tolStart: number;
   /** Tightest relative tolerance (default 0.02: below the engine's default cap of 0.05, so laws the bridge made exact are reported by a default search). */
   tolEnd: number;
@@ -55,7 +59,7 @@ export function resolveSchedule(epochs: number, s: Partial<Schedule> = {}): Sche
     lambda: s.lambda ?? 1,
     warmupEpochs: s.warmupEpochs ?? Math.floor(epochs / 4),
     rampEpochs: s.rampEpochs ?? Math.floor(epochs / 4),
-    tolStart: s.tolStart ?? 0.3,
+    tolStart: s.tolStart ?? 0.6,
     tolEnd: s.tolEnd ?? 0.02,
     tolDecay: s.tolDecay ?? 0.8,
     tightenAt: s.tightenAt ?? 0.98,

@@ -54,7 +54,7 @@ export interface AnnealOptions {
   resume?: boolean;
   /** Latent size d (default 4). */
   latent?: number;
-  /** Hidden widths of the dense layers (default [256, 64]; the decoder mirrors them). */
+  /** Hidden widths of the dense layers (default [128, 32]; the decoder mirrors them). */
   hidden?: number[];
   /** Encoder kind (default `auto`: convolutional only where the backend trains convolutions fast). */
   arch?: 'auto' | 'dense' | 'conv';
@@ -62,7 +62,7 @@ export interface AnnealOptions {
   backend?: BackendPreference;
   /** Epochs (default 40); on resume, a larger value extends the run. */
   epochs?: number;
-  /** Sequences per batch (default 8); a step sees whole sequences so the bridge sees transitions. */
+  /** Sequences per batch (default 4); a step sees whole sequences so the bridge sees transitions. */
   batchSequences?: number;
   /** Adam learning rate (default 1e-3). */
   learningRate?: number;
@@ -70,7 +70,7 @@ export interface AnnealOptions {
   seed?: number;
   /** Sequences held out of training to judge the final laws on (default 8 for built-in data, 0 for files). */
   heldout?: number;
-  /** λ and tolerance schedule (see {@link Schedule}; defaults λ = 1, a quarter of the epochs warm-up, a quarter ramp, tolerance 0.3 → 0.03). */
+  /** λ and tolerance schedule (see {@link Schedule}; defaults λ = 1, a quarter of the epochs warm-up, a quarter ramp, tolerance from 0.6 tightened by feedback down to 0.02). */
   schedule?: Partial<Schedule>;
   /** Bridge weighting (qMin, lawPower, epsilon, outlierPower, outlierCap, maxLaws); the tolerance comes from the schedule. */
   bridge?: Omit<BridgeOptions, 'relTolerance'>;
@@ -120,7 +120,7 @@ export async function anneal(options: AnnealOptions): Promise<TrainResult> {
   if (!Number.isInteger(heldout) || heldout < 0) throw new InputError('--heldout', `must be a non-negative integer, got ${heldout}`);
   const { train: set } = loadRunData(data, heldout);
   const K = set.offsets.length - 1;
-  const batchSequences = positiveInt('--batch', options.batchSequences, 8);
+  const batchSequences = positiveInt('--batch', options.batchSequences, 4);
   const stepsPerEpoch = Math.ceil(K / Math.min(batchSequences, K));
   const requested = options.arch ?? 'auto';
   const backendPref = options.backend ?? 'node';
@@ -134,7 +134,7 @@ export async function anneal(options: AnnealOptions): Promise<TrainResult> {
       arch: chooseArch(set.sampleShape, requested),
       inputShape: set.sampleShape,
       latent: positiveInt('--latent', options.latent, 4),
-      hidden: options.hidden ?? [256, 64],
+      hidden: options.hidden ?? [128, 32],
       seed,
     },
     backend: backendPref,

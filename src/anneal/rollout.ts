@@ -29,6 +29,8 @@ export interface RolloutOptions {
   law?: string;
   /** Which laws file to take the law from: `train` (laws.json, default) or `heldout` (heldout-laws.json). */
   lawsFrom?: 'train' | 'heldout';
+  /** Use these laws instead of the run's files (e.g. a search with a looser tolerance on the run's latents). */
+  laws?: FitResult;
   /** Number of test sequences to forecast and average over (default 8). */
   sequences?: number;
   /**
@@ -83,9 +85,9 @@ function pickLaw(laws: FitResult, id: string | undefined, where: string): Law {
 /** Roll a run's law forward from the first frames of test sequences (see the module comment). */
 export async function rollout(opts: RolloutOptions): Promise<RolloutResult> {
   const cfg = readRunConfig(opts.run);
-  const lawsPath = join(opts.run, opts.lawsFrom === 'heldout' ? 'heldout-laws.json' : 'laws.json');
-  if (!existsSync(lawsPath)) throw new InputError(opts.run, `has no ${lawsPath.split('/').pop()} (the run has not finished)`);
-  const law = pickLaw(JSON.parse(readFileSync(lawsPath, 'utf8')) as FitResult, opts.law, lawsPath);
+  const lawsPath = opts.laws ? 'the given laws' : join(opts.run, opts.lawsFrom === 'heldout' ? 'heldout-laws.json' : 'laws.json');
+  if (!opts.laws && !existsSync(lawsPath)) throw new InputError(opts.run, `has no ${lawsPath.split('/').pop()} (the run has not finished)`);
+  const law = pickLaw(opts.laws ?? (JSON.parse(readFileSync(lawsPath, 'utf8')) as FitResult), opts.law, lawsPath);
   const summary = JSON.parse(readFileSync(join(opts.run, 'summary.json'), 'utf8')) as { latentMean: number[]; norm: FrameSet['norm'] };
   if (!Number.isInteger(opts.steps) || opts.steps < 1) throw new InputError('--steps', `must be a positive integer, got ${opts.steps}`);
 

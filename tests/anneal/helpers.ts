@@ -120,7 +120,7 @@ export async function stubSearch(latents: Dataset): Promise<FitResult> {
     provenance: {
       source: latents.source, grammar: 'stub', seed: 0, workers: 1, version: 'test', dim: d,
       nTrajectories: latents.offsets.length - 1, nTransitions: pairs.length, tolerance: tol,
-      candidatesScreened: 1, finalists: 1, failures: [], interrupted: false, elapsedMs: 0,
+      candidatesScreened: 1, finalists: 1, failures: [], interrupted: false, elapsedMs: 0, timings: {},
     },
   };
 }
