@@ -3,7 +3,7 @@ export { DEFAULT_LIMITS, PLACEHOLDERS, parseGrammar } from './parse.js';
 export { defaultGrammarPath, loadGrammar } from './load.js';
 export { instantiateTerms, type TermInstance } from './terms.js';
 export {
-  checkExpression, compileExpression, differentiate, expressionVariables, simplifyExpression,
-  substituteVariables, toLatex,
+  checkExpression, compileExpression, differentiate, expressionTree, expressionVariables,
+  simplifyExpression, substituteVariables, toLatex,
 } from './safe-math.js';
-export { ALLOWED_FUNCTIONS, type Evaluator } from './expr-ir.js';
+export { ALLOWED_FUNCTIONS, compileExpr, type Evaluator, type Expr } from './expr-ir.js';

@@ -14,6 +14,7 @@ import {
   ALLOWED_CONSTANTS, ALLOWED_FUNCTIONS, compileExpr, exprVariables,
   type AllowedFunction, type BinaryOp, type Evaluator, type Expr,
 } from './expr-ir.js';
+import { printExpr, simplifyExpr } from './expr-simplify.js';
 
 // absTol 0: mathjs's simplify otherwise treats constants below 1e-15 as zero, which silently drops
 // small but real coefficients from derivatives.
@@ -86,9 +87,14 @@ interface LooseNode {
 /** `true` accepts any identifier as a variable (for display-only helpers); a set accepts only those. */
 type SymbolPolicy = ReadonlySet<string> | true;
 
-function snippet(node: LooseNode): string {
-  const s = node.toString().replace(/\s+/g, ' ');
+/** Keeps error messages on one short line whatever the user wrote. */
+function clip(text: string): string {
+  const s = text.replace(/\s+/g, ' ');
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;
+}
+
+function snippet(node: LooseNode): string {
+  return clip(node.toString());
 }
 
 function parseUser(expr: string): MathNode {
@@ -97,7 +103,7 @@ function parseUser(expr: string): MathNode {
   try {
     return mathParse(expr);
   } catch (err) {
-    throw new Error(`cannot parse '${expr}': ${(err as Error).message}`);
+    throw new Error(`cannot parse '${clip(expr)}': ${clip((err as Error).message)}`);
   }
 }
 
@@ -231,31 +237,19 @@ function rewriteReciprocals(node: MathNode): MathNode {
 
 /**
  * Symbolic derivative of `expr` with respect to `variable`, as a mathjs string that itself passes
- * {@link checkExpression} with the same variables (reciprocal trig functions are rewritten, e.g.
- * sec(x) → 1 / cos(x)).
+ * {@link checkExpression} with the same variables. mathjs's chain rule (unsimplified) is cleaned up
+ * with local identities (x*1, x+0, -(-x), coefficient merging, …) rather than mathjs's `simplify`,
+ * whose running time explodes on equations with many terms. Reciprocal trig functions are rewritten
+ * (sec(x) → 1 / cos(x)).
  * @throws Error if `expr` is not allowed or `variable` is not among `variables`.
  */
 export function differentiate(expr: string, variable: string, variables: string[]): string {
   const { node } = validate(expr, variables);
   if (!variables.includes(variable)) throw new Error(`'${variable}' is not a declared variable`);
-  const symbol = new SymbolNode(variable);
-  const raw = rewriteReciprocals(mathDerivative(node, symbol, { simplify: false })).toString();
-  checkExpression(raw, variables);
-  // The simplified form is much shorter, but mathjs's simplify has edge cases (extreme constants),
-  // and can even throw (folding log of a negative constant), so it is used only if it succeeds, stays
-  // in the language and agrees with the raw chain rule numerically.
-  try {
-    const simplified = rewriteReciprocals(mathDerivative(node, symbol, { simplify: true })).toString();
-    const [f, g] = [compileExpression(simplified, variables), compileExpression(raw, variables)];
-    for (let p = 0; p < 4; p++) {
-      const point = variables.map((_, i) => 0.1 + 0.8 * Math.abs(Math.sin(7.31 * (p + 1) + 3.17 * (i + 1))));
-      const [a, b] = [f(point), g(point)];
-      if (!(a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b)) || (Number.isNaN(a) && Number.isNaN(b)))) return raw;
-    }
-    return simplified;
-  } catch {
-    return raw;
-  }
+  const raw = rewriteReciprocals(mathDerivative(node, new SymbolNode(variable), { simplify: false }));
+  const text = printExpr(simplifyExpr(toExpr(raw as unknown as LooseNode, declare(variables))));
+  checkExpression(text, variables);
+  return text;
 }
 
 /**
@@ -271,8 +265,9 @@ export function toLatex(expr: string): string {
 }
 
 /**
- * mathjs's `simplify` of an allowed expression (any identifier accepted as a variable). Returns the
- * input unchanged if the simplified form would leave the allowed language.
+ * mathjs's `simplify` of an allowed expression (any identifier accepted as a variable), for display.
+ * Returns the input unchanged if the simplified form would leave the allowed language. Slow on long
+ * expressions (mathjs's rule engine): do not call it in a loop or on equations with many terms.
  */
 export function simplifyExpression(expr: string): string {
   const node = parseUser(expr);
