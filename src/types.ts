@@ -208,5 +208,7 @@ export interface FitResult {
     /** True when the search was interrupted (Ctrl-C) and the laws are those ranked so far. */
     interrupted: boolean;
     elapsedMs: number;
+    /** Wall time of each stage in ms (moments, subspaces, screening, finalists, evaluating). */
+    timings: Record<string, number>;
   };
 }

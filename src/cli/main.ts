@@ -39,10 +39,10 @@ fitFlags(
     .argument('<file>', 'latent trajectories: [T,d] or [K,T,d] array, or see the README for JSON/CSV'),
 )
   .option('--key <name>', 'for .npz: use only this array')
-  .action((file, flags) => runCommand(() => fitCommand(file, flags as never)));
+  .action((...args: unknown[]) => runCommand(() => fitCommand(args[0] as string, args[1] as never)));
 
 fitFlags(program.command('demo').description('make a planted-law data set, fit it, and show truth vs found'))
   .option('--save-data <file.npy>', 'also save the demo trajectories as .npy')
-  .action((flags) => runCommand(() => demoCommand(flags as never)));
+  .action((...args: unknown[]) => runCommand(() => demoCommand(args[0] as never)));
 
 await program.parseAsync(process.argv);

@@ -81,70 +81,103 @@ export function projectState(states: Float64Array, dim: number, s: number, basis
 /**
  * One pass over the chosen transitions computing map statistics (φ(u) against u') and invariant
  * statistics (Δφ moments and the covariance of φ) for a feature list on a subspace.
+ * `basis` null means `states` are already subspace coordinates (dim = k).
  * `select` lists transition indices (a screening sample) or is null for all; `mask` drops outliers.
+ * Accumulators are flat typed arrays: this loop runs over every transition for each finalist.
  */
 export function featurePass(
   states: Float64Array,
   dim: number,
   starts: Uint32Array,
-  basis: number[][],
+  basis: number[][] | null,
   features: string[],
   select: Uint32Array | null,
   mask: Uint8Array | null,
   want: { map: boolean; invariant: boolean },
 ): { map: FeatureStats | null; invariant: InvariantStats | null } {
-  const k = basis.length;
+  const k = basis ? basis.length : dim;
   const m = features.length;
   const variables = subspaceVariables(k);
-  const evalFeatures = compileFeatures(features, variables);
-  const u = new Float64Array(k);
-  const v = new Float64Array(k);
+  // Plain coordinates and the constant need no closure call per sample.
+  const direct = features.map((f) => (f === '1' ? -2 : variables.indexOf(f)));
+  const allDirect = direct.every((j) => j !== -1);
+  const evalFeatures = allDirect ? null : compileFeatures(features, variables);
+  const u0 = new Float64Array(k);
+  const v0 = new Float64Array(k);
   const phi = new Float64Array(m);
   const phi2 = new Float64Array(m);
-  const G = zeros(m, m);
-  const C = zeros(k, m);
-  const Y = zeros(k, k);
-  const D = zeros(m, m);
-  const S2 = zeros(m, m);
-  const S1 = new Array<number>(m).fill(0);
+  const G = new Float64Array(m * m);
+  const C = new Float64Array(k * m);
+  const Y = new Float64Array(k * k);
+  const D = new Float64Array(m * m);
+  const S2 = new Float64Array(m * m);
+  const S1 = new Float64Array(m);
+  const fill = (x: Float64Array, out: Float64Array) => {
+    if (evalFeatures) evalFeatures(x, out);
+    else for (let i = 0; i < m; i++) out[i] = direct[i] === -2 ? 1 : x[direct[i]];
+  };
   let n = 0;
   const count = select ? select.length : starts.length;
   for (let idx = 0; idx < count; idx++) {
     const t = select ? select[idx] : idx;
     if (mask && mask[t] === 0) continue;
     const s = starts[t];
-    projectState(states, dim, s, basis, u);
-    projectState(states, dim, s + 1, basis, v);
-    evalFeatures(u, phi);
+    let u: Float64Array;
+    let v: Float64Array;
+    if (basis) {
+      projectState(states, dim, s, basis, u0);
+      projectState(states, dim, s + 1, basis, v0);
+      u = u0;
+      v = v0;
+    } else {
+      // Copy into scratch rather than taking subarray views: a view per sample is an allocation per sample.
+      const a = s * dim;
+      for (let j = 0; j < dim; j++) {
+        u0[j] = states[a + j];
+        v0[j] = states[a + dim + j];
+      }
+      u = u0;
+      v = v0;
+    }
+    fill(u, phi);
     n++;
     if (want.map) {
       for (let i = 0; i < m; i++) {
         const pi = phi[i];
-        for (let j = i; j < m; j++) G[i][j] += pi * phi[j];
-        for (let r = 0; r < k; r++) C[r][i] += v[r] * pi;
+        const row = i * m;
+        for (let j = i; j < m; j++) G[row + j] += pi * phi[j];
       }
-      for (let r = 0; r < k; r++) for (let q = r; q < k; q++) Y[r][q] += v[r] * v[q];
+      for (let r = 0; r < k; r++) {
+        const vr = v[r];
+        const row = r * m;
+        for (let i = 0; i < m; i++) C[row + i] += vr * phi[i];
+        for (let q = r; q < k; q++) Y[r * k + q] += vr * v[q];
+      }
     }
     if (want.invariant) {
-      evalFeatures(v, phi2);
+      fill(v, phi2);
       for (let i = 0; i < m; i++) {
-        const di = phi2[i] - phi[i];
-        S1[i] += phi[i];
+        const pi = phi[i];
+        const di = phi2[i] - pi;
+        S1[i] += pi;
+        const row = i * m;
         for (let j = i; j < m; j++) {
-          D[i][j] += di * (phi2[j] - phi[j]);
-          S2[i][j] += phi[i] * phi[j];
+          D[row + j] += di * (phi2[j] - phi[j]);
+          S2[row + j] += pi * phi[j];
         }
       }
     }
   }
-  const symmetrize = (M: Mat) => {
-    for (let i = 0; i < M.length; i++) for (let j = 0; j < i; j++) M[i][j] = M[j][i];
+  const square = (flat: Float64Array, size: number): Mat => {
+    const M = zeros(size, size);
+    for (let i = 0; i < size; i++) for (let j = i; j < size; j++) M[i][j] = M[j][i] = flat[i * size + j];
     return M;
   };
   let invariant: InvariantStats | null = null;
   if (want.invariant) {
-    const Cov = symmetrize(S2).map((row, i) => row.map((x, j) => x - (n > 0 ? (S1[i] * S1[j]) / n : 0)));
-    invariant = { n, D: symmetrize(D), Cov };
+    const Cov = square(S2, m).map((row, i) => row.map((x, j) => x - (n > 0 ? (S1[i] * S1[j]) / n : 0)));
+    invariant = { n, D: square(D, m), Cov };
   }
-  return { map: want.map ? { n, G: symmetrize(G), C, Y: symmetrize(Y) } : null, invariant };
+  const rect = Array.from({ length: k }, (_, r) => Array.from(C.subarray(r * m, r * m + m)));
+  return { map: want.map ? { n, G: square(G, m), C: rect, Y: square(Y, k) } : null, invariant };
 }

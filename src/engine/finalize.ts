@@ -52,11 +52,14 @@ export function histQuantile(hist: Uint32Array, spread: number, q: number): numb
   return histValue(hist.length - 1, spread);
 }
 
-export interface FinalistTask {
-  fit: LawFit;
+export interface FinalistGroupTask {
   basis: number[][];
-  offset: boolean;
+  /** Σ|u − ū|² over all transitions on this subspace (from the full moments). */
+  variance: number;
+  members: { fit: LawFit; offset: boolean }[];
   threshold: number;
+  /** The screening sample: trimming iterations run on it. */
+  sample: Uint32Array;
 }
 
 export interface FinalistResult {
@@ -90,10 +93,9 @@ export function projectAll(ctx: DataContext, basis: number[][]): Float64Array {
 }
 
 /** Subspace moments over the selected transitions, from projected states. */
-function projectedMoments(U: Float64Array, k: number, starts: Uint32Array, mask: Uint8Array | null): SubspaceMoments {
-  const identityBasis = Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => (i === j ? 1 : 0)));
+function projectedMoments(U: Float64Array, k: number, starts: Uint32Array, mask: Uint8Array | null, select: Uint32Array | null = null): SubspaceMoments {
   const vars = Array.from({ length: k }, (_, i) => `u${i + 1}`);
-  const pass = featurePass(U, k, starts, identityBasis, [...vars, '1'], null, mask, { map: true, invariant: false }).map!;
+  const pass = featurePass(U, k, starts, null, [...vars, '1'], select, mask, { map: true, invariant: false }).map!;
   const n = pass.n;
   const xx = pass.G.slice(0, k).map((row) => row.slice(0, k));
   const sx = pass.G.slice(0, k).map((row) => row[k]);
@@ -104,17 +106,23 @@ function projectedMoments(U: Float64Array, k: number, starts: Uint32Array, mask:
 }
 
 /** Per-transition residuals of a law: |u' − W φ(u)| for maps, |I(u') − I(u)| / scale for invariants. */
-export function residuals(U: Float64Array, k: number, starts: Uint32Array, fit: LawFit, params: number[], invariantScale = 1): Float64Array {
+export function residuals(U: Float64Array, k: number, starts: Uint32Array, fit: LawFit, params: number[], invariantScale = 1, select: Uint32Array | null = null): Float64Array {
   const W = coefficientsFor(fit, params);
   const evalFeatures = compileFeatures(fit.features, Array.from({ length: k }, (_, i) => `u${i + 1}`));
   const m = fit.features.length;
   const phi = new Float64Array(m);
   const phi2 = new Float64Array(m);
-  const r = new Float64Array(starts.length);
-  for (let t = 0; t < starts.length; t++) {
+  const u = new Float64Array(k);
+  const v = new Float64Array(k);
+  const count = select ? select.length : starts.length;
+  const r = new Float64Array(count);
+  for (let idx = 0; idx < count; idx++) {
+    const t = select ? select[idx] : idx;
     const a = starts[t] * k;
-    const u = U.subarray(a, a + k);
-    const v = U.subarray(a + k, a + 2 * k);
+    for (let i = 0; i < k; i++) {
+      u[i] = U[a + i];
+      v[i] = U[a + k + i];
+    }
     evalFeatures(u, phi);
     if (fit.role === 'map') {
       let s2 = 0;
@@ -125,21 +133,21 @@ export function residuals(U: Float64Array, k: number, starts: Uint32Array, fit: 
         const e = v[i] - pred;
         s2 += e * e;
       }
-      r[t] = Math.sqrt(s2);
+      r[idx] = Math.sqrt(s2);
     } else {
       evalFeatures(v, phi2);
       const c = W[0];
       let d = 0;
       for (let j = 0; j < m; j++) d += c[j] * (phi2[j] - phi[j]);
-      r[t] = Math.abs(d) / invariantScale;
+      r[idx] = Math.abs(d) / invariantScale;
     }
   }
   return r;
 }
 
-function statsOnMask(U: Float64Array, k: number, starts: Uint32Array, fit: LawFit, mask: Uint8Array | null, variance: number, n: number): { stats: ScoringStats; sm: SubspaceMoments | null } {
+function statsOnMask(U: Float64Array, k: number, starts: Uint32Array, fit: LawFit, mask: Uint8Array | null, variance: number, n: number, select: Uint32Array | null = null): { stats: ScoringStats; sm: SubspaceMoments | null } {
   if (LINEAR_MAP_FAMILIES.has(fit.family) || fit.family === 'linear_invariant') {
-    const sm = projectedMoments(U, k, starts, mask);
+    const sm = projectedMoments(U, k, starts, mask, select);
     if (fit.family === 'linear_invariant') return { stats: { ...linearInvariantStats(sm), n }, sm };
     const offset = fit.features.includes('1');
     const fs = offset
@@ -147,8 +155,7 @@ function statsOnMask(U: Float64Array, k: number, starts: Uint32Array, fit: LawFi
       : { n: sm.n, G: sm.xx, C: sm.yx, Y: sm.yy };
     return { stats: { role: 'map', fs, n, nIn: sm.n, variance, k }, sm };
   }
-  const identityBasis = Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => (i === j ? 1 : 0)));
-  const pass = featurePass(U, k, starts, identityBasis, fit.features, null, mask, { map: fit.role === 'map', invariant: fit.role === 'invariant' });
+  const pass = featurePass(U, k, starts, null, fit.features, select, mask, { map: fit.role === 'map', invariant: fit.role === 'invariant' });
   const stats: ScoringStats =
     fit.role === 'map'
       ? { role: 'map', fs: pass.map!, n, nIn: pass.map!.n, variance, k }
@@ -157,65 +164,90 @@ function statsOnMask(U: Float64Array, k: number, starts: Uint32Array, fit: LawFi
 }
 
 /** Standard deviation of I = c·φ over the transitions' first states. */
-export function invariantStd(U: Float64Array, k: number, starts: Uint32Array, fit: LawFit, params: number[]): number {
+export function invariantStd(U: Float64Array, k: number, starts: Uint32Array, fit: LawFit, params: number[], select: Uint32Array | null = null): number {
   const c = coefficientsFor(fit, params)[0];
   const evalFeatures = compileFeatures(fit.features, Array.from({ length: k }, (_, i) => `u${i + 1}`));
   const phi = new Float64Array(fit.features.length);
+  const u = new Float64Array(k);
   let s1 = 0;
   let s2 = 0;
-  for (let t = 0; t < starts.length; t++) {
-    const a = starts[t] * k;
-    evalFeatures(U.subarray(a, a + k), phi);
+  const count = select ? select.length : starts.length;
+  for (let idx = 0; idx < count; idx++) {
+    const a = starts[select ? select[idx] : idx] * k;
+    for (let i = 0; i < k; i++) u[i] = U[a + i];
+    evalFeatures(u, phi);
     let I = 0;
     for (let j = 0; j < c.length; j++) I += c[j] * phi[j];
     s1 += I;
     s2 += I * I;
   }
-  const n = Math.max(starts.length, 1);
+  const n = Math.max(count, 1);
   return Math.sqrt(Math.max(s2 / n - (s1 / n) ** 2, 0));
 }
 
-/** Trimmed refit of one finalist and a histogram of its final residuals. */
-export function finalizeCandidate(ctx: DataContext, task: FinalistTask): FinalistResult {
-  const { basis } = task;
-  const k = basis.length;
-  const U = projectAll(ctx, basis);
-  const n = ctx.starts.length;
-  const sm = projectedMoments(U, k, ctx.starts, null);
-  let variance = 0;
-  for (let i = 0; i < k; i++) variance += (sm.cxx[i][i] + sm.cyy[i][i]) / 2;
-  const isMap = task.fit.role === 'map';
+/** Median of a small array (the screening sample's residuals). */
+function median(r: Float64Array): number {
+  return r.length ? Float64Array.from(r).sort()[Math.floor(r.length / 2)] : 0;
+}
+
+/**
+ * Finalists sharing a subspace: the data is projected onto it once, then each member gets a trimmed
+ * refit. The trimming iterations run on the screening sample (iteratively trimmed least squares:
+ * refit on the transitions within 5× the median residual, until the inlier set is stable; an outlier-
+ * contaminated first fit may be far off, so this trimming is not capped); then one pass over all
+ * transitions gives the residual histogram, and a final refit on all transitions within the trimming
+ * threshold gives the parameters and the inlier statistics used for snapping and scoring.
+ */
+export function finalizeGroup(ctx: DataContext, task: FinalistGroupTask): FinalistResult[] {
+  const U = projectAll(ctx, task.basis);
+  return task.members.map((member) => finalizeOne(U, ctx.starts, task, member));
+}
+
+function finalizeOne(U: Float64Array, starts: Uint32Array, task: FinalistGroupTask, member: { fit: LawFit; offset: boolean }): FinalistResult {
+  const k = task.basis.length;
+  const n = starts.length;
+  const { variance, sample } = task;
+  const isMap = member.fit.role === 'map';
   const spread = isMap ? Math.sqrt(variance / Math.max(n, 1)) : 1;
-  let fit = task.fit;
-  let scale = isMap ? 1 : invariantStd(U, k, ctx.starts, fit, fit.params);
-  let r = residuals(U, k, ctx.starts, fit, fit.params, scale);
-  let stats = statsOnMask(U, k, ctx.starts, fit, null, variance, n).stats;
-  // Iteratively trimmed least squares: refit on the transitions within 5× the median residual. The
-  // first fit may be pulled far off by outlier jumps, so trimming is not capped here (the reported
-  // tolerance is capped later); it stops when the inlier set no longer changes.
+  let fit = member.fit;
+  const refitOn = (mask: Uint8Array | null, select: Uint32Array | null) => {
+    const on = statsOnMask(U, k, starts, fit, mask, variance, n, select);
+    const refit = fitOnStats(fit.family, member.offset, k, fit.features, on.stats, on.sm, task.threshold);
+    return refit.params.every(Number.isFinite) ? { fit: { ...fit, parametrization: refit.parametrization, params: refit.params }, stats: on.stats } : null;
+  };
+  let scale = isMap ? 1 : invariantStd(U, k, starts, fit, fit.params, sample);
+  let r = residuals(U, k, starts, fit, fit.params, scale, sample);
   let previousKept = -1;
-  for (let iter = 0; iter < 4; iter++) {
-    const hist = histogram(r, spread);
-    const thr = TOLERANCE_FACTOR * histQuantile(hist, spread, 0.5);
-    const mask = new Uint8Array(n);
-    let kept = 0;
-    for (let t = 0; t < n; t++) if (r[t] <= thr) (mask[t] = 1), kept++;
-    if (kept < Math.max(3, 0.5 * n) || kept === previousKept) break;
-    previousKept = kept;
-    const onMask = statsOnMask(U, k, ctx.starts, fit, mask, variance, n);
-    const refit = fitOnStats(fit.family, task.offset, k, fit.features, onMask.stats, onMask.sm, task.threshold);
-    if (refit.params.some((v) => !Number.isFinite(v))) break;
-    fit = { ...fit, parametrization: refit.parametrization, params: refit.params };
-    stats = onMask.stats;
-    scale = isMap ? 1 : invariantStd(U, k, ctx.starts, fit, fit.params);
-    r = residuals(U, k, ctx.starts, fit, fit.params, scale);
+  for (let iter = 0; iter < 6; iter++) {
+    const thr = TOLERANCE_FACTOR * median(r);
+    const inliers = sample.filter((_, i) => r[i] <= thr);
+    if (inliers.length < Math.max(3, 0.5 * sample.length) || inliers.length === previousKept) break;
+    previousKept = inliers.length;
+    const next = refitOn(null, inliers);
+    if (!next) break;
+    fit = next.fit;
+    scale = isMap ? 1 : invariantStd(U, k, starts, fit, fit.params, sample);
+    r = residuals(U, k, starts, fit, fit.params, scale, sample);
   }
-  if (!isMap && scale > 0) {
+  // One pass over everything: the residual histogram, then the final trimmed refit on all inliers.
+  const rAll = residuals(U, k, starts, fit, fit.params, scale);
+  const hist = histogram(rAll, spread);
+  const med = histQuantile(hist, spread, 0.5);
+  const mask = new Uint8Array(n);
+  let kept = 0;
+  for (let t = 0; t < n; t++) if (rAll[t] <= TOLERANCE_FACTOR * med) (mask[t] = 1), kept++;
+  const final = kept >= Math.max(3, 0.5 * n) ? refitOn(mask, null) : null;
+  let stats: ScoringStats;
+  if (final) {
+    fit = final.fit;
+    stats = final.stats;
+  } else stats = statsOnMask(U, k, starts, fit, null, variance, n).stats;
+  if (!isMap) {
     // State invariants in units of their std over the data, so tolerances compare across laws.
-    fit = { ...fit, params: fit.params.map((v) => v / scale) };
+    const std = invariantStd(U, k, starts, fit, fit.params, sample);
+    if (std > 0) fit = { ...fit, params: fit.params.map((v) => v / std) };
   }
-  const hist = histogram(r, spread);
-  return { fit, stats, n, variance, spread, hist, median: histQuantile(hist, spread, 0.5) };
+  return { fit, stats, n, variance, spread, hist, median: med };
 }
 
 function histogram(r: Float64Array, spread: number): Uint32Array {

@@ -9,11 +9,12 @@ import type { Dataset, FitResult, Grammar, Law, Subspace } from '../types.js';
 import { enumerateCandidates } from './candidates.js';
 import type { EvaluateResult, FinalistResult } from './finalize.js';
 import { coefficientsFor } from './law-fit.js';
+import { principalAngles } from './linalg.js';
 import { createRunner } from './pool.js';
 import { collapseDuplicates, paretoFront, type ScoredLaw, scoreFinalist, tolerances } from './rank.js';
 import { renderLaw } from './render.js';
 import { type CandidateSpec, roleOf, type ScreenOutcome, type ScreenSuccess } from './screen.js';
-import { addMoments, momentShift, type Moments, transitionStarts } from './stats.js';
+import { addMoments, momentShift, type Moments, projectMoments, subspaceVariance, transitionStarts } from './stats.js';
 import { generateSubspaces } from './subspaces.js';
 import { conservedByMap } from './implied.js';
 import { sampleIndices } from './sample.js';
@@ -69,6 +70,13 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
   signal?.addEventListener('abort', onAbort);
   const progress = (stage: FitProgress['stage'], done: number, total: number) => options.onProgress?.({ stage, done, total });
   const failures: { id: string; error: string }[] = [];
+  const timings: Record<string, number> = {};
+  let mark = Date.now();
+  const lap = (stage: string) => {
+    const now = Date.now();
+    timings[stage] = now - mark;
+    mark = now;
+  };
   let screened: ScreenSuccess[] = [];
   let finalists: { result: FinalistResult; subspaceIndex: number; offset: boolean }[] = [];
   let candidates: CandidateSpec[] = [];
@@ -86,6 +94,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       ),
     );
     const moments = addMoments(parts);
+    lap('moments');
 
     // 2–3. Subspaces and candidates, cheapest first.
     const sample = sampleIndices(n, grammar.limits.screeningSample, seed);
@@ -93,6 +102,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     candidates = enumerateCandidates(grammar, subspaces);
     const trees = featureTrees(candidates);
     registerFeatureTrees(trees);
+    lap('subspaces');
 
     // 4. Screening from statistics, in fixed batches.
     if (!aborted()) {
@@ -130,34 +140,54 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       }
     }
 
+    lap('screening');
+
     // 5. Finalists: the best descriptions, with a share reserved for each role.
-    const chosen = chooseFinalists(screened, grammar.limits.maxFinalists);
+    const chosen = chooseFinalists(screened, grammar.limits.maxFinalists, Object.fromEntries(subspaces.map((sub) => [sub.label, sub.basis])));
     const specById = new Map(candidates.map((c) => [c.id, c]));
+    const groups = new Map<number, ScreenSuccess[]>();
+    for (const s of chosen) {
+      const idx = specById.get(s.fit.id)!.subspaceIndex;
+      groups.set(idx, [...(groups.get(idx) ?? []), s]);
+    }
     let doneFinal = 0;
-    const finalistRuns = chosen.map((s) => {
-      const spec = specById.get(s.fit.id)!;
-      if (aborted()) return Promise.resolve(null);
+    const finalistRuns = [...groups.entries()].map(([subspaceIndex, members]) => {
+      if (aborted()) return Promise.resolve([]);
+      const basis = subspaces[subspaceIndex].basis;
+      const memberSpecs = members.map((m) => specById.get(m.fit.id)!);
       return runner
-        .run<FinalistResult | null>({
+        .run<FinalistResult[] | null>({
           kind: 'finalize',
-          trees: trees.filter(([e]) => s.fit.features.includes(e)),
-          task: { fit: s.fit, basis: subspaces[spec.subspaceIndex].basis, offset: spec.offset, threshold: grammar.limits.stlsqThreshold },
+          trees: trees.filter(([e]) => members.some((m) => m.fit.features.includes(e))),
+          task: {
+            basis,
+            variance: subspaceVariance(projectMoments(moments, basis)),
+            members: members.map((m, i) => ({ fit: m.fit, offset: memberSpecs[i].offset })),
+            threshold: grammar.limits.stlsqThreshold,
+            sample,
+          },
         })
         .then(
-          (result) => {
-            if (result === null) return null; // skipped after an interrupt
-            progress('finalists', ++doneFinal, chosen.length);
-            const bad = result.fit.params.some((v) => !Number.isFinite(v));
-            if (bad) failures.push({ id: s.fit.id, error: 'refit produced a non-finite value' });
-            return bad ? null : { result, subspaceIndex: spec.subspaceIndex, offset: spec.offset };
+          (results) => {
+            if (results === null) return []; // skipped after an interrupt
+            doneFinal += members.length;
+            progress('finalists', doneFinal, chosen.length);
+            return results.flatMap((result, i) => {
+              if (result.fit.params.some((v) => !Number.isFinite(v))) {
+                failures.push({ id: members[i].fit.id, error: 'refit produced a non-finite value' });
+                return [];
+              }
+              return [{ result, subspaceIndex, offset: memberSpecs[i].offset }];
+            });
           },
           (err: unknown) => {
-            failures.push({ id: s.fit.id, error: err instanceof Error ? err.message : String(err) });
-            return null;
+            for (const m of members) failures.push({ id: m.fit.id, error: err instanceof Error ? err.message : String(err) });
+            return [];
           },
         );
     });
-    finalists = (await Promise.all(finalistRuns)).filter((f): f is NonNullable<typeof f> => f !== null);
+    finalists = (await Promise.all(finalistRuns)).flat();
+    lap('finalists');
 
     // 6. Tolerances, exact constants, ranking.
     const tol = tolerances(finalists, capRel, options.tolerance ?? null);
@@ -178,6 +208,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
           }),
       ),
     );
+    lap('evaluating');
     const laws = ranked.map((law, i) => toLaw(law, evaluations[i], subspaces[law.subspaceIndex], data.dim, i + 1, n));
     const front = new Set(paretoFront(scored).map((s) => s.fit.id));
     const chosenIds = new Set(ranked.map((r) => r.fit.id));
@@ -209,6 +240,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
         failures,
         interrupted: aborted(),
         elapsedMs: Date.now() - started,
+        timings,
       },
     };
   } finally {
@@ -227,12 +259,39 @@ function featureTrees(candidates: CandidateSpec[]): [string, Expr][] {
   return [...out.entries()];
 }
 
-function chooseFinalists(screened: ScreenSuccess[], max: number): ScreenSuccess[] {
+/**
+ * Finalists: the best screened descriptions that beat the null model, at most six per subspace and
+ * role (the rest are the same law with more freedom), none on a subspace nested with an already chosen
+ * one of the same role that it fits clearly worse (a noise dimension added to a rotation plane), and a
+ * quarter of the places kept for invariants so maps cannot crowd them out.
+ */
+function chooseFinalists(screened: ScreenSuccess[], max: number, bases: Record<string, number[][]>): ScreenSuccess[] {
   const byDl = [...screened].sort((a, b) => a.descriptionLength - b.descriptionLength || (a.fit.id < b.fit.id ? -1 : 1));
-  const invariantQuota = Math.ceil(max / 4);
-  const invariants = byDl.filter((s) => roleOf(s.fit.family) === 'invariant').slice(0, invariantQuota);
-  const maps = byDl.filter((s) => roleOf(s.fit.family) === 'map').slice(0, max - invariants.length);
-  return [...maps, ...invariants];
+  const pick = (role: 'map' | 'invariant', quota: number) => {
+    const chosen: ScreenSuccess[] = [];
+    const perSubspace = new Map<string, number>();
+    for (const s of byDl) {
+      if (chosen.length >= quota) break;
+      if (roleOf(s.fit.family) !== role || !(s.descriptionLength < 0)) continue;
+      const key = subspaceKey(s.fit.id);
+      if ((perSubspace.get(key) ?? 0) >= 6) continue;
+      const dominated = chosen.some((c) => subspaceKey(c.fit.id) !== key && s.relativeError > 2 * Math.max(c.relativeError, 1e-6) && nestedSpans(bases[subspaceKey(c.fit.id)], bases[key]));
+      if (dominated) continue;
+      perSubspace.set(key, (perSubspace.get(key) ?? 0) + 1);
+      chosen.push(s);
+    }
+    return chosen;
+  };
+  const invariants = pick('invariant', Math.ceil(max / 4));
+  return [...pick('map', max - invariants.length), ...invariants];
+}
+
+const subspaceKey = (id: string) => id.slice(id.indexOf('@') + 1);
+
+function nestedSpans(a: number[][], b: number[][]): boolean {
+  const [small, large] = a.length <= b.length ? [a, b] : [b, a];
+  const angles = principalAngles(small, large);
+  return angles.length === small.length && angles[angles.length - 1] < 0.05;
 }
 
 /** An invariant that a kept map law on the same subspace already conserves is a note on that map, not a law. */
