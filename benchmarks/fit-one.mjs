@@ -12,7 +12,7 @@ const K = Math.ceil(N / (T - 1));
 const rand = mulberry32(12345);
 const gauss = () => Math.sqrt(-2 * Math.log(Math.max(rand(), 1e-300))) * Math.cos(2 * Math.PI * rand());
 const Q = randomOrthogonal(d, rand);
-const states = new Float64Array(K * T * d);
+const states = new Float64Array(new SharedArrayBuffer(K * T * d * 8)); // as loadDataset returns it
 const x = new Float64Array(d);
 const c = Math.cos(Math.PI / 7), s = Math.sin(Math.PI / 7);
 for (let k = 0; k < K; k++) {

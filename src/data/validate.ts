@@ -172,8 +172,8 @@ export function buildDataset(file: string, trajs: RawTrajectory[]): Dataset {
 }
 
 /**
- * One array of all states. When the trajectories are already back-to-back views of one buffer (a
- * whole .npy file), that memory is reused: copying a large file would double its footprint.
+ * One array of all states, in shared memory: the fit's worker threads read it without a copy, so the
+ * data set exists once while the search runs (the file's bytes are garbage once this returns).
  */
 function contiguous(trajs: RawTrajectory[], total: number): Float64Array {
   const first = trajs[0].values;
@@ -183,8 +183,8 @@ function contiguous(trajs: RawTrajectory[], total: number): Float64Array {
     end += t.values.byteLength;
     return ok;
   });
-  if (adjacent) return new Float64Array(first.buffer, first.byteOffset, total);
-  const states = new Float64Array(total);
+  if (adjacent && first.buffer instanceof SharedArrayBuffer) return new Float64Array(first.buffer, first.byteOffset, total);
+  const states = new Float64Array(new SharedArrayBuffer(total * Float64Array.BYTES_PER_ELEMENT));
   let at = 0;
   for (const t of trajs) {
     states.set(t.values.subarray(0, t.length * t.dim), at);

@@ -78,6 +78,8 @@ export interface FinalistResult {
 /** Project every state onto the basis once: later passes work in the subspace's own coordinates. */
 export function projectAll(ctx: DataContext, basis: number[][]): Float64Array {
   const k = basis.length;
+  // The whole space in its own coordinates needs no copy (it would be as large as the data set).
+  if (k === ctx.dim && basis.every((row, i) => row.every((v, j) => v === (i === j ? 1 : 0)))) return ctx.states;
   const nStates = ctx.states.length / ctx.dim;
   const U = new Float64Array(nStates * k);
   for (let s = 0; s < nStates; s++) {
@@ -108,8 +110,15 @@ function projectedMoments(U: Float64Array, k: number, starts: Uint32Array, mask:
 /** Per-transition residuals of a law: |u' − W φ(u)| for maps, |I(u') − I(u)| / scale for invariants. */
 export function residuals(U: Float64Array, k: number, starts: Uint32Array, fit: LawFit, params: number[], invariantScale = 1, select: Uint32Array | null = null): Float64Array {
   const W = coefficientsFor(fit, params);
-  const evalFeatures = compileFeatures(fit.features, Array.from({ length: k }, (_, i) => `u${i + 1}`));
+  const vars = Array.from({ length: k }, (_, i) => `u${i + 1}`);
   const m = fit.features.length;
+  // Linear features (u_i and 1) are read directly: no closure call per sample on the hot path.
+  const direct = fit.features.map((f) => (f === '1' ? -2 : vars.indexOf(f)));
+  const general = direct.some((j) => j === -1) ? compileFeatures(fit.features, vars) : null;
+  const evalFeatures = (x: Float64Array, out: Float64Array) => {
+    if (general) general(x, out);
+    else for (let j = 0; j < m; j++) out[j] = direct[j] === -2 ? 1 : x[direct[j]];
+  };
   const phi = new Float64Array(m);
   const phi2 = new Float64Array(m);
   const u = new Float64Array(k);

@@ -145,13 +145,17 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     // 5. Finalists: the best descriptions, with a share reserved for each role.
     const chosen = chooseFinalists(screened, grammar.limits.maxFinalists, Object.fromEntries(subspaces.map((sub) => [sub.label, sub.basis])));
     const specById = new Map(candidates.map((c) => [c.id, c]));
-    const groups = new Map<number, ScreenSuccess[]>();
+    // Finalists on one subspace share its projection, in tasks of at most three so that the pool
+    // stays balanced when one subspace draws many finalists.
+    const bySub = new Map<number, ScreenSuccess[]>();
     for (const s of chosen) {
       const idx = specById.get(s.fit.id)!.subspaceIndex;
-      groups.set(idx, [...(groups.get(idx) ?? []), s]);
+      bySub.set(idx, [...(bySub.get(idx) ?? []), s]);
     }
+    const groups: [number, ScreenSuccess[]][] = [];
+    for (const [idx, members] of bySub) for (let i = 0; i < members.length; i += 3) groups.push([idx, members.slice(i, i + 3)]);
     let doneFinal = 0;
-    const finalistRuns = [...groups.entries()].map(([subspaceIndex, members]) => {
+    const finalistRuns = groups.map(([subspaceIndex, members]) => {
       if (aborted()) return Promise.resolve([]);
       const basis = subspaces[subspaceIndex].basis;
       const memberSpecs = members.map((m) => specById.get(m.fit.id)!);

@@ -127,9 +127,12 @@ export function descriptionLength(
     complexity += exact[i] ? exact[i]!.bits : freeParameterBits(v, stderrs[i]);
   });
   const measure = residualMeasure(fit, params, s);
+  // Extrapolating a sample's code length to all transitions would multiply its overfitting gain too:
+  // use the unbiased residual (degrees of freedom corrected) whenever the statistics are a sample.
+  const dof = sampleScale > 1 ? Math.max(1 - params.length / Math.max(s.nIn * (s.role === 'map' ? s.k : 1), 1), 1e-3) : 1;
   const residualBits =
     s.role === 'map'
-      ? mapResidualBits(s.n, s.nIn, s.k, measure, s.variance)
-      : invariantResidualBits(s.n, s.nIn, measure);
+      ? mapResidualBits(s.n, s.nIn, s.k, measure / dof, s.variance)
+      : invariantResidualBits(s.n, s.nIn, measure / dof);
   return { total: complexity + residualBits * sampleScale, complexity, measure };
 }
