@@ -21,7 +21,7 @@ import { sampleIndices } from './sample.js';
 import { VERSION } from '../version.js';
 import { expressionTree } from '../grammar/safe-math.js';
 import type { Expr } from '../grammar/expr-ir.js';
-import { registerFeatureTrees } from './features.js';
+import { registerFeatureTrees, subspaceVariables } from './features.js';
 
 export interface FitProgress {
   stage: 'moments' | 'screening' | 'finalists' | 'evaluating';
@@ -100,7 +100,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     const sample = sampleIndices(n, grammar.limits.screeningSample, seed);
     const subspaces = generateSubspaces(grammar, moments, { states: data.states, dim: data.dim, starts, sample });
     candidates = enumerateCandidates(grammar, subspaces);
-    const trees = featureTrees(candidates);
+    const trees = featureTrees(candidates, grammar.limits.maxLibraryDim);
     registerFeatureTrees(trees);
     lap('subspaces');
 
@@ -254,10 +254,10 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
 }
 
 /** Parse every library feature once, on the main thread: workers get validated trees, never text. */
-function featureTrees(candidates: CandidateSpec[]): [string, Expr][] {
+function featureTrees(candidates: CandidateSpec[], maxLibraryDim: number): [string, Expr][] {
   const out = new Map<string, Expr>();
+  const vars = subspaceVariables(maxLibraryDim);
   for (const c of candidates) {
-    const vars = Array.from({ length: 26 }, (_, i) => `u${i + 1}`);
     for (const e of c.libraryFeatures) if (!out.has(e)) out.set(e, expressionTree(e, vars));
   }
   return [...out.entries()];
