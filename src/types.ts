@@ -117,6 +117,8 @@ export interface Subspace {
   coordinates?: number[];
   /** Description length of naming this subspace, in bits. */
   cost: number;
+  /** Part of `cost` that states a data-estimated basis (k(d−k) coordinates); 0 for coordinate subsets and the full space. */
+  basisBits?: number;
 }
 
 /** A fitted parameter, with its snapped exact value when one was accepted. */

@@ -133,8 +133,9 @@ export class Adam {
     private readonly beta2 = 0.999,
     private readonly eps = 1e-7,
   ) {
-    this.m = variables.map((x) => tf.variable(tf.zerosLike(x), false));
-    this.v = variables.map((x) => tf.variable(tf.zerosLike(x), false));
+    // Inside tidy so the zero tensors the variables start from are released (the variables keep the data).
+    this.m = tf.tidy(() => variables.map((x) => tf.variable(tf.zerosLike(x), false)));
+    this.v = tf.tidy(() => variables.map((x) => tf.variable(tf.zerosLike(x), false)));
   }
 
   /** Apply one update with gradients keyed by variable name (as returned by tf.variableGrads). */

@@ -47,6 +47,10 @@ export function enumerateCandidates(grammar: Grammar, subspaces: Subspace[]): Ca
       }
     }
   });
-  out.sort((a, b) => a.structuralCost - b.structuralCost || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // Enumeration order is the grammar's cost. The bits that state a data-estimated basis count in the
+  // description length but not here: otherwise, with many coordinate subsets, a candidate budget cut
+  // would always remove the data's own subspaces first (the ones where hidden laws live).
+  const orderKey = (c: CandidateSpec) => c.structuralCost - (subspaces[c.subspaceIndex].basisBits ?? 0);
+  out.sort((a, b) => orderKey(a) - orderKey(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return out.slice(0, grammar.limits.maxCandidates);
 }

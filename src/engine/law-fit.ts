@@ -79,7 +79,18 @@ export function parameterStdErrors(fit: Pick<LawFit, 'parametrization' | 'k'>, p
     return p.positions.map(([, j]) => Math.sqrt(sigma2 / Math.max(s.st.D[j][j], 1e-300)));
   }
   const sigma2 = measure / Math.max(s.nIn * s.k, 1);
+  const p = fit.parametrization;
+  // Parameters that are single entries of W (sparse maps; linear, affine, orthogonal matrices and
+  // offsets) have Fisher information G_jj: no numerical derivative, which would cost O(p·k·m²).
+  const entryColumn = (i: number): number | null => {
+    if (p.kind === 'sparse') return p.positions[i][1];
+    const k = fit.k;
+    if (p.family === 'linear' || p.family === 'affine' || p.family === 'orthogonal') return i < k * k ? i % k : k;
+    return null;
+  };
   return params.map((v, i) => {
+    const col = entryColumn(i);
+    if (col !== null) return Math.sqrt(sigma2 / Math.max(s.fs.G[col][col], 1e-300));
     const h = 1e-6 * Math.max(1, Math.abs(v));
     const up = params.slice();
     const down = params.slice();

@@ -8,6 +8,9 @@ import { type ExactConstant, snapParameters } from './snap.js';
 import { principalAngles } from './linalg.js';
 
 
+/** Laws with more parameters than this keep their fitted values (no exact constants tried). */
+export const MAX_SNAPPED_PARAMETERS = 40;
+
 export interface ScoredLaw {
   fit: LawFit;
   subspaceIndex: number;
@@ -64,7 +67,7 @@ export function scoreFinalist(
   let bestSnap: { values: number[]; exact: (ExactConstant | null)[]; descriptionLength: number } | null = null;
   if (fit.role === 'invariant' && fit.parametrization.kind === 'sparse') {
     // An invariant is defined up to scale: try each coefficient as the unit and keep the shortest.
-    for (let i = 0; i < params.length; i++) {
+    for (let i = 0; i < params.length && params.length <= MAX_SNAPPED_PARAMETERS; i++) {
       if (params[i] === 0) continue;
       const scaled = params.map((v) => v / params[i]);
       const se = parameterStdErrors(fit, scaled, stats);
@@ -74,7 +77,11 @@ export function scoreFinalist(
   }
   if (!bestSnap) {
     const se = parameterStdErrors(fit, params, stats);
-    bestSnap = snapParameters(params, se, maxDenominator, (v, ex) => descriptionLength(fit, v, ex, se, stats).total);
+    // A large matrix is not stated entry by entry in closed form; trying would cost O(p²·m²).
+    bestSnap =
+      params.length <= MAX_SNAPPED_PARAMETERS
+        ? snapParameters(params, se, maxDenominator, (v, ex) => descriptionLength(fit, v, ex, se, stats).total)
+        : { values: params, exact: params.map(() => null), descriptionLength: descriptionLength(fit, params, params.map(() => null), se, stats).total };
   }
   params = bestSnap.values;
   fit = { ...fit, params };

@@ -57,7 +57,7 @@ function gradient(B: Mat, M: Mat, f: number, den: number, m: CentredMoments): Ma
 }
 
 /** Refine an orthonormal basis; returns the improved basis (never worse than the input). */
-export function refineSubspace(basis: Mat, m: CentredMoments, maxIter = 300): Mat {
+export function refineSubspace(basis: Mat, m: CentredMoments, maxIter = 150): Mat {
   let B = basis.map((r) => r.slice());
   let cur = objective(B, m);
   if (!Number.isFinite(cur.f)) return basis;
@@ -144,6 +144,7 @@ export function sampleCentredMoments(states: Float64Array, dim: number, starts: 
 export function robustRefine(basis: Mat, states: Float64Array, dim: number, starts: Uint32Array, sample: Uint32Array, rounds = 8): Mat {
   let B = basis;
   let mask: Uint8Array | null = null;
+  let previousKept = -1;
   const k = basis.length;
   for (let round = 0; round < rounds; round++) {
     const m = sampleCentredMoments(states, dim, starts, sample, mask);
@@ -185,6 +186,8 @@ export function robustRefine(basis: Mat, states: Float64Array, dim: number, star
       if (x <= thr) (next[i] = 1), kept++;
     });
     if (kept < Math.max(3 * dim, 0.5 * sample.length)) break; // not a near-perfect law here: keep what we have
+    if (kept === previousKept) break; // the inlier set is stable
+    previousKept = kept;
     mask = next;
   }
   return B;

@@ -6,7 +6,7 @@
 import type { Grammar, Subspace } from '../types.js';
 import { generalEigen, orthonormalRows, symmetricEigen, transpose, solve } from './linalg.js';
 import { type Moments, projectMoments } from './stats.js';
-import { refineSubspace, robustRefine } from './refine.js';
+import { objective, refineSubspace, robustRefine } from './refine.js';
 
 const log2 = Math.log2;
 
@@ -70,6 +70,8 @@ function eigenSubspaces(mom: Moments, maxCount: number, samples?: SampleData): {
   const A = transpose(solve(full.cxx, transpose(full.cyx)));
   const { re, im, vectors } = generalEigen(transpose(A));
   const refine = (basis: number[][]) => {
+    // A mode whose own linear fit leaves most of its variance unexplained holds no law to sharpen.
+    if (objective(basis, full).f > 0.5) return basis;
     const refined = refineSubspace(basis, full);
     return samples ? robustRefine(refined, samples.states, samples.dim, samples.starts, samples.sample) : refined;
   };
@@ -134,6 +136,7 @@ export function generateSubspaces(grammar: Grammar, mom: Moments, samples?: Samp
             kind: 'eigenspace',
             basis: mode.basis,
             cost: gen.cost + naming + estimatedBasisBits(mode.basis.length, d, mom.n),
+            basisBits: estimatedBasisBits(mode.basis.length, d, mom.n),
           },
           gen.cost,
         ),
@@ -149,6 +152,7 @@ export function generateSubspaces(grammar: Grammar, mom: Moments, samples?: Samp
             kind: 'eigenspace',
             basis: union,
             cost: gen.cost + naming + estimatedBasisBits(union.length, d, mom.n),
+            basisBits: estimatedBasisBits(union.length, d, mom.n),
           },
           gen.cost,
         );
@@ -164,6 +168,7 @@ export function generateSubspaces(grammar: Grammar, mom: Moments, samples?: Samp
             kind: 'principal',
             basis: orthonormalRows(leading.slice(0, k)),
             cost: gen.cost + log2(Math.max(gen.maxSize, 1)) + estimatedBasisBits(k, d, mom.n),
+            basisBits: estimatedBasisBits(k, d, mom.n),
           },
           gen.cost,
         );
