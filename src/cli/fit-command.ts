@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../io.js';
 import type { FitResult } from '../types.js';
 import { formatFitResult } from './format.js';
 import { progressReporter } from './progress.js';
-import { interruptSignal } from './run.js';
+import { EXIT, interruptSignal } from './run.js';
 
 export interface CommonFitFlags {
   json?: boolean;
@@ -68,7 +68,7 @@ export async function fitCommand(file: string, flags: CommonFitFlags & { key?: s
   const data = loadDataset(file, { key: flags.key });
   const result = await runFit(data, flags);
   emit(result, flags);
-  return 0;
+  return result.provenance.interrupted ? EXIT.interrupted : EXIT.ok;
 }
 
 /** Truth-versus-found lines for the demo. */
@@ -109,5 +109,5 @@ export async function demoCommand(flags: CommonFitFlags & { saveData?: string })
   const result = await runFit(dataset, flags);
   emit(result, flags, flags.json ? '' : compareWithTruth(result, truths));
   if (flags.saveData && !flags.json) process.stdout.write(`wrote the demo data to ${flags.saveData}\n`);
-  return 0;
+  return result.provenance.interrupted ? EXIT.interrupted : EXIT.ok;
 }

@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 /**
  * latent-laws command line. Each command parses its flags and calls the library; all error reporting
- * goes through runCommand (one line, exit code, no stack trace).
+ * goes through runCommand (one line, exit code, no stack trace). Command modules are imported when
+ * their command runs: mathjs and TensorFlow.js take seconds to load, and Ctrl-C must be handled from
+ * the first moment.
  */
 import { Command, Option } from '@commander-js/extra-typings';
 import { VERSION } from '../version.js';
-import { demoCommand, fitCommand } from './fit-command.js';
 import { defaultWorkers, fraction, integerOption, positiveNumber } from './options.js';
-import { EXIT, runCommand } from './run.js';
+import { EXIT, interruptSignal, runCommand } from './run.js';
 
+interruptSignal();
 const workersDefault = await defaultWorkers();
 
 const program = new Command('latent-laws')
@@ -39,10 +41,10 @@ fitFlags(
     .argument('<file>', 'latent trajectories: [T,d] or [K,T,d] array, or see the README for JSON/CSV'),
 )
   .option('--key <name>', 'for .npz: use only this array')
-  .action((...args: unknown[]) => runCommand(() => fitCommand(args[0] as string, args[1] as never)));
+  .action((...args: unknown[]) => runCommand(async () => (await import('./fit-command.js')).fitCommand(args[0] as string, args[1] as never)));
 
 fitFlags(program.command('demo').description('make a planted-law data set, fit it, and show truth vs found'))
   .option('--save-data <file.npy>', 'also save the demo trajectories as .npy')
-  .action((...args: unknown[]) => runCommand(() => demoCommand(args[0] as never)));
+  .action((...args: unknown[]) => runCommand(async () => (await import('./fit-command.js')).demoCommand(args[0] as never)));
 
 await program.parseAsync(process.argv);

@@ -12,21 +12,25 @@ export function fail(message: string, code: number): never {
   process.exit(code);
 }
 
+let controller: AbortController | null = null;
+
 /**
  * An AbortSignal raised by the first Ctrl-C (the command finishes with what it has); a second Ctrl-C
- * exits at once.
+ * exits at once. Installed when the CLI starts, so an early Ctrl-C is never lost to Node's default.
  */
 export function interruptSignal(): AbortSignal {
-  const controller = new AbortController();
+  if (controller) return controller.signal;
+  const c = new AbortController();
+  controller = c;
   process.on('SIGINT', () => {
-    if (controller.signal.aborted) {
+    if (c.signal.aborted) {
       process.stderr.write('\nlatent-laws: interrupted again, exiting now\n');
       process.exit(EXIT.interrupted);
     }
     process.stderr.write('\nlatent-laws: interrupted; finishing with what was found so far (Ctrl-C again to quit now)\n');
-    controller.abort();
+    c.abort();
   });
-  return controller.signal;
+  return c.signal;
 }
 
 /** Run a command body, mapping errors to one line and an exit code. */

@@ -27,7 +27,17 @@ function paramText(values: number[], exact: (ExactConstant | null)[], i: number)
 
 /** Wrap a term in parentheses when it is a sum/difference or starts with a sign. */
 function atom(expr: string): string {
-  return /^[\w.()]+$/.test(expr) || /^\w+\([^()]*\)$/.test(expr) ? expr : `(${expr})`;
+  if (/^[\w.]+$/.test(expr)) return expr;
+  // f(...) whose opening parenthesis closes at the very end is one factor.
+  const call = /^[A-Za-z]\w*\(/.exec(expr);
+  if (call && expr.endsWith(')')) {
+    let depth = 0;
+    for (let i = call[0].length - 1; i < expr.length; i++) {
+      depth += expr[i] === '(' ? 1 : expr[i] === ')' ? -1 : 0;
+      if (depth === 0) return i === expr.length - 1 ? expr : `(${expr})`;
+    }
+  }
+  return `(${expr})`;
 }
 
 /** Symbolic coefficient matrix (entries as mathjs text) of a law, using exact constants. */
@@ -60,7 +70,7 @@ function symbolicCoefficients(fit: LawFit, values: number[], exact: (ExactConsta
     case 'rotation':
     case 'damped_rotation': {
       const damped = p.family === 'damped_rotation';
-      const th = atom(P(damped ? 1 : 0));
+      const th = P(damped ? 1 : 0);
       const rho = damped ? `${atom(P(0))} * ` : '';
       W[0][0] = `${rho}cos(${th})`;
       W[0][1] = `-${rho}sin(${th})`;

@@ -99,3 +99,21 @@ test('demo shows truth vs found with the exact angle', () => {
   assert.match(r.stdout, /R\(pi\/7\)/);
   assert.match(r.stdout, /cos\(u1\)/);
 });
+
+test('Ctrl-C during a long fit writes what was ranked so far and exits 130', async () => {
+  const big = plantLaw({ kind: 'rotation', seed: 5, noiseDims: 14, noise: 1e-3, outliers: 0.01, trajectories: 2000, steps: 200 });
+  const file = join(dir, 'big.npy');
+  writeFileSync(file, writeNpy(big.dataset.states, [2000, 200, 16]));
+  const out = join(dir, 'interrupted.json');
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [cli, 'fit', file, '--out', out, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (b) => (stdout += b));
+  // Interrupt once the search is under way (the moment pass alone takes well over this on 4e5 transitions × 16).
+  setTimeout(() => child.kill('SIGINT'), 1500);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  assert.equal(code, 130);
+  const doc = JSON.parse(readFileSync(out, 'utf8'));
+  assert.equal(doc.provenance.interrupted, true);
+  assert.deepEqual(JSON.parse(stdout), doc);
+});
