@@ -7,7 +7,7 @@ import { principalAngles } from '../engine/linalg.js';
 import { InputError } from '../errors.js';
 import { defaultGrammarPath, loadGrammar } from '../grammar/load.js';
 import { writeFileAtomic } from '../io.js';
-import type { FitResult } from '../types.js';
+import type { Dataset, FitResult } from '../types.js';
 import { formatFitResult } from './format.js';
 import { progressReporter } from './progress.js';
 import { EXIT, interruptSignal } from './run.js';
@@ -21,6 +21,8 @@ export interface CommonFitFlags {
   tolerance?: number;
   maxTolerance?: number;
   minInliers?: number;
+  /** Also write an HTML report here. */
+  report?: string;
 }
 
 /** Write a result file atomically, turning file-system failures into one-line input errors. */
@@ -64,10 +66,20 @@ export function emit(result: FitResult, flags: { json?: boolean; out?: string },
   }
 }
 
+/** Write the HTML report for `--report`; the report modules (KaTeX, chart libraries) load only then. */
+async function writeReport(result: FitResult, data: Dataset, flags: { json?: boolean; report?: string }): Promise<void> {
+  if (!flags.report) return;
+  const { buildFitReport } = await import('../report/fit-report.js');
+  writeOutput(flags.report, buildFitReport(result, data));
+  // With --json, stdout holds exactly the JSON document.
+  (flags.json ? process.stderr : process.stdout).write(`wrote the report to ${flags.report}\n`);
+}
+
 export async function fitCommand(file: string, flags: CommonFitFlags & { key?: string }): Promise<number> {
   const data = loadDataset(file, { key: flags.key });
   const result = await runFit(data, flags);
   emit(result, flags);
+  await writeReport(result, data, flags);
   return result.provenance.interrupted ? EXIT.interrupted : EXIT.ok;
 }
 
@@ -108,6 +120,7 @@ export async function demoCommand(flags: CommonFitFlags & { saveData?: string })
   }
   const result = await runFit(dataset, flags);
   emit(result, flags, flags.json ? '' : compareWithTruth(result, truths));
+  await writeReport(result, dataset, flags);
   if (flags.saveData && !flags.json) process.stdout.write(`wrote the demo data to ${flags.saveData}\n`);
   return result.provenance.interrupted ? EXIT.interrupted : EXIT.ok;
 }

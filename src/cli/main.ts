@@ -7,6 +7,7 @@
  */
 import { Command, Option } from '@commander-js/extra-typings';
 import { VERSION } from '../version.js';
+import { registerReportCommand } from './report-command.js';
 import { defaultWorkers, fraction, integerOption, positiveNumber } from './options.js';
 import { EXIT, interruptSignal, runCommand } from './run.js';
 
@@ -27,6 +28,7 @@ const fitFlags = <T extends Command<any, any, any>>(cmd: T) =>
   cmd
     .option('--json', 'print the result as one JSON document on stdout (everything else goes to stderr)')
     .option('--out <file>', 'also write the JSON result to this file (atomically)')
+    .option('--report <file>', 'also write an HTML report: one self-contained file that opens offline')
     .option('--grammar <file>', 'grammar file (default: the bundled grammar/default.grammar)')
     .addOption(new Option('--workers <n>', 'worker threads (0 = run inline)').argParser(integerOption(0, 64)).default(workersDefault))
     .addOption(new Option('--seed <n>', 'seed of the screening sample (printed with every result)').argParser(integerOption(0, 2 ** 32 - 1)).default(1))
@@ -47,4 +49,7 @@ fitFlags(program.command('demo').description('make a planted-law data set, fit i
   .option('--save-data <file.npy>', 'also save the demo trajectories as .npy')
   .action((...args: unknown[]) => runCommand(async () => (await import('./fit-command.js')).demoCommand(args[0] as never)));
 
+registerReportCommand(program);
+
+(await import('./check-command.js')).registerCheckCommand(program);
 await program.parseAsync(process.argv);

@@ -1,0 +1,87 @@
+/**
+ * `latent-laws report <run-folder>`: an HTML report of an anneal run folder, or of a fit result JSON
+ * (from `fit --out`) with the data it was fitted to. This module stays light: the report modules, the
+ * loaders and (for sample frames) TensorFlow.js are imported inside the action.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { Option, type Command } from '@commander-js/extra-typings';
+import { InputError } from '../errors.js';
+import { integerOption } from './options.js';
+import { runCommand } from './run.js';
+
+interface ReportFlags {
+  out?: string;
+  data?: string;
+  frames: number;
+  maxTrajectories: number;
+}
+
+/** Register the `report` command on the program. */
+export function registerReportCommand(program: Command<any, any, any>): void {
+  program
+    .command('report')
+    .description('write an HTML report (one self-contained file) of an anneal run folder, or of a fit result .json')
+    .argument('<run>', 'anneal run folder, or a fit result .json written by `fit --out`')
+    .option('--out <file>', 'HTML file to write (default: report.html in the run folder, or the .json name with .html)')
+    .option('--data <file>', 'for a fit result .json: the trajectories it was fitted to (default: its recorded data file)')
+    .addOption(new Option('--frames <n>', 'sample frames per row for anneal runs (0 = none; drawing them loads TensorFlow.js)').argParser(integerOption(0, 64)).default(8))
+    .addOption(new Option('--max-trajectories <n>', 'trajectories drawn in each phase portrait').argParser(integerOption(1, 100000)).default(30))
+    .action((...args: unknown[]) => runCommand(() => reportCommand(args[0] as string, args[1] as ReportFlags)));
+}
+
+async function reportCommand(target: string, flags: ReportFlags): Promise<number> {
+  if (!existsSync(target)) throw new InputError(target, 'does not exist');
+  const limits = { maxTrajectories: flags.maxTrajectories };
+  const { writeOutput } = await import('./fit-command.js');
+  let html: string;
+  let out: string;
+  if (statSync(target).isFile()) {
+    out = flags.out ?? join(dirname(target), `${basename(target, extname(target))}.html`);
+    html = await fitResultReport(target, flags, limits);
+  } else {
+    out = flags.out ?? join(target, 'report.html');
+    html = await annealReport(target, flags, limits);
+  }
+  writeOutput(out, html);
+  process.stdout.write(`wrote the report to ${out}\n`);
+  return 0;
+}
+
+async function fitResultReport(file: string, flags: ReportFlags, limits: { maxTrajectories: number }): Promise<string> {
+  const [{ asFitResult }, { buildFitReport }, { loadDataset }] = await Promise.all([
+    import('../report/anneal-run.js'), import('../report/fit-report.js'), import('../data/load.js'),
+  ]);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new InputError(file, `cannot be read as JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const result = asFitResult(parsed, file);
+  const dataPath = flags.data ?? result.provenance.source;
+  if (!flags.data && !(existsSync(dataPath) && statSync(dataPath).isFile()))
+    throw new InputError(file, `its data source "${dataPath}" is not a file here; pass --data <file> with the trajectories it was fitted to`);
+  return buildFitReport(result, loadDataset(dataPath), { limits, inputs: [['fit result', file]] });
+}
+
+async function annealReport(dir: string, flags: ReportFlags, limits: { maxTrajectories: number }): Promise<string> {
+  const [{ readAnnealRun }, { buildAnnealReport }] = await Promise.all([import('../report/anneal-run.js'), import('../report/anneal-report.js')]);
+  const run = readAnnealRun(dir);
+  let frames;
+  let framesNote: string | undefined;
+  if (flags.frames === 0) framesNote = 'Sample frames not drawn (--frames 0).';
+  else if (!run.hasModel) framesNote = 'No sample frames: the run has no trained model yet (model/ appears when the run finishes).';
+  else {
+    const { sampleFrames } = await import('../report/anneal-frames.js');
+    const mean = run.summary?.latentMean;
+    try {
+      frames = await sampleFrames(dir, run.laws, Array.isArray(mean) ? (mean as number[]) : undefined, flags.frames);
+    } catch (err) {
+      // A moved frames file should not cost the whole report: say why the frames are missing.
+      if (!(err instanceof InputError)) throw err;
+      framesNote = `No sample frames: ${err.message}`;
+    }
+  }
+  return buildAnnealReport(run, { frames, framesNote, limits });
+}

@@ -1,0 +1,27 @@
+/**
+ * HTML reports: one self-contained file per fit result or anneal run, drawn with Vega-Lite (inlined)
+ * and KaTeX (math rendered to MathML when the report is built). No network requests when opened.
+ *
+ * @example
+ * ```ts
+ * const html = buildFitReport(await fit(data, { grammar }), data);
+ * writeFileAtomic('report.html', html);
+ * ```
+ */
+import type { FitResult } from '../types.js';
+import type { SampleFrames } from './anneal-charts.js';
+
+export { buildFitReport, type FitReportOptions } from './fit-report.js';
+export { buildAnnealReport, type AnnealReportOptions } from './anneal-report.js';
+export { readAnnealRun, type AnnealRun } from './anneal-run.js';
+export { lawView, type LawView, type ViewLimits, type PortraitRow } from './views.js';
+export type { ReportChart, ReportData } from './html.js';
+export type { SampleFrames, EpochPoint } from './anneal-charts.js';
+
+/**
+ * Decode sample frames of a finished anneal run (original, reconstruction, rollout by the first map law)
+ * for {@link buildAnnealReport}. Loads TensorFlow.js on first use, hence the indirection.
+ */
+export async function annealSampleFrames(runDir: string, laws: FitResult | undefined, latentMean: number[] | undefined, count = 8): Promise<SampleFrames> {
+  return (await import('./anneal-frames.js')).sampleFrames(runDir, laws, latentMean, count);
+}

@@ -1,0 +1,207 @@
+/**
+ * The numbers behind a law's charts: the data projected into the law's subspace, a 2-D view of it, the
+ * law's predictions, per-transition residuals and the invariant along each trajectory. Everything is
+ * recomputed from `law.model` with the restricted expression compiler, so what the report shows is what
+ * the JSON says, not a second opinion.
+ */
+import { compileExpression } from '../grammar/safe-math.js';
+import type { Dataset, Law } from '../types.js';
+
+/** One point of a phase portrait, in view coordinates. */
+export interface PortraitRow {
+  traj: number;
+  /** Time step of the state (for predictions: the step being predicted). */
+  t: number;
+  x: number;
+  y: number;
+  kind: 'actual' | 'predicted' | 'outlier';
+}
+
+/** What the report draws for one law. */
+export interface LawView {
+  /** How the 2-D view was made: the subspace itself (k = 2), its two leading directions (k > 2), or the return map u(t) → u(t+1) (k = 1). */
+  projection: 'subspace' | 'leading' | 'return-map';
+  axes: [string, string];
+  /** Rows (length k) taking subspace coordinates to the view axes; empty for the return map. */
+  directions: number[][];
+  rows: PortraitRow[];
+  /** I(u_t) along the shown trajectories (invariants only). */
+  invariant: { traj: number; t: number; value: number }[];
+  /** Residual of every transition (maps: |u' − f(u)| in data units; invariants: |ΔI| / std of I). */
+  residuals: Float64Array;
+  /** Tolerance in the units of `residuals` (the law's `metrics.tolerance`). */
+  tolerance: number;
+  /** Trajectories drawn, and how many the data has. */
+  shownTrajectories: number;
+  totalTrajectories: number;
+}
+
+/** Limits that keep a report small for large data sets. */
+export interface ViewLimits {
+  /** Trajectories drawn per chart (evenly spaced through the data set); default 30. */
+  maxTrajectories?: number;
+  /** States drawn per trajectory (the first ones); default 120. */
+  maxSteps?: number;
+}
+
+/** Evaluate a law's feature vector φ(u), with the fast paths the engine uses for plain coordinates. */
+export function lawFeatures(law: Law): (u: ArrayLike<number>, out: Float64Array) => void {
+  const vars = law.model.variables;
+  const fns = law.model.features.map((f): ((u: ArrayLike<number>) => number) => {
+    const t = f.trim();
+    const i = vars.indexOf(t);
+    if (i >= 0) return (u) => u[i];
+    if (t === '1') return () => 1;
+    return compileExpression(t, vars);
+  });
+  return (u, out) => {
+    for (let j = 0; j < fns.length; j++) out[j] = fns[j](u);
+  };
+}
+
+/** Subspace coordinates of every state: N × k, row-major. */
+export function projectAll(data: Dataset, basis: number[][]): Float64Array {
+  const k = basis.length, d = data.dim, N = data.states.length / d;
+  const U = new Float64Array(N * k);
+  for (let s = 0; s < N; s++)
+    for (let a = 0; a < k; a++) {
+      let acc = 0;
+      for (let p = 0; p < d; p++) acc += basis[a][p] * data.states[s * d + p];
+      U[s * k + a] = acc;
+    }
+  return U;
+}
+
+/**
+ * The two leading principal directions of points in R^k (power iteration with deflation on the
+ * covariance): where a k > 2 law's motion is largest, so its portrait shows the most.
+ */
+export function leadingDirections(U: Float64Array, k: number): number[][] {
+  const N = U.length / k;
+  const mean = new Array<number>(k).fill(0);
+  for (let s = 0; s < N; s++) for (let a = 0; a < k; a++) mean[a] += U[s * k + a] / N;
+  const C = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  for (let s = 0; s < N; s++)
+    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) C[a][b] += ((U[s * k + a] - mean[a]) * (U[s * k + b] - mean[b])) / N;
+  const out: number[][] = [];
+  for (let r = 0; r < 2; r++) {
+    // A fixed, non-axis start keeps the result deterministic and unlikely to be orthogonal to the answer.
+    let v = Array.from({ length: k }, (_, i) => 1 + 0.1 * i);
+    for (let it = 0; it < 200; it++) {
+      for (const q of out) {
+        const dot = q.reduce((s, x, i) => s + x * v[i], 0);
+        v = v.map((x, i) => x - dot * q[i]);
+      }
+      const w = C.map((row) => row.reduce((s, x, i) => s + x * v[i], 0));
+      for (const q of out) {
+        const dot = q.reduce((s, x, i) => s + x * w[i], 0);
+        for (let i = 0; i < k; i++) w[i] -= dot * q[i];
+      }
+      const n = Math.hypot(...w);
+      if (n < 1e-300) break;
+      v = w.map((x) => x / n);
+    }
+    const n = Math.hypot(...v);
+    out.push(v.map((x) => x / (n || 1)));
+  }
+  return out;
+}
+
+/** Indices of `count` items spread evenly over `total`. */
+export function evenlySpaced(total: number, count: number): number[] {
+  if (count >= total) return Array.from({ length: total }, (_, i) => i);
+  return Array.from({ length: count }, (_, i) => Math.floor((i * total) / count));
+}
+
+/** Build the view of one law on a data set (see {@link LawView}). */
+export function lawView(law: Law, data: Dataset, limits: ViewLimits = {}): LawView {
+  const basis = law.subspace.basis;
+  const k = basis.length;
+  if (basis.some((row) => row.length !== data.dim))
+    throw new Error(`law ${law.id} has a basis for ${basis[0]?.length ?? 0}-D data, the data set is ${data.dim}-D`);
+  const U = projectAll(data, basis);
+  const phiOf = lawFeatures(law);
+  const m = law.model.features.length;
+  const C = law.model.coefficients;
+  const phi = new Float64Array(m);
+  const isMap = law.model.role === 'map';
+  const u = new Float64Array(k);
+  const predict = (s: number, out: Float64Array): void => {
+    for (let a = 0; a < k; a++) u[a] = U[s * k + a];
+    phiOf(u, phi);
+    for (let a = 0; a < k; a++) out[a] = C[a].reduce((acc, c, j) => acc + c * phi[j], 0);
+  };
+  const invariantAt = (s: number): number => {
+    for (let a = 0; a < k; a++) u[a] = U[s * k + a];
+    phiOf(u, phi);
+    return C[0].reduce((acc, c, j) => acc + c * phi[j], 0);
+  };
+
+  // Residuals of every transition, in the engine's units (see engine/finalize.ts `residuals`).
+  const K = data.offsets.length - 1;
+  const starts: number[] = [];
+  for (let traj = 0; traj < K; traj++) for (let s = data.offsets[traj]; s < data.offsets[traj + 1] - 1; s++) starts.push(s);
+  const residuals = new Float64Array(starts.length);
+  const pred = new Float64Array(k);
+  if (isMap) {
+    starts.forEach((s, i) => {
+      predict(s, pred);
+      let e = 0;
+      for (let a = 0; a < k; a++) e += (U[(s + 1) * k + a] - pred[a]) ** 2;
+      residuals[i] = Math.sqrt(e);
+    });
+  } else {
+    // Invariant residuals are in units of the invariant's std over transition starts, as the engine's.
+    const I = starts.map(invariantAt);
+    const mean = I.reduce((a, b) => a + b, 0) / Math.max(I.length, 1);
+    const std = Math.sqrt(Math.max(I.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(I.length, 1), 0)) || 1;
+    starts.forEach((s, i) => {
+      residuals[i] = Math.abs(invariantAt(s + 1) - I[i]) / std;
+    });
+  }
+
+  const projection: LawView['projection'] = k === 1 ? 'return-map' : k === 2 ? 'subspace' : 'leading';
+  const directions = k === 1 ? [] : k === 2 ? [[1, 0], [0, 1]] : leadingDirections(U, k);
+  const axes: [string, string] =
+    k === 1 ? ['u1(t)', 'u1(t+1)'] : k === 2 ? ['u1', 'u2'] : ['leading direction 1 of u', 'leading direction 2 of u'];
+  const view = (vec: ArrayLike<number>): [number, number] =>
+    [0, 1].map((r) => directions[r].reduce((acc, c, a) => acc + c * vec[a], 0)) as [number, number];
+
+  const outliers = new Set(law.outliers);
+  const shown = evenlySpaced(K, limits.maxTrajectories ?? 30);
+  const maxSteps = limits.maxSteps ?? 120;
+  const rows: PortraitRow[] = [];
+  const invariant: LawView['invariant'] = [];
+  // Global transition number of a trajectory's first transition.
+  const firstTransition: number[] = [0];
+  for (let traj = 0; traj < K; traj++) firstTransition.push(firstTransition[traj] + Math.max(0, data.offsets[traj + 1] - data.offsets[traj] - 1));
+  for (const traj of shown) {
+    const s0 = data.offsets[traj];
+    const T = Math.min(data.offsets[traj + 1] - s0, maxSteps);
+    for (let t = 0; t < T; t++) {
+      const s = s0 + t;
+      const cur = U.subarray(s * k, s * k + k);
+      if (k === 1) {
+        // Return map: a point per transition, (u_t, u_{t+1}) actual and (u_t, f(u_t)) predicted.
+        if (t + 1 >= T) break;
+        const tr = firstTransition[traj] + t;
+        rows.push({ traj, t: t + 1, x: cur[0], y: U[s + 1], kind: outliers.has(tr) ? 'outlier' : 'actual' });
+        if (isMap) {
+          predict(s, pred);
+          rows.push({ traj, t: t + 1, x: cur[0], y: pred[0], kind: 'predicted' });
+        }
+      } else {
+        const [x, y] = view(cur);
+        rows.push({ traj, t, x, y, kind: 'actual' });
+        if (t > 0 && outliers.has(firstTransition[traj] + t - 1)) rows.push({ traj, t, x, y, kind: 'outlier' });
+        if (isMap && t + 1 < T) {
+          predict(s, pred);
+          const [px, py] = view(pred);
+          rows.push({ traj, t: t + 1, x: px, y: py, kind: 'predicted' });
+        }
+      }
+      if (!isMap) invariant.push({ traj, t, value: invariantAt(s) });
+    }
+  }
+  return { projection, axes, directions, rows, invariant, residuals, tolerance: law.metrics.tolerance, shownTrajectories: shown.length, totalTrajectories: K };
+}
