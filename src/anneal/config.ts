@@ -27,7 +27,8 @@ export type DataSpec =
  * by the clock: after each search past the warm-up, with q* the best bridge inlier fraction among the
  * fresh laws on the whole training set,
  *   q* ≥ tightenAt → tol ← max(tolEnd, tol · tolDecay)   (the laws keep up: raise the bar)
- *   q* < qMin      → tol ← min(tolStart, tol / tolDecay)  (no law is near-perfect any more: relax)
+ *   q* < qMin      → tol ← min(tolStart, tol / tolDecay)  (no law is near-perfect any more, or the
+ *                                                        search found none: relax)
  *   otherwise      → unchanged.
  * A clock-driven schedule was tried first: when the bar rose faster than the latents improved, every law
  * fell under qMin at once and the physics switched off for the rest of the run.
@@ -51,6 +52,13 @@ export interface Schedule {
   tolDecay: number;
   /** Best-law inlier fraction at which the tolerance tightens (default 0.98). */
   tightenAt: number;
+  /**
+   * Relative tolerance the training searches are asked to use (hint `searchTolerance`; default tolStart).
+   * Kept loose on purpose: the search only proposes laws, the bridge decides which are near-perfect at
+   * its own tolerance. A search held to the bridge's tight tolerance reported nothing as soon as the
+   * latents drifted slightly, and with no law left the physics could not pull them back.
+   */
+  searchTolerance: number;
 }
 
 /** Fill in schedule defaults for a run of `epochs` epochs. */
@@ -63,6 +71,7 @@ export function resolveSchedule(epochs: number, s: Partial<Schedule> = {}): Sche
     tolEnd: s.tolEnd ?? 0.02,
     tolDecay: s.tolDecay ?? 0.8,
     tightenAt: s.tightenAt ?? 0.98,
+    searchTolerance: s.searchTolerance ?? s.tolStart ?? 0.6,
   };
 }
 

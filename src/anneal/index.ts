@@ -8,7 +8,7 @@
  * const res = await anneal({
  *   out: 'runs/spin', data: { kind: 'spinning' }, latent: 4, epochs: 40,
  *   search: (latents, hints) =>
- *     fit(latents, { grammar, seed: 0, ...(hints.final ? {} : { maxRelativeTolerance: hints.relTolerance }) }),
+ *     fit(latents, { grammar, seed: 0, ...(hints.final ? {} : { maxRelativeTolerance: hints.searchTolerance }) }),
  * });
  * const fc = await rollout({ run: 'runs/spin', steps: 50, out: 'forecast.npy' });
  * ```

@@ -44,15 +44,20 @@ export interface EpochLog {
 
 /**
  * What the trainer tells the search about the moment it runs. A search that ignores it works; the engine's
- * `fit` should use `relTolerance` as its `maxRelativeTolerance` during training (`final: false`), so that
- * roughly-right laws are reported early and the bar rises with the schedule, and its own defaults for the
- * final laws (`final: true`), which are what the run reports.
+ * `fit` should use `searchTolerance` as its `maxRelativeTolerance` during training (`final: false`), so
+ * that roughly-right laws keep being proposed, and its own defaults for the final laws (`final: true`),
+ * which are what the run reports.
  */
 export interface SearchHints {
   /** Steps done when the search runs. */
   step: number;
-  /** The schedule's relative inlier tolerance at this step (the bridge measures laws with it). */
+  /** The bridge's current relative inlier tolerance (it measures laws with it). */
   relTolerance: number;
+  /**
+   * The relative tolerance the search should use as its cap (the engine's `maxRelativeTolerance`):
+   * the schedule's `searchTolerance`, loose, so that candidate laws keep being reported.
+   */
+  searchTolerance: number;
   /** True for the searches on the final training and held-out latents. */
   final: boolean;
 }
@@ -184,16 +189,16 @@ export async function train(ctx: TrainContext): Promise<TrainResult> {
       if (st.step % cfg.searchEvery === 0 && st.lawsStep !== st.step) {
         const t0 = performance.now();
         const latents = latentDataset(ae, data, `anneal step ${st.step}`);
-        st.laws = await ctx.search(latents, { step: st.step, relTolerance: st.relTol, final: false });
+        st.laws = await ctx.search(latents, { step: st.step, relTolerance: st.relTol, searchTolerance: cfg.schedule.searchTolerance, final: false });
         st.lawsStep = st.step;
         const ms = performance.now() - t0;
         st.acc.search += ms;
         st.totals.search += ms;
         const rec: Record<string, unknown> = { type: 'search', step: st.step, ms, best: bestOf(st.laws), laws: st.laws.laws.length };
-        if (st.step / stepsPerEpoch >= cfg.schedule.warmupEpochs && st.laws.laws.length > 0) {
+        if (st.step / stepsPerEpoch >= cfg.schedule.warmupEpochs) {
           // Tolerance feedback (see Schedule): measured on the whole training set, not one batch.
           const ws = computeWeights(latents, st.laws.laws, { ...cfg.bridge, relTolerance: st.relTol });
-          const bestQ = Math.max(...ws.map((w) => w.inlierFraction));
+          const bestQ = Math.max(0, ...ws.map((w) => w.inlierFraction));
           st.relTol = adaptTolerance(cfg.schedule, st.relTol, bestQ, cfg.bridge.qMin ?? BRIDGE_DEFAULTS.qMin);
           Object.assign(rec, { bridgeBestQ: bestQ, relTolerance: st.relTol });
         }
@@ -226,7 +231,7 @@ export async function train(ctx: TrainContext): Promise<TrainResult> {
       }
       if (st.step % cfg.checkpointEvery === 0 || st.step === total) await checkpoint();
     }
-    const final = await finishRun(runDir, ae, data, heldout, (z) => ctx.search(z, { step: st.step, relTolerance: st.relTol, final: true }), d);
+    const final = await finishRun(runDir, ae, data, heldout, (z) => ctx.search(z, { step: st.step, relTolerance: st.relTol, searchTolerance: cfg.schedule.searchTolerance, final: true }), d);
     log({ type: 'end', step: st.step, final: { ...final, laws: undefined, heldoutLaws: undefined }, ms: st.totals });
     return { runDir, backend, arch: cfg.model.arch, step: st.step, totalSteps: total, interrupted: false, final, ms: { ...st.totals } };
   } finally {

@@ -1,0 +1,25 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { adaptTolerance, lambdaAt, resolveSchedule } from '../../src/anneal/config.js';
+
+test('lambda: zero during warm-up, linear ramp, then constant', () => {
+  const s = resolveSchedule(40, { lambda: 2 });
+  assert.equal(s.warmupEpochs, 10);
+  assert.equal(s.rampEpochs, 10);
+  assert.equal(lambdaAt(s, 0), 0);
+  assert.equal(lambdaAt(s, 9.99), 0);
+  assert.equal(lambdaAt(s, 15), 1);
+  assert.equal(lambdaAt(s, 20), 2);
+  assert.equal(lambdaAt(s, 39), 2);
+  assert.equal(lambdaAt(resolveSchedule(40, { lambda: 0 }), 30), 0);
+});
+
+test('tolerance tightens when the best law keeps up, relaxes when no law is near-perfect, within bounds', () => {
+  const s = resolveSchedule(40);
+  assert.equal(adaptTolerance(s, 0.5, 0.99, 0.9), 0.5 * s.tolDecay);
+  assert.equal(adaptTolerance(s, 0.5, 0.95, 0.9), 0.5);
+  assert.equal(adaptTolerance(s, 0.1, 0.5, 0.9), 0.1 / s.tolDecay);
+  assert.equal(adaptTolerance(s, s.tolEnd, 1, 0.9), s.tolEnd);
+  assert.equal(adaptTolerance(s, s.tolStart, 0, 0.9), s.tolStart);
+  assert.equal(s.searchTolerance, s.tolStart);
+});
