@@ -102,8 +102,8 @@ function describe(v: unknown): string {
   return String(v);
 }
 
-/** Turn V8's JSON.parse error into "line L, column C: what", whatever form V8 used. */
-function syntaxMessage(text: string, err: unknown): string {
+/** Turn V8's JSON.parse error into "line L, column C: what", whatever form V8 used (shared with the laws-file reader). */
+export function syntaxMessage(text: string, err: unknown): string {
   const raw = err instanceof Error ? err.message : String(err);
   const m = /at position (\d+)/.exec(raw);
   // V8 omits the position for "Unexpected token" errors, so find it ourselves in that case.
