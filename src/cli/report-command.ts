@@ -33,7 +33,6 @@ export function registerReportCommand(program: Command<any, any, any>): void {
 async function reportCommand(target: string, flags: ReportFlags): Promise<number> {
   if (!existsSync(target)) throw new InputError(target, 'does not exist');
   const limits = { maxTrajectories: flags.maxTrajectories };
-  const { writeOutput } = await import('./fit-command.js');
   let html: string;
   let out: string;
   if (statSync(target).isFile()) {
@@ -43,6 +42,7 @@ async function reportCommand(target: string, flags: ReportFlags): Promise<number
     out = flags.out ?? join(target, 'report.html');
     html = await annealReport(target, flags, limits);
   }
+  const { writeOutput } = await import('./fit-command.js');
   writeOutput(out, html);
   process.stdout.write(`wrote the report to ${out}\n`);
   return 0;
@@ -66,7 +66,8 @@ async function fitResultReport(file: string, flags: ReportFlags, limits: { maxTr
 }
 
 async function annealReport(dir: string, flags: ReportFlags, limits: { maxTrajectories: number }): Promise<string> {
-  const [{ readAnnealRun }, { buildAnnealReport }] = await Promise.all([import('../report/anneal-run.js'), import('../report/anneal-report.js')]);
+  // Read (and validate) the folder before loading the report modules: a wrong path fails at once.
+  const { readAnnealRun } = await import('../report/anneal-run.js');
   const run = readAnnealRun(dir);
   let frames;
   let framesNote: string | undefined;
@@ -83,5 +84,6 @@ async function annealReport(dir: string, flags: ReportFlags, limits: { maxTrajec
       framesNote = `No sample frames: ${err.message}`;
     }
   }
+  const { buildAnnealReport } = await import('../report/anneal-report.js');
   return buildAnnealReport(run, { frames, framesNote, limits });
 }
