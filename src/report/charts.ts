@@ -48,7 +48,7 @@ export function portraitSpec(view: LawView, title: string): VlSpec {
   layer.push(
     { transform: only('actual'), mark: { type: 'point', filled: true, size: 9, opacity: 0.8 }, encoding: enc },
     { transform: only('predicted'), mark: { type: 'point', filled: false, size: 28, strokeWidth: 1 }, encoding: enc },
-    { transform: only('outlier'), mark: { type: 'point', shape: 'cross', filled: true, size: 70 }, encoding: enc },
+    { transform: only('outlier'), mark: { type: 'point', shape: 'cross', filled: true, size: 110, opacity: 1 }, encoding: enc },
   );
   return { $schema: SCHEMA, title, width: 320, height: 320, datasets: { rows: view.rows }, data: { name: 'rows' }, layer };
 }
@@ -116,7 +116,7 @@ export function residualSpec(view: LawView, title: string, unit: string): VlSpec
         data: { name: 'bins' },
         mark: { type: 'rect', stroke: 'white', strokeWidth: 0.5 },
         encoding: {
-          x: { field: 'lo', type: 'quantitative', scale: { type: 'log' }, title: `residual (${unit}, log scale)`, axis: { format: '.0e' } },
+          x: { field: 'lo', type: 'quantitative', scale: { type: 'log' }, title: `residual (${unit}, log scale)`, axis: { format: '.0e', grid: false } },
           x2: { field: 'hi' },
           y: { field: 'count', type: 'quantitative', title: 'transitions' },
           color: { field: 'side', type: 'nominal', scale: { domain: ['within tolerance', 'beyond tolerance'], range: ['#54a24b', '#e45756'] }, legend: { title: null, orient: 'bottom' } },
@@ -157,7 +157,10 @@ export interface ParetoRow {
   equation: string;
 }
 
-/** Pareto rows: the front of all finalists, plus every reported law (a law may sit off the front). */
+/**
+ * Pareto rows: the front of all finalists, plus every reported law (a law may sit off the front). The
+ * engine's front measures error on inliers, so off-front laws are placed by their inlier error too.
+ */
 export function paretoRows(result: FitResult): ParetoRow[] {
   const laws = new Map(result.laws.map((l) => [l.id, l]));
   const rows: ParetoRow[] = result.pareto.map((p) => ({
@@ -167,7 +170,7 @@ export function paretoRows(result: FitResult): ParetoRow[] {
   }));
   for (const l of result.laws)
     if (!result.pareto.some((p) => p.id === l.id))
-      rows.push({ id: l.id, family: l.family, subspace: l.subspace.label, complexity: l.metrics.complexity, relativeError: l.metrics.relativeError, status: 'reported law', onFront: false, equation: l.equations.join('; ') });
+      rows.push({ id: l.id, family: l.family, subspace: l.subspace.label, complexity: l.metrics.complexity, relativeError: l.metrics.inlierRelativeError, status: 'reported law', onFront: false, equation: l.equations.join('; ') });
   return rows;
 }
 

@@ -122,11 +122,11 @@ export function chartDiv(chart: ReportChart): string {
 const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#222;background:#fafafa}
 main{max-width:1180px;margin:0 auto;padding:20px 28px 48px}
-h1{font-size:22px;margin:8px 0 4px}h2{font-size:18px;margin:28px 0 6px}h3{font-size:15px;margin:14px 0 4px}
+h1{font-size:22px;margin:8px 0 4px}h2{font-size:18px;margin:28px 0 6px}.card>h2:first-child{margin-top:0}h3{font-size:15px;margin:14px 0 4px}
 .sub{color:#666;margin:0 0 12px}.card{background:#fff;border:1px solid #e3e3e3;border-radius:8px;padding:14px 18px;margin:14px 0}
 .charts{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start}.chart{min-width:200px;min-height:120px}
-table.kv{border-collapse:collapse;font-size:13px}table.kv th{text-align:left;font-weight:600;padding:2px 14px 2px 0;color:#555;vertical-align:top}
-table.kv td{padding:2px 0;font-family:ui-monospace,Menlo,Consolas,monospace;word-break:break-all}
+table.kv{border-collapse:collapse;font-size:13px}table.kv th{text-align:left;font-weight:600;padding:2px 14px 2px 0;color:#555;vertical-align:top;white-space:nowrap}
+table.kv td{padding:2px 0;font-family:ui-monospace,Menlo,Consolas,monospace;overflow-wrap:anywhere}
 .math{overflow-x:auto;font-size:17px}.notes{color:#555;margin:6px 0 0;padding-left:18px}.failed{color:#b00020}
 .vega-embed{display:block}
 `;
