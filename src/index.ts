@@ -12,6 +12,12 @@ export { plantLaw, randomOrthogonal, type PlantOptions, type PlantedTruth, type 
 export { demoDataset } from './demo.js';
 export { principalAngles } from './engine/linalg.js';
 export { transitionStarts } from './engine/stats.js';
+export { lawProperty, LawViolation, PROPERTY_DEFAULTS, type LawPropertyOptions } from './check/property.js';
+export { checkLaw, checkLaws, type CheckOptions, type CheckReport, type LawCheck, type Counterexample } from './check/run.js';
+export { readLawsFile, parseLaws, validateLaws, type LawsDocument } from './check/laws-file.js';
+export { compileLaw, judgeSegment, transitionResidual, type CompiledLaw, type SegmentVerdict } from './check/law-eval.js';
+export { emitTestFile, type EmitOptions } from './check/emit-test.js';
+export type { LawSource, TransitionsSource, RegionSource, GeneratorSource, TransitionCase, RegionCase, GeneratorCase } from './check/sources.js';
 export { InputError, Interrupted } from './errors.js';
 export { writeFileAtomic } from './io.js';
 export { VERSION } from './version.js';

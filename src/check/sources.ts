@@ -140,13 +140,15 @@ function prepareTransitions(c: CompiledLaw, data: Dataset, length: fc.Arbitrary<
     }
     return lo;
   };
-  const arbitrary = fc.tuple(fc.integer({ min: 0, max: n - 1 }), length).map(([rank, len]): TransitionCase => {
-    const transition = order[rank];
+  const rankOf = new Uint32Array(n);
+  order.forEach((t, rank) => (rankOf[t] = rank));
+  const make = (transition: number, len: number): TransitionCase => {
     const s = starts[transition];
     const trajectory = trajectoryOf(s);
     // A segment stops at the end of its trajectory.
     return { trajectory, step: s - data.offsets[trajectory], transition, length: Math.min(len, data.offsets[trajectory + 1] - 1 - s) };
-  });
+  };
+  const arbitrary = new SegmentArbitrary(fc.integer({ min: 0, max: n - 1 }), length, order, rankOf, make);
   const stateAt = (s: number) => Array.from(U.subarray(s * k, s * k + k));
   const segment = (cs: TransitionCase) => Array.from({ length: cs.length + 1 }, (_, j) => stateAt(starts[cs.transition] + j));
   const describe = (cs: TransitionCase) =>
@@ -161,6 +163,46 @@ function prepareTransitions(c: CompiledLaw, data: Dataset, length: fc.Arbitrary<
     return r;
   };
   return { kind: 'transitions', arbitrary, segment, describe, residuals };
+}
+
+/**
+ * Cases over held-out transitions, with a shrinker that knows segments: a failing segment's prefix up to
+ * the failing step fails too, and so may its suffixes, so shorter segments inside it are tried first
+ * (fast-check's shrinking of a (start, length) pair would stop at a longer segment that merely starts
+ * before a violation); then the same length at transitions of smaller norm (the rank halves toward 0).
+ */
+class SegmentArbitrary extends fc.Arbitrary<TransitionCase> {
+  constructor(
+    private readonly rank: fc.Arbitrary<number>,
+    private readonly length: fc.Arbitrary<number>,
+    private readonly order: number[],
+    private readonly rankOf: Uint32Array,
+    private readonly make: (transition: number, len: number) => TransitionCase,
+  ) {
+    super();
+  }
+
+  generate(mrng: fc.Random, biasFactor: number | undefined): fc.Value<TransitionCase> {
+    const rank = this.rank.generate(mrng, biasFactor).value;
+    const len = this.length.generate(mrng, biasFactor).value;
+    return new fc.Value(this.make(this.order[rank], len), undefined);
+  }
+
+  canShrinkWithoutContext(value: unknown): value is TransitionCase {
+    const v = value as TransitionCase;
+    return typeof v === 'object' && v !== null && Number.isInteger(v.transition) && v.transition >= 0 && v.transition < this.order.length && Number.isInteger(v.length) && v.length >= 1;
+  }
+
+  shrink(value: TransitionCase): fc.Stream<fc.Value<TransitionCase>> {
+    return fc.stream(this.candidates(value)).map((c) => new fc.Value(c, undefined));
+  }
+
+  private *candidates(v: TransitionCase): IterableIterator<TransitionCase> {
+    for (let len = 1; len < v.length; len++) yield this.make(v.transition, len);
+    for (let i = 1; i < v.length; i++) yield this.make(v.transition + i, v.length - i);
+    const r = this.rankOf[v.transition];
+    for (let delta = r; delta > 0; delta = Math.floor(delta / 2)) yield this.make(this.order[r - delta], v.length);
+  }
 }
 
 function prepareRegion(c: CompiledLaw, src: RegionSource, length: fc.Arbitrary<number>): PreparedSource<RegionCase> {

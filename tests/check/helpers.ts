@@ -73,3 +73,65 @@ export function withDrift(data: Dataset, k: number, rate: number): Dataset {
   }
   return { ...data, states, source: `${data.source} with drift on trajectory ${k}` };
 }
+
+/** Trajectories `from`… of a data set (held-out trajectories of the same generator run). */
+export function trajectoriesFrom(data: Dataset, from: number): Dataset {
+  const first = data.offsets[from];
+  return {
+    dim: data.dim,
+    states: data.states.slice(first * data.dim),
+    offsets: data.offsets.slice(from).map((o) => o - first),
+    source: `${data.source} trajectories ${from}…`,
+  };
+}
+
+/**
+ * A toy observation model: a state (x, y) is rendered as 8 "pixels" (an orthonormal embedding), and the
+ * encoder reads a 2-D latent back with a small deterministic wobble that plays the part of noise.
+ */
+const EMBED = [0.1, 0.7, -0.2, 0.3, 0.5, -0.1, 0.25, 0.15];
+const EMBED2 = EMBED.map((_, i) => (i % 2 === 0 ? 1 : -1) * EMBED[EMBED.length - 1 - i]);
+const normed = (v: number[]) => v.map((x) => x / Math.hypot(...v));
+export const observation = {
+  render: (s: { x: number; y: number }) => {
+    const a = normed(EMBED);
+    const b0 = normed(EMBED2);
+    const dot = a.reduce((acc, x, i) => acc + x * b0[i], 0);
+    const b = normed(b0.map((x, i) => x - dot * a[i]));
+    return a.map((ai, i) => s.x * ai + s.y * b[i]);
+  },
+  encode(pixels: number[]): number[] {
+    const a = normed(EMBED);
+    const b0 = normed(EMBED2);
+    const dot = a.reduce((acc, x, i) => acc + x * b0[i], 0);
+    const b = normed(b0.map((x, i) => x - dot * a[i]));
+    const x = pixels.reduce((acc, p, i) => acc + p * a[i], 0);
+    const y = pixels.reduce((acc, p, i) => acc + p * b[i], 0);
+    return [x + 1e-4 * Math.sin(9973 * x + 3 * y), y + 1e-4 * Math.cos(7919 * y - 5 * x)];
+  },
+};
+
+/** Rotation of a state by {@link ANGLE}, or by ANGLE + 0.3 beyond radius `breakAt`. */
+export function stateStep(breakAt = Infinity) {
+  return (s: { x: number; y: number }) => {
+    const th = Math.hypot(s.x, s.y) <= breakAt ? ANGLE : ANGLE + 0.3;
+    return { x: Math.cos(th) * s.x - Math.sin(th) * s.y, y: Math.sin(th) * s.x + Math.cos(th) * s.y };
+  };
+}
+
+/** Encoded trajectories of the toy observation model (radii 0.5 … 2), as a data set to fit. */
+export function encodedTrajectories(seed: number, trajectories = 12, steps = 30): Dataset {
+  const rand = mulberry32(seed);
+  const step = stateStep();
+  const rows: number[] = [];
+  for (let k = 0; k < trajectories; k++) {
+    const r = 0.5 + 1.5 * rand();
+    const phase = 2 * Math.PI * rand();
+    let s = { x: r * Math.cos(phase), y: r * Math.sin(phase) };
+    for (let t = 0; t < steps; t++) {
+      rows.push(...observation.encode(observation.render(s)));
+      s = step(s);
+    }
+  }
+  return { dim: 2, states: Float64Array.from(rows), offsets: Array.from({ length: trajectories + 1 }, (_, k) => k * steps), source: `encoded(seed=${seed})` };
+}
