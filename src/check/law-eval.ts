@@ -17,6 +17,13 @@ export interface CompiledLaw {
   d: number;
   /** Subspace coordinates u = basis · z of a latent state z (read from `z[offset …]`). */
   project(z: ArrayLike<number>, offset?: number): number[];
+  /**
+   * Subspace coordinates of every state of a row-major state array (k per state). The identity basis
+   * returns `states` itself: a full-space law on a large data set needs no second copy.
+   */
+  projectAll(states: Float64Array, dim: number): Float64Array;
+  /** One-step residuals of the transitions starting at the given states of projected coordinates `U`. */
+  residualsAll(U: Float64Array, starts: Uint32Array): Float64Array;
   /** Latent state with subspace coordinates `u` and the off-subspace part of `base` (zeros by default). */
   lift(u: readonly number[], base?: readonly number[]): number[];
   /** Map laws: the predicted next subspace state W φ(u). */
@@ -118,6 +125,20 @@ export function compileLaw(law: Law): CompiledLaw {
     }
     return spectralNorm(J);
   };
+  const projectAll = (states: Float64Array, dim: number) => {
+    if (k === d && basis.every((row, i) => row.every((v, j) => v === (i === j ? 1 : 0)))) return states;
+    const B = Float64Array.from(basis.flat());
+    const n = states.length / dim;
+    const U = new Float64Array(n * k);
+    for (let s = 0; s < n; s++)
+      for (let a = 0; a < k; a++) {
+        let acc = 0;
+        for (let j = 0; j < d; j++) acc += B[a * d + j] * states[s * dim + j];
+        U[s * k + a] = acc;
+      }
+    return U;
+  };
+  const residualsAll = (U: Float64Array, starts: Uint32Array) => batchResiduals(law, fns, U, starts);
   const project = (z: ArrayLike<number>, offset = 0) => basis.map((row) => row.reduce((s, b, j) => s + b * z[offset + j], 0));
   const lift = (u: readonly number[], base?: readonly number[]) => {
     const z = base ? [...base] : new Array<number>(d).fill(0);
@@ -126,7 +147,45 @@ export function compileLaw(law: Law): CompiledLaw {
     for (let a = 0; a < k; a++) for (let j = 0; j < d; j++) z[j] += (u[a] - current[a]) * basis[a][j];
     return z;
   };
-  return { law, k, d, project, lift, predict, invariant, stretch };
+  return { law, k, d, project, projectAll, residualsAll, lift, predict, invariant, stretch };
+}
+
+/** Residuals of many transitions with preallocated buffers; u_i and 1 are read directly, not through closures. */
+function batchResiduals(law: Law, fns: ((u: ArrayLike<number>) => number)[], U: Float64Array, starts: Uint32Array): Float64Array {
+  const { variables, features, coefficients } = law.model;
+  const k = variables.length;
+  const m = features.length;
+  const direct = Int32Array.from(features, (f) => (f === '1' ? -2 : variables.indexOf(f)));
+  const W = Float64Array.from(coefficients.flat());
+  const phiU = new Float64Array(m);
+  const phiV = new Float64Array(m);
+  const u = new Float64Array(k);
+  const v = new Float64Array(k);
+  const evalFeatures = (x: Float64Array, out: Float64Array) => {
+    for (let j = 0; j < m; j++) out[j] = direct[j] === -2 ? 1 : direct[j] >= 0 ? x[direct[j]] : fns[j](x);
+  };
+  const r = new Float64Array(starts.length);
+  for (let t = 0; t < starts.length; t++) {
+    const a = starts[t] * k;
+    for (let i = 0; i < k; i++) (u[i] = U[a + i]), (v[i] = U[a + k + i]);
+    evalFeatures(u, phiU);
+    if (law.model.role === 'invariant') {
+      evalFeatures(v, phiV);
+      let diff = 0;
+      for (let j = 0; j < m; j++) diff += W[j] * (phiV[j] - phiU[j]);
+      r[t] = Math.abs(diff);
+    } else {
+      let s2 = 0;
+      for (let i = 0; i < k; i++) {
+        let pred = 0;
+        for (let j = 0; j < m; j++) pred += W[i * m + j] * phiU[j];
+        const e = v[i] - pred;
+        s2 += e * e;
+      }
+      r[t] = Math.sqrt(s2);
+    }
+  }
+  return r;
 }
 
 /** One-step residual of a transition u → v: |v − W φ(u)| (maps) or |I(v) − I(u)| (invariants). */

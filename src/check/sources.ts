@@ -100,10 +100,7 @@ function checkDataset(c: CompiledLaw, data: Dataset): void {
 
 /** Subspace coordinates of every state of a data set (row-major, k per state). */
 function projectDataset(c: CompiledLaw, data: Dataset): Float64Array {
-  const n = data.states.length / data.dim;
-  const U = new Float64Array(n * c.k);
-  for (let s = 0; s < n; s++) U.set(c.project(data.states, s * data.dim), s * c.k);
-  return U;
+  return c.projectAll(data.states, data.dim);
 }
 
 function latent(c: CompiledLaw, z: ArrayLike<number>, who: string): number[] {
@@ -128,7 +125,12 @@ function prepareTransitions(c: CompiledLaw, data: Dataset, length: fc.Arbitrary<
   const n = starts.length;
   // Cases index transitions in order of |u| at their first state, so shrinking the index (toward 0)
   // moves toward the failing transition of smallest norm.
-  const norms = Float64Array.from(starts, (s) => norm(Array.from(U.subarray(s * k, s * k + k))));
+  const norms = new Float64Array(n);
+  for (let t = 0; t < n; t++) {
+    let s2 = 0;
+    for (let a = starts[t] * k, end = a + k; a < end; a++) s2 += U[a] * U[a];
+    norms[t] = Math.sqrt(s2);
+  }
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => norms[a] - norms[b] || a - b);
   const trajectoryOf = (s: number) => {
     let lo = 0;
@@ -153,15 +155,7 @@ function prepareTransitions(c: CompiledLaw, data: Dataset, length: fc.Arbitrary<
   const segment = (cs: TransitionCase) => Array.from({ length: cs.length + 1 }, (_, j) => stateAt(starts[cs.transition] + j));
   const describe = (cs: TransitionCase) =>
     `trajectory ${cs.trajectory}, step ${cs.step} (transition ${cs.transition}), ${cs.length}-step segment, |u0| = ${fmt(norms[cs.transition])}`;
-  const residuals = () => {
-    const r = new Float64Array(n);
-    for (let t = 0; t < n; t++) {
-      const u = stateAt(starts[t]);
-      const v = stateAt(starts[t] + 1);
-      r[t] = c.law.model.role === 'invariant' ? Math.abs(c.invariant(v) - c.invariant(u)) : norm(c.predict(u).map((p, i) => v[i] - p));
-    }
-    return r;
-  };
+  const residuals = () => c.residualsAll(U, starts);
   return { kind: 'transitions', arbitrary, segment, describe, residuals };
 }
 
