@@ -18,6 +18,10 @@ export { readLawsFile, parseLaws, validateLaws, type LawsDocument } from './chec
 export { compileLaw, judgeSegment, transitionResidual, type CompiledLaw, type SegmentVerdict } from './check/law-eval.js';
 export { emitTestFile, type EmitOptions } from './check/emit-test.js';
 export type { LawSource, TransitionsSource, RegionSource, GeneratorSource, TransitionCase, RegionCase, GeneratorCase } from './check/sources.js';
+export {
+  buildFitReport, buildAnnealReport, readAnnealRun, annealSampleFrames, lawView,
+  type FitReportOptions, type AnnealReportOptions, type AnnealRun, type LawView, type ViewLimits, type SampleFrames,
+} from './report/index.js';
 export { InputError, Interrupted } from './errors.js';
 export { writeFileAtomic } from './io.js';
 export { VERSION } from './version.js';
