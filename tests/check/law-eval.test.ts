@@ -96,3 +96,21 @@ test('a law undefined at a state (NaN) fails there', () => {
   assert.equal(v.ok, false);
   assert.equal(v.ratio, Infinity);
 });
+
+test('the batch residual pass agrees with single transitions', () => {
+  fc.assert(
+    fc.property(fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: 12, maxLength: 12 }), fc.boolean(), (w, invariant) => {
+      const features = ['u1', 'u2', 'u1*u2', 'sin(u1)', '1', 'u2^2'];
+      const c = compileLaw(invariant ? law('invariant', features, [w.slice(0, 6)]) : law('map', features, [w.slice(0, 6), w.slice(6)]));
+      const states = Float64Array.from({ length: 3 * 5 }, (_, i) => Math.sin(7 * i + w[0]));
+      const U = c.projectAll(states, 3);
+      const starts = Uint32Array.from([0, 1, 2, 3]);
+      const batch = c.residualsAll(U, starts);
+      starts.forEach((s, t) => {
+        const single = transitionResidual(c, Array.from(U.subarray(2 * s, 2 * s + 2)), Array.from(U.subarray(2 * s + 2, 2 * s + 4)));
+        assert.ok(Math.abs(batch[t] - single) <= 1e-12 * (1 + single));
+      });
+    }),
+    { numRuns: 100 },
+  );
+});

@@ -152,3 +152,18 @@ test('bad options and mismatched data are refused with clear errors', async () =
   assert.throws(() => checkLaws([law], data, { laws: ['nope'] }), /--law: no law with id or rank "nope"/);
   assert.throws(() => checkLaw(law, { step: () => [1, 2], dataset: data }, { runs: 5 }), /returned a latent of length 2/);
 });
+
+test('residuals mean what fit meant: on its own data, a law exceeds its tolerance exactly on its outliers', async () => {
+  for (const kind of ['rotation', 'twist', 'pendulum'] as const) {
+    for (const law of (await fittedLaws(kind)).laws) {
+      const c = checkLaw(law, planted(kind, 3), { runs: 1, slack: 1 });
+      assert.equal(c.exhaustive?.exceeding, law.outliers.length, `${kind}: ${law.id}`);
+    }
+  }
+  // Mixed coordinates and planted outlier transitions (cuts): dozens of outliers, the same count.
+  const cut = plantLaw({ kind: 'pendulum', seed: 3, noiseDims: 2, noise: 1e-3, trajectories: 10, steps: 30, outliers: 0.03 }).dataset;
+  for (const law of (await fit(cut, { workers: 0, seed: 1 })).laws) {
+    assert.ok(law.outliers.length > 10);
+    assert.equal(checkLaw(law, cut, { runs: 1, slack: 1 }).exhaustive?.exceeding, law.outliers.length, law.id);
+  }
+});
