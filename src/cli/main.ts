@@ -8,6 +8,7 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import { VERSION } from '../version.js';
 import { registerReportCommand } from './report-command.js';
+import { registerAnnealCommands } from './anneal-command.js';
 import { defaultWorkers, fraction, integerOption, positiveNumber } from './options.js';
 import { EXIT, interruptSignal, runCommand } from './run.js';
 
@@ -50,6 +51,7 @@ fitFlags(program.command('demo').description('make a planted-law data set, fit i
   .action((...args: unknown[]) => runCommand(async () => (await import('./fit-command.js')).demoCommand(args[0] as never)));
 
 registerReportCommand(program);
+registerAnnealCommands(program);
 
 (await import('./check-command.js')).registerCheckCommand(program);
 await program.parseAsync(process.argv);

@@ -37,3 +37,29 @@ export function progressReporter(enabled: boolean): ProgressReporter {
     },
   };
 }
+
+/** A single bar for step-counted work (training); `pause` clears it so a log line prints cleanly. */
+export function progressBar(enabled: boolean, label: string): { update(done: number, total: number): void; pause(): void; stop(): void } {
+  if (!enabled || !process.stderr.isTTY) return { update: () => {}, pause: () => {}, stop: () => {} };
+  const bar = new cliProgress.SingleBar(
+    { format: `${label} [{bar}] {value}/{total}`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let active = false;
+  return {
+    update(done, total) {
+      if (!active) {
+        bar.start(total, done);
+        active = true;
+      } else bar.update(done);
+    },
+    pause() {
+      if (active) bar.stop();
+      active = false;
+    },
+    stop() {
+      if (active) bar.stop();
+      active = false;
+    },
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * `latent-laws anneal` and `latent-laws rollout`: thin layers over the anneal library (src/anneal).
+ * TensorFlow.js and the engine load only when one of these commands runs.
+ */
+import { Option, type Command } from '@commander-js/extra-typings';
+import { InputError } from '../errors.js';
+import { integerOption, positiveNumber } from './options.js';
+import { EXIT, interruptSignal, runCommand } from './run.js';
+
+interface AnnealFlags {
+  dataset?: 'spinning' | 'pendulum';
+  frames?: string;
+  stack?: number;
+  latent: number;
+  epochs?: number;
+  out?: string;
+  resume?: string;
+  seed: number;
+  lambda?: number;
+  workers: number;
+  backend: 'node' | 'wasm' | 'cpu';
+  json?: boolean;
+}
+
+async function annealCommand(flags: AnnealFlags): Promise<number> {
+  const { anneal, withoutLibraryFamilies } = await import('../anneal/index.js');
+  const { fit } = await import('../engine/fit.js');
+  const { loadGrammar, defaultGrammarPath } = await import('../grammar/load.js');
+  const { progressBar } = await import('./progress.js');
+  const resume = flags.resume !== undefined;
+  const out = flags.resume ?? flags.out;
+  if (!out) throw new InputError('anneal', 'needs --out <run folder> (or --resume <run folder>)');
+  if (!resume && !flags.dataset === !flags.frames) throw new InputError('anneal', 'give exactly one of --dataset spinning|pendulum and --frames <file>');
+  const grammar = loadGrammar(defaultGrammarPath());
+  // Training searches use the simple families (see withoutLibraryFamilies) with the schedule's loose
+  // tolerance cap; the final searches use the whole grammar and fit's defaults.
+  const trainGrammar = withoutLibraryFamilies(grammar);
+  const search = (latents: Parameters<typeof fit>[0], hints: { final: boolean; searchTolerance: number }) =>
+    fit(latents, hints.final ? { workers: flags.workers, seed: flags.seed, grammar } : { workers: flags.workers, seed: flags.seed, grammar: trainGrammar, maxRelativeTolerance: hints.searchTolerance });
+  const bar = progressBar(!flags.json, 'training  ');
+  const log = (line: string) => (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
+  const result = await anneal({
+    out,
+    resume,
+    search,
+    data: flags.dataset ? { kind: flags.dataset } : flags.frames ? { kind: 'file', path: flags.frames, stack: flags.stack } : undefined,
+    latent: flags.latent,
+    epochs: flags.epochs,
+    seed: flags.seed,
+    backend: flags.backend,
+    schedule: flags.lambda !== undefined ? { lambda: flags.lambda } : undefined,
+    signal: interruptSignal(),
+    onStep: (step, total) => bar.update(step, total),
+    onMessage: (line) => {
+      bar.pause();
+      log(line);
+    },
+    onEpoch: (e) => {
+      bar.pause();
+      const law = e.bestLaw ? `${e.bestLaw.id} (inliers ${(100 * e.bestLaw.inlierFraction).toFixed(1)}%)` : 'none';
+      log(`epoch ${e.epoch}: recon ${e.recon.toExponential(3)}  physics ${e.physics.toExponential(3)}  λ ${e.lambda.toFixed(3)}  best law ${law}`);
+    },
+  });
+  bar.stop();
+  if (flags.json) process.stdout.write(`${JSON.stringify({ ...result, final: result.final ? { ...result.final, laws: undefined, heldoutLaws: undefined } : undefined })}\n`);
+  else {
+    log(`backend: ${result.backend.name} (${result.backend.reason}); seed ${flags.seed}; run folder ${result.runDir}`);
+    if (result.interrupted) log(`interrupted at step ${result.step}/${result.totalSteps}; continue with: latent-laws anneal --resume ${result.runDir}`);
+    else if (result.final) {
+      const best = (result.final.heldoutLaws ?? result.final.laws).laws[0];
+      log(`done: reconstruction MSE ${result.final.recon.toExponential(3)}; best law on ${result.final.heldoutLaws ? 'held-out' : 'training'} latents: ${best ? best.summary : 'none'}`);
+    }
+  }
+  return result.interrupted ? EXIT.interrupted : EXIT.ok;
+}
+
+async function rolloutCommand(run: string, flags: { steps: number; out?: string; law?: string; sequences?: number; frames?: string; json?: boolean }): Promise<number> {
+  const { rollout } = await import('../anneal/index.js');
+  const r = await rollout({ run, steps: flags.steps, out: flags.out, law: flags.law, sequences: flags.sequences, frames: flags.frames });
+  const summary = { law: r.law, steps: r.steps, sequences: r.sequences, shape: r.shape, meanMse: r.meanMse, persistenceMse: r.persistenceMse, reconMse: r.reconMse, mse: r.mse };
+  if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+  else {
+    process.stdout.write(`law: ${r.law.summary}\n${r.steps} steps × ${r.sequences} sequences\n`);
+    if (r.meanMse !== undefined) process.stdout.write(`frame MSE (mean over steps): ${r.meanMse.toExponential(3)}; nothing-moves baseline ${r.persistenceMse?.toExponential(3)}; reconstruction floor ${r.reconMse?.toExponential(3)}\n`);
+    if (flags.out) process.stdout.write(`wrote ${flags.out}\n`);
+  }
+  return EXIT.ok;
+}
+
+export function registerAnnealCommands(program: Command): void {
+  program
+    .command('anneal')
+    .description('train an autoencoder whose latent space is annealed toward the exact laws found in it')
+    .addOption(new Option('--dataset <name>', 'built-in synthetic video').choices(['spinning', 'pendulum'] as const))
+    .option('--frames <file>', 'your own frames, [K,T,H,W] or [K,T,D] in .npy/.npz')
+    .addOption(new Option('--stack <n>', 'consecutive frames per sample (velocity becomes observable)').argParser(integerOption(1, 8)))
+    .addOption(new Option('--latent <n>', 'latent size').argParser(integerOption(1, 256)).default(4))
+    .addOption(new Option('--epochs <n>', 'epochs (default 40; with --resume, a larger value extends the run)').argParser(integerOption(1, 100000)))
+    .option('--out <folder>', 'run folder to create')
+    .option('--resume <folder>', 'continue the run in this folder from its last checkpoint')
+    .addOption(new Option('--seed <n>', 'seed of initialisation, batch order, data and searches').argParser(integerOption(0, 2 ** 31 - 1)).default(0))
+    .addOption(new Option('--lambda <x>', 'final weight of the physics loss (0 = plain autoencoder baseline)').argParser((v) => (v === '0' ? 0 : positiveNumber(v))))
+    .addOption(new Option('--workers <n>', 'worker threads of the law searches').argParser(integerOption(0, 64)).default(1))
+    .addOption(new Option('--backend <name>', 'preferred TensorFlow.js backend (falls back node → wasm → cpu)').choices(['node', 'wasm', 'cpu'] as const).default('node' as const))
+    .option('--json', 'print the run summary as JSON on stdout')
+    .action((...args: unknown[]) => runCommand(() => annealCommand(args[0] as AnnealFlags)));
+  program
+    .command('rollout')
+    .description('forecast by the discovered latent law of an anneal run and decode the frames')
+    .argument('<run>', 'anneal run folder')
+    .addOption(new Option('--steps <n>', 'law steps to roll out').argParser(integerOption(1, 100000)).default(50))
+    .option('--out <file.npy>', 'write the forecast frames as .npy')
+    .option('--law <id>', 'law to apply (default: the best map law)')
+    .addOption(new Option('--sequences <n>', 'test sequences to forecast').argParser(integerOption(1, 10000)))
+    .option('--frames <file>', 'true frames for a file-based run (default: the run’s own frame file)')
+    .option('--json', 'print the figures as JSON')
+    .action((...args: unknown[]) => runCommand(() => rolloutCommand(args[0] as string, args[1] as never)));
+}
