@@ -26,3 +26,15 @@ export { InputError, Interrupted } from './errors.js';
 export { writeFileAtomic } from './io.js';
 export { VERSION } from './version.js';
 export * from './types.js';
+
+// The encoder bridge has no TensorFlow inside; training and rollout load TensorFlow.js on first use,
+// so `import 'latent-laws'` stays fast for fitting and checking.
+export { bridge, computeWeights, physicsLossAndGradient, lawWeight, transitionWeight, BRIDGE_DEFAULTS } from './anneal/bridge.js';
+export type { BridgeOptions, BridgeResult, LawWeights } from './anneal/bridge.js';
+export type { AnnealOptions, DataInput } from './anneal/index.js';
+export type { RolloutOptions, RolloutResult } from './anneal/rollout.js';
+export type { TrainResult, EpochLog, SearchFn, SearchHints } from './anneal/train.js';
+/** Anneal an encoder toward the exact laws of its latent space (see `src/anneal/index.ts`). */
+export const anneal = async (options: import('./anneal/index.js').AnnealOptions) => (await import('./anneal/index.js')).anneal(options);
+/** Forecast by a discovered latent law of an anneal run and decode. */
+export const rollout = async (options: import('./anneal/rollout.js').RolloutOptions) => (await import('./anneal/index.js')).rollout(options);
