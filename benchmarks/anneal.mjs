@@ -2,7 +2,9 @@
 /**
  * Acceptance benchmark of the encoder bridge (issue 3). Runs against the compiled library:
  *   npm run build && node benchmarks/anneal.mjs [--datasets spinning,pendulum] [--seeds 5] [--epochs 40]
- *     [--lambda 1] [--anneal-grammar simple|default] [--workers 0] [--out /tmp/latent-laws-anneal-bench]
+ *     [--lambda 1] [--max-laws N] [--hold mean|initial|reencode] [--anneal-grammar simple|default]
+ *     [--workers 0] [--out /tmp/latent-laws-anneal-bench] [--reuse]
+ * `--reuse` re-analyses finished runs already in the output folder instead of training again.
  *
  * For every dataset and seed it trains the same network twice — with the physics loss (λ > 0) and without
  * (λ = 0, the baseline) — then, on the held-out sequences' latents, runs `fit` with its defaults and
@@ -12,12 +14,13 @@
  * looser tolerance (maxRelativeTolerance 0.3) on its training latents, marked "(loose)".
  * Prints a table and the acceptance checks; not a unit test.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { anneal, rollout, withoutLibraryFamilies, SPIN_ANGLE } from '../dist/src/anneal/index.js';
 import { fit } from '../dist/src/engine/fit.js';
 import { defaultGrammarPath, loadGrammar } from '../dist/src/grammar/load.js';
 import { parseNpy } from '../dist/src/data/npy.js';
+import { eigs } from 'mathjs';
 
 const argv = process.argv.slice(2);
 const arg = (name, dflt) => {
@@ -29,6 +32,9 @@ const seeds = Number(arg('seeds', '5'));
 const epochs = Number(arg('epochs', '40'));
 const lambda = Number(arg('lambda', '1'));
 const workers = Number(arg('workers', '0'));
+const maxLaws = arg('max-laws', undefined);
+const hold = arg('hold', 'mean');
+const reuse = argv.includes('--reuse');
 const outRoot = arg('out', '/tmp/latent-laws-anneal-bench');
 const fullGrammar = loadGrammar(defaultGrammarPath());
 const trainGrammar = arg('anneal-grammar', 'simple') === 'simple' ? withoutLibraryFamilies(fullGrammar) : fullGrammar;
@@ -38,46 +44,66 @@ const ROLL = 50;
 const search = (latents, hints) =>
   fit(latents, hints.final ? { workers, seed: 1 } : { workers, seed: 1, grammar: trainGrammar, maxRelativeTolerance: hints.searchTolerance });
 
-/** Angle and modulus of the complex eigenvalue pair of a 2-D map law's linear part, or null. */
-function rotationOf(law) {
-  if (law.role !== 'map' || law.model.variables.length !== 2) return null;
-  const col = (v) => law.model.features.indexOf(v);
-  const [i1, i2] = [col('u1'), col('u2')];
-  if (i1 < 0 || i2 < 0) return null;
-  const [[a, b], [c, d]] = law.model.coefficients.map((row) => [row[i1], row[i2]]);
-  const half = (a + d) / 2, disc = half * half - (a * d - b * c);
-  if (disc >= 0) return null;
-  return { angle: Math.atan2(Math.sqrt(-disc), half), modulus: Math.sqrt(a * d - b * c) };
+/**
+ * Rotations in a map law: the complex eigenvalue pairs of modulus within 5% of 1 of its linear part (the
+ * coefficients on u1..uk), as angles in radians, smallest first. The smallest is the fundamental; larger
+ * ones are usually harmonics of the same closed latent curve.
+ */
+function rotationsOf(law) {
+  if (law.role !== 'map') return [];
+  const k = law.model.variables.length;
+  const cols = law.model.variables.map((v) => law.model.features.indexOf(v));
+  if (cols.some((c) => c < 0)) return [];
+  const A = law.model.coefficients.map((row) => cols.map((c) => row[c]));
+  let values;
+  try {
+    values = k === 1 ? [A[0][0]] : eigs(A).values;
+  } catch {
+    return [];
+  }
+  const out = [];
+  for (const v of values.toArray ? values.toArray() : values) {
+    const re = typeof v === 'number' ? v : v.re, im = typeof v === 'number' ? 0 : v.im;
+    const mod = Math.hypot(re, im);
+    if (im > 1e-9 && Math.abs(mod - 1) <= 0.05) out.push({ angle: Math.atan2(im, re), modulus: mod });
+  }
+  return out.sort((a, b) => a.angle - b.angle);
 }
 
+/** The best-ranked map law containing a rotation, with its fundamental angle and all its angles. */
 function bestRotation(result) {
   for (const law of result?.laws ?? []) {
-    const rot = rotationOf(law);
-    if (rot) return { law, ...rot };
+    const rots = rotationsOf(law);
+    if (rots.length) return { law, ...rots[0], angles: rots.map((r) => (r.angle * 180) / Math.PI) };
   }
   return null;
 }
 
 async function rolloutOf(runDir) {
   const laws = JSON.parse(readFileSync(join(runDir, 'laws.json'), 'utf8'));
-  if (laws.laws.some((l) => l.role === 'map')) return { ...(await rollout({ run: runDir, steps: ROLL })), loose: false };
+  if (laws.laws.some((l) => l.role === 'map')) return { ...(await rollout({ run: runDir, steps: ROLL, hold })), loose: false };
   const z = parseNpy(readFileSync(join(runDir, 'latents.npy')), 'latents.npy');
   const [K, T, d] = z.shape;
   const loose = await fit({ dim: d, states: z.data, offsets: Array.from({ length: K + 1 }, (_, k) => k * T), source: runDir }, { workers, seed: 1, maxRelativeTolerance: 0.3 });
   if (!loose.laws.some((l) => l.role === 'map')) return null;
-  return { ...(await rollout({ run: runDir, steps: ROLL, laws: loose })), loose: true };
+  return { ...(await rollout({ run: runDir, steps: ROLL, laws: loose, hold })), loose: true };
 }
 
 const rows = [];
 const fmt = (x, digits = 4) => (x === undefined || x === null || Number.isNaN(x) ? '-' : typeof x === 'number' ? x.toPrecision(digits) : String(x));
-rmSync(outRoot, { recursive: true, force: true });
+if (!reuse) rmSync(outRoot, { recursive: true, force: true });
 for (const dataset of datasets) {
   for (let seed = 0; seed < seeds; seed++) {
     for (const [mode, lam] of [['physics', lambda], ['baseline', 0]]) {
       const out = join(outRoot, `${dataset}-${mode}-s${seed}`);
-      const t0 = performance.now();
-      const res = await anneal({ out, data: { kind: dataset }, latent: 4, epochs, seed, search, schedule: { lambda: lam } });
-      const wall = performance.now() - t0;
+      const done = reuse && existsSync(join(out, 'summary.json'));
+      if (!done) {
+        rmSync(out, { recursive: true, force: true });
+        await anneal({ out, data: { kind: dataset }, latent: 4, epochs, seed, search, schedule: { lambda: lam }, bridge: maxLaws ? { maxLaws: Number(maxLaws) } : {} });
+      }
+      const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+      const end = readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.type === 'end').pop();
+      const res = { final: { heldoutLaws: JSON.parse(readFileSync(join(out, 'heldout-laws.json'), 'utf8')), heldoutRecon: summary.heldoutRecon }, ms: end.ms };
       const ho = res.final.heldoutLaws;
       const rot = bestRotation(ho);
       const best = ho.laws[0];
@@ -85,14 +111,15 @@ for (const dataset of datasets) {
       const row = {
         dataset, seed, mode,
         best: best ? `${best.family} q=${best.metrics.inlierFraction.toFixed(3)}` : '(none)',
-        rotLaw: rot ? rot.law.family : '-',
+        rotLaw: rot ? rot.law.id : '-',
         q: rot?.law.metrics.inlierFraction,
         angle: rot ? (rot.angle * 180) / Math.PI : undefined,
+        angles: rot ? rot.angles.map((a) => a.toFixed(2)).join('/') : '-',
         angleErr: rot ? (100 * Math.abs(rot.angle - SPIN_ANGLE)) / SPIN_ANGLE : undefined,
         modulus: rot?.modulus,
         recon: res.final.heldoutRecon,
         roll: roll?.meanMse, rollLoose: roll?.loose, persist: roll?.persistenceMse,
-        secPerEpoch: wall / 1000 / epochs,
+        secPerEpoch: (res.ms.train + res.ms.search) / 1000 / epochs,
         share: (100 * (res.ms.bridge + res.ms.search)) / (res.ms.train + res.ms.search),
       };
       rows.push(row);
@@ -101,15 +128,15 @@ for (const dataset of datasets) {
   }
 }
 
-const header = ['dataset', 'seed', 'mode', 'best held-out law', 'rotation law', 'q', 'angle°', 'angle err %', '|λ|', 'recon MSE', `rollout MSE (${ROLL})`, 'persistence MSE', 's/epoch', 'bridge+search %'];
-const table = rows.map((r) => [r.dataset, r.seed, r.mode, r.best, r.rotLaw, fmt(r.q, 3), fmt(r.angle, 4), fmt(r.angleErr, 2), fmt(r.modulus, 4), fmt(r.recon, 3), `${fmt(r.roll, 3)}${r.rollLoose ? ' (loose)' : ''}`, fmt(r.persist, 3), fmt(r.secPerEpoch, 3), fmt(r.share, 3)].map(String));
+const header = ['dataset', 'seed', 'mode', 'best held-out law', 'rotation law', 'q', 'angle°', 'all angles°', 'angle err %', '|λ|', 'recon MSE', `rollout MSE (${ROLL})`, 'persistence MSE', 's/epoch', 'bridge+search %'];
+const table = rows.map((r) => [r.dataset, r.seed, r.mode, r.best, r.rotLaw, fmt(r.q, 3), fmt(r.angle, 4), r.angles, fmt(r.angleErr, 2), fmt(r.modulus, 4), fmt(r.recon, 3), `${fmt(r.roll, 3)}${r.rollLoose ? ' (loose)' : ''}`, fmt(r.persist, 3), fmt(r.secPerEpoch, 3), fmt(r.share, 3)].map(String));
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)));
 const line = (cells) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
 console.log(line(header));
 console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
 for (const t of table) console.log(line(t));
 
-console.log(`\nsettings: epochs ${epochs}, λ ${lambda}, latent 4, training-search grammar ${arg('anneal-grammar', 'simple')}, workers ${workers}`);
+console.log(`\nsettings: epochs ${epochs}, λ ${lambda}, bridge maxLaws ${maxLaws ?? 'all'}, rollout hold ${hold}, latent 4, training-search grammar ${arg('anneal-grammar', 'simple')}, workers ${workers}`);
 for (const dataset of datasets) {
   const phys = rows.filter((r) => r.dataset === dataset && r.mode === 'physics');
   const base = rows.filter((r) => r.dataset === dataset && r.mode === 'baseline');

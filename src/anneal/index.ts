@@ -84,9 +84,14 @@ export interface AnnealOptions {
   seed?: number;
   /** Sequences held out of training to judge the final laws on (default 8 for built-in data, 0 for files). */
   heldout?: number;
-  /** λ and tolerance schedule (see {@link Schedule}; defaults λ = 1, a quarter of the epochs warm-up, a quarter ramp, tolerance from 0.6 tightened by feedback down to 0.02). */
+  /** λ and tolerance schedule (see {@link Schedule}; defaults λ = 0.3, a quarter of the epochs warm-up, a quarter ramp, tolerance from 0.6 tightened by feedback down to 0.05). */
   schedule?: Partial<Schedule>;
-  /** Bridge weighting (qMin, lawPower, epsilon, outlierPower, outlierCap, maxLaws); the tolerance comes from the schedule. */
+  /**
+   * Bridge weighting (qMin, lawPower, epsilon, outlierPower, outlierCap, maxLaws); the tolerance comes
+   * from the schedule. Default maxLaws 1: only the best-ranked law pulls (on the spinning video this
+   * gave exact full-latent laws and the best rollouts; pulling on every law gave exact laws on one plane
+   * and free, lawless remaining dimensions).
+   */
   bridge?: Omit<BridgeOptions, 'relTolerance'>;
   /** Steps between searches (default: one epoch's steps). */
   searchEvery?: number;
@@ -157,7 +162,7 @@ export async function anneal(options: AnnealOptions): Promise<TrainResult> {
     learningRate: options.learningRate ?? 1e-3,
     seed,
     schedule: resolveSchedule(epochs, options.schedule),
-    bridge: { ...(options.bridge ?? {}) },
+    bridge: { maxLaws: 1, ...(options.bridge ?? {}) },
     searchEvery: positiveInt('--search-every', options.searchEvery, stepsPerEpoch),
     checkpointEvery: positiveInt('--checkpoint-every', options.checkpointEvery, stepsPerEpoch),
   };

@@ -4,7 +4,8 @@
  *
  * In latent coordinates, with the law's orthonormal basis B (k×d): u_0 = B z_0, u_{t+1} = C φ(u_t), and
  * z_t = (I − BᵀB) h + Bᵀ u_t, where h is the held vector: the training-set latent mean (default) or z_0
- * itself (`hold: 'initial'`), i.e. the dimensions outside the law's subspace stay at h's projection.
+ * itself (`hold: 'initial'`), i.e. the dimensions outside the law's subspace stay at h's projection; or
+ * h is refined by decoding and re-encoding z_t (`hold: 'reencode'`).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,8 +39,16 @@ export interface RolloutOptions {
    * datasets generate fresh test sequences (seed = data seed + 7919, never used for training).
    */
   frames?: string;
-  /** What the dimensions outside the law's subspace hold: the training mean (default) or the start's. */
-  hold?: 'mean' | 'initial';
+  /**
+   * What the dimensions outside the law's subspace hold: the training mean (default), the start's values
+   * (`initial`), or (`reencode`) what the autoencoder makes of the state: starting from the mean, the
+   * state is decoded and re-encoded `reencodeIterations` times, each time keeping the law's subspace
+   * coordinates and taking the rest from the re-encoding. Useful when those dimensions carry detail that
+   * varies with the state but follows no law of its own.
+   */
+  hold?: 'mean' | 'initial' | 'reencode';
+  /** Decode/re-encode rounds per step for `hold: 'reencode'` (default 3). */
+  reencodeIterations?: number;
   /** Write the forecast frames here as .npy, shape [sequences, n + 1, ...sampleShape], in data units. */
   out?: string;
   backend?: BackendPreference;
@@ -139,6 +148,7 @@ export async function rollout(opts: RolloutOptions): Promise<RolloutResult> {
         u.set(next);
       }
     }
+    if (opts.hold === 'reencode') reencodeOffSubspace(ae, Z, B, opts.reencodeIterations ?? 3);
     const predicted = decodeAll(ae, Z, K * (n + 1));
     const { offset, scale } = truth.norm;
     for (let i = 0; i < predicted.length; i++) predicted[i] = predicted[i] * scale + offset;
@@ -161,7 +171,7 @@ export async function rollout(opts: RolloutOptions): Promise<RolloutResult> {
             e += (predicted[pi + j] - raw(ti + j)) ** 2;
             p += (raw(fi + j) - raw(ti + j)) ** 2;
           }
-          mse[t] += e / size / K;
+          mse[t] += Number.isFinite(e) ? e / size / K : Infinity; // a diverging law gives NaN frames
           if (t > 0) pers += p / size / K / m;
         }
       result.mse = mse;
@@ -179,5 +189,30 @@ export async function rollout(opts: RolloutOptions): Promise<RolloutResult> {
   } finally {
     ae.encoder.dispose();
     ae.decoder.dispose();
+  }
+}
+
+/**
+ * Replace the off-subspace part of every state by that of its decoded-and-re-encoded self, keeping the
+ * subspace coordinates (the law's prediction): z ← (I − BᵀB)·E(D(z)) + BᵀB·z, `iterations` times.
+ */
+function reencodeOffSubspace(ae: ReturnType<typeof withVariables>, Z: Float64Array, B: number[][], iterations: number): void {
+  const d = ae.spec.latent, N = Z.length / d;
+  for (let it = 0; it < iterations; it++) {
+    const re = encodeAll(ae, decodeAll(ae, Z, N), N);
+    for (let i = 0; i < N; i++) {
+      const z = Z.subarray(i * d, i * d + d), r = re.subarray(i * d, i * d + d);
+      // z_new = r − BᵀB r + BᵀB z = r + Bᵀ B (z − r).
+      const diff = Array.from(z, (v, c) => v - r[c]);
+      for (let c = 0; c < d; c++) {
+        let v = r[c];
+        for (let a = 0; a < B.length; a++) {
+          let proj = 0;
+          for (let e = 0; e < d; e++) proj += B[a][e] * diff[e];
+          v += B[a][c] * proj;
+        }
+        z[c] = v;
+      }
+    }
   }
 }
