@@ -2,7 +2,7 @@
 /**
  * Acceptance benchmark of the encoder bridge (issue 3). Runs against the compiled library:
  *   npm run build && node benchmarks/anneal.mjs [--datasets spinning,pendulum] [--seeds 5] [--epochs 40]
- *     [--lambda 1] [--max-laws N] [--hold mean|initial|reencode] [--anneal-grammar simple|default]
+ *     [--lambda λ] [--max-laws N] [--hold mean|initial|reencode] [--anneal-grammar simple|default]
  *     [--workers 0] [--out /tmp/latent-laws-anneal-bench] [--reuse]
  * `--reuse` re-analyses finished runs already in the output folder instead of training again.
  *
@@ -30,7 +30,7 @@ const arg = (name, dflt) => {
 const datasets = arg('datasets', 'spinning,pendulum').split(',');
 const seeds = Number(arg('seeds', '5'));
 const epochs = Number(arg('epochs', '40'));
-const lambda = Number(arg('lambda', '1'));
+const lambdaArg = arg('lambda', undefined); // default: the library's schedule default
 const workers = Number(arg('workers', '0'));
 const maxLaws = arg('max-laws', undefined);
 const hold = arg('hold', 'mean');
@@ -94,12 +94,12 @@ const fmt = (x, digits = 4) => (x === undefined || x === null || Number.isNaN(x)
 if (!reuse) rmSync(outRoot, { recursive: true, force: true });
 for (const dataset of datasets) {
   for (let seed = 0; seed < seeds; seed++) {
-    for (const [mode, lam] of [['physics', lambda], ['baseline', 0]]) {
+    for (const [mode, lam] of [['physics', lambdaArg === undefined ? undefined : Number(lambdaArg)], ['baseline', 0]]) {
       const out = join(outRoot, `${dataset}-${mode}-s${seed}`);
       const done = reuse && existsSync(join(out, 'summary.json'));
       if (!done) {
         rmSync(out, { recursive: true, force: true });
-        await anneal({ out, data: { kind: dataset }, latent: 4, epochs, seed, search, schedule: { lambda: lam }, bridge: maxLaws ? { maxLaws: Number(maxLaws) } : {} });
+        await anneal({ out, data: { kind: dataset }, latent: 4, epochs, seed, search, schedule: lam === undefined ? {} : { lambda: lam }, ...(maxLaws ? { bridge: { maxLaws: Number(maxLaws) } } : {}) });
       }
       const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
       const end = readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.type === 'end').pop();
@@ -136,7 +136,7 @@ console.log(line(header));
 console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
 for (const t of table) console.log(line(t));
 
-console.log(`\nsettings: epochs ${epochs}, λ ${lambda}, bridge maxLaws ${maxLaws ?? 'all'}, rollout hold ${hold}, latent 4, training-search grammar ${arg('anneal-grammar', 'simple')}, workers ${workers}`);
+console.log(`\nsettings: epochs ${epochs}, λ ${lambdaArg ?? 'default'}, bridge maxLaws ${maxLaws ?? 'default'}, rollout hold ${hold}, latent 4, training-search grammar ${arg('anneal-grammar', 'simple')}, workers ${workers}`);
 for (const dataset of datasets) {
   const phys = rows.filter((r) => r.dataset === dataset && r.mode === 'physics');
   const base = rows.filter((r) => r.dataset === dataset && r.mode === 'baseline');

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { adaptTolerance, lambdaAt, resolveSchedule } from '../../src/anneal/config.js';
 
 test('lambda: zero during warm-up, linear ramp, then constant', () => {
-  const s = resolveSchedule(40, { lambda: 2 });
-  assert.equal(s.warmupEpochs, 10);
-  assert.equal(s.rampEpochs, 10);
+  const s = resolveSchedule(40, { lambda: 2, warmupEpochs: 10, rampEpochs: 10 });
+  assert.equal(resolveSchedule(40).warmupEpochs, 20);
+  assert.equal(resolveSchedule(40).rampEpochs, 5);
   assert.equal(lambdaAt(s, 0), 0);
   assert.equal(lambdaAt(s, 9.99), 0);
   assert.equal(lambdaAt(s, 15), 1);
