@@ -4,11 +4,14 @@
  *
  * @example
  * ```ts
- * import { fit } from 'latent-laws';
+ * import { fit, loadGrammar, defaultGrammarPath } from 'latent-laws';
+ * const grammar = loadGrammar(defaultGrammarPath());
+ * const simple = withoutLibraryFamilies(grammar);
  * const res = await anneal({
  *   out: 'runs/spin', data: { kind: 'spinning' }, latent: 4, epochs: 40,
- *   search: (latents, hints) =>
- *     fit(latents, { grammar, seed: 0, ...(hints.final ? {} : { maxRelativeTolerance: hints.searchTolerance }) }),
+ *   search: (latents, hints) => hints.final
+ *     ? fit(latents, { grammar, seed: 0 })                                              // the reported laws
+ *     : fit(latents, { grammar: simple, seed: 0, maxRelativeTolerance: hints.searchTolerance }), // training
  * });
  * const fc = await rollout({ run: 'runs/spin', steps: 50, out: 'forecast.npy' });
  * ```
