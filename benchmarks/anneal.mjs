@@ -45,12 +45,14 @@ const search = (latents, hints) =>
   fit(latents, hints.final ? { workers, seed: 1 } : { workers, seed: 1, grammar: trainGrammar, maxRelativeTolerance: hints.searchTolerance });
 
 /**
- * Rotations in a map law: the complex eigenvalue pairs of modulus within 5% of 1 of its linear part (the
+ * Rotations in a linear map law: the complex eigenvalue pairs of modulus within 5% of 1 of its linear part (the
  * coefficients on u1..uk), as angles in radians, smallest first. The smallest is the fundamental; larger
  * ones are usually harmonics of the same closed latent curve.
  */
+const LINEAR_FAMILIES = new Set(['rotation', 'damped_rotation', 'orthogonal', 'linear', 'affine']);
 function rotationsOf(law) {
-  if (law.role !== 'map') return [];
+  // Only linear families: a library map's linear coefficients alone do not describe its motion.
+  if (law.role !== 'map' || !LINEAR_FAMILIES.has(law.family)) return [];
   const k = law.model.variables.length;
   const cols = law.model.variables.map((v) => law.model.features.indexOf(v));
   if (cols.some((c) => c < 0)) return [];
