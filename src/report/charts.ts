@@ -3,15 +3,18 @@
  * the page needs nothing but the inlined Vega runtime, and a test can read the numbers back out of it.
  */
 import type { FamilyName, FitResult } from '../types.js';
-import type { LawView } from './views.js';
+import type { LawView, PortraitRow } from './views.js';
 
 /** A Vega-Lite specification (kept loose: the specs are plain data checked by Vega-Lite in the page). */
 export type VlSpec = Record<string, unknown>;
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-const KIND_DOMAIN = ['actual', 'predicted', 'outlier'];
-const KIND_RANGE = ['#4c78a8', '#f58518', '#e45756'];
-const KIND_LABELS = "datum.label === 'actual' ? 'actual state' : datum.label === 'predicted' ? 'predicted by the law' : 'outlier transition'";
+const KIND_COLORS: Record<PortraitRow['kind'], string> = { actual: '#4c78a8', predicted: '#f58518', outlier: '#e45756', counterexample: '#7b3294' };
+
+/** Legend text of a portrait's marks; the check report calls its marked transitions violations. */
+export interface PortraitLabels {
+  outlier?: string;
+}
 
 /** A square domain shared by both axes, so circles look like circles. */
 function squareDomain(rows: { x: number; y: number }[]): [number, number] {
@@ -26,13 +29,24 @@ function squareDomain(rows: { x: number; y: number }[]): [number, number] {
 }
 
 /**
- * Phase portrait: actual trajectories (lines and points), the law's predicted next points over them, and
- * outlier transitions as red crosses. Rows are tagged `kind` = actual | predicted | outlier.
+ * Phase portrait: actual trajectories (lines and points), the law's predicted next points over them,
+ * marked transitions as red crosses and, when the view has them, a check's counterexample states as
+ * large diamonds joined in step order. Rows are tagged `kind` (see {@link PortraitRow}).
  */
-export function portraitSpec(view: LawView, title: string): VlSpec {
+export function portraitSpec(view: LawView, title: string, labels: PortraitLabels = {}): VlSpec {
   const domain = squareDomain(view.rows);
+  // A legend entry for an absent kind (predictions of an invariant, outliers of a clean law) would
+  // promise marks the chart does not have.
+  const present = new Set(view.rows.map((r) => r.kind));
+  const kinds: PortraitRow['kind'][] = (['actual', 'predicted', 'outlier', 'counterexample'] as const).filter((k) => present.has(k));
+  if (kinds.length === 0) kinds.push('actual'); // an empty domain would leave Vega without a color scale
+  const hasCounterexample = present.has('counterexample');
+  const names: Record<PortraitRow['kind'], string> = {
+    actual: 'actual state', predicted: 'predicted by the law', outlier: labels.outlier ?? 'outlier transition', counterexample: 'shrunk counterexample',
+  };
+  const labelExpr = `${kinds.map((k) => `datum.label === '${k}' ? ${JSON.stringify(names[k])} : `).join('')}datum.label`;
   const axis = (field: 'x' | 'y', name: string) => ({ field, type: 'quantitative', title: name, scale: { domain, nice: false, zero: false } });
-  const color = { field: 'kind', type: 'nominal', scale: { domain: KIND_DOMAIN, range: KIND_RANGE }, legend: { title: null, orient: 'bottom', labelExpr: KIND_LABELS } };
+  const color = { field: 'kind', type: 'nominal', scale: { domain: kinds, range: kinds.map((k) => KIND_COLORS[k]) }, legend: { title: null, orient: 'bottom', labelExpr } };
   const tooltip = [
     { field: 'kind', title: 'point' },
     { field: 'traj', title: 'trajectory' },
@@ -50,6 +64,11 @@ export function portraitSpec(view: LawView, title: string): VlSpec {
     { transform: only('predicted'), mark: { type: 'point', filled: false, size: 28, strokeWidth: 1 }, encoding: enc },
     { transform: only('outlier'), mark: { type: 'point', shape: 'cross', filled: true, size: 110, opacity: 1 }, encoding: enc },
   );
+  if (hasCounterexample)
+    layer.push(
+      { transform: only('counterexample'), mark: { type: 'line', strokeWidth: 2 }, encoding: { ...enc, order: { field: 't' }, tooltip: null } },
+      { transform: only('counterexample'), mark: { type: 'point', shape: 'diamond', filled: false, size: 170, strokeWidth: 2, opacity: 1 }, encoding: enc },
+    );
   return { $schema: SCHEMA, title, width: 320, height: 320, datasets: { rows: view.rows }, data: { name: 'rows' }, layer };
 }
 
@@ -105,12 +124,16 @@ export function residualBins(residuals: ArrayLike<number>, tolerance: number, bi
   });
 }
 
-/** Residual histogram with the tolerance as a vertical rule. */
-export function residualSpec(view: LawView, title: string, unit: string): VlSpec {
+/**
+ * Residual histogram with the threshold as a vertical rule. `threshold` names it (the fit's tolerance;
+ * the check's allowed residual) on the rule and in the legend.
+ */
+export function residualSpec(view: LawView, title: string, unit: string, threshold = 'tolerance'): VlSpec {
   const bins = residualBins(view.residuals, view.tolerance);
+  const sideNames = threshold === 'tolerance' ? {} : { labelExpr: `datum.label === 'within tolerance' ? ${JSON.stringify(`within ${threshold}`)} : ${JSON.stringify(`beyond ${threshold}`)}` };
   return {
     $schema: SCHEMA, title, width: 320, height: 200,
-    datasets: { bins, tolerance: [{ tolerance: view.tolerance, label: 'tolerance' }] },
+    datasets: { bins, tolerance: [{ tolerance: view.tolerance, label: threshold }] },
     layer: [
       {
         data: { name: 'bins' },
@@ -119,7 +142,7 @@ export function residualSpec(view: LawView, title: string, unit: string): VlSpec
           x: { field: 'lo', type: 'quantitative', scale: { type: 'log' }, title: `residual (${unit}, log scale)`, axis: { format: '.0e', grid: false } },
           x2: { field: 'hi' },
           y: { field: 'count', type: 'quantitative', title: 'transitions' },
-          color: { field: 'side', type: 'nominal', scale: { domain: ['within tolerance', 'beyond tolerance'], range: ['#54a24b', '#e45756'] }, legend: { title: null, orient: 'bottom' } },
+          color: { field: 'side', type: 'nominal', scale: { domain: ['within tolerance', 'beyond tolerance'], range: ['#54a24b', '#e45756'] }, legend: { title: null, orient: 'bottom', ...sideNames } },
           tooltip: [{ field: 'lo', title: 'from', format: '.3g' }, { field: 'hi', title: 'to', format: '.3g' }, { field: 'count', title: 'transitions' }],
         },
       },

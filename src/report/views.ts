@@ -14,7 +14,11 @@ export interface PortraitRow {
   t: number;
   x: number;
   y: number;
-  kind: 'actual' | 'predicted' | 'outlier';
+  /**
+   * `outlier`: a state reached by a marked transition (the fit's outliers, or a check's violations);
+   * `counterexample`: a state of a check's shrunk counterexample.
+   */
+  kind: 'actual' | 'predicted' | 'outlier' | 'counterexample';
 }
 
 /** What the report draws for one law. */
@@ -34,6 +38,19 @@ export interface LawView {
   /** Trajectories drawn, and how many the data has. */
   shownTrajectories: number;
   totalTrajectories: number;
+}
+
+/**
+ * A verdict to draw instead of the fit's own: residuals measured by another judge (the check's), the
+ * threshold it holds them to, and the transitions it marks. The portrait and histogram then show that
+ * judge's numbers, not a recomputation in the fit's units.
+ */
+export interface ViewVerdict {
+  /** Residual of every transition (global numbering), in the units of `tolerance`. */
+  residuals: Float64Array;
+  tolerance: number;
+  /** Global transition indices drawn as marked (kind `outlier`). */
+  marked: ReadonlySet<number>;
 }
 
 /** Limits that keep a report small for large data sets. */
@@ -113,8 +130,16 @@ export function evenlySpaced(total: number, count: number): number[] {
   return Array.from({ length: count }, (_, i) => Math.floor((i * total) / count));
 }
 
-/** Build the view of one law on a data set (see {@link LawView}). */
-export function lawView(law: Law, data: Dataset, limits: ViewLimits = {}): LawView {
+/** A subspace state in view coordinates (the rows of `directions` applied to `u`). */
+export function viewPoint(directions: number[][], u: ArrayLike<number>): [number, number] {
+  return [0, 1].map((r) => directions[r].reduce((acc, c, a) => acc + c * u[a], 0)) as [number, number];
+}
+
+/**
+ * Build the view of one law on a data set (see {@link LawView}): by default with the fit's residuals
+ * and outliers, or with another judge's `verdict`.
+ */
+export function lawView(law: Law, data: Dataset, limits: ViewLimits = {}, verdict?: ViewVerdict): LawView {
   const basis = law.subspace.basis;
   const k = basis.length;
   if (basis.some((row) => row.length !== data.dim))
@@ -137,37 +162,42 @@ export function lawView(law: Law, data: Dataset, limits: ViewLimits = {}): LawVi
     return C[0].reduce((acc, c, j) => acc + c * phi[j], 0);
   };
 
-  // Residuals of every transition, in the engine's units (see engine/finalize.ts `residuals`).
   const K = data.offsets.length - 1;
   const starts: number[] = [];
   for (let traj = 0; traj < K; traj++) for (let s = data.offsets[traj]; s < data.offsets[traj + 1] - 1; s++) starts.push(s);
-  const residuals = new Float64Array(starts.length);
+  if (verdict && verdict.residuals.length !== starts.length)
+    throw new Error(`law ${law.id}: ${verdict.residuals.length} residuals given for ${starts.length} transitions`);
   const pred = new Float64Array(k);
-  if (isMap) {
-    starts.forEach((s, i) => {
-      predict(s, pred);
-      let e = 0;
-      for (let a = 0; a < k; a++) e += (U[(s + 1) * k + a] - pred[a]) ** 2;
-      residuals[i] = Math.sqrt(e);
-    });
-  } else {
+  const fitResiduals = (): Float64Array => {
+    // In the engine's units (see engine/finalize.ts `residuals`).
+    const r = new Float64Array(starts.length);
+    if (isMap) {
+      starts.forEach((s, i) => {
+        predict(s, pred);
+        let e = 0;
+        for (let a = 0; a < k; a++) e += (U[(s + 1) * k + a] - pred[a]) ** 2;
+        r[i] = Math.sqrt(e);
+      });
+      return r;
+    }
     // Invariant residuals are in units of the invariant's std over transition starts, as the engine's.
     const I = starts.map(invariantAt);
     const mean = I.reduce((a, b) => a + b, 0) / Math.max(I.length, 1);
     const std = Math.sqrt(Math.max(I.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(I.length, 1), 0)) || 1;
     starts.forEach((s, i) => {
-      residuals[i] = Math.abs(invariantAt(s + 1) - I[i]) / std;
+      r[i] = Math.abs(invariantAt(s + 1) - I[i]) / std;
     });
-  }
+    return r;
+  };
+  const residuals = verdict?.residuals ?? fitResiduals();
 
   const projection: LawView['projection'] = k === 1 ? 'return-map' : k === 2 ? 'subspace' : 'leading';
   const directions = k === 1 ? [] : k === 2 ? [[1, 0], [0, 1]] : leadingDirections(U, k);
   const axes: [string, string] =
     k === 1 ? ['u1(t)', 'u1(t+1)'] : k === 2 ? ['u1', 'u2'] : ['leading direction 1 of u', 'leading direction 2 of u'];
-  const view = (vec: ArrayLike<number>): [number, number] =>
-    [0, 1].map((r) => directions[r].reduce((acc, c, a) => acc + c * vec[a], 0)) as [number, number];
+  const view = (vec: ArrayLike<number>) => viewPoint(directions, vec);
 
-  const outliers = new Set(law.outliers);
+  const outliers = verdict?.marked ?? new Set(law.outliers);
   const shown = evenlySpaced(K, limits.maxTrajectories ?? 30);
   const maxSteps = limits.maxSteps ?? 120;
   const rows: PortraitRow[] = [];
@@ -203,5 +233,5 @@ export function lawView(law: Law, data: Dataset, limits: ViewLimits = {}): LawVi
       if (!isMap) invariant.push({ traj, t, value: invariantAt(s) });
     }
   }
-  return { projection, axes, directions, rows, invariant, residuals, tolerance: law.metrics.tolerance, shownTrajectories: shown.length, totalTrajectories: K };
+  return { projection, axes, directions, rows, invariant, residuals, tolerance: verdict?.tolerance ?? law.metrics.tolerance, shownTrajectories: shown.length, totalTrajectories: K };
 }
