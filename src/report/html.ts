@@ -24,7 +24,7 @@ export interface ReportChart {
 
 /** What the page embeds as JSON (`<script id="report-data">`): tests and tools read it back. */
 export interface ReportData {
-  kind: 'fit' | 'anneal';
+  kind: 'fit' | 'anneal' | 'check';
   generator: string;
   charts: ReportChart[];
   /** Anything else worth keeping machine-readable (run inputs, per-law summaries). */
@@ -129,6 +129,8 @@ table.kv{border-collapse:collapse;font-size:13px}table.kv th{text-align:left;fon
 table.kv td{padding:2px 0;font-family:ui-monospace,Menlo,Consolas,monospace;overflow-wrap:anywhere}
 .math{overflow-x:auto;font-size:17px}.notes{color:#555;margin:6px 0 0;padding-left:18px}.failed{color:#b00020}
 .vega-embed{display:block}
+.verdict{font-weight:700;padding:1px 8px;border-radius:4px;font-size:14px}.verdict.pass{background:#e6f4ea;color:#1e7b34}.verdict.fail{background:#fde7e9;color:#b00020}
+pre.cmd{background:#f3f3f3;border-radius:4px;padding:6px 10px;overflow-x:auto;font-size:12.5px}
 `;
 
 /** The page's own script: draw every chart, report failures on the page and in the console. */

@@ -1,4 +1,7 @@
-/** Shared builders for the report tests: the demo fit, a hand-made anneal run folder, embedded-data parsing. */
+/**
+ * Shared builders for the report tests: the demo fit, a hand-made anneal run folder, check results of a
+ * planted rotation, embedded-data parsing.
+ */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeNpy } from '../../src/data/npy.js';
@@ -7,7 +10,10 @@ import { fit } from '../../src/engine/fit.js';
 import { defaultGrammarPath, loadGrammar } from '../../src/grammar/load.js';
 import type { SampleFrames } from '../../src/report/anneal-charts.js';
 import type { ReportChart, ReportData } from '../../src/report/html.js';
-import type { Dataset, FitResult } from '../../src/types.js';
+import type { Dataset, FitResult, Law } from '../../src/types.js';
+import { replayCommand } from '../../src/check/format.js';
+import { checkLaws, type CheckReport } from '../../src/check/run.js';
+import { brokenRotationData, fittedLaws, planted } from '../check/helpers.js';
 
 let demo: Promise<{ result: FitResult; dataset: Dataset; truths: ReturnType<typeof demoDataset>['truths'] }> | null = null;
 
@@ -88,4 +94,38 @@ export function syntheticFrames(n = 4, size = 8): SampleFrames {
       { label: 'rollout by linear@full', frames: steps.map((t) => frame(t, 0.4)) },
     ],
   };
+}
+
+let checks: Promise<CheckFixture> | null = null;
+/** Laws, data and check results of {@link checkFixture}. */
+export interface CheckFixture {
+  /** The rotation fitted on planted data, and the same data's fitted invariant (|u|² conserved). */
+  laws: Law[];
+  /** Held-out trajectories of the same planted rotation, and trajectories breaking it beyond radius 2. */
+  held: Dataset;
+  broken: Dataset;
+  /** The rotation checked on `held` (it holds), and both laws checked on `broken` (both fail). */
+  pass: CheckReport;
+  fail: CheckReport;
+}
+
+/**
+ * Check results to report on (the check tests' fixtures: laws in coordinates 0, 1 of 4-D data). The
+ * failing result carries replay commands, as the CLI adds them.
+ */
+export function checkFixture(): Promise<CheckFixture> {
+  checks ??= (async () => {
+    const rotation = await fittedLaws('rotation');
+    const twist = await fittedLaws('twist');
+    const laws = [...rotation.laws, ...twist.laws.map((l) => ({ ...l, rank: 2 }))];
+    const held = planted('rotation', 11);
+    const broken = brokenRotationData(5);
+    const pass = checkLaws(rotation.laws, held, { seed: 1 });
+    const fail = checkLaws(laws, broken, { seed: 42, steps: 3 });
+    fail.lawsFile = 'laws.json';
+    const ctx = { lawsFile: 'laws.json', dataFile: 'broken.npy', steps: fail.steps, slack: fail.slack, growth: fail.growth };
+    for (const c of fail.laws) if (c.replay.path !== null) c.replay.command = replayCommand(c, ctx);
+    return { laws, held, broken, pass, fail };
+  })();
+  return checks;
 }
