@@ -80,6 +80,8 @@ export interface CheckReport {
   /** The held-out data (its Dataset.source) and, from the CLI, the laws file. */
   source: string;
   lawsFile?: string;
+  /** The `.npz` member checked (`--key`), from the CLI: with `source`, what to load to see the same data. */
+  key?: string;
   seed: number;
   runs: number;
   steps: number;

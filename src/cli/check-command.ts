@@ -1,8 +1,9 @@
 /**
  * `latent-laws check <laws.json> [data]`: property-based tests of discovered laws on held-out
  * trajectories (exit 0 when every law holds, 1 when one fails, 2 on bad input), or `--emit-test` to
- * print a test file that carries the laws into another project's suite. The checking modules load
- * mathjs and fast-check, so they are imported only when the command runs.
+ * print a test file that carries the laws into another project's suite; `--report` also writes an HTML
+ * report. The checking modules load mathjs and fast-check (the report, KaTeX and the chart libraries),
+ * so they are imported only when the command runs.
  */
 import { type Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { InputError } from '../errors.js';
@@ -22,6 +23,8 @@ export interface CheckFlags {
   json?: boolean;
   emitTest?: boolean;
   testRunner: string;
+  /** Also write an HTML report here. */
+  report?: string;
 }
 
 const nonNegative = (value: string): number => {
@@ -40,6 +43,7 @@ export async function checkCommand(lawsFile: string, dataFile: string | undefine
   const propertyOptions = { steps: flags.steps, slack: flags.slack, growth: flags.growth };
 
   if (flags.emitTest) {
+    if (flags.report !== undefined) throw new InputError('--report', 'has nothing to show with --emit-test (no check runs); drop one of them');
     const { emitTestFile } = await import('../check/emit-test.js');
     const p = doc.provenance;
     const provenance = p ? `${p.source} (seed ${p.seed}, latent-laws ${p.version})` : undefined;
@@ -50,16 +54,27 @@ export async function checkCommand(lawsFile: string, dataFile: string | undefine
 
   if (dataFile === undefined)
     throw new InputError(lawsFile, 'no held-out data to check the laws on: give a trajectories file after it (or use --emit-test)');
+  const { assertWritable, writeOutput } = await import('./output.js');
+  // A report that cannot be written should fail before the check runs, not after.
+  if (flags.report !== undefined) assertWritable(flags.report);
   const { loadDataset } = await import('../data/load.js');
   const data = loadDataset(dataFile, { key: flags.key });
   if (data.dim !== doc.dim)
     throw new InputError(dataFile, `has dimension ${data.dim}, but the laws in ${lawsFile} are stated in dimension ${doc.dim}`);
   const report = checkLaws(laws, data, { ...propertyOptions, runs: flags.runs, seed: flags.seed, path: flags.path });
   report.lawsFile = lawsFile;
+  if (flags.key !== undefined) report.key = flags.key;
   const { formatCheckReport, replayCommand } = await import('../check/format.js');
   const ctx = { lawsFile, dataFile, key: flags.key, steps: report.steps, slack: report.slack, growth: report.growth };
   for (const c of report.laws) if (!c.ok && c.replay.path !== null) c.replay.command = replayCommand(c, ctx);
+  if (flags.report !== undefined) {
+    // Written before anything is printed: a failure to write (exit 2) then leaves stdout empty.
+    const { buildCheckReport } = await import('../report/check-report.js');
+    writeOutput(flags.report, buildCheckReport(report, { ...doc, laws }, data));
+  }
   process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatCheckReport(report)}\n`);
+  // With --json, stdout holds exactly the JSON document.
+  if (flags.report !== undefined) (flags.json ? process.stderr : process.stdout).write(`wrote the report to ${flags.report}\n`);
   return report.ok ? EXIT.ok : EXIT.failed;
 }
 
@@ -80,6 +95,7 @@ export function registerCheckCommand(program: Command<any, any, any>): void {
     .option('--path <path>', 'replay a reported failure: its path, with its --seed and --law')
     .option('--key <name>', 'for .npz: use only this array')
     .option('--json', 'print the report as one JSON document on stdout')
+    .option('--report <file>', 'also write an HTML report: one self-contained file that opens offline')
     .option('--emit-test', 'print a test file (node:test, or see --test-runner) asserting each law, instead of checking')
     .addOption(new Option('--test-runner <name>', 'test runner of --emit-test').choices(['node', 'vitest'] as const).default('node' as const))
     .action((...args: unknown[]) => runCommand(() => checkCommand(args[0] as string, args[1] as string | undefined, args[2] as CheckFlags)));

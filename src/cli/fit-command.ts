@@ -6,9 +6,9 @@ import { fit, type FitOptions } from '../engine/fit.js';
 import { principalAngles } from '../engine/linalg.js';
 import { InputError } from '../errors.js';
 import { defaultGrammarPath, loadGrammar } from '../grammar/load.js';
-import { writeFileAtomic } from '../io.js';
 import type { Dataset, FitResult } from '../types.js';
 import { formatFitResult } from './format.js';
+import { writeOutput } from './output.js';
 import { progressReporter } from './progress.js';
 import { EXIT, interruptSignal } from './run.js';
 
@@ -23,17 +23,6 @@ export interface CommonFitFlags {
   minInliers?: number;
   /** Also write an HTML report here. */
   report?: string;
-}
-
-/** Write a result file atomically, turning file-system failures into one-line input errors. */
-export function writeOutput(path: string, content: string | Uint8Array): void {
-  try {
-    writeFileAtomic(path, content);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'cannot write: its folder does not exist' : code === 'EACCES' ? 'cannot write: permission denied' : code === 'EISDIR' ? 'cannot write: is a directory' : `cannot write (${code ?? String(err)})`;
-    throw new InputError(path, why);
-  }
 }
 
 export async function runFit(data: ReturnType<typeof loadDataset>, flags: CommonFitFlags): Promise<FitResult> {

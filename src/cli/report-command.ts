@@ -1,6 +1,7 @@
 /**
- * `latent-laws report <run-folder>`: an HTML report of an anneal run folder, or of a fit result JSON
- * (from `fit --out`) with the data it was fitted to. This module stays light: the report modules, the
+ * `latent-laws report <run-folder>`: an HTML report of an anneal run folder, of a fit result JSON
+ * (from `fit --out`) with the data it was fitted to, or of a check result JSON (from `check --json`)
+ * with its laws file and the data it checked. This module stays light: the report modules, the
  * loaders and (for sample frames) TensorFlow.js are imported inside the action.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { runCommand } from './run.js';
 interface ReportFlags {
   out?: string;
   data?: string;
+  laws?: string;
   frames: number;
   maxTrajectories: number;
 }
@@ -21,10 +23,11 @@ interface ReportFlags {
 export function registerReportCommand(program: Command<any, any, any>): void {
   program
     .command('report')
-    .description('write an HTML report (one self-contained file) of an anneal run folder, or of a fit result .json')
-    .argument('<run>', 'anneal run folder, or a fit result .json written by `fit --out`')
+    .description('write an HTML report (one self-contained file) of an anneal run folder, a fit result .json or a check result .json')
+    .argument('<run>', 'anneal run folder, a fit result .json written by `fit --out`, or a check result .json printed by `check --json`')
     .option('--out <file>', 'HTML file to write (default: report.html in the run folder, or the .json name with .html)')
-    .option('--data <file>', 'for a fit result .json: the trajectories it was fitted to (default: its recorded data file)')
+    .option('--data <file>', 'for a .json result: the trajectories it was fitted to or checked on (default: its recorded data file)')
+    .option('--laws <file>', 'for a check result .json: the laws file it checked (default: its recorded laws file)')
     .addOption(new Option('--frames <n>', 'sample frames per row for anneal runs (0 = none; drawing them loads TensorFlow.js)').argParser(integerOption(0, 64)).default(8))
     .addOption(new Option('--max-trajectories <n>', 'trajectories drawn in each phase portrait').argParser(integerOption(1, 100000)).default(30))
     .action((...args: unknown[]) => runCommand(() => reportCommand(args[0] as string, args[1] as ReportFlags)));
@@ -37,32 +40,49 @@ async function reportCommand(target: string, flags: ReportFlags): Promise<number
   let out: string;
   if (statSync(target).isFile()) {
     out = flags.out ?? join(dirname(target), `${basename(target, extname(target))}.html`);
-    html = await fitResultReport(target, flags, limits);
+    html = await resultReport(target, flags, limits);
   } else {
     out = flags.out ?? join(target, 'report.html');
     html = await annealReport(target, flags, limits);
   }
-  const { writeOutput } = await import('./fit-command.js');
+  const { writeOutput } = await import('./output.js');
   writeOutput(out, html);
   process.stdout.write(`wrote the report to ${out}\n`);
   return 0;
 }
 
-async function fitResultReport(file: string, flags: ReportFlags, limits: { maxTrajectories: number }): Promise<string> {
-  const [{ asFitResult }, { buildFitReport }, { loadDataset }] = await Promise.all([
-    import('../report/anneal-run.js'), import('../report/fit-report.js'), import('../data/load.js'),
-  ]);
+/** A recorded input file, or a one-line error telling which flag overrides it. */
+function recordedFile(result: string, what: string, path: string | undefined, flag: string, hint: string): string {
+  if (path === undefined || !(existsSync(path) && statSync(path).isFile()))
+    throw new InputError(result, `its ${what} ${path === undefined ? 'is not recorded' : `"${path}" is not a file here`}; pass ${flag} <file> with ${hint}`);
+  return path;
+}
+
+async function resultReport(file: string, flags: ReportFlags, limits: { maxTrajectories: number }): Promise<string> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
     throw new InputError(file, `cannot be read as JSON: ${err instanceof Error ? err.message : String(err)}`);
   }
+  const { isCheckResult } = await import('../report/check-input.js');
+  if (isCheckResult(parsed)) return checkResultReport(parsed, file, flags, limits);
+  const [{ asFitResult }, { buildFitReport }, { loadDataset }] = await Promise.all([
+    import('../report/anneal-run.js'), import('../report/fit-report.js'), import('../data/load.js'),
+  ]);
   const result = asFitResult(parsed, file);
-  const dataPath = flags.data ?? result.provenance.source;
-  if (!flags.data && !(existsSync(dataPath) && statSync(dataPath).isFile()))
-    throw new InputError(file, `its data source "${dataPath}" is not a file here; pass --data <file> with the trajectories it was fitted to`);
+  const dataPath = flags.data ?? recordedFile(file, 'data source', result.provenance.source, '--data', 'the trajectories it was fitted to');
   return buildFitReport(result, loadDataset(dataPath), { limits, inputs: [['fit result', file]] });
+}
+
+async function checkResultReport(parsed: unknown, file: string, flags: ReportFlags, limits: { maxTrajectories: number }): Promise<string> {
+  const [{ asCheckReport }, { buildCheckReport }, { readLawsFile }, { loadDataset }] = await Promise.all([
+    import('../report/check-input.js'), import('../report/check-report.js'), import('../check/laws-file.js'), import('../data/load.js'),
+  ]);
+  const report = asCheckReport(parsed, file);
+  const laws = readLawsFile(flags.laws ?? recordedFile(file, 'laws file', report.lawsFile, '--laws', 'the laws it checked'));
+  const data = loadDataset(flags.data ?? recordedFile(file, 'data file', report.source, '--data', 'the trajectories it checked'), { key: report.key });
+  return buildCheckReport(report, laws, data, { limits, inputs: [['check result', file]] });
 }
 
 async function annealReport(dir: string, flags: ReportFlags, limits: { maxTrajectories: number }): Promise<string> {

@@ -1,26 +1,28 @@
 /**
  * `latent-laws check` as a user meets it: the compiled CLI (dist/, built by `npm test`) in real
  * processes; exit 0 when every law holds, 1 when one fails (with a replay command that reproduces the
- * failure), 2 with a one-line error on bad input.
+ * failure), 2 with a one-line error on bad input; `--report` and `report <check.json>` write the HTML.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeNpy } from '../../src/data/npy.ts';
 import type { Dataset } from '../../src/types.ts';
+import { embeddedData } from '../report/helpers.ts';
 import { brokenRotationData, fittedLaws, planted } from './helpers.ts';
 
 const cli = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'latent-laws-check-cli-'));
 
-function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [cli, 'check', ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+function latentLaws(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+const run = (...args: string[]) => latentLaws('check', ...args);
 
 function assertOneLineError(r: ReturnType<typeof run>, ...fragments: string[]) {
   assert.equal(r.code, 2, `exit code ${r.code}; stdout: ${r.stdout}; stderr: ${r.stderr}`);
@@ -102,4 +104,55 @@ test('--emit-test prints a test file (no data needed) and exits 0', async () => 
   assert.match(r.stdout, /const RUN = \{"numRuns":300,"seed":1,"includeErrorInReport":true\};/);
   assert.match(r.stdout, /"id": "quadratic_invariant@coords\[0,1\]"/);
   assert.doesNotMatch(r.stdout, /"id": "rotation/);
+});
+
+test('--report writes the HTML report; exit codes stay 0 and 1, and --json keeps stdout one document', async () => {
+  const { held, broken } = await fixtures;
+  const pass = run('laws.json', held, '--runs', '50', '--report', 'pass.html');
+  assert.equal(pass.code, 0, pass.stderr);
+  assert.match(pass.stdout, /The law holds\.\nwrote the report to pass\.html\n$/);
+  const passed = embeddedData(readFileSync(join(dir, 'pass.html'), 'utf8'));
+  assert.deepEqual([passed.kind, passed.meta.ok], ['check', true]);
+  assert.match((passed.meta.inputs as Record<string, string>)['laws file'], /^laws\.json \(fitted on .+, seed 1, latent-laws \S+\)$/);
+  const fail = run('laws.json', broken, '--json', '--seed', '42', '--steps', '3', '--report', 'fail.html');
+  assert.equal(fail.code, 1, fail.stderr);
+  const doc = JSON.parse(fail.stdout);
+  assert.match(fail.stderr, /wrote the report to fail\.html/);
+  const html = readFileSync(join(dir, 'fail.html'), 'utf8');
+  const data = embeddedData(html);
+  assert.equal(data.meta.ok, false);
+  const law = (data.meta.laws as { id: string; violationCount: number; replay: { command: string } }[])[0];
+  assert.equal(law.violationCount, doc.laws[0].exhaustive.exceeding);
+  assert.equal(law.replay.command, doc.laws[0].replay.command, 'the report carries the replay command');
+  assert.ok(html.includes('--seed 42 --path '), 'the replay command is on the page');
+});
+
+test('--report into a folder that does not exist: one line, exit 2, before the check runs', async () => {
+  const { broken } = await fixtures;
+  const r = run('laws.json', broken, '--report', join('no', 'such', 'dir', 'r.html'));
+  assertOneLineError(r, 'no/such/dir/r.html: cannot write: its folder does not exist');
+  assert.equal(r.stdout, '', 'nothing printed: the check did not run');
+  assert.ok(!existsSync(join(dir, 'no')));
+  assertOneLineError(run('laws.json', broken, '--report', '.'), '.: cannot write: is a directory');
+  assertOneLineError(run('laws.json', '--emit-test', '--report', 'x.html'), '--report: has nothing to show with --emit-test');
+});
+
+test('report <check.json> draws a saved check result with its recorded laws and data files', async () => {
+  const { broken } = await fixtures;
+  const saved = run('laws.json', broken, '--json', '--seed', '42', '--steps', '3');
+  assert.equal(saved.code, 1, saved.stderr);
+  writeFileSync(join(dir, 'check.json'), saved.stdout);
+  const r = latentLaws('report', 'check.json');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /wrote the report to check\.html/);
+  const data = embeddedData(readFileSync(join(dir, 'check.html'), 'utf8'));
+  assert.equal(data.kind, 'check');
+  assert.deepEqual(data.meta.laws, embeddedData(readFileSync(join(dir, 'fail.html'), 'utf8')).meta.laws, 'the same report as check --report');
+  // Recorded files moved away, other data, or not a check result: one line each.
+  writeFileSync(join(dir, 'moved.json'), saved.stdout.replace('"lawsFile": "laws.json"', '"lawsFile": "gone.json"'));
+  assertOneLineError(latentLaws('report', 'moved.json'), 'moved.json: its laws file "gone.json" is not a file here; pass --laws <file>');
+  assert.equal(latentLaws('report', 'moved.json', '--laws', 'laws.json', '--out', 'moved.html').code, 0);
+  assertOneLineError(latentLaws('report', 'check.json', '--data', 'held.npy'), 'held.npy: has 290 transitions, but law rotation@coords[0,1] was checked on 580: not the checked data');
+  writeFileSync(join(dir, 'cut.json'), JSON.stringify({ ...JSON.parse(saved.stdout), seed: 'x' }));
+  assertOneLineError(latentLaws('report', 'cut.json'), 'cut.json: seed: expected a number');
 });
