@@ -19,8 +19,8 @@ export { compileLaw, judgeSegment, transitionResidual, type CompiledLaw, type Se
 export { emitTestFile, type EmitOptions } from './check/emit-test.js';
 export type { LawSource, TransitionsSource, RegionSource, GeneratorSource, TransitionCase, RegionCase, GeneratorCase } from './check/sources.js';
 export {
-  buildFitReport, buildAnnealReport, readAnnealRun, annealSampleFrames, lawView,
-  type FitReportOptions, type AnnealReportOptions, type AnnealRun, type LawView, type ViewLimits, type SampleFrames,
+  buildFitReport, buildAnnealReport, buildCheckReport, readAnnealRun, annealSampleFrames, lawView,
+  type FitReportOptions, type AnnealReportOptions, type CheckReportOptions, type AnnealRun, type LawView, type ViewLimits, type SampleFrames,
 } from './report/index.js';
 export { InputError, Interrupted } from './errors.js';
 export { writeFileAtomic } from './io.js';

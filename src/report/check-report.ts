@@ -65,7 +65,7 @@ function counterexampleHtml(c: LawCheck, x: Counterexample, slack: number): stri
     ? `<pre class="cmd"><code>${escapeHtml(c.replay.command)}</code></pre>`
     : `<p>Replay with seed ${c.replay.seed} and path ${escapeHtml(c.replay.path ?? '—')}: <code>fc.assert(lawProperty(law, data, { steps, slack }), { seed, path })</code>.</p>`;
   return `<h3>Shrunk counterexample</h3>${figures}
-<p class="sub">States of the segment in the law's subspace coordinates, up to the failing step (large diamonds in the portrait).</p>${states}
+<p class="sub">States of the segment in the law's subspace coordinates, up to the failing step.</p>${states}
 <h3>Replay</h3>${replay}`;
 }
 
@@ -100,7 +100,9 @@ function lawSection(v: CheckLawView, report: CheckReport, index: number): { html
   const latex = typeof law.latex === 'string' && law.latex.trim() ? law.latex : modelLatex(law);
   const title = `Law ${c.rank ?? '?'}: ${law.family ?? law.role} @ ${law.subspace.label ?? 'subspace'}`;
   const shown = view.shownTrajectories < view.totalTrajectories ? ` ${view.shownTrajectories} of ${view.totalTrajectories} trajectories drawn.` : '';
-  const legend = isMap ? ' Open circles: where the law sends each state; red crosses: states reached by violating transitions.' : ' Red crosses: states reached by violating transitions.';
+  const crosses = violations.length ? ' Red crosses: states reached by violating transitions.' : '';
+  const diamonds = c.counterexample ? ' Diamonds: the shrunk counterexample.' : '';
+  const legend = `${isMap ? ' Open circles: where the law sends each state.' : ''}${crosses}${diamonds}`;
   const html = `<section class="card law" data-law="${escapeHtml(law.id)}" data-ok="${c.ok}">
 <h2>${escapeHtml(title)} ${verdictBadge(c.ok)}</h2>
 ${typeof law.summary === 'string' ? `<p class="sub">${escapeHtml(law.summary)}</p>` : ''}

@@ -1,7 +1,8 @@
 /**
  * The reports in a real browser: headless Debian Chromium (driven by playwright-core) opens each report
- * from a file:// URL and must see no console error or warning, no request but the file itself, every
- * chart drawn with its marks at non-zero size, the math laid out, and the equation on hover.
+ * (fit, anneal run, check) from a file:// URL and must see no console error or warning, no request but
+ * the file itself, every chart drawn with its marks at non-zero size, the math laid out, and the
+ * equation on hover.
  * Skips, with the reason, when /usr/bin/chromium is absent (`.ci/run` installs it).
  */
 import { test, before, after } from 'node:test';
@@ -13,9 +14,10 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { buildAnnealReport } from '../../src/report/anneal-report.js';
 import { readAnnealRun } from '../../src/report/anneal-run.js';
+import { buildCheckReport } from '../../src/report/check-report.js';
 import { buildFitReport } from '../../src/report/fit-report.js';
 import type { ReportData } from '../../src/report/html.js';
-import { demoFit, embeddedData, syntheticFrames, writeRunFolder } from './helpers.js';
+import { checkFixture, demoFit, embeddedData, syntheticFrames, writeRunFolder } from './helpers.js';
 
 /** Debian's chromium; LATENT_LAWS_CHROMIUM points elsewhere (or at nothing, to see the skip). */
 const CHROMIUM = process.env.LATENT_LAWS_CHROMIUM ?? '/usr/bin/chromium';
@@ -133,5 +135,37 @@ test('an anneal run report: training curves, sample frames and laws drawn offlin
     assert.equal(await page.$$eval('#anneal-frames g.mark-rect.role-mark > path', (els) => els.length), 1500);
   } finally {
     await page.close();
+  }
+});
+
+test('check reports (laws that hold, laws that fail with counterexamples): drawn offline, verdicts and equations shown', { skip }, async () => {
+  const { laws, held, broken, pass, fail } = await checkFixture();
+  for (const [name, html] of [['check-pass', buildCheckReport(pass, laws, held)], ['check-fail', buildCheckReport(fail, laws, broken)]] as const) {
+    const file = join(dir, `${name}.html`);
+    writeFileSync(file, html);
+    const data = embeddedData(html);
+    const { page, problems, requests } = await openReport(file);
+    try {
+      assert.deepEqual(problems, [], name);
+      assert.deepEqual(requests, [pathToFileURL(file).href], `${name}: the only request is the report file itself`);
+      await assertChartsDrawn(page, data);
+      const checks = name === 'check-pass' ? pass.laws : fail.laws;
+      assert.equal(await page.$$eval('section.law', (els) => els.length), checks.length);
+      const verdicts = await page.$$eval('section.law .verdict', (els) => els.map((el) => el.textContent));
+      assert.deepEqual(verdicts, checks.map((c) => (c.ok ? 'PASS' : 'FAIL')));
+      const maths = await page.$$eval('math', (els) => els.map((el) => el.getBoundingClientRect().width));
+      assert.ok(maths.length >= checks.length && maths.every((w) => w > 20), `math widths ${maths.join(', ')}`);
+      if (name === 'check-fail') {
+        // Each failing law's portrait draws its counterexample: diamonds as many as its states.
+        for (const [i, c] of checks.entries()) {
+          const diamonds = await page.$$eval(`[id="check-${i + 1}-portrait"] g.mark-symbol.role-mark > path`, (els) =>
+            els.filter((el) => (el.getAttribute('aria-label') ?? '').includes('counterexample')).length);
+          assert.equal(diamonds, c.counterexample!.states.length, `${c.id}: counterexample marks`);
+        }
+        assert.ok(data.charts.some((c) => c.kind === 'invariant'), 'the invariant law draws its invariant');
+      }
+    } finally {
+      await page.close();
+    }
   }
 });
