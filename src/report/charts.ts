@@ -101,18 +101,25 @@ export interface HistogramBin {
  * beyond it. Residuals span decades (inliers at the noise floor, outliers at the data's scale), hence log.
  */
 export function residualBins(residuals: ArrayLike<number>, tolerance: number, bins = 40): HistogramBin[] {
-  const positive = Array.from(residuals).filter((r) => r > 0 && Number.isFinite(r));
+  // A loop, not Math.min(...xs): spreading a few hundred thousand residuals overflows the call stack.
+  let minPositive = Infinity, maxPositive = -Infinity;
+  for (let i = 0; i < residuals.length; i++) {
+    const r = residuals[i];
+    if (r > 0 && Number.isFinite(r)) (minPositive = Math.min(minPositive, r)), (maxPositive = Math.max(maxPositive, r));
+  }
+  const any = minPositive !== Infinity;
   const tol = tolerance > 0 ? tolerance : 1e-12;
-  const minPos = positive.length ? Math.min(...positive) : tol / 10;
+  const minPos = any ? minPositive : tol / 10;
   const floor = Math.min(minPos, tol);
-  let loL = Math.log10(floor), hiL = Math.log10(Math.max(positive.length ? Math.max(...positive) : tol, tol) * 1.0001);
+  let loL = Math.log10(floor), hiL = Math.log10(Math.max(any ? maxPositive : tol, tol) * 1.0001);
   if (hiL - loL < 1) [loL, hiL] = [loL - 0.5, hiL + 0.5];
   const w = (hiL - loL) / bins;
   const tolL = Math.log10(tol);
   const start = tolL - Math.ceil((tolL - loL) / w) * w;
   const n = Math.ceil((hiL - start) / w);
   const counts = new Array<number>(n).fill(0);
-  for (const r0 of Array.from(residuals)) {
+  for (let j = 0; j < residuals.length; j++) {
+    const r0 = residuals[j];
     if (!Number.isFinite(r0)) continue;
     // Exact zeros (noise-free data) go to the first bin rather than off the log axis.
     const i = Math.min(n - 1, Math.max(0, Math.floor((Math.log10(Math.max(r0, floor)) - start) / w)));

@@ -176,4 +176,9 @@ test('a data set of another dimension is an input error; tolerance sits on a his
   assert.equal(bins.reduce((s, b) => s + b.count, 0), 5);
   assert.equal(bins.filter((b) => b.side === 'beyond tolerance').reduce((s, b) => s + b.count, 0), 2);
   assert.ok(bins.some((b) => Math.abs(b.lo / 1e-2 - 1) < 1e-9), 'a bin starts at the tolerance');
+  // A million transitions (a large check or fit): every one counted, none lost to an argument-spread limit.
+  const many = Float64Array.from({ length: 1e6 }, (_, i) => (i % 1000 === 0 ? 1 : 1e-4 * (1 + (i % 7))));
+  const big = residualBins(many, 1e-2);
+  assert.equal(big.reduce((s, b) => s + b.count, 0), 1e6);
+  assert.equal(big.filter((b) => b.side === 'beyond tolerance').reduce((s, b) => s + b.count, 0), 1000);
 });
