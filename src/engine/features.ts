@@ -3,9 +3,9 @@
  * Monomials (u1, u1*u2, u1^2) get direct index arithmetic; every other term goes through the restricted
  * expression compiler, never through mathjs per sample.
  */
-import { compileExpr, type Expr } from '../grammar/expr-ir.js';
+import { compileExpr, compileExprBatch, type Expr } from '../grammar/expr-ir.js';
+import { MomentAccumulator, type Want } from './accumulator.js';
 import type { FeatureStats } from './families.js';
-import { type Mat, zeros } from './linalg.js';
 import type { InvariantStats } from './sparse.js';
 
 /** Names of the subspace coordinates u1 … uk. */
@@ -83,7 +83,6 @@ export function projectState(states: Float64Array, dim: number, s: number, basis
  * statistics (Δφ moments and the covariance of φ) for a feature list on a subspace.
  * `basis` null means `states` are already subspace coordinates (dim = k).
  * `select` lists transition indices (a screening sample) or is null for all; `mask` drops outliers.
- * Accumulators are flat typed arrays: this loop runs over every transition for each finalist.
  */
 export function featurePass(
   states: Float64Array,
@@ -93,7 +92,7 @@ export function featurePass(
   features: string[],
   select: Uint32Array | null,
   mask: Uint8Array | null,
-  want: { map: boolean; invariant: boolean },
+  want: Want,
 ): { map: FeatureStats | null; invariant: InvariantStats | null } {
   const k = basis ? basis.length : dim;
   const m = features.length;
@@ -106,29 +105,19 @@ export function featurePass(
   const v0 = new Float64Array(k);
   const phi = new Float64Array(m);
   const phi2 = new Float64Array(m);
-  const G = new Float64Array(m * m);
-  const C = new Float64Array(k * m);
-  const Y = new Float64Array(k * k);
-  const D = new Float64Array(m * m);
-  const S2 = new Float64Array(m * m);
-  const S1 = new Float64Array(m);
+  const acc = new MomentAccumulator(k, m, want);
   const fill = (x: Float64Array, out: Float64Array) => {
     if (evalFeatures) evalFeatures(x, out);
     else for (let i = 0; i < m; i++) out[i] = direct[i] === -2 ? 1 : x[direct[i]];
   };
-  let n = 0;
   const count = select ? select.length : starts.length;
   for (let idx = 0; idx < count; idx++) {
     const t = select ? select[idx] : idx;
     if (mask && mask[t] === 0) continue;
     const s = starts[t];
-    let u: Float64Array;
-    let v: Float64Array;
     if (basis) {
       projectState(states, dim, s, basis, u0);
       projectState(states, dim, s + 1, basis, v0);
-      u = u0;
-      v = v0;
     } else {
       // Copy into scratch rather than taking subarray views: a view per sample is an allocation per sample.
       const a = s * dim;
@@ -136,48 +125,47 @@ export function featurePass(
         u0[j] = states[a + j];
         v0[j] = states[a + dim + j];
       }
-      u = u0;
-      v = v0;
     }
-    fill(u, phi);
-    n++;
-    if (want.map) {
-      for (let i = 0; i < m; i++) {
-        const pi = phi[i];
-        const row = i * m;
-        for (let j = i; j < m; j++) G[row + j] += pi * phi[j];
-      }
-      for (let r = 0; r < k; r++) {
-        const vr = v[r];
-        const row = r * m;
-        for (let i = 0; i < m; i++) C[row + i] += vr * phi[i];
-        for (let q = r; q < k; q++) Y[r * k + q] += vr * v[q];
-      }
-    }
-    if (want.invariant) {
-      fill(v, phi2);
-      for (let i = 0; i < m; i++) {
-        const pi = phi[i];
-        const di = phi2[i] - pi;
-        S1[i] += pi;
-        const row = i * m;
-        for (let j = i; j < m; j++) {
-          D[row + j] += di * (phi2[j] - phi[j]);
-          S2[row + j] += pi * phi[j];
-        }
-      }
-    }
+    fill(u0, phi);
+    if (want.invariant) fill(v0, phi2);
+    acc.add(phi, v0, 0, phi2);
   }
-  const square = (flat: Float64Array, size: number): Mat => {
-    const M = zeros(size, size);
-    for (let i = 0; i < size; i++) for (let j = i; j < size; j++) M[i][j] = M[j][i] = flat[i * size + j];
-    return M;
+  return acc.result();
+}
+
+/**
+ * Evaluates a feature list for a block of states: row i of `X` (stride k) gives row i of `Phi`
+ * (stride `stride`, columns from `offset`). Monomials are index arithmetic; other terms run through
+ * the block compiler, one tight loop per expression node.
+ */
+export function compileFeatureBlock(
+  exprs: string[],
+  variables: string[],
+  capacity: number,
+): (X: Float64Array, count: number, Phi: Float64Array, stride: number, offset: number) => void {
+  const k = variables.length;
+  const index = (name: string) => variables.indexOf(name);
+  const columns = exprs.map((expr): ((X: Float64Array, count: number, Phi: Float64Array, stride: number, col: number) => void) => {
+    if (expr === '1') return (_X, count, Phi, stride, col) => {
+      for (let i = 0; i < count; i++) Phi[i * stride + col] = 1;
+    };
+    const single = index(expr);
+    const square = /^(u\d+)\^2$/.exec(expr);
+    const product = /^(u\d+)\*(u\d+)$/.exec(expr);
+    const [a, b] =
+      single >= 0 ? [single, -1] : square && index(square[1]) >= 0 ? [index(square[1]), index(square[1])] : product && index(product[1]) >= 0 && index(product[2]) >= 0 ? [index(product[1]), index(product[2])] : [-1, -1];
+    if (a >= 0 && b < 0) return (X, count, Phi, stride, col) => {
+      for (let i = 0; i < count; i++) Phi[i * stride + col] = X[i * k + a];
+    };
+    if (a >= 0) return (X, count, Phi, stride, col) => {
+      for (let i = 0; i < count; i++) Phi[i * stride + col] = X[i * k + a] * X[i * k + b];
+    };
+    const tree = featureTrees.get(expr);
+    if (!tree) throw new Error(`feature '${expr}' was not registered (parse it with expressionTree first)`);
+    const general = compileExprBatch(tree, new Map(variables.map((v, i) => [v, i])), capacity);
+    return (X, count, Phi, stride, col) => general(X, k, count, Phi, stride, col);
+  });
+  return (X, count, Phi, stride, offset) => {
+    for (let j = 0; j < columns.length; j++) columns[j](X, count, Phi, stride, offset + j);
   };
-  let invariant: InvariantStats | null = null;
-  if (want.invariant) {
-    const Cov = square(S2, m).map((row, i) => row.map((x, j) => x - (n > 0 ? (S1[i] * S1[j]) / n : 0)));
-    invariant = { n, D: square(D, m), Cov };
-  }
-  const rect = Array.from({ length: k }, (_, r) => Array.from(C.subarray(r * m, r * m + m)));
-  return { map: want.map ? { n, G: square(G, m), C: rect, Y: square(Y, k) } : null, invariant };
 }

@@ -7,7 +7,7 @@
 import { loadGrammar, defaultGrammarPath } from '../grammar/load.js';
 import type { Dataset, FitResult, Grammar, Law, Subspace } from '../types.js';
 import { enumerateCandidates } from './candidates.js';
-import type { EvaluateResult, FinalistResult } from './finalize.js';
+import type { EvaluateResult, FinalistFailure, FinalistResult } from './finalize.js';
 import { coefficientsFor } from './law-fit.js';
 import { principalAngles } from './linalg.js';
 import { createRunner } from './pool.js';
@@ -48,6 +48,21 @@ export interface FitOptions {
 }
 
 const MOMENT_CHUNKS = 32;
+
+type FinalistEntry = { result: FinalistResult; subspaceIndex: number; offset: boolean };
+
+/**
+ * Rough cost of a finalist task in multiply-adds per transition: projecting a state, plus each
+ * member's residual and moments (library features count extra for their function calls).
+ */
+function groupCost(k: number, dim: number, members: ScreenSuccess[]): number {
+  let cost = k * dim;
+  for (const m of members) {
+    const f = m.fit.features.length;
+    cost += f * f + f * k + 4 * m.fit.features.filter((e) => !/^(u\d+|1)$/.test(e)).length;
+  }
+  return cost;
+}
 const SCREEN_BATCH = 48;
 
 /**
@@ -78,7 +93,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     mark = now;
   };
   let screened: ScreenSuccess[] = [];
-  let finalists: { result: FinalistResult; subspaceIndex: number; offset: boolean }[] = [];
+  let finalists: FinalistEntry[] = [];
   let candidates: CandidateSpec[] = [];
   try {
     // 1. One pass of sufficient statistics, in fixed chunks so the sum is the same for any worker count.
@@ -145,22 +160,24 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     // 5. Finalists: the best descriptions, with a share reserved for each role.
     const chosen = chooseFinalists(screened, grammar.limits.maxFinalists, Object.fromEntries(subspaces.map((sub) => [sub.label, sub.basis])));
     const specById = new Map(candidates.map((c) => [c.id, c]));
-    // Finalists on one subspace share its projection, in tasks of at most three so that the pool
-    // stays balanced when one subspace draws many finalists.
+    // Finalists on one subspace share one streaming pass (projection and features per state), so a
+    // subspace is one task; tasks are queued largest first so two workers finish close together,
+    // and results are gathered in subspace order whatever order they finish in.
     const bySub = new Map<number, ScreenSuccess[]>();
     for (const s of chosen) {
       const idx = specById.get(s.fit.id)!.subspaceIndex;
       bySub.set(idx, [...(bySub.get(idx) ?? []), s]);
     }
-    const groups: [number, ScreenSuccess[]][] = [];
-    for (const [idx, members] of bySub) for (let i = 0; i < members.length; i += 3) groups.push([idx, members.slice(i, i + 3)]);
+    const groups = [...bySub];
+    const order = groups.map((g, i) => ({ i, cost: groupCost(subspaces[g[0]].basis.length, data.dim, g[1]) })).sort((a, b) => b.cost - a.cost || a.i - b.i);
     let doneFinal = 0;
-    const finalistRuns = groups.map(([subspaceIndex, members]) => {
+    const groupResults: FinalistEntry[][] = groups.map(() => []);
+    const runGroup = ([subspaceIndex, members]: [number, ScreenSuccess[]]): Promise<FinalistEntry[]> => {
       if (aborted()) return Promise.resolve([]);
       const basis = subspaces[subspaceIndex].basis;
       const memberSpecs = members.map((m) => specById.get(m.fit.id)!);
       return runner
-        .run<FinalistResult[] | null>({
+        .run<(FinalistResult | FinalistFailure)[] | null>({
           kind: 'finalize',
           trees: trees.filter(([e]) => members.some((m) => m.fit.features.includes(e))),
           task: {
@@ -177,6 +194,10 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
             doneFinal += members.length;
             progress('finalists', doneFinal, chosen.length);
             return results.flatMap((result, i) => {
+              if ('error' in result) {
+                failures.push({ id: members[i].fit.id, error: result.error });
+                return [];
+              }
               if (result.fit.params.some((v) => !Number.isFinite(v))) {
                 failures.push({ id: members[i].fit.id, error: 'refit produced a non-finite value' });
                 return [];
@@ -189,8 +210,10 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
             return [];
           },
         );
-    });
-    finalists = (await Promise.all(finalistRuns)).flat();
+    };
+    const finalistRuns = order.map(({ i }) => runGroup(groups[i]).then((r) => void (groupResults[i] = r)));
+    await Promise.all(finalistRuns);
+    finalists = groupResults.flat();
     lap('finalists');
 
     // 6. Tolerances, exact constants, ranking.

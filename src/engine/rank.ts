@@ -2,7 +2,8 @@
  * From finalists to ranked laws: tolerances from the data's own noise scale, inlier fractions, exact
  * constants, description length, duplicate collapsing and the Pareto front. Pure: no I/O, no workers.
  */
-import { fractionBelow, type FinalistResult, TOLERANCE_FACTOR } from './finalize.js';
+import { type FinalistResult, TOLERANCE_FACTOR } from './finalize.js';
+import { fractionBelow } from './histogram.js';
 import { descriptionLength, type LawFit, parameterStdErrors, relativeErrorOf } from './law-fit.js';
 import { type ExactConstant, snapParameters } from './snap.js';
 import { principalAngles } from './linalg.js';

@@ -2,7 +2,7 @@
  * The units of parallel work, as plain messages: the same functions run inside piscina workers and,
  * with `workers: 0`, inline on the main thread (which keeps results identical by construction).
  */
-import { evaluateLaw, type EvaluateResult, type EvaluateTask, finalizeGroup, type FinalistResult, type FinalistGroupTask } from './finalize.js';
+import { evaluateLaw, type EvaluateResult, type EvaluateTask, finalizeGroup, type FinalistFailure, type FinalistResult, type FinalistGroupTask } from './finalize.js';
 import { type CandidateSpec, type DataContext, newScreenCache, screenCandidate, type ScreenOutcome } from './screen.js';
 import { accumulateMoments, type Moments } from './stats.js';
 import { registerFeatureTrees } from './features.js';
@@ -25,7 +25,7 @@ export type Task =
   | { kind: 'finalize'; task: FinalistGroupTask; trees: Trees }
   | { kind: 'evaluate'; task: EvaluateTask; trees: Trees };
 
-export type TaskResult = Moments | ScreenOutcome[] | FinalistResult[] | EvaluateResult | null;
+export type TaskResult = Moments | ScreenOutcome[] | (FinalistResult | FinalistFailure)[] | EvaluateResult | null;
 
 /**
  * Run one task. `stop` is polled between candidates so Ctrl-C ends a screening batch early; the

@@ -1,0 +1,156 @@
+/**
+ * Finalists' work on the screening sample: the sample's transitions projected once into a compact
+ * view, per-transition residuals, the invariant's spread, and statistics on a subset (the trimming
+ * iterations). Also the conversion of summed feature moments into the statistics a family is fitted
+ * and scored on, shared with the streaming pass over all transitions.
+ */
+import type { Want } from './accumulator.js';
+import type { FeatureStats } from './families.js';
+import { LINEAR_MAP_FAMILIES } from './families.js';
+import { compileFeatures, featurePass, projectState, subspaceVariables } from './features.js';
+import { coefficientsFor, type LawFit, type ScoringStats } from './law-fit.js';
+import type { Mat } from './linalg.js';
+import { type DataContext, linearInvariantStats } from './screen.js';
+import type { SubspaceMoments } from './stats.js';
+import type { InvariantStats } from './sparse.js';
+
+/** The sample's transitions in subspace coordinates: transition i is (U row 2i, U row 2i+1). */
+export interface SampleView {
+  U: Float64Array;
+  starts: Uint32Array;
+}
+
+/** Project the two states of every sampled transition (same arithmetic as the streaming pass). */
+export function sampleView(ctx: DataContext, basis: number[][], sample: Uint32Array): SampleView {
+  const k = basis.length;
+  const U = new Float64Array(2 * sample.length * k);
+  const u = new Float64Array(k);
+  const starts = new Uint32Array(sample.length);
+  for (let i = 0; i < sample.length; i++) {
+    const s = ctx.starts[sample[i]];
+    for (let h = 0; h < 2; h++) {
+      projectState(ctx.states, ctx.dim, s + h, basis, u);
+      U.set(u, (2 * i + h) * k);
+    }
+    starts[i] = 2 * i;
+  }
+  return { U, starts };
+}
+
+/** Per-transition residuals of a law: |u' − W φ(u)| for maps, |I(u') − I(u)| / scale for invariants. */
+export function residuals(U: Float64Array, k: number, starts: Uint32Array, fit: LawFit, params: number[], invariantScale = 1): Float64Array {
+  const W = coefficientsFor(fit, params);
+  const vars = subspaceVariables(k);
+  const m = fit.features.length;
+  const evalFeatures = compileFeatures(fit.features, vars);
+  const phi = new Float64Array(m);
+  const phi2 = new Float64Array(m);
+  const u = new Float64Array(k);
+  const v = new Float64Array(k);
+  const r = new Float64Array(starts.length);
+  for (let idx = 0; idx < starts.length; idx++) {
+    const a = starts[idx] * k;
+    for (let i = 0; i < k; i++) {
+      u[i] = U[a + i];
+      v[i] = U[a + k + i];
+    }
+    evalFeatures(u, phi);
+    if (fit.role === 'map') {
+      let s2 = 0;
+      for (let i = 0; i < k; i++) {
+        const w = W[i];
+        let pred = 0;
+        for (let j = 0; j < m; j++) pred += w[j] * phi[j];
+        const e = v[i] - pred;
+        s2 += e * e;
+      }
+      r[idx] = Math.sqrt(s2);
+    } else {
+      evalFeatures(v, phi2);
+      const c = W[0];
+      let d = 0;
+      for (let j = 0; j < m; j++) d += c[j] * (phi2[j] - phi[j]);
+      r[idx] = Math.abs(d) / invariantScale;
+    }
+  }
+  return r;
+}
+
+/** Standard deviation of I = c·φ over the transitions' first states. */
+export function invariantStd(U: Float64Array, k: number, starts: Uint32Array, fit: LawFit, params: number[]): number {
+  const c = coefficientsFor(fit, params)[0];
+  const evalFeatures = compileFeatures(fit.features, subspaceVariables(k));
+  const phi = new Float64Array(fit.features.length);
+  const u = new Float64Array(k);
+  let s1 = 0;
+  let s2 = 0;
+  for (let idx = 0; idx < starts.length; idx++) {
+    const a = starts[idx] * k;
+    for (let i = 0; i < k; i++) u[i] = U[a + i];
+    evalFeatures(u, phi);
+    let I = 0;
+    for (let j = 0; j < c.length; j++) I += c[j] * phi[j];
+    s1 += I;
+    s2 += I * I;
+  }
+  const n = Math.max(starts.length, 1);
+  return Math.sqrt(Math.max(s2 / n - (s1 / n) ** 2, 0));
+}
+
+/**
+ * Which feature moments a law's refit needs: linear families and linear invariants are fitted from
+ * subspace moments (features u and 1, map statistics); other families from their own features.
+ */
+export function accumulationOf(fit: Pick<LawFit, 'family' | 'role' | 'features'>, k: number): { features: string[]; want: Want; linear: boolean } {
+  if (LINEAR_MAP_FAMILIES.has(fit.family) || fit.family === 'linear_invariant') {
+    return { features: [...subspaceVariables(k), '1'], want: { map: true, invariant: false }, linear: true };
+  }
+  return { features: fit.features, want: { map: fit.role === 'map', invariant: fit.role === 'invariant' }, linear: false };
+}
+
+/** Subspace moments from the map statistics of features [u1 … uk, 1]. */
+function subspaceMomentsOf(pass: FeatureStats, k: number): SubspaceMoments {
+  const n = pass.n;
+  const xx = pass.G.slice(0, k).map((row) => row.slice(0, k));
+  const sx = pass.G.slice(0, k).map((row) => row[k]);
+  const yx = pass.C.map((row) => row.slice(0, k));
+  const sy = pass.C.map((row) => row[k]);
+  const center = (M: Mat, a: number[], b: number[]) => M.map((row, i) => row.map((v, j) => v - (n > 0 ? (a[i] * b[j]) / n : 0)));
+  return { k, n, xx, yx, yy: pass.Y, sx, sy, cxx: center(xx, sx, sx), cyx: center(yx, sy, sx), cyy: center(pass.Y, sy, sy) };
+}
+
+/** Scoring statistics (and, for linear families, subspace moments) from summed feature moments. */
+export function statsFromPass(
+  fit: Pick<LawFit, 'family' | 'role' | 'features'>,
+  k: number,
+  pass: { map: FeatureStats | null; invariant: InvariantStats | null },
+  variance: number,
+  n: number,
+): { stats: ScoringStats; sm: SubspaceMoments | null } {
+  if (accumulationOf(fit, k).linear) {
+    const sm = subspaceMomentsOf(pass.map!, k);
+    if (fit.family === 'linear_invariant') return { stats: { ...linearInvariantStats(sm), n }, sm };
+    const fs = fit.features.includes('1')
+      ? { n: sm.n, G: [...sm.xx.map((row, i) => [...row, sm.sx[i]]), [...sm.sx, sm.n]], C: sm.yx.map((row, i) => [...row, sm.sy[i]]), Y: sm.yy }
+      : { n: sm.n, G: sm.xx, C: sm.yx, Y: sm.yy };
+    return { stats: { role: 'map', fs, n, nIn: sm.n, variance, k }, sm };
+  }
+  const stats: ScoringStats =
+    fit.role === 'map' ? { role: 'map', fs: pass.map!, n, nIn: pass.map!.n, variance, k } : { role: 'invariant', st: pass.invariant!, n, nIn: pass.invariant!.n };
+  return { stats, sm: null };
+}
+
+/** Statistics over selected transitions of projected data (`select` null: all; `mask` drops transitions). */
+export function statsOnMask(
+  U: Float64Array,
+  k: number,
+  starts: Uint32Array,
+  fit: LawFit,
+  mask: Uint8Array | null,
+  variance: number,
+  n: number,
+  select: Uint32Array | null = null,
+): { stats: ScoringStats; sm: SubspaceMoments | null } {
+  const { features, want } = accumulationOf(fit, k);
+  return statsFromPass(fit, k, featurePass(U, k, starts, null, features, select, mask, want), variance, n);
+}
