@@ -19,12 +19,12 @@ export interface Want {
  */
 export class MomentAccumulator {
   n = 0;
-  private readonly G: Float64Array;
-  private readonly C: Float64Array;
-  private readonly Y: Float64Array;
-  private readonly D: Float64Array;
-  private readonly S2: Float64Array;
-  private readonly S1: Float64Array;
+  readonly G: Float64Array;
+  readonly C: Float64Array;
+  readonly Y: Float64Array;
+  readonly D: Float64Array;
+  readonly S2: Float64Array;
+  readonly S1: Float64Array;
 
   constructor(
     readonly k: number,
@@ -80,6 +80,88 @@ export class MomentAccumulator {
     }
   }
 
+  /**
+   * Add a block of `count` transitions given column-major (entry c of row j at `j * cap + c`): φ(u)
+   * in `PU`, Δφ = φ(u') − φ(u) in `DV`, the coordinates of u' in `VX`; feature i of this accumulator
+   * is row `cols[i]` of PU and DV. Each sum is taken over the block first (two interleaved partial
+   * sums), then added: far fewer loads and stores of the accumulators than transition by transition.
+   */
+  addBlock(PU: Float64Array, DV: Float64Array, VX: Float64Array, count: number, cap: number, cols: Int32Array): void {
+    const { m, k } = this;
+    this.n += count;
+    if (this.want.map) {
+      for (let i = 0; i < m; i++) for (let j = i; j < m; j++) this.G[i * m + j] += dot(PU, cols[i] * cap, PU, cols[j] * cap, count);
+      for (let r = 0; r < k; r++) {
+        for (let i = 0; i < m; i++) this.C[r * m + i] += dot(VX, r * cap, PU, cols[i] * cap, count);
+        for (let q = r; q < k; q++) this.Y[r * k + q] += dot(VX, r * cap, VX, q * cap, count);
+      }
+    }
+    if (this.want.invariant) {
+      for (let i = 0; i < m; i++) {
+        const a = cols[i] * cap;
+        let s = 0;
+        for (let c = 0; c < count; c++) s += PU[a + c];
+        this.S1[i] += s;
+        for (let j = i; j < m; j++) {
+          this.D[i * m + j] += dot(DV, a, DV, cols[j] * cap, count);
+          this.S2[i * m + j] += dot(PU, a, PU, cols[j] * cap, count);
+        }
+      }
+    }
+  }
+
+  /**
+   * Sums over a subset of transitions as the sums over all (`all`, restricted to the features at
+   * positions `cols` of its list) minus the sums over the complement (`this`, over those features).
+   * Safe while the complement is a small part of the whole (see `dominates`).
+   */
+  complementOf(all: MomentAccumulator, cols: ArrayLike<number>): MomentAccumulator {
+    const { m, k } = this;
+    const M = all.m;
+    const out = new MomentAccumulator(k, m, this.want);
+    out.n = all.n - this.n;
+    for (let i = 0; i < m; i++) {
+      const ci = cols[i];
+      for (let j = i; j < m; j++) {
+        const [a, b] = ci <= cols[j] ? [ci, cols[j]] : [cols[j], ci];
+        if (this.want.map) out.G[i * m + j] = all.G[a * M + b] - this.G[i * m + j];
+        if (this.want.invariant) {
+          out.D[i * m + j] = all.D[a * M + b] - this.D[i * m + j];
+          out.S2[i * m + j] = all.S2[a * M + b] - this.S2[i * m + j];
+        }
+      }
+      if (this.want.invariant) out.S1[i] = all.S1[ci] - this.S1[i];
+      if (this.want.map) for (let r = 0; r < k; r++) out.C[r * m + i] = all.C[r * M + ci] - this.C[r * m + i];
+    }
+    if (this.want.map) for (let r = 0; r < k; r++) for (let q = r; q < k; q++) out.Y[r * k + q] = all.Y[r * k + q] - this.Y[r * k + q];
+    return out;
+  }
+
+  /**
+   * Would subtracting these sums from `all`'s lose precision? True when they hold more than a quarter
+   * of the transitions or more than half of any diagonal sum (outliers far larger than the inliers),
+   * or when the total is not finite (a feature that is NaN somewhere).
+   */
+  dominates(all: MomentAccumulator, cols: ArrayLike<number>): boolean {
+    const { m, k } = this;
+    const M = all.m;
+    if (4 * this.n > all.n) return true;
+    const big = (part: number, whole: number) => !Number.isFinite(whole) || !(Math.abs(part) <= 0.5 * Math.abs(whole));
+    for (let i = 0; i < m; i++) {
+      const d = cols[i] * M + cols[i];
+      if (this.want.map && big(this.G[i * m + i], all.G[d])) return true;
+      if (this.want.invariant && (big(this.D[i * m + i], all.D[d]) || big(this.S2[i * m + i], all.S2[d]))) return true;
+      for (let j = i; j < m; j++) {
+        const [a, b] = cols[i] <= cols[j] ? [cols[i], cols[j]] : [cols[j], cols[i]];
+        if (this.want.map && !Number.isFinite(all.G[a * M + b])) return true;
+        if (this.want.invariant && !(Number.isFinite(all.D[a * M + b]) && Number.isFinite(all.S2[a * M + b]))) return true;
+      }
+      if (this.want.map) for (let r = 0; r < k; r++) if (!Number.isFinite(all.C[r * M + cols[i]])) return true;
+    }
+    if (this.want.map) for (let r = 0; r < k; r++) if (big(this.Y[r * k + r], all.Y[r * k + r])) return true;
+    return false;
+  }
+
   /** The statistics as matrices (symmetric ones filled from their upper triangle). */
   result(): { map: FeatureStats | null; invariant: InvariantStats | null } {
     const { n, m, k } = this;
@@ -97,4 +179,17 @@ export class MomentAccumulator {
     const map = this.want.map ? { n, G: square(this.G, m), C: Array.from({ length: k }, (_, r) => Array.from(this.C.subarray(r * m, r * m + m))), Y: square(this.Y, k) } : null;
     return { map, invariant };
   }
+}
+
+/** Σ A[a + c] · B[b + c] over c < count, in two interleaved partial sums (they pipeline). */
+function dot(A: Float64Array, a: number, B: Float64Array, b: number, count: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let c = 0;
+  for (; c + 1 < count; c += 2) {
+    s0 += A[a + c] * B[b + c];
+    s1 += A[a + c + 1] * B[b + c + 1];
+  }
+  if (c < count) s0 += A[a + c] * B[b + c];
+  return s0 + s1;
 }

@@ -5,7 +5,7 @@
  * tolerances and count inliers without holding N floats per finalist) and the inlier statistics of
  * the final refit. `evaluateLaw` is the exact pass for the laws finally reported (outlier indices).
  */
-import { BlockResidual, memberPass, type PassMember } from './finalist-pass.js';
+import { BlockResidual, type GroupMember, groupPass, memberPass, type PassMember } from './finalist-pass.js';
 import { histQuantile } from './histogram.js';
 import { coefficientsFor, type LawFit, type ScoringStats } from './law-fit.js';
 import { invariantStd, residuals, sampleView, type SampleView, statsFromPass, statsOnMask, accumulationOf } from './sample-fit.js';
@@ -105,27 +105,30 @@ export function finalizeGroup(ctx: DataContext, task: FinalistGroupTask): (Final
   const stream = transitionStream(ctx, task.basis, features);
   const M = features.length;
   const bandCap = Math.max(4096, Math.ceil(n / 16));
-  const residualOf = (p: (typeof plans)[number]) => new BlockResidual(p.t.fit.role, k, p.resCols, coefficientsFor(p.t.fit, p.t.fit.params), M, p.t.scale);
-  const passes = memberPass(
+  const W = (p: (typeof plans)[number]) => coefficientsFor(p.t.fit, p.t.fit.params);
+  const group = groupPass(
     stream,
-    null,
-    plans.map((p): PassMember => ({ residual: residualOf(p), spread: p.spread, accCols: p.accCols, want: p.want, lo: p.lo, hi: p.hi })),
+    plans.map((p): GroupMember => ({ role: p.t.fit.role, cols: p.resCols, W: W(p), scale: p.t.scale, spread: p.spread, accCols: p.accCols, want: p.want, lo: p.lo, hi: p.hi })),
     bandCap,
   );
+  // Moments over the transitions within the exact threshold, summed directly (second pass).
+  const exact = (p: (typeof plans)[number], thr: number) =>
+    memberPass(stream, null, [{ residual: new BlockResidual(p.t.fit.role, k, p.resCols, W(p), M, p.t.scale), spread: p.spread, accCols: p.accCols, want: p.want, lo: thr, hi: thr }], 0)[0].acc;
   const out: (FinalistResult | FinalistFailure)[] = trimmed.map((t) => ('error' in t ? t : { error: 'internal: finalist not completed' }));
   plans.forEach((p, j) => {
     try {
-      const pass = passes[j];
+      const pass = group.outputs[j];
       const med = histQuantile(pass.hist, p.spread, 0.5);
       const thr = TOLERANCE_FACTOR * med;
       let acc: MomentAccumulator;
-      if (pass.overflow || !(p.lo <= thr && thr <= p.hi)) {
-        // The prediction missed: sum the transitions within the exact threshold in a second pass.
-        acc = memberPass(stream, null, [{ residual: residualOf(p), spread: p.spread, accCols: p.accCols, want: p.want, lo: thr, hi: thr }], 0)[0].acc;
-      } else {
-        acc = pass.acc;
-        const add = pass.bandT.filter((_, q) => pass.bandR[q] <= thr);
-        if (add.length > 0) memberPass(stream, add, [{ residual: null, spread: p.spread, accCols: p.accCols, want: p.want, lo: 0, hi: 0, into: acc }], 0);
+      if (pass.overflow || !(p.lo <= thr && thr <= p.hi)) acc = exact(p, thr); // the prediction missed
+      else {
+        // Inliers = all − outliers; transitions kept aside above the threshold are outliers too.
+        const above = pass.bandT.filter((_, q) => !(pass.bandR[q] <= thr));
+        if (above.length > 0) memberPass(stream, above, [{ residual: null, spread: p.spread, accCols: p.accCols, want: p.want, lo: 0, hi: 0, into: pass.out }], 0);
+        const [all, cols] = p.want.map ? [group.mapAll!, group.mapCols] : [group.invAll!, group.invCols];
+        const pos = p.accCols.map((c) => cols.indexOf(c));
+        acc = pass.out.dominates(all, pos) ? exact(p, thr) : pass.out.complementOf(all, pos);
       }
       out[p.i] = finish(stream, task, task.members[p.i], p, pass.hist, med, acc, view, n);
     } catch (err) {

@@ -7,7 +7,8 @@
 import type { Want } from './accumulator.js';
 import type { FeatureStats } from './families.js';
 import { LINEAR_MAP_FAMILIES } from './families.js';
-import { compileFeatures, featurePass, projectState, subspaceVariables } from './features.js';
+import { compileFeatures, featurePass, subspaceVariables } from './features.js';
+import { projector } from './stream.js';
 import { coefficientsFor, type LawFit, type ScoringStats } from './law-fit.js';
 import type { Mat } from './linalg.js';
 import { type DataContext, linearInvariantStats } from './screen.js';
@@ -24,14 +25,12 @@ export interface SampleView {
 export function sampleView(ctx: DataContext, basis: number[][], sample: Uint32Array): SampleView {
   const k = basis.length;
   const U = new Float64Array(2 * sample.length * k);
-  const u = new Float64Array(k);
+  const project = projector(basis, ctx.dim);
   const starts = new Uint32Array(sample.length);
   for (let i = 0; i < sample.length; i++) {
     const s = ctx.starts[sample[i]];
-    for (let h = 0; h < 2; h++) {
-      projectState(ctx.states, ctx.dim, s + h, basis, u);
-      U.set(u, (2 * i + h) * k);
-    }
+    project(ctx.states, s, U, 2 * i * k);
+    project(ctx.states, s + 1, U, (2 * i + 1) * k);
     starts[i] = 2 * i;
   }
   return { U, starts };

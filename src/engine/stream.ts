@@ -32,22 +32,39 @@ export interface TransitionStream {
   run(select: Uint32Array | null, onBlock: (b: Block) => void): void;
 }
 
-/** Is this basis the identity (the whole space in its own coordinates)? Then no projection is needed. */
-function isIdentity(basis: number[][], dim: number): boolean {
-  return basis.length === dim && basis.every((row, i) => row.every((v, j) => v === (i === j ? 1 : 0)));
+/**
+ * Projects states onto a basis. A row that is a unit vector (coordinate subspaces, the whole space)
+ * is a copy: the same value the sum gives for finite data, without its d multiplications.
+ */
+export function projector(basis: number[][], dim: number): (states: Float64Array, s: number, out: Float64Array, at: number) => void {
+  const k = basis.length;
+  const B = Float64Array.from(basis.flat());
+  const unit = Int32Array.from(basis.map((row) => (row.every((v) => v === 0 || v === 1) && row.filter((v) => v === 1).length === 1 ? row.indexOf(1) : -1)));
+  return (states, s, out, at) => {
+    const off = s * dim;
+    for (let a = 0; a < k; a++) {
+      if (unit[a] >= 0) {
+        out[at + a] = states[off + unit[a]];
+        continue;
+      }
+      const bo = a * dim;
+      let acc = 0;
+      for (let p = 0; p < dim; p++) acc += B[bo + p] * states[off + p];
+      out[at + a] = acc;
+    }
+  };
 }
 
 /**
- * Prepare a stream over `ctx`'s transitions on `basis` with the given features of u1…uk. Projection
- * sums p = 0…d−1 in order from 0, the same arithmetic as every other projection in the engine.
+ * Prepare a stream over `ctx`'s transitions on `basis` with the given features of u1…uk. States are
+ * projected by `projector`, as the finalists' sample view is, so sample and full passes agree exactly.
  */
 export function transitionStream(ctx: DataContext, basis: number[][], features: string[]): TransitionStream {
   const k = basis.length;
   const dim = ctx.dim;
   const M = features.length;
   const rows = 2 * BLOCK;
-  const B = Float64Array.from(basis.flat());
-  const identity = isIdentity(basis, dim);
+  const projectState = projector(basis, dim);
   const evalBlock = compileFeatureBlock(features, subspaceVariables(k), rows);
   const block: Block = {
     count: 0,
@@ -61,20 +78,7 @@ export function transitionStream(ctx: DataContext, basis: number[][], features: 
   const { states, starts } = ctx;
 
   const project = (nRows: number) => {
-    const X = block.X;
-    for (let r = 0; r < nRows; r++) {
-      const off = stateOf[r] * dim;
-      if (identity) {
-        for (let a = 0; a < k; a++) X[r * k + a] = states[off + a];
-        continue;
-      }
-      for (let a = 0; a < k; a++) {
-        const bo = a * dim;
-        let acc = 0;
-        for (let p = 0; p < dim; p++) acc += B[bo + p] * states[off + p];
-        X[r * k + a] = acc;
-      }
-    }
+    for (let r = 0; r < nRows; r++) projectState(states, stateOf[r], block.X, r * k);
   };
 
   return {
