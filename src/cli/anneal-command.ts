@@ -74,13 +74,15 @@ async function annealCommand(flags: AnnealFlags): Promise<number> {
   return result.interrupted ? EXIT.interrupted : EXIT.ok;
 }
 
-async function rolloutCommand(run: string, flags: { steps: number; out?: string; law?: string; sequences?: number; frames?: string; json?: boolean }): Promise<number> {
+type Hold = 'mean' | 'initial' | 'manifold' | 'reencode';
+
+async function rolloutCommand(run: string, flags: { steps: number; out?: string; law?: string; sequences?: number; frames?: string; hold: Hold; json?: boolean }): Promise<number> {
   const { rollout } = await import('../anneal/index.js');
-  const r = await rollout({ run, steps: flags.steps, out: flags.out, law: flags.law, sequences: flags.sequences, frames: flags.frames });
-  const summary = { law: r.law, steps: r.steps, sequences: r.sequences, shape: r.shape, meanMse: r.meanMse, persistenceMse: r.persistenceMse, reconMse: r.reconMse, mse: r.mse };
+  const r = await rollout({ run, steps: flags.steps, out: flags.out, law: flags.law, sequences: flags.sequences, frames: flags.frames, hold: flags.hold });
+  const summary = { law: r.law, hold: flags.hold, steps: r.steps, sequences: r.sequences, shape: r.shape, meanMse: r.meanMse, persistenceMse: r.persistenceMse, reconMse: r.reconMse, mse: r.mse };
   if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else {
-    process.stdout.write(`law: ${r.law.summary}\n${r.steps} steps × ${r.sequences} sequences\n`);
+    process.stdout.write(`law: ${r.law.summary}\n${r.steps} steps × ${r.sequences} sequences; other dimensions: ${flags.hold}\n`);
     if (r.meanMse !== undefined) process.stdout.write(`frame MSE (mean over steps): ${r.meanMse.toExponential(3)}; nothing-moves baseline ${r.persistenceMse?.toExponential(3)}; reconstruction floor ${r.reconMse?.toExponential(3)}\n`);
     if (flags.out) process.stdout.write(`wrote ${flags.out}\n`);
   }
@@ -113,6 +115,7 @@ export function registerAnnealCommands(program: Command): void {
     .option('--law <id>', 'law to apply (default: the best map law)')
     .addOption(new Option('--sequences <n>', 'test sequences to forecast').argParser(integerOption(1, 10000)))
     .option('--frames <file>', 'true frames for a file-based run (default: the run’s own frame file)')
+    .addOption(new Option('--hold <mode>', 'latent dimensions outside the law’s subspace: nearest training latents (manifold), training mean, start values, or decode/re-encode').choices(['manifold', 'mean', 'initial', 'reencode'] as const).default('manifold' as const))
     .option('--json', 'print the figures as JSON')
     .action((...args: unknown[]) => runCommand(() => rolloutCommand(args[0] as string, args[1] as never)));
 }

@@ -108,6 +108,10 @@ test('rollout applies the law from the encoded start and compares with the true 
   // Re-encoding the off-subspace part cannot change a full-space law's forecast much, and stays finite.
   const re = await rollout({ run: join(dir, 'phys'), steps: 15, sequences: 3, hold: 'reencode' });
   assert.ok(re.mse!.every(Number.isFinite));
+  // A full-space law leaves no dimension outside its subspace: every hold gives the same forecast.
+  const onManifold = await rollout({ run: join(dir, 'phys'), steps: 15, sequences: 3, hold: 'manifold' });
+  const atMean = await rollout({ run: join(dir, 'phys'), steps: 15, sequences: 3, hold: 'mean' });
+  for (let t = 0; t < 16; t++) assert.ok(Math.abs(onManifold.mse![t] - atMean.mse![t]) <= 1e-6 * (1 + atMean.mse![t]));
 });
 
 test('built-in video end to end: spinning frames through a dense encoder, rollout on fresh sequences', async () => {
