@@ -2,14 +2,15 @@
 /**
  * Acceptance benchmark of the encoder bridge (issue 3). Runs against the compiled library:
  *   npm run build && node benchmarks/anneal.mjs [--datasets spinning,pendulum] [--seeds 5] [--epochs 40]
- *     [--lambda λ] [--max-laws N] [--hold mean|initial|reencode] [--anneal-grammar simple|default]
+ *     [--lambda λ] [--max-laws N] [--hold manifold|mean|initial|reencode] [--anneal-grammar simple|default]
  *     [--workers 0] [--out /tmp/latent-laws-anneal-bench] [--reuse]
  * `--reuse` re-analyses finished runs already in the output folder instead of training again.
  *
  * For every dataset and seed it trains the same network twice — with the physics loss (λ > 0) and without
  * (λ = 0, the baseline) — then, on the held-out sequences' latents, runs `fit` with its defaults and
  * reports the best rotation-like map law (its inlier fraction, and the rotation angle and modulus read off
- * the eigenvalues of its linear part), the held-out reconstruction MSE, and a 50-step rollout's frame MSE.
+ * the eigenvalues of its linear part; when the best laws are library maps, from the same search restricted
+ * to the linear families, marked so), the held-out reconstruction MSE, and a 50-step rollout's frame MSE.
  * When the baseline's default search finds no map law, its rollout uses the best map law of a search with a
  * looser tolerance (maxRelativeTolerance 0.3) on its training latents, marked "(loose)".
  * Prints a table and the acceptance checks; not a unit test.
@@ -33,7 +34,7 @@ const epochs = Number(arg('epochs', '40'));
 const lambdaArg = arg('lambda', undefined); // default: the library's schedule default
 const workers = Number(arg('workers', '0'));
 const maxLaws = arg('max-laws', undefined);
-const hold = arg('hold', 'mean');
+const hold = arg('hold', undefined); // default: rollout's default (manifold)
 const reuse = argv.includes('--reuse');
 const outRoot = arg('out', '/tmp/latent-laws-anneal-bench');
 const fullGrammar = loadGrammar(defaultGrammarPath());
@@ -81,18 +82,26 @@ function bestRotation(result) {
   return null;
 }
 
+const linearGrammar = withoutLibraryFamilies(fullGrammar);
+const linearOnly = (rot) => rot && { ...rot, linearOnly: true };
+
+/** A latents .npy file [K, T, d] as a fit data set. */
+function latentsOf(file) {
+  const z = parseNpy(readFileSync(file), file);
+  const [K, T, d] = z.shape;
+  return { dim: d, states: z.data, offsets: Array.from({ length: K + 1 }, (_, k) => k * T), source: file };
+}
+
 async function rolloutOf(runDir) {
   const laws = JSON.parse(readFileSync(join(runDir, 'laws.json'), 'utf8'));
   if (laws.laws.some((l) => l.role === 'map')) return { ...(await rollout({ run: runDir, steps: ROLL, hold })), loose: false };
-  const z = parseNpy(readFileSync(join(runDir, 'latents.npy')), 'latents.npy');
-  const [K, T, d] = z.shape;
-  const loose = await fit({ dim: d, states: z.data, offsets: Array.from({ length: K + 1 }, (_, k) => k * T), source: runDir }, { workers, seed: 1, maxRelativeTolerance: 0.3 });
+  const loose = await fit(latentsOf(join(runDir, 'latents.npy')), { workers, seed: 1, maxRelativeTolerance: 0.3 });
   if (!loose.laws.some((l) => l.role === 'map')) return null;
   return { ...(await rollout({ run: runDir, steps: ROLL, laws: loose, hold })), loose: true };
 }
 
 const rows = [];
-const fmt = (x, digits = 4) => (x === undefined || x === null || Number.isNaN(x) ? '-' : typeof x === 'number' ? x.toPrecision(digits) : String(x));
+const fmt = (x, digits = 4) => (x === undefined || x === null || Number.isNaN(x) ? '-' : x === Infinity ? 'diverged' : typeof x === 'number' ? x.toPrecision(digits) : String(x));
 if (!reuse) rmSync(outRoot, { recursive: true, force: true });
 for (const dataset of datasets) {
   for (let seed = 0; seed < seeds; seed++) {
@@ -107,13 +116,16 @@ for (const dataset of datasets) {
       const end = readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.type === 'end').pop();
       const res = { final: { heldoutLaws: JSON.parse(readFileSync(join(out, 'heldout-laws.json'), 'utf8')), heldoutRecon: summary.heldoutRecon }, ms: end.ms };
       const ho = res.final.heldoutLaws;
-      const rot = bestRotation(ho);
+      // fit's default ranking may prefer a library map that refines a rotation by small quadratic terms
+      // (shorter description at n ≈ 250); the rotation is then asked of the same fit with the linear
+      // families only, and the row says so ('linear families').
+      const rot = bestRotation(ho) ?? linearOnly(bestRotation(await fit(latentsOf(join(out, 'heldout-latents.npy')), { workers, seed: 1, grammar: linearGrammar })));
       const best = ho.laws[0];
       const roll = await rolloutOf(out);
       const row = {
         dataset, seed, mode,
         best: best ? `${best.family} q=${best.metrics.inlierFraction.toFixed(3)}` : '(none)',
-        rotLaw: rot ? rot.law.id : '-',
+        rotLaw: rot ? `${rot.law.id}${rot.linearOnly ? ' (linear families)' : ''}` : '-',
         q: rot?.law.metrics.inlierFraction,
         angle: rot ? (rot.angle * 180) / Math.PI : undefined,
         angles: rot ? rot.angles.map((a) => a.toFixed(2)).join('/') : '-',
@@ -138,7 +150,7 @@ console.log(line(header));
 console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
 for (const t of table) console.log(line(t));
 
-console.log(`\nsettings: epochs ${epochs}, λ ${lambdaArg ?? 'default'}, bridge maxLaws ${maxLaws ?? 'default'}, rollout hold ${hold}, latent 4, training-search grammar ${arg('anneal-grammar', 'simple')}, workers ${workers}`);
+console.log(`\nsettings: epochs ${epochs}, λ ${lambdaArg ?? 'default'}, bridge maxLaws ${maxLaws ?? 'default'}, rollout hold ${hold ?? 'default'}, latent 4, training-search grammar ${arg('anneal-grammar', 'simple')}, workers ${workers}`);
 for (const dataset of datasets) {
   const phys = rows.filter((r) => r.dataset === dataset && r.mode === 'physics');
   const base = rows.filter((r) => r.dataset === dataset && r.mode === 'baseline');
