@@ -117,7 +117,6 @@ export function scoreFinalist(
 export function collapseDuplicates(laws: ScoredLaw[], bases: number[][][], minInlierFraction: number): ScoredLaw[] {
   const byDl = (a: ScoredLaw, b: ScoredLaw) => a.descriptionLength - b.descriptionLength || (a.fit.id < b.fit.id ? -1 : 1);
   const perSubspace: ScoredLaw[] = [];
-  if (process.env.LL_DEBUG) for (const l of [...laws].sort(byDl)) console.error("DBG", l.fit.id, l.descriptionLength.toFixed(0), l.inlierFraction.toFixed(3), l.inlierRelativeError.toExponential(2));
   for (const law of [...laws].sort(byDl)) {
     if (!(law.descriptionLength < 0) || law.inlierFraction < minInlierFraction) continue;
     const same = perSubspace.find((w) => w.fit.role === law.fit.role && w.subspaceIndex === law.subspaceIndex);
