@@ -67,6 +67,13 @@ export interface Schedule {
    * latents drifted slightly, and with no law left the physics could not pull them back.
    */
   searchTolerance: number;
+  /**
+   * Cap on the physics push, relative to the reconstruction's (absent: no cap). Per batch, the surrogate's
+   * gradient on the latents, λ·G, is scaled down so that ‖λ·G‖ ≤ physicsCap · ‖∂(reconstruction)/∂Z‖.
+   * The bridge's weights reach 100 on a near-perfect law, so when the physics starts, λ·G can exceed the
+   * reconstruction's gradient many times over, and the encoder gives up reconstruction to reorganise.
+   */
+  physicsCap?: number;
 }
 
 /** Fill in schedule defaults for a run of `epochs` epochs. */
@@ -80,6 +87,7 @@ export function resolveSchedule(epochs: number, s: Partial<Schedule> = {}): Sche
     tolDecay: s.tolDecay ?? 0.8,
     tightenAt: s.tightenAt ?? 0.98,
     searchTolerance: s.searchTolerance ?? s.tolStart ?? 0.6,
+    ...(s.physicsCap !== undefined ? { physicsCap: s.physicsCap } : {}),
   };
 }
 

@@ -33,6 +33,8 @@ export interface EpochLog {
   /** Mean physics loss L over the epoch's batches (computed even when λ = 0, for comparison). */
   physics: number;
   lambda: number;
+  /** Mean over the epoch's batches of the weight the physics surrogate actually had: λ, or less where the schedule's physicsCap applied (0 where no law pulled). */
+  effectiveLambda: number;
   relTolerance: number;
   /** Rank-1 law of the latest search, with its inlier fraction as the search measured it. */
   bestLaw: { id: string; family: string; inlierFraction: number; relativeError: number; summary: string } | null;
@@ -75,7 +77,7 @@ interface TrainerState {
   lawsStep: number;
   /** Current relative inlier tolerance of the bridge (adapted after each search, see Schedule). */
   relTol: number;
-  acc: { recon: number; physics: number; n: number; active: number; train: number; bridge: number; search: number };
+  acc: { recon: number; physics: number; push?: number; n: number; active: number; train: number; bridge: number; search: number };
   totals: { train: number; bridge: number; search: number };
 }
 
@@ -208,9 +210,10 @@ export async function train(ctx: TrainContext): Promise<TrainResult> {
       if (pos === 0) st.perm = rng.permutation(K);
       const seqs = st.perm.slice(pos * B, (pos + 1) * B);
       const lambda = lambdaAt(cfg.schedule, st.step / stepsPerEpoch), relTolerance = st.relTol;
-      const r = trainStep(ae, adam, data, seqs, st.laws?.laws ?? [], lambda, { ...cfg.bridge, relTolerance });
+      const r = trainStep(ae, adam, data, seqs, st.laws?.laws ?? [], lambda, { ...cfg.bridge, relTolerance }, cfg.schedule.physicsCap);
       st.acc.recon += r.recon;
       st.acc.physics += r.physics;
+      st.acc.push = (st.acc.push ?? 0) + r.push;
       st.acc.n++;
       st.acc.active = r.active;
       st.acc.train += r.ms;
@@ -222,7 +225,7 @@ export async function train(ctx: TrainContext): Promise<TrainResult> {
       if (st.step % stepsPerEpoch === 0) {
         const e: EpochLog = {
           epoch: st.step / stepsPerEpoch, step: st.step, recon: st.acc.recon / st.acc.n, physics: st.acc.physics / st.acc.n,
-          lambda, relTolerance, bestLaw: bestOf(st.laws), activeLaws: st.acc.active,
+          lambda, effectiveLambda: (st.acc.push ?? 0) / st.acc.n, relTolerance, bestLaw: bestOf(st.laws), activeLaws: st.acc.active,
           ms: { train: st.acc.train, bridge: st.acc.bridge, search: st.acc.search },
         };
         log({ type: 'epoch', ...e });
@@ -241,8 +244,9 @@ export async function train(ctx: TrainContext): Promise<TrainResult> {
 }
 
 /**
- * One optimisation step on the sequences `seqs`. The bridge runs inside the gradient tape on the batch's
- * own latents (read out once), so G is evaluated exactly where the surrogate is applied.
+ * One optimisation step on the sequences `seqs`. The bridge runs on the batch's own latents, so G is
+ * evaluated exactly where the surrogate is applied; with a physics cap, the surrogate's weight is lowered
+ * from λ so that its push on the latents stays within the cap times the reconstruction's.
  */
 function trainStep(
   ae: Autoencoder,
@@ -252,7 +256,8 @@ function trainStep(
   laws: Law[],
   lambda: number,
   bridgeOpts: Parameters<typeof bridge>[2],
-): { recon: number; physics: number; active: number; ms: number; bridgeMs: number } {
+  physicsCap: number | undefined,
+): { recon: number; physics: number; active: number; push: number; ms: number; bridgeMs: number } {
   const t0 = performance.now();
   const size = data.sampleSize;
   let n = 0;
@@ -264,27 +269,40 @@ function trainStep(
     x.set(data.samples.subarray(lo * size, hi * size), offsets[offsets.length - 1] * size);
     offsets.push(offsets[offsets.length - 1] + hi - lo);
   }
-  let recon = 0, physics = 0, active = 0, bridgeMs = 0;
+  let recon = 0, physics = 0, active = 0, bridgeMs = 0, push = 0;
   tf.tidy(() => {
     const xt = tf.tensor(x, [n, ...data.sampleShape]);
-    const { grads } = tf.variableGrads(() => {
-      const z = ae.encoder.apply(xt, { training: true }) as tf.Tensor2D;
-      const rl = tf.mean(tf.squaredDifference(ae.decoder.apply(z, { training: true }) as tf.Tensor, xt)) as tf.Scalar;
-      recon = rl.dataSync()[0];
-      if (laws.length === 0) return rl;
+    const reconLoss = (z: tf.Tensor): tf.Scalar => tf.mean(tf.squaredDifference(ae.decoder.apply(z, { training: true }) as tf.Tensor, xt)) as tf.Scalar;
+    // The bridge needs only the latents' values, so it runs before the tape on a forward pass of its own
+    // (the network is deterministic: the taped pass sees the same latents).
+    let G: tf.Tensor2D | null = null;
+    if (laws.length > 0) {
+      const z0 = ae.encoder.apply(xt, { training: true }) as tf.Tensor2D;
       const b0 = performance.now();
-      const res = bridge({ dim: z.shape[1], states: Float64Array.from(z.dataSync()), offsets, source: 'batch' }, laws, bridgeOpts);
+      const res = bridge({ dim: z0.shape[1], states: Float64Array.from(z0.dataSync()), offsets, source: 'batch' }, laws, bridgeOpts);
       bridgeMs = performance.now() - b0;
       physics = res.loss;
       active = res.laws.filter((l) => l.weight > 0).length;
-      if (lambda === 0 || res.loss === 0) return rl;
+      if (lambda > 0 && res.loss > 0) {
+        G = tf.tensor2d(Float32Array.from(res.gradient), z0.shape);
+        push = lambda;
+        if (physicsCap !== undefined) {
+          const gz = tf.grad(reconLoss)(z0);
+          const limit = physicsCap * tf.norm(gz).dataSync()[0], pull = lambda * tf.norm(G).dataSync()[0];
+          if (pull > limit) push = lambda * (limit / pull);
+        }
+      }
+    }
+    const { grads } = tf.variableGrads(() => {
+      const z = ae.encoder.apply(xt, { training: true }) as tf.Tensor2D;
+      const rl = reconLoss(z);
+      recon = rl.dataSync()[0];
       // G is a constant here: the tape never sees how it was computed (stopGradient by construction).
-      const G = tf.tensor2d(Float32Array.from(res.gradient), z.shape);
-      return tf.add(rl, tf.mul(lambda, tf.sum(tf.mul(G, z)))) as tf.Scalar;
+      return G === null ? rl : (tf.add(rl, tf.mul(push, tf.sum(tf.mul(G, z)))) as tf.Scalar);
     }, ae.variables);
     adam.step(grads);
   });
-  return { recon, physics, active, ms: performance.now() - t0, bridgeMs };
+  return { recon, physics, active, push, ms: performance.now() - t0, bridgeMs };
 }
 
 /** Create the run folder's configuration, or read it back for `resume` (optionally extending epochs). */

@@ -46,6 +46,21 @@ test('the physics loss lowers the law residual compared to lambda = 0 at similar
   assert.ok(phys.final!.recon < 1.5 * base.final!.recon, `recon ${phys.final!.recon} vs ${base.final!.recon}`);
 });
 
+test('the physics cap lowers the surrogate weight below lambda, and only when the push would exceed it', async () => {
+  type Rec = { type: string; lambda: number; effectiveLambda: number; activeLaws: number };
+  const records = (run: string) => readFileSync(join(dir, run, 'log.jsonl'), 'utf8').split('\n').filter(Boolean)
+    .map((l) => JSON.parse(l) as Rec).filter((r) => r.type === 'epoch' && r.lambda > 0 && r.activeLaws > 0);
+  // Uncapped: the surrogate carries λ itself whenever a law pulls.
+  const free = records('phys');
+  assert.ok(free.length > 0 && free.every((r) => r.effectiveLambda <= r.lambda + 1e-12 && r.effectiveLambda > 0));
+  assert.ok(free.some((r) => r.effectiveLambda >= 0.9 * r.lambda), JSON.stringify(free.map((r) => r.effectiveLambda)));
+  await anneal(tiny('capped', { epochs: 12, schedule: { lambda: 1, warmupEpochs: 4, rampEpochs: 0, physicsCap: 1e-3 } }));
+  const capped = records('capped');
+  assert.ok(capped.length > 0, 'no epoch with an active law');
+  // A cap of 1e-3 of the reconstruction's push must bind: λ·‖G‖ is never that small while a law pulls.
+  for (const r of capped) assert.ok(r.effectiveLambda < 0.5 * r.lambda, `effective ${r.effectiveLambda} vs λ ${r.lambda}`);
+});
+
 test('the run folder holds the model, latents loadable by fit, laws, log and summary', () => {
   for (const f of ['run.json', 'log.jsonl', 'checkpoint/state.json', 'model/encoder/model.json', 'model/encoder/weights.bin', 'model/decoder/model.json', 'laws.json', 'summary.json'])
     assert.ok(existsSync(join(dir, 'phys', f)), f);
