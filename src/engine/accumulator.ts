@@ -4,6 +4,7 @@
  * the streaming passes over all transitions, so both sum in the same way.
  */
 import type { FeatureStats } from './families.js';
+import { addCross, addGramUpper } from './gram.js';
 import { type Mat, zeros } from './linalg.js';
 import type { InvariantStats } from './sparse.js';
 
@@ -83,31 +84,40 @@ export class MomentAccumulator {
   /**
    * Add a block of `count` transitions given column-major (entry c of row j at `j * cap + c`): φ(u)
    * in `PU`, Δφ = φ(u') − φ(u) in `DV`, the coordinates of u' in `VX`; feature i of this accumulator
-   * is row `cols[i]` of PU and DV. Each sum is taken over the block first (two interleaved partial
-   * sums), then added: far fewer loads and stores of the accumulators than transition by transition.
+   * is row `cols[i]` of PU and DV. Each sum is taken over the block first (blocked kernels, see
+   * gram.ts), then added: far fewer loads and stores of the accumulators than transition by transition.
    */
   addBlock(PU: Float64Array, DV: Float64Array, VX: Float64Array, count: number, cap: number, cols: Int32Array): void {
     const { m, k } = this;
     this.n += count;
+    const { feat, coord } = this.offsets(cols, cap);
     if (this.want.map) {
-      for (let i = 0; i < m; i++) for (let j = i; j < m; j++) this.G[i * m + j] += dot(PU, cols[i] * cap, PU, cols[j] * cap, count);
-      for (let r = 0; r < k; r++) {
-        for (let i = 0; i < m; i++) this.C[r * m + i] += dot(VX, r * cap, PU, cols[i] * cap, count);
-        for (let q = r; q < k; q++) this.Y[r * k + q] += dot(VX, r * cap, VX, q * cap, count);
-      }
+      addGramUpper(PU, feat, count, this.G, m);
+      addCross(VX, coord, PU, feat, count, this.C, m);
+      addGramUpper(VX, coord, count, this.Y, k);
     }
     if (this.want.invariant) {
       for (let i = 0; i < m; i++) {
-        const a = cols[i] * cap;
+        const a = feat[i];
         let s = 0;
         for (let c = 0; c < count; c++) s += PU[a + c];
         this.S1[i] += s;
-        for (let j = i; j < m; j++) {
-          this.D[i * m + j] += dot(DV, a, DV, cols[j] * cap, count);
-          this.S2[i * m + j] += dot(PU, a, PU, cols[j] * cap, count);
-        }
       }
+      addGramUpper(DV, feat, count, this.D, m);
+      addGramUpper(PU, feat, count, this.S2, m);
     }
+  }
+
+  private offsetCache: { cols: Int32Array; cap: number; feat: Int32Array; coord: Int32Array } | null = null;
+
+  /** Start of each feature column and each coordinate row in a block of capacity `cap`. */
+  private offsets(cols: Int32Array, cap: number): { feat: Int32Array; coord: Int32Array } {
+    const hit = this.offsetCache;
+    if (hit && hit.cols === cols && hit.cap === cap) return hit;
+    const feat = Int32Array.from(cols, (c) => c * cap);
+    const coord = Int32Array.from({ length: this.k }, (_, r) => r * cap);
+    this.offsetCache = { cols, cap, feat, coord };
+    return this.offsetCache;
   }
 
   /**
@@ -179,17 +189,4 @@ export class MomentAccumulator {
     const map = this.want.map ? { n, G: square(this.G, m), C: Array.from({ length: k }, (_, r) => Array.from(this.C.subarray(r * m, r * m + m))), Y: square(this.Y, k) } : null;
     return { map, invariant };
   }
-}
-
-/** Σ A[a + c] · B[b + c] over c < count, in two interleaved partial sums (they pipeline). */
-function dot(A: Float64Array, a: number, B: Float64Array, b: number, count: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let c = 0;
-  for (; c + 1 < count; c += 2) {
-    s0 += A[a + c] * B[b + c];
-    s1 += A[a + c + 1] * B[b + c + 1];
-  }
-  if (c < count) s0 += A[a + c] * B[b + c];
-  return s0 + s1;
 }

@@ -134,38 +134,39 @@ export function featurePass(
 }
 
 /**
- * Evaluates a feature list for a block of states: row i of `X` (stride k) gives row i of `Phi`
- * (stride `stride`, columns from `offset`). Monomials are index arithmetic; other terms run through
- * the block compiler, one tight loop per expression node.
+ * Evaluates a feature list for a block of states: row i of `X` (stride k) gives entry i of column
+ * `offset + j` of `Phi`, which is column-major (column c starts at `c * colStride`) so that passes
+ * over a block read each feature as one contiguous run. Monomials are index arithmetic; other terms
+ * run through the block compiler, one tight loop per expression node.
  */
 export function compileFeatureBlock(
   exprs: string[],
   variables: string[],
   capacity: number,
-): (X: Float64Array, count: number, Phi: Float64Array, stride: number, offset: number) => void {
+): (X: Float64Array, count: number, Phi: Float64Array, colStride: number, offset: number) => void {
   const k = variables.length;
   const index = (name: string) => variables.indexOf(name);
-  const columns = exprs.map((expr): ((X: Float64Array, count: number, Phi: Float64Array, stride: number, col: number) => void) => {
-    if (expr === '1') return (_X, count, Phi, stride, col) => {
-      for (let i = 0; i < count; i++) Phi[i * stride + col] = 1;
+  const columns = exprs.map((expr): ((X: Float64Array, count: number, Phi: Float64Array, at: number) => void) => {
+    if (expr === '1') return (_X, count, Phi, at) => {
+      Phi.fill(1, at, at + count);
     };
     const single = index(expr);
     const square = /^(u\d+)\^2$/.exec(expr);
     const product = /^(u\d+)\*(u\d+)$/.exec(expr);
     const [a, b] =
       single >= 0 ? [single, -1] : square && index(square[1]) >= 0 ? [index(square[1]), index(square[1])] : product && index(product[1]) >= 0 && index(product[2]) >= 0 ? [index(product[1]), index(product[2])] : [-1, -1];
-    if (a >= 0 && b < 0) return (X, count, Phi, stride, col) => {
-      for (let i = 0; i < count; i++) Phi[i * stride + col] = X[i * k + a];
+    if (a >= 0 && b < 0) return (X, count, Phi, at) => {
+      for (let i = 0; i < count; i++) Phi[at + i] = X[i * k + a];
     };
-    if (a >= 0) return (X, count, Phi, stride, col) => {
-      for (let i = 0; i < count; i++) Phi[i * stride + col] = X[i * k + a] * X[i * k + b];
+    if (a >= 0) return (X, count, Phi, at) => {
+      for (let i = 0; i < count; i++) Phi[at + i] = X[i * k + a] * X[i * k + b];
     };
     const tree = featureTrees.get(expr);
     if (!tree) throw new Error(`feature '${expr}' was not registered (parse it with expressionTree first)`);
     const general = compileExprBatch(tree, new Map(variables.map((v, i) => [v, i])), capacity);
-    return (X, count, Phi, stride, col) => general(X, k, count, Phi, stride, col);
+    return (X, count, Phi, at) => general(X, k, count, Phi, 1, at);
   });
-  return (X, count, Phi, stride, offset) => {
-    for (let j = 0; j < columns.length; j++) columns[j](X, count, Phi, stride, offset + j);
+  return (X, count, Phi, colStride, offset) => {
+    for (let j = 0; j < columns.length; j++) columns[j](X, count, Phi, (offset + j) * colStride);
   };
 }

@@ -24,7 +24,8 @@ export class BlockResidual {
     cols: number[],
     /** Coefficients: k × m for maps, 1 × m for invariants. */
     W: number[][],
-    private readonly M: number,
+    /** Number of the stream's features (kept for callers; blocks carry their own layout). */
+    _M: number,
     private readonly scale = 1,
   ) {
     this.cols = Int32Array.from(cols);
@@ -35,8 +36,9 @@ export class BlockResidual {
 
   /** Residual of entry i of the block. */
   at(b: Block, i: number): number {
-    const { cols, W, m, M, k } = this;
-    const pu = b.uRow[i] * M;
+    const { cols, W, m, k } = this;
+    const R = b.stride;
+    const pu = b.uRow[i];
     if (this.role === 'map') {
       const X = b.X;
       const vo = b.vRow[i] * k;
@@ -44,15 +46,15 @@ export class BlockResidual {
       for (let r = 0; r < this.rows; r++) {
         const wo = r * m;
         let pred = 0;
-        for (let j = 0; j < m; j++) pred += W[wo + j] * b.Phi[pu + cols[j]];
+        for (let j = 0; j < m; j++) pred += W[wo + j] * b.Phi[cols[j] * R + pu];
         const e = X[vo + r] - pred;
         s2 += e * e;
       }
       return Math.sqrt(s2);
     }
-    const pv = b.vRow[i] * M;
+    const pv = b.vRow[i];
     let d = 0;
-    for (let j = 0; j < m; j++) d += W[j] * (b.Phi[pv + cols[j]] - b.Phi[pu + cols[j]]);
+    for (let j = 0; j < m; j++) d += W[j] * (b.Phi[cols[j] * R + pv] - b.Phi[cols[j] * R + pu]);
     return Math.abs(d) / this.scale;
   }
 }
@@ -86,7 +88,6 @@ export interface PassOutput {
 /** Run `members` over the stream (all transitions, or `select`), each summing its own moments. */
 export function memberPass(stream: TransitionStream, select: Uint32Array | null, members: PassMember[], bandCap: number): PassOutput[] {
   const k = stream.k;
-  const M = stream.features.length;
   const state = members.map((mb) => {
     const m = mb.accCols.length;
     return {
@@ -127,10 +128,11 @@ export function memberPass(stream: TransitionStream, select: Uint32Array | null,
             continue;
           }
         }
-        const pu = b.uRow[i] * M;
-        const pv = b.vRow[i] * M;
-        for (let j = 0; j < m; j++) phi[j] = b.Phi[pu + cols[j]];
-        if (mb.want.invariant) for (let j = 0; j < m; j++) phi2[j] = b.Phi[pv + cols[j]];
+        const pu = b.uRow[i];
+        const pv = b.vRow[i];
+        const R = b.stride;
+        for (let j = 0; j < m; j++) phi[j] = b.Phi[cols[j] * R + pu];
+        if (mb.want.invariant) for (let j = 0; j < m; j++) phi2[j] = b.Phi[cols[j] * R + pv];
         acc.add(phi, b.X, b.vRow[i] * k, phi2);
       }
     }
@@ -219,20 +221,25 @@ export function groupPass(
   });
   stream.run(null, (b) => {
     const count = b.count;
-    // Column-major copies of the block: φ(u), φ(u'), Δφ and u', entry c of row j at j * cap + c.
-    for (let c = 0; c < count; c++) {
-      const pu = b.uRow[c] * M;
-      for (let j = 0; j < M; j++) PU[j * cap + c] = b.Phi[pu + j];
-      const vo = b.vRow[c] * k;
-      for (let q = 0; q < k; q++) VX[q * cap + c] = b.X[vo + q];
+    // Per-transition columns gathered from the block's per-state columns: φ(u), φ(u'), Δφ and u',
+    // entry c of row j at j * cap + c (sequential writes; reads nearly sequential).
+    const { uRow, vRow, Phi, X } = b;
+    const R = b.stride;
+    for (let j = 0; j < M; j++) {
+      const o = j * cap;
+      const src = j * R;
+      for (let c = 0; c < count; c++) PU[o + c] = Phi[src + uRow[c]];
       if (needDelta) {
-        const pv = b.vRow[c] * M;
-        for (let j = 0; j < M; j++) {
-          const x = b.Phi[pv + j];
-          PV[j * cap + c] = x;
-          DV[j * cap + c] = x - b.Phi[pu + j];
+        for (let c = 0; c < count; c++) {
+          const x = Phi[src + vRow[c]];
+          PV[o + c] = x;
+          DV[o + c] = x - PU[o + c];
         }
       }
+    }
+    for (let q = 0; q < k; q++) {
+      const o = q * cap;
+      for (let c = 0; c < count; c++) VX[o + c] = X[vRow[c] * k + q];
     }
     mapAll?.addBlock(PU, DV, VX, count, cap, mapIdx);
     invAll?.addBlock(PU, DV, VX, count, cap, invIdx);
@@ -244,11 +251,7 @@ export function groupPass(
         r.fill(0, 0, count);
         for (let q = 0; q < W.length / m; q++) {
           pred.fill(0, 0, count);
-          for (let j = 0; j < m; j++) {
-            const w = W[q * m + j];
-            const a = cols[j] * cap;
-            for (let c = 0; c < count; c++) pred[c] += w * PU[a + c];
-          }
+          predictInto(pred, PU, cap, count, cols, W, q * m, m);
           const vq = q * cap;
           for (let c = 0; c < count; c++) {
             const e = VX[vq + c] - pred[c];
@@ -258,11 +261,7 @@ export function groupPass(
         for (let c = 0; c < count; c++) r[c] = Math.sqrt(r[c]);
       } else {
         pred.fill(0, 0, count);
-        for (let j = 0; j < m; j++) {
-          const w = W[j];
-          const a = cols[j] * cap;
-          for (let c = 0; c < count; c++) pred[c] += w * DV[a + c];
-        }
+        predictInto(pred, DV, cap, count, cols, W, 0, m);
         for (let c = 0; c < count; c++) r[c] = Math.abs(pred[c]) / mb.scale;
       }
       histCount(hist, edges, r, count);
@@ -289,4 +288,29 @@ export function groupPass(
   });
   const outputs = state.map((s) => ({ hist: s.hist, out: s.out, bandT: s.bandT.slice(0, s.bandN), bandR: s.bandR.slice(0, s.bandN), overflow: s.overflow }));
   return { outputs, mapAll, mapCols, invAll, invCols };
+}
+
+/**
+ * pred[c] += Σ_j W[w0 + j] · A[cols[j] * cap + c], adding the terms in order of j (the arithmetic of
+ * BlockResidual.at), four columns per sweep so pred is loaded and stored once per four terms.
+ */
+function predictInto(pred: Float64Array, A: Float64Array, cap: number, count: number, cols: Int32Array, W: Float64Array, w0: number, m: number): void {
+  let j = 0;
+  for (; j + 3 < m; j += 4) {
+    const [a0, a1, a2, a3] = [cols[j] * cap, cols[j + 1] * cap, cols[j + 2] * cap, cols[j + 3] * cap];
+    const [x0, x1, x2, x3] = [W[w0 + j], W[w0 + j + 1], W[w0 + j + 2], W[w0 + j + 3]];
+    for (let c = 0; c < count; c++) {
+      let p = pred[c];
+      p += x0 * A[a0 + c];
+      p += x1 * A[a1 + c];
+      p += x2 * A[a2 + c];
+      p += x3 * A[a3 + c];
+      pred[c] = p;
+    }
+  }
+  for (; j < m; j++) {
+    const a = cols[j] * cap;
+    const x = W[w0 + j];
+    for (let c = 0; c < count; c++) pred[c] += x * A[a + c];
+  }
 }

@@ -229,9 +229,9 @@ export function evaluateLaw(ctx: DataContext, task: EvaluateTask): EvaluateResul
     let s2 = 0;
     stream.run(null, (b) => {
       for (let i = 0; i < b.count; i++) {
-        const pu = b.uRow[i] * M;
+        const pu = b.uRow[i];
         let I = 0;
-        for (let j = 0; j < c.length; j++) I += c[j] * b.Phi[pu + j];
+        for (let j = 0; j < c.length; j++) I += c[j] * b.Phi[j * b.stride + pu];
         s1 += I;
         s2 += I * I;
       }

@@ -20,8 +20,13 @@ export interface Block {
   vRow: Uint32Array;
   /** Projected states, stride k. */
   X: Float64Array;
-  /** Features of the states, stride `features.length`, in the order given to the stream. */
+  /**
+   * Features of the states, column-major: feature j of row r at `Phi[j * stride + r]`, features in
+   * the order given to the stream.
+   */
   Phi: Float64Array;
+  /** Column stride of `Phi` (its row capacity). */
+  stride: number;
 }
 
 /** A compiled stream: the basis and feature list fixed, run over all transitions or a selection. */
@@ -73,6 +78,7 @@ export function transitionStream(ctx: DataContext, basis: number[][], features: 
     vRow: new Uint32Array(BLOCK),
     X: new Float64Array(rows * k),
     Phi: new Float64Array(rows * M),
+    stride: rows,
   };
   const stateOf = new Int32Array(rows);
   const { states, starts } = ctx;
@@ -103,7 +109,7 @@ export function transitionStream(ctx: DataContext, basis: number[][], features: 
         }
         block.count = count;
         project(nRows);
-        evalBlock(block.X, nRows, block.Phi, M, 0);
+        evalBlock(block.X, nRows, block.Phi, rows, 0);
         onBlock(block);
       }
     },

@@ -194,7 +194,7 @@ function batchNode(expr: Expr, slotOf: ReadonlyMap<string, number>, capacity: nu
       const a = batchNode(expr.arg, slotOf, capacity);
       const m = MATH_FN[expr.fn];
       if (a.constant !== undefined) return { constant: m(a.constant) };
-      return unaryBatch(a, capacity, m);
+      return callBatch(expr.fn, a, capacity);
     }
     case 'binary':
       return binaryBatch(expr.op, batchNode(expr.left, slotOf, capacity), batchNode(expr.right, slotOf, capacity), capacity);
@@ -211,6 +211,34 @@ function unaryBatch(a: BatchNode, capacity: number, f: (x: number) => number): B
       return col;
     },
   };
+}
+
+/**
+ * A function call over a column. sin and cos (the library's usual terms) get loops of their own: a
+ * loop shared by all functions calls through a value that differs per node, a call V8 cannot inline.
+ */
+function callBatch(fn: AllowedFunction, a: BatchNode, capacity: number): BatchNode {
+  const col = new Float64Array(capacity);
+  const runA = a.run!;
+  if (fn === 'sin') {
+    return {
+      run: (input, stride, count) => {
+        const x = runA(input, stride, count);
+        for (let i = 0; i < count; i++) col[i] = Math.sin(x[i]);
+        return col;
+      },
+    };
+  }
+  if (fn === 'cos') {
+    return {
+      run: (input, stride, count) => {
+        const x = runA(input, stride, count);
+        for (let i = 0; i < count; i++) col[i] = Math.cos(x[i]);
+        return col;
+      },
+    };
+  }
+  return unaryBatch(a, capacity, MATH_FN[fn]);
 }
 
 function binaryBatch(op: BinaryOp, a: BatchNode, b: BatchNode, capacity: number): BatchNode {

@@ -1,0 +1,131 @@
+/**
+ * Blocked dot-product kernels for the moment sums (Σ_c a_c b_c over a block of transitions, for many
+ * pairs of columns at once). Columns live in one Float64Array at given offsets, each `count` long.
+ * Entries are computed two by two: each loaded value feeds two products, so the loops do about half
+ * the loads of one dot product at a time, and each sum is one running total in transition order.
+ */
+
+/**
+ * out[i * outStride + j] += Σ_c A[offs[i] + c] · A[offs[j] + c] for i ≤ j (the upper triangle of
+ * the Gram matrix of the columns).
+ */
+export function addGramUpper(A: Float64Array, offs: Int32Array, count: number, out: Float64Array, outStride: number): void {
+  const m = offs.length;
+  let i = 0;
+  for (; i + 1 < m; i += 2) {
+    const a0 = offs[i];
+    const a1 = offs[i + 1];
+    // Diagonal tile: (i,i), (i,i+1), (i+1,i+1).
+    {
+      let s00 = 0;
+      let s01 = 0;
+      let s11 = 0;
+      for (let c = 0; c < count; c++) {
+        const x0 = A[a0 + c];
+        const x1 = A[a1 + c];
+        s00 += x0 * x0;
+        s01 += x0 * x1;
+        s11 += x1 * x1;
+      }
+      out[i * outStride + i] += s00;
+      out[i * outStride + i + 1] += s01;
+      out[(i + 1) * outStride + i + 1] += s11;
+    }
+    let j = i + 2;
+    for (; j + 1 < m; j += 2) {
+      const b0 = offs[j];
+      const b1 = offs[j + 1];
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      for (let c = 0; c < count; c++) {
+        const x0 = A[a0 + c];
+        const x1 = A[a1 + c];
+        const y0 = A[b0 + c];
+        const y1 = A[b1 + c];
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+      }
+      out[i * outStride + j] += s00;
+      out[i * outStride + j + 1] += s01;
+      out[(i + 1) * outStride + j] += s10;
+      out[(i + 1) * outStride + j + 1] += s11;
+    }
+    if (j < m) {
+      const b0 = offs[j];
+      let s0 = 0;
+      let s1 = 0;
+      for (let c = 0; c < count; c++) {
+        const y = A[b0 + c];
+        s0 += A[a0 + c] * y;
+        s1 += A[a1 + c] * y;
+      }
+      out[i * outStride + j] += s0;
+      out[(i + 1) * outStride + j] += s1;
+    }
+  }
+  if (i < m) {
+    const a0 = offs[i];
+    let s = 0;
+    for (let c = 0; c < count; c++) s += A[a0 + c] * A[a0 + c];
+    out[i * outStride + i] += s;
+  }
+}
+
+/** out[i * outStride + j] += Σ_c A[offsA[i] + c] · B[offsB[j] + c] for every i, j. */
+export function addCross(A: Float64Array, offsA: Int32Array, B: Float64Array, offsB: Int32Array, count: number, out: Float64Array, outStride: number): void {
+  const ma = offsA.length;
+  const mb = offsB.length;
+  let i = 0;
+  for (; i + 1 < ma; i += 2) {
+    const a0 = offsA[i];
+    const a1 = offsA[i + 1];
+    let j = 0;
+    for (; j + 1 < mb; j += 2) {
+      const b0 = offsB[j];
+      const b1 = offsB[j + 1];
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      for (let c = 0; c < count; c++) {
+        const x0 = A[a0 + c];
+        const x1 = A[a1 + c];
+        const y0 = B[b0 + c];
+        const y1 = B[b1 + c];
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+      }
+      out[i * outStride + j] += s00;
+      out[i * outStride + j + 1] += s01;
+      out[(i + 1) * outStride + j] += s10;
+      out[(i + 1) * outStride + j + 1] += s11;
+    }
+    if (j < mb) {
+      const b0 = offsB[j];
+      let s0 = 0;
+      let s1 = 0;
+      for (let c = 0; c < count; c++) {
+        const y = B[b0 + c];
+        s0 += A[a0 + c] * y;
+        s1 += A[a1 + c] * y;
+      }
+      out[i * outStride + j] += s0;
+      out[(i + 1) * outStride + j] += s1;
+    }
+  }
+  if (i < ma) {
+    const a0 = offsA[i];
+    for (let j = 0; j < mb; j++) {
+      const b0 = offsB[j];
+      let s = 0;
+      for (let c = 0; c < count; c++) s += A[a0 + c] * B[b0 + c];
+      out[i * outStride + j] += s;
+    }
+  }
+}
