@@ -79,10 +79,39 @@ export function projectState(states: Float64Array, dim: number, s: number, basis
 }
 
 /**
+ * Projects states onto a basis. A row that is a unit vector (coordinate subspaces, the whole space)
+ * is a copy: the same value the sum gives for finite data, without its d multiplications.
+ */
+export function projector(basis: number[][], dim: number): (states: Float64Array, s: number, out: Float64Array, at: number) => void {
+  const k = basis.length;
+  const B = Float64Array.from(basis.flat());
+  const unit = Int32Array.from(basis.map((row) => (row.every((v) => v === 0 || v === 1) && row.filter((v) => v === 1).length === 1 ? row.indexOf(1) : -1)));
+  return (states, s, out, at) => {
+    const off = s * dim;
+    for (let a = 0; a < k; a++) {
+      if (unit[a] >= 0) {
+        out[at + a] = states[off + unit[a]];
+        continue;
+      }
+      const bo = a * dim;
+      let acc = 0;
+      for (let p = 0; p < dim; p++) acc += B[bo + p] * states[off + p];
+      out[at + a] = acc;
+    }
+  };
+}
+
+/** Transitions per block of a sample feature pass. */
+const PASS_BLOCK = 512;
+
+/**
  * One pass over the chosen transitions computing map statistics (φ(u) against u') and invariant
  * statistics (Δφ moments and the covariance of φ) for a feature list on a subspace.
  * `basis` null means `states` are already subspace coordinates (dim = k).
  * `select` lists transition indices (a screening sample) or is null for all; `mask` drops outliers.
+ * Transitions are taken block by block: states projected into rows (u's, then u''s at row
+ * PASS_BLOCK), features evaluated column by column by the block compiler, moments summed with the
+ * blocked kernels — no closure call per sample.
  */
 export function featurePass(
   states: Float64Array,
@@ -96,40 +125,43 @@ export function featurePass(
 ): { map: FeatureStats | null; invariant: InvariantStats | null } {
   const k = basis ? basis.length : dim;
   const m = features.length;
-  const variables = subspaceVariables(k);
-  // Plain coordinates and the constant need no closure call per sample.
-  const direct = features.map((f) => (f === '1' ? -2 : variables.indexOf(f)));
-  const allDirect = direct.every((j) => j !== -1);
-  const evalFeatures = allDirect ? null : compileFeatures(features, variables);
-  const u0 = new Float64Array(k);
-  const v0 = new Float64Array(k);
-  const phi = new Float64Array(m);
-  const phi2 = new Float64Array(m);
+  const B = PASS_BLOCK;
+  const R = 2 * B;
+  const project = projector(basis ?? Array.from({ length: dim }, (_, i) => Array.from({ length: dim }, (_, j) => (i === j ? 1 : 0))), dim);
+  const evalBlock = compileFeatureBlock(features, subspaceVariables(k), R);
+  const X = new Float64Array(R * k);
+  // Column j of Phi: φ_j(u) of the block's transitions from j·R, φ_j(u') from j·R + B.
+  const Phi = new Float64Array(R * m);
+  const DV = new Float64Array(want.invariant ? R * m : 0);
+  const VX = new Float64Array(want.map ? R * k : 0);
+  const cols = Int32Array.from({ length: m }, (_, j) => j);
   const acc = new MomentAccumulator(k, m, want);
-  const fill = (x: Float64Array, out: Float64Array) => {
-    if (evalFeatures) evalFeatures(x, out);
-    else for (let i = 0; i < m; i++) out[i] = direct[i] === -2 ? 1 : x[direct[i]];
+  let count = 0;
+  const flush = () => {
+    // Rows past the block's last u' are stale or zero: evaluated, never read.
+    evalBlock(X, B + count, Phi, R, 0);
+    if (want.invariant) {
+      for (let j = 0; j < m; j++) {
+        const o = j * R;
+        for (let c = 0; c < count; c++) DV[o + c] = Phi[o + B + c] - Phi[o + c];
+      }
+    }
+    if (want.map) {
+      for (let q = 0; q < k; q++) for (let c = 0; c < count; c++) VX[q * R + c] = X[(B + c) * k + q];
+    }
+    acc.addBlock(Phi, DV, VX, count, R, cols);
+    count = 0;
   };
-  const count = select ? select.length : starts.length;
-  for (let idx = 0; idx < count; idx++) {
+  const total = select ? select.length : starts.length;
+  for (let idx = 0; idx < total; idx++) {
     const t = select ? select[idx] : idx;
     if (mask && mask[t] === 0) continue;
     const s = starts[t];
-    if (basis) {
-      projectState(states, dim, s, basis, u0);
-      projectState(states, dim, s + 1, basis, v0);
-    } else {
-      // Copy into scratch rather than taking subarray views: a view per sample is an allocation per sample.
-      const a = s * dim;
-      for (let j = 0; j < dim; j++) {
-        u0[j] = states[a + j];
-        v0[j] = states[a + dim + j];
-      }
-    }
-    fill(u0, phi);
-    if (want.invariant) fill(v0, phi2);
-    acc.add(phi, v0, 0, phi2);
+    project(states, s, X, count * k);
+    project(states, s + 1, X, (B + count) * k);
+    if (++count === B) flush();
   }
+  if (count > 0) flush();
   return acc.result();
 }
 

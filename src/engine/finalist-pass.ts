@@ -292,7 +292,7 @@ export function groupPass(
 
 /**
  * pred[c] += Σ_j W[w0 + j] · A[cols[j] * cap + c], adding the terms in order of j (the arithmetic of
- * BlockResidual.at), four columns per sweep so pred is loaded and stored once per four terms.
+ * BlockResidual.at), up to four columns per sweep so pred is loaded and stored once per sweep.
  */
 function predictInto(pred: Float64Array, A: Float64Array, cap: number, count: number, cols: Int32Array, W: Float64Array, w0: number, m: number): void {
   let j = 0;
@@ -308,9 +308,30 @@ function predictInto(pred: Float64Array, A: Float64Array, cap: number, count: nu
       pred[c] = p;
     }
   }
-  for (; j < m; j++) {
-    const a = cols[j] * cap;
-    const x = W[w0 + j];
-    for (let c = 0; c < count; c++) pred[c] += x * A[a + c];
+  // The last one to three terms in one sweep as well (linear maps on planes have two).
+  const rest = m - j;
+  if (rest === 3) {
+    const [a0, a1, a2] = [cols[j] * cap, cols[j + 1] * cap, cols[j + 2] * cap];
+    const [x0, x1, x2] = [W[w0 + j], W[w0 + j + 1], W[w0 + j + 2]];
+    for (let c = 0; c < count; c++) {
+      let p = pred[c];
+      p += x0 * A[a0 + c];
+      p += x1 * A[a1 + c];
+      p += x2 * A[a2 + c];
+      pred[c] = p;
+    }
+  } else if (rest === 2) {
+    const [a0, a1] = [cols[j] * cap, cols[j + 1] * cap];
+    const [x0, x1] = [W[w0 + j], W[w0 + j + 1]];
+    for (let c = 0; c < count; c++) {
+      let p = pred[c];
+      p += x0 * A[a0 + c];
+      p += x1 * A[a1 + c];
+      pred[c] = p;
+    }
+  } else if (rest === 1) {
+    const a0 = cols[j] * cap;
+    const x0 = W[w0 + j];
+    for (let c = 0; c < count; c++) pred[c] += x0 * A[a0 + c];
   }
 }

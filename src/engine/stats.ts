@@ -4,6 +4,7 @@
  * fitted and scored without touching the samples again.
  */
 import type { Dataset } from '../types.js';
+import { addGramUpper } from './gram.js';
 import { type Mat, zeros } from './linalg.js';
 
 /** State index of z_t for each transition, in the global transition numbering (trajectory by trajectory). */
@@ -39,9 +40,14 @@ export function momentShift(states: Float64Array, dim: number): number[] {
   return shift.map((s) => (count > 0 ? s / count : 0));
 }
 
+/** Transitions per block of the moment pass: a block's columns (2d+1 of them) stay in cache. */
+const MOMENT_BLOCK = 256;
+
 /**
- * Moments over transitions [from, to) of the global numbering; only the upper triangle is accumulated in
- * the hot loop. `mask`, when given, selects transitions (1 = use), for trimmed refits.
+ * Moments over transitions [from, to) of the global numbering. Transitions are gathered block by
+ * block into columns of v = [z − shift; z' − shift; 1] and the upper triangle of Σ v vᵀ is summed with
+ * the blocked Gram kernel (each entry one running sum per block). `mask`, when given, selects
+ * transitions (1 = use), for trimmed refits.
  */
 export function accumulateMoments(
   states: Float64Array,
@@ -53,25 +59,28 @@ export function accumulateMoments(
   mask?: Uint8Array,
 ): Moments {
   const m = 2 * dim + 1;
+  const B = MOMENT_BLOCK;
   const sums = new Float64Array(m * m);
-  const v = new Float64Array(m);
-  v[m - 1] = 1;
+  const V = new Float64Array(m * B);
+  V.fill(1, (m - 1) * B);
+  const offs = Int32Array.from({ length: m }, (_, i) => i * B);
+  const sh = Float64Array.from(shift);
   let n = 0;
+  let count = 0;
   for (let t = from; t < to; t++) {
     if (mask && mask[t] === 0) continue;
     const a = starts[t] * dim;
-    const b = a + dim;
     for (let j = 0; j < dim; j++) {
-      v[j] = states[a + j] - shift[j];
-      v[dim + j] = states[b + j] - shift[j];
-    }
-    for (let i = 0; i < m; i++) {
-      const vi = v[i];
-      const row = i * m;
-      for (let j = i; j < m; j++) sums[row + j] += vi * v[j];
+      V[j * B + count] = states[a + j] - sh[j];
+      V[(dim + j) * B + count] = states[a + dim + j] - sh[j];
     }
     n++;
+    if (++count === B) {
+      addGramUpper(V, offs, count, sums, m);
+      count = 0;
+    }
   }
+  if (count > 0) addGramUpper(V, offs, count, sums, m);
   for (let i = 0; i < m; i++) for (let j = 0; j < i; j++) sums[i * m + j] = sums[j * m + i];
   return { dim, n, shift, sums };
 }

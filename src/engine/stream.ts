@@ -4,7 +4,7 @@
  * transitions therefore hold no N-sized copy of the data, and consecutive transitions of a
  * trajectory share the state between them (its features are evaluated once, not twice).
  */
-import { compileFeatureBlock, subspaceVariables } from './features.js';
+import { compileFeatureBlock, projector, subspaceVariables } from './features.js';
 import type { DataContext } from './screen.js';
 
 /** Transitions per block: large enough to amortise per-block calls, small enough to stay in cache. */
@@ -35,29 +35,6 @@ export interface TransitionStream {
   features: string[];
   /** Visit `select` (ascending transition indices) or, when null, every transition, in order. */
   run(select: Uint32Array | null, onBlock: (b: Block) => void): void;
-}
-
-/**
- * Projects states onto a basis. A row that is a unit vector (coordinate subspaces, the whole space)
- * is a copy: the same value the sum gives for finite data, without its d multiplications.
- */
-export function projector(basis: number[][], dim: number): (states: Float64Array, s: number, out: Float64Array, at: number) => void {
-  const k = basis.length;
-  const B = Float64Array.from(basis.flat());
-  const unit = Int32Array.from(basis.map((row) => (row.every((v) => v === 0 || v === 1) && row.filter((v) => v === 1).length === 1 ? row.indexOf(1) : -1)));
-  return (states, s, out, at) => {
-    const off = s * dim;
-    for (let a = 0; a < k; a++) {
-      if (unit[a] >= 0) {
-        out[at + a] = states[off + unit[a]];
-        continue;
-      }
-      const bo = a * dim;
-      let acc = 0;
-      for (let p = 0; p < dim; p++) acc += B[bo + p] * states[off + p];
-      out[at + a] = acc;
-    }
-  };
 }
 
 /**

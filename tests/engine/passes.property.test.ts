@@ -1,0 +1,111 @@
+/**
+ * The blocked sample and moment passes agree with the plain per-transition sums they replace: the
+ * feature pass (projection, block-compiled features, blocked moment kernels) with features evaluated
+ * by closures and added one transition at a time, and the moment pass with Σ v vᵀ summed per
+ * transition. Summation order differs, so agreement is to rounding.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { MomentAccumulator } from '../../src/engine/accumulator.ts';
+import { compileFeatures, featurePass, projectState, registerFeatureTrees, subspaceVariables } from '../../src/engine/features.ts';
+import { accumulateMoments, transitionStarts } from '../../src/engine/stats.ts';
+import { mulberry32 } from '../../src/engine/sample.ts';
+import { expressionTree } from '../../src/grammar/safe-math.ts';
+
+const SEED = 20240613;
+
+/** Random trajectories (lengths 2…40) in `dim` dimensions, values about `centre`. */
+function data(seed: number, n: number, dim: number, centre: number) {
+  const rand = mulberry32(seed);
+  const states: number[] = [];
+  const offsets = [0];
+  while (offsets[offsets.length - 1] < n + 1) {
+    const T = 2 + Math.floor(rand() * 39);
+    for (let t = 0; t < T * dim; t++) states.push(centre + 2 * (rand() - 0.5));
+    offsets.push(offsets[offsets.length - 1] + T);
+  }
+  return { states: Float64Array.from(states), starts: transitionStarts(offsets), rand };
+}
+
+const close = (a: number, b: number, scale: number) => Math.abs(a - b) <= 1e-10 * scale;
+
+function sameMatrix(got: number[][], want: number[][], what: string) {
+  const scale = 1 + Math.max(...want.flat().map(Math.abs));
+  got.forEach((row, i) => row.forEach((v, j) => assert.ok(close(v, want[i][j], scale), `${what}[${i}][${j}]: ${v} vs ${want[i][j]}`)));
+}
+
+const FEATURES = ['u1', '1', 'u2^2', 'u1*u2', 'sin(u1)', 'cos(u2) * u1', 'u2 ^ 2'];
+const VARS = subspaceVariables(2);
+registerFeatureTrees(FEATURES.map((e) => [e, expressionTree(e, VARS)]));
+
+test('the blocked feature pass gives the per-transition moments (select, mask, basis or none)', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 1, max: 1500 }), fc.boolean(), fc.boolean(), fc.boolean(), (seed, n, useSelect, useMask, useBasis) => {
+      const dim = useBasis ? 3 : 2;
+      const { states, starts, rand } = data(seed, n, dim, 0.3);
+      const N = starts.length;
+      const select = useSelect ? Uint32Array.from({ length: N }, (_, i) => i).filter(() => rand() < 0.6) : null;
+      const mask = useMask ? Uint8Array.from({ length: N }, () => (rand() < 0.8 ? 1 : 0)) : null;
+      const c = Math.SQRT1_2;
+      const basis = useBasis ? [[c, 0, c], [0, 1, 0]] : null;
+      const want = { map: true, invariant: true };
+      const got = featurePass(states, dim, starts, basis, FEATURES, select, mask, want);
+      // Plain: closures per state, one transition at a time.
+      const acc = new MomentAccumulator(2, FEATURES.length, want);
+      const evalFeatures = compileFeatures(FEATURES, VARS);
+      const u = new Float64Array(2);
+      const v = new Float64Array(2);
+      const phi = new Float64Array(FEATURES.length);
+      const phi2 = new Float64Array(FEATURES.length);
+      for (const t of select ?? Uint32Array.from({ length: N }, (_, i) => i)) {
+        if (mask && mask[t] === 0) continue;
+        if (basis) {
+          projectState(states, dim, starts[t], basis, u);
+          projectState(states, dim, starts[t] + 1, basis, v);
+        } else {
+          u.set(states.subarray(starts[t] * dim, starts[t] * dim + 2));
+          v.set(states.subarray(starts[t] * dim + dim, starts[t] * dim + dim + 2));
+        }
+        evalFeatures(u, phi);
+        evalFeatures(v, phi2);
+        acc.add(phi, v, 0, phi2);
+      }
+      const plain = acc.result();
+      assert.equal(got.map!.n, plain.map!.n);
+      sameMatrix(got.map!.G, plain.map!.G, 'G');
+      sameMatrix(got.map!.C, plain.map!.C, 'C');
+      sameMatrix(got.map!.Y, plain.map!.Y, 'Y');
+      sameMatrix(got.invariant!.D, plain.invariant!.D, 'D');
+      sameMatrix(got.invariant!.Cov, plain.invariant!.Cov, 'Cov');
+    }),
+    { numRuns: 60, seed: SEED },
+  );
+});
+
+test('the blocked moment pass gives Σ v vᵀ summed transition by transition', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 1, max: 1200 }), fc.integer({ min: 1, max: 6 }), fc.boolean(), (seed, n, dim, useMask) => {
+      const { states, starts, rand } = data(seed, n, dim, 5);
+      const N = starts.length;
+      const from = Math.floor(rand() * N);
+      const to = from + Math.floor(rand() * (N - from + 1));
+      const mask = useMask ? Uint8Array.from({ length: N }, () => (rand() < 0.7 ? 1 : 0)) : undefined;
+      const shift = Array.from({ length: dim }, (_, j) => 5 + 0.1 * j);
+      const got = accumulateMoments(states, dim, starts, shift, from, to, mask);
+      const m = 2 * dim + 1;
+      const want = new Float64Array(m * m);
+      let count = 0;
+      for (let t = from; t < to; t++) {
+        if (mask && mask[t] === 0) continue;
+        count++;
+        const vec = [...Array.from({ length: dim }, (_, j) => states[starts[t] * dim + j] - shift[j]), ...Array.from({ length: dim }, (_, j) => states[(starts[t] + 1) * dim + j] - shift[j]), 1];
+        for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) want[i * m + j] += vec[i] * vec[j];
+      }
+      assert.equal(got.n, count);
+      const scale = 1 + Math.max(0, ...want.map(Math.abs));
+      for (let i = 0; i < m * m; i++) assert.ok(close(got.sums[i], want[i], scale), `entry ${i}: ${got.sums[i]} vs ${want[i]}`);
+    }),
+    { numRuns: 60, seed: SEED },
+  );
+});
