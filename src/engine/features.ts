@@ -36,6 +36,38 @@ export function registerFeatureTrees(entries: Iterable<[string, Expr]>): void {
   for (const [expr, tree] of entries) featureTrees.set(expr, tree);
 }
 
+/** Text of a tree with every operation bracketed: equal texts are the same computation. */
+function treeKey(e: Expr): string {
+  switch (e.kind) {
+    case 'number':
+      return Object.is(e.value, -0) ? '-0' : String(e.value);
+    case 'constant':
+    case 'variable':
+      return e.name;
+    case 'negate':
+      return `(-${treeKey(e.arg)})`;
+    case 'binary':
+      return `(${treeKey(e.left)}${e.op}${treeKey(e.right)})`;
+    case 'call':
+      return `${e.fn}(${treeKey(e.arg)})`;
+  }
+}
+
+/**
+ * A key under which spellings of one feature coincide ('u1^2' from the quadratic family and 'u1 ^ 2'
+ * from a library term): both compile to the same arithmetic (x·x), so a pass may evaluate and sum
+ * such features once. Features not registered and not monomials are their own key.
+ */
+export function featureKey(expr: string): string {
+  const tree = featureTrees.get(expr);
+  if (tree) return treeKey(tree);
+  const square = /^(u\d+)\^2$/.exec(expr);
+  if (square) return `(${square[1]}^2)`;
+  const product = /^(u\d+)\*(u\d+)$/.exec(expr);
+  if (product) return `(${product[1]}*${product[2]})`;
+  return expr;
+}
+
 /** Compile one feature expression over u1…uk; `1` is the constant feature. */
 export function compileFeature(expr: string, variables: string[]): FeatureFn {
   const index = (name: string) => variables.indexOf(name);
@@ -104,14 +136,18 @@ export function projector(basis: number[][], dim: number): (states: Float64Array
 /** Transitions per block of a sample feature pass. */
 const PASS_BLOCK = 512;
 
+/** Statistics one pass gathers for a subset of its features. */
+export interface PassRequest {
+  /** Positions in the pass's feature list, in the order the statistics list them. */
+  cols: number[];
+  want: Want;
+}
+
 /**
  * One pass over the chosen transitions computing map statistics (φ(u) against u') and invariant
  * statistics (Δφ moments and the covariance of φ) for a feature list on a subspace.
  * `basis` null means `states` are already subspace coordinates (dim = k).
  * `select` lists transition indices (a screening sample) or is null for all; `mask` drops outliers.
- * Transitions are taken block by block: states projected into rows (u's, then u''s at row
- * PASS_BLOCK), features evaluated column by column by the block compiler, moments summed with the
- * blocked kernels — no closure call per sample.
  */
 export function featurePass(
   states: Float64Array,
@@ -123,33 +159,56 @@ export function featurePass(
   mask: Uint8Array | null,
   want: Want,
 ): { map: FeatureStats | null; invariant: InvariantStats | null } {
+  return featurePasses(states, dim, starts, basis, features, select, mask, [{ cols: features.map((_, j) => j), want }])[0];
+}
+
+/**
+ * As featurePass, for several requests over one feature list: states are projected and features
+ * evaluated once, and each request sums the moments of its own columns. Each moment is the same
+ * running sum whichever other requests share the pass, so results equal separate passes bit for bit.
+ * Transitions are taken block by block: states projected into rows (u's, then u''s at row
+ * PASS_BLOCK), features evaluated column by column by the block compiler, moments summed with the
+ * blocked kernels — no closure call per sample.
+ */
+export function featurePasses(
+  states: Float64Array,
+  dim: number,
+  starts: Uint32Array,
+  basis: number[][] | null,
+  features: string[],
+  select: Uint32Array | null,
+  mask: Uint8Array | null,
+  requests: PassRequest[],
+): { map: FeatureStats | null; invariant: InvariantStats | null }[] {
   const k = basis ? basis.length : dim;
   const m = features.length;
   const B = PASS_BLOCK;
   const R = 2 * B;
+  const anyMap = requests.some((r) => r.want.map);
+  const anyInvariant = requests.some((r) => r.want.invariant);
   const project = projector(basis ?? Array.from({ length: dim }, (_, i) => Array.from({ length: dim }, (_, j) => (i === j ? 1 : 0))), dim);
   const evalBlock = compileFeatureBlock(features, subspaceVariables(k), R);
   const X = new Float64Array(R * k);
   // Column j of Phi: φ_j(u) of the block's transitions from j·R, φ_j(u') from j·R + B.
   const Phi = new Float64Array(R * m);
-  const DV = new Float64Array(want.invariant ? R * m : 0);
-  const VX = new Float64Array(want.map ? R * k : 0);
-  const cols = Int32Array.from({ length: m }, (_, j) => j);
-  const acc = new MomentAccumulator(k, m, want);
+  const DV = new Float64Array(anyInvariant ? R * m : 0);
+  const VX = new Float64Array(anyMap ? R * k : 0);
+  const accs = requests.map((r) => new MomentAccumulator(k, r.cols.length, r.want));
+  const cols = requests.map((r) => Int32Array.from(r.cols));
   let count = 0;
   const flush = () => {
     // Rows past the block's last u' are stale or zero: evaluated, never read.
     evalBlock(X, B + count, Phi, R, 0);
-    if (want.invariant) {
+    if (anyInvariant) {
       for (let j = 0; j < m; j++) {
         const o = j * R;
         for (let c = 0; c < count; c++) DV[o + c] = Phi[o + B + c] - Phi[o + c];
       }
     }
-    if (want.map) {
+    if (anyMap) {
       for (let q = 0; q < k; q++) for (let c = 0; c < count; c++) VX[q * R + c] = X[(B + c) * k + q];
     }
-    acc.addBlock(Phi, DV, VX, count, R, cols);
+    for (let i = 0; i < accs.length; i++) accs[i].addBlock(Phi, DV, VX, count, R, cols[i]);
     count = 0;
   };
   const total = select ? select.length : starts.length;
@@ -162,7 +221,7 @@ export function featurePass(
     if (++count === B) flush();
   }
   if (count > 0) flush();
-  return acc.result();
+  return accs.map((a) => a.result());
 }
 
 /**

@@ -11,6 +11,7 @@ import { coefficientsFor, type LawFit, type ScoringStats } from './law-fit.js';
 import { invariantStd, residuals, sampleView, type SampleView, statsFromPass, statsOnMask, accumulationOf } from './sample-fit.js';
 import { type DataContext, fitOnStats } from './screen.js';
 import { transitionStream } from './stream.js';
+import { featureKey } from './features.js';
 import type { MomentAccumulator } from './accumulator.js';
 
 export { fractionBelow, histBin, HIST_BINS, HIST_LOW, HIST_STEP, histQuantile, histValue } from './histogram.js';
@@ -86,11 +87,17 @@ export function finalizeGroup(ctx: DataContext, task: FinalistGroupTask): (Final
     }
   });
   const live = task.members.map((_, i) => i).filter((i) => !('error' in trimmed[i]));
-  // One stream carries every feature any member needs, in order of first use.
+  // One stream carries every feature any member needs, in order of first use; spellings of one
+  // feature ('u1^2', 'u1 ^ 2') share a column, so it is evaluated and summed once.
   const features: string[] = [];
+  const keys: string[] = [];
   const col = (f: string) => {
-    if (!features.includes(f)) features.push(f);
-    return features.indexOf(f);
+    const key = featureKey(f);
+    if (!keys.includes(key)) {
+      keys.push(key);
+      features.push(f);
+    }
+    return keys.indexOf(key);
   };
   const plans = live.map((i) => {
     const t = trimmed[i] as Trimmed;

@@ -7,7 +7,7 @@
 import type { FamilyName, LawRole } from '../types.js';
 import { INVARIANT_FAMILIES } from '../types.js';
 import { fitLinearFamily, LINEAR_MAP_FAMILIES, linearFeatureStats } from './families.js';
-import { featurePass, quadraticFeatures, subspaceVariables } from './features.js';
+import { featureKey, featurePasses, quadraticFeatures, subspaceVariables } from './features.js';
 import {
   descriptionLength,
   type LawFit,
@@ -52,9 +52,57 @@ export type ScreenOutcome = ScreenSuccess | { ok: false; id: string; error: stri
 export interface ScreenCache {
   projected: Map<number, SubspaceMoments>;
   sampled: Map<string, ScoringStats>;
+  /** Per subspace, the sample statistics the task's candidates there will ask for (one pass gives all). */
+  planned: Map<number, { role: LawRole; features: string[] }[]>;
 }
 
-export const newScreenCache = (): ScreenCache => ({ projected: new Map(), sampled: new Map() });
+/**
+ * Caches for one screening task. Given the task's candidates (and their bases), the library and
+ * quadratic candidates on a subspace get their sample statistics from one shared pass.
+ */
+export function newScreenCache(candidates: CandidateSpec[] = [], bases: Record<number, number[][]> = {}): ScreenCache {
+  const planned = new Map<number, { role: LawRole; features: string[] }[]>();
+  for (const c of candidates) {
+    if (LINEAR_MAP_FAMILIES.has(c.family) || c.family === 'linear_invariant' || !bases[c.subspaceIndex]) continue;
+    const list = planned.get(c.subspaceIndex) ?? [];
+    list.push({ role: roleOf(c.family), features: featuresFor(c, bases[c.subspaceIndex].length) });
+    planned.set(c.subspaceIndex, list);
+  }
+  return { projected: new Map(), sampled: new Map(), planned };
+}
+
+const sampleKey = (subspaceIndex: number, role: LawRole, features: string[]) => `${subspaceIndex}|${role}|${features.join(';')}`;
+
+/**
+ * Sample statistics for every planned request on a subspace (and the one asked for), from one pass
+ * over the union of their features; equal features in other spellings are evaluated once.
+ */
+function sampleStatistics(ctx: DataContext, subspaceIndex: number, basis: number[][], sample: Uint32Array, sm: SubspaceMoments, cache: ScreenCache, asked: { role: LawRole; features: string[] }): void {
+  const requests = [asked, ...(cache.planned.get(subspaceIndex) ?? [])].filter(
+    (r, i, all) => !cache.sampled.has(sampleKey(subspaceIndex, r.role, r.features)) && all.findIndex((o) => o.role === r.role && o.features.join(';') === r.features.join(';')) === i,
+  );
+  const union: string[] = [];
+  const column = new Map<string, number>();
+  const cols = requests.map((r) =>
+    r.features.map((f) => {
+      const key = featureKey(f);
+      if (!column.has(key)) {
+        column.set(key, union.length);
+        union.push(f);
+      }
+      return column.get(key)!;
+    }),
+  );
+  const passes = featurePasses(ctx.states, ctx.dim, ctx.starts, basis, union, sample, null, requests.map((r, i) => ({ cols: cols[i], want: { map: r.role === 'map', invariant: r.role === 'invariant' } })));
+  requests.forEach((r, i) => {
+    const pass = passes[i];
+    const stats: ScoringStats =
+      r.role === 'map'
+        ? { role: 'map', fs: pass.map!, n: pass.map!.n, nIn: pass.map!.n, variance: subspaceVariance(sm) * (pass.map!.n / Math.max(sm.n, 1)), k: basis.length }
+        : { role: 'invariant', st: pass.invariant!, n: pass.invariant!.n, nIn: pass.invariant!.n };
+    cache.sampled.set(sampleKey(subspaceIndex, r.role, r.features), stats);
+  });
+}
 
 export function roleOf(family: FamilyName): LawRole {
   return INVARIANT_FAMILIES.has(family) ? 'invariant' : 'map';
@@ -148,20 +196,9 @@ export function screenCandidate(
     } else if (c.family === 'linear_invariant') {
       stats = linearInvariantStats(sm);
     } else {
-      const key = `${c.subspaceIndex}|${role}|${features.join(';')}`;
-      let cached = cache.sampled.get(key);
-      if (!cached) {
-        const pass = featurePass(ctx.states, ctx.dim, ctx.starts, basis, features, sample, null, {
-          map: role === 'map',
-          invariant: role === 'invariant',
-        });
-        cached =
-          role === 'map'
-            ? { role: 'map', fs: pass.map!, n: pass.map!.n, nIn: pass.map!.n, variance: subspaceVariance(sm) * (pass.map!.n / Math.max(sm.n, 1)), k }
-            : { role: 'invariant', st: pass.invariant!, n: pass.invariant!.n, nIn: pass.invariant!.n };
-        cache.sampled.set(key, cached);
-      }
-      stats = cached;
+      const key = sampleKey(c.subspaceIndex, role, features);
+      if (!cache.sampled.has(key)) sampleStatistics(ctx, c.subspaceIndex, basis, sample, sm, cache, { role, features });
+      stats = cache.sampled.get(key)!;
       sampleScale = sm.n / Math.max(stats.n, 1);
     }
     const { parametrization, params } = fitOnStats(c.family, c.offset, k, features, stats, sm, threshold);

@@ -37,7 +37,7 @@ export function runTask(ctx: DataContext, task: Task, stop?: Int32Array): TaskRe
     case 'moments':
       return accumulateMoments(ctx.states, ctx.dim, ctx.starts, task.shift, task.from, task.to);
     case 'screen': {
-      const cache = newScreenCache();
+      const cache = newScreenCache(task.candidates, task.bases);
       const out: ScreenOutcome[] = [];
       for (const c of task.candidates) {
         if (stop && Atomics.load(stop, 0) !== 0) break;

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { MomentAccumulator } from '../../src/engine/accumulator.ts';
-import { compileFeatures, featurePass, projectState, registerFeatureTrees, subspaceVariables } from '../../src/engine/features.ts';
+import { compileFeatures, featureKey, featurePass, featurePasses, projectState, registerFeatureTrees, subspaceVariables } from '../../src/engine/features.ts';
 import { accumulateMoments, transitionStarts } from '../../src/engine/stats.ts';
 import { mulberry32 } from '../../src/engine/sample.ts';
 import { expressionTree } from '../../src/grammar/safe-math.ts';
@@ -27,6 +27,9 @@ function data(seed: number, n: number, dim: number, centre: number) {
   }
   return { states: Float64Array.from(states), starts: transitionStarts(offsets), rand };
 }
+
+/** Bit-for-bit equality of statistics (no NaN in these data). */
+const exact = (a: unknown, b: unknown) => assert.equal(JSON.stringify(a), JSON.stringify(b));
 
 const close = (a: number, b: number, scale: number) => Math.abs(a - b) <= 1e-10 * scale;
 
@@ -108,4 +111,29 @@ test('the blocked moment pass gives Σ v vᵀ summed transition by transition', 
     }),
     { numRuns: 60, seed: SEED },
   );
+});
+
+test('requests sharing one pass get exactly the statistics of separate passes', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 1e6 }),
+      fc.integer({ min: 1, max: 1500 }),
+      fc.array(fc.record({ cols: fc.uniqueArray(fc.integer({ min: 0, max: FEATURES.length - 1 }), { minLength: 1, maxLength: FEATURES.length }), map: fc.boolean() }), { minLength: 1, maxLength: 4 }),
+      (seed, n, reqs) => {
+        const { states, starts } = data(seed, n, 2, -0.2);
+        const requests = reqs.map((r) => ({ cols: r.cols, want: { map: r.map, invariant: !r.map } }));
+        const shared = featurePasses(states, 2, starts, null, FEATURES, null, null, requests);
+        requests.forEach((r, i) => exact(shared[i], featurePass(states, 2, starts, null, r.cols.map((j) => FEATURES[j]), null, null, r.want)));
+      },
+    ),
+    { numRuns: 40, seed: SEED },
+  );
+});
+
+test('spellings with one key evaluate to the same values', () => {
+  assert.equal(featureKey('u2^2'), featureKey('u2 ^ 2'));
+  assert.notEqual(featureKey('u1*u2'), featureKey('u2^2'));
+  const { states, starts } = data(7, 300, 2, 0.5);
+  const want = { map: true, invariant: true };
+  exact(featurePass(states, 2, starts, null, ['u2^2'], null, null, want), featurePass(states, 2, starts, null, ['u2 ^ 2'], null, null, want));
 });
