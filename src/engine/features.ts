@@ -68,6 +68,43 @@ export function featureKey(expr: string): string {
   return expr;
 }
 
+function renameTree(e: Expr, names: string[]): Expr {
+  switch (e.kind) {
+    case 'variable': {
+      const q = /^u(\d+)$/.exec(e.name);
+      return q ? { kind: 'variable', name: names[Number(q[1]) - 1] } : e;
+    }
+    case 'negate':
+    case 'call':
+      return { ...e, arg: renameTree(e.arg, names) };
+    case 'binary':
+      return { ...e, left: renameTree(e.left, names), right: renameTree(e.right, names) };
+    default:
+      return e;
+  }
+}
+
+/**
+ * The feature `expr` over u1…uk with u(q+1) renamed to `names[q]` (its place in a wider stream), as
+ * a text that compiles to the same arithmetic: a monomial's text, or a tree registered under its key.
+ */
+export function renameFeature(expr: string, names: string[]): string {
+  const name = (q: string) => names[Number(q) - 1];
+  if (expr === '1') return expr;
+  const single = /^u(\d+)$/.exec(expr);
+  if (single) return name(single[1]);
+  const square = /^u(\d+)\^2$/.exec(expr);
+  if (square) return `${name(square[1])}^2`;
+  const product = /^u(\d+)\*u(\d+)$/.exec(expr);
+  if (product) return `${name(product[1])}*${name(product[2])}`;
+  const tree = featureTrees.get(expr);
+  if (!tree) throw new Error(`feature '${expr}' was not registered (parse it with expressionTree first)`);
+  const renamed = renameTree(tree, names);
+  const text = treeKey(renamed);
+  featureTrees.set(text, renamed);
+  return text;
+}
+
 /** Compile one feature expression over u1…uk; `1` is the constant feature. */
 export function compileFeature(expr: string, variables: string[]): FeatureFn {
   const index = (name: string) => variables.indexOf(name);

@@ -178,13 +178,40 @@ export interface GroupOutput {
  * over the union of theirs), and each member sums only its outliers, to be subtracted. Per member and
  * transition that leaves the residual (computed column by column over a block) and its histogram bin.
  */
-export function groupPass(
-  stream: TransitionStream,
-  members: GroupMember[],
-  bandCap: number,
-): { outputs: GroupOutput[]; mapAll: MomentAccumulator | null; mapCols: number[]; invAll: MomentAccumulator | null; invCols: number[] } {
-  const k = stream.k;
-  const M = stream.features.length;
+export function groupPass(stream: TransitionStream, members: GroupMember[], bandCap: number): GroupResult {
+  const pass = createGroupPass(stream.k, { cols: stream.features.map((_, j) => j), coords: Array.from({ length: stream.k }, (_, q) => q) }, members, bandCap);
+  stream.run(null, pass.onBlock);
+  return pass.result();
+}
+
+/** What a group pass gathers: per member its output, and the moments over all transitions. */
+export interface GroupResult {
+  outputs: GroupOutput[];
+  mapAll: MomentAccumulator | null;
+  mapCols: number[];
+  invAll: MomentAccumulator | null;
+  invCols: number[];
+}
+
+/**
+ * Where a group's features and coordinates are in a stream that may carry more (a stream shared by
+ * several coordinate subspaces): local feature j is stream column `cols[j]`, local coordinate q is
+ * stream coordinate `coords[q]`.
+ */
+export interface GroupLayout {
+  cols: number[];
+  coords: number[];
+}
+
+/**
+ * A group pass fed block by block (so several groups can share one stream): `onBlock` for every
+ * block of all transitions in order, then `result`. Members' columns are local (see GroupLayout).
+ */
+export function createGroupPass(streamK: number, layout: GroupLayout, members: GroupMember[], bandCap: number): { onBlock: (b: Block) => void; result: () => GroupResult } {
+  const k = layout.coords.length;
+  const M = layout.cols.length;
+  const srcCols = Int32Array.from(layout.cols);
+  const srcCoords = Int32Array.from(layout.coords);
   const cap = BLOCK;
   const union = (pick: (mb: GroupMember) => boolean) => [...new Set(members.filter(pick).flatMap((mb) => mb.accCols))].sort((a, b) => a - b);
   const mapCols = union((mb) => mb.want.map);
@@ -219,7 +246,7 @@ export function groupPass(
       overflow: false,
     };
   });
-  stream.run(null, (b) => {
+  const onBlock = (b: Block) => {
     const count = b.count;
     // Per-transition columns gathered from the block's per-state columns: φ(u), φ(u'), Δφ and u',
     // entry c of row j at j * cap + c (sequential writes; reads nearly sequential).
@@ -227,7 +254,7 @@ export function groupPass(
     const R = b.stride;
     for (let j = 0; j < M; j++) {
       const o = j * cap;
-      const src = j * R;
+      const src = srcCols[j] * R;
       for (let c = 0; c < count; c++) PU[o + c] = Phi[src + uRow[c]];
       if (needDelta) {
         for (let c = 0; c < count; c++) {
@@ -239,7 +266,8 @@ export function groupPass(
     }
     for (let q = 0; q < k; q++) {
       const o = q * cap;
-      for (let c = 0; c < count; c++) VX[o + c] = X[vRow[c] * k + q];
+      const src = srcCoords[q];
+      for (let c = 0; c < count; c++) VX[o + c] = X[vRow[c] * streamK + src];
     }
     mapAll?.addBlock(PU, DV, VX, count, cap, mapIdx);
     invAll?.addBlock(PU, DV, VX, count, cap, invIdx);
@@ -285,9 +313,12 @@ export function groupPass(
         s.out.add(s.phi, s.v, 0, s.phi2);
       }
     }
-  });
-  const outputs = state.map((s) => ({ hist: s.hist, out: s.out, bandT: s.bandT.slice(0, s.bandN), bandR: s.bandR.slice(0, s.bandN), overflow: s.overflow }));
-  return { outputs, mapAll, mapCols, invAll, invCols };
+  };
+  const result = () => {
+    const outputs = state.map((s) => ({ hist: s.hist, out: s.out, bandT: s.bandT.slice(0, s.bandN), bandR: s.bandR.slice(0, s.bandN), overflow: s.overflow }));
+    return { outputs, mapAll, mapCols, invAll, invCols };
+  };
+  return { onBlock, result };
 }
 
 /**

@@ -5,7 +5,8 @@
  * tolerances and count inliers without holding N floats per finalist) and the inlier statistics of
  * the final refit. `evaluateLaw` is the exact pass for the laws finally reported (outlier indices).
  */
-import { BlockResidual, type GroupMember, groupPass, memberPass, type PassMember } from './finalist-pass.js';
+import { BlockResidual, type GroupMember, groupPass, type GroupResult, memberPass, type PassMember } from './finalist-pass.js';
+import { sharedGroupPass } from './shared-pass.js';
 import { histQuantile } from './histogram.js';
 import { coefficientsFor, type LawFit, type ScoringStats } from './law-fit.js';
 import { invariantStd, residuals, sampleView, type SampleView, statsFromPass, statsOnMask, accumulationOf } from './sample-fit.js';
@@ -76,6 +77,29 @@ interface Trimmed {
  * for snapping and scoring.
  */
 export function finalizeGroup(ctx: DataContext, task: FinalistGroupTask): (FinalistResult | FinalistFailure)[] {
+  return finalizeGroups(ctx, [task])[0];
+}
+
+/**
+ * Several groups in one task. Groups on coordinate subspaces share one pass over a stream of the
+ * union of their coordinates, so each coordinate's features (its square, sin, cos) are evaluated
+ * once for all the pairs it belongs to; every group still gathers its own sums, bit for bit as in
+ * a pass of its own.
+ */
+export function finalizeGroups(ctx: DataContext, tasks: FinalistGroupTask[]): (FinalistResult | FinalistFailure)[][] {
+  const preps = tasks.map((task) => prepareGroup(ctx, task));
+  const bandCap = Math.max(4096, Math.ceil(ctx.starts.length / 16));
+  const results =
+    tasks.length === 1
+      ? [groupPass(preps[0].stream, preps[0].members, bandCap)]
+      : sharedGroupPass(ctx, tasks.map((t, i) => ({ basis: t.basis, features: preps[i].features, members: preps[i].members })), bandCap);
+  return tasks.map((task, i) => finishGroup(ctx, task, preps[i], results[i]));
+}
+
+type Plan = { i: number; t: Trimmed; spread: number; resCols: number[]; accCols: number[]; want: PassMember['want']; lo: number; hi: number };
+
+/** Trimming on the sample, then the group's stream: features in order of first use, and its members. */
+function prepareGroup(ctx: DataContext, task: FinalistGroupTask) {
   const k = task.basis.length;
   const n = ctx.starts.length;
   const view = sampleView(ctx, task.basis, task.sample);
@@ -99,7 +123,7 @@ export function finalizeGroup(ctx: DataContext, task: FinalistGroupTask): (Final
     }
     return keys.indexOf(key);
   };
-  const plans = live.map((i) => {
+  const plans = live.map((i): Plan => {
     const t = trimmed[i] as Trimmed;
     const isMap = t.fit.role === 'map';
     const spread = isMap ? Math.sqrt(task.variance / Math.max(n, 1)) : 1;
@@ -109,18 +133,19 @@ export function finalizeGroup(ctx: DataContext, task: FinalistGroupTask): (Final
     const predicted = TOLERANCE_FACTOR * median(t.r);
     return { i, t, spread, resCols, accCols, want: accumulation.want, lo: predicted / BAND, hi: predicted * BAND };
   });
-  const stream = transitionStream(ctx, task.basis, features);
-  const M = features.length;
-  const bandCap = Math.max(4096, Math.ceil(n / 16));
-  const W = (p: (typeof plans)[number]) => coefficientsFor(p.t.fit, p.t.fit.params);
-  const group = groupPass(
-    stream,
-    plans.map((p): GroupMember => ({ role: p.t.fit.role, cols: p.resCols, W: W(p), scale: p.t.scale, spread: p.spread, accCols: p.accCols, want: p.want, lo: p.lo, hi: p.hi })),
-    bandCap,
-  );
+  const members = plans.map((p): GroupMember => ({ role: p.t.fit.role, cols: p.resCols, W: coefficientsFor(p.t.fit, p.t.fit.params), scale: p.t.scale, spread: p.spread, accCols: p.accCols, want: p.want, lo: p.lo, hi: p.hi }));
+  return { view, trimmed, plans, features, members, stream: transitionStream(ctx, task.basis, features) };
+}
+
+/** Thresholds from the histograms, inlier moments (all minus outliers, or an exact pass), final refits. */
+function finishGroup(ctx: DataContext, task: FinalistGroupTask, prep: ReturnType<typeof prepareGroup>, group: GroupResult): (FinalistResult | FinalistFailure)[] {
+  const k = task.basis.length;
+  const n = ctx.starts.length;
+  const { stream, plans, trimmed, view } = prep;
+  const M = stream.features.length;
   // Moments over the transitions within the exact threshold, summed directly (second pass).
-  const exact = (p: (typeof plans)[number], thr: number) =>
-    memberPass(stream, null, [{ residual: new BlockResidual(p.t.fit.role, k, p.resCols, W(p), M, p.t.scale), spread: p.spread, accCols: p.accCols, want: p.want, lo: thr, hi: thr }], 0)[0].acc;
+  const exact = (p: Plan, thr: number) =>
+    memberPass(stream, null, [{ residual: new BlockResidual(p.t.fit.role, k, p.resCols, prep.members[plans.indexOf(p)].W, M, p.t.scale), spread: p.spread, accCols: p.accCols, want: p.want, lo: thr, hi: thr }], 0)[0].acc;
   const out: (FinalistResult | FinalistFailure)[] = trimmed.map((t) => ('error' in t ? t : { error: 'internal: finalist not completed' }));
   plans.forEach((p, j) => {
     try {

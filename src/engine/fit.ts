@@ -7,7 +7,9 @@
 import { loadGrammar, defaultGrammarPath } from '../grammar/load.js';
 import type { Dataset, FitResult, Grammar, Law, Subspace } from '../types.js';
 import { enumerateCandidates } from './candidates.js';
-import type { EvaluateResult, FinalistFailure, FinalistResult } from './finalize.js';
+import type { EvaluateResult, FinalistFailure, FinalistGroupTask, FinalistResult } from './finalize.js';
+import { coordinatesOf } from './shared-pass.js';
+import { finalistUnits, groupCost } from './finalist-schedule.js';
 import { coefficientsFor } from './law-fit.js';
 import { principalAngles } from './linalg.js';
 import { createRunner } from './pool.js';
@@ -51,19 +53,8 @@ const MOMENT_CHUNKS = 32;
 
 type FinalistEntry = { result: FinalistResult; subspaceIndex: number; offset: boolean };
 
-/**
- * Rough cost of a finalist task in multiply-adds per transition: projecting a state, plus each
- * member's residual and moments (library features count extra for their function calls).
- */
-function groupCost(k: number, dim: number, members: ScreenSuccess[]): number {
-  let cost = k * dim;
-  for (const m of members) {
-    const f = m.fit.features.length;
-    cost += f * f + f * k + 4 * m.fit.features.filter((e) => !/^(u\d+|1)$/.test(e)).length;
-  }
-  return cost;
-}
 const SCREEN_BATCH = 48;
+
 
 /**
  * Find the laws a set of latent trajectories obeys.
@@ -160,58 +151,59 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     // 5. Finalists: the best descriptions, with a share reserved for each role.
     const chosen = chooseFinalists(screened, grammar.limits.maxFinalists, Object.fromEntries(subspaces.map((sub) => [sub.label, sub.basis])));
     const specById = new Map(candidates.map((c) => [c.id, c]));
-    // Finalists on one subspace share one streaming pass (projection and features per state), so a
-    // subspace is one task; tasks are queued largest first so two workers finish close together,
-    // and results are gathered in subspace order whatever order they finish in.
+    // Finalists on one subspace share one streaming pass (projection and features per state), and
+    // coordinate subspaces are bundled to share one pass among them; tasks are queued largest first
+    // so two workers finish close together, and results are gathered in subspace order whatever
+    // order they finish in.
     const bySub = new Map<number, ScreenSuccess[]>();
     for (const s of chosen) {
       const idx = specById.get(s.fit.id)!.subspaceIndex;
       bySub.set(idx, [...(bySub.get(idx) ?? []), s]);
     }
     const groups = [...bySub];
-    const order = groups.map((g, i) => ({ i, cost: groupCost(subspaces[g[0]].basis.length, data.dim, g[1]) })).sort((a, b) => b.cost - a.cost || a.i - b.i);
+    const costs = groups.map((g) => groupCost(subspaces[g[0]].basis.length, data.dim, g[1]));
     let doneFinal = 0;
     const groupResults: FinalistEntry[][] = groups.map(() => []);
-    const runGroup = ([subspaceIndex, members]: [number, ScreenSuccess[]]): Promise<FinalistEntry[]> => {
-      if (aborted()) return Promise.resolve([]);
-      const basis = subspaces[subspaceIndex].basis;
-      const memberSpecs = members.map((m) => specById.get(m.fit.id)!);
+    const taskFor = ([subspaceIndex, members]: [number, ScreenSuccess[]]): FinalistGroupTask => ({
+      basis: subspaces[subspaceIndex].basis,
+      variance: subspaceVariance(projectMoments(moments, subspaces[subspaceIndex].basis)),
+      members: members.map((m) => ({ fit: m.fit, offset: specById.get(m.fit.id)!.offset })),
+      threshold: grammar.limits.stlsqThreshold,
+      sample,
+    });
+    const collect = (g: number, results: (FinalistResult | FinalistFailure)[]) => {
+      const [subspaceIndex, members] = groups[g];
+      doneFinal += members.length;
+      progress('finalists', doneFinal, chosen.length);
+      groupResults[g] = results.flatMap((result, i) => {
+        if ('error' in result) {
+          failures.push({ id: members[i].fit.id, error: result.error });
+          return [];
+        }
+        if (result.fit.params.some((v) => !Number.isFinite(v))) {
+          failures.push({ id: members[i].fit.id, error: 'refit produced a non-finite value' });
+          return [];
+        }
+        return [{ result, subspaceIndex, offset: specById.get(members[i].fit.id)!.offset }];
+      });
+    };
+    const runUnit = (unit: number[]): Promise<void> => {
+      if (aborted()) return Promise.resolve();
+      const members = unit.flatMap((g) => groups[g][1]);
       return runner
-        .run<(FinalistResult | FinalistFailure)[] | null>({
+        .run<(FinalistResult | FinalistFailure)[][] | null>({
           kind: 'finalize',
           trees: trees.filter(([e]) => members.some((m) => m.fit.features.includes(e))),
-          task: {
-            basis,
-            variance: subspaceVariance(projectMoments(moments, basis)),
-            members: members.map((m, i) => ({ fit: m.fit, offset: memberSpecs[i].offset })),
-            threshold: grammar.limits.stlsqThreshold,
-            sample,
-          },
+          tasks: unit.map((g) => taskFor(groups[g])),
         })
         .then(
-          (results) => {
-            if (results === null) return []; // skipped after an interrupt
-            doneFinal += members.length;
-            progress('finalists', doneFinal, chosen.length);
-            return results.flatMap((result, i) => {
-              if ('error' in result) {
-                failures.push({ id: members[i].fit.id, error: result.error });
-                return [];
-              }
-              if (result.fit.params.some((v) => !Number.isFinite(v))) {
-                failures.push({ id: members[i].fit.id, error: 'refit produced a non-finite value' });
-                return [];
-              }
-              return [{ result, subspaceIndex, offset: memberSpecs[i].offset }];
-            });
-          },
+          (results) => results?.forEach((r, j) => collect(unit[j], r)), // null: skipped after an interrupt
           (err: unknown) => {
             for (const m of members) failures.push({ id: m.fit.id, error: err instanceof Error ? err.message : String(err) });
-            return [];
           },
         );
     };
-    const finalistRuns = order.map(({ i }) => runGroup(groups[i]).then((r) => void (groupResults[i] = r)));
+    const finalistRuns = finalistUnits(groups.map((g) => coordinatesOf(subspaces[g[0]].basis) !== null), costs).map(runUnit);
     await Promise.all(finalistRuns);
     finalists = groupResults.flat();
     lap('finalists');

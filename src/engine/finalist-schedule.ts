@@ -1,0 +1,48 @@
+/**
+ * Scheduling of the finalists: a rough cost per subspace group, and the grouping of groups into
+ * worker tasks.
+ */
+import type { ScreenSuccess } from './screen.js';
+
+/**
+ * Rough cost of a finalist task in multiply-adds per transition: projecting a state, plus each
+ * member's residual and moments (library features count extra for their function calls).
+ */
+export function groupCost(k: number, dim: number, members: ScreenSuccess[]): number {
+  let cost = k * dim;
+  for (const m of members) {
+    const f = m.fit.features.length;
+    cost += f * f + f * k + 4 * m.fit.features.filter((e) => !/^(u\d+|1)$/.test(e)).length;
+  }
+  return cost;
+}
+
+/**
+ * Finalist groups into tasks, largest first. Groups on coordinate subspaces are bundled so that a
+ * bundle shares one pass (see shared-pass.ts), each bundle at most a quarter of all the work unless
+ * one group alone is more, so that two workers still finish close together; other groups are tasks
+ * of their own. Depends only on the groups, never on the worker count.
+ */
+export function finalistUnits(coordinate: boolean[], costs: number[]): number[][] {
+  const total = costs.reduce((a, b) => a + b, 0);
+  const byCost = costs.map((_, i) => i).sort((a, b) => costs[b] - costs[a] || a - b);
+  const units: number[][] = [];
+  let open: number[] = [];
+  let openCost = 0;
+  for (const g of byCost) {
+    if (!coordinate[g]) {
+      units.push([g]);
+      continue;
+    }
+    if (open.length > 0 && openCost + costs[g] > total / 4) {
+      units.push(open);
+      open = [];
+      openCost = 0;
+    }
+    open.push(g);
+    openCost += costs[g];
+  }
+  if (open.length > 0) units.push(open);
+  const unitCost = (u: number[]) => u.reduce((a, g) => a + costs[g], 0);
+  return units.sort((a, b) => unitCost(b) - unitCost(a) || a[0] - b[0]);
+}
