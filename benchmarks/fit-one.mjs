@@ -32,12 +32,16 @@ for (let k = 0; k < K; k++) {
 const offsets = Array.from({ length: K + 1 }, (_, k) => k * T);
 const dataBytes = states.byteLength;
 const rssBefore = process.memoryUsage().rss;
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 const result = await fit({ dim: d, states, offsets, source: `bench(N=${N},d=${d})` }, { workers, seed: 1 });
 const wall = performance.now() - t0;
+// CPU of the whole process (main thread and workers) during fit: on a shared machine wall time
+// varies with the other load, CPU time much less.
+const cpu = process.cpuUsage(cpu0);
 const top = result.laws[0];
 console.log(JSON.stringify({
-  N: result.provenance.nTransitions, d, workers, wallMs: Math.round(wall), timings: result.provenance.timings,
+  N: result.provenance.nTransitions, d, workers, wallMs: Math.round(wall), cpuMs: Math.round((cpu.user + cpu.system) / 1000), timings: result.provenance.timings,
   candidates: result.provenance.candidatesScreened, finalists: result.provenance.finalists,
   dataMB: +(dataBytes / 2 ** 20).toFixed(1), rssBeforeMB: +(rssBefore / 2 ** 20).toFixed(1), peakRssMB: +(process.resourceUsage().maxRSS / 1024).toFixed(1),
   best: top ? `${top.family} ${top.parameters.find((p) => p.name === 'theta')?.exact ?? ''}` : 'none',

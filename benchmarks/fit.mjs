@@ -10,7 +10,7 @@ const Ws = list('BENCH_WORKERS', '1,2');
 const one = fileURLToPath(new URL('./fit-one.mjs', import.meta.url));
 
 const rows = [];
-console.log('N\td\tworkers\tmoments ms (transitions/s)\tsubspaces ms\tscreening ms (candidates/s)\tfinalists ms (finalists)\texact ms\twall ms\tpeak RSS MB\tdata MB\tRSS/data\tbest law');
+console.log('N\td\tworkers\tmoments ms (transitions/s)\tsubspaces ms\tscreening ms (candidates/s)\tfinalists ms (finalists)\texact ms\twall ms\tCPU ms\tpeak RSS MB\tdata MB\tRSS/data\tbest law');
 for (const N of Ns) {
   for (const d of Ds) {
     for (const w of Ws) {
@@ -28,7 +28,7 @@ for (const N of Ns) {
         t.subspaces,
         `${t.screening} (${Math.round(x.candidates / (t.screening / 1000))})`,
         `${t.finalists} (${x.finalists})`,
-        t.evaluating, x.wallMs, x.peakRssMB, x.dataMB, (x.peakRssMB / x.dataMB).toFixed(2), x.best,
+        t.evaluating, x.wallMs, x.cpuMs, x.peakRssMB, x.dataMB, (x.peakRssMB / x.dataMB).toFixed(2), x.best,
       ].join('\t'));
     }
   }
