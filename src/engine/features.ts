@@ -5,6 +5,7 @@
  */
 import { compileExpr, compileExprBatch, type Expr } from '../grammar/expr-ir.js';
 import { MomentAccumulator, type Want } from './accumulator.js';
+import { projector } from './project.js';
 import type { FeatureStats } from './families.js';
 import type { InvariantStats } from './sparse.js';
 
@@ -133,40 +134,6 @@ export function compileFeatures(exprs: string[], variables: string[]): (u: Float
   const fns = exprs.map((e) => compileFeature(e, variables));
   return (u, out) => {
     for (let i = 0; i < fns.length; i++) out[i] = fns[i](u);
-  };
-}
-
-/** Project state `s` (row of `states`) onto the basis rows into `u`. */
-export function projectState(states: Float64Array, dim: number, s: number, basis: number[][], u: Float64Array): void {
-  const off = s * dim;
-  for (let a = 0; a < basis.length; a++) {
-    const row = basis[a];
-    let acc = 0;
-    for (let p = 0; p < dim; p++) acc += row[p] * states[off + p];
-    u[a] = acc;
-  }
-}
-
-/**
- * Projects states onto a basis. A row that is a unit vector (coordinate subspaces, the whole space)
- * is a copy: the same value the sum gives for finite data, without its d multiplications.
- */
-export function projector(basis: number[][], dim: number): (states: Float64Array, s: number, out: Float64Array, at: number) => void {
-  const k = basis.length;
-  const B = Float64Array.from(basis.flat());
-  const unit = Int32Array.from(basis.map((row) => (row.every((v) => v === 0 || v === 1) && row.filter((v) => v === 1).length === 1 ? row.indexOf(1) : -1)));
-  return (states, s, out, at) => {
-    const off = s * dim;
-    for (let a = 0; a < k; a++) {
-      if (unit[a] >= 0) {
-        out[at + a] = states[off + unit[a]];
-        continue;
-      }
-      const bo = a * dim;
-      let acc = 0;
-      for (let p = 0; p < dim; p++) acc += B[bo + p] * states[off + p];
-      out[at + a] = acc;
-    }
   };
 }
 

@@ -3,7 +3,8 @@
  * prediction (I(f(u)) = I(u)) on the screening sample, to within the invariant's observed error.
  */
 import type { Dataset } from '../types.js';
-import { compileFeatures, projectState, subspaceVariables } from './features.js';
+import { compileFeatures, subspaceVariables } from './features.js';
+import { projectState } from './project.js';
 import { coefficientsFor, type LawFit } from './law-fit.js';
 
 export function conservedByMap(

@@ -7,7 +7,8 @@
 import type { Want } from './accumulator.js';
 import type { FeatureStats } from './families.js';
 import { LINEAR_MAP_FAMILIES } from './families.js';
-import { compileFeatures, featurePass, projector, subspaceVariables } from './features.js';
+import { compileFeatures, featurePass, subspaceVariables } from './features.js';
+import { projector } from './project.js';
 import { coefficientsFor, type LawFit, type ScoringStats } from './law-fit.js';
 import type { Mat } from './linalg.js';
 import { type DataContext, linearInvariantStats } from './screen.js';

@@ -4,7 +4,8 @@
  * transitions therefore hold no N-sized copy of the data, and consecutive transitions of a
  * trajectory share the state between them (its features are evaluated once, not twice).
  */
-import { compileFeatureBlock, projector, subspaceVariables } from './features.js';
+import { compileFeatureBlock, subspaceVariables } from './features.js';
+import { projector } from './project.js';
 import type { DataContext } from './screen.js';
 
 /** Transitions per block: large enough to amortise per-block calls, small enough to stay in cache. */

@@ -1,0 +1,91 @@
+/**
+ * Projection of states onto a subspace basis (orthonormal rows): u = B z, per state, with the
+ * arithmetic every pass shares so that sample and full passes see the same coordinates.
+ */
+
+/** Project state `s` (row of `states`) onto the basis rows into `u`. */
+export function projectState(states: Float64Array, dim: number, s: number, basis: number[][], u: Float64Array): void {
+  const off = s * dim;
+  for (let a = 0; a < basis.length; a++) {
+    const row = basis[a];
+    let acc = 0;
+    for (let p = 0; p < dim; p++) acc += row[p] * states[off + p];
+    u[a] = acc;
+  }
+}
+
+/**
+ * Projects states onto a basis. A row that is a unit vector (coordinate subspaces, the whole space)
+ * is a copy: the same value the sum gives for finite data, without its d multiplications.
+ */
+export function projector(basis: number[][], dim: number): (states: Float64Array, s: number, out: Float64Array, at: number) => void {
+  const k = basis.length;
+  const B = Float64Array.from(basis.flat());
+  const unit = Int32Array.from(basis.map((row) => (row.every((v) => v === 0 || v === 1) && row.filter((v) => v === 1).length === 1 ? row.indexOf(1) : -1)));
+  // Dense planes and small principal subspaces: all rows at once, each loaded coordinate feeding
+  // every row's sum (each sum still in order of p, so the values are those of the loop below).
+  if (k === 2 && unit.every((u) => u < 0)) {
+    return (states, s, out, at) => {
+      const off = s * dim;
+      let a0 = 0;
+      let a1 = 0;
+      for (let p = 0; p < dim; p++) {
+        const x = states[off + p];
+        a0 += B[p] * x;
+        a1 += B[dim + p] * x;
+      }
+      out[at] = a0;
+      out[at + 1] = a1;
+    };
+  }
+  if (k === 3 && unit.every((u) => u < 0)) {
+    return (states, s, out, at) => {
+      const off = s * dim;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      for (let p = 0; p < dim; p++) {
+        const x = states[off + p];
+        a0 += B[p] * x;
+        a1 += B[dim + p] * x;
+        a2 += B[2 * dim + p] * x;
+      }
+      out[at] = a0;
+      out[at + 1] = a1;
+      out[at + 2] = a2;
+    };
+  }
+  if (k === 4 && unit.every((u) => u < 0)) {
+    return (states, s, out, at) => {
+      const off = s * dim;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      for (let p = 0; p < dim; p++) {
+        const x = states[off + p];
+        a0 += B[p] * x;
+        a1 += B[dim + p] * x;
+        a2 += B[2 * dim + p] * x;
+        a3 += B[3 * dim + p] * x;
+      }
+      out[at] = a0;
+      out[at + 1] = a1;
+      out[at + 2] = a2;
+      out[at + 3] = a3;
+    };
+  }
+  return (states, s, out, at) => {
+    const off = s * dim;
+    for (let a = 0; a < k; a++) {
+      if (unit[a] >= 0) {
+        out[at + a] = states[off + unit[a]];
+        continue;
+      }
+      const bo = a * dim;
+      let acc = 0;
+      for (let p = 0; p < dim; p++) acc += B[bo + p] * states[off + p];
+      out[at + a] = acc;
+    }
+  };
+}
