@@ -250,12 +250,12 @@ export function createGroupPass(streamK: number, layout: GroupLayout, members: G
     const count = b.count;
     // Per-transition columns gathered from the block's per-state columns: φ(u), φ(u'), Δφ and u',
     // entry c of row j at j * cap + c (sequential writes; reads nearly sequential).
-    const { uRow, vRow, Phi, X } = b;
+    const { vRow, Phi, X } = b;
     const R = b.stride;
     for (let j = 0; j < M; j++) {
       const o = j * cap;
       const src = srcCols[j] * R;
-      for (let c = 0; c < count; c++) PU[o + c] = Phi[src + uRow[c]];
+      PU.set(Phi.subarray(src, src + count), o); // first states are rows 0 … count−1 (uRow[c] = c)
       if (needDelta) {
         for (let c = 0; c < count; c++) {
           const x = Phi[src + vRow[c]];

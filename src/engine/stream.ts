@@ -16,7 +16,10 @@ export interface Block {
   count: number;
   /** Global transition index of each entry. */
   t: Uint32Array;
-  /** Row of z_t and of z_{t+1} in `X` and `Phi`. */
+  /**
+   * Row of z_t and of z_{t+1} in `X` and `Phi`. Entry i's first state is row i (uRow[i] = i), so
+   * the first states of a block's transitions are the first `count` rows of every column.
+   */
   uRow: Uint32Array;
   vRow: Uint32Array;
   /** Projected states, stride k. */
@@ -52,7 +55,7 @@ export function transitionStream(ctx: DataContext, basis: number[][], features: 
   const block: Block = {
     count: 0,
     t: new Uint32Array(BLOCK),
-    uRow: new Uint32Array(BLOCK),
+    uRow: Uint32Array.from({ length: BLOCK }, (_, i) => i),
     vRow: new Uint32Array(BLOCK),
     X: new Float64Array(rows * k),
     Phi: new Float64Array(rows * M),
@@ -72,18 +75,21 @@ export function transitionStream(ctx: DataContext, basis: number[][], features: 
       const total = select ? select.length : starts.length;
       for (let from = 0; from < total; from += BLOCK) {
         const count = Math.min(BLOCK, total - from);
-        let nRows = 0;
-        let last = -1;
+        // Row i is the first state of transition i; its second state is row i + 1 when that is
+        // where the next transition starts (same trajectory), else a row after the first `count`.
         for (let i = 0; i < count; i++) {
           const t = select ? select[from + i] : from + i;
-          const s = starts[t];
           block.t[i] = t;
-          // The state that ended the previous transition starts this one (same trajectory).
-          if (s !== last) stateOf[nRows++] = s;
-          block.uRow[i] = nRows - 1;
-          stateOf[nRows] = s + 1;
-          block.vRow[i] = nRows++;
-          last = s + 1;
+          stateOf[i] = starts[t];
+        }
+        let nRows = count;
+        for (let i = 0; i < count; i++) {
+          const next = stateOf[i] + 1;
+          if (i + 1 < count && stateOf[i + 1] === next) block.vRow[i] = i + 1;
+          else {
+            stateOf[nRows] = next;
+            block.vRow[i] = nRows++;
+          }
         }
         block.count = count;
         project(nRows);
