@@ -4,7 +4,7 @@
  * fitted and scored without touching the samples again.
  */
 import type { Dataset } from '../types.js';
-import { addGramUpper } from './gram.js';
+import { addCross, addGramUpper } from './gram.js';
 import { type Mat, zeros } from './linalg.js';
 
 /** State index of z_t for each transition, in the global transition numbering (trajectory by trajectory). */
@@ -44,10 +44,14 @@ export function momentShift(states: Float64Array, dim: number): number[] {
 const MOMENT_BLOCK = 256;
 
 /**
- * Moments over transitions [from, to) of the global numbering. Transitions are gathered block by
- * block into columns of v = [z − shift; z' − shift; 1] and the upper triangle of Σ v vᵀ is summed with
- * the blocked Gram kernel (each entry one running sum per block). `mask`, when given, selects
+ * Moments over transitions [from, to) of the global numbering. `mask`, when given, selects
  * transitions (1 = use), for trimmed refits.
+ *
+ * Transitions are gathered block by block into columns, and the sums taken with the blocked kernels
+ * (each entry one running sum per block): Σ over [z; 1] (Gram) and Σ z z'ᵀ (cross). Σ z' z'ᵀ needs
+ * no sum of its own: along a run of consecutive transitions of one trajectory, z' is the next z,
+ * so Σ z' z'ᵀ = Σ z zᵀ − (the run's first z)(…)ᵀ + (its last z')(…)ᵀ; likewise Σ z'. That saves a
+ * quarter of the multiply-adds of summing v vᵀ for v = [z − shift; z' − shift; 1].
  */
 export function accumulateMoments(
   states: Float64Array,
@@ -58,29 +62,77 @@ export function accumulateMoments(
   to: number,
   mask?: Uint8Array,
 ): Moments {
-  const m = 2 * dim + 1;
+  const d = dim;
+  const m = 2 * d + 1;
   const B = MOMENT_BLOCK;
-  const sums = new Float64Array(m * m);
+  // Block columns: z − shift (0 … d−1), 1 (d), z' − shift (d+1 … 2d).
   const V = new Float64Array(m * B);
-  V.fill(1, (m - 1) * B);
-  const offs = Int32Array.from({ length: m }, (_, i) => i * B);
+  V.fill(1, d * B, (d + 1) * B);
+  const zOne = Int32Array.from({ length: d + 1 }, (_, i) => i * B);
+  const zOnly = zOne.subarray(0, d);
+  const zNext = Int32Array.from({ length: d }, (_, i) => (d + 1 + i) * B);
+  const G = new Float64Array((d + 1) * (d + 1));
+  const X = new Float64Array(d * d);
+  // Run ends minus run starts: Σ w wᵀ (upper) and Σ w over those states, w = z − shift.
+  const E = new Float64Array(d * d);
+  const e1 = new Float64Array(d);
+  const w = new Float64Array(d);
   const sh = Float64Array.from(shift);
+  const edge = (state: number, add: boolean) => {
+    const o = state * d;
+    for (let a = 0; a < d; a++) w[a] = states[o + a] - sh[a];
+    for (let a = 0; a < d; a++) {
+      const wa = w[a];
+      if (add) e1[a] += wa;
+      else e1[a] -= wa;
+      for (let b = a; b < d; b++) {
+        if (add) E[a * d + b] += wa * w[b];
+        else E[a * d + b] -= wa * w[b];
+      }
+    }
+  };
+  const flush = (count: number) => {
+    addGramUpper(V, zOne, count, G, d + 1);
+    addCross(V, zOnly, V, zNext, count, X, d);
+  };
   let n = 0;
   let count = 0;
+  let prevEnd = -1;
   for (let t = from; t < to; t++) {
     if (mask && mask[t] === 0) continue;
-    const a = starts[t] * dim;
-    for (let j = 0; j < dim; j++) {
+    const st = starts[t];
+    if (st !== prevEnd) {
+      // A run ends (its last z' counts) and another starts (its first z does not count as a z').
+      if (prevEnd >= 0) edge(prevEnd, true);
+      edge(st, false);
+    }
+    prevEnd = st + 1;
+    const a = st * d;
+    for (let j = 0; j < d; j++) {
       V[j * B + count] = states[a + j] - sh[j];
-      V[(dim + j) * B + count] = states[a + dim + j] - sh[j];
+      V[(d + 1 + j) * B + count] = states[a + d + j] - sh[j];
     }
     n++;
     if (++count === B) {
-      addGramUpper(V, offs, count, sums, m);
+      flush(count);
       count = 0;
     }
   }
-  if (count > 0) addGramUpper(V, offs, count, sums, m);
+  if (count > 0) flush(count);
+  if (prevEnd >= 0) edge(prevEnd, true);
+  // Into the layout of v = [z; z'; 1], upper triangle, then mirrored.
+  const sums = new Float64Array(m * m);
+  const g = (a: number, b: number) => G[a * (d + 1) + b];
+  for (let a = 0; a < d; a++) {
+    for (let b = a; b < d; b++) {
+      sums[a * m + b] = g(a, b);
+      sums[(d + a) * m + d + b] = g(a, b) + E[a * d + b];
+    }
+    for (let b = 0; b < d; b++) sums[a * m + d + b] = X[a * d + b];
+    sums[a * m + 2 * d] = g(a, d);
+    sums[(d + a) * m + 2 * d] = g(a, d) + e1[a];
+  }
+  sums[2 * d * m + 2 * d] = g(d, d);
   for (let i = 0; i < m; i++) for (let j = 0; j < i; j++) sums[i * m + j] = sums[j * m + i];
   return { dim, n, shift, sums };
 }
