@@ -2,7 +2,7 @@
 /**
  * Acceptance benchmark of the encoder bridge (issue 3). Runs against the compiled library:
  *   npm run build && node benchmarks/anneal.mjs [--datasets spinning,pendulum] [--seeds 5] [--epochs 40]
- *     [--lambda λ] [--max-laws N] [--hold manifold|mean|initial|reencode] [--anneal-grammar simple|default]
+ *     [--lambda λ] [--physics-cap c] [--max-laws N] [--hold manifold|mean|initial|reencode] [--anneal-grammar simple|default]
  *     [--workers 0] [--out /tmp/latent-laws-anneal-bench] [--reuse]
  * `--reuse` re-analyses finished runs already in the output folder instead of training again.
  *
@@ -34,6 +34,7 @@ const epochs = Number(arg('epochs', '40'));
 const lambdaArg = arg('lambda', undefined); // default: the library's schedule default
 const workers = Number(arg('workers', '0'));
 const maxLaws = arg('max-laws', undefined);
+const physicsCap = arg('physics-cap', undefined); // default: the library's schedule default
 const hold = arg('hold', undefined); // default: rollout's default (manifold)
 const reuse = argv.includes('--reuse');
 const outRoot = arg('out', '/tmp/latent-laws-anneal-bench');
@@ -110,7 +111,7 @@ for (const dataset of datasets) {
       const done = reuse && existsSync(join(out, 'summary.json'));
       if (!done) {
         rmSync(out, { recursive: true, force: true });
-        await anneal({ out, data: { kind: dataset }, latent: 4, epochs, seed, search, schedule: lam === undefined ? {} : { lambda: lam }, ...(maxLaws ? { bridge: { maxLaws: Number(maxLaws) } } : {}) });
+        await anneal({ out, data: { kind: dataset }, latent: 4, epochs, seed, search, schedule: { ...(lam === undefined ? {} : { lambda: lam }), ...(physicsCap === undefined ? {} : { physicsCap: Number(physicsCap) }) }, ...(maxLaws ? { bridge: { maxLaws: Number(maxLaws) } } : {}) });
       }
       const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
       const end = readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.type === 'end').pop();
@@ -150,7 +151,7 @@ console.log(line(header));
 console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
 for (const t of table) console.log(line(t));
 
-console.log(`\nsettings: epochs ${epochs}, λ ${lambdaArg ?? 'default'}, bridge maxLaws ${maxLaws ?? 'default'}, rollout hold ${hold ?? 'default'}, latent 4, training-search grammar ${arg('anneal-grammar', 'simple')}, workers ${workers}`);
+console.log(`\nsettings: epochs ${epochs}, λ ${lambdaArg ?? 'default'}, physics cap ${physicsCap ?? 'default'}, bridge maxLaws ${maxLaws ?? 'default'}, rollout hold ${hold ?? 'default'}, latent 4, training-search grammar ${arg('anneal-grammar', 'simple')}, workers ${workers}`);
 for (const dataset of datasets) {
   const phys = rows.filter((r) => r.dataset === dataset && r.mode === 'physics');
   const base = rows.filter((r) => r.dataset === dataset && r.mode === 'baseline');

@@ -256,7 +256,7 @@ function trainStep(
   laws: Law[],
   lambda: number,
   bridgeOpts: Parameters<typeof bridge>[2],
-  physicsCap: number | undefined,
+  physicsCap: number | null | undefined,
 ): { recon: number; physics: number; active: number; push: number; ms: number; bridgeMs: number } {
   const t0 = performance.now();
   const size = data.sampleSize;
@@ -286,7 +286,7 @@ function trainStep(
       if (lambda > 0 && res.loss > 0) {
         G = tf.tensor2d(Float32Array.from(res.gradient), z0.shape);
         push = lambda;
-        if (physicsCap !== undefined) {
+        if (physicsCap !== undefined && physicsCap !== null) {
           const gz = tf.grad(reconLoss)(z0);
           const limit = physicsCap * tf.norm(gz).dataSync()[0], pull = lambda * tf.norm(G).dataSync()[0];
           if (pull > limit) push = lambda * (limit / pull);

@@ -17,6 +17,7 @@ interface AnnealFlags {
   resume?: string;
   seed: number;
   lambda?: number;
+  physicsCap?: number;
   workers: number;
   backend: 'node' | 'wasm' | 'cpu';
   json?: boolean;
@@ -48,7 +49,7 @@ async function annealCommand(flags: AnnealFlags): Promise<number> {
     epochs: flags.epochs,
     seed: flags.seed,
     backend: flags.backend,
-    schedule: flags.lambda !== undefined ? { lambda: flags.lambda } : undefined,
+    schedule: { ...(flags.lambda !== undefined ? { lambda: flags.lambda } : {}), ...(flags.physicsCap !== undefined ? { physicsCap: flags.physicsCap } : {}) },
     signal: interruptSignal(),
     onStep: (step, total) => bar.update(step, total),
     onMessage: (line) => {
@@ -58,7 +59,7 @@ async function annealCommand(flags: AnnealFlags): Promise<number> {
     onEpoch: (e) => {
       bar.pause();
       const law = e.bestLaw ? `${e.bestLaw.id} (inliers ${(100 * e.bestLaw.inlierFraction).toFixed(1)}%)` : 'none';
-      log(`epoch ${e.epoch}: recon ${e.recon.toExponential(3)}  physics ${e.physics.toExponential(3)}  λ ${e.lambda.toFixed(3)}  best law ${law}`);
+      log(`epoch ${e.epoch}: recon ${e.recon.toExponential(3)}  physics ${e.physics.toExponential(3)}  λ ${e.lambda.toFixed(3)}${e.effectiveLambda < e.lambda - 1e-12 ? ` (effective ${e.effectiveLambda.toPrecision(2)})` : ''}  best law ${law}`);
     },
   });
   bar.stop();
@@ -102,6 +103,7 @@ export function registerAnnealCommands(program: Command): void {
     .option('--resume <folder>', 'continue the run in this folder from its last checkpoint')
     .addOption(new Option('--seed <n>', 'seed of initialisation, batch order, data and searches').argParser(integerOption(0, 2 ** 31 - 1)).default(0))
     .addOption(new Option('--lambda <x>', 'final weight of the physics loss (0 = plain autoencoder baseline)').argParser((v) => (v === '0' ? 0 : positiveNumber(v))))
+    .addOption(new Option('--physics-cap <x>', 'largest physics push on the latents, as a multiple of the reconstruction\'s (default 2; "none" = no cap)').argParser((v) => (v === 'none' ? Infinity : positiveNumber(v))))
     .addOption(new Option('--workers <n>', 'worker threads of the law searches').argParser(integerOption(0, 64)).default(1))
     .addOption(new Option('--backend <name>', 'preferred TensorFlow.js backend (falls back node → wasm → cpu)').choices(['node', 'wasm', 'cpu'] as const).default('node' as const))
     .option('--json', 'print the run summary as JSON on stdout')

@@ -23,3 +23,11 @@ test('tolerance tightens when the best law keeps up, relaxes when no law is near
   assert.equal(adaptTolerance(s, s.tolStart, 0, 0.9), s.tolStart);
   assert.equal(s.searchTolerance, s.tolStart);
 });
+
+test('the physics cap defaults to 2; no cap is stored as null and survives the JSON of run.json', () => {
+  assert.equal(resolveSchedule(40).physicsCap, 2);
+  assert.equal(resolveSchedule(40, { physicsCap: 0.5 }).physicsCap, 0.5);
+  const none = resolveSchedule(40, { physicsCap: Infinity });
+  assert.equal(none.physicsCap, null);
+  assert.equal((JSON.parse(JSON.stringify(none)) as typeof none).physicsCap, null);
+});

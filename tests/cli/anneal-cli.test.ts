@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,18 +16,24 @@ const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], {
 
 test('anneal writes a run folder (model, latents, laws, log) whose latents fit can read', () => {
   const out = join(dir, 'spin');
-  const r = run('anneal', '--dataset', 'spinning', '--latent', '4', '--epochs', '1', '--out', out, '--workers', '0');
+  const r = run('anneal', '--dataset', 'spinning', '--latent', '4', '--epochs', '1', '--out', out, '--workers', '0', '--physics-cap', '1.5');
   assert.equal(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).schedule.physicsCap, 1.5);
   assert.match(r.stdout, /backend: (tensorflow|wasm|cpu)/);
   assert.match(r.stdout, /epoch 1: recon/);
   for (const f of ['run.json', 'log.jsonl', 'latents.npy', 'laws.json', 'model']) assert.ok(existsSync(join(out, f)), `${f} missing`);
   const refit = run('fit', join(out, 'latents.npy'), '--json', '--workers', '0');
   assert.equal(refit.status, 0, refit.stderr);
   assert.equal(JSON.parse(refit.stdout).provenance.dim, 4);
+  // One epoch is all warm-up: no map law yet, and rollout says so in one line.
+  const roll = run('rollout', out, '--hold', 'manifold');
+  assert.equal(roll.status, 2);
+  assert.match(roll.stderr.trim(), /^latent-laws: .*laws\.json: holds no map law to roll out$/);
 });
 
 test('anneal and rollout reject bad run folders and options with one line', () => {
-  for (const r of [run('anneal', '--resume', join(dir, 'nope')), run('rollout', join(dir, 'nope')), run('anneal', '--out', join(dir, 'x'))]) {
+  for (const r of [run('anneal', '--resume', join(dir, 'nope')), run('rollout', join(dir, 'nope')), run('anneal', '--out', join(dir, 'x')),
+    run('anneal', '--dataset', 'spinning', '--out', join(dir, 'y'), '--physics-cap', '-1'), run('rollout', join(dir, 'spin'), '--hold', 'sideways')]) {
     assert.equal(r.status, 2, r.stderr);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   }
