@@ -32,8 +32,12 @@ export interface RolloutOptions {
   law?: string;
   /** Which laws file to take the law from: `train` (laws.json, default) or `heldout` (heldout-laws.json). */
   lawsFrom?: 'train' | 'heldout';
-  /** Use these laws instead of the run's files (e.g. a search with a looser tolerance on the run's latents). */
-  laws?: FitResult;
+  /**
+   * Use these laws instead of the run's files (e.g. a search of the run's latents with another grammar or
+   * a looser tolerance), with `lawsSource` naming them in error messages.
+   */
+  laws?: Pick<FitResult, 'laws'>;
+  lawsSource?: string;
   /** Number of test sequences to forecast and average over (default 8). */
   sequences?: number;
   /**
@@ -92,7 +96,7 @@ function testFrames(spec: DataSpec, nSeq: number, minSamples: number, override?:
   return gen({ sequences: nSeq, frames: minSamples + stack - 1, seed: spec.seed + 7919, size: spec.size });
 }
 
-function pickLaw(laws: FitResult, id: string | undefined, where: string): Law {
+function pickLaw(laws: Pick<FitResult, 'laws'>, id: string | undefined, where: string): Law {
   const law = id === undefined ? laws.laws.find((l) => l.role === 'map') : laws.laws.find((l) => l.id === id);
   if (!law) throw new InputError(where, id === undefined ? 'holds no map law to roll out' : `has no law '${id}'`);
   if (law.model.role !== 'map') throw new InputError(where, `law '${law.id}' is an invariant; rollout needs a map law`);
@@ -102,13 +106,15 @@ function pickLaw(laws: FitResult, id: string | undefined, where: string): Law {
 /** Roll a run's law forward from the first frames of test sequences (see the module comment). */
 export async function rollout(opts: RolloutOptions): Promise<RolloutResult> {
   const cfg = readRunConfig(opts.run);
-  const lawsPath = opts.laws ? 'the given laws' : join(opts.run, opts.lawsFrom === 'heldout' ? 'heldout-laws.json' : 'laws.json');
+  const lawsPath = opts.laws ? (opts.lawsSource ?? 'the given laws') : join(opts.run, opts.lawsFrom === 'heldout' ? 'heldout-laws.json' : 'laws.json');
   if (!opts.laws && !existsSync(lawsPath)) throw new InputError(opts.run, `has no ${lawsPath.split('/').pop()} (the run has not finished)`);
   const law = pickLaw(opts.laws ?? (JSON.parse(readFileSync(lawsPath, 'utf8')) as FitResult), opts.law, lawsPath);
   const summary = JSON.parse(readFileSync(join(opts.run, 'summary.json'), 'utf8')) as { latentMean: number[]; norm: FrameSet['norm'] };
   if (!Number.isInteger(opts.steps) || opts.steps < 1) throw new InputError('--steps', `must be a positive integer, got ${opts.steps}`);
 
   await selectBackend(opts.backend ?? cfg.backend, cfg.model.arch === 'conv' ? 'conv' : 'dense');
+  const lawDim = law.subspace.basis[0]?.length;
+  if (lawDim !== cfg.model.latent) throw new InputError(lawsPath, `law '${law.id}' is stated in ${lawDim} dimensions; the run's latent size is ${cfg.model.latent}`);
   const ae = withVariables(cfg.model, await loadModel(join(opts.run, 'model', 'encoder')), await loadModel(join(opts.run, 'model', 'decoder')));
   try {
     const n = opts.steps, d = cfg.model.latent;

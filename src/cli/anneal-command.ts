@@ -77,9 +77,11 @@ async function annealCommand(flags: AnnealFlags): Promise<number> {
 
 type Hold = 'mean' | 'initial' | 'manifold' | 'reencode';
 
-async function rolloutCommand(run: string, flags: { steps: number; out?: string; law?: string; sequences?: number; frames?: string; hold: Hold; json?: boolean }): Promise<number> {
+async function rolloutCommand(run: string, flags: { steps: number; out?: string; law?: string; laws?: string; sequences?: number; frames?: string; hold: Hold; json?: boolean }): Promise<number> {
+  const { readLawsFile } = await import('../check/laws-file.js');
+  const laws = flags.laws === undefined ? undefined : readLawsFile(flags.laws);
   const { rollout } = await import('../anneal/index.js');
-  const r = await rollout({ run, steps: flags.steps, out: flags.out, law: flags.law, sequences: flags.sequences, frames: flags.frames, hold: flags.hold });
+  const r = await rollout({ run, steps: flags.steps, out: flags.out, law: flags.law, laws, lawsSource: flags.laws, sequences: flags.sequences, frames: flags.frames, hold: flags.hold });
   const summary = { law: r.law, hold: flags.hold, steps: r.steps, sequences: r.sequences, shape: r.shape, meanMse: r.meanMse, persistenceMse: r.persistenceMse, reconMse: r.reconMse, mse: r.mse };
   if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else {
@@ -115,6 +117,7 @@ export function registerAnnealCommands(program: Command): void {
     .addOption(new Option('--steps <n>', 'law steps to roll out').argParser(integerOption(1, 100000)).default(50))
     .option('--out <file.npy>', 'write the forecast frames as .npy')
     .option('--law <id>', 'law to apply (default: the best map law)')
+    .option('--laws <file>', 'take the law from this laws file (fit --out) instead of the run’s laws.json')
     .addOption(new Option('--sequences <n>', 'test sequences to forecast').argParser(integerOption(1, 10000)))
     .option('--frames <file>', 'true frames for a file-based run (default: the run’s own frame file)')
     .addOption(new Option('--hold <mode>', 'latent dimensions outside the law’s subspace: nearest training latents (manifold), training mean, start values, or decode/re-encode').choices(['manifold', 'mean', 'initial', 'reencode'] as const).default('manifold' as const))

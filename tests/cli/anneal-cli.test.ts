@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,22 @@ test('anneal writes a run folder (model, latents, laws, log) whose latents fit c
   const refit = run('fit', join(out, 'latents.npy'), '--json', '--workers', '0');
   assert.equal(refit.status, 0, refit.stderr);
   assert.equal(JSON.parse(refit.stdout).provenance.dim, 4);
+  // A law from another search of the run's latents (here: any law, however rough) rolls out with --laws.
+  const loose = join(dir, 'loose.json');
+  assert.equal(run('fit', join(out, 'latents.npy'), '--workers', '0', '--max-tolerance', '0.5', '--min-inliers', '0', '--out', loose).status, 0);
+  const doc = JSON.parse(readFileSync(loose, 'utf8'));
+  const mapLaw = doc.laws.find((l: { role: string }) => l.role === 'map');
+  assert.ok(mapLaw, 'the loose search found no map law');
+  const viaFile = run('rollout', out, '--laws', loose, '--law', mapLaw.id, '--steps', '3', '--json');
+  assert.equal(viaFile.status, 0, viaFile.stderr);
+  assert.equal(JSON.parse(viaFile.stdout).law.id, mapLaw.id);
+  // The same laws stated in 5 dimensions (a zero column added) do not fit a 4-D latent space.
+  doc.provenance.dim = 5;
+  for (const l of doc.laws) l.subspace.basis = l.subspace.basis.map((row: number[]) => [...row, 0]);
+  writeFileSync(join(dir, 'wide.json'), JSON.stringify(doc));
+  const wide = run('rollout', out, '--laws', join(dir, 'wide.json'), '--law', mapLaw.id);
+  assert.equal(wide.status, 2, wide.stderr);
+  assert.match(wide.stderr.trim(), /wide\.json: law '.*' is stated in 5 dimensions; the run's latent size is 4$/);
   // One epoch is all warm-up: no map law yet, and rollout says so in one line.
   const roll = run('rollout', out, '--hold', 'manifold');
   assert.equal(roll.status, 2);
