@@ -5,7 +5,7 @@
  */
 import { compileExpr, compileExprBatch, type Expr } from '../grammar/expr-ir.js';
 import { MomentAccumulator, type Want } from './accumulator.js';
-import { projector } from './project.js';
+import { blockProjector } from './project.js';
 import type { FeatureStats } from './families.js';
 import type { InvariantStats } from './sparse.js';
 
@@ -190,7 +190,10 @@ export function featurePasses(
   const R = 2 * B;
   const anyMap = requests.some((r) => r.want.map);
   const anyInvariant = requests.some((r) => r.want.invariant);
-  const project = projector(basis ?? Array.from({ length: dim }, (_, i) => Array.from({ length: dim }, (_, j) => (i === j ? 1 : 0))), dim);
+  const projectRows = blockProjector(basis ?? Array.from({ length: dim }, (_, i) => Array.from({ length: dim }, (_, j) => (i === j ? 1 : 0))), dim);
+  // The block's first states, then their successors: projected together when the block is flushed.
+  const stateU = new Int32Array(B);
+  const stateV = new Int32Array(B);
   const evalBlock = compileFeatureBlock(features, subspaceVariables(k), R);
   const X = new Float64Array(R * k);
   // Column j of Phi: φ_j(u) of the block's transitions from j·R, φ_j(u') from j·R + B.
@@ -201,6 +204,8 @@ export function featurePasses(
   const cols = requests.map((r) => Int32Array.from(r.cols));
   let count = 0;
   const flush = () => {
+    projectRows(states, stateU, count, X, 0);
+    projectRows(states, stateV, count, X, B);
     // Rows past the block's last u' are stale or zero: evaluated, never read.
     evalBlock(X, B + count, Phi, R, 0);
     if (anyInvariant) {
@@ -219,9 +224,8 @@ export function featurePasses(
   for (let idx = 0; idx < total; idx++) {
     const t = select ? select[idx] : idx;
     if (mask && mask[t] === 0) continue;
-    const s = starts[t];
-    project(states, s, X, count * k);
-    project(states, s + 1, X, (B + count) * k);
+    stateU[count] = starts[t];
+    stateV[count] = starts[t] + 1;
     if (++count === B) flush();
   }
   if (count > 0) flush();

@@ -89,3 +89,66 @@ export function projector(basis: number[][], dim: number): (states: Float64Array
     }
   };
 }
+
+/**
+ * Projects many states at once: state `stateOf[i]` into row `at + i` of `out` (stride k), for i
+ * below `nRows`, with the arithmetic of `projector` row by row (each sum in order of p), so the
+ * values are the same. Streams call this once per block instead of a closure per state; on
+ * coordinate subspaces it is a plain gather.
+ */
+export function blockProjector(basis: number[][], dim: number): (states: Float64Array, stateOf: Int32Array, nRows: number, out: Float64Array, at: number) => void {
+  const k = basis.length;
+  const B = Float64Array.from(basis.flat());
+  const unit = Int32Array.from(basis.map((row) => (row.every((v) => v === 0 || v === 1) && row.filter((v) => v === 1).length === 1 ? row.indexOf(1) : -1)));
+  if (unit.every((u) => u >= 0)) {
+    return (states, stateOf, nRows, out, at) => {
+      for (let i = 0; i < nRows; i++) {
+        const off = stateOf[i] * dim;
+        const o = (at + i) * k;
+        for (let a = 0; a < k; a++) out[o + a] = states[off + unit[a]];
+      }
+    };
+  }
+  if (k === 2 && unit.every((u) => u < 0)) {
+    return (states, stateOf, nRows, out, at) => {
+      for (let i = 0; i < nRows; i++) {
+        const off = stateOf[i] * dim;
+        let a0 = 0;
+        let a1 = 0;
+        for (let p = 0; p < dim; p++) {
+          const x = states[off + p];
+          a0 += B[p] * x;
+          a1 += B[dim + p] * x;
+        }
+        const o = (at + i) * 2;
+        out[o] = a0;
+        out[o + 1] = a1;
+      }
+    };
+  }
+  if (k === 3 && unit.every((u) => u < 0)) {
+    return (states, stateOf, nRows, out, at) => {
+      for (let i = 0; i < nRows; i++) {
+        const off = stateOf[i] * dim;
+        let a0 = 0;
+        let a1 = 0;
+        let a2 = 0;
+        for (let p = 0; p < dim; p++) {
+          const x = states[off + p];
+          a0 += B[p] * x;
+          a1 += B[dim + p] * x;
+          a2 += B[2 * dim + p] * x;
+        }
+        const o = (at + i) * 3;
+        out[o] = a0;
+        out[o + 1] = a1;
+        out[o + 2] = a2;
+      }
+    };
+  }
+  // Other bases (dense k = 4 included): the per-state projector, called from one loop.
+  const one = projector(basis, dim);
+  return (states, stateOf, nRows, out, at) => {
+    for (let i = 0; i < nRows; i++) one(states, stateOf[i], out, (at + i) * k);
+  };
+}

@@ -5,7 +5,7 @@
  * trajectory share the state between them (its features are evaluated once, not twice).
  */
 import { compileFeatureBlock, subspaceVariables } from './features.js';
-import { projector } from './project.js';
+import { blockProjector } from './project.js';
 import type { DataContext } from './screen.js';
 
 /** Transitions per block: large enough to amortise per-block calls, small enough to stay in cache. */
@@ -43,14 +43,15 @@ export interface TransitionStream {
 
 /**
  * Prepare a stream over `ctx`'s transitions on `basis` with the given features of u1…uk. States are
- * projected by `projector`, as the finalists' sample view is, so sample and full passes agree exactly.
+ * projected by `blockProjector` (the arithmetic of `projector`, which the finalists' sample view uses),
+ * so sample and full passes agree exactly.
  */
 export function transitionStream(ctx: DataContext, basis: number[][], features: string[]): TransitionStream {
   const k = basis.length;
   const dim = ctx.dim;
   const M = features.length;
   const rows = 2 * BLOCK;
-  const projectState = projector(basis, dim);
+  const projectRows = blockProjector(basis, dim);
   const evalBlock = compileFeatureBlock(features, subspaceVariables(k), rows);
   const block: Block = {
     count: 0,
@@ -63,10 +64,6 @@ export function transitionStream(ctx: DataContext, basis: number[][], features: 
   };
   const stateOf = new Int32Array(rows);
   const { states, starts } = ctx;
-
-  const project = (nRows: number) => {
-    for (let r = 0; r < nRows; r++) projectState(states, stateOf[r], block.X, r * k);
-  };
 
   return {
     k,
@@ -92,7 +89,7 @@ export function transitionStream(ctx: DataContext, basis: number[][], features: 
           }
         }
         block.count = count;
-        project(nRows);
+        projectRows(states, stateOf, nRows, block.X, 0);
         evalBlock(block.X, nRows, block.Phi, rows, 0);
         onBlock(block);
       }

@@ -1,11 +1,12 @@
 /**
  * The projector's fast paths (all rows of a dense plane or small subspace at once; copies for unit
- * rows) give exactly the plain per-row sums of projectState (up to the sign of a zero).
+ * rows) give exactly the plain per-row sums of projectState (up to the sign of a zero), and the
+ * block projector gives what the per-state projector gives, state by state.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { projectState, projector } from '../../src/engine/project.ts';
+import { blockProjector, projectState, projector } from '../../src/engine/project.ts';
 
 const SEED = 20240615;
 
@@ -32,6 +33,34 @@ test('projector equals the plain projection exactly, for dense, unit and mixed b
           // Equal as numbers: a unit row copies a -0 that the plain sum turns into +0.
           for (let a = 0; a < k; a++) assert.ok(got[1 + a] === want[a], `state ${s} row ${a}: ${got[1 + a]} vs ${want[a]}`);
         }
+      },
+    ),
+    { numRuns: 500, seed: SEED },
+  );
+});
+
+test('blockProjector projects any list of states as the per-state projector does', () => {
+  const value = fc.double({ min: -50, max: 50, noNaN: true });
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 9 }).chain((dim) =>
+        fc.tuple(
+          fc.constant(dim),
+          fc.array(fc.oneof(fc.array(value, { minLength: dim, maxLength: dim }), fc.integer({ min: 0, max: dim - 1 }).map((c) => Array.from({ length: dim }, (_, j) => (j === c ? 1 : 0)))), { minLength: 1, maxLength: 5 }),
+          fc.array(value, { minLength: 4 * dim, maxLength: 4 * dim }),
+          fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 0, maxLength: 12 }),
+          fc.integer({ min: 0, max: 3 }),
+        ),
+      ),
+      ([dim, basis, data, rows, at]) => {
+        const states = Float64Array.from(data);
+        const k = basis.length;
+        const got = new Float64Array((at + rows.length) * k).fill(7);
+        blockProjector(basis, dim)(states, Int32Array.from(rows), rows.length, got, at);
+        const want = new Float64Array((at + rows.length) * k).fill(7);
+        const one = projector(basis, dim);
+        rows.forEach((s, i) => one(states, s, want, (at + i) * k));
+        assert.deepEqual(Array.from(got), Array.from(want));
       },
     ),
     { numRuns: 500, seed: SEED },
