@@ -222,11 +222,11 @@ export function createGroupPass(streamK: number, layout: GroupLayout, members: G
   const invIdx = Int32Array.from(invCols);
   const needDelta = invAll !== null || members.some((mb) => mb.role === 'invariant');
   const PU = new Float64Array(M * cap);
-  const PV = new Float64Array(needDelta ? M * cap : 0);
   const DV = new Float64Array(needDelta ? M * cap : 0);
   const VX = new Float64Array(k * cap);
   const r = new Float64Array(cap);
-  const pred = new Float64Array(cap);
+  // One prediction column per coordinate, so a map's residual is finished in one sweep.
+  const pred = new Float64Array(Math.max(k, 1) * cap);
   const state = members.map((mb) => {
     const m = mb.accCols.length;
     return {
@@ -248,21 +248,16 @@ export function createGroupPass(streamK: number, layout: GroupLayout, members: G
   });
   const onBlock = (b: Block) => {
     const count = b.count;
-    // Per-transition columns gathered from the block's per-state columns: φ(u), φ(u'), Δφ and u',
-    // entry c of row j at j * cap + c (sequential writes; reads nearly sequential).
+    // Per-transition columns gathered from the block's per-state columns: φ(u), Δφ and u', entry c
+    // of row j at j * cap + c (sequential writes; reads nearly sequential). φ(u') is not copied: only
+    // outliers read it, straight from the block.
     const { vRow, Phi, X } = b;
     const R = b.stride;
     for (let j = 0; j < M; j++) {
       const o = j * cap;
       const src = srcCols[j] * R;
       PU.set(Phi.subarray(src, src + count), o); // first states are rows 0 … count−1 (uRow[c] = c)
-      if (needDelta) {
-        for (let c = 0; c < count; c++) {
-          const x = Phi[src + vRow[c]];
-          PV[o + c] = x;
-          DV[o + c] = x - PU[o + c];
-        }
-      }
+      if (needDelta) for (let c = 0; c < count; c++) DV[o + c] = Phi[src + vRow[c]] - PU[o + c];
     }
     for (let q = 0; q < k; q++) {
       const o = q * cap;
@@ -276,17 +271,12 @@ export function createGroupPass(streamK: number, layout: GroupLayout, members: G
       const m = cols.length;
       // Residuals column by column; the same arithmetic as BlockResidual.at, entry by entry.
       if (mb.role === 'map') {
-        r.fill(0, 0, count);
-        for (let q = 0; q < W.length / m; q++) {
-          pred.fill(0, 0, count);
-          predictInto(pred, PU, cap, count, cols, W, q * m, m);
-          const vq = q * cap;
-          for (let c = 0; c < count; c++) {
-            const e = VX[vq + c] - pred[c];
-            r[c] += e * e;
-          }
+        const rows = W.length / m;
+        for (let q = 0; q < rows; q++) {
+          pred.fill(0, q * cap, q * cap + count);
+          predictInto(pred, PU, cap, count, cols, W, q * m, m, q * cap);
         }
-        for (let c = 0; c < count; c++) r[c] = Math.sqrt(r[c]);
+        mapResiduals(r, VX, pred, cap, count, rows);
       } else {
         pred.fill(0, 0, count);
         predictInto(pred, DV, cap, count, cols, W, 0, m);
@@ -308,7 +298,7 @@ export function createGroupPass(streamK: number, layout: GroupLayout, members: G
         if (rc <= mb.hi) continue; // band overflowed: the caller redoes this member exactly
         const ac = s.accCols;
         for (let j = 0; j < ac.length; j++) s.phi[j] = PU[ac[j] * cap + c];
-        if (mb.want.invariant) for (let j = 0; j < ac.length; j++) s.phi2[j] = PV[ac[j] * cap + c];
+        if (mb.want.invariant) for (let j = 0; j < ac.length; j++) s.phi2[j] = Phi[srcCols[ac[j]] * R + vRow[c]];
         for (let q = 0; q < k; q++) s.v[q] = VX[q * cap + c];
         s.out.add(s.phi, s.v, 0, s.phi2);
       }
@@ -322,21 +312,44 @@ export function createGroupPass(streamK: number, layout: GroupLayout, members: G
 }
 
 /**
- * pred[c] += Σ_j W[w0 + j] · A[cols[j] * cap + c], adding the terms in order of j (the arithmetic of
+ * r[c] = |u'_c − pred_c| over the map's rows (pred row q at q * cap), one sweep: the squares summed
+ * from 0 in order of q, as BlockResidual.at does, so the values are the same bit for bit.
+ */
+function mapResiduals(r: Float64Array, VX: Float64Array, pred: Float64Array, cap: number, count: number, rows: number): void {
+  if (rows === 2) {
+    for (let c = 0; c < count; c++) {
+      const e0 = VX[c] - pred[c];
+      const e1 = VX[cap + c] - pred[cap + c];
+      r[c] = Math.sqrt(e0 * e0 + e1 * e1);
+    }
+    return;
+  }
+  for (let c = 0; c < count; c++) {
+    let s2 = 0;
+    for (let q = 0; q < rows; q++) {
+      const e = VX[q * cap + c] - pred[q * cap + c];
+      s2 += e * e;
+    }
+    r[c] = Math.sqrt(s2);
+  }
+}
+
+/**
+ * pred[p0 + c] += Σ_j W[w0 + j] · A[cols[j] * cap + c], adding the terms in order of j (the arithmetic of
  * BlockResidual.at), up to four columns per sweep so pred is loaded and stored once per sweep.
  */
-function predictInto(pred: Float64Array, A: Float64Array, cap: number, count: number, cols: Int32Array, W: Float64Array, w0: number, m: number): void {
+function predictInto(pred: Float64Array, A: Float64Array, cap: number, count: number, cols: Int32Array, W: Float64Array, w0: number, m: number, p0 = 0): void {
   let j = 0;
   for (; j + 3 < m; j += 4) {
     const [a0, a1, a2, a3] = [cols[j] * cap, cols[j + 1] * cap, cols[j + 2] * cap, cols[j + 3] * cap];
     const [x0, x1, x2, x3] = [W[w0 + j], W[w0 + j + 1], W[w0 + j + 2], W[w0 + j + 3]];
     for (let c = 0; c < count; c++) {
-      let p = pred[c];
+      let p = pred[p0 + c];
       p += x0 * A[a0 + c];
       p += x1 * A[a1 + c];
       p += x2 * A[a2 + c];
       p += x3 * A[a3 + c];
-      pred[c] = p;
+      pred[p0 + c] = p;
     }
   }
   // The last one to three terms in one sweep as well (linear maps on planes have two).
@@ -345,24 +358,24 @@ function predictInto(pred: Float64Array, A: Float64Array, cap: number, count: nu
     const [a0, a1, a2] = [cols[j] * cap, cols[j + 1] * cap, cols[j + 2] * cap];
     const [x0, x1, x2] = [W[w0 + j], W[w0 + j + 1], W[w0 + j + 2]];
     for (let c = 0; c < count; c++) {
-      let p = pred[c];
+      let p = pred[p0 + c];
       p += x0 * A[a0 + c];
       p += x1 * A[a1 + c];
       p += x2 * A[a2 + c];
-      pred[c] = p;
+      pred[p0 + c] = p;
     }
   } else if (rest === 2) {
     const [a0, a1] = [cols[j] * cap, cols[j + 1] * cap];
     const [x0, x1] = [W[w0 + j], W[w0 + j + 1]];
     for (let c = 0; c < count; c++) {
-      let p = pred[c];
+      let p = pred[p0 + c];
       p += x0 * A[a0 + c];
       p += x1 * A[a1 + c];
-      pred[c] = p;
+      pred[p0 + c] = p;
     }
   } else if (rest === 1) {
     const a0 = cols[j] * cap;
     const x0 = W[w0 + j];
-    for (let c = 0; c < count; c++) pred[c] += x0 * A[a0 + c];
+    for (let c = 0; c < count; c++) pred[p0 + c] += x0 * A[a0 + c];
   }
 }
