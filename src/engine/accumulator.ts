@@ -86,13 +86,15 @@ export class MomentAccumulator {
    * in `PU`, Δφ = φ(u') − φ(u) in `DV`, the coordinates of u' in `VX`; feature i of this accumulator
    * is row `cols[i]` of PU and DV. Each sum is taken over the block first (blocked kernels, see
    * gram.ts), then added: far fewer loads and stores of the accumulators than transition by transition.
+   * With `ownGram` false the caller sums Σ φφᵀ (G for maps, S2 for invariants) itself and sets it
+   * with `setGram` (a group pass shares one such sum between its map and invariant moments).
    */
-  addBlock(PU: Float64Array, DV: Float64Array, VX: Float64Array, count: number, cap: number, cols: Int32Array): void {
+  addBlock(PU: Float64Array, DV: Float64Array, VX: Float64Array, count: number, cap: number, cols: Int32Array, ownGram = true): void {
     const { m, k } = this;
     this.n += count;
     const { feat, coord } = this.offsets(cols, cap);
     if (this.want.map) {
-      addGramUpper(PU, feat, count, this.G, m);
+      if (ownGram) addGramUpper(PU, feat, count, this.G, m);
       addCross(VX, coord, PU, feat, count, this.C, m);
       addGramUpper(VX, coord, count, this.Y, k);
     }
@@ -104,8 +106,18 @@ export class MomentAccumulator {
         this.S1[i] += s;
       }
       addGramUpper(DV, feat, count, this.D, m);
-      addGramUpper(PU, feat, count, this.S2, m);
+      if (ownGram) addGramUpper(PU, feat, count, this.S2, m);
     }
+  }
+
+  /**
+   * Set Σ φφᵀ (G for maps, S2 for invariants) from an upper-triangular sum `P` (stride `stride`)
+   * over more features: feature i of this accumulator is feature `pos[i]` there, `pos` ascending.
+   */
+  setGram(P: Float64Array, stride: number, pos: ArrayLike<number>): void {
+    const m = this.m;
+    const out = this.want.map ? this.G : this.S2;
+    for (let i = 0; i < m; i++) for (let j = i; j < m; j++) out[i * m + j] = P[pos[i] * stride + pos[j]];
   }
 
   private offsetCache: { cols: Int32Array; cap: number; feat: Int32Array; coord: Int32Array } | null = null;

@@ -9,6 +9,7 @@
 import { MomentAccumulator, type Want } from './accumulator.js';
 import { histCount, histEdges, HIST_BINS } from './histogram.js';
 import { BLOCK, type Block, type TransitionStream } from './stream.js';
+import { addGramUpper } from './gram.js';
 
 /** Residual of one law on streamed blocks: |u' − W φ(u)| for maps, |Σ c (φ(u') − φ(u))| / scale for invariants. */
 export class BlockResidual {
@@ -220,6 +221,12 @@ export function createGroupPass(streamK: number, layout: GroupLayout, members: G
   const invAll = invCols.length > 0 ? new MomentAccumulator(k, invCols.length, { map: false, invariant: true }) : null;
   const mapIdx = Int32Array.from(mapCols);
   const invIdx = Int32Array.from(invCols);
+  // Σ φ(u)φ(u)ᵀ is both the map Gram and the invariant second moment: with both, one sum over the
+  // union of their columns serves the two (each entry is the same running sum either way).
+  const shareGram = mapAll !== null && invAll !== null;
+  const gramCols = shareGram ? [...new Set([...mapCols, ...invCols])].sort((a, b) => a - b) : [];
+  const gramOffs = Int32Array.from(gramCols, (c) => c * cap);
+  const gram = new Float64Array(gramCols.length * gramCols.length);
   const needDelta = invAll !== null || members.some((mb) => mb.role === 'invariant');
   const PU = new Float64Array(M * cap);
   const DV = new Float64Array(needDelta ? M * cap : 0);
@@ -264,8 +271,9 @@ export function createGroupPass(streamK: number, layout: GroupLayout, members: G
       const src = srcCoords[q];
       for (let c = 0; c < count; c++) VX[o + c] = X[vRow[c] * streamK + src];
     }
-    mapAll?.addBlock(PU, DV, VX, count, cap, mapIdx);
-    invAll?.addBlock(PU, DV, VX, count, cap, invIdx);
+    if (shareGram) addGramUpper(PU, gramOffs, count, gram, gramCols.length);
+    mapAll?.addBlock(PU, DV, VX, count, cap, mapIdx, !shareGram);
+    invAll?.addBlock(PU, DV, VX, count, cap, invIdx, !shareGram);
     for (const s of state) {
       const { mb, cols, W, edges, hist } = s;
       const m = cols.length;
@@ -305,6 +313,10 @@ export function createGroupPass(streamK: number, layout: GroupLayout, members: G
     }
   };
   const result = () => {
+    if (shareGram) {
+      mapAll.setGram(gram, gramCols.length, mapCols.map((c) => gramCols.indexOf(c)));
+      invAll.setGram(gram, gramCols.length, invCols.map((c) => gramCols.indexOf(c)));
+    }
     const outputs = state.map((s) => ({ hist: s.hist, out: s.out, bandT: s.bandT.slice(0, s.bandN), bandR: s.bandR.slice(0, s.bandN), overflow: s.overflow }));
     return { outputs, mapAll, mapCols, invAll, invCols };
   };

@@ -123,3 +123,28 @@ test('inlier moments as all-minus-outliers match moments summed over the inliers
     { numRuns: 40, seed: SEED },
   );
 });
+
+test('a group with map and invariant members shares Σ φφᵀ and gets the sums of separate groups bit for bit', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 5, max: 2500 }), fc.shuffledSubarray([0, 1, 2, 3, 4, 5], { minLength: 1 }), fc.shuffledSubarray([0, 1, 2, 3, 4, 5], { minLength: 1 }), (seed, n, mapAcc, invAcc) => {
+      const rand = mulberry32(seed);
+      const dim = 3;
+      const states = Float64Array.from({ length: (n + 1) * dim }, () => 4 * rand() - 2);
+      // Two trajectories, so some transitions' second states are not the next row of the block.
+      const cut = Math.floor(n / 2);
+      const starts = Uint32Array.from({ length: n - 1 }, (_, t) => (t < cut ? t : t + 1));
+      const ctx = { states, dim, starts };
+      const stream = transitionStream(ctx, [[0.6, 0.8, 0], [0, 0, 1]], ['u1', 'u2', '1', 'u1^2', 'u1*u2', 'u2^2']);
+      const map = { role: 'map' as const, cols: [0, 1, 2], W: [[0.9, -0.4, 0.1], [0.4, 0.9, 0]], scale: 1, spread: 1, accCols: mapAcc, want: { map: true, invariant: false }, lo: 0.3, hi: 0.5 };
+      const inv = { role: 'invariant' as const, cols: [3, 5], W: [[1, 1]], scale: 1, spread: 1, accCols: invAcc, want: { map: false, invariant: true }, lo: 0.3, hi: 0.5 };
+      const both = groupPass(stream, [map, inv], 64);
+      const mapOnly = groupPass(stream, [map], 64);
+      const invOnly = groupPass(stream, [inv], 64);
+      assert.deepEqual(both.mapAll!.result(), mapOnly.mapAll!.result());
+      assert.deepEqual(both.invAll!.result(), invOnly.invAll!.result());
+      assert.deepEqual(both.outputs[0].out.result(), mapOnly.outputs[0].out.result());
+      assert.deepEqual(both.outputs[1].out.result(), invOnly.outputs[0].out.result());
+    }),
+    { numRuns: 60, seed: SEED },
+  );
+});
