@@ -227,7 +227,9 @@ export function createGroupPass(streamK: number, layout: GroupLayout, members: G
   const gramCols = shareGram ? [...new Set([...mapCols, ...invCols])].sort((a, b) => a - b) : [];
   const gramOffs = Int32Array.from(gramCols, (c) => c * cap);
   const gram = new Float64Array(gramCols.length * gramCols.length);
-  const needDelta = invAll !== null || members.some((mb) => mb.role === 'invariant');
+  // Δφ only for the columns that invariants read (their moments and residuals), not every feature.
+  const deltaCols = Int32Array.from(new Set([...invCols, ...members.filter((mb) => mb.role === 'invariant').flatMap((mb) => mb.cols)]));
+  const needDelta = deltaCols.length > 0;
   const PU = new Float64Array(M * cap);
   const DV = new Float64Array(needDelta ? M * cap : 0);
   const VX = new Float64Array(k * cap);
@@ -264,7 +266,11 @@ export function createGroupPass(streamK: number, layout: GroupLayout, members: G
       const o = j * cap;
       const src = srcCols[j] * R;
       PU.set(Phi.subarray(src, src + count), o); // first states are rows 0 … count−1 (uRow[c] = c)
-      if (needDelta) for (let c = 0; c < count; c++) DV[o + c] = Phi[src + vRow[c]] - PU[o + c];
+    }
+    for (const j of deltaCols) {
+      const o = j * cap;
+      const src = srcCols[j] * R;
+      for (let c = 0; c < count; c++) DV[o + c] = Phi[src + vRow[c]] - PU[o + c];
     }
     for (let q = 0; q < k; q++) {
       const o = q * cap;
