@@ -244,9 +244,10 @@ export async function train(ctx: TrainContext): Promise<TrainResult> {
 }
 
 /**
- * One optimisation step on the sequences `seqs`. The bridge runs on the batch's own latents, so G is
- * evaluated exactly where the surrogate is applied; with a physics cap, the surrogate's weight is lowered
- * from λ so that its push on the latents stays within the cap times the reconstruction's.
+ * One optimisation step on the sequences `seqs`. The bridge runs inside the gradient tape on the batch's
+ * own latents (read out once), so G is evaluated exactly where the surrogate is applied; with a physics
+ * cap, the surrogate's weight is lowered from λ so that its push on the latents stays within the cap times
+ * the reconstruction's.
  */
 function trainStep(
   ae: Autoencoder,
@@ -273,32 +274,29 @@ function trainStep(
   tf.tidy(() => {
     const xt = tf.tensor(x, [n, ...data.sampleShape]);
     const reconLoss = (z: tf.Tensor): tf.Scalar => tf.mean(tf.squaredDifference(ae.decoder.apply(z, { training: true }) as tf.Tensor, xt)) as tf.Scalar;
-    // The bridge needs only the latents' values, so it runs before the tape on a forward pass of its own
-    // (the network is deterministic: the taped pass sees the same latents).
-    let G: tf.Tensor2D | null = null;
-    if (laws.length > 0) {
-      const z0 = ae.encoder.apply(xt, { training: true }) as tf.Tensor2D;
-      const b0 = performance.now();
-      const res = bridge({ dim: z0.shape[1], states: Float64Array.from(z0.dataSync()), offsets, source: 'batch' }, laws, bridgeOpts);
-      bridgeMs = performance.now() - b0;
-      physics = res.loss;
-      active = res.laws.filter((l) => l.weight > 0).length;
-      if (lambda > 0 && res.loss > 0) {
-        G = tf.tensor2d(Float32Array.from(res.gradient), z0.shape);
-        push = lambda;
-        if (physicsCap !== undefined && physicsCap !== null) {
-          const gz = tf.grad(reconLoss)(z0);
-          const limit = physicsCap * tf.norm(gz).dataSync()[0], pull = lambda * tf.norm(G).dataSync()[0];
-          if (pull > limit) push = lambda * (limit / pull);
-        }
-      }
-    }
     const { grads } = tf.variableGrads(() => {
       const z = ae.encoder.apply(xt, { training: true }) as tf.Tensor2D;
       const rl = reconLoss(z);
       recon = rl.dataSync()[0];
+      if (laws.length === 0) return rl;
+      const zValues = z.dataSync();
+      const b0 = performance.now();
+      const res = bridge({ dim: z.shape[1], states: Float64Array.from(zValues), offsets, source: 'batch' }, laws, bridgeOpts);
+      bridgeMs = performance.now() - b0;
+      physics = res.loss;
+      active = res.laws.filter((l) => l.weight > 0).length;
+      if (lambda === 0 || res.loss === 0) return rl;
       // G is a constant here: the tape never sees how it was computed (stopGradient by construction).
-      return G === null ? rl : (tf.add(rl, tf.mul(push, tf.sum(tf.mul(G, z)))) as tf.Scalar);
+      const G = tf.tensor2d(Float32Array.from(res.gradient), z.shape);
+      push = lambda;
+      if (physicsCap !== undefined && physicsCap !== null) {
+        // The reconstruction's pull on the latents, taken at a constant copy of them: nothing of it
+        // reaches the weights' gradients, it only sets the surrogate's weight.
+        const gz = tf.grad(reconLoss)(tf.tensor2d(zValues, z.shape));
+        const limit = physicsCap * tf.norm(gz).dataSync()[0], pull = lambda * tf.norm(G).dataSync()[0];
+        if (pull > limit) push = lambda * (limit / pull);
+      }
+      return tf.add(rl, tf.mul(push, tf.sum(tf.mul(G, z)))) as tf.Scalar;
     }, ae.variables);
     adam.step(grads);
   });
