@@ -3,6 +3,7 @@
  * TensorFlow.js and the engine load only when one of these commands runs.
  */
 import { Option, type Command } from '@commander-js/extra-typings';
+import type { RolloutHold } from '../anneal/rollout.js';
 import { InputError } from '../errors.js';
 import { integerOption, positiveNumber } from './options.js';
 import { EXIT, interruptSignal, runCommand } from './run.js';
@@ -75,9 +76,7 @@ async function annealCommand(flags: AnnealFlags): Promise<number> {
   return result.interrupted ? EXIT.interrupted : EXIT.ok;
 }
 
-type Hold = 'mean' | 'initial' | 'manifold' | 'reencode';
-
-async function rolloutCommand(run: string, flags: { steps: number; out?: string; law?: string; laws?: string; sequences?: number; frames?: string; hold: Hold; json?: boolean }): Promise<number> {
+async function rolloutCommand(run: string, flags: { steps: number; out?: string; law?: string; laws?: string; sequences?: number; frames?: string; hold: RolloutHold; json?: boolean }): Promise<number> {
   const { readLawsFile } = await import('../check/laws-file.js');
   const laws = flags.laws === undefined ? undefined : readLawsFile(flags.laws);
   const { rollout } = await import('../anneal/index.js');
