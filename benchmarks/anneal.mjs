@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { anneal, rollout, withoutLibraryFamilies, SPIN_ANGLE } from '../dist/src/anneal/index.js';
 import { fit } from '../dist/src/engine/fit.js';
 import { defaultGrammarPath, loadGrammar } from '../dist/src/grammar/load.js';
-import { parseNpy } from '../dist/src/data/npy.js';
+import { loadDataset } from '../dist/src/data/load.js';
 import { eigs } from 'mathjs';
 
 const argv = process.argv.slice(2);
@@ -86,17 +86,10 @@ function bestRotation(result) {
 const linearGrammar = withoutLibraryFamilies(fullGrammar);
 const linearOnly = (rot) => rot && { ...rot, linearOnly: true };
 
-/** A latents .npy file [K, T, d] as a fit data set. */
-function latentsOf(file) {
-  const z = parseNpy(readFileSync(file), file);
-  const [K, T, d] = z.shape;
-  return { dim: d, states: z.data, offsets: Array.from({ length: K + 1 }, (_, k) => k * T), source: file };
-}
-
 async function rolloutOf(runDir) {
   const laws = JSON.parse(readFileSync(join(runDir, 'laws.json'), 'utf8'));
   if (laws.laws.some((l) => l.role === 'map')) return { ...(await rollout({ run: runDir, steps: ROLL, hold })), loose: false };
-  const loose = await fit(latentsOf(join(runDir, 'latents.npy')), { workers, seed: 1, maxRelativeTolerance: 0.3 });
+  const loose = await fit(loadDataset(join(runDir, 'latents.npy')), { workers, seed: 1, maxRelativeTolerance: 0.3 });
   if (!loose.laws.some((l) => l.role === 'map')) return null;
   return { ...(await rollout({ run: runDir, steps: ROLL, laws: loose, hold })), loose: true };
 }
@@ -120,7 +113,7 @@ for (const dataset of datasets) {
       // fit's default ranking may prefer a library map that refines a rotation by small quadratic terms
       // (shorter description at n ≈ 250); the rotation is then asked of the same fit with the linear
       // families only, and the row says so ('linear families').
-      const rot = bestRotation(ho) ?? linearOnly(bestRotation(await fit(latentsOf(join(out, 'heldout-latents.npy')), { workers, seed: 1, grammar: linearGrammar })));
+      const rot = bestRotation(ho) ?? linearOnly(bestRotation(await fit(loadDataset(join(out, 'heldout-latents.npy')), { workers, seed: 1, grammar: linearGrammar })));
       const best = ho.laws[0];
       const roll = await rolloutOf(out);
       const row = {

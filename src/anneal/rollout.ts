@@ -11,7 +11,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
-import { parseNpy, writeNpy } from '../data/npy.js';
+import { loadDataset } from '../data/load.js';
+import { writeNpy } from '../data/npy.js';
 import { writeFileAtomic } from '../io.js';
 import type { FitResult, Law } from '../types.js';
 import { selectBackend, type BackendPreference } from './backend.js';
@@ -213,9 +214,9 @@ export async function rollout(opts: RolloutOptions): Promise<RolloutResult> {
 function trainingManifold(run: string, d: number, B: number[][]): SlavedManifold {
   const path = join(run, 'latents.npy');
   if (!existsSync(path)) throw new InputError(run, "has no latents.npy (needed by hold 'manifold'; the run has not finished)");
-  const z = parseNpy(readFileSync(path), path);
-  if (z.shape[z.shape.length - 1] !== d) throw new InputError(path, `has latent size ${z.shape[z.shape.length - 1]}, the model has ${d}`);
-  return slavedManifold(z.data, d, B);
+  const z = loadDataset(path);
+  if (z.dim !== d) throw new InputError(path, `has latent size ${z.dim}, the model has ${d}`);
+  return slavedManifold(z.states, d, B);
 }
 
 /**
