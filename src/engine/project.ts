@@ -3,6 +3,11 @@
  * arithmetic every pass shares so that sample and full passes see the same coordinates.
  */
 
+/** The coordinate a basis row picks out when it is a unit vector (one 1, the rest 0), else −1. */
+export function unitCoordinate(row: number[]): number {
+  return row.every((v) => v === 0 || v === 1) && row.filter((v) => v === 1).length === 1 ? row.indexOf(1) : -1;
+}
+
 /** Project state `s` (row of `states`) onto the basis rows into `u`. */
 export function projectState(states: Float64Array, dim: number, s: number, basis: number[][], u: Float64Array): void {
   const off = s * dim;
@@ -21,7 +26,7 @@ export function projectState(states: Float64Array, dim: number, s: number, basis
 export function projector(basis: number[][], dim: number): (states: Float64Array, s: number, out: Float64Array, at: number) => void {
   const k = basis.length;
   const B = Float64Array.from(basis.flat());
-  const unit = Int32Array.from(basis.map((row) => (row.every((v) => v === 0 || v === 1) && row.filter((v) => v === 1).length === 1 ? row.indexOf(1) : -1)));
+  const unit = Int32Array.from(basis, unitCoordinate);
   // Dense planes and small principal subspaces: all rows at once, each loaded coordinate feeding
   // every row's sum (each sum still in order of p, so the values are those of the loop below).
   if (k === 2 && unit.every((u) => u < 0)) {
@@ -99,7 +104,7 @@ export function projector(basis: number[][], dim: number): (states: Float64Array
 export function blockProjector(basis: number[][], dim: number): (states: Float64Array, stateOf: Int32Array, nRows: number, out: Float64Array, at: number) => void {
   const k = basis.length;
   const B = Float64Array.from(basis.flat());
-  const unit = Int32Array.from(basis.map((row) => (row.every((v) => v === 0 || v === 1) && row.filter((v) => v === 1).length === 1 ? row.indexOf(1) : -1)));
+  const unit = Int32Array.from(basis, unitCoordinate);
   if (unit.every((u) => u >= 0)) {
     return (states, stateOf, nRows, out, at) => {
       for (let i = 0; i < nRows; i++) {
@@ -109,6 +114,8 @@ export function blockProjector(basis: number[][], dim: number): (states: Float64
       }
     };
   }
+  // Dense planes and 3-d subspaces unrolled as in `projector` (the common finalist shapes), with
+  // the loop over states inside, so no call per state.
   if (k === 2 && unit.every((u) => u < 0)) {
     return (states, stateOf, nRows, out, at) => {
       for (let i = 0; i < nRows; i++) {

@@ -7,12 +7,13 @@
  */
 import { createGroupPass, type GroupMember, type GroupResult } from './finalist-pass.js';
 import { featureKey, renameFeature, subspaceVariables } from './features.js';
+import { unitCoordinate } from './project.js';
 import type { DataContext } from './screen.js';
 import { transitionStream } from './stream.js';
 
 /** The coordinate of each row of a basis whose rows are unit vectors, or null for any other basis. */
 export function coordinatesOf(basis: number[][]): number[] | null {
-  const coords = basis.map((row) => (row.every((v) => v === 0 || v === 1) && row.filter((v) => v === 1).length === 1 ? row.indexOf(1) : -1));
+  const coords = basis.map(unitCoordinate);
   return coords.every((c) => c >= 0) ? coords : null;
 }
 
