@@ -118,14 +118,7 @@ export function memberPass(stream: TransitionStream, select: Uint32Array | null,
         if (mb.residual) {
           const ri = r[i];
           if (!(ri <= mb.lo)) {
-            if (ri <= mb.hi && !s.overflow) {
-              if (s.bandN === bandCap) s.overflow = true;
-              else {
-                if (s.bandN === s.bandT.length) grow(s);
-                s.bandT[s.bandN] = b.t[i];
-                s.bandR[s.bandN++] = ri;
-              }
-            }
+            if (ri <= mb.hi && !s.overflow) keepInBand(s, b.t[i], ri, bandCap);
             continue;
           }
         }
@@ -141,13 +134,30 @@ export function memberPass(stream: TransitionStream, select: Uint32Array | null,
   return state.map((s) => ({ hist: s.hist, acc: s.acc, bandT: s.bandT.slice(0, s.bandN), bandR: s.bandR.slice(0, s.bandN), overflow: s.overflow }));
 }
 
-function grow(s: { bandT: Uint32Array; bandR: Float64Array }): void {
-  const t = new Uint32Array(s.bandT.length * 2);
-  t.set(s.bandT);
-  const r = new Float64Array(s.bandR.length * 2);
-  r.set(s.bandR);
-  s.bandT = t;
-  s.bandR = r;
+/** Transitions a member keeps aside (see `PassMember`), in arrays grown as they fill. */
+interface Band {
+  bandT: Uint32Array;
+  bandR: Float64Array;
+  bandN: number;
+  overflow: boolean;
+}
+
+/** Keep transition `t` with residual `r` in the band, or mark the band overflowed once it holds `bandCap`. */
+function keepInBand(s: Band, t: number, r: number, bandCap: number): void {
+  if (s.bandN === bandCap) {
+    s.overflow = true;
+    return;
+  }
+  if (s.bandN === s.bandT.length) {
+    const bt = new Uint32Array(s.bandT.length * 2);
+    bt.set(s.bandT);
+    const br = new Float64Array(s.bandR.length * 2);
+    br.set(s.bandR);
+    s.bandT = bt;
+    s.bandR = br;
+  }
+  s.bandT[s.bandN] = t;
+  s.bandR[s.bandN++] = r;
 }
 
 /** A law in a group pass: its residual, histogram unit, moments and band (see `PassMember`). */
@@ -301,12 +311,7 @@ export function createGroupPass(streamK: number, layout: GroupLayout, members: G
         const rc = r[c];
         if (rc <= mb.lo) continue;
         if (rc <= mb.hi && !s.overflow) {
-          if (s.bandN === bandCap) s.overflow = true;
-          else {
-            if (s.bandN === s.bandT.length) grow(s);
-            s.bandT[s.bandN] = b.t[c];
-            s.bandR[s.bandN++] = rc;
-          }
+          keepInBand(s, b.t[c], rc, bandCap);
           continue;
         }
         if (rc <= mb.hi) continue; // band overflowed: the caller redoes this member exactly
