@@ -4,7 +4,8 @@
  * recomputed from `law.model` with the restricted expression compiler, so what the report shows is what
  * the JSON says, not a second opinion.
  */
-import { compileExpression } from '../grammar/safe-math.js';
+import { compileLaw } from '../check/law-eval.js';
+import { transitionStarts } from '../engine/stats.js';
 import type { Dataset, Law } from '../types.js';
 
 /** One point of a phase portrait, in view coordinates. */
@@ -59,34 +60,6 @@ export interface ViewLimits {
   maxTrajectories?: number;
   /** States drawn per trajectory (the first ones); default 120. */
   maxSteps?: number;
-}
-
-/** Evaluate a law's feature vector φ(u), with the fast paths the engine uses for plain coordinates. */
-export function lawFeatures(law: Law): (u: ArrayLike<number>, out: Float64Array) => void {
-  const vars = law.model.variables;
-  const fns = law.model.features.map((f): ((u: ArrayLike<number>) => number) => {
-    const t = f.trim();
-    const i = vars.indexOf(t);
-    if (i >= 0) return (u) => u[i];
-    if (t === '1') return () => 1;
-    return compileExpression(t, vars);
-  });
-  return (u, out) => {
-    for (let j = 0; j < fns.length; j++) out[j] = fns[j](u);
-  };
-}
-
-/** Subspace coordinates of every state: N × k, row-major. */
-export function projectAll(data: Dataset, basis: number[][]): Float64Array {
-  const k = basis.length, d = data.dim, N = data.states.length / d;
-  const U = new Float64Array(N * k);
-  for (let s = 0; s < N; s++)
-    for (let a = 0; a < k; a++) {
-      let acc = 0;
-      for (let p = 0; p < d; p++) acc += basis[a][p] * data.states[s * d + p];
-      U[s * k + a] = acc;
-    }
-  return U;
 }
 
 /**
@@ -144,50 +117,27 @@ export function lawView(law: Law, data: Dataset, limits: ViewLimits = {}, verdic
   const k = basis.length;
   if (basis.some((row) => row.length !== data.dim))
     throw new Error(`law ${law.id} has a basis for ${basis[0]?.length ?? 0}-D data, the data set is ${data.dim}-D`);
-  const U = projectAll(data, basis);
-  const phiOf = lawFeatures(law);
-  const m = law.model.features.length;
-  const C = law.model.coefficients;
-  const phi = new Float64Array(m);
+  // The check's compiled law: the report evaluates a law exactly as `check` does.
+  const compiled = compileLaw(law);
+  const U = compiled.projectAll(data.states, data.dim);
   const isMap = law.model.role === 'map';
-  const u = new Float64Array(k);
-  const predict = (s: number, out: Float64Array): void => {
-    for (let a = 0; a < k; a++) u[a] = U[s * k + a];
-    phiOf(u, phi);
-    for (let a = 0; a < k; a++) out[a] = C[a].reduce((acc, c, j) => acc + c * phi[j], 0);
-  };
-  const invariantAt = (s: number): number => {
-    for (let a = 0; a < k; a++) u[a] = U[s * k + a];
-    phiOf(u, phi);
-    return C[0].reduce((acc, c, j) => acc + c * phi[j], 0);
-  };
+  const at = (s: number): number[] => Array.from(U.subarray(s * k, s * k + k));
+  const predict = (s: number, out: Float64Array): void => out.set(compiled.predict(at(s)));
+  const invariantAt = (s: number): number => compiled.invariant(at(s));
 
   const K = data.offsets.length - 1;
-  const starts: number[] = [];
-  for (let traj = 0; traj < K; traj++) for (let s = data.offsets[traj]; s < data.offsets[traj + 1] - 1; s++) starts.push(s);
+  const starts = transitionStarts(data.offsets);
   if (verdict && verdict.residuals.length !== starts.length)
     throw new Error(`law ${law.id}: ${verdict.residuals.length} residuals given for ${starts.length} transitions`);
   const pred = new Float64Array(k);
   const fitResiduals = (): Float64Array => {
     // In the engine's units (see engine/finalize.ts `residuals`).
-    const r = new Float64Array(starts.length);
-    if (isMap) {
-      starts.forEach((s, i) => {
-        predict(s, pred);
-        let e = 0;
-        for (let a = 0; a < k; a++) e += (U[(s + 1) * k + a] - pred[a]) ** 2;
-        r[i] = Math.sqrt(e);
-      });
-      return r;
-    }
+    if (isMap) return compiled.residualsAll(U, starts);
     // Invariant residuals are in units of the invariant's std over transition starts, as the engine's.
-    const I = starts.map(invariantAt);
+    const I = Array.from(starts, invariantAt);
     const mean = I.reduce((a, b) => a + b, 0) / Math.max(I.length, 1);
     const std = Math.sqrt(Math.max(I.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(I.length, 1), 0)) || 1;
-    starts.forEach((s, i) => {
-      r[i] = Math.abs(invariantAt(s + 1) - I[i]) / std;
-    });
-    return r;
+    return Float64Array.from(starts, (s, i) => Math.abs(invariantAt(s + 1) - I[i]) / std);
   };
   const residuals = verdict?.residuals ?? fitResiduals();
 
