@@ -25,8 +25,6 @@ export class BlockResidual {
     cols: number[],
     /** Coefficients: k × m for maps, 1 × m for invariants. */
     W: number[][],
-    /** Number of the stream's features (kept for callers; blocks carry their own layout). */
-    _M: number,
     private readonly scale = 1,
   ) {
     this.cols = Int32Array.from(cols);

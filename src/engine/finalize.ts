@@ -142,10 +142,9 @@ function finishGroup(ctx: DataContext, task: FinalistGroupTask, prep: ReturnType
   const k = task.basis.length;
   const n = ctx.starts.length;
   const { stream, plans, trimmed, view } = prep;
-  const M = stream.features.length;
   // Moments over the transitions within the exact threshold, summed directly (second pass).
   const exact = (p: Plan, thr: number) =>
-    memberPass(stream, null, [{ residual: new BlockResidual(p.t.fit.role, k, p.resCols, prep.members[plans.indexOf(p)].W, M, p.t.scale), spread: p.spread, accCols: p.accCols, want: p.want, lo: thr, hi: thr }], 0)[0].acc;
+    memberPass(stream, null, [{ residual: new BlockResidual(p.t.fit.role, k, p.resCols, prep.members[plans.indexOf(p)].W, p.t.scale), spread: p.spread, accCols: p.accCols, want: p.want, lo: thr, hi: thr }], 0)[0].acc;
   const out: (FinalistResult | FinalistFailure)[] = trimmed.map((t) => ('error' in t ? t : { error: 'internal: finalist not completed' }));
   plans.forEach((p, j) => {
     try {
@@ -271,7 +270,7 @@ export function evaluateLaw(ctx: DataContext, task: EvaluateTask): EvaluateResul
     const count = Math.max(ctx.starts.length, 1);
     scale = Math.sqrt(Math.max(s2 / count - (s1 / count) ** 2, 0)) || 1;
   }
-  const residual = new BlockResidual(fit.role, k, Array.from({ length: M }, (_, j) => j), W, M, scale);
+  const residual = new BlockResidual(fit.role, k, Array.from({ length: M }, (_, j) => j), W, scale);
   const out: number[] = [];
   let sumSqAll = 0;
   let sumSqIn = 0;

@@ -96,7 +96,7 @@ test('inlier moments as all-minus-outliers match moments summed over the inliers
       const invCols = [3, 4, 5];
       const thr = 0.05;
       const want = (cols: number[], role: 'map' | 'invariant', Wm: number[][]) => {
-        const residual = new BlockResidual(role, 2, role === 'map' ? mapCols : invCols, Wm, features.length);
+        const residual = new BlockResidual(role, 2, role === 'map' ? mapCols : invCols, Wm);
         return memberPass(stream, null, [{ residual, spread: 1, accCols: cols, want: { map: role === 'map', invariant: role === 'invariant' }, lo: thr, hi: thr }], 0)[0].acc.result();
       };
       const Winv = [[1, 0, 1]];
