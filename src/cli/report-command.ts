@@ -4,7 +4,7 @@
  * with its laws file and the data it checked. This module stays light: the report modules, the
  * loaders and (for sample frames) TensorFlow.js are imported inside the action.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { Option, type Command } from '@commander-js/extra-typings';
 import { InputError } from '../errors.js';
@@ -59,17 +59,10 @@ function recordedFile(result: string, what: string, path: string | undefined, fl
 }
 
 async function resultReport(file: string, flags: ReportFlags, limits: { maxTrajectories: number }): Promise<string> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new InputError(file, `cannot be read as JSON: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  const { isCheckResult } = await import('../report/check-input.js');
+  const [{ readJson, asFitResult }, { isCheckResult }] = await Promise.all([import('../report/anneal-run.js'), import('../report/check-input.js')]);
+  const parsed = readJson<unknown>(file);
   if (isCheckResult(parsed)) return checkResultReport(parsed, file, flags, limits);
-  const [{ asFitResult }, { buildFitReport }, { loadDataset }] = await Promise.all([
-    import('../report/anneal-run.js'), import('../report/fit-report.js'), import('../data/load.js'),
-  ]);
+  const [{ buildFitReport }, { loadDataset }] = await Promise.all([import('../report/fit-report.js'), import('../data/load.js')]);
   const result = asFitResult(parsed, file);
   const dataPath = flags.data ?? recordedFile(file, 'data source', result.provenance.source, '--data', 'the trajectories it was fitted to');
   return buildFitReport(result, loadDataset(dataPath), { limits, inputs: [['fit result', file]] });

@@ -32,7 +32,8 @@ export interface AnnealRun {
   skippedLogLines: number;
 }
 
-function readJson<T>(path: string): T {
+/** Parse a JSON file; a missing or malformed file is a one-line input error naming it. */
+export function readJson<T>(path: string): T {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as T;
   } catch (err) {
