@@ -9,15 +9,19 @@ import fc from 'fast-check';
 import { blockProjector, projectState, projector } from '../../src/engine/project.ts';
 
 const SEED = 20240615;
+const value = fc.double({ min: -50, max: 50, noNaN: true });
+
+/** Bases of one to five rows over `dim` coordinates, each row dense or a unit vector. */
+const bases = (dim: number) =>
+  fc.array(fc.oneof(fc.array(value, { minLength: dim, maxLength: dim }), fc.integer({ min: 0, max: dim - 1 }).map((c) => Array.from({ length: dim }, (_, j) => (j === c ? 1 : 0)))), { minLength: 1, maxLength: 5 });
 
 test('projector equals the plain projection exactly, for dense, unit and mixed bases', () => {
-  const value = fc.double({ min: -50, max: 50, noNaN: true });
   fc.assert(
     fc.property(
       fc.integer({ min: 1, max: 9 }).chain((dim) =>
         fc.tuple(
           fc.constant(dim),
-          fc.array(fc.oneof(fc.array(value, { minLength: dim, maxLength: dim }), fc.integer({ min: 0, max: dim - 1 }).map((c) => Array.from({ length: dim }, (_, j) => (j === c ? 1 : 0)))), { minLength: 1, maxLength: 5 }),
+          bases(dim),
           fc.array(value, { minLength: 3 * dim, maxLength: 3 * dim }),
         ),
       ),
@@ -40,13 +44,12 @@ test('projector equals the plain projection exactly, for dense, unit and mixed b
 });
 
 test('blockProjector projects any list of states as the per-state projector does', () => {
-  const value = fc.double({ min: -50, max: 50, noNaN: true });
   fc.assert(
     fc.property(
       fc.integer({ min: 1, max: 9 }).chain((dim) =>
         fc.tuple(
           fc.constant(dim),
-          fc.array(fc.oneof(fc.array(value, { minLength: dim, maxLength: dim }), fc.integer({ min: 0, max: dim - 1 }).map((c) => Array.from({ length: dim }, (_, j) => (j === c ? 1 : 0)))), { minLength: 1, maxLength: 5 }),
+          bases(dim),
           fc.array(value, { minLength: 4 * dim, maxLength: 4 * dim }),
           fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 0, maxLength: 12 }),
           fc.integer({ min: 0, max: 3 }),
