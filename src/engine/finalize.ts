@@ -15,8 +15,6 @@ import { transitionStream } from './stream.js';
 import { featureKey } from './features.js';
 import type { MomentAccumulator } from './accumulator.js';
 
-export { fractionBelow, histBin, HIST_BINS, HIST_LOW, HIST_STEP, histQuantile, histValue } from './histogram.js';
-
 /** Residuals above this multiple of the median are set aside while refitting (and, by default, at the end). */
 export const TOLERANCE_FACTOR = 5;
 
@@ -75,13 +73,8 @@ interface Trimmed {
  * state), gives each member's residual histogram and its statistics on the transitions within the
  * trimming threshold, from which the final refit gives the parameters and the inlier statistics used
  * for snapping and scoring.
- */
-export function finalizeGroup(ctx: DataContext, task: FinalistGroupTask): (FinalistResult | FinalistFailure)[] {
-  return finalizeGroups(ctx, [task])[0];
-}
-
-/**
- * Several groups in one task. Groups on coordinate subspaces share one pass over a stream of the
+ *
+ * A task may hold several groups. Groups on coordinate subspaces share one pass over a stream of the
  * union of their coordinates, so each coordinate's features (its square, sin, cos) are evaluated
  * once for all the pairs it belongs to; every group still gathers its own sums, bit for bit as in
  * a pass of its own.
