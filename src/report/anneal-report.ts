@@ -6,7 +6,7 @@ import { VERSION } from '../version.js';
 import { framesSpec, inlierSpec, lossSpec, type SampleFrames } from './anneal-charts.js';
 import type { AnnealRun } from './anneal-run.js';
 import { fitInputs, fitSections } from './fit-report.js';
-import { chartDiv, escapeHtml, keyValueTable, libraryVersions, renderPage, type ReportChart, type ReportData } from './html.js';
+import { chartDiv, escapeHtml, keyValueTable, renderPage, versionsText, type ReportChart, type ReportData } from './html.js';
 import type { ViewLimits } from './views.js';
 
 /** Options of {@link buildAnnealReport}. */
@@ -30,7 +30,6 @@ function runInputs(run: AnnealRun, extra: [string, string][]): [string, string][
   const data = c.data as Record<string, unknown> | undefined;
   const dataText = !data ? '—' : data.kind === 'file' ? `file ${show(data.path)} (stack ${show(data.stack)})` : `built-in ${show(data.kind)}: ${Object.entries(data).filter(([k]) => k !== 'kind').map(([k, v]) => `${k} ${show(v)}`).join(', ')}`;
   const model = c.model as Record<string, unknown> | undefined;
-  const libs = libraryVersions();
   return [
     ['run folder', run.dir],
     ['data', `${dataText}; ${show(c.heldout)} sequences held out`],
@@ -40,7 +39,7 @@ function runInputs(run: AnnealRun, extra: [string, string][]): [string, string][
     ['seed', show(c.seed)],
     ['backend', run.backend ? `${run.backend.name}${run.backend.reason ? ` (${run.backend.reason})` : ''}` : `requested ${show(c.backend)}`],
     ['grammar', run.laws ? run.laws.provenance.grammar : '—'],
-    ['versions', `latent-laws ${VERSION}, Node ${process.version}, ${Object.entries(libs).map(([n, v]) => `${n} ${v}`).join(', ')}`],
+    ['versions', versionsText()],
     ...extra,
   ];
 }

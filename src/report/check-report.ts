@@ -12,7 +12,7 @@ import type { Dataset, Law } from '../types.js';
 import { VERSION } from '../version.js';
 import { invariantSpec, portraitSpec, residualSpec } from './charts.js';
 import { checkLawView, type CheckLawView } from './check-view.js';
-import { chartDiv, escapeHtml, keyValueTable, libraryVersions, mathHtml, renderPage, type ReportChart, type ReportData } from './html.js';
+import { chartDiv, escapeHtml, keyValueTable, mathHtml, renderPage, versionsText, type ReportChart, type ReportData } from './html.js';
 import type { ViewLimits } from './views.js';
 
 /** Options of {@link buildCheckReport}. */
@@ -118,7 +118,6 @@ ${!c.ok && c.counterexample ? counterexampleHtml(c, c.counterexample, report.sla
 /** The run-inputs table of a check. */
 function checkInputs(report: CheckReport, doc: LawsDocument | null, data: Dataset, extra: [string, string][]): [string, string][] {
   const p = doc?.provenance;
-  const libs = libraryVersions();
   const transitions = data.offsets.length > 0 ? data.offsets[data.offsets.length - 1] - (data.offsets.length - 1) : 0;
   return [
     ['laws file', `${report.lawsFile ?? '—'}${p ? ` (fitted on ${p.source}, seed ${p.seed}, latent-laws ${p.version})` : ''}`],
@@ -126,7 +125,7 @@ function checkInputs(report: CheckReport, doc: LawsDocument | null, data: Datase
     ['seed', String(report.seed)],
     ['cases', `up to ${report.runs} per law`],
     ['segments', `1–${report.steps} transitions; a residual fails above ${report.slack} × tolerance; rollout bound growth ${report.growth ?? "the map's own stretch"}`],
-    ['versions', `latent-laws ${report.version} (report by ${VERSION}), Node ${process.version}, ${Object.entries(libs).map(([n, v]) => `${n} ${v}`).join(', ')}`],
+    ['versions', versionsText(report.version)],
     ...extra,
   ];
 }

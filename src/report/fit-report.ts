@@ -6,7 +6,7 @@ import { InputError } from '../errors.js';
 import type { Dataset, FitResult, Law } from '../types.js';
 import { VERSION } from '../version.js';
 import { invariantSpec, paretoSpec, portraitSpec, residualSpec } from './charts.js';
-import { chartDiv, escapeHtml, keyValueTable, libraryVersions, mathHtml, renderPage, type ReportChart, type ReportData } from './html.js';
+import { chartDiv, escapeHtml, keyValueTable, mathHtml, renderPage, versionsText, type ReportChart, type ReportData } from './html.js';
 import { lawView, type ViewLimits } from './views.js';
 
 /** Options of {@link buildFitReport}. */
@@ -101,7 +101,6 @@ ${figures}${notes}
 /** The run-inputs table of a fit result. */
 export function fitInputs(result: FitResult, extra: [string, string][] = []): [string, string][] {
   const p = result.provenance;
-  const libs = libraryVersions();
   return [
     ['data', p.source],
     ['grammar', p.grammar],
@@ -110,7 +109,7 @@ export function fitInputs(result: FitResult, extra: [string, string][] = []): [s
     ['tolerance', p.tolerance === null ? 'automatic (from the data noise)' : String(p.tolerance)],
     ['data shape', `${p.nTrajectories} trajectories, ${p.nTransitions} transitions, ${p.dim}-D`],
     ['search', `${p.candidatesScreened} candidates screened, ${p.finalists} finalists, ${p.failures.length} failed; ${(p.elapsedMs / 1000).toFixed(1)} s${p.interrupted ? ' (interrupted: partial result)' : ''}`],
-    ['versions', `latent-laws ${p.version} (report by ${VERSION}), Node ${process.version}, ${Object.entries(libs).map(([n, v]) => `${n} ${v}`).join(', ')}`],
+    ['versions', versionsText(p.version)],
     ...extra,
   ];
 }

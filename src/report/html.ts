@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import katex from 'katex';
+import { VERSION } from '../version.js';
 import type { VlSpec } from './charts.js';
 
 /** A chart placeholder on the page and the spec vega-embed draws into it. */
@@ -55,13 +56,17 @@ function packageRoot(name: string): string {
   }
 }
 
-/** Versions of the libraries that draw the report (for the run-inputs table). */
-export function libraryVersions(): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of ['vega', 'vega-lite', 'vega-embed', 'katex']) {
-    out[name] = (JSON.parse(readFileSync(join(packageRoot(name), 'package.json'), 'utf8')) as { version: string }).version;
-  }
-  return out;
+let versionsCache: string | null = null;
+/**
+ * The run-inputs "versions" row: the latent-laws that produced the result (when it is not this one's
+ * build, the report's too), Node, and the libraries that draw the report.
+ */
+export function versionsText(resultVersion?: string): string {
+  versionsCache ??= ['vega', 'vega-lite', 'vega-embed', 'katex']
+    .map((name) => `${name} ${(JSON.parse(readFileSync(join(packageRoot(name), 'package.json'), 'utf8')) as { version: string }).version}`)
+    .join(', ');
+  const self = resultVersion === undefined ? `latent-laws ${VERSION}` : `latent-laws ${resultVersion} (report by ${VERSION})`;
+  return `${self}, Node ${process.version}, ${versionsCache}`;
 }
 
 let vendorCache: string | null = null;
