@@ -40,8 +40,7 @@ const GUESS = (() => {
   for (let key = 0; key < table.length; key++) {
     const e = (key >>> MANT_BITS) + EXP_LO - 1023;
     const y = 2 ** e * (1 + (key & ((1 << MANT_BITS) - 1)) / (1 << MANT_BITS));
-    const b = Math.floor((Math.log10(y) - HIST_LOW) / HIST_STEP);
-    table[key] = b < 0 ? 0 : b >= HIST_BINS ? HIST_BINS - 1 : b;
+    table[key] = histBin(y, 1);
   }
   return table;
 })();
