@@ -97,11 +97,11 @@ export interface CheckReport {
  */
 export function selectLaws(laws: Law[], wanted?: (string | number)[]): Law[] {
   if (!wanted || wanted.length === 0) return laws;
+  const matches = (l: Law, w: string | number) => l.id === String(w) || (/^\d+$/.test(String(w)) && l.rank === Number(w));
   for (const w of wanted) {
-    const hit = laws.some((l) => l.id === String(w) || (/^\d+$/.test(String(w)) && l.rank === Number(w)));
-    if (!hit) throw new InputError('--law', `no law with id or rank ${JSON.stringify(String(w))} (ids: ${laws.map((l) => l.id).join(', ') || 'none'})`);
+    if (!laws.some((l) => matches(l, w))) throw new InputError('--law', `no law with id or rank ${JSON.stringify(String(w))} (ids: ${laws.map((l) => l.id).join(', ') || 'none'})`);
   }
-  return laws.filter((l) => wanted.some((w) => l.id === String(w) || (/^\d+$/.test(String(w)) && l.rank === Number(w))));
+  return laws.filter((l) => wanted.some((w) => matches(l, w)));
 }
 
 function checkRunOptions(options: CheckOptions): { runs: number; seed: number } {
