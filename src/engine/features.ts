@@ -69,6 +69,26 @@ export function featureKey(expr: string): string {
   return expr;
 }
 
+/**
+ * One feature list for several: each feature once (per `featureKey`, so other spellings of it share
+ * its column, under the first spelling met), and each list's features as columns of it.
+ */
+export function featureUnion(lists: string[][]): { union: string[]; cols: number[][] } {
+  const union: string[] = [];
+  const column = new Map<string, number>();
+  const cols = lists.map((list) =>
+    list.map((f) => {
+      const key = featureKey(f);
+      if (!column.has(key)) {
+        column.set(key, union.length);
+        union.push(f);
+      }
+      return column.get(key)!;
+    }),
+  );
+  return { union, cols };
+}
+
 function renameTree(e: Expr, names: string[]): Expr {
   switch (e.kind) {
     case 'variable': {

@@ -7,7 +7,7 @@
 import type { FamilyName, LawRole } from '../types.js';
 import { INVARIANT_FAMILIES } from '../types.js';
 import { fitLinearFamily, LINEAR_MAP_FAMILIES, linearFeatureStats } from './families.js';
-import { featureKey, featurePasses, quadraticFeatures, subspaceVariables } from './features.js';
+import { featurePasses, featureUnion, quadraticFeatures, subspaceVariables } from './features.js';
 import {
   descriptionLength,
   type LawFit,
@@ -81,18 +81,7 @@ function sampleStatistics(ctx: DataContext, subspaceIndex: number, basis: number
   const requests = [asked, ...(cache.planned.get(subspaceIndex) ?? [])].filter(
     (r, i, all) => !cache.sampled.has(sampleKey(subspaceIndex, r.role, r.features)) && all.findIndex((o) => o.role === r.role && o.features.join(';') === r.features.join(';')) === i,
   );
-  const union: string[] = [];
-  const column = new Map<string, number>();
-  const cols = requests.map((r) =>
-    r.features.map((f) => {
-      const key = featureKey(f);
-      if (!column.has(key)) {
-        column.set(key, union.length);
-        union.push(f);
-      }
-      return column.get(key)!;
-    }),
-  );
+  const { union, cols } = featureUnion(requests.map((r) => r.features));
   const passes = featurePasses(ctx.states, ctx.dim, ctx.starts, basis, union, sample, null, requests.map((r, i) => ({ cols: cols[i], want: { map: r.role === 'map', invariant: r.role === 'invariant' } })));
   requests.forEach((r, i) => {
     const pass = passes[i];

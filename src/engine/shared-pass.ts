@@ -6,7 +6,7 @@
  * results are those of a pass of its own, bit for bit.
  */
 import { createGroupPass, type GroupMember, type GroupResult } from './finalist-pass.js';
-import { featureKey, renameFeature, subspaceVariables } from './features.js';
+import { featureUnion, renameFeature, subspaceVariables } from './features.js';
 import { unitCoordinate } from './project.js';
 import type { DataContext } from './screen.js';
 import { transitionStream } from './stream.js';
@@ -33,22 +33,14 @@ export function sharedGroupPass(ctx: DataContext, groups: SharedGroup[], bandCap
   });
   const union = [...new Set(coordsOf.flat())].sort((a, b) => a - b);
   const names = subspaceVariables(union.length);
-  const features: string[] = [];
-  const column = new Map<string, number>();
-  const layouts = groups.map((g, i) => {
-    const coords = coordsOf[i].map((c) => union.indexOf(c));
-    const local = coords.map((q) => names[q]);
-    const cols = g.features.map((f) => {
-      const text = renameFeature(f, local);
-      const key = featureKey(text);
-      if (!column.has(key)) {
-        column.set(key, features.length);
-        features.push(text);
-      }
-      return column.get(key)!;
-    });
-    return { cols, coords };
-  });
+  const coords = coordsOf.map((cs) => cs.map((c) => union.indexOf(c)));
+  const { union: features, cols } = featureUnion(
+    groups.map((g, i) => {
+      const local = coords[i].map((q) => names[q]);
+      return g.features.map((f) => renameFeature(f, local));
+    }),
+  );
+  const layouts = groups.map((_, i) => ({ cols: cols[i], coords: coords[i] }));
   const basis = union.map((c) => Array.from({ length: ctx.dim }, (_, j) => (j === c ? 1 : 0)));
   const stream = transitionStream(ctx, basis, features);
   const passes = groups.map((g, i) => createGroupPass(union.length, layouts[i], g.members, bandCap));
