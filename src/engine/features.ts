@@ -126,22 +126,28 @@ export function renameFeature(expr: string, names: string[]): string {
   return text;
 }
 
+/**
+ * A monomial feature as indices into `variables`: [i, −1] for a coordinate, [i, i] for its square,
+ * [i, j] for a product; null for anything else (or a name not among `variables`).
+ */
+function monomial(expr: string, variables: string[]): [number, number] | null {
+  const index = (name: string) => variables.indexOf(name);
+  const single = index(expr);
+  if (single >= 0) return [single, -1];
+  const square = /^(u\d+)\^2$/.exec(expr);
+  if (square && index(square[1]) >= 0) return [index(square[1]), index(square[1])];
+  const product = /^(u\d+)\*(u\d+)$/.exec(expr);
+  if (product && index(product[1]) >= 0 && index(product[2]) >= 0) return [index(product[1]), index(product[2])];
+  return null;
+}
+
 /** Compile one feature expression over u1…uk; `1` is the constant feature. */
 export function compileFeature(expr: string, variables: string[]): FeatureFn {
-  const index = (name: string) => variables.indexOf(name);
   if (expr === '1') return () => 1;
-  const single = index(expr);
-  if (single >= 0) return (u) => u[single];
-  const square = /^(u\d+)\^2$/.exec(expr);
-  if (square && index(square[1]) >= 0) {
-    const i = index(square[1]);
-    return (u) => u[i] * u[i];
-  }
-  const product = /^(u\d+)\*(u\d+)$/.exec(expr);
-  if (product && index(product[1]) >= 0 && index(product[2]) >= 0) {
-    const i = index(product[1]);
-    const j = index(product[2]);
-    return (u) => u[i] * u[j];
+  const mono = monomial(expr, variables);
+  if (mono) {
+    const [i, j] = mono;
+    return j < 0 ? (u) => u[i] : (u) => u[i] * u[j];
   }
   const tree = featureTrees.get(expr);
   if (!tree) throw new Error(`feature '${expr}' was not registered (parse it with expressionTree first)`);
@@ -264,16 +270,11 @@ export function compileFeatureBlock(
   capacity: number,
 ): (X: Float64Array, count: number, Phi: Float64Array, colStride: number, offset: number) => void {
   const k = variables.length;
-  const index = (name: string) => variables.indexOf(name);
   const columns = exprs.map((expr): ((X: Float64Array, count: number, Phi: Float64Array, at: number) => void) => {
     if (expr === '1') return (_X, count, Phi, at) => {
       Phi.fill(1, at, at + count);
     };
-    const single = index(expr);
-    const square = /^(u\d+)\^2$/.exec(expr);
-    const product = /^(u\d+)\*(u\d+)$/.exec(expr);
-    const [a, b] =
-      single >= 0 ? [single, -1] : square && index(square[1]) >= 0 ? [index(square[1]), index(square[1])] : product && index(product[1]) >= 0 && index(product[2]) >= 0 ? [index(product[1]), index(product[2])] : [-1, -1];
+    const [a, b] = monomial(expr, variables) ?? [-1, -1];
     if (a >= 0 && b < 0) return (X, count, Phi, at) => {
       for (let i = 0; i < count; i++) Phi[at + i] = X[i * k + a];
     };
