@@ -52,6 +52,8 @@ export interface ViewVerdict {
   tolerance: number;
   /** Global transition indices drawn as marked (kind `outlier`). */
   marked: ReadonlySet<number>;
+  /** Subspace coordinates of every state, when the judge has already projected the data (N × k). */
+  projected?: Float64Array;
 }
 
 /** Limits that keep a report small for large data sets. */
@@ -119,7 +121,7 @@ export function lawView(law: Law, data: Dataset, limits: ViewLimits = {}, verdic
     throw new Error(`law ${law.id} has a basis for ${basis[0]?.length ?? 0}-D data, the data set is ${data.dim}-D`);
   // The check's compiled law: the report evaluates a law exactly as `check` does.
   const compiled = compileLaw(law);
-  const U = compiled.projectAll(data.states, data.dim);
+  const U = verdict?.projected ?? compiled.projectAll(data.states, data.dim);
   const isMap = law.model.role === 'map';
   const at = (s: number): number[] => Array.from(U.subarray(s * k, s * k + k));
   const predict = (s: number, out: Float64Array): void => out.set(compiled.predict(at(s)));
