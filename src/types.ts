@@ -186,7 +186,20 @@ export interface Law {
   outliers: number[];
   /** Derived facts (e.g. "radius conserved") and caveats. */
   notes: string[];
+  /**
+   * Laws of other families that fit the same subspace about as well but have a longer description, folded
+   * into this one when duplicates collapse (see the "also fits as" notes), shortest description first.
+   * Evaluable on their own (rollout falls back to them when this law diverges). Absent in files
+   * written before they were kept.
+   */
+  alternatives?: LawAlternative[];
 }
+
+/**
+ * A law folded into a shorter law on the same subspace: a {@link Law} without rank, outlier indices or
+ * nested alternatives. Its metrics come from the same exact pass as the reported laws'.
+ */
+export type LawAlternative = Omit<Law, 'rank' | 'outliers' | 'alternatives'>;
 
 /** Everything `fit` returns: ranked laws plus provenance to reproduce them. */
 export interface FitResult {

@@ -5,7 +5,7 @@
  * search returns the laws ranked from what was finished.
  */
 import { loadGrammar, defaultGrammarPath } from '../grammar/load.js';
-import type { Dataset, FitResult, Grammar, Law, Subspace } from '../types.js';
+import type { Dataset, FitResult, Grammar, Law, LawAlternative, Subspace } from '../types.js';
 import { enumerateCandidates } from './candidates.js';
 import type { EvaluateResult, FinalistFailure, FinalistGroupTask, FinalistResult } from './finalize.js';
 import { coordinatesOf } from './shared-pass.js';
@@ -215,20 +215,22 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     ranked = foldImpliedInvariants(ranked, data, starts, subspaces, sample);
     ranked = ranked.slice(0, grammar.limits.maxLaws);
 
-    // 7. Exact pass for the reported laws: outlier indices and final metrics.
+    // 7. Exact pass for the reported laws and their alternatives: outlier indices and final metrics.
+    const toEvaluate = ranked.flatMap((law) => [law, ...law.alternatives]);
     let doneEval = 0;
-    const evaluations = await Promise.all(
-      ranked.map((law) =>
+    const evaluated = await Promise.all(
+      toEvaluate.map((law) =>
         runner
           .run<EvaluateResult>({ kind: 'evaluate', trees: trees.filter(([e]) => law.fit.features.includes(e)), task: { fit: law.fit, basis: subspaces[law.subspaceIndex].basis, tolerance: law.tolerance } })
           .then((r) => {
-            progress('evaluating', ++doneEval, ranked.length);
+            progress('evaluating', ++doneEval, toEvaluate.length);
             return r;
           }),
       ),
     );
     lap('evaluating');
-    const laws = ranked.map((law, i) => toLaw(law, evaluations[i], subspaces[law.subspaceIndex], data.dim, i + 1, n));
+    const evaluation = new Map(toEvaluate.map((law, i) => [law, evaluated[i]]));
+    const laws = ranked.map((law, i) => toLaw(law, evaluation, subspaces[law.subspaceIndex], data.dim, i + 1, n));
     const front = new Set(paretoFront(scored).map((s) => s.fit.id));
     const chosenIds = new Set(ranked.map((r) => r.fit.id));
     return {
@@ -329,11 +331,23 @@ function foldImpliedInvariants(laws: ScoredLaw[], data: Dataset, starts: Uint32A
   });
 }
 
-function toLaw(s: ScoredLaw, ev: EvaluateResult, subspace: Law['subspace'], dim: number, rank: number, n: number): Law {
+/** A reported law, with its alternatives as evaluable laws of their own (from the same exact pass). */
+function toLaw(s: ScoredLaw, evaluation: Map<ScoredLaw, EvaluateResult>, subspace: Law['subspace'], dim: number, rank: number, n: number): Law {
+  const { id, ...body } = describeLaw(s, evaluation.get(s)!, subspace, dim, n, s.alternativeNotes);
+  return {
+    id,
+    rank,
+    ...body,
+    outliers: Array.from(evaluation.get(s)!.outliers),
+    alternatives: s.alternatives.map((a) => describeLaw(a, evaluation.get(a)!, subspace, dim, n, [])),
+  };
+}
+
+function describeLaw(s: ScoredLaw, ev: EvaluateResult, subspace: Law['subspace'], dim: number, n: number, alternativeNotes: string[]): LawAlternative {
   const facts = [...s.facts];
   if (s.fit.family === 'rotation' && !s.offset) facts.unshift('radius conserved');
   if (s.fit.family === 'orthogonal' && !s.offset) facts.unshift('norm conserved');
-  const notes = [...facts, ...s.alternatives];
+  const notes = [...facts, ...alternativeNotes];
   const rendered = renderLaw(s.fit, s.fit.params, s.exact, subspace, dim, facts);
   const isMap = s.fit.role === 'map';
   const variance = s.finalist.variance;
@@ -342,7 +356,6 @@ function toLaw(s: ScoredLaw, ev: EvaluateResult, subspace: Law['subspace'], dim:
   const unit = isMap ? 1 : ev.scale;
   return {
     id: s.fit.id,
-    rank,
     family: s.fit.family,
     role: s.fit.role,
     subspace,
@@ -367,7 +380,6 @@ function toLaw(s: ScoredLaw, ev: EvaluateResult, subspace: Law['subspace'], dim:
       descriptionLength: s.descriptionLength,
       nTransitions: n,
     },
-    outliers: Array.from(ev.outliers),
     notes,
   };
 }

@@ -12,6 +12,9 @@ import { principalAngles } from './linalg.js';
 /** Laws with more parameters than this keep their fitted values (no exact constants tried). */
 export const MAX_SNAPPED_PARAMETERS = 40;
 
+/** Alternatives kept per law: each costs one more exact pass over the transitions. */
+export const MAX_ALTERNATIVES = 4;
+
 export interface ScoredLaw {
   fit: LawFit;
   subspaceIndex: number;
@@ -26,8 +29,13 @@ export interface ScoredLaw {
   finalist: FinalistResult;
   /** Derived facts stated with the law (e.g. "conserves I = …"). */
   facts: string[];
-  /** Other families that fit the same subspace about as well, with a longer description. */
-  alternatives: string[];
+  /** Notes naming the other families that fit the same subspace about as well, with a longer description. */
+  alternativeNotes: string[];
+  /**
+   * Those laws themselves, shortest description first: a shorter law can still be the worse one to
+   * iterate (a library map's quadratic terms may drift where an affine map stays on the data).
+   */
+  alternatives: ScoredLaw[];
 }
 
 /**
@@ -100,14 +108,16 @@ export function scoreFinalist(
     descriptionLength: dl.total,
     finalist: result,
     facts: [],
+    alternativeNotes: [],
     alternatives: [],
   };
 }
 
 /**
  * Keep one law per (role, subspace): the shortest description. The others on the same subspace are
- * the same law stated with more freedom (a linear map where a rotation suffices) or a worse law; they
- * are listed as alternatives of the kept law when they fit about as well. Dropped as well:
+ * the same law stated with more freedom (a linear map where a rotation suffices) or a worse law; when
+ * they fit about as well they are kept as alternatives of the surviving law (notes and the laws
+ * themselves, at most {@link MAX_ALTERNATIVES}, in order of description length). Dropped as well:
  * - laws that do not beat the null model (description length ≥ 0): they are not laws;
  * - laws holding on less than `minInlierFraction` of the transitions (slowly varying quantities and
  *   rough trends compress a little, but a researcher asks for rules that hold);
@@ -121,8 +131,9 @@ export function collapseDuplicates(laws: ScoredLaw[], bases: number[][][], minIn
     if (!(law.descriptionLength < 0) || law.inlierFraction < minInlierFraction) continue;
     const same = perSubspace.find((w) => w.fit.role === law.fit.role && w.subspaceIndex === law.subspaceIndex);
     if (!same) perSubspace.push(law);
-    else if (law.inlierRelativeError <= 2 * same.inlierRelativeError + 1e-12 && same.alternatives.length < 4) {
-      same.alternatives.push(`also fits as ${law.fit.family}${law.offset ? ' with offset' : ''} (longer description)`);
+    else if (law.inlierRelativeError <= 2 * same.inlierRelativeError + 1e-12 && same.alternatives.length < MAX_ALTERNATIVES) {
+      same.alternativeNotes.push(`also fits as ${law.fit.family}${law.offset ? ' with offset' : ''} (longer description)`);
+      same.alternatives.push(law);
     }
   }
   // Nested subspaces: the clearly less exact of the two goes (a union of two planes fitted by one
