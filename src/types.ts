@@ -204,8 +204,13 @@ export type LawAlternative = Omit<Law, 'rank' | 'outliers' | 'alternatives'>;
 /** Everything `fit` returns: ranked laws plus provenance to reproduce them. */
 export interface FitResult {
   laws: Law[];
-  /** Pareto front of complexity vs relative error over all finalists (ids refer to finalists). */
-  pareto: { id: string; family: FamilyName; subspace: string; complexity: number; relativeError: number; chosen: boolean }[];
+  /**
+   * Pareto front of complexity vs relative error over all finalists (ids refer to finalists).
+   * `sampleOnly`: the finalist was ruled out as a law on the screening sample (its residuals there
+   * were far above any tolerance it could get), so its error is the sample's estimate and it had no
+   * pass over all transitions.
+   */
+  pareto: { id: string; family: FamilyName; subspace: string; complexity: number; relativeError: number; chosen: boolean; sampleOnly?: boolean }[];
   provenance: {
     source: string;
     grammar: string;
@@ -218,6 +223,8 @@ export interface FitResult {
     tolerance: number | null;
     candidatesScreened: number;
     finalists: number;
+    /** Finalists settled on the screening sample (ruled out as laws there; no pass over all transitions). */
+    finalistsOnSample: number;
     /** Candidates that threw or produced NaN: reported and skipped. */
     failures: { id: string; error: string }[];
     /** True when the search was interrupted (Ctrl-C) and the laws are those ranked so far. */

@@ -7,6 +7,9 @@
  * itself (`hold: 'initial'`), i.e. the dimensions outside the law's subspace stay at h's projection; or
  * h is refined by decoding and re-encoding z_t (`hold: 'reencode'`); or h follows the training latents
  * nearest to u_t in the law's subspace (`hold: 'manifold'`, the default; see hold.ts).
+ *
+ * The chosen law is first iterated from the training latents' sequence starts; one that leaves their range
+ * is replaced by an alternative that stays in it (see stability.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,13 +17,14 @@ import { InputError } from '../errors.js';
 import { loadDataset } from '../data/load.js';
 import { writeNpy } from '../data/npy.js';
 import { writeFileAtomic } from '../io.js';
-import type { FitResult, Law } from '../types.js';
+import type { Dataset, FitResult, Law } from '../types.js';
 import { selectBackend, type BackendPreference } from './backend.js';
 import { mapPredictor } from './bridge.js';
 import { loadModel } from './checkpoint.js';
 import { readRunConfig, type DataSpec } from './config.js';
 import { loadFrames, pendulum, spinning, type FrameSet } from './datasets.js';
-import { holdOnManifold, slavedManifold, type SlavedManifold } from './hold.js';
+import { holdOnManifold, slavedManifold } from './hold.js';
+import { chooseStableLaw, type StabilityVerdict } from './stability.js';
 import { decodeAll, encodeAll, withVariables } from './model.js';
 
 /** Options of {@link rollout}. */
@@ -62,6 +66,13 @@ export interface RolloutOptions {
   /** Write the forecast frames here as .npy, shape [sequences, n + 1, ...sampleShape], in data units. */
   out?: string;
   backend?: BackendPreference;
+  /**
+   * Before rolling out, iterate the law from the training latents' sequence starts and, when it leaves
+   * their range within `steps` steps, roll out the first alternative (then other map law on the same
+   * subspace) that stays in range instead (see stability.ts). Default true; false still reports the
+   * divergence but rolls out the chosen law.
+   */
+  fallback?: boolean;
 }
 
 /** See {@link RolloutOptions.hold}. */
@@ -69,7 +80,22 @@ export type RolloutHold = 'mean' | 'initial' | 'manifold' | 'reencode';
 
 /** What {@link rollout} returns. */
 export interface RolloutResult {
+  /** The law rolled out (after any fallback). */
   law: { id: string; family: string; summary: string };
+  /** Id of `law`. */
+  lawUsed: string;
+  /**
+   * Outcome of the stability check (see {@link RolloutOptions.fallback}): `stable`, `fallback` (another law
+   * replaced the chosen one), `unstable` (the chosen law leaves the range and is rolled out anyway), or
+   * `unchecked` (the run has no training latents).
+   */
+  stability: StabilityVerdict['stability'] | 'unchecked';
+  /** Id of the chosen law when another law replaced it. */
+  fallbackFrom?: string;
+  /** Steps after which the chosen law left the training range, when it did. */
+  divergedAfterSteps?: number;
+  /** One line saying which law diverged and which was used instead, when the chosen law diverged. */
+  stabilityMessage?: string;
   steps: number;
   sequences: number;
   /** Shape of `predicted`: [sequences, steps + 1, ...sampleShape]. */
@@ -109,13 +135,18 @@ export async function rollout(opts: RolloutOptions): Promise<RolloutResult> {
   const cfg = readRunConfig(opts.run);
   const lawsPath = opts.laws ? (opts.lawsSource ?? 'the given laws') : join(opts.run, opts.lawsFrom === 'heldout' ? 'heldout-laws.json' : 'laws.json');
   if (!opts.laws && !existsSync(lawsPath)) throw new InputError(opts.run, `has no ${lawsPath.split('/').pop()} (the run has not finished)`);
-  const law = pickLaw(opts.laws ?? (JSON.parse(readFileSync(lawsPath, 'utf8')) as FitResult), opts.law, lawsPath);
+  const lawsDoc = opts.laws ?? (JSON.parse(readFileSync(lawsPath, 'utf8')) as FitResult);
+  const chosen = pickLaw(lawsDoc, opts.law, lawsPath);
   const summary = JSON.parse(readFileSync(join(opts.run, 'summary.json'), 'utf8')) as { latentMean: number[]; norm: FrameSet['norm'] };
   if (!Number.isInteger(opts.steps) || opts.steps < 1) throw new InputError('--steps', `must be a positive integer, got ${opts.steps}`);
 
+  const lawDim = chosen.subspace.basis[0]?.length;
+  if (lawDim !== cfg.model.latent) throw new InputError(lawsPath, `law '${chosen.id}' is stated in ${lawDim} dimensions; the run's latent size is ${cfg.model.latent}`);
+  const latentsPath = join(opts.run, 'latents.npy');
+  const latents = existsSync(latentsPath) ? trainingLatents(latentsPath, cfg.model.latent) : undefined;
+  const verdict = latents && chooseStableLaw(chosen, lawsDoc.laws, latents, opts.steps, { fallback: opts.fallback });
+  const law = verdict?.law ?? chosen;
   await selectBackend(opts.backend ?? cfg.backend, cfg.model.arch === 'conv' ? 'conv' : 'dense');
-  const lawDim = law.subspace.basis[0]?.length;
-  if (lawDim !== cfg.model.latent) throw new InputError(lawsPath, `law '${law.id}' is stated in ${lawDim} dimensions; the run's latent size is ${cfg.model.latent}`);
   const ae = withVariables(cfg.model, await loadModel(join(opts.run, 'model', 'encoder')), await loadModel(join(opts.run, 'model', 'decoder')));
   try {
     const n = opts.steps, d = cfg.model.latent;
@@ -139,7 +170,8 @@ export async function rollout(opts: RolloutOptions): Promise<RolloutResult> {
     const Z = new Float64Array(K * (n + 1) * d);
     const u = new Float64Array(kk), next = new Float64Array(kk);
     const hold = opts.hold ?? 'manifold';
-    const manifold = hold === 'manifold' ? trainingManifold(opts.run, d, B) : undefined;
+    if (hold === 'manifold' && !latents) throw new InputError(opts.run, "has no latents.npy (needed by hold 'manifold'; the run has not finished)");
+    const manifold = hold === 'manifold' ? slavedManifold(latents!.states, d, B) : undefined;
     for (let s = 0; s < K; s++) {
       const start = z0.subarray(s * d, s * d + d);
       const h = hold === 'initial' ? Array.from(start) : summary.latentMean;
@@ -172,6 +204,11 @@ export async function rollout(opts: RolloutOptions): Promise<RolloutResult> {
     for (let i = 0; i < predicted.length; i++) predicted[i] = predicted[i] * scale + offset;
     const result: RolloutResult = {
       law: { id: law.id, family: law.family, summary: law.summary },
+      lawUsed: law.id,
+      stability: verdict?.stability ?? 'unchecked',
+      ...(verdict?.fallbackFrom !== undefined ? { fallbackFrom: verdict.fallbackFrom } : {}),
+      ...(verdict?.divergedAfterSteps !== undefined ? { divergedAfterSteps: verdict.divergedAfterSteps } : {}),
+      ...(verdict?.message !== undefined ? { stabilityMessage: verdict.message } : {}),
       steps: n, sequences: K, shape: [K, n + 1, ...cfg.model.inputShape], predicted,
     };
     // Compare with the truth where the test sequences are long enough.
@@ -210,13 +247,11 @@ export async function rollout(opts: RolloutOptions): Promise<RolloutResult> {
   }
 }
 
-/** The run's training latents (latents.npy, [K, T, d]) indexed by the law's subspace. */
-function trainingManifold(run: string, d: number, B: number[][]): SlavedManifold {
-  const path = join(run, 'latents.npy');
-  if (!existsSync(path)) throw new InputError(run, "has no latents.npy (needed by hold 'manifold'; the run has not finished)");
+/** The run's training latents (latents.npy, [K, T, d]). */
+function trainingLatents(path: string, d: number): Dataset {
   const z = loadDataset(path);
   if (z.dim !== d) throw new InputError(path, `has latent size ${z.dim}, the model has ${d}`);
-  return slavedManifold(z.states, d, B);
+  return z;
 }
 
 /**

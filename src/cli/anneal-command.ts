@@ -76,14 +76,19 @@ async function annealCommand(flags: AnnealFlags): Promise<number> {
   return result.interrupted ? EXIT.interrupted : EXIT.ok;
 }
 
-async function rolloutCommand(run: string, flags: { steps: number; out?: string; law?: string; laws?: string; sequences?: number; frames?: string; hold: RolloutHold; json?: boolean }): Promise<number> {
+async function rolloutCommand(run: string, flags: { steps: number; out?: string; law?: string; laws?: string; sequences?: number; frames?: string; hold: RolloutHold; fallback: boolean; json?: boolean }): Promise<number> {
   const { readLawsFile } = await import('../check/laws-file.js');
   const laws = flags.laws === undefined ? undefined : readLawsFile(flags.laws);
   const { rollout } = await import('../anneal/index.js');
-  const r = await rollout({ run, steps: flags.steps, out: flags.out, law: flags.law, laws, lawsSource: flags.laws, sequences: flags.sequences, frames: flags.frames, hold: flags.hold });
-  const summary = { law: r.law, hold: flags.hold, steps: r.steps, sequences: r.sequences, shape: r.shape, meanMse: r.meanMse, persistenceMse: r.persistenceMse, reconMse: r.reconMse, mse: r.mse };
-  if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-  else {
+  const r = await rollout({ run, steps: flags.steps, out: flags.out, law: flags.law, laws, lawsSource: flags.laws, sequences: flags.sequences, frames: flags.frames, hold: flags.hold, fallback: flags.fallback });
+  const summary = {
+    law: r.law, lawUsed: r.lawUsed, stability: r.stability, fallbackFrom: r.fallbackFrom, divergedAfterSteps: r.divergedAfterSteps, stabilityMessage: r.stabilityMessage,
+    hold: flags.hold, steps: r.steps, sequences: r.sequences, shape: r.shape, meanMse: r.meanMse, persistenceMse: r.persistenceMse, reconMse: r.reconMse, mse: r.mse };
+  if (flags.json) {
+    if (r.stabilityMessage) process.stderr.write(`${r.stabilityMessage}\n`);
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+  } else {
+    if (r.stabilityMessage) process.stdout.write(`${r.stabilityMessage}\n`);
     process.stdout.write(`law: ${r.law.summary}\n${r.steps} steps × ${r.sequences} sequences; other dimensions: ${flags.hold}\n`);
     if (r.meanMse !== undefined) process.stdout.write(`frame MSE (mean over steps): ${r.meanMse.toExponential(3)}; nothing-moves baseline ${r.persistenceMse?.toExponential(3)}; reconstruction floor ${r.reconMse?.toExponential(3)}\n`);
     if (flags.out) process.stdout.write(`wrote ${flags.out}\n`);
@@ -120,6 +125,7 @@ export function registerAnnealCommands(program: Command): void {
     .addOption(new Option('--sequences <n>', 'test sequences to forecast').argParser(integerOption(1, 10000)))
     .option('--frames <file>', 'true frames for a file-based run (default: the run’s own frame file)')
     .addOption(new Option('--hold <mode>', 'latent dimensions outside the law’s subspace: nearest training latents (manifold), training mean, start values, or decode/re-encode').choices(['manifold', 'mean', 'initial', 'reencode'] as const).default('manifold' as const))
+    .option('--no-fallback', 'roll out the chosen law even when it leaves the training latents’ range (default: fall back to an alternative that stays in range)')
     .option('--json', 'print the figures as JSON')
     .action((...args: unknown[]) => runCommand(() => rolloutCommand(args[0] as string, args[1] as never)));
 }

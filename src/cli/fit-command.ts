@@ -21,6 +21,7 @@ export interface CommonFitFlags {
   tolerance?: number;
   maxTolerance?: number;
   minInliers?: number;
+  measureAllFinalists?: boolean;
   /** Also write an HTML report here. */
   report?: string;
 }
@@ -35,6 +36,7 @@ export async function runFit(data: ReturnType<typeof loadDataset>, flags: Common
     tolerance: flags.tolerance ?? null,
     maxRelativeTolerance: flags.maxTolerance,
     minInlierFraction: flags.minInliers,
+    measureAllFinalists: flags.measureAllFinalists,
     signal: interruptSignal(),
     onProgress: (p) => progress.update(p),
   };

@@ -3,11 +3,11 @@
  * outliers (iterated on the screening sample), then one streaming pass over all transitions gives,
  * for every finalist on a subspace together, the residual histogram (so the main thread can set
  * tolerances and count inliers without holding N floats per finalist) and the inlier statistics of
- * the final refit. `evaluateLaw` is the exact pass for the laws finally reported (outlier indices).
+ * the final refit. The exact pass for the laws finally reported is `evaluate.ts`.
  */
 import { BlockResidual, type GroupMember, groupPass, type GroupResult, memberPass, type PassMember } from './finalist-pass.js';
 import { sharedGroupPass } from './shared-pass.js';
-import { histQuantile } from './histogram.js';
+import { histCount, histEdges, histQuantile, HIST_BINS } from './histogram.js';
 import { coefficientsFor, type LawFit, type ScoringStats } from './law-fit.js';
 import { invariantStd, residuals, sampleView, type SampleView, statsFromPass, statsOnMask, accumulationOf } from './sample-fit.js';
 import { type DataContext, fitOnStats } from './screen.js';
@@ -33,7 +33,29 @@ export interface FinalistGroupTask {
   threshold: number;
   /** The screening sample: trimming iterations run on it. */
   sample: Uint32Array;
+  /** When members may skip the pass over all transitions (see {@link SampleVerdict}); null: never. */
+  verdict: SampleVerdict | null;
 }
+
+/**
+ * What a finalist must reach on the screening sample to earn a pass over all transitions. A law is
+ * reported only when at least `minInlierFraction` of its residuals are within its tolerance, and the
+ * tolerance is at most `capRel` × the subspace's spread (or the user's map tolerance, data units).
+ * A member whose sample residuals are above {@link VERDICT_MARGIN} × that largest tolerance at that
+ * quantile cannot become a law; it is finished from the sample alone (its metrics estimated there,
+ * marked `sampleOnly`), which on data with a law among noise dimensions is most finalists.
+ */
+export interface SampleVerdict {
+  minInlierFraction: number;
+  capRel: number;
+  mapTolerance: number | null;
+}
+
+/**
+ * Margin of the sample verdict. The sample's quantile is within a few percent of the full data's, and
+ * the final refit on all inliers moves residuals by far less than 4×; only hopeless members are cut.
+ */
+export const VERDICT_MARGIN = 4;
 
 export interface FinalistResult {
   fit: LawFit;
@@ -46,6 +68,11 @@ export interface FinalistResult {
   spread: number;
   hist: Uint32Array;
   median: number;
+  /**
+   * The member cannot become a law (see {@link SampleVerdict}): stats, histogram and median are the
+   * screening sample's, and its description length is extrapolated by this factor (all / sampled).
+   */
+  sampleScale?: number;
 }
 
 /** A finalist whose refit threw: reported as a failure under its id, its group goes on. */
@@ -82,11 +109,18 @@ interface Trimmed {
 export function finalizeGroups(ctx: DataContext, tasks: FinalistGroupTask[]): (FinalistResult | FinalistFailure)[][] {
   const preps = tasks.map((task) => prepareGroup(ctx, task));
   const bandCap = Math.max(4096, Math.ceil(ctx.starts.length / 16));
-  const results =
-    tasks.length === 1
-      ? [groupPass(preps[0].stream, preps[0].members, bandCap)]
-      : sharedGroupPass(ctx, tasks.map((t, i) => ({ basis: t.basis, features: preps[i].features, members: preps[i].members })), bandCap);
-  return tasks.map((task, i) => finishGroup(ctx, task, preps[i], results[i]));
+  // Groups whose members were all settled on the sample need no pass at all.
+  const passing = preps.map((p, i) => i).filter((i) => preps[i].members.length > 0);
+  const passed =
+    passing.length === 1
+      ? [groupPass(preps[passing[0]].stream, preps[passing[0]].members, bandCap)]
+      : passing.length > 1
+        ? sharedGroupPass(ctx, passing.map((i) => ({ basis: tasks[i].basis, features: preps[i].features, members: preps[i].members })), bandCap)
+        : [];
+  return tasks.map((task, i) => {
+    const at = passing.indexOf(i);
+    return at >= 0 ? finishGroup(ctx, task, preps[i], passed[at]) : preps[i].settled.map((r) => r ?? { error: 'internal: finalist not completed' });
+  });
 }
 
 type Plan = { i: number; t: Trimmed; spread: number; resCols: number[]; accCols: number[]; want: PassMember['want']; lo: number; hi: number };
@@ -103,7 +137,9 @@ function prepareGroup(ctx: DataContext, task: FinalistGroupTask) {
       return { error: err instanceof Error ? err.message : String(err) };
     }
   });
-  const live = task.members.map((_, i) => i).filter((i) => !('error' in trimmed[i]));
+  // Members settled without a pass: refits that threw, and those the sample rules out as laws.
+  const settled: (FinalistResult | FinalistFailure | null)[] = trimmed.map((t, i) => ('error' in t ? t : sampleOnly(task, task.members[i], t, view, n)));
+  const live = task.members.map((_, i) => i).filter((i) => settled[i] === null);
   // One stream carries every feature any member needs, in order of first use; spellings of one
   // feature ('u1^2', 'u1 ^ 2') share a column, so it is evaluated and summed once.
   const features: string[] = [];
@@ -127,7 +163,7 @@ function prepareGroup(ctx: DataContext, task: FinalistGroupTask) {
     return { i, t, spread, resCols, accCols, want: accumulation.want, lo: predicted / BAND, hi: predicted * BAND };
   });
   const members = plans.map((p): GroupMember => ({ role: p.t.fit.role, cols: p.resCols, W: coefficientsFor(p.t.fit, p.t.fit.params), scale: p.t.scale, spread: p.spread, accCols: p.accCols, want: p.want, lo: p.lo, hi: p.hi }));
-  return { view, trimmed, plans, features, members, stream: transitionStream(ctx, task.basis, features) };
+  return { view, trimmed, settled, plans, features, members, stream: transitionStream(ctx, task.basis, features) };
 }
 
 /** Thresholds from the histograms, inlier moments (all minus outliers, or an exact pass), final refits. */
@@ -138,7 +174,7 @@ function finishGroup(ctx: DataContext, task: FinalistGroupTask, prep: ReturnType
   // Moments over the transitions within the exact threshold, summed directly (second pass).
   const exact = (p: Plan, thr: number) =>
     memberPass(stream, null, [{ residual: new BlockResidual(p.t.fit.role, k, p.resCols, prep.members[plans.indexOf(p)].W, p.t.scale), spread: p.spread, accCols: p.accCols, want: p.want, lo: thr, hi: thr }], 0)[0].acc;
-  const out: (FinalistResult | FinalistFailure)[] = trimmed.map((t) => ('error' in t ? t : { error: 'internal: finalist not completed' }));
+  const out: (FinalistResult | FinalistFailure)[] = prep.settled.map((s) => s ?? { error: 'internal: finalist not completed' });
   plans.forEach((p, j) => {
     try {
       const pass = group.outputs[j];
@@ -160,6 +196,36 @@ function finishGroup(ctx: DataContext, task: FinalistGroupTask, prep: ReturnType
     }
   });
   return out;
+}
+
+/**
+ * The member's result from the screening sample alone, when the sample rules it out as a law (see
+ * {@link SampleVerdict}); null when it needs the pass over all transitions.
+ */
+function sampleOnly(task: FinalistGroupTask, member: { fit: LawFit }, t: Trimmed, view: SampleView, n: number): FinalistResult | null {
+  const verdict = task.verdict;
+  const S = t.r.length;
+  if (!verdict || S === 0 || n === 0) return null;
+  const isMap = member.fit.role === 'map';
+  const spread = isMap ? Math.sqrt(task.variance / n) : 1;
+  const largestTolerance = isMap && verdict.mapTolerance !== null ? verdict.mapTolerance : verdict.capRel * spread;
+  const sorted = Float64Array.from(t.r).sort();
+  const atShare = sorted[Math.min(S - 1, Math.max(0, Math.ceil(verdict.minInlierFraction * S) - 1))];
+  if (!(atShare > VERDICT_MARGIN * largestTolerance)) return null;
+  const med = sorted[Math.floor(S / 2)];
+  const inliers: number[] = [];
+  for (let i = 0; i < S; i++) if (t.r[i] <= TOLERANCE_FACTOR * med) inliers.push(i);
+  // Sample statistics against the sample's share of the variance, so relative errors are per sample.
+  const k = task.basis.length;
+  const { stats } = statsOnMask(view.U, k, view.starts, t.fit, null, (task.variance * S) / n, S, Uint32Array.from(inliers));
+  const hist = new Uint32Array(HIST_BINS);
+  histCount(hist, histEdges(spread), t.r, S);
+  let fit = t.fit;
+  if (!isMap) {
+    const std = invariantStd(view.U, k, view.starts, fit, fit.params);
+    if (std > 0) fit = { ...fit, params: fit.params.map((v) => v / std) };
+  }
+  return { fit, stats, n, variance: task.variance, spread, hist, median: med, sampleScale: n / S };
 }
 
 /** Trimming iterations on the screening sample (local indices into the sample view). */
@@ -220,61 +286,4 @@ function finish(
     if (std > 0) fit = { ...fit, params: fit.params.map((v) => v / std) };
   }
   return { fit, stats, n, variance: task.variance, spread: p.spread, hist, median: med };
-}
-
-export interface EvaluateTask {
-  fit: LawFit;
-  basis: number[][];
-  /** Absolute tolerance on the residual (maps: data units; invariants: units of the invariant's std). */
-  tolerance: number;
-}
-
-export interface EvaluateResult {
-  outliers: Uint32Array;
-  nIn: number;
-  sumSqAll: number;
-  sumSqIn: number;
-  /** Std of the invariant over the data (1 for maps): residuals above are in these units. */
-  scale: number;
-}
-
-/** Exact pass for a reported law: residuals against its final (possibly snapped) parameters. */
-export function evaluateLaw(ctx: DataContext, task: EvaluateTask): EvaluateResult {
-  const { fit } = task;
-  const k = task.basis.length;
-  const stream = transitionStream(ctx, task.basis, fit.features);
-  const M = fit.features.length;
-  const W = coefficientsFor(fit, fit.params);
-  let scale = 1;
-  if (fit.role !== 'map') {
-    // Std of I over the transitions' first states, summed in transition order.
-    const c = W[0];
-    let s1 = 0;
-    let s2 = 0;
-    stream.run(null, (b) => {
-      for (let i = 0; i < b.count; i++) {
-        const pu = b.uRow[i];
-        let I = 0;
-        for (let j = 0; j < c.length; j++) I += c[j] * b.Phi[j * b.stride + pu];
-        s1 += I;
-        s2 += I * I;
-      }
-    });
-    const count = Math.max(ctx.starts.length, 1);
-    scale = Math.sqrt(Math.max(s2 / count - (s1 / count) ** 2, 0)) || 1;
-  }
-  const residual = new BlockResidual(fit.role, k, Array.from({ length: M }, (_, j) => j), W, scale);
-  const out: number[] = [];
-  let sumSqAll = 0;
-  let sumSqIn = 0;
-  stream.run(null, (b) => {
-    for (let i = 0; i < b.count; i++) {
-      const r = residual.at(b, i);
-      const e = r * r;
-      sumSqAll += e;
-      if (r <= task.tolerance) sumSqIn += e;
-      else out.push(b.t[i]);
-    }
-  });
-  return { outliers: Uint32Array.from(out), nIn: ctx.starts.length - out.length, sumSqAll, sumSqIn, scale };
 }

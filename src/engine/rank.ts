@@ -80,7 +80,7 @@ export function scoreFinalist(
       if (params[i] === 0) continue;
       const scaled = params.map((v) => v / params[i]);
       const se = parameterStdErrors(fit, scaled, stats);
-      const snap = snapParameters(scaled, se, maxDenominator, (v, ex) => descriptionLength(fit, v, ex, se, stats).total);
+      const snap = snapParameters(scaled, se, maxDenominator, (v, ex) => descriptionLength(fit, v, ex, se, stats, result.sampleScale).total);
       if (!bestSnap || snap.descriptionLength < bestSnap.descriptionLength) bestSnap = snap;
     }
   }
@@ -89,13 +89,13 @@ export function scoreFinalist(
     // A large matrix is not stated entry by entry in closed form; trying would cost O(p²·m²).
     bestSnap =
       params.length <= MAX_SNAPPED_PARAMETERS
-        ? snapParameters(params, se, maxDenominator, (v, ex) => descriptionLength(fit, v, ex, se, stats).total)
-        : { values: params, exact: params.map(() => null), descriptionLength: descriptionLength(fit, params, params.map(() => null), se, stats).total };
+        ? snapParameters(params, se, maxDenominator, (v, ex) => descriptionLength(fit, v, ex, se, stats, result.sampleScale).total)
+        : { values: params, exact: params.map(() => null), descriptionLength: descriptionLength(fit, params, params.map(() => null), se, stats, result.sampleScale).total };
   }
   params = bestSnap.values;
   fit = { ...fit, params };
   const se = parameterStdErrors(fit, params, stats);
-  const dl = descriptionLength(fit, params, bestSnap.exact, se, stats);
+  const dl = descriptionLength(fit, params, bestSnap.exact, se, stats, result.sampleScale);
   return {
     fit,
     subspaceIndex: f.subspaceIndex,
