@@ -7,7 +7,8 @@
 import { loadGrammar, defaultGrammarPath } from '../grammar/load.js';
 import type { Dataset, FitResult, Grammar, Law, LawAlternative, Subspace } from '../types.js';
 import { enumerateCandidates } from './candidates.js';
-import type { EvaluateResult, FinalistFailure, FinalistGroupTask, FinalistResult } from './finalize.js';
+import type { EvaluateResult } from './evaluate.js';
+import type { FinalistFailure, FinalistGroupTask, FinalistResult } from './finalize.js';
 import { coordinatesOf } from './shared-pass.js';
 import { finalistUnits, groupCost } from './finalist-schedule.js';
 import { coefficientsFor } from './law-fit.js';
@@ -44,6 +45,12 @@ export interface FitOptions {
   maxRelativeTolerance?: number;
   /** Laws holding on fewer transitions than this share are not reported. Default 0.5. */
   minInlierFraction?: number;
+  /**
+   * Give every finalist a pass over all transitions, even those the screening sample already rules
+   * out as laws (see `SampleVerdict`): the reported laws are the same, only the Pareto front's
+   * `sampleOnly` points get exact errors. Default false.
+   */
+  measureAllFinalists?: boolean;
   /** Stop early (Ctrl-C): the result then holds what was ranked so far. */
   signal?: AbortSignal;
   onProgress?: (p: FitProgress) => void;
@@ -170,6 +177,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       members: members.map((m) => ({ fit: m.fit, offset: specById.get(m.fit.id)!.offset })),
       threshold: grammar.limits.stlsqThreshold,
       sample,
+      verdict: options.measureAllFinalists ? null : { minInlierFraction: options.minInlierFraction ?? 0.5, capRel, mapTolerance: options.tolerance ?? null },
     });
     const collect = (g: number, results: (FinalistResult | FinalistFailure)[]) => {
       const [subspaceIndex, members] = groups[g];
@@ -216,20 +224,29 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     ranked = ranked.slice(0, grammar.limits.maxLaws);
 
     // 7. Exact pass for the reported laws and their alternatives: outlier indices and final metrics.
-    const toEvaluate = ranked.flatMap((law) => [law, ...law.alternatives]);
+    // A law and its alternatives share a subspace, hence one pass.
+    const evalGroups = new Map<number, ScoredLaw[]>();
+    for (const law of ranked.flatMap((l) => [l, ...l.alternatives])) evalGroups.set(law.subspaceIndex, [...(evalGroups.get(law.subspaceIndex) ?? []), law]);
+    const nEval = [...evalGroups.values()].reduce((a, g) => a + g.length, 0);
     let doneEval = 0;
-    const evaluated = await Promise.all(
-      toEvaluate.map((law) =>
+    const evaluation = new Map<ScoredLaw, EvaluateResult>();
+    await Promise.all(
+      [...evalGroups].map(([subspaceIndex, group]) =>
         runner
-          .run<EvaluateResult>({ kind: 'evaluate', trees: trees.filter(([e]) => law.fit.features.includes(e)), task: { fit: law.fit, basis: subspaces[law.subspaceIndex].basis, tolerance: law.tolerance } })
-          .then((r) => {
-            progress('evaluating', ++doneEval, toEvaluate.length);
-            return r;
+          .run<EvaluateResult[]>({
+            kind: 'evaluate',
+            trees: trees.filter(([e]) => group.some((law) => law.fit.features.includes(e))),
+            basis: subspaces[subspaceIndex].basis,
+            tasks: group.map((law) => ({ fit: law.fit, basis: subspaces[subspaceIndex].basis, tolerance: law.tolerance })),
+          })
+          .then((results) => {
+            results.forEach((r, i) => evaluation.set(group[i], r));
+            doneEval += group.length;
+            progress('evaluating', doneEval, nEval);
           }),
       ),
     );
     lap('evaluating');
-    const evaluation = new Map(toEvaluate.map((law, i) => [law, evaluated[i]]));
     const laws = ranked.map((law, i) => toLaw(law, evaluation, subspaces[law.subspaceIndex], data.dim, i + 1, n));
     const front = new Set(paretoFront(scored).map((s) => s.fit.id));
     const chosenIds = new Set(ranked.map((r) => r.fit.id));
@@ -245,6 +262,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
           complexity: s.complexity,
           relativeError: s.inlierRelativeError,
           chosen: chosenIds.has(s.fit.id),
+          ...(s.finalist.sampleScale ? { sampleOnly: true } : {}),
         })),
       provenance: {
         source: data.source,
@@ -258,6 +276,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
         tolerance: options.tolerance ?? null,
         candidatesScreened: screened.length + failures.length,
         finalists: finalists.length,
+        finalistsOnSample: finalists.filter((f) => f.result.sampleScale !== undefined).length,
         failures,
         interrupted: aborted(),
         elapsedMs: Date.now() - started,

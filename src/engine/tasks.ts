@@ -2,7 +2,8 @@
  * The units of parallel work, as plain messages: the same functions run inside piscina workers and,
  * with `workers: 0`, inline on the main thread (which keeps results identical by construction).
  */
-import { evaluateLaw, type EvaluateResult, type EvaluateTask, finalizeGroups, type FinalistFailure, type FinalistResult, type FinalistGroupTask } from './finalize.js';
+import { evaluateLaws, type EvaluateResult, type EvaluateTask } from './evaluate.js';
+import { finalizeGroups, type FinalistFailure, type FinalistResult, type FinalistGroupTask } from './finalize.js';
 import { type CandidateSpec, type DataContext, newScreenCache, screenCandidate, type ScreenOutcome } from './screen.js';
 import { accumulateMoments, type Moments } from './stats.js';
 import { registerFeatureTrees } from './features.js';
@@ -24,9 +25,9 @@ export type Task =
     }
   /** Finalist groups; several only when all are on coordinate subspaces (they share one pass). */
   | { kind: 'finalize'; tasks: FinalistGroupTask[]; trees: Trees }
-  | { kind: 'evaluate'; task: EvaluateTask; trees: Trees };
+  | { kind: 'evaluate'; basis: number[][]; tasks: EvaluateTask[]; trees: Trees };
 
-export type TaskResult = Moments | ScreenOutcome[] | (FinalistResult | FinalistFailure)[][] | EvaluateResult | null;
+export type TaskResult = Moments | ScreenOutcome[] | (FinalistResult | FinalistFailure)[][] | EvaluateResult[] | null;
 
 /**
  * Run one task. `stop` is polled between candidates so Ctrl-C ends a screening batch early; the
@@ -51,6 +52,6 @@ export function runTask(ctx: DataContext, task: Task, stop?: Int32Array): TaskRe
       if (stop && Atomics.load(stop, 0) !== 0) return null;
       return finalizeGroups(ctx, task.tasks);
     case 'evaluate':
-      return evaluateLaw(ctx, task.task);
+      return evaluateLaws(ctx, task.basis, task.tasks);
   }
 }
