@@ -36,7 +36,7 @@ test('anneal writes a run folder (model, latents, laws, log) whose latents fit c
   assert.equal(JSON.parse(viaFile.stdout).law.id, mapLaw.id);
   // The same laws stated in 5 dimensions (a zero column added) do not fit a 4-D latent space.
   doc.provenance.dim = 5;
-  for (const l of doc.laws) l.subspace.basis = l.subspace.basis.map((row: number[]) => [...row, 0]);
+  for (const l of doc.laws.flatMap((l: { alternatives?: unknown[] }) => [l, ...(l.alternatives ?? [])])) l.subspace.basis = l.subspace.basis.map((row: number[]) => [...row, 0]);
   writeFileSync(join(dir, 'wide.json'), JSON.stringify(doc));
   const wide = run('rollout', out, '--laws', join(dir, 'wide.json'), '--law', mapLaw.id);
   assert.equal(wide.status, 2, wide.stderr);
