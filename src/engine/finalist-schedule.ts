@@ -5,16 +5,32 @@
 import type { ScreenSuccess } from './screen.js';
 
 /**
- * Rough cost of a finalist task in multiply-adds per transition: projecting a state, plus each
- * member's residual and moments (library features count extra for their function calls).
+ * Screening relative error above which a finalist is expected to be settled on the sample (see
+ * SampleVerdict in finalize.ts). Only a scheduling guess: a law with many outliers can screen this
+ * badly and still get its pass, which costs balance, never correctness.
  */
-export function groupCost(k: number, dim: number, members: ScreenSuccess[]): number {
-  let cost = k * dim;
+const LIKELY_SETTLED = 0.5;
+
+/** Trimming iterations on the sample a finalist is charged for (their cap in finalize.ts). */
+const TRIM_ITERATIONS = 6;
+
+/**
+ * Rough cost of a finalist task in multiply-adds per transition: projecting a state, plus each
+ * member's residual and moments (library features count extra for their function calls). A member
+ * likely settled on the sample is charged only its trimming there, `sampleShare` = sampled / all
+ * transitions of the work of a pass; the group's projection is paid only if some member gets a pass.
+ */
+export function groupCost(k: number, dim: number, members: ScreenSuccess[], sampleShare = 1, verdict = false): number {
+  let cost = 0;
+  let passes = false;
   for (const m of members) {
     const f = m.fit.features.length;
-    cost += f * f + f * k + 4 * m.fit.features.filter((e) => !/^(u\d+|1)$/.test(e)).length;
+    const perTransition = f * f + f * k + 4 * m.fit.features.filter((e) => !/^(u\d+|1)$/.test(e)).length;
+    const settled = verdict && m.relativeError > LIKELY_SETTLED;
+    passes ||= !settled;
+    cost += settled ? perTransition * Math.min(1, TRIM_ITERATIONS * sampleShare) : perTransition;
   }
-  return cost;
+  return cost + (passes ? k * dim : 0);
 }
 
 /**

@@ -9,7 +9,7 @@ import { BlockResidual, type GroupMember, groupPass, type GroupResult, memberPas
 import { sharedGroupPass } from './shared-pass.js';
 import { histCount, histEdges, histQuantile, HIST_BINS } from './histogram.js';
 import { coefficientsFor, type LawFit, type ScoringStats } from './law-fit.js';
-import { invariantStd, residuals, sampleView, type SampleView, statsFromPass, statsOnMask, accumulationOf } from './sample-fit.js';
+import { invariantStdOn, residualsOn, sampleView, type SampleView, statsFromPass, statsOnMask, accumulationOf, viewFeatures, type ViewFeatures } from './sample-fit.js';
 import { type DataContext, fitOnStats } from './screen.js';
 import { transitionStream } from './stream.js';
 import { featureKey } from './features.js';
@@ -90,6 +90,8 @@ interface Trimmed {
   fit: LawFit;
   scale: number;
   r: Float64Array;
+  /** The sample's features (invariants only: their final std is taken on them). */
+  vf: ViewFeatures | null;
 }
 
 /**
@@ -222,7 +224,7 @@ function sampleOnly(task: FinalistGroupTask, member: { fit: LawFit }, t: Trimmed
   histCount(hist, histEdges(spread), t.r, S);
   let fit = t.fit;
   if (!isMap) {
-    const std = invariantStd(view.U, k, view.starts, fit, fit.params);
+    const std = invariantStdOn(t.vf!, view.starts, fit, fit.params);
     if (std > 0) fit = { ...fit, params: fit.params.map((v) => v / std) };
   }
   return { fit, stats, n, variance: task.variance, spread, hist, median: med, sampleScale: n / S };
@@ -234,8 +236,9 @@ function trimOnSample(view: SampleView, task: FinalistGroupTask, member: { fit: 
   const isMap = member.fit.role === 'map';
   const S = view.starts.length;
   let fit = member.fit;
-  let scale = isMap ? 1 : invariantStd(view.U, k, view.starts, fit, fit.params);
-  let r = residuals(view.U, k, view.starts, fit, fit.params, scale);
+  const vf = viewFeatures(view, k, fit.features);
+  let scale = isMap ? 1 : invariantStdOn(vf, view.starts, fit, fit.params);
+  let r = residualsOn(vf, view.U, k, view.starts, fit, fit.params, scale);
   let previousKept = -1;
   for (let iter = 0; iter < 6; iter++) {
     const thr = TOLERANCE_FACTOR * median(r);
@@ -247,10 +250,11 @@ function trimOnSample(view: SampleView, task: FinalistGroupTask, member: { fit: 
     const refit = fitOnStats(fit.family, member.offset, k, fit.features, on.stats, on.sm, task.threshold);
     if (!refit.params.every(Number.isFinite)) break;
     fit = { ...fit, parametrization: refit.parametrization, params: refit.params };
-    scale = isMap ? 1 : invariantStd(view.U, k, view.starts, fit, fit.params);
-    r = residuals(view.U, k, view.starts, fit, fit.params, scale);
+    scale = isMap ? 1 : invariantStdOn(vf, view.starts, fit, fit.params);
+    r = residualsOn(vf, view.U, k, view.starts, fit, fit.params, scale);
   }
-  return { fit, scale, r };
+  // Invariants need their features once more, for the final refit's std; maps let them go.
+  return { fit, scale, r, vf: isMap ? null : vf };
 }
 
 /** Final refit on the inlier statistics (or, when too few transitions are inliers, statistics over all). */
@@ -282,7 +286,7 @@ function finish(
   }
   if (fit.role !== 'map') {
     // State invariants in units of their std over the data, so tolerances compare across laws.
-    const std = invariantStd(view.U, k, view.starts, fit, fit.params);
+    const std = invariantStdOn(p.t.vf!, view.starts, fit, fit.params);
     if (std > 0) fit = { ...fit, params: fit.params.map((v) => v / std) };
   }
   return { fit, stats, n, variance: task.variance, spread: p.spread, hist, median: med };

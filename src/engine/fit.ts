@@ -168,7 +168,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       bySub.set(idx, [...(bySub.get(idx) ?? []), s]);
     }
     const groups = [...bySub];
-    const costs = groups.map((g) => groupCost(subspaces[g[0]].basis.length, data.dim, g[1]));
+    const costs = groups.map((g) => groupCost(subspaces[g[0]].basis.length, data.dim, g[1], sample.length / Math.max(n, 1), !options.measureAllFinalists));
     let doneFinal = 0;
     const groupResults: FinalistEntry[][] = groups.map(() => []);
     const taskFor = ([subspaceIndex, members]: [number, ScreenSuccess[]]): FinalistGroupTask => ({

@@ -7,7 +7,7 @@
 import type { Want } from './accumulator.js';
 import type { FeatureStats } from './families.js';
 import { LINEAR_MAP_FAMILIES } from './families.js';
-import { compileFeatures, featurePass, subspaceVariables } from './features.js';
+import { compileFeatureBlock, featurePass, subspaceVariables } from './features.js';
 import { projector } from './project.js';
 import { coefficientsFor, type LawFit, type ScoringStats } from './law-fit.js';
 import type { Mat } from './linalg.js';
@@ -36,39 +36,44 @@ export function sampleView(ctx: DataContext, basis: number[][], sample: Uint32Ar
   return { U, starts };
 }
 
+/**
+ * A law's features on every row of a sample view (column j at j · rows), evaluated once by the block
+ * compiler: the trimming iterations change only the coefficients, so they reuse these.
+ */
+export interface ViewFeatures {
+  Phi: Float64Array;
+  rows: number;
+}
+
+export function viewFeatures(view: SampleView, k: number, features: string[]): ViewFeatures {
+  const rows = view.U.length / Math.max(k, 1);
+  const Phi = new Float64Array(features.length * rows);
+  if (rows > 0) compileFeatureBlock(features, subspaceVariables(k), rows)(view.U, rows, Phi, rows, 0);
+  return { Phi, rows };
+}
+
 /** Per-transition residuals of a law: |u' − W φ(u)| for maps, |I(u') − I(u)| / scale for invariants. */
-export function residuals(U: Float64Array, k: number, starts: Uint32Array, fit: LawFit, params: number[], invariantScale = 1): Float64Array {
+export function residualsOn(vf: ViewFeatures, U: Float64Array, k: number, starts: Uint32Array, fit: LawFit, params: number[], invariantScale = 1): Float64Array {
   const W = coefficientsFor(fit, params);
-  const vars = subspaceVariables(k);
   const m = fit.features.length;
-  const evalFeatures = compileFeatures(fit.features, vars);
-  const phi = new Float64Array(m);
-  const phi2 = new Float64Array(m);
-  const u = new Float64Array(k);
-  const v = new Float64Array(k);
+  const { Phi, rows } = vf;
   const r = new Float64Array(starts.length);
   for (let idx = 0; idx < starts.length; idx++) {
-    const a = starts[idx] * k;
-    for (let i = 0; i < k; i++) {
-      u[i] = U[a + i];
-      v[i] = U[a + k + i];
-    }
-    evalFeatures(u, phi);
+    const a = starts[idx];
     if (fit.role === 'map') {
       let s2 = 0;
       for (let i = 0; i < k; i++) {
         const w = W[i];
         let pred = 0;
-        for (let j = 0; j < m; j++) pred += w[j] * phi[j];
-        const e = v[i] - pred;
+        for (let j = 0; j < m; j++) pred += w[j] * Phi[j * rows + a];
+        const e = U[(a + 1) * k + i] - pred;
         s2 += e * e;
       }
       r[idx] = Math.sqrt(s2);
     } else {
-      evalFeatures(v, phi2);
       const c = W[0];
       let d = 0;
-      for (let j = 0; j < m; j++) d += c[j] * (phi2[j] - phi[j]);
+      for (let j = 0; j < m; j++) d += c[j] * (Phi[j * rows + a + 1] - Phi[j * rows + a]);
       r[idx] = Math.abs(d) / invariantScale;
     }
   }
@@ -76,19 +81,15 @@ export function residuals(U: Float64Array, k: number, starts: Uint32Array, fit: 
 }
 
 /** Standard deviation of I = c·φ over the transitions' first states. */
-export function invariantStd(U: Float64Array, k: number, starts: Uint32Array, fit: LawFit, params: number[]): number {
+export function invariantStdOn(vf: ViewFeatures, starts: Uint32Array, fit: LawFit, params: number[]): number {
   const c = coefficientsFor(fit, params)[0];
-  const evalFeatures = compileFeatures(fit.features, subspaceVariables(k));
-  const phi = new Float64Array(fit.features.length);
-  const u = new Float64Array(k);
+  const { Phi, rows } = vf;
   let s1 = 0;
   let s2 = 0;
   for (let idx = 0; idx < starts.length; idx++) {
-    const a = starts[idx] * k;
-    for (let i = 0; i < k; i++) u[i] = U[a + i];
-    evalFeatures(u, phi);
+    const a = starts[idx];
     let I = 0;
-    for (let j = 0; j < c.length; j++) I += c[j] * phi[j];
+    for (let j = 0; j < c.length; j++) I += c[j] * Phi[j * rows + a];
     s1 += I;
     s2 += I * I;
   }
