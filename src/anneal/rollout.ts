@@ -19,11 +19,11 @@ import { writeNpy } from '../data/npy.js';
 import { writeFileAtomic } from '../io.js';
 import type { Dataset, FitResult, Law } from '../types.js';
 import { selectBackend, type BackendPreference } from './backend.js';
-import { mapPredictor } from './bridge.js';
 import { loadModel } from './checkpoint.js';
 import { readRunConfig, type DataSpec } from './config.js';
 import { loadFrames, pendulum, spinning, type FrameSet } from './datasets.js';
-import { holdOnManifold, slavedManifold } from './hold.js';
+import { slavedManifold } from './hold.js';
+import { latentRollout, type LatentHold } from './latent-rollout.js';
 import { chooseStableLaw, type StabilityVerdict } from './stability.js';
 import { decodeAll, encodeAll, withVariables } from './model.js';
 
@@ -165,39 +165,16 @@ export async function rollout(opts: RolloutOptions): Promise<RolloutResult> {
     for (let k = 0; k < K; k++) starts.set(truth.samples.subarray(truth.offsets[k] * size, (truth.offsets[k] + 1) * size), k * size);
     const z0 = encodeAll(ae, starts, K);
 
-    const B = law.subspace.basis, kk = B.length;
-    const step = mapPredictor(law);
-    const Z = new Float64Array(K * (n + 1) * d);
-    const u = new Float64Array(kk), next = new Float64Array(kk);
+    const B = law.subspace.basis;
     const hold = opts.hold ?? 'manifold';
     if (hold === 'manifold' && !latents) throw new InputError(opts.run, "has no latents.npy (needed by hold 'manifold'; the run has not finished)");
-    const manifold = hold === 'manifold' ? slavedManifold(latents!.states, d, B) : undefined;
-    for (let s = 0; s < K; s++) {
-      const start = z0.subarray(s * d, s * d + d);
-      const h = hold === 'initial' ? Array.from(start) : summary.latentMean;
-      // base = (I − BᵀB) h: the part of the held vector outside the law's subspace.
-      const base = Float64Array.from(h);
-      for (let a = 0; a < kk; a++) {
-        let proj = 0;
-        for (let c = 0; c < d; c++) proj += B[a][c] * h[c];
-        for (let c = 0; c < d; c++) base[c] -= B[a][c] * proj;
-      }
-      for (let a = 0; a < kk; a++) {
-        u[a] = 0;
-        for (let c = 0; c < d; c++) u[a] += B[a][c] * start[c];
-      }
-      for (let t = 0; t <= n; t++) {
-        const at = (s * (n + 1) + t) * d;
-        if (manifold) holdOnManifold(manifold, u, base);
-        for (let c = 0; c < d; c++) {
-          let v = base[c];
-          for (let a = 0; a < kk; a++) v += B[a][c] * u[a];
-          Z[at + c] = v;
-        }
-        step(u, next);
-        u.set(next);
-      }
-    }
+    const held: LatentHold =
+      hold === 'manifold'
+        ? { kind: 'manifold', manifold: slavedManifold(latents!.states, d, B), latentMean: summary.latentMean }
+        : hold === 'initial'
+          ? { kind: 'initial' }
+          : { kind: 'mean', latentMean: summary.latentMean }; // 'reencode' starts from the mean
+    const Z = latentRollout(law, z0, K, d, n, held);
     if (hold === 'reencode') reencodeOffSubspace(ae, Z, B, opts.reencodeIterations ?? 3);
     const predicted = decodeAll(ae, Z, K * (n + 1));
     const { offset, scale } = truth.norm;

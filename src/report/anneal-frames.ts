@@ -1,12 +1,16 @@
 /**
  * Sample frames of a finished anneal run: one sequence's original frames, their reconstruction by the
- * autoencoder, and the rollout by the best map law from the first frame. All three rows show the same
- * sequence step for step: a held-out sequence when the run kept some (never trained on), else the first
- * training sequence. This module loads TensorFlow.js; only the `report` command imports it.
+ * autoencoder, and the rollout by the best map law from the first frame, made as `rollout` makes it. All
+ * three rows show the same sequence step for step: a held-out sequence when the run kept some (never
+ * trained on), else the first training sequence. This module loads TensorFlow.js; only the `report` command imports it.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { selectBackend } from '../anneal/backend.js';
-import { mapPredictor } from '../anneal/bridge.js';
+import { slavedManifold } from '../anneal/hold.js';
+import { latentRollout, type LatentHold } from '../anneal/latent-rollout.js';
+import { chooseStableLaw } from '../anneal/stability.js';
+import { loadDataset } from '../data/load.js';
 import { loadModel } from '../anneal/checkpoint.js';
 import { loadRunData, readRunConfig } from '../anneal/config.js';
 import { decodeAll, disposeAutoencoder, encodeAll, withVariables } from '../anneal/model.js';
@@ -15,9 +19,10 @@ import type { SampleFrames } from './anneal-charts.js';
 
 /**
  * Decode sample frames of the run in `runDir` (which must hold `model/`).
- * @param laws the run's laws; the first map law makes the rollout row (omitted when there is none)
- * @param latentMean the training latents' mean (from `summary.json`): the rollout holds the dimensions
- *   outside the law's subspace there, as `rollout` does by default
+ * @param laws the run's laws; the first map law makes the rollout row (omitted when there is none), or
+ *   the alternative `rollout` would fall back to when that law leaves the training range
+ * @param latentMean the training latents' mean (from `summary.json`): where the dimensions outside the
+ *   law's subspace start when the run has no latents.npy to follow (`rollout`'s 'manifold' hold)
  * @param count frames per row (at most the sequence's length)
  */
 export async function sampleFrames(runDir: string, laws: FitResult | undefined, latentMean: number[] | undefined, count = 8): Promise<SampleFrames> {
@@ -35,26 +40,18 @@ export async function sampleFrames(runDir: string, laws: FitResult | undefined, 
       { label: 'original', flat: original },
       { label: 'reconstruction', flat: recon },
     ];
-    const law = laws?.laws.find((l) => l.role === 'map' && l.subspace.basis[0]?.length === d);
-    if (law) {
-      const B = law.subspace.basis, k = B.length;
+    const chosen = laws?.laws.find((l) => l.role === 'map' && l.subspace.basis[0]?.length === d);
+    if (chosen) {
+      // As `rollout` does by default: a law that leaves the training range gives way to a stable
+      // alternative, and the dimensions outside its subspace follow the training latents' manifold.
+      const latentsPath = join(runDir, 'latents.npy');
+      const latents = existsSync(latentsPath) ? loadDataset(latentsPath) : null;
+      const usable = latents && latents.dim === d ? latents : null;
+      const law = usable ? chooseStableLaw(chosen, laws!.laws, usable, n - 1).law : chosen;
       const z0 = encodeAll(ae, original.subarray(0, size), 1);
-      const h = latentMean && latentMean.length === d ? latentMean : Array.from(z0);
-      // z_t = (I − BᵀB) h + Bᵀ u_t with u_0 = B z_0, u_{t+1} = f(u_t): the law moves its subspace only.
-      const base = Float64Array.from(h);
-      for (let a = 0; a < k; a++) {
-        const proj = B[a].reduce((s, b, c) => s + b * h[c], 0);
-        for (let c = 0; c < d; c++) base[c] -= B[a][c] * proj;
-      }
-      const step = mapPredictor(law);
-      let u = Float64Array.from(B.map((row) => row.reduce((s, b, c) => s + b * z0[c], 0)));
-      const next = new Float64Array(k);
-      const Z = new Float64Array(n * d);
-      for (let t = 0; t < n; t++) {
-        for (let c = 0; c < d; c++) Z[t * d + c] = base[c] + B.reduce((s, row, a) => s + row[c] * u[a], 0);
-        step(u, next);
-        u = Float64Array.from(next);
-      }
+      const mean = latentMean && latentMean.length === d ? latentMean : Array.from(z0);
+      const hold: LatentHold = usable ? { kind: 'manifold', manifold: slavedManifold(usable.states, d, law.subspace.basis), latentMean: mean } : { kind: 'mean', latentMean: mean };
+      const Z = latentRollout(law, z0, 1, d, n - 1, hold);
       rows.push({ label: `rollout by ${law.id}`, flat: decodeAll(ae, Z, n) });
     }
     // One colour scale for all rows, fixed by the original frames, so brightness compares across rows.
