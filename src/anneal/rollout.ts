@@ -14,6 +14,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
+import { findLawById } from '../law-ids.js';
 import { loadDataset } from '../data/load.js';
 import { writeNpy } from '../data/npy.js';
 import { writeFileAtomic } from '../io.js';
@@ -33,7 +34,7 @@ export interface RolloutOptions {
   run: string;
   /** Number of law steps n (the forecast has n + 1 states including the encoded start). */
   steps: number;
-  /** Law to apply, by id; default the best-ranked map law. */
+  /** Law to apply, by id (a reported law or one of its alternatives); default the best-ranked map law. */
   law?: string;
   /** Which laws file to take the law from: `train` (laws.json, default) or `heldout` (heldout-laws.json). */
   lawsFrom?: 'train' | 'heldout';
@@ -124,7 +125,7 @@ function testFrames(spec: DataSpec, nSeq: number, minSamples: number, override?:
 }
 
 function pickLaw(laws: Pick<FitResult, 'laws'>, id: string | undefined, where: string): Law {
-  const law = id === undefined ? laws.laws.find((l) => l.role === 'map') : laws.laws.find((l) => l.id === id);
+  const law = id === undefined ? laws.laws.find((l) => l.role === 'map') : findLawById(laws.laws, id);
   if (!law) throw new InputError(where, id === undefined ? 'holds no map law to roll out' : `has no law '${id}'`);
   if (law.model.role !== 'map') throw new InputError(where, `law '${law.id}' is an invariant; rollout needs a map law`);
   return law;

@@ -10,6 +10,7 @@
  * room for a law that is right but was trained on a few short sequences, yet catches drift and divergence
  * (which grow without bound) well before the decoded frames turn to noise.
  */
+import { alternativeAsLaw } from '../law-ids.js';
 import type { Dataset, Law } from '../types.js';
 import { mapPredictor } from './bridge.js';
 
@@ -102,7 +103,7 @@ export function chooseStableLaw(chosen: Law, laws: readonly Law[], latents: Data
   if (options.fallback === false)
     return { law: chosen, stability: 'unstable', divergedAfterSteps: diverged, tried: [], message: `${head} (fallback disabled); rolling it out anyway` };
   const candidates: Law[] = [
-    ...(chosen.alternatives ?? []).filter((a) => a.role === 'map').map((a) => ({ ...a, rank: chosen.rank, outliers: [] })),
+    ...(chosen.alternatives ?? []).filter((a) => a.role === 'map').map((a) => alternativeAsLaw(chosen, a)),
     ...laws
       .filter((l) => l !== chosen && l.id !== chosen.id && l.role === 'map' && sameSubspace(l.subspace.basis, chosen.subspace.basis))
       .sort((a, b) => a.rank - b.rank),

@@ -10,6 +10,7 @@
  * and `fc.assert(lawProperty(law, data, options), { seed: S, path: P })` are two ways to do it.
  */
 import fc from 'fast-check';
+import { alternativeAsLaw, findLawById } from '../law-ids.js';
 import { InputError } from '../errors.js';
 import type { Dataset, FitResult, Law } from '../types.js';
 import { VERSION } from '../version.js';
@@ -92,16 +93,25 @@ export interface CheckReport {
 }
 
 /**
- * The laws matching `wanted` (ids, or ranks as numbers or digit strings), in file order.
+ * The laws matching `wanted` (ids of laws or of their alternatives, or ranks as numbers or digit
+ * strings), in file order (a law's alternatives after it).
  * @throws InputError naming `--law` when one matches nothing
  */
 export function selectLaws(laws: Law[], wanted?: (string | number)[]): Law[] {
   if (!wanted || wanted.length === 0) return laws;
-  const matches = (l: Law, w: string | number) => l.id === String(w) || (/^\d+$/.test(String(w)) && l.rank === Number(w));
-  for (const w of wanted) {
-    if (!laws.some((l) => matches(l, w))) throw new InputError('--law', `no law with id or rank ${JSON.stringify(String(w))} (ids: ${laws.map((l) => l.id).join(', ') || 'none'})`);
-  }
-  return laws.filter((l) => wanted.some((w) => matches(l, w)));
+  const byRank = (w: string | number) => (/^\d+$/.test(String(w)) ? laws.find((l) => l.rank === Number(w)) : undefined);
+  const picked = new Set(
+    wanted.map((w) => {
+      const law = findLawById(laws, String(w)) ?? byRank(w);
+      if (!law) {
+        const ids = laws.flatMap((l) => [l.id, ...(l.alternatives ?? []).map((a) => `${a.id} (alternative)`)]);
+        throw new InputError('--law', `no law with id or rank ${JSON.stringify(String(w))} (ids: ${ids.join(', ') || 'none'})`);
+      }
+      return law.id;
+    }),
+  );
+  // File order: each law, then its alternatives.
+  return laws.flatMap((l) => [l, ...(l.alternatives ?? []).map((a) => alternativeAsLaw(l, a))]).filter((l) => picked.has(l.id));
 }
 
 function checkRunOptions(options: CheckOptions): { runs: number; seed: number } {
