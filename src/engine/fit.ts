@@ -5,17 +5,17 @@
  * search returns the laws ranked from what was finished.
  */
 import { loadGrammar, defaultGrammarPath } from '../grammar/load.js';
-import type { Dataset, FitResult, Grammar, Law, LawAlternative, Subspace } from '../types.js';
+import type { Dataset, FitResult, Grammar, Subspace } from '../types.js';
 import { enumerateCandidates } from './candidates.js';
 import type { EvaluateResult } from './evaluate.js';
 import type { FinalistFailure, FinalistGroupTask, FinalistResult } from './finalize.js';
 import { coordinatesOf } from './shared-pass.js';
 import { finalistUnits, groupCost } from './finalist-schedule.js';
-import { coefficientsFor } from './law-fit.js';
 import { principalAngles } from './linalg.js';
 import { createRunner } from './pool.js';
-import { collapseDuplicates, paretoFront, type ScoredLaw, scoreFinalist, tolerances } from './rank.js';
+import { toLaw } from './law-output.js';
 import { renderLaw } from './render.js';
+import { collapseDuplicates, paretoFront, type ScoredLaw, scoreFinalist, tolerances } from './rank.js';
 import { type CandidateSpec, roleOf, type ScreenOutcome, type ScreenSuccess } from './screen.js';
 import { addMoments, momentShift, type Moments, projectMoments, subspaceVariance, transitionStarts } from './stats.js';
 import { generateSubspaces } from './subspaces.js';
@@ -348,57 +348,4 @@ function foldImpliedInvariants(laws: ScoredLaw[], data: Dataset, starts: Uint32A
     if (ok && !radius) map.facts.push(`conserves ${renderLaw(law.fit, law.fit.params, law.exact, sub, data.dim, []).equations[0]}`);
     return !ok;
   });
-}
-
-/** A reported law, with its alternatives as evaluable laws of their own (from the same exact pass). */
-function toLaw(s: ScoredLaw, evaluation: Map<ScoredLaw, EvaluateResult>, subspace: Law['subspace'], dim: number, rank: number, n: number): Law {
-  const { id, ...body } = describeLaw(s, evaluation.get(s)!, subspace, dim, n, s.alternativeNotes);
-  return {
-    id,
-    rank,
-    ...body,
-    outliers: Array.from(evaluation.get(s)!.outliers),
-    alternatives: s.alternatives.map((a) => describeLaw(a, evaluation.get(a)!, subspace, dim, n, [])),
-  };
-}
-
-function describeLaw(s: ScoredLaw, ev: EvaluateResult, subspace: Law['subspace'], dim: number, n: number, alternativeNotes: string[]): LawAlternative {
-  const facts = [...s.facts];
-  if (s.fit.family === 'rotation' && !s.offset) facts.unshift('radius conserved');
-  if (s.fit.family === 'orthogonal' && !s.offset) facts.unshift('norm conserved');
-  const notes = [...facts, ...alternativeNotes];
-  const rendered = renderLaw(s.fit, s.fit.params, s.exact, subspace, dim, facts);
-  const isMap = s.fit.role === 'map';
-  const variance = s.finalist.variance;
-  const tolerance = isMap ? s.tolerance : s.tolerance * ev.scale;
-  const relAll = isMap ? Math.sqrt(ev.sumSqAll / Math.max(variance, 1e-300)) : Math.sqrt(ev.sumSqAll / Math.max(n, 1));
-  const unit = isMap ? 1 : ev.scale;
-  return {
-    id: s.fit.id,
-    family: s.fit.family,
-    role: s.fit.role,
-    subspace,
-    equations: rendered.equations,
-    latex: rendered.latex,
-    summary: rendered.summary,
-    parameters: rendered.parameters,
-    model: {
-      role: s.fit.role,
-      variables: Array.from({ length: s.fit.k }, (_, i) => `u${i + 1}`),
-      features: s.fit.features,
-      coefficients: coefficientsFor(s.fit, s.fit.params),
-    },
-    metrics: {
-      rmse: Math.sqrt(ev.sumSqAll / Math.max(n, 1)) * unit,
-      relativeError: relAll,
-      inlierRmse: Math.sqrt(ev.sumSqIn / Math.max(ev.nIn, 1)) * unit,
-      inlierRelativeError: s.inlierRelativeError,
-      inlierFraction: ev.nIn / Math.max(n, 1),
-      tolerance,
-      complexity: s.complexity,
-      descriptionLength: s.descriptionLength,
-      nTransitions: n,
-    },
-    notes,
-  };
 }
