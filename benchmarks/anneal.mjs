@@ -127,6 +127,8 @@ for (const dataset of datasets) {
         modulus: rot?.modulus,
         recon: res.final.heldoutRecon,
         roll: roll?.meanMse, rollLoose: roll?.loose, persist: roll?.persistenceMse,
+        // The law actually rolled out: rollout replaces one that leaves the training range (stability.ts).
+        rollLaw: roll ? `${roll.lawUsed}${roll.stability === 'fallback' ? ` (fallback from ${roll.fallbackFrom})` : roll.stability === 'unstable' ? ' (leaves range)' : ''}` : '-',
         secPerEpoch: (res.ms.train + res.ms.search) / 1000 / epochs,
         share: (100 * (res.ms.bridge + res.ms.search)) / (res.ms.train + res.ms.search),
       };
@@ -136,8 +138,8 @@ for (const dataset of datasets) {
   }
 }
 
-const header = ['dataset', 'seed', 'mode', 'best held-out law', 'rotation law', 'q', 'angle°', 'all angles°', 'angle err %', '|λ|', 'recon MSE', `rollout MSE (${ROLL})`, 'persistence MSE', 's/epoch', 'bridge+search %'];
-const table = rows.map((r) => [r.dataset, r.seed, r.mode, r.best, r.rotLaw, fmt(r.q, 3), fmt(r.angle, 4), r.angles, fmt(r.angleErr, 2), fmt(r.modulus, 4), fmt(r.recon, 3), `${fmt(r.roll, 3)}${r.rollLoose ? ' (loose)' : ''}`, fmt(r.persist, 3), fmt(r.secPerEpoch, 3), fmt(r.share, 3)].map(String));
+const header = ['dataset', 'seed', 'mode', 'best held-out law', 'rotation law', 'q', 'angle°', 'all angles°', 'angle err %', '|λ|', 'recon MSE', `rollout MSE (${ROLL})`, 'rollout law', 'persistence MSE', 's/epoch', 'bridge+search %'];
+const table = rows.map((r) => [r.dataset, r.seed, r.mode, r.best, r.rotLaw, fmt(r.q, 3), fmt(r.angle, 4), r.angles, fmt(r.angleErr, 2), fmt(r.modulus, 4), fmt(r.recon, 3), `${fmt(r.roll, 3)}${r.rollLoose ? ' (loose)' : ''}`, r.rollLaw, fmt(r.persist, 3), fmt(r.secPerEpoch, 3), fmt(r.share, 3)].map(String));
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)));
 const line = (cells) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
 console.log(line(header));
