@@ -43,6 +43,17 @@ test('fit --json prints exactly one JSON document with the planted law and its s
   assert.ok(Array.isArray(rot.outliers) && Array.isArray(rot.subspace.basis));
 });
 
+test('--measure-all-finalists measures every finalist exactly and reports the same laws', () => {
+  const quick = JSON.parse(run('fit', dataFile, '--json', '--workers', '0').stdout);
+  const full = run('fit', dataFile, '--json', '--workers', '0', '--measure-all-finalists');
+  assert.equal(full.code, 0, full.stderr);
+  const doc = JSON.parse(full.stdout);
+  assert.ok(quick.provenance.finalistsOnSample > 0, 'no finalist was settled on the sample');
+  assert.equal(doc.provenance.finalistsOnSample, 0);
+  assert.ok(doc.pareto.every((p: { sampleOnly?: boolean }) => p.sampleOnly === undefined));
+  assert.deepEqual(doc.laws, quick.laws);
+});
+
 test('fit prints a readable table with the seed and the exact law', () => {
   const r = run('fit', dataFile, '--workers', '0');
   assert.equal(r.code, 0, r.stderr);
