@@ -31,8 +31,8 @@ export interface FinalistGroupTask {
   variance: number;
   members: { fit: LawFit; offset: boolean }[];
   threshold: number;
-  /** The screening sample: trimming iterations run on it. */
-  sample: Uint32Array;
+  /** The screening sample's transitions (see gatherSampleRows): trimming iterations run on them. */
+  sampleRows: DataContext;
   /** When members may skip the pass over all transitions (see {@link SampleVerdict}); null: never. */
   verdict: SampleVerdict | null;
 }
@@ -131,7 +131,7 @@ type Plan = { i: number; t: Trimmed; spread: number; resCols: number[]; accCols:
 function prepareGroup(ctx: DataContext, task: FinalistGroupTask) {
   const k = task.basis.length;
   const n = ctx.starts.length;
-  const view = sampleView(ctx, task.basis, task.sample);
+  const view = sampleView(task.sampleRows, task.basis);
   const trimmed = task.members.map((member): Trimmed | FinalistFailure => {
     try {
       return trimOnSample(view, task, member, n);

@@ -20,7 +20,7 @@ import { type CandidateSpec, roleOf, type ScreenOutcome, type ScreenSuccess } fr
 import { addMoments, momentShift, type Moments, projectMoments, subspaceVariance, transitionStarts } from './stats.js';
 import { generateSubspaces } from './subspaces.js';
 import { conservedByMap } from './implied.js';
-import { sampleIndices } from './sample.js';
+import { gatherSampleRows, sampleIndices } from './sample.js';
 import { VERSION } from '../version.js';
 import { expressionTree } from '../grammar/safe-math.js';
 import type { Expr } from '../grammar/expr-ir.js';
@@ -111,6 +111,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
 
     // 2–3. Subspaces and candidates, cheapest first.
     const sample = sampleIndices(n, grammar.limits.screeningSample, seed);
+    const sampleRows = gatherSampleRows(ctx, sample);
     const subspaces = generateSubspaces(grammar, moments, { states: data.states, dim: data.dim, starts, sample });
     candidates = enumerateCandidates(grammar, subspaces);
     const trees = featureTrees(candidates, grammar.limits.maxLibraryDim);
@@ -139,7 +140,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
           const bases: Record<number, number[][]> = {};
           for (const c of batch) bases[c.subspaceIndex] = subspaces[c.subspaceIndex].basis;
           return runner
-            .run<ScreenOutcome[]>({ kind: 'screen', trees: trees.filter(([e]) => batch.some((c) => c.libraryFeatures.includes(e))), candidates: batch, bases, moments, sample, threshold: grammar.limits.stlsqThreshold })
+            .run<ScreenOutcome[]>({ kind: 'screen', trees: trees.filter(([e]) => batch.some((c) => c.libraryFeatures.includes(e))), candidates: batch, bases, moments, sampleRows, threshold: grammar.limits.stlsqThreshold })
             .then((r) => {
               doneCands += batch.length;
               progress('screening', doneCands, candidates.length);
@@ -176,7 +177,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       variance: subspaceVariance(projectMoments(moments, subspaces[subspaceIndex].basis)),
       members: members.map((m) => ({ fit: m.fit, offset: specById.get(m.fit.id)!.offset })),
       threshold: grammar.limits.stlsqThreshold,
-      sample,
+      sampleRows,
       verdict: options.measureAllFinalists ? null : { minInlierFraction: options.minInlierFraction ?? 0.5, capRel, mapTolerance: options.tolerance ?? null },
     });
     const collect = (g: number, results: (FinalistResult | FinalistFailure)[]) => {

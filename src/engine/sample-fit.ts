@@ -21,16 +21,20 @@ export interface SampleView {
   starts: Uint32Array;
 }
 
-/** Project the two states of every sampled transition (same arithmetic as the streaming pass). */
-export function sampleView(ctx: DataContext, basis: number[][], sample: Uint32Array): SampleView {
+/**
+ * Project the two states of every transition of `rows` (the screening sample's own rows, see
+ * gatherSampleRows), with the arithmetic of the streaming pass.
+ */
+export function sampleView(rows: DataContext, basis: number[][]): SampleView {
   const k = basis.length;
-  const U = new Float64Array(2 * sample.length * k);
-  const project = projector(basis, ctx.dim);
-  const starts = new Uint32Array(sample.length);
-  for (let i = 0; i < sample.length; i++) {
-    const s = ctx.starts[sample[i]];
-    project(ctx.states, s, U, 2 * i * k);
-    project(ctx.states, s + 1, U, (2 * i + 1) * k);
+  const S = rows.starts.length;
+  const U = new Float64Array(2 * S * k);
+  const project = projector(basis, rows.dim);
+  const starts = new Uint32Array(S);
+  for (let i = 0; i < S; i++) {
+    const s = rows.starts[i];
+    project(rows.states, s, U, 2 * i * k);
+    project(rows.states, s + 1, U, (2 * i + 1) * k);
     starts[i] = 2 * i;
   }
   return { U, starts };

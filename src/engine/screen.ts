@@ -77,12 +77,12 @@ const sampleKey = (subspaceIndex: number, role: LawRole, features: string[]) => 
  * Sample statistics for every planned request on a subspace (and the one asked for), from one pass
  * over the union of their features; equal features in other spellings are evaluated once.
  */
-function sampleStatistics(ctx: DataContext, subspaceIndex: number, basis: number[][], sample: Uint32Array, sm: SubspaceMoments, cache: ScreenCache, asked: { role: LawRole; features: string[] }): void {
+function sampleStatistics(sampleRows: DataContext, subspaceIndex: number, basis: number[][], sm: SubspaceMoments, cache: ScreenCache, asked: { role: LawRole; features: string[] }): void {
   const requests = [asked, ...(cache.planned.get(subspaceIndex) ?? [])].filter(
     (r, i, all) => !cache.sampled.has(sampleKey(subspaceIndex, r.role, r.features)) && all.findIndex((o) => o.role === r.role && o.features.join(';') === r.features.join(';')) === i,
   );
   const { union, cols } = featureUnion(requests.map((r) => r.features));
-  const passes = featurePasses(ctx.states, ctx.dim, ctx.starts, basis, union, sample, null, requests.map((r, i) => ({ cols: cols[i], want: { map: r.role === 'map', invariant: r.role === 'invariant' } })));
+  const passes = featurePasses(sampleRows.states, sampleRows.dim, sampleRows.starts, basis, union, null, null, requests.map((r, i) => ({ cols: cols[i], want: { map: r.role === 'map', invariant: r.role === 'invariant' } })));
   requests.forEach((r, i) => {
     const pass = passes[i];
     const stats: ScoringStats =
@@ -161,11 +161,11 @@ export function linearInvariantStats(sm: SubspaceMoments): ScoringStats {
 
 /** Screen one candidate. Errors (a singular fit, NaN) are returned, not thrown: the search goes on. */
 export function screenCandidate(
-  ctx: DataContext,
   c: CandidateSpec,
   basis: number[][],
   moments: Moments,
-  sample: Uint32Array,
+  /** The screening sample's transitions (see gatherSampleRows). */
+  sampleRows: DataContext,
   threshold: number,
   cache: ScreenCache,
 ): ScreenOutcome {
@@ -186,7 +186,7 @@ export function screenCandidate(
       stats = linearInvariantStats(sm);
     } else {
       const key = sampleKey(c.subspaceIndex, role, features);
-      if (!cache.sampled.has(key)) sampleStatistics(ctx, c.subspaceIndex, basis, sample, sm, cache, { role, features });
+      if (!cache.sampled.has(key)) sampleStatistics(sampleRows, c.subspaceIndex, basis, sm, cache, { role, features });
       stats = cache.sampled.get(key)!;
       sampleScale = sm.n / Math.max(stats.n, 1);
     }

@@ -20,7 +20,8 @@ export type Task =
       candidates: CandidateSpec[];
       bases: Record<number, number[][]>;
       moments: Moments;
-      sample: Uint32Array;
+      /** The screening sample's transitions, in shared memory (see gatherSampleRows). */
+      sampleRows: DataContext;
       threshold: number;
     }
   /** Finalist groups; several only when all are on coordinate subspaces (they share one pass). */
@@ -43,7 +44,7 @@ export function runTask(ctx: DataContext, task: Task, stop?: Int32Array): TaskRe
       const out: ScreenOutcome[] = [];
       for (const c of task.candidates) {
         if (stop && Atomics.load(stop, 0) !== 0) break;
-        out.push(screenCandidate(ctx, c, task.bases[c.subspaceIndex], task.moments, task.sample, task.threshold, cache));
+        out.push(screenCandidate(c, task.bases[c.subspaceIndex], task.moments, task.sampleRows, task.threshold, cache));
       }
       return out;
     }
