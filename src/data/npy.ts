@@ -101,14 +101,22 @@ function floatType(descr: string, fail: (d: string) => never): { itemSize: numbe
   return fail(`dtype '${descr}' (${what}) is not supported; expected float16, float32 or float64${hint}`);
 }
 
+/**
+ * Values decoded straight into shared memory: the data set the fit's workers read is this array (see
+ * validate.ts `contiguous`), so a large file is held as the file's bytes plus one array, not two.
+ */
+function sharedFloat64(count: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(count * Float64Array.BYTES_PER_ELEMENT));
+}
+
 function decode(view: DataView, start: number, count: number, itemSize: number, le: boolean): Float64Array {
   const at = view.byteOffset + start;
+  const out = sharedFloat64(count);
   // Fast path for the common case (native-endian, aligned): a typed-array copy instead of a DataView loop.
   if (itemSize !== 2 && le === (endianness() === 'LE') && at % itemSize === 0) {
-    const src = itemSize === 8 ? new Float64Array(view.buffer, at, count) : new Float32Array(view.buffer, at, count);
-    return new Float64Array(src);
+    out.set(itemSize === 8 ? new Float64Array(view.buffer, at, count) : new Float32Array(view.buffer, at, count));
+    return out;
   }
-  const out = new Float64Array(count);
   if (itemSize === 8) for (let i = 0; i < count; i++) out[i] = view.getFloat64(start + 8 * i, le);
   else if (itemSize === 4) for (let i = 0; i < count; i++) out[i] = view.getFloat32(start + 4 * i, le);
   else for (let i = 0; i < count; i++) out[i] = halfToDouble(view.getUint16(start + 2 * i, le));
@@ -129,7 +137,7 @@ export function halfToDouble(h: number): number {
 function fortranToC(src: Float64Array, shape: number[]): Float64Array {
   const n = src.length;
   const rank = shape.length;
-  const out = new Float64Array(n);
+  const out = sharedFloat64(n);
   // Fortran strides (in elements): the first axis varies fastest.
   const fStride: number[] = new Array(rank);
   let s = 1;

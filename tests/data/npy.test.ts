@@ -23,6 +23,10 @@ describe('writeNpy → loadDataset round trips', () => {
     assert.equal(ds.dim, 2);
     assert.deepEqual(ds.offsets, [0, 4, 8, 12]);
     assert.deepEqual(Array.from(ds.states), Array.from(values));
+    // Decoded into shared memory and used as is: the fit's workers read it without a copy, and a large
+    // file is not held twice over.
+    assert.ok(ds.states.buffer instanceof SharedArrayBuffer);
+    assert.equal(ds.states.byteLength, ds.states.buffer.byteLength);
   });
 
   it('float32 input is written as <f4 and read back exactly', () => {
