@@ -7,7 +7,7 @@ import { InputError } from '../errors.js';
 import type { Dataset } from '../types.js';
 import { readCsv } from './csv.js';
 import { readJson } from './json.js';
-import { arrayToTrajectories, parseNpy } from './npy.js';
+import { arrayToTrajectories, readNpyFile } from './npy.js';
 import { readNpz } from './npz.js';
 import { buildDataset, checkInputPath, oneLine, readInputFile, type RawTrajectory } from './validate.js';
 
@@ -38,20 +38,20 @@ export function loadDataset(path: string, options: LoadOptions = {}): Dataset {
       );
     if (options.key !== undefined && ext !== '.npz')
       throw new InputError(path, `--key selects a member of an .npz archive and does not apply to ${ext} files`);
-    const bytes = readInputFile(path);
     let trajs: RawTrajectory[];
     switch (ext) {
       case '.npy':
-        trajs = arrayToTrajectories(path, parseNpy(bytes, path));
+        // Read in place: a large .npy goes straight into the data set's shared memory.
+        trajs = arrayToTrajectories(path, readNpyFile(path));
         break;
       case '.npz':
-        trajs = readNpz(path, bytes, options.key);
+        trajs = readNpz(path, readInputFile(path), options.key);
         break;
       case '.json':
-        trajs = readJson(path, bytes);
+        trajs = readJson(path, readInputFile(path));
         break;
       default:
-        trajs = readCsv(path, bytes);
+        trajs = readCsv(path, readInputFile(path));
     }
     return buildDataset(path, trajs);
   } catch (err) {

@@ -3,9 +3,10 @@
  * than with a package because the one we looked at ignores Fortran order and big-endian data, both
  * of which `np.save` produces in practice.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { InputError } from '../errors.js';
-import { describeContent, quote, type RawTrajectory } from './validate.js';
+import { checkInputPath, describeContent, fsProblem, quote, type RawTrajectory } from './validate.js';
 
 /** A decoded array: values in row-major (C) order, converted to double. */
 export interface NpyArray {
@@ -22,27 +23,99 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
  * @throws InputError on bad magic, corrupt header, unsupported dtype or truncated data
  */
 export function parseNpy(bytes: Uint8Array, fileLabel: string): NpyArray {
+  const layout = parseNpyHeader(bytes, bytes.length, fileLabel);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return decodeLayout(view, layout.dataStart, layout);
+}
+
+/** Bytes that always hold a .npy header whole: its length field is at most 4 bytes and its value 1 MiB. */
+const NPY_HEAD_BYTES = 12 + (1 << 20);
+
+/**
+ * Read a .npy file: the header first, then the values straight into the shared memory the data set
+ * uses (for float64 in native byte order and C order, the common case), so a large file is never held
+ * twice. Other layouts read their bytes and decode them as {@link parseNpy} does. Errors are those of
+ * parseNpy, plus the file system's.
+ */
+export function readNpyFile(path: string): NpyArray {
+  const size = checkInputPath(path);
+  if (size === 0) throw new InputError(path, 'is empty (0 bytes)');
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw new InputError(path, fsProblem(err));
+  }
+  try {
+    const head = new Uint8Array(Math.min(size, NPY_HEAD_BYTES));
+    readFully(fd, head, 0, path);
+    const layout = parseNpyHeader(head, size, path);
+    const nativeDoubles = layout.itemSize === 8 && layout.littleEndian === (endianness() === 'LE') && !(layout.fortran && layout.dims.length > 1);
+    if (nativeDoubles) {
+      const data = sharedFloat64(layout.count);
+      readFully(fd, new Uint8Array(data.buffer), layout.dataStart, path);
+      return { data, shape: layout.dims };
+    }
+    const bytes = new Uint8Array(layout.count * layout.itemSize);
+    readFully(fd, bytes, layout.dataStart, path);
+    return decodeLayout(new DataView(bytes.buffer), 0, layout);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Fill `into` from file position `position`; a file that shrank meanwhile is reported as truncated. */
+function readFully(fd: number, into: Uint8Array, position: number, path: string): void {
+  let done = 0;
+  while (done < into.length) {
+    let n: number;
+    try {
+      n = readSync(fd, into, done, Math.min(into.length - done, 1 << 26), position + done);
+    } catch (err) {
+      throw new InputError(path, fsProblem(err));
+    }
+    if (n === 0) throw new InputError(path, `truncated: the file ended after ${position + done} bytes while being read (was it still being written?)`);
+    done += n;
+  }
+}
+
+/** Where a .npy file's values are and how to read them (see parseNpyHeader). */
+interface NpyLayout {
+  dataStart: number;
+  count: number;
+  itemSize: number;
+  littleEndian: boolean;
+  fortran: boolean;
+  dims: number[];
+}
+
+/**
+ * Check a .npy header and the file's size against it.
+ * @param bytes the file's first bytes: all of it, or at least {@link NPY_HEAD_BYTES}
+ * @param fileSize the whole file's (or member's) size in bytes
+ */
+function parseNpyHeader(bytes: Uint8Array, fileSize: number, fileLabel: string): NpyLayout {
   function fail(detail: string): never {
     throw new InputError(fileLabel, detail);
   }
   const hasMagic = bytes.length >= 6 && MAGIC.every((b, i) => bytes[i] === b);
   if (!hasMagic) {
     const prefix = bytes.length < 6 && MAGIC.slice(0, bytes.length).every((b, i) => bytes[i] === b);
-    if (prefix) fail(`truncated .npy header (file is only ${bytes.length} bytes)`);
+    if (prefix) fail(`truncated .npy header (file is only ${fileSize} bytes)`);
     fail(`not a .npy file (no \\x93NUMPY magic; content looks like ${describeContent(bytes)})`);
   }
-  if (bytes.length < 10) fail(`truncated .npy header (file is only ${bytes.length} bytes)`);
+  if (fileSize < 10) fail(`truncated .npy header (file is only ${fileSize} bytes)`);
   const major = bytes[6];
   const minor = bytes[7];
   if (major < 1 || major > 3) fail(`unsupported .npy format version ${major}.${minor} (supported: 1.0, 2.0, 3.0)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lenSize = major === 1 ? 2 : 4;
-  if (bytes.length < 8 + lenSize) fail(`truncated .npy header (file is only ${bytes.length} bytes)`);
+  if (fileSize < 8 + lenSize) fail(`truncated .npy header (file is only ${fileSize} bytes)`);
   const headerLen = lenSize === 2 ? view.getUint16(8, true) : view.getUint32(8, true);
   const headerStart = 8 + lenSize;
   const dataStart = headerStart + headerLen;
-  if (dataStart > bytes.length)
-    fail(`truncated .npy header (header length field says ${headerLen} bytes, only ${bytes.length - headerStart} follow)`);
+  if (dataStart > fileSize)
+    fail(`truncated .npy header (header length field says ${headerLen} bytes, only ${fileSize - headerStart} follow)`);
   // numpy itself refuses headers over 10 kB by default; a huge length field means corruption.
   if (headerLen > 1 << 20) fail(`corrupt .npy header (header length field says ${headerLen} bytes)`);
   const headerBytes = bytes.subarray(headerStart, dataStart);
@@ -69,13 +142,19 @@ export function parseNpy(bytes: Uint8Array, fileLabel: string): NpyArray {
   const { itemSize, littleEndian } = floatType(descr as string, fail);
   const count = dims.reduce((a, b) => a * b, 1);
   const expected = count * itemSize;
-  const actual = bytes.length - dataStart;
+  const actual = fileSize - dataStart;
   const shapeText = formatShape(dims);
   if (actual < expected)
     fail(`truncated data: shape ${shapeText} of '${descr}' needs ${expected} bytes, file has ${actual}`);
   if (actual > expected)
     fail(`${actual - expected} unexpected bytes after the data (shape ${shapeText} of '${descr}' needs ${expected} bytes, file has ${actual})`);
-  const data = decode(view, dataStart, count, itemSize, littleEndian);
+  return { dataStart, count, itemSize, littleEndian, fortran, dims };
+}
+
+/** The values of a checked layout, from `view` where they start at `at`. */
+function decodeLayout(view: DataView, at: number, layout: NpyLayout): NpyArray {
+  const { count, itemSize, littleEndian, fortran, dims } = layout;
+  const data = decode(view, at, count, itemSize, littleEndian);
   return { data: fortran && dims.length > 1 ? fortranToC(data, dims) : data, shape: dims };
 }
 

@@ -55,7 +55,7 @@ export function checkInputPath(path: string): number {
   return size;
 }
 
-function fsProblem(err: unknown): string {
+export function fsProblem(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
   switch (code) {
     case 'ENOENT':

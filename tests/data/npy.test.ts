@@ -29,6 +29,17 @@ describe('writeNpy → loadDataset round trips', () => {
     assert.equal(ds.states.byteLength, ds.states.buffer.byteLength);
   });
 
+  it('files larger than the header read (1 MiB) come back whole, float64 and float32', () => {
+    const values = Float64Array.from({ length: 200_000 * 3 }, (_, i) => Math.sin(i) * 1e3);
+    const ds = loadDataset(fixture(dir, 'big.npy', writeNpy(values, [200_000, 3])));
+    assert.equal(ds.states.length, values.length);
+    assert.ok(ds.states.every((v, i) => v === values[i]));
+    const single = Float32Array.from(values);
+    const ds32 = loadDataset(fixture(dir, 'big32.npy', writeNpy(single, [100, 2000, 3])));
+    assert.deepEqual(ds32.offsets.length, 101);
+    assert.ok(ds32.states.every((v, i) => v === single[i]));
+  });
+
   it('float32 input is written as <f4 and read back exactly', () => {
     const values = Float32Array.from([0.1, -0.2, 0.3, 1e-3, 5, 6, 7, 8]);
     const bytes = writeNpy(values, [4, 2]);
