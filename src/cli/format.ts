@@ -53,7 +53,11 @@ export function formatFitResult(r: FitResult): string {
   }
   if (r.pareto.length) {
     lines.push('', dim('Pareto front (complexity bits → relative error):'));
-    for (const q of r.pareto) lines.push(dim(`   ${q.complexity.toFixed(1).padStart(8)} → ${sci(q.relativeError)}  ${q.family} @ ${q.subspace}${q.chosen ? '  (reported)' : ''}`));
+    for (const q of r.pareto) {
+      // Errors of finalists settled on the screening sample are the sample's estimates (--measure-all-finalists).
+      const mark = q.chosen ? '  (reported)' : q.sampleOnly ? '  (estimated on the sample)' : '';
+      lines.push(dim(`   ${q.complexity.toFixed(1).padStart(8)} → ${sci(q.relativeError)}  ${q.family} @ ${q.subspace}${mark}`));
+    }
   }
   return lines.join('\n');
 }

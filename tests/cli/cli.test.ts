@@ -52,6 +52,9 @@ test('--measure-all-finalists measures every finalist exactly and reports the sa
   assert.equal(doc.provenance.finalistsOnSample, 0);
   assert.ok(doc.pareto.every((p: { sampleOnly?: boolean }) => p.sampleOnly === undefined));
   assert.deepEqual(doc.laws, quick.laws);
+  // The readable table says which Pareto errors are the sample's estimates.
+  assert.match(run('fit', dataFile, '--workers', '0').stdout, /\(estimated on the sample\)/);
+  assert.doesNotMatch(run('fit', dataFile, '--workers', '0', '--measure-all-finalists').stdout, /estimated on the sample/);
 });
 
 test('fit prints a readable table with the seed and the exact law', () => {
