@@ -182,7 +182,8 @@ export interface ParetoRow {
   subspace: string;
   complexity: number;
   relativeError: number;
-  status: 'reported law' | 'finalist';
+  /** 'finalist (sample estimate)': settled on the screening sample, its error the sample's estimate. */
+  status: 'reported law' | 'finalist' | 'finalist (sample estimate)';
   onFront: boolean;
   equation: string;
 }
@@ -195,7 +196,7 @@ export function paretoRows(result: FitResult): ParetoRow[] {
   const laws = new Map(result.laws.map((l) => [l.id, l]));
   const rows: ParetoRow[] = result.pareto.map((p) => ({
     id: p.id, family: p.family, subspace: p.subspace, complexity: p.complexity, relativeError: p.relativeError,
-    status: p.chosen || laws.has(p.id) ? 'reported law' : 'finalist', onFront: true,
+    status: p.chosen || laws.has(p.id) ? 'reported law' : p.sampleOnly ? 'finalist (sample estimate)' : 'finalist', onFront: true,
     equation: laws.get(p.id)?.equations.join('; ') ?? `${FAMILY_FORMS[p.family] ?? p.family} (not reported)`,
   }));
   for (const l of result.laws)
@@ -218,7 +219,7 @@ export function paretoSpec(result: FitResult): VlSpec {
     mark: { type: 'point', filled: true, opacity: 0.9 },
     encoding: {
       x, y,
-      color: { field: 'status', type: 'nominal', scale: { domain: ['finalist', 'reported law'], range: ['#9e9e9e', '#d62728'] }, legend: { title: null, orient: 'bottom' } },
+      color: { field: 'status', type: 'nominal', scale: { domain: ['finalist (sample estimate)', 'finalist', 'reported law'], range: ['#d0d0d0', '#9e9e9e', '#d62728'] }, legend: { title: null, orient: 'bottom' } },
       size: { condition: { test: "datum.status === 'reported law'", value: 160 }, value: 50 },
       shape: { condition: { test: 'datum.onFront', value: 'circle' }, value: 'diamond' },
       tooltip: [

@@ -127,6 +127,13 @@ test('the Pareto chart carries every finalist on the front and every reported la
   const data = embeddedData(buildFitReport(result, dataset));
   const rows = rowsOf<{ id: string; status: string; equation: string; complexity: number }>(chartOf(data, 'pareto'), 'rows');
   for (const p of result.pareto) assert.ok(rows.some((r) => r.id === p.id && r.complexity === Number(p.complexity.toPrecision(6))), p.id);
+  // A point whose error is the screening sample's estimate says so.
+  const finalist = result.pareto.find((p) => !p.chosen);
+  assert.ok(finalist);
+  const marked = { ...result, pareto: result.pareto.map((p) => (p === finalist ? { ...p, sampleOnly: true } : p)) };
+  const markedRows = rowsOf<{ id: string; status: string }>(chartOf(embeddedData(buildFitReport(marked, dataset)), 'pareto'), 'rows');
+  assert.equal(markedRows.find((r) => r.id === finalist.id)?.status, 'finalist (sample estimate)');
+  assert.equal(rows.find((r) => r.id === finalist.id)?.status, finalist.sampleOnly ? 'finalist (sample estimate)' : 'finalist');
   for (const law of result.laws) {
     const row = rows.find((r) => r.id === law.id);
     assert.equal(row?.status, 'reported law');
