@@ -5,7 +5,7 @@
  * for all of them; each law's sums still run over the transitions in order, so a law's result is the
  * same bit for bit whatever it shares its pass with.
  */
-import { BlockResidual } from './finalist-pass.js';
+import { BlockResidual } from './block-residual.js';
 import { featureUnion } from './features.js';
 import { coefficientsFor, type LawFit } from './law-fit.js';
 import type { DataContext } from './screen.js';

@@ -10,53 +10,7 @@ import { MomentAccumulator, type Want } from './accumulator.js';
 import { histCount, histEdges, HIST_BINS } from './histogram.js';
 import { BLOCK, type Block, type TransitionStream } from './stream.js';
 import { addGramUpper } from './gram.js';
-
-/** Residual of one law on streamed blocks: |u' − W φ(u)| for maps, |Σ c (φ(u') − φ(u))| / scale for invariants. */
-export class BlockResidual {
-  private readonly cols: Int32Array;
-  private readonly W: Float64Array;
-  private readonly m: number;
-  private readonly rows: number;
-
-  constructor(
-    private readonly role: 'map' | 'invariant',
-    private readonly k: number,
-    /** Columns of the stream's features that the law's features are. */
-    cols: number[],
-    /** Coefficients: k × m for maps, 1 × m for invariants. */
-    W: number[][],
-    private readonly scale = 1,
-  ) {
-    this.cols = Int32Array.from(cols);
-    this.m = cols.length;
-    this.rows = W.length;
-    this.W = Float64Array.from(W.flat());
-  }
-
-  /** Residual of entry i of the block. */
-  at(b: Block, i: number): number {
-    const { cols, W, m, k } = this;
-    const R = b.stride;
-    const pu = b.uRow[i];
-    if (this.role === 'map') {
-      const X = b.X;
-      const vo = b.vRow[i] * k;
-      let s2 = 0;
-      for (let r = 0; r < this.rows; r++) {
-        const wo = r * m;
-        let pred = 0;
-        for (let j = 0; j < m; j++) pred += W[wo + j] * b.Phi[cols[j] * R + pu];
-        const e = X[vo + r] - pred;
-        s2 += e * e;
-      }
-      return Math.sqrt(s2);
-    }
-    const pv = b.vRow[i];
-    let d = 0;
-    for (let j = 0; j < m; j++) d += W[j] * (b.Phi[cols[j] * R + pv] - b.Phi[cols[j] * R + pu]);
-    return Math.abs(d) / this.scale;
-  }
-}
+import { BlockResidual, mapResiduals, predictInto } from './block-residual.js';
 
 /** What one law gathers in a pass. */
 export interface PassMember {
@@ -330,73 +284,4 @@ export function createGroupPass(streamK: number, layout: GroupLayout, members: G
     return { outputs, mapAll, mapCols, invAll, invCols };
   };
   return { onBlock, result };
-}
-
-/**
- * r[c] = |u'_c − pred_c| over the map's rows (pred row q at q * cap), one sweep: the squares summed
- * from 0 in order of q, as BlockResidual.at does, so the values are the same bit for bit.
- */
-function mapResiduals(r: Float64Array, VX: Float64Array, pred: Float64Array, cap: number, count: number, rows: number): void {
-  if (rows === 2) {
-    for (let c = 0; c < count; c++) {
-      const e0 = VX[c] - pred[c];
-      const e1 = VX[cap + c] - pred[cap + c];
-      r[c] = Math.sqrt(e0 * e0 + e1 * e1);
-    }
-    return;
-  }
-  for (let c = 0; c < count; c++) {
-    let s2 = 0;
-    for (let q = 0; q < rows; q++) {
-      const e = VX[q * cap + c] - pred[q * cap + c];
-      s2 += e * e;
-    }
-    r[c] = Math.sqrt(s2);
-  }
-}
-
-/**
- * pred[p0 + c] += Σ_j W[w0 + j] · A[cols[j] * cap + c], adding the terms in order of j (the arithmetic of
- * BlockResidual.at), up to four columns per sweep so pred is loaded and stored once per sweep.
- */
-function predictInto(pred: Float64Array, A: Float64Array, cap: number, count: number, cols: Int32Array, W: Float64Array, w0: number, m: number, p0 = 0): void {
-  let j = 0;
-  for (; j + 3 < m; j += 4) {
-    const [a0, a1, a2, a3] = [cols[j] * cap, cols[j + 1] * cap, cols[j + 2] * cap, cols[j + 3] * cap];
-    const [x0, x1, x2, x3] = [W[w0 + j], W[w0 + j + 1], W[w0 + j + 2], W[w0 + j + 3]];
-    for (let c = 0; c < count; c++) {
-      let p = pred[p0 + c];
-      p += x0 * A[a0 + c];
-      p += x1 * A[a1 + c];
-      p += x2 * A[a2 + c];
-      p += x3 * A[a3 + c];
-      pred[p0 + c] = p;
-    }
-  }
-  // The last one to three terms in one sweep as well (linear maps on planes have two).
-  const rest = m - j;
-  if (rest === 3) {
-    const [a0, a1, a2] = [cols[j] * cap, cols[j + 1] * cap, cols[j + 2] * cap];
-    const [x0, x1, x2] = [W[w0 + j], W[w0 + j + 1], W[w0 + j + 2]];
-    for (let c = 0; c < count; c++) {
-      let p = pred[p0 + c];
-      p += x0 * A[a0 + c];
-      p += x1 * A[a1 + c];
-      p += x2 * A[a2 + c];
-      pred[p0 + c] = p;
-    }
-  } else if (rest === 2) {
-    const [a0, a1] = [cols[j] * cap, cols[j + 1] * cap];
-    const [x0, x1] = [W[w0 + j], W[w0 + j + 1]];
-    for (let c = 0; c < count; c++) {
-      let p = pred[p0 + c];
-      p += x0 * A[a0 + c];
-      p += x1 * A[a1 + c];
-      pred[p0 + c] = p;
-    }
-  } else if (rest === 1) {
-    const a0 = cols[j] * cap;
-    const x0 = W[w0 + j];
-    for (let c = 0; c < count; c++) pred[p0 + c] += x0 * A[a0 + c];
-  }
 }

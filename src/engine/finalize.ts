@@ -5,7 +5,8 @@
  * tolerances and count inliers without holding N floats per finalist) and the inlier statistics of
  * the final refit. The exact pass for the laws finally reported is `evaluate.ts`.
  */
-import { BlockResidual, type GroupMember, groupPass, type GroupResult, memberPass, type PassMember } from './finalist-pass.js';
+import { BlockResidual } from './block-residual.js';
+import { type GroupMember, groupPass, type GroupResult, memberPass, type PassMember } from './finalist-pass.js';
 import { sharedGroupPass } from './shared-pass.js';
 import { histCount, histEdges, histQuantile, HIST_BINS } from './histogram.js';
 import { coefficientsFor, type LawFit, type ScoringStats } from './law-fit.js';

@@ -9,7 +9,8 @@ import fc from 'fast-check';
 import { ALLOWED_FUNCTIONS, type BinaryOp, compileExpr, compileExprBatch, type Expr } from '../../src/grammar/expr-ir.ts';
 import { histBin, histCount, histEdges, HIST_BINS } from '../../src/engine/histogram.ts';
 import { transitionStream } from '../../src/engine/stream.ts';
-import { BlockResidual, groupPass, memberPass } from '../../src/engine/finalist-pass.ts';
+import { BlockResidual } from '../../src/engine/block-residual.ts';
+import { groupPass, memberPass } from '../../src/engine/finalist-pass.ts';
 import { mulberry32 } from '../../src/engine/sample.ts';
 
 const SEED = 20240611;
