@@ -228,12 +228,16 @@ export function featurePasses(
   const VX = new Float64Array(anyMap ? R * k : 0);
   const accs = requests.map((r) => new MomentAccumulator(k, r.cols.length, r.want));
   const cols = requests.map((r) => Int32Array.from(r.cols));
+  // The successors' rows, as views: their features are evaluated only when an invariant reads them
+  // (map moments take u' from X), and only the block's filled rows are evaluated.
+  const XV = X.subarray(B * k);
+  const PhiV = Phi.subarray(B);
   let count = 0;
   const flush = () => {
     projectRows(states, stateU, count, X, 0);
     projectRows(states, stateV, count, X, B);
-    // Rows past the block's last u' are stale or zero: evaluated, never read.
-    evalBlock(X, B + count, Phi, R, 0);
+    evalBlock(X, count, Phi, R, 0);
+    if (anyInvariant) evalBlock(XV, count, PhiV, R, 0);
     if (anyInvariant) {
       for (let j = 0; j < m; j++) {
         const o = j * R;
