@@ -13,7 +13,6 @@ import { transitionStream } from './stream.js';
 
 export interface EvaluateTask {
   fit: LawFit;
-  basis: number[][];
   /** Absolute tolerance on the residual (maps: data units; invariants: units of the invariant's std). */
   tolerance: number;
 }
@@ -27,12 +26,7 @@ export interface EvaluateResult {
   scale: number;
 }
 
-/** Exact pass for one law. */
-export function evaluateLaw(ctx: DataContext, task: EvaluateTask): EvaluateResult {
-  return evaluateLaws(ctx, task.basis, [task])[0];
-}
-
-/** Exact pass for several laws on the same subspace `basis` (each task's basis is ignored). */
+/** Exact pass for several laws on the subspace `basis`. */
 export function evaluateLaws(ctx: DataContext, basis: number[][], tasks: EvaluateTask[]): EvaluateResult[] {
   const k = basis.length;
   const { union, cols } = featureUnion(tasks.map((t) => t.fit.features));

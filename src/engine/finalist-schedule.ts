@@ -2,6 +2,7 @@
  * Scheduling of the finalists: a rough cost per subspace group, and the grouping of groups into
  * worker tasks.
  */
+import { TRIM_ITERATIONS } from './finalize.js';
 import type { ScreenSuccess } from './screen.js';
 
 /**
@@ -11,8 +12,6 @@ import type { ScreenSuccess } from './screen.js';
  */
 const LIKELY_SETTLED = 0.5;
 
-/** Trimming iterations on the sample a finalist is charged for (their cap in finalize.ts). */
-const TRIM_ITERATIONS = 6;
 
 /**
  * Rough cost of a finalist task in multiply-adds per transition: projecting a state, plus each

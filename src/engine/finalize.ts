@@ -12,9 +12,12 @@ import { histCount, histEdges, histQuantile, HIST_BINS } from './histogram.js';
 import { coefficientsFor, type LawFit, type ScoringStats } from './law-fit.js';
 import { invariantStdOn, residualsOn, sampleView, type SampleView, statsFromPass, statsOnMask, accumulationOf, viewFeatures, type ViewFeatures } from './sample-fit.js';
 import { type DataContext, fitOnStats } from './screen.js';
-import { transitionStream } from './stream.js';
+import { transitionStream, type TransitionStream } from './stream.js';
 import { featureKey } from './features.js';
 import type { MomentAccumulator } from './accumulator.js';
+
+/** Refits on the sample's inliers at most, per finalist. */
+export const TRIM_ITERATIONS = 6;
 
 /** Residuals above this multiple of the median are set aside while refitting (and, by default, at the end). */
 export const TOLERANCE_FACTOR = 5;
@@ -97,8 +100,9 @@ interface Trimmed {
 
 /**
  * Finalists sharing a subspace. Each member gets a trimmed refit on the screening sample (iteratively
- * trimmed least squares: refit on the transitions within 5× the median residual, until the inlier set
- * is stable; an outlier-contaminated first fit may be far off, so this trimming is not capped). Then
+ * trimmed least squares: refit on the transitions within 5× the median residual, a threshold not
+ * capped like the tolerance since an outlier-contaminated first fit may be far off; until the inlier
+ * set is stable, or after {@link TRIM_ITERATIONS} refits). Then
  * one pass over all transitions, shared by the members (projection and features computed once per
  * state), gives each member's residual histogram and its statistics on the transitions within the
  * trimming threshold, from which the final refit gives the parameters and the inlier statistics used
@@ -116,7 +120,7 @@ export function finalizeGroups(ctx: DataContext, tasks: FinalistGroupTask[]): (F
   const passing = preps.map((p, i) => i).filter((i) => preps[i].members.length > 0);
   const passed =
     passing.length === 1
-      ? [groupPass(preps[passing[0]].stream, preps[passing[0]].members, bandCap)]
+      ? [groupPass(preps[passing[0]].stream(), preps[passing[0]].members, bandCap)]
       : passing.length > 1
         ? sharedGroupPass(ctx, passing.map((i) => ({ basis: tasks[i].basis, features: preps[i].features, members: preps[i].members })), bandCap)
         : [];
@@ -166,17 +170,19 @@ function prepareGroup(ctx: DataContext, task: FinalistGroupTask) {
     return { i, t, spread, resCols, accCols, want: accumulation.want, lo: predicted / BAND, hi: predicted * BAND };
   });
   const members = plans.map((p): GroupMember => ({ role: p.t.fit.role, cols: p.resCols, W: coefficientsFor(p.t.fit, p.t.fit.params), scale: p.t.scale, spread: p.spread, accCols: p.accCols, want: p.want, lo: p.lo, hi: p.hi }));
-  return { view, trimmed, settled, plans, features, members, stream: transitionStream(ctx, task.basis, features) };
+  // Built on first use: a group settled on the sample, or sharing a pass, may never need its own stream.
+  let stream: TransitionStream | undefined;
+  return { view, trimmed, settled, plans, features, members, stream: () => (stream ??= transitionStream(ctx, task.basis, features)) };
 }
 
 /** Thresholds from the histograms, inlier moments (all minus outliers, or an exact pass), final refits. */
 function finishGroup(ctx: DataContext, task: FinalistGroupTask, prep: ReturnType<typeof prepareGroup>, group: GroupResult): (FinalistResult | FinalistFailure)[] {
   const k = task.basis.length;
   const n = ctx.starts.length;
-  const { stream, plans, trimmed, view } = prep;
+  const { stream, plans, view } = prep;
   // Moments over the transitions within the exact threshold, summed directly (second pass).
   const exact = (p: Plan, thr: number) =>
-    memberPass(stream, null, [{ residual: new BlockResidual(p.t.fit.role, k, p.resCols, prep.members[plans.indexOf(p)].W, p.t.scale), spread: p.spread, accCols: p.accCols, want: p.want, lo: thr, hi: thr }], 0)[0].acc;
+    memberPass(stream(), null, [{ residual: new BlockResidual(p.t.fit.role, k, p.resCols, prep.members[plans.indexOf(p)].W, p.t.scale), spread: p.spread, accCols: p.accCols, want: p.want, lo: thr, hi: thr }], 0)[0].acc;
   const out: (FinalistResult | FinalistFailure)[] = prep.settled.map((s) => s ?? { error: 'internal: finalist not completed' });
   plans.forEach((p, j) => {
     try {
@@ -188,7 +194,7 @@ function finishGroup(ctx: DataContext, task: FinalistGroupTask, prep: ReturnType
       else {
         // Inliers = all − outliers; transitions kept aside above the threshold are outliers too.
         const above = pass.bandT.filter((_, q) => !(pass.bandR[q] <= thr));
-        if (above.length > 0) memberPass(stream, above, [{ residual: null, spread: p.spread, accCols: p.accCols, want: p.want, lo: 0, hi: 0, into: pass.out }], 0);
+        if (above.length > 0) memberPass(stream(), above, [{ residual: null, spread: p.spread, accCols: p.accCols, want: p.want, lo: 0, hi: 0, into: pass.out }], 0);
         const [all, cols] = p.want.map ? [group.mapAll!, group.mapCols] : [group.invAll!, group.invCols];
         const pos = p.accCols.map((c) => cols.indexOf(c));
         acc = pass.out.dominates(all, pos) ? exact(p, thr) : pass.out.complementOf(all, pos);
@@ -241,7 +247,7 @@ function trimOnSample(view: SampleView, task: FinalistGroupTask, member: { fit: 
   let scale = isMap ? 1 : invariantStdOn(vf, view.starts, fit, fit.params);
   let r = residualsOn(vf, view.U, k, view.starts, fit, fit.params, scale);
   let previousKept = -1;
-  for (let iter = 0; iter < 6; iter++) {
+  for (let iter = 0; iter < TRIM_ITERATIONS; iter++) {
     const thr = TOLERANCE_FACTOR * median(r);
     const inliers: number[] = [];
     for (let i = 0; i < S; i++) if (r[i] <= thr) inliers.push(i);
@@ -260,7 +266,7 @@ function trimOnSample(view: SampleView, task: FinalistGroupTask, member: { fit: 
 
 /** Final refit on the inlier statistics (or, when too few transitions are inliers, statistics over all). */
 function finish(
-  stream: ReturnType<typeof transitionStream>,
+  stream: () => TransitionStream,
   task: FinalistGroupTask,
   member: { fit: LawFit; offset: boolean },
   p: { t: Trimmed; spread: number; accCols: number[]; want: PassMember['want'] },
@@ -282,7 +288,7 @@ function finish(
     }
   }
   if (!stats) {
-    const all = memberPass(stream, null, [{ residual: null, spread: p.spread, accCols: p.accCols, want: p.want, lo: 0, hi: 0 }], 0)[0].acc;
+    const all = memberPass(stream(), null, [{ residual: null, spread: p.spread, accCols: p.accCols, want: p.want, lo: 0, hi: 0 }], 0)[0].acc;
     stats = statsFromPass(fit, k, all.result(), task.variance, n).stats;
   }
   if (fit.role !== 'map') {

@@ -238,7 +238,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
             kind: 'evaluate',
             trees: trees.filter(([e]) => group.some((law) => law.fit.features.includes(e))),
             basis: subspaces[subspaceIndex].basis,
-            tasks: group.map((law) => ({ fit: law.fit, basis: subspaces[subspaceIndex].basis, tolerance: law.tolerance })),
+            tasks: group.map((law) => ({ fit: law.fit, tolerance: law.tolerance })),
           })
           .then((results) => {
             results.forEach((r, i) => evaluation.set(group[i], r));

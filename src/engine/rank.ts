@@ -12,7 +12,7 @@ import { principalAngles } from './linalg.js';
 /** Laws with more parameters than this keep their fitted values (no exact constants tried). */
 export const MAX_SNAPPED_PARAMETERS = 40;
 
-/** Alternatives kept per law: each costs one more exact pass over the transitions. */
+/** Alternatives kept per law: each adds one more residual per transition to its law's exact pass. */
 export const MAX_ALTERNATIVES = 4;
 
 export interface ScoredLaw {

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { evaluateLaw, evaluateLaws, type EvaluateTask } from '../../src/engine/evaluate.ts';
+import { evaluateLaws, type EvaluateTask } from '../../src/engine/evaluate.ts';
 import { compileFeatures, registerFeatureTrees, subspaceVariables } from '../../src/engine/features.ts';
 import { mulberry32 } from '../../src/engine/sample.ts';
 import { transitionStarts } from '../../src/engine/stats.ts';
@@ -51,10 +51,10 @@ test('laws sharing an exact pass get the results of passes of their own, bit for
       const states = Float64Array.from({ length: K * T * dim }, () => 2 * (rand() - 0.5));
       const ctx = { states, dim, starts: transitionStarts(Array.from({ length: K + 1 }, (_, k) => k * T)) };
       const basis = [[0.6, 0.8, 0], [0, 0, 1]];
-      const tasks: EvaluateTask[] = specs.map((s) => ({ fit: law(s.role, s.features, s.params), basis, tolerance: s.tolerance }));
+      const tasks: EvaluateTask[] = specs.map((s) => ({ fit: law(s.role, s.features, s.params), tolerance: s.tolerance }));
       const shared = evaluateLaws(ctx, basis, tasks);
       tasks.forEach((task, i) => {
-        const alone = evaluateLaw(ctx, task);
+        const [alone] = evaluateLaws(ctx, basis, [task]);
         assert.equal(JSON.stringify({ ...shared[i], outliers: [...shared[i].outliers] }), JSON.stringify({ ...alone, outliers: [...alone.outliers] }));
       });
       // Outliers are exactly the transitions whose plain residual exceeds the tolerance.
