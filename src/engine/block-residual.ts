@@ -31,7 +31,7 @@ export class BlockResidual {
   at(b: Block, i: number): number {
     const { cols, W, m, k } = this;
     const R = b.stride;
-    const pu = b.uRow[i];
+    const pu = i; // first states are rows 0 … count−1
     if (this.role === 'map') {
       const X = b.X;
       const vo = b.vRow[i] * k;

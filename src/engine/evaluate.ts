@@ -45,9 +45,8 @@ export function evaluateLaws(ctx: DataContext, basis: number[][], tasks: Evaluat
         let a1 = s1[l];
         let a2 = s2[l];
         for (let i = 0; i < b.count; i++) {
-          const pu = b.uRow[i];
           let I = 0;
-          for (let j = 0; j < c.length; j++) I += c[j] * b.Phi[lc[j] * b.stride + pu];
+          for (let j = 0; j < c.length; j++) I += c[j] * b.Phi[lc[j] * b.stride + i];
           a1 += I;
           a2 += I * I;
         }

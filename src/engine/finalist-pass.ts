@@ -74,7 +74,7 @@ export function memberPass(stream: TransitionStream, select: Uint32Array | null,
             continue;
           }
         }
-        const pu = b.uRow[i];
+        const pu = i; // first states are rows 0 … count−1
         const pv = b.vRow[i];
         const R = b.stride;
         for (let j = 0; j < m; j++) phi[j] = b.Phi[cols[j] * R + pu];
@@ -227,7 +227,7 @@ export function createGroupPass(streamK: number, layout: GroupLayout, members: G
     for (let j = 0; j < M; j++) {
       const o = j * cap;
       const src = srcCols[j] * R;
-      PU.set(Phi.subarray(src, src + count), o); // first states are rows 0 … count−1 (uRow[c] = c)
+      PU.set(Phi.subarray(src, src + count), o); // first states are rows 0 … count−1
     }
     for (const j of deltaCols) {
       const o = j * cap;

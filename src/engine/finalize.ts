@@ -13,7 +13,7 @@ import { coefficientsFor, type LawFit, type ScoringStats } from './law-fit.js';
 import { invariantStdOn, residualsOn, sampleView, type SampleView, statsFromPass, statsOnMask, accumulationOf, viewFeatures, type ViewFeatures } from './sample-fit.js';
 import { type DataContext, fitOnStats } from './screen.js';
 import { transitionStream, type TransitionStream } from './stream.js';
-import { featureKey } from './features.js';
+import { featureUnion } from './features.js';
 import type { MomentAccumulator } from './accumulator.js';
 
 /** Refits on the sample's inliers at most, per finalist. */
@@ -149,23 +149,14 @@ function prepareGroup(ctx: DataContext, task: FinalistGroupTask) {
   const live = task.members.map((_, i) => i).filter((i) => settled[i] === null);
   // One stream carries every feature any member needs, in order of first use; spellings of one
   // feature ('u1^2', 'u1 ^ 2') share a column, so it is evaluated and summed once.
-  const features: string[] = [];
-  const keys: string[] = [];
-  const col = (f: string) => {
-    const key = featureKey(f);
-    if (!keys.includes(key)) {
-      keys.push(key);
-      features.push(f);
-    }
-    return keys.indexOf(key);
-  };
-  const plans = live.map((i): Plan => {
+  const accumulations = live.map((i) => accumulationOf((trimmed[i] as Trimmed).fit, k));
+  const { union: features, cols } = featureUnion(live.flatMap((i, q) => [(trimmed[i] as Trimmed).fit.features, accumulations[q].features]));
+  const plans = live.map((i, q): Plan => {
     const t = trimmed[i] as Trimmed;
     const isMap = t.fit.role === 'map';
     const spread = isMap ? Math.sqrt(task.variance / Math.max(n, 1)) : 1;
-    const resCols = t.fit.features.map(col);
-    const accumulation = accumulationOf(t.fit, k);
-    const accCols = accumulation.features.map(col);
+    const [resCols, accCols] = [cols[2 * q], cols[2 * q + 1]];
+    const accumulation = accumulations[q];
     const predicted = TOLERANCE_FACTOR * median(t.r);
     return { i, t, spread, resCols, accCols, want: accumulation.want, lo: predicted / BAND, hi: predicted * BAND };
   });

@@ -78,9 +78,13 @@ const sampleKey = (subspaceIndex: number, role: LawRole, features: string[]) => 
  * over the union of their features; equal features in other spellings are evaluated once.
  */
 function sampleStatistics(sampleRows: DataContext, subspaceIndex: number, basis: number[][], sm: SubspaceMoments, cache: ScreenCache, asked: { role: LawRole; features: string[] }): void {
-  const requests = [asked, ...(cache.planned.get(subspaceIndex) ?? [])].filter(
-    (r, i, all) => !cache.sampled.has(sampleKey(subspaceIndex, r.role, r.features)) && all.findIndex((o) => o.role === r.role && o.features.join(';') === r.features.join(';')) === i,
-  );
+  const seen = new Set<string>();
+  const requests = [asked, ...(cache.planned.get(subspaceIndex) ?? [])].filter((r) => {
+    const key = sampleKey(subspaceIndex, r.role, r.features);
+    if (cache.sampled.has(key) || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
   const { union, cols } = featureUnion(requests.map((r) => r.features));
   const passes = featurePasses(sampleRows.states, sampleRows.dim, sampleRows.starts, basis, union, null, null, requests.map((r, i) => ({ cols: cols[i], want: { map: r.role === 'map', invariant: r.role === 'invariant' } })));
   requests.forEach((r, i) => {

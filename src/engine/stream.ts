@@ -17,10 +17,9 @@ export interface Block {
   /** Global transition index of each entry. */
   t: Uint32Array;
   /**
-   * Row of z_t and of z_{t+1} in `X` and `Phi`. Entry i's first state is row i (uRow[i] = i), so
-   * the first states of a block's transitions are the first `count` rows of every column.
+   * Row of z_{t+1} in `X` and `Phi`. Entry i's first state z_t is row i, so the first states of a
+   * block's transitions are the first `count` rows of every column.
    */
-  uRow: Uint32Array;
   vRow: Uint32Array;
   /** Projected states, stride k. */
   X: Float64Array;
@@ -56,7 +55,6 @@ export function transitionStream(ctx: DataContext, basis: number[][], features: 
   const block: Block = {
     count: 0,
     t: new Uint32Array(BLOCK),
-    uRow: Uint32Array.from({ length: BLOCK }, (_, i) => i),
     vRow: new Uint32Array(BLOCK),
     X: new Float64Array(rows * k),
     Phi: new Float64Array(rows * M),
