@@ -2,7 +2,7 @@
 /**
  * Acceptance benchmark of the encoder bridge (issue 3). Runs against the compiled library:
  *   npm run build && node benchmarks/anneal.mjs [--datasets spinning,pendulum] [--seeds 5] [--epochs 40]
- *     [--lambda λ] [--physics-cap c] [--max-laws N] [--hold manifold|mean|initial|reencode] [--anneal-grammar simple|default]
+ *     [--lambda λ] [--physics-cap c|none] [--max-laws N] [--hold manifold|mean|initial|reencode] [--anneal-grammar simple|default]
  *     [--workers 0] [--out /tmp/latent-laws-anneal-bench] [--reuse]
  * `--reuse` re-analyses finished runs already in the output folder instead of training again.
  *
@@ -104,7 +104,7 @@ for (const dataset of datasets) {
       const done = reuse && existsSync(join(out, 'summary.json'));
       if (!done) {
         rmSync(out, { recursive: true, force: true });
-        await anneal({ out, data: { kind: dataset }, latent: 4, epochs, seed, search, schedule: { ...(lam === undefined ? {} : { lambda: lam }), ...(physicsCap === undefined ? {} : { physicsCap: Number(physicsCap) }) }, ...(maxLaws ? { bridge: { maxLaws: Number(maxLaws) } } : {}) });
+        await anneal({ out, data: { kind: dataset }, latent: 4, epochs, seed, search, schedule: { ...(lam === undefined ? {} : { lambda: lam }), ...(physicsCap === undefined ? {} : { physicsCap: physicsCap === 'none' ? Infinity : Number(physicsCap) }) }, ...(maxLaws ? { bridge: { maxLaws: Number(maxLaws) } } : {}) });
       }
       const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
       const end = readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.type === 'end').pop();
@@ -128,7 +128,7 @@ for (const dataset of datasets) {
         recon: res.final.heldoutRecon,
         roll: roll?.meanMse, rollLoose: roll?.loose, persist: roll?.persistenceMse,
         // The law actually rolled out: rollout replaces one that leaves the training range (stability.ts).
-        rollLaw: roll ? `${roll.lawUsed}${roll.stability === 'fallback' ? ` (fallback from ${roll.fallbackFrom})` : roll.stability === 'unstable' ? ' (leaves range)' : ''}` : '-',
+        rollLaw: roll ? `${roll.law.id}${roll.stability === 'fallback' ? ` (fallback from ${roll.fallbackFrom})` : roll.stability === 'unstable' ? ' (leaves range)' : ''}` : '-',
         secPerEpoch: (res.ms.train + res.ms.search) / 1000 / epochs,
         share: (100 * (res.ms.bridge + res.ms.search)) / (res.ms.train + res.ms.search),
       };

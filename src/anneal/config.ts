@@ -5,6 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
+import { loadDataset } from '../data/load.js';
+import type { Dataset } from '../types.js';
 import { writeFileAtomic } from '../io.js';
 import type { BackendPreference } from './backend.js';
 import type { BridgeOptions } from './bridge.js';
@@ -143,6 +145,18 @@ export function loadRunData(spec: DataSpec, heldout: number): { train: FrameSet;
 
 /** Path of a run's configuration file. */
 export const runConfigPath = (runDir: string): string => join(runDir, 'run.json');
+
+/**
+ * The run's training latents (`latents.npy`, [K, T, d]), or undefined when the run has not written
+ * them yet; what `rollout` and the report's frames check stability against and hold to.
+ */
+export function readRunLatents(runDir: string, d: number): Dataset | undefined {
+  const path = join(runDir, 'latents.npy');
+  if (!existsSync(path)) return undefined;
+  const z = loadDataset(path);
+  if (z.dim !== d) throw new InputError(path, `has latent size ${z.dim}, the model has ${d}`);
+  return z;
+}
 
 /** Read `run.json` of a run folder. */
 export function readRunConfig(runDir: string): RunConfig {

@@ -13,7 +13,7 @@ import { holdOnManifold, type SlavedManifold } from './hold.js';
  * subspace state (`manifold`, needs the manifold index), the training mean (`mean`) or the start's own
  * values (`initial`).
  */
-export type LatentHold = { kind: 'manifold'; manifold: SlavedManifold; latentMean: number[] } | { kind: 'mean'; latentMean: number[] } | { kind: 'initial' };
+export type LatentHold = { kind: 'manifold'; manifold: SlavedManifold } | { kind: 'mean'; latentMean: number[] } | { kind: 'initial' };
 
 /**
  * Iterate `law` `steps` times from each of the `K` starts in `z0` (K × d, row-major).
@@ -26,13 +26,17 @@ export function latentRollout(law: Law, z0: ArrayLike<number>, K: number, d: num
   const u = new Float64Array(k), next = new Float64Array(k);
   for (let s = 0; s < K; s++) {
     const start = Array.from({ length: d }, (_, c) => z0[s * d + c]);
-    const h = hold.kind === 'initial' ? start : hold.latentMean;
-    // base = (I − BᵀB) h: the part of the held vector outside the law's subspace.
-    const base = Float64Array.from(h);
-    for (let a = 0; a < k; a++) {
-      let proj = 0;
-      for (let c = 0; c < d; c++) proj += B[a][c] * h[c];
-      for (let c = 0; c < d; c++) base[c] -= B[a][c] * proj;
+    // base = (I − BᵀB) h: the part of the held vector outside the law's subspace (the manifold hold
+    // sets it afresh at every step).
+    const base = new Float64Array(d);
+    if (hold.kind !== 'manifold') {
+      const h = hold.kind === 'initial' ? start : hold.latentMean;
+      base.set(h);
+      for (let a = 0; a < k; a++) {
+        let proj = 0;
+        for (let c = 0; c < d; c++) proj += B[a][c] * h[c];
+        for (let c = 0; c < d; c++) base[c] -= B[a][c] * proj;
+      }
     }
     for (let a = 0; a < k; a++) {
       u[a] = 0;

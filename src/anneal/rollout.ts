@@ -15,13 +15,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { findLawById } from '../law-ids.js';
-import { loadDataset } from '../data/load.js';
 import { writeNpy } from '../data/npy.js';
 import { writeFileAtomic } from '../io.js';
-import type { Dataset, FitResult, Law } from '../types.js';
+import type { FitResult, Law } from '../types.js';
 import { selectBackend, type BackendPreference } from './backend.js';
 import { loadModel } from './checkpoint.js';
-import { readRunConfig, type DataSpec } from './config.js';
+import { readRunConfig, readRunLatents, type DataSpec } from './config.js';
 import { loadFrames, pendulum, spinning, type FrameSet } from './datasets.js';
 import { slavedManifold } from './hold.js';
 import { latentRollout, type LatentHold } from './latent-rollout.js';
@@ -83,8 +82,6 @@ export type RolloutHold = 'mean' | 'initial' | 'manifold' | 'reencode';
 export interface RolloutResult {
   /** The law rolled out (after any fallback). */
   law: { id: string; family: string; summary: string };
-  /** Id of `law`. */
-  lawUsed: string;
   /**
    * Outcome of the stability check (see {@link RolloutOptions.fallback}): `stable`, `fallback` (another law
    * replaced the chosen one), `unstable` (the chosen law leaves the range and is rolled out anyway), or
@@ -143,8 +140,9 @@ export async function rollout(opts: RolloutOptions): Promise<RolloutResult> {
 
   const lawDim = chosen.subspace.basis[0]?.length;
   if (lawDim !== cfg.model.latent) throw new InputError(lawsPath, `law '${chosen.id}' is stated in ${lawDim} dimensions; the run's latent size is ${cfg.model.latent}`);
-  const latentsPath = join(opts.run, 'latents.npy');
-  const latents = existsSync(latentsPath) ? trainingLatents(latentsPath, cfg.model.latent) : undefined;
+  const latents = readRunLatents(opts.run, cfg.model.latent);
+  const hold = opts.hold ?? 'manifold';
+  if (hold === 'manifold' && !latents) throw new InputError(opts.run, "has no latents.npy (needed by hold 'manifold'; the run has not finished)");
   const verdict = latents && chooseStableLaw(chosen, lawsDoc.laws, latents, opts.steps, { fallback: opts.fallback });
   const law = verdict?.law ?? chosen;
   await selectBackend(opts.backend ?? cfg.backend, cfg.model.arch === 'conv' ? 'conv' : 'dense');
@@ -167,11 +165,9 @@ export async function rollout(opts: RolloutOptions): Promise<RolloutResult> {
     const z0 = encodeAll(ae, starts, K);
 
     const B = law.subspace.basis;
-    const hold = opts.hold ?? 'manifold';
-    if (hold === 'manifold' && !latents) throw new InputError(opts.run, "has no latents.npy (needed by hold 'manifold'; the run has not finished)");
     const held: LatentHold =
       hold === 'manifold'
-        ? { kind: 'manifold', manifold: slavedManifold(latents!.states, d, B), latentMean: summary.latentMean }
+        ? { kind: 'manifold', manifold: slavedManifold(latents!.states, d, B) }
         : hold === 'initial'
           ? { kind: 'initial' }
           : { kind: 'mean', latentMean: summary.latentMean }; // 'reencode' starts from the mean
@@ -182,7 +178,6 @@ export async function rollout(opts: RolloutOptions): Promise<RolloutResult> {
     for (let i = 0; i < predicted.length; i++) predicted[i] = predicted[i] * scale + offset;
     const result: RolloutResult = {
       law: { id: law.id, family: law.family, summary: law.summary },
-      lawUsed: law.id,
       stability: verdict?.stability ?? 'unchecked',
       ...(verdict?.fallbackFrom !== undefined ? { fallbackFrom: verdict.fallbackFrom } : {}),
       ...(verdict?.divergedAfterSteps !== undefined ? { divergedAfterSteps: verdict.divergedAfterSteps } : {}),
@@ -223,13 +218,6 @@ export async function rollout(opts: RolloutOptions): Promise<RolloutResult> {
     ae.encoder.dispose();
     ae.decoder.dispose();
   }
-}
-
-/** The run's training latents (latents.npy, [K, T, d]). */
-function trainingLatents(path: string, d: number): Dataset {
-  const z = loadDataset(path);
-  if (z.dim !== d) throw new InputError(path, `has latent size ${z.dim}, the model has ${d}`);
-  return z;
 }
 
 /**

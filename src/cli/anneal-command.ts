@@ -82,7 +82,7 @@ async function rolloutCommand(run: string, flags: { steps: number; out?: string;
   const { rollout } = await import('../anneal/index.js');
   const r = await rollout({ run, steps: flags.steps, out: flags.out, law: flags.law, laws, lawsSource: flags.laws, sequences: flags.sequences, frames: flags.frames, hold: flags.hold, fallback: flags.fallback });
   const summary = {
-    law: r.law, lawUsed: r.lawUsed, stability: r.stability, fallbackFrom: r.fallbackFrom, divergedAfterSteps: r.divergedAfterSteps, stabilityMessage: r.stabilityMessage,
+    law: r.law, stability: r.stability, fallbackFrom: r.fallbackFrom, divergedAfterSteps: r.divergedAfterSteps, stabilityMessage: r.stabilityMessage,
     hold: flags.hold, steps: r.steps, sequences: r.sequences, shape: r.shape, meanMse: r.meanMse, persistenceMse: r.persistenceMse, reconMse: r.reconMse, mse: r.mse };
   if (flags.json) {
     if (r.stabilityMessage) process.stderr.write(`${r.stabilityMessage}\n`);

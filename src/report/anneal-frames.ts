@@ -4,15 +4,13 @@
  * three rows show the same sequence step for step: a held-out sequence when the run kept some (never
  * trained on), else the first training sequence. This module loads TensorFlow.js; only the `report` command imports it.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { selectBackend } from '../anneal/backend.js';
 import { slavedManifold } from '../anneal/hold.js';
 import { latentRollout, type LatentHold } from '../anneal/latent-rollout.js';
 import { chooseStableLaw } from '../anneal/stability.js';
-import { loadDataset } from '../data/load.js';
 import { loadModel } from '../anneal/checkpoint.js';
-import { loadRunData, readRunConfig } from '../anneal/config.js';
+import { loadRunData, readRunConfig, readRunLatents } from '../anneal/config.js';
 import { decodeAll, disposeAutoencoder, encodeAll, withVariables } from '../anneal/model.js';
 import type { FitResult } from '../types.js';
 import type { SampleFrames } from './anneal-charts.js';
@@ -44,13 +42,13 @@ export async function sampleFrames(runDir: string, laws: FitResult | undefined, 
     if (chosen) {
       // As `rollout` does by default: a law that leaves the training range gives way to a stable
       // alternative, and the dimensions outside its subspace follow the training latents' manifold.
-      const latentsPath = join(runDir, 'latents.npy');
-      const latents = existsSync(latentsPath) ? loadDataset(latentsPath) : null;
-      const usable = latents && latents.dim === d ? latents : null;
-      const law = usable ? chooseStableLaw(chosen, laws!.laws, usable, n - 1).law : chosen;
+      // The check runs over the steps shown; a run without latents.npy holds the rest at the mean.
+      const latents = readRunLatents(runDir, d);
+      const law = latents ? chooseStableLaw(chosen, laws!.laws, latents, n - 1).law : chosen;
       const z0 = encodeAll(ae, original.subarray(0, size), 1);
-      const mean = latentMean && latentMean.length === d ? latentMean : Array.from(z0);
-      const hold: LatentHold = usable ? { kind: 'manifold', manifold: slavedManifold(usable.states, d, law.subspace.basis), latentMean: mean } : { kind: 'mean', latentMean: mean };
+      const hold: LatentHold = latents
+        ? { kind: 'manifold', manifold: slavedManifold(latents.states, d, law.subspace.basis) }
+        : { kind: 'mean', latentMean: latentMean && latentMean.length === d ? latentMean : Array.from(z0) };
       const Z = latentRollout(law, z0, 1, d, n - 1, hold);
       rows.push({ label: `rollout by ${law.id}`, flat: decodeAll(ae, Z, n) });
     }

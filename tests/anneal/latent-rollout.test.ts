@@ -33,7 +33,7 @@ test('a rotation law rotates its plane by its angle per step; the rest holds the
       const hold =
         kind === 'initial' ? { kind } as const
         : kind === 'mean' ? { kind, latentMean } as const
-        : { kind, latentMean, manifold: slavedManifold(training, d, B) } as const;
+        : { kind, manifold: slavedManifold(training, d, B) } as const;
       const Z = latentRollout(law, z0, K, d, steps, hold);
       for (let s = 0; s < K; s++) {
         const start = z0.slice(s * d, s * d + d);

@@ -170,13 +170,13 @@ test('rollout falls back to a stable alternative and records which law diverged 
   const { top, escape } = runLaws(0.3, 2 / Math.max(1e-9, range(loadDataset(join(dir, 'run', 'latents.npy')), [[1, 0], [0, 1]]).radius));
   assert.ok(escape !== null && escape < 50, `fixture: escapes after ${escape}`);
   const r = await rollout({ run: join(dir, 'run'), steps: 50, sequences: 2, hold: 'mean', laws: { laws: [top] } });
-  assert.deepEqual([r.lawUsed, r.law.id, r.stability, r.fallbackFrom, r.divergedAfterSteps], ['affine@latent', 'affine@latent', 'fallback', 'library_map@latent', escape]);
+  assert.deepEqual([r.law.id, r.stability, r.fallbackFrom, r.divergedAfterSteps], ['affine@latent', 'fallback', 'library_map@latent', escape]);
   assert.ok(r.mse!.every(Number.isFinite), `forecast errors ${r.mse}`);
   assert.match(r.stabilityMessage!, new RegExp(`^law library_map@latent leaves the training range after ${escape} steps; rolling out affine@latent instead`));
   const off = await rollout({ run: join(dir, 'run'), steps: 50, sequences: 2, hold: 'mean', laws: { laws: [top] }, fallback: false });
-  assert.deepEqual([off.lawUsed, off.stability, off.fallbackFrom, off.divergedAfterSteps], ['library_map@latent', 'unstable', undefined, escape]);
+  assert.deepEqual([off.law.id, off.stability, off.fallbackFrom, off.divergedAfterSteps], ['library_map@latent', 'unstable', undefined, escape]);
   const steady = await rollout({ run: join(dir, 'run'), steps: 50, sequences: 2, hold: 'mean', laws: { laws: [{ ...top.alternatives![0], rank: 1, outliers: [] }] } });
-  assert.deepEqual([steady.lawUsed, steady.stability, steady.divergedAfterSteps, steady.stabilityMessage], ['affine@latent', 'stable', undefined, undefined]);
+  assert.deepEqual([steady.law.id, steady.stability, steady.divergedAfterSteps, steady.stabilityMessage], ['affine@latent', 'stable', undefined, undefined]);
 });
 
 test('the rollout command prints the fallback line, records it in --json, and --no-fallback keeps the law', () => {
@@ -191,9 +191,9 @@ test('the rollout command prints the fallback line, records it in --json, and --
   const json = run('--json');
   assert.equal(json.status, 0, json.stderr);
   const out = JSON.parse(json.stdout);
-  assert.deepEqual([out.lawUsed, out.fallbackFrom, out.divergedAfterSteps, out.stability], ['affine@latent', 'library_map@latent', escape, 'fallback']);
+  assert.deepEqual([out.law.id, out.fallbackFrom, out.divergedAfterSteps, out.stability], ['affine@latent', 'library_map@latent', escape, 'fallback']);
   assert.match(json.stderr, /leaves the training range/);
   const off = run('--json', '--no-fallback');
   assert.equal(off.status, 0, off.stderr);
-  assert.deepEqual([JSON.parse(off.stdout).lawUsed, JSON.parse(off.stdout).stability], ['library_map@latent', 'unstable']);
+  assert.deepEqual([JSON.parse(off.stdout).law.id, JSON.parse(off.stdout).stability], ['library_map@latent', 'unstable']);
 });

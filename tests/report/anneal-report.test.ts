@@ -94,4 +94,10 @@ test('sample frames from a tiny trained model: original, reconstruction and roll
   assert.match(frames.description, /held-out/);
   const data = embeddedData(buildAnnealReport(run, { frames }));
   assert.equal(rowsOf(chartOf(data, 'frames'), 'frames').length, 15);
+  // As rollout does: a top law that leaves the training range gives way to its stable alternative.
+  const stable = run.laws!.laws.find((l) => l.role === 'map')!;
+  const { rank: _r, outliers: _o, alternatives: _a, ...alternative } = stable;
+  const drifting = { ...stable, id: 'drifting', model: { ...stable.model, coefficients: stable.model.coefficients.map((row) => row.map((v) => 3 * v)) }, alternatives: [alternative] };
+  const fallback = await sampleFrames(runDir, { ...run.laws!, laws: [drifting] }, run.summary?.latentMean as number[], 5);
+  assert.equal(fallback.rows[2].label, `rollout by ${stable.id}`);
 });
