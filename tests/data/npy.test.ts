@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadDataset } from '../../src/data/load.js';
-import { halfToDouble, parseNpy, writeNpy } from '../../src/data/npy.js';
+import { halfToDouble, parseNpy, readNpyFile, writeNpy } from '../../src/data/npy.js';
+import { join } from 'node:path';
 import { assertInputError, f64Bytes, fixture, handNpy, tempDir } from './helpers.js';
 
 const dir = tempDir('npy');
@@ -23,8 +24,11 @@ describe('writeNpy → loadDataset round trips', () => {
     assert.equal(ds.dim, 2);
     assert.deepEqual(ds.offsets, [0, 4, 8, 12]);
     assert.deepEqual(Array.from(ds.states), Array.from(values));
-    // Decoded into shared memory and used as is: the fit's workers read it without a copy, and a large
-    // file is not held twice over.
+    // Read straight into shared memory, which the data set then uses as is: the fit's workers read it
+    // without a copy, and a large file is not held twice over.
+    const read = readNpyFile(join(dir, 'rt3.npy'));
+    assert.ok(read.data.buffer instanceof SharedArrayBuffer);
+    assert.equal(read.data.byteLength, read.data.buffer.byteLength);
     assert.ok(ds.states.buffer instanceof SharedArrayBuffer);
     assert.equal(ds.states.byteLength, ds.states.buffer.byteLength);
   });
