@@ -77,6 +77,7 @@ interface TrainerState {
   lawsStep: number;
   /** Current relative inlier tolerance of the bridge (adapted after each search, see Schedule). */
   relTol: number;
+  /** Sums over the current epoch (`push` is absent in checkpoints written before the physics cap). */
   acc: { recon: number; physics: number; push?: number; n: number; active: number; train: number; bridge: number; search: number };
   totals: { train: number; bridge: number; search: number };
 }
@@ -167,7 +168,7 @@ export async function train(ctx: TrainContext): Promise<TrainResult> {
     const rng = new Rng(cfg.seed ^ 0x7a11);
     st = {
       step: 0, rngState: rng.state, perm: [], laws: null, lawsStep: -1, relTol: cfg.schedule.tolStart,
-      acc: { recon: 0, physics: 0, n: 0, active: 0, train: 0, bridge: 0, search: 0 },
+      acc: freshEpochSums(),
       totals: { train: 0, bridge: 0, search: 0 },
     };
     writeFileAtomic(logPath, '');
@@ -230,7 +231,7 @@ export async function train(ctx: TrainContext): Promise<TrainResult> {
         };
         log({ type: 'epoch', ...e });
         ctx.onEpoch?.(e);
-        st.acc = { recon: 0, physics: 0, n: 0, active: 0, train: 0, bridge: 0, search: 0 };
+        st.acc = freshEpochSums();
       }
       if (st.step % cfg.checkpointEvery === 0 || st.step === total) await checkpoint();
     }
@@ -318,4 +319,9 @@ export function prepareRun(runDir: string, fresh: RunConfig | null, epochs?: num
   mkdirSync(runDir, { recursive: true });
   writeRunConfig(runDir, fresh);
   return fresh;
+}
+
+/** Zeroed epoch sums. */
+function freshEpochSums(): { recon: number; physics: number; push: number; n: number; active: number; train: number; bridge: number; search: number } {
+  return { recon: 0, physics: 0, push: 0, n: 0, active: 0, train: 0, bridge: 0, search: 0 };
 }
