@@ -13,6 +13,8 @@
 import { alternativeAsLaw } from '../law-ids.js';
 import type { Dataset, Law } from '../types.js';
 import { mapPredictor } from './bridge.js';
+import { sameSpan } from '../engine/linalg.js';
+import { projector } from '../engine/project.js';
 
 /** A state more than this many times the training latents' largest distance from their mean is out of range. */
 export const RANGE_FACTOR = 2;
@@ -46,14 +48,12 @@ export function divergenceStep(law: Law, latents: Dataset, steps: number, factor
   const B = law.subspace.basis, k = B.length, d = latents.dim;
   const nStates = latents.offsets[latents.offsets.length - 1];
   const U = new Float64Array(nStates * k);
+  const project = projector(B, d);
   const mean = new Float64Array(k);
-  for (let i = 0; i < nStates; i++)
-    for (let a = 0; a < k; a++) {
-      let v = 0;
-      for (let c = 0; c < d; c++) v += B[a][c] * latents.states[i * d + c];
-      U[i * k + a] = v;
-      mean[a] += v / nStates;
-    }
+  for (let i = 0; i < nStates; i++) {
+    project(latents.states, i, U, i * k);
+    for (let a = 0; a < k; a++) mean[a] += U[i * k + a] / nStates;
+  }
   const distance = (u: ArrayLike<number>, at = 0): number => {
     let s = 0;
     for (let a = 0; a < k; a++) s += (u[at + a] - mean[a]) ** 2;
@@ -81,13 +81,9 @@ export function divergenceStep(law: Law, latents: Dataset, steps: number, factor
   return first;
 }
 
-/** Same subspace: equal dimension and every row of one lies in the span of the other. */
+/** Same subspace of the same latent space (largest principal angle below 1e-3 rad). */
 function sameSubspace(a: number[][], b: number[][]): boolean {
-  if (a.length !== b.length || a[0]?.length !== b[0]?.length) return false;
-  return a.every((row) => {
-    const inSpan = b.reduce((s, r) => s + r.reduce((p, x, c) => p + x * row[c], 0) ** 2, 0);
-    return inSpan > 1 - 1e-6;
-  });
+  return a[0]?.length === b[0]?.length && sameSpan(a, b, 1e-3);
 }
 
 /**
