@@ -116,8 +116,11 @@ export class MomentAccumulator {
    */
   setGram(P: Float64Array, stride: number, pos: ArrayLike<number>): void {
     const m = this.m;
-    const out = this.want.map ? this.G : this.S2;
-    for (let i = 0; i < m; i++) for (let j = i; j < m; j++) out[i * m + j] = P[pos[i] * stride + pos[j]];
+    // G and S2 are the same sum; an accumulator wanting both gets it in both.
+    for (const out of [this.G, this.S2]) {
+      if (out.length === 0) continue;
+      for (let i = 0; i < m; i++) for (let j = i; j < m; j++) out[i * m + j] = P[pos[i] * stride + pos[j]];
+    }
   }
 
   private offsetCache: { cols: Int32Array; cap: number; feat: Int32Array; coord: Int32Array } | null = null;

@@ -172,8 +172,8 @@ function finishGroup(ctx: DataContext, task: FinalistGroupTask, prep: ReturnType
   const n = ctx.starts.length;
   const { stream, plans, view } = prep;
   // Moments over the transitions within the exact threshold, summed directly (second pass).
-  const exact = (p: Plan, thr: number) =>
-    memberPass(stream(), null, [{ residual: new BlockResidual(p.t.fit.role, k, p.resCols, prep.members[plans.indexOf(p)].W, p.t.scale), spread: p.spread, accCols: p.accCols, want: p.want, lo: thr, hi: thr }], 0)[0].acc;
+  const exact = (p: Plan, j: number, thr: number) =>
+    memberPass(stream(), null, [{ residual: new BlockResidual(p.t.fit.role, k, p.resCols, prep.members[j].W, p.t.scale), spread: p.spread, accCols: p.accCols, want: p.want, lo: thr, hi: thr }], 0)[0].acc;
   const out: (FinalistResult | FinalistFailure)[] = prep.settled.map((s) => s ?? { error: 'internal: finalist not completed' });
   plans.forEach((p, j) => {
     try {
@@ -181,14 +181,14 @@ function finishGroup(ctx: DataContext, task: FinalistGroupTask, prep: ReturnType
       const med = histQuantile(pass.hist, p.spread, 0.5);
       const thr = TOLERANCE_FACTOR * med;
       let acc: MomentAccumulator;
-      if (pass.overflow || !(p.lo <= thr && thr <= p.hi)) acc = exact(p, thr); // the prediction missed
+      if (pass.overflow || !(p.lo <= thr && thr <= p.hi)) acc = exact(p, j, thr); // the prediction missed
       else {
         // Inliers = all − outliers; transitions kept aside above the threshold are outliers too.
         const above = pass.bandT.filter((_, q) => !(pass.bandR[q] <= thr));
         if (above.length > 0) memberPass(stream(), above, [{ residual: null, spread: p.spread, accCols: p.accCols, want: p.want, lo: 0, hi: 0, into: pass.out }], 0);
         const [all, cols] = p.want.map ? [group.mapAll!, group.mapCols] : [group.invAll!, group.invCols];
         const pos = p.accCols.map((c) => cols.indexOf(c));
-        acc = pass.out.dominates(all, pos) ? exact(p, thr) : pass.out.complementOf(all, pos);
+        acc = pass.out.dominates(all, pos) ? exact(p, j, thr) : pass.out.complementOf(all, pos);
       }
       out[p.i] = finish(stream, task, task.members[p.i], p, pass.hist, med, acc, view, n);
     } catch (err) {

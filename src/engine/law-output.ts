@@ -10,7 +10,7 @@ import { renderLaw } from './render.js';
 
 /** A reported law, with its alternatives as evaluable laws of their own (from the same exact pass). */
 export function toLaw(s: ScoredLaw, evaluation: Map<ScoredLaw, EvaluateResult>, subspace: Law['subspace'], dim: number, rank: number, n: number): Law {
-  const { id, ...body } = describeLaw(s, evaluation.get(s)!, subspace, dim, n, s.alternativeNotes);
+  const { id, ...body } = describeLaw(s, evaluation.get(s)!, subspace, dim, n, s.alternatives.map((a) => `also fits as ${a.fit.family}${a.offset ? ' with offset' : ''} (longer description)`));
   return {
     id,
     rank,

@@ -29,11 +29,10 @@ export interface ScoredLaw {
   finalist: FinalistResult;
   /** Derived facts stated with the law (e.g. "conserves I = …"). */
   facts: string[];
-  /** Notes naming the other families that fit the same subspace about as well, with a longer description. */
-  alternativeNotes: string[];
   /**
-   * Those laws themselves, shortest description first: a shorter law can still be the worse one to
-   * iterate (a library map's quadratic terms may drift where an affine map stays on the data).
+   * Laws of other families on the same subspace that fit about as well with a longer description,
+   * shortest first ("also fits as …" notes): a shorter law can still be the worse one to iterate (a
+   * library map's quadratic terms may drift where an affine map stays on the data).
    */
   alternatives: ScoredLaw[];
 }
@@ -108,7 +107,6 @@ export function scoreFinalist(
     descriptionLength: dl.total,
     finalist: result,
     facts: [],
-    alternativeNotes: [],
     alternatives: [],
   };
 }
@@ -132,7 +130,6 @@ export function collapseDuplicates(laws: ScoredLaw[], bases: number[][][], minIn
     const same = perSubspace.find((w) => w.fit.role === law.fit.role && w.subspaceIndex === law.subspaceIndex);
     if (!same) perSubspace.push(law);
     else if (law.inlierRelativeError <= 2 * same.inlierRelativeError + 1e-12 && same.alternatives.length < MAX_ALTERNATIVES) {
-      same.alternativeNotes.push(`also fits as ${law.fit.family}${law.offset ? ' with offset' : ''} (longer description)`);
       same.alternatives.push(law);
     }
   }

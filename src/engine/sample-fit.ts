@@ -8,7 +8,7 @@ import type { Want } from './accumulator.js';
 import type { FeatureStats } from './families.js';
 import { LINEAR_MAP_FAMILIES } from './families.js';
 import { compileFeatureBlock, featurePass, subspaceVariables } from './features.js';
-import { projector } from './project.js';
+import { blockProjector } from './project.js';
 import { coefficientsFor, type LawFit, type ScoringStats } from './law-fit.js';
 import type { Mat } from './linalg.js';
 import { type DataContext, linearInvariantStats } from './screen.js';
@@ -26,18 +26,11 @@ export interface SampleView {
  * gatherSampleRows), with the arithmetic of the streaming pass.
  */
 export function sampleView(rows: DataContext, basis: number[][]): SampleView {
-  const k = basis.length;
   const S = rows.starts.length;
-  const U = new Float64Array(2 * S * k);
-  const project = projector(basis, rows.dim);
-  const starts = new Uint32Array(S);
-  for (let i = 0; i < S; i++) {
-    const s = rows.starts[i];
-    project(rows.states, s, U, 2 * i * k);
-    project(rows.states, s + 1, U, (2 * i + 1) * k);
-    starts[i] = 2 * i;
-  }
-  return { U, starts };
+  const U = new Float64Array(2 * S * basis.length);
+  // The rows hold each transition's two states in turn (gatherSampleRows): one block, in order.
+  blockProjector(basis, rows.dim)(rows.states, Int32Array.from({ length: 2 * S }, (_, r) => r), 2 * S, U, 0);
+  return { U, starts: Uint32Array.from({ length: S }, (_, i) => 2 * i) };
 }
 
 /**
