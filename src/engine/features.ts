@@ -130,7 +130,7 @@ export function renameFeature(expr: string, names: string[]): string {
  * A monomial feature as indices into `variables`: [i, −1] for a coordinate, [i, i] for its square,
  * [i, j] for a product; null for anything else (or a name not among `variables`).
  */
-function monomial(expr: string, variables: string[]): [number, number] | null {
+export function monomial(expr: string, variables: string[]): [number, number] | null {
   const index = (name: string) => variables.indexOf(name);
   const single = index(expr);
   if (single >= 0) return [single, -1];

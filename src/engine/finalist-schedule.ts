@@ -3,6 +3,7 @@
  * worker tasks.
  */
 import { TRIM_ITERATIONS } from './finalize.js';
+import { monomial, subspaceVariables } from './features.js';
 import type { ScreenSuccess } from './screen.js';
 
 /**
@@ -15,16 +16,18 @@ const LIKELY_SETTLED = 0.5;
 
 /**
  * Rough cost of a finalist task in multiply-adds per transition: projecting a state, plus each
- * member's residual and moments (library features count extra for their function calls). A member
- * likely settled on the sample is charged only its trimming there, `sampleShare` = sampled / all
- * transitions of the work of a pass; the group's projection is paid only if some member gets a pass.
+ * member's residual and moments (library terms other than monomials count extra for their function
+ * calls). A member likely settled on the sample is charged only its trimming there, `sampleShare` =
+ * sampled / all transitions of the work of a pass; the projection is paid only if some member gets a
+ * pass.
  */
 export function groupCost(k: number, dim: number, members: ScreenSuccess[], sampleShare = 1, verdict = false): number {
   let cost = 0;
+  const variables = subspaceVariables(k);
   let passes = false;
   for (const m of members) {
     const f = m.fit.features.length;
-    const perTransition = f * f + f * k + 4 * m.fit.features.filter((e) => !/^(u\d+|1)$/.test(e)).length;
+    const perTransition = f * f + f * k + 4 * m.fit.features.filter((e) => e !== '1' && monomial(e, variables) === null).length;
     const settled = verdict && m.relativeError > LIKELY_SETTLED;
     passes ||= !settled;
     cost += settled ? perTransition * Math.min(1, TRIM_ITERATIONS * sampleShare) : perTransition;

@@ -65,7 +65,7 @@ export function versionsText(resultVersion?: string): string {
   versionsCache ??= ['vega', 'vega-lite', 'vega-embed', 'katex']
     .map((name) => `${name} ${(JSON.parse(readFileSync(join(packageRoot(name), 'package.json'), 'utf8')) as { version: string }).version}`)
     .join(', ');
-  const self = resultVersion === undefined ? `latent-laws ${VERSION}` : `latent-laws ${resultVersion} (report by ${VERSION})`;
+  const self = resultVersion === undefined || resultVersion === VERSION ? `latent-laws ${VERSION}` : `latent-laws ${resultVersion} (report by ${VERSION})`;
   return `${self}, Node ${process.version}, ${versionsCache}`;
 }
 
