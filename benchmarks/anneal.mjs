@@ -107,7 +107,10 @@ for (const dataset of datasets) {
         await anneal({ out, data: { kind: dataset }, latent: 4, epochs, seed, search, schedule: { ...(lam === undefined ? {} : { lambda: lam }), ...(physicsCap === undefined ? {} : { physicsCap: physicsCap === 'none' ? Infinity : Number(physicsCap) }) }, ...(maxLaws ? { bridge: { maxLaws: Number(maxLaws) } } : {}) });
       }
       const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-      const end = readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.type === 'end').pop();
+      const logRecords = readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const end = logRecords.filter((r) => r.type === 'end').pop();
+      // How hard the physics cap bound: effective λ as a share of λ over the epochs with physics on.
+      const capShares = logRecords.filter((r) => r.type === 'epoch' && r.lambda > 0 && r.effectiveLambda !== undefined).map((r) => r.effectiveLambda / r.lambda);
       const res = { final: { heldoutLaws: JSON.parse(readFileSync(join(out, 'heldout-laws.json'), 'utf8')), heldoutRecon: summary.heldoutRecon }, ms: end.ms };
       const ho = res.final.heldoutLaws;
       // fit's default ranking may prefer a library map that refines a rotation by small quadratic terms
@@ -129,6 +132,7 @@ for (const dataset of datasets) {
         roll: roll?.meanMse, rollLoose: roll?.loose, persist: roll?.persistenceMse,
         // The law actually rolled out: rollout replaces one that leaves the training range (stability.ts).
         rollLaw: roll ? `${roll.law.id}${roll.stability === 'fallback' ? ` (fallback from ${roll.fallbackFrom})` : roll.stability === 'unstable' ? ' (leaves range)' : ''}` : '-',
+        capShare: capShares.length ? `${(100 * Math.min(...capShares)).toFixed(0)}–${(100 * Math.max(...capShares)).toFixed(0)}%` : '-',
         secPerEpoch: (res.ms.train + res.ms.search) / 1000 / epochs,
         share: (100 * (res.ms.bridge + res.ms.search)) / (res.ms.train + res.ms.search),
       };
@@ -138,8 +142,8 @@ for (const dataset of datasets) {
   }
 }
 
-const header = ['dataset', 'seed', 'mode', 'best held-out law', 'rotation law', 'q', 'angle°', 'all angles°', 'angle err %', '|λ|', 'recon MSE', `rollout MSE (${ROLL})`, 'rollout law', 'persistence MSE', 's/epoch', 'bridge+search %'];
-const table = rows.map((r) => [r.dataset, r.seed, r.mode, r.best, r.rotLaw, fmt(r.q, 3), fmt(r.angle, 4), r.angles, fmt(r.angleErr, 2), fmt(r.modulus, 4), fmt(r.recon, 3), `${fmt(r.roll, 3)}${r.rollLoose ? ' (loose)' : ''}`, r.rollLaw, fmt(r.persist, 3), fmt(r.secPerEpoch, 3), fmt(r.share, 3)].map(String));
+const header = ['dataset', 'seed', 'mode', 'best held-out law', 'rotation law', 'q', 'angle°', 'all angles°', 'angle err %', '|λ|', 'recon MSE', `rollout MSE (${ROLL})`, 'rollout law', 'persistence MSE', 'effective λ / λ', 's/epoch', 'bridge+search %'];
+const table = rows.map((r) => [r.dataset, r.seed, r.mode, r.best, r.rotLaw, fmt(r.q, 3), fmt(r.angle, 4), r.angles, fmt(r.angleErr, 2), fmt(r.modulus, 4), fmt(r.recon, 3), `${fmt(r.roll, 3)}${r.rollLoose ? ' (loose)' : ''}`, r.rollLaw, fmt(r.persist, 3), r.capShare, fmt(r.secPerEpoch, 3), fmt(r.share, 3)].map(String));
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)));
 const line = (cells) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
 console.log(line(header));

@@ -77,7 +77,7 @@ export interface Schedule {
    * gradient many times over and the encoder gave up reconstruction to reorganise: without a cap, 3 of 5
    * spinning seeds ended above 1.5× the baseline's reconstruction error; with caps 1 and 2, none did.
    * Cap 1 left the rotation angles 0.4–1.8% off; cap 2 kept them closer (see the README's figures). It
-   * binds throughout, not only at the start: on spinning the effective λ was 2–12% of λ.
+   * binds throughout, not only at the start: on spinning the effective λ was 2–31% of λ.
    */
   physicsCap?: number | null;
 }
