@@ -196,4 +196,8 @@ test('the rollout command prints the fallback line, records it in --json, and --
   const off = run('--json', '--no-fallback');
   assert.equal(off.status, 0, off.stderr);
   assert.deepEqual([JSON.parse(off.stdout).law.id, JSON.parse(off.stdout).stability], ['library_map@latent', 'unstable']);
+  // --law names the alternative itself: it is rolled out directly, stably, no fallback needed.
+  const picked = run('--json', '--law', 'affine@latent');
+  assert.equal(picked.status, 0, picked.stderr);
+  assert.deepEqual([JSON.parse(picked.stdout).law.id, JSON.parse(picked.stdout).stability], ['affine@latent', 'stable']);
 });
