@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 export { fit, type FitOptions, type FitProgress } from './engine/fit.js';
+export { createFitPool, type FitPool } from './engine/pool.js';
 export { loadDataset, SUPPORTED_EXTENSIONS, type LoadOptions } from './data/load.js';
 export { parseNpy, writeNpy } from './data/npy.js';
 export { parseGrammar } from './grammar/parse.js';

@@ -1,27 +1,50 @@
 /**
- * Where tasks run: a piscina pool sized to the requested workers, with the data set placed once in
- * SharedArrayBuffers, or inline on the main thread when `workers` is 0.
+ * Where tasks run: a piscina pool of worker threads, or inline on the main thread when `workers` is 0.
+ * A pool outlives a fit when the caller asks for one (`createFitPool`): V8 compiles the engine's code
+ * afresh in every worker, and at 1e6 transitions that compilation is a third of a cold fit's CPU, so
+ * callers that fit many data sets (a sweep, the anneal's searches) pay it once. Each task carries
+ * its data set as SharedArrayBuffers, which cross to a worker by reference, never copied.
  */
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { runTask, type Task, type TaskResult } from './tasks.js';
 import type { DataContext } from './screen.js';
 
+/** Worker threads kept across fits: pass to `fit` as `options.pool`, and `close` when done. */
+export interface FitPool {
+  /** Number of worker threads (0: tasks run inline on the calling thread). */
+  readonly workers: number;
+  /** Stop the threads; fits still running on the pool fail. */
+  close(): Promise<void>;
+}
+
+/** What a worker receives: the task and the shared memory it reads. */
+export interface PoolMessage {
+  data: { states: SharedArrayBuffer; starts: SharedArrayBuffer; dim: number };
+  /** Nonzero once the fit that sent the task is interrupted. */
+  stop: SharedArrayBuffer;
+  task: Task;
+}
+
+/** The tasks of one fit, on a pool. */
 export interface TaskRunner {
   run<T extends TaskResult>(task: Task): Promise<T>;
   /** Ask running tasks to stop between candidates (Ctrl-C). */
   requestStop(): void;
-  close(): Promise<void>;
-  readonly workers: number;
 }
 
-/** Copy data into shared memory (once) so every worker sees it without a per-task copy. */
+/** The piscina instance behind a FitPool (absent for inline pools); not part of the public type. */
+const piscinaOf = new WeakMap<FitPool, Piscina>();
+
+/** Copy data into shared memory (once per fit) so every worker sees it without a per-task copy. */
 export function shareContext(ctx: DataContext): DataContext {
-  const states = new Float64Array(new SharedArrayBuffer(ctx.states.byteLength));
-  states.set(ctx.states);
-  const starts = new Uint32Array(new SharedArrayBuffer(ctx.starts.byteLength));
-  starts.set(ctx.starts);
-  return { states, starts, dim: ctx.dim };
+  const share = <T extends Float64Array | Uint32Array>(a: T, Kind: { new (b: SharedArrayBuffer): T }): T => {
+    if (a.buffer instanceof SharedArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) return a;
+    const out = new Kind(new SharedArrayBuffer(a.byteLength));
+    out.set(a);
+    return out;
+  };
+  return { states: share(ctx.states, Float64Array), starts: share(ctx.starts, Uint32Array), dim: ctx.dim };
 }
 
 /** The worker script: compiled JS next to dist/src, or the TypeScript source under tsx (tests, dev). */
@@ -33,31 +56,28 @@ function workerLocation(): { filename: string; execArgv: string[] } {
   return { filename: fileURLToPath(new URL('../../workers/fit-worker.js', here)), execArgv: [] };
 }
 
-export function createRunner(ctx: DataContext, workers: number): TaskRunner {
+/**
+ * Start `workers` threads (0: none, tasks then run inline). Results of a fit do not depend on the
+ * pool it runs on, nor on what ran on the pool before.
+ */
+export function createFitPool(workers = 2): FitPool {
+  if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`workers must be a whole number ≥ 0, got ${workers}`);
+  if (workers === 0) return { workers: 0, close: async () => {} };
+  const { filename, execArgv } = workerLocation();
+  const piscina = new Piscina({ filename, execArgv, minThreads: workers, maxThreads: workers, idleTimeout: 60_000 });
+  const pool: FitPool = { workers, close: () => piscina.destroy() };
+  piscinaOf.set(pool, piscina);
+  return pool;
+}
+
+/** A fit's tasks on `pool`, reading `ctx` (shared once here). */
+export function taskRunner(pool: FitPool, ctx: DataContext): TaskRunner {
   const stopBuffer = new SharedArrayBuffer(4);
   const stop = new Int32Array(stopBuffer);
-  if (workers <= 0) {
-    return {
-      workers: 0,
-      run: async <T extends TaskResult>(task: Task) => runTask(ctx, task, stop) as T,
-      requestStop: () => Atomics.store(stop, 0, 1),
-      close: async () => {},
-    };
-  }
-  const shared = ctx.states.buffer instanceof SharedArrayBuffer ? ctx : shareContext(ctx);
-  const { filename, execArgv } = workerLocation();
-  const pool = new Piscina({
-    filename,
-    execArgv,
-    minThreads: workers,
-    maxThreads: workers,
-    idleTimeout: 60_000,
-    workerData: { states: shared.states.buffer, starts: shared.starts.buffer, dim: shared.dim, stop: stopBuffer },
-  });
-  return {
-    workers,
-    run: <T extends TaskResult>(task: Task) => pool.run(task) as Promise<T>,
-    requestStop: () => Atomics.store(stop, 0, 1),
-    close: () => pool.destroy(),
-  };
+  const requestStop = () => Atomics.store(stop, 0, 1);
+  const piscina = piscinaOf.get(pool);
+  if (!piscina) return { run: async <T extends TaskResult>(task: Task) => runTask(ctx, task, stop) as T, requestStop };
+  const shared = shareContext(ctx);
+  const data = { states: shared.states.buffer as SharedArrayBuffer, starts: shared.starts.buffer as SharedArrayBuffer, dim: shared.dim };
+  return { run: <T extends TaskResult>(task: Task) => piscina.run({ data, stop: stopBuffer, task } satisfies PoolMessage) as Promise<T>, requestStop };
 }
