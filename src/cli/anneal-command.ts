@@ -4,6 +4,7 @@
  */
 import { Option, type Command } from '@commander-js/extra-typings';
 import type { RolloutHold } from '../anneal/rollout.js';
+import type { SearchFn } from '../anneal/train.js';
 import { InputError } from '../errors.js';
 import { integerOption, positiveNumber } from './options.js';
 import { EXIT, interruptSignal, runCommand } from './run.js';
@@ -25,10 +26,10 @@ interface AnnealFlags {
 }
 
 async function annealCommand(flags: AnnealFlags): Promise<number> {
-  const { anneal, withoutLibraryFamilies } = await import('../anneal/index.js');
+  const { withoutLibraryFamilies } = await import('../anneal/index.js');
   const { fit } = await import('../engine/fit.js');
+  const { createFitPool } = await import('../engine/pool.js');
   const { loadGrammar, defaultGrammarPath } = await import('../grammar/load.js');
-  const { progressBar } = await import('./progress.js');
   const resume = flags.resume !== undefined;
   const out = flags.resume ?? flags.out;
   if (!out) throw new InputError('anneal', 'needs --out <run folder> (or --resume <run folder>)');
@@ -37,8 +38,20 @@ async function annealCommand(flags: AnnealFlags): Promise<number> {
   // Training searches use the simple families (see withoutLibraryFamilies) with the schedule's loose
   // tolerance cap; the final searches use the whole grammar and fit's defaults.
   const trainGrammar = withoutLibraryFamilies(grammar);
-  const search = (latents: Parameters<typeof fit>[0], hints: { final: boolean; searchTolerance: number }) =>
-    fit(latents, hints.final ? { workers: flags.workers, seed: flags.seed, grammar } : { workers: flags.workers, seed: flags.seed, grammar: trainGrammar, maxRelativeTolerance: hints.searchTolerance });
+  // One pool for every search of the run: the threads start, and V8 compiles the engine in them, once.
+  const pool = createFitPool(flags.workers);
+  try {
+    return await annealWith(flags, out, resume, (latents, hints) =>
+      fit(latents, hints.final ? { pool, seed: flags.seed, grammar } : { pool, seed: flags.seed, grammar: trainGrammar, maxRelativeTolerance: hints.searchTolerance }),
+    );
+  } finally {
+    await pool.close();
+  }
+}
+
+async function annealWith(flags: AnnealFlags, out: string, resume: boolean, search: SearchFn): Promise<number> {
+  const { anneal } = await import('../anneal/index.js');
+  const { progressBar } = await import('./progress.js');
   const bar = progressBar(!flags.json, 'training  ');
   const log = (line: string) => (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
   const result = await anneal({
