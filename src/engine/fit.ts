@@ -12,7 +12,7 @@ import type { FinalistFailure, FinalistGroupTask, FinalistResult } from './final
 import { coordinatesOf } from './shared-pass.js';
 import { finalistUnits, groupCost } from './finalist-schedule.js';
 import { principalAngles } from './linalg.js';
-import { createFitPool, type FitPool, taskRunner } from './pool.js';
+import { createFitPool, type FitPool } from './pool.js';
 import { toLaw } from './law-output.js';
 import { renderLaw } from './render.js';
 import { collapseDuplicates, paretoFront, type ScoredLaw, scoreFinalist, tolerances } from './rank.js';
@@ -83,7 +83,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
   const starts = transitionStarts(data.offsets);
   const n = starts.length;
   const ctx = { states: data.states, dim: data.dim, starts };
-  const runner = taskRunner(pool, ctx);
+  const runner = pool.runner(ctx);
   const signal = options.signal;
   const aborted = () => signal?.aborted === true;
   const onAbort = () => runner.requestStop();

@@ -10,14 +10,6 @@ import { Piscina } from 'piscina';
 import { runTask, type Task, type TaskResult } from './tasks.js';
 import type { DataContext } from './screen.js';
 
-/** Worker threads kept across fits: pass to `fit` as `options.pool`, and `close` when done. */
-export interface FitPool {
-  /** Number of worker threads (0: tasks run inline on the calling thread). */
-  readonly workers: number;
-  /** Stop the threads; fits still running on the pool fail. */
-  close(): Promise<void>;
-}
-
 /** What a worker receives: the task and the shared memory it reads. */
 export interface PoolMessage {
   data: { states: SharedArrayBuffer; starts: SharedArrayBuffer; dim: number };
@@ -33,11 +25,8 @@ export interface TaskRunner {
   requestStop(): void;
 }
 
-/** The piscina instance behind a FitPool (absent for inline pools); not part of the public type. */
-const piscinaOf = new WeakMap<FitPool, Piscina>();
-
 /** Copy data into shared memory (once per fit) so every worker sees it without a per-task copy. */
-export function shareContext(ctx: DataContext): DataContext {
+function shareContext(ctx: DataContext): DataContext {
   const share = <T extends Float64Array | Uint32Array>(a: T, Kind: { new (b: SharedArrayBuffer): T }): T => {
     if (a.buffer instanceof SharedArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) return a;
     const out = new Kind(new SharedArrayBuffer(a.byteLength));
@@ -56,28 +45,38 @@ function workerLocation(): { filename: string; execArgv: string[] } {
   return { filename: fileURLToPath(new URL('../../workers/fit-worker.js', here)), execArgv: [] };
 }
 
-/**
- * Start `workers` threads (0: none, tasks then run inline). Results of a fit do not depend on the
- * pool it runs on, nor on what ran on the pool before.
- */
-export function createFitPool(workers = 2): FitPool {
-  if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`workers must be a whole number ≥ 0, got ${workers}`);
-  if (workers === 0) return { workers: 0, close: async () => {} };
-  const { filename, execArgv } = workerLocation();
-  const piscina = new Piscina({ filename, execArgv, minThreads: workers, maxThreads: workers, idleTimeout: 60_000 });
-  const pool: FitPool = { workers, close: () => piscina.destroy() };
-  piscinaOf.set(pool, piscina);
-  return pool;
+/** Worker threads kept across fits: pass to `fit` as `options.pool`, and `close` when done. */
+export class FitPool {
+  /** Null for a pool of 0 workers: tasks then run inline on the calling thread. */
+  readonly #piscina: Piscina | null;
+
+  /**
+   * Start `workers` threads (0: none). Results of a fit do not depend on the pool it runs on, nor on
+   * what ran on the pool before.
+   */
+  constructor(readonly workers = 2) {
+    if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`workers must be a whole number ≥ 0, got ${workers}`);
+    const { filename, execArgv } = workerLocation();
+    this.#piscina = workers === 0 ? null : new Piscina({ filename, execArgv, minThreads: workers, maxThreads: workers, idleTimeout: 60_000 });
+  }
+
+  /** Stop the threads; fits still running on the pool fail. */
+  close(): Promise<void> {
+    return this.#piscina?.destroy() ?? Promise.resolve();
+  }
+
+  /** @internal A fit's tasks on this pool, reading `ctx` (shared once here). */
+  runner(ctx: DataContext): TaskRunner {
+    const stopBuffer = new SharedArrayBuffer(4);
+    const stop = new Int32Array(stopBuffer);
+    const requestStop = () => Atomics.store(stop, 0, 1);
+    const piscina = this.#piscina;
+    if (!piscina) return { run: async <T extends TaskResult>(task: Task) => runTask(ctx, task, stop) as T, requestStop };
+    const shared = shareContext(ctx);
+    const data = { states: shared.states.buffer as SharedArrayBuffer, starts: shared.starts.buffer as SharedArrayBuffer, dim: shared.dim };
+    return { run: <T extends TaskResult>(task: Task) => piscina.run({ data, stop: stopBuffer, task } satisfies PoolMessage) as Promise<T>, requestStop };
+  }
 }
 
-/** A fit's tasks on `pool`, reading `ctx` (shared once here). */
-export function taskRunner(pool: FitPool, ctx: DataContext): TaskRunner {
-  const stopBuffer = new SharedArrayBuffer(4);
-  const stop = new Int32Array(stopBuffer);
-  const requestStop = () => Atomics.store(stop, 0, 1);
-  const piscina = piscinaOf.get(pool);
-  if (!piscina) return { run: async <T extends TaskResult>(task: Task) => runTask(ctx, task, stop) as T, requestStop };
-  const shared = shareContext(ctx);
-  const data = { states: shared.states.buffer as SharedArrayBuffer, starts: shared.starts.buffer as SharedArrayBuffer, dim: shared.dim };
-  return { run: <T extends TaskResult>(task: Task) => piscina.run({ data, stop: stopBuffer, task } satisfies PoolMessage) as Promise<T>, requestStop };
-}
+/** `new FitPool(workers)`: start `workers` threads (0: tasks run inline). */
+export const createFitPool = (workers = 2): FitPool => new FitPool(workers);
