@@ -22,9 +22,9 @@ import { selectBackend, type BackendPreference } from './backend.js';
 import { loadModel } from './checkpoint.js';
 import { readRunConfig, readRunLatents, type DataSpec } from './config.js';
 import { loadFrames, pendulum, spinning, type FrameSet } from './datasets.js';
-import { slavedManifold } from './hold.js';
-import { latentRollout, type LatentHold } from './latent-rollout.js';
-import { chooseStableLaw, type StabilityVerdict } from './stability.js';
+import { latentRollout } from './latent-rollout.js';
+import { planRollout } from './rollout-plan.js';
+import type { StabilityVerdict } from './stability.js';
 import { decodeAll, encodeAll, withVariables } from './model.js';
 
 /** Options of {@link rollout}. */
@@ -143,8 +143,8 @@ export async function rollout(opts: RolloutOptions): Promise<RolloutResult> {
   const latents = readRunLatents(opts.run, cfg.model.latent);
   const hold = opts.hold ?? 'manifold';
   if (hold === 'manifold' && !latents) throw new InputError(opts.run, "has no latents.npy (needed by hold 'manifold'; the run has not finished)");
-  const verdict = latents && chooseStableLaw(chosen, lawsDoc.laws, latents, opts.steps, { fallback: opts.fallback });
-  const law = verdict?.law ?? chosen;
+  // 'reencode' starts from the mean and refines it below.
+  const { law, verdict, hold: held } = planRollout(chosen, lawsDoc.laws, latents, opts.steps, hold === 'reencode' ? 'mean' : hold, summary.latentMean, { fallback: opts.fallback });
   await selectBackend(opts.backend ?? cfg.backend, cfg.model.arch === 'conv' ? 'conv' : 'dense');
   const ae = withVariables(cfg.model, await loadModel(join(opts.run, 'model', 'encoder')), await loadModel(join(opts.run, 'model', 'decoder')));
   try {
@@ -165,12 +165,6 @@ export async function rollout(opts: RolloutOptions): Promise<RolloutResult> {
     const z0 = encodeAll(ae, starts, K);
 
     const B = law.subspace.basis;
-    const held: LatentHold =
-      hold === 'manifold'
-        ? { kind: 'manifold', manifold: slavedManifold(latents!.states, d, B) }
-        : hold === 'initial'
-          ? { kind: 'initial' }
-          : { kind: 'mean', latentMean: summary.latentMean }; // 'reencode' starts from the mean
     const Z = latentRollout(law, z0, K, d, n, held);
     if (hold === 'reencode') reencodeOffSubspace(ae, Z, B, opts.reencodeIterations ?? 3);
     const predicted = decodeAll(ae, Z, K * (n + 1));

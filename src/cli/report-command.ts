@@ -88,9 +88,8 @@ async function annealReport(dir: string, flags: ReportFlags, limits: { maxTrajec
   else if (!run.hasModel) framesNote = 'No sample frames: the run has no trained model yet (model/ appears when the run finishes).';
   else {
     const { sampleFrames } = await import('../report/anneal-frames.js');
-    const mean = run.summary?.latentMean;
     try {
-      frames = await sampleFrames(dir, run.laws, Array.isArray(mean) ? (mean as number[]) : undefined, flags.frames);
+      frames = await sampleFrames(run, flags.frames);
     } catch (err) {
       // A moved frames file should not cost the whole report: say why the frames are missing.
       if (!(err instanceof InputError)) throw err;

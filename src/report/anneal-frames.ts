@@ -6,24 +6,25 @@
  */
 import { join } from 'node:path';
 import { selectBackend } from '../anneal/backend.js';
-import { slavedManifold } from '../anneal/hold.js';
-import { latentRollout, type LatentHold } from '../anneal/latent-rollout.js';
-import { chooseStableLaw } from '../anneal/stability.js';
+import { latentRollout } from '../anneal/latent-rollout.js';
+import { planRollout } from '../anneal/rollout-plan.js';
 import { loadModel } from '../anneal/checkpoint.js';
-import { loadRunData, readRunConfig, readRunLatents } from '../anneal/config.js';
+import { loadRunData, readRunConfig } from '../anneal/config.js';
 import { decodeAll, disposeAutoencoder, encodeAll, withVariables } from '../anneal/model.js';
-import type { FitResult } from '../types.js';
+import { InputError } from '../errors.js';
+import type { AnnealRun } from './anneal-run.js';
 import type { SampleFrames } from './anneal-charts.js';
 
 /**
- * Decode sample frames of the run in `runDir` (which must hold `model/`).
- * @param laws the run's laws; the first map law makes the rollout row (omitted when there is none), or
- *   the alternative `rollout` would fall back to when that law leaves the training range
- * @param latentMean the training latents' mean (from `summary.json`): where the dimensions outside the
- *   law's subspace start when the run has no latents.npy to follow (`rollout`'s 'manifold' hold)
+ * Decode sample frames of a run read by `readAnnealRun` (its folder must hold `model/`).
+ * @param run.laws the run's laws; the first map law makes the rollout row (omitted when there is none),
+ *   or the alternative `rollout` would fall back to when that law leaves the training range
+ * @param run.latents the training latents: the stability check and the 'manifold' hold use them; without
+ *   them the other dimensions stay at the training mean of `summary.json` (or the start's own values)
  * @param count frames per row (at most the sequence's length)
  */
-export async function sampleFrames(runDir: string, laws: FitResult | undefined, latentMean: number[] | undefined, count = 8): Promise<SampleFrames> {
+export async function sampleFrames(run: Pick<AnnealRun, 'dir' | 'laws' | 'latents' | 'summary'>, count = 8): Promise<SampleFrames> {
+  const runDir = run.dir;
   const cfg = readRunConfig(runDir);
   await selectBackend(cfg.backend, cfg.model.arch === 'conv' ? 'conv' : 'dense');
   const ae = withVariables(cfg.model, await loadModel(join(runDir, 'model', 'encoder')), await loadModel(join(runDir, 'model', 'decoder')));
@@ -38,17 +39,16 @@ export async function sampleFrames(runDir: string, laws: FitResult | undefined, 
       { label: 'original', flat: original },
       { label: 'reconstruction', flat: recon },
     ];
-    const chosen = laws?.laws.find((l) => l.role === 'map' && l.subspace.basis[0]?.length === d);
+    const chosen = run.laws?.laws.find((l) => l.role === 'map' && l.subspace.basis[0]?.length === d);
     if (chosen) {
-      // As `rollout` does by default: a law that leaves the training range gives way to a stable
-      // alternative, and the dimensions outside its subspace follow the training latents' manifold.
-      // The check runs over the steps shown; a run without latents.npy holds the rest at the mean.
-      const latents = readRunLatents(runDir, d);
-      const law = latents ? chooseStableLaw(chosen, laws!.laws, latents, n - 1).law : chosen;
+      // As `rollout` does by default, over the steps shown: a law that leaves the training range gives
+      // way to a stable alternative, and the other dimensions follow the training latents' manifold.
+      const latents = run.latents;
+      if (latents && latents.dim !== d) throw new InputError(join(runDir, 'latents.npy'), `has latent size ${latents.dim}, the model has ${d}`);
       const z0 = encodeAll(ae, original.subarray(0, size), 1);
-      const hold: LatentHold = latents
-        ? { kind: 'manifold', manifold: slavedManifold(latents.states, d, law.subspace.basis) }
-        : { kind: 'mean', latentMean: latentMean && latentMean.length === d ? latentMean : Array.from(z0) };
+      const mean = run.summary?.latentMean;
+      const latentMean = Array.isArray(mean) && mean.length === d ? (mean as number[]) : Array.from(z0);
+      const { law, hold } = planRollout(chosen, run.laws!.laws, latents, n - 1, latents ? 'manifold' : 'mean', latentMean);
       const Z = latentRollout(law, z0, 1, d, n - 1, hold);
       rows.push({ label: `rollout by ${law.id}`, flat: decodeAll(ae, Z, n) });
     }

@@ -9,7 +9,7 @@
  * writeFileAtomic('report.html', html);
  * ```
  */
-import type { FitResult } from '../types.js';
+import type { AnnealRun } from './anneal-run.js';
 import type { SampleFrames } from './anneal-charts.js';
 
 export { buildFitReport, type FitReportOptions } from './fit-report.js';
@@ -22,9 +22,10 @@ export type { ReportChart, ReportData } from './html.js';
 export type { SampleFrames, EpochPoint } from './anneal-charts.js';
 
 /**
- * Decode sample frames of a finished anneal run (original, reconstruction, rollout by the first map law)
- * for {@link buildAnnealReport}. Loads TensorFlow.js on first use, hence the indirection.
+ * Decode sample frames of a finished anneal run read by {@link readAnnealRun} (original, reconstruction,
+ * rollout by the first map law) for {@link buildAnnealReport}. Loads TensorFlow.js on first use, hence
+ * the indirection.
  */
-export async function annealSampleFrames(runDir: string, laws: FitResult | undefined, latentMean: number[] | undefined, count = 8): Promise<SampleFrames> {
-  return (await import('./anneal-frames.js')).sampleFrames(runDir, laws, latentMean, count);
+export async function annealSampleFrames(run: AnnealRun, count = 8): Promise<SampleFrames> {
+  return (await import('./anneal-frames.js')).sampleFrames(run, count);
 }

@@ -80,7 +80,7 @@ test('sample frames from a tiny trained model: original, reconstruction and roll
   await anneal({ out: runDir, data: { kind: 'spinning', sequences: 6, frames: 8, size: 12 }, heldout: 2, latent: 2, hidden: [16], epochs: 2, seed: 2, backend: 'cpu', search: stubSearch });
   const run = readAnnealRun(runDir);
   assert.ok(run.hasModel && run.laws && run.latents);
-  const frames = await sampleFrames(runDir, run.laws, run.summary?.latentMean as number[], 5);
+  const frames = await sampleFrames(run, 5);
   assert.equal(frames.height, 12);
   assert.equal(frames.width, 12);
   assert.deepEqual(frames.steps, [0, 1, 2, 3, 4]);
@@ -98,6 +98,6 @@ test('sample frames from a tiny trained model: original, reconstruction and roll
   const stable = run.laws!.laws.find((l) => l.role === 'map')!;
   const { rank: _r, outliers: _o, alternatives: _a, ...alternative } = stable;
   const drifting = { ...stable, id: 'drifting', model: { ...stable.model, coefficients: stable.model.coefficients.map((row) => row.map((v) => 3 * v)) }, alternatives: [alternative] };
-  const fallback = await sampleFrames(runDir, { ...run.laws!, laws: [drifting] }, run.summary?.latentMean as number[], 5);
+  const fallback = await sampleFrames({ ...run, laws: { ...run.laws!, laws: [drifting] } }, 5);
   assert.equal(fallback.rows[2].label, `rollout by ${stable.id}`);
 });
