@@ -237,8 +237,8 @@ export function featurePasses(
     projectRows(states, stateU, count, X, 0);
     projectRows(states, stateV, count, X, B);
     evalBlock(X, count, Phi, R, 0);
-    if (anyInvariant) evalBlock(XV, count, PhiV, R, 0);
     if (anyInvariant) {
+      evalBlock(XV, count, PhiV, R, 0);
       for (let j = 0; j < m; j++) {
         const o = j * R;
         for (let c = 0; c < count; c++) DV[o + c] = Phi[o + B + c] - Phi[o + c];

@@ -59,7 +59,7 @@ export interface SampleVerdict {
  * Margin of the sample verdict. The sample's quantile is within a few percent of the full data's, and
  * the final refit on all inliers moves residuals by far less than 4×; only hopeless members are cut.
  */
-export const VERDICT_MARGIN = 4;
+const VERDICT_MARGIN = 4;
 
 export interface FinalistResult {
   fit: LawFit;

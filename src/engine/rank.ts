@@ -13,7 +13,7 @@ import { principalAngles } from './linalg.js';
 export const MAX_SNAPPED_PARAMETERS = 40;
 
 /** Alternatives kept per law: each adds one more residual per transition to its law's exact pass. */
-export const MAX_ALTERNATIVES = 4;
+const MAX_ALTERNATIVES = 4;
 
 export interface ScoredLaw {
   fit: LawFit;
