@@ -140,9 +140,10 @@ export function validateLaw(value: unknown, file: string, at: string, dim?: numb
 function validateAlternatives(w: Walker, value: unknown, at: string, role: string, dim: number): void {
   w.array(value, at).forEach((alt, i) => {
     const aAt = `${at}[${i}]`;
+    // Before validating the alternative as a law, which would validate (and report) its nested ones.
+    if (alt !== null && typeof alt === 'object' && (alt as Record<string, unknown>).alternatives !== undefined) w.fail(`${aAt}.alternatives`, 'an alternative cannot have alternatives of its own');
     const checked = validateLaw(alt, w.file, aAt, dim);
     if (checked.role !== role) w.fail(`${aAt}.role`, `expected ${JSON.stringify(role)} (the role of the law it is an alternative of), got ${describe(checked.role)}`);
-    if ((alt as Record<string, unknown>).alternatives !== undefined) w.fail(`${aAt}.alternatives`, 'an alternative cannot have alternatives of its own');
   });
 }
 

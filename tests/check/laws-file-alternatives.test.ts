@@ -49,6 +49,8 @@ test('a bad alternative is named by its JSON path, in one line', async () => {
     [(d) => (d.laws[0].alternatives[0].model.features[0] = 'require("fs")'), 'laws.json: laws[0].alternatives[0].model.features[0]:'],
     [(d) => { const a = d.laws[0].alternatives[0]; a.role = a.model.role = 'invariant'; a.model.coefficients = [a.model.coefficients[0]]; }, 'laws.json: laws[0].alternatives[0].role: expected "map" (the role of the law it is an alternative of), got the string "invariant"'],
     [(d) => (d.laws[0].alternatives[0].alternatives = [d.laws[0].alternatives[1]]), 'laws.json: laws[0].alternatives[0].alternatives: an alternative cannot have alternatives of its own'],
+    // Said of the nesting itself, not of whatever is wrong inside the nested entry.
+    [(d) => (d.laws[0].alternatives[0].alternatives = [{}]), 'laws.json: laws[0].alternatives[0].alternatives: an alternative cannot have alternatives of its own'],
   ];
   for (const [edit, message] of cases) {
     const text = await lawsText(edit);
