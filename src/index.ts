@@ -37,9 +37,9 @@ export type { RolloutOptions, RolloutResult } from './anneal/rollout.js';
 // Pure numeric pieces of rollout (no TensorFlow): the latent trajectory a law predicts, and the
 // stability check that picks a law that stays on the data.
 export { latentRollout, type LatentHold } from './anneal/latent-rollout.js';
-export { slavedManifold, holdOnManifold, type SlavedManifold } from './anneal/hold.js';
-export { chooseStableLaw, divergenceStep, type StabilityVerdict } from './anneal/stability.js';
-export { findLawById, alternativeAsLaw } from './law-ids.js';
+export { slavedManifold, type SlavedManifold } from './anneal/hold.js';
+export { chooseStableLaw, type StabilityVerdict } from './anneal/stability.js';
+export { findLawById } from './law-ids.js';
 export type { TrainResult, EpochLog, SearchFn, SearchHints } from './anneal/train.js';
 /** Anneal an encoder toward the exact laws of its latent space (see `src/anneal/index.ts`). */
 export const anneal = async (options: import('./anneal/index.js').AnnealOptions) => (await import('./anneal/index.js')).anneal(options);

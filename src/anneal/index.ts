@@ -32,10 +32,6 @@ export { spinning, pendulum, loadFrames, SPIN_ANGLE, PENDULUM_DT } from './datas
 export type { FrameSet, SyntheticOptions } from './datasets.js';
 export { rollout } from './rollout.js';
 export type { RolloutOptions, RolloutResult, RolloutHold } from './rollout.js';
-export { chooseStableLaw, divergenceStep, RANGE_FACTOR } from './stability.js';
-export type { StabilityVerdict } from './stability.js';
-export { slavedManifold, holdOnManifold } from './hold.js';
-export type { SlavedManifold } from './hold.js';
 export type { EpochLog, SearchFn, SearchHints, TrainResult } from './train.js';
 export type { FinalReport } from './finish.js';
 export type { Schedule, DataSpec, RunConfig } from './config.js';
