@@ -78,7 +78,7 @@ for (const [tid, ms] of end) {
 const top = result.laws[0];
 console.log(JSON.stringify({
   N: result.provenance.nTransitions, d, workers, pool: poolState, wallMs: Math.round(wall), cpuMs: Math.round(cpu.main + cpu.workers + cpu.background), cpuByThread: cpu, timings: result.provenance.timings,
-  candidates: result.provenance.candidatesScreened, finalists: result.provenance.finalists,
+  candidates: result.provenance.candidatesScreened, finalists: result.provenance.finalists, finalistsOnSample: result.provenance.finalistsOnSample,
   dataMB: +(dataBytes / 2 ** 20).toFixed(1), rssBeforeMB: +(rssBefore / 2 ** 20).toFixed(1), peakRssMB: +(process.resourceUsage().maxRSS / 1024).toFixed(1),
   best: top ? `${top.family} ${top.parameters.find((p) => p.name === 'theta')?.exact ?? ''}` : 'none',
 }));

@@ -14,7 +14,7 @@ const Ps = list('BENCH_POOL', 'new,warm', String);
 const one = fileURLToPath(new URL('./fit-one.mjs', import.meta.url));
 
 const rows = [];
-console.log('N\td\tpool\tworkers\tmoments ms (transitions/s)\tsubspaces ms\tscreening ms (candidates/s)\tfinalists ms (finalists)\texact ms\twall ms\tCPU ms: main + workers + V8 background\tpeak RSS MB\tdata MB\tRSS/data\tbest law');
+console.log('N\td\tpool\tworkers\tmoments ms (transitions/s)\tsubspaces ms\tscreening ms (candidates/s)\tfinalists ms (finalists, on sample)\texact ms\twall ms\tCPU ms: main + workers + V8 background\tpeak RSS MB\tdata MB\tRSS/data\tbest law');
 for (const N of Ns) {
   for (const d of Ds) {
     for (const p of Ps) {
@@ -33,7 +33,7 @@ for (const N of Ns) {
           `${t.moments} (${(x.N / (t.moments / 1000)).toExponential(2)})`,
           t.subspaces,
           `${t.screening} (${Math.round(x.candidates / (t.screening / 1000))})`,
-          `${t.finalists} (${x.finalists})`,
+          `${t.finalists} (${x.finalists}, ${x.finalistsOnSample})`,
           t.evaluating, x.wallMs, `${x.cpuMs} = ${c.main} + ${c.workers} + ${c.background}`, x.peakRssMB, x.dataMB, (x.peakRssMB / x.dataMB).toFixed(2), x.best,
         ].join('\t'));
       }

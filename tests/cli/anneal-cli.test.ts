@@ -34,6 +34,16 @@ test('anneal writes a run folder (model, latents, laws, log) whose latents fit c
   const viaFile = run('rollout', out, '--laws', loose, '--law', mapLaw.id, '--steps', '3', '--json');
   assert.equal(viaFile.status, 0, viaFile.stderr);
   assert.equal(JSON.parse(viaFile.stdout).law.id, mapLaw.id);
+  // A law whose iterates overflow, rolled out anyway: its frames are not numbers, its MSE is Infinity,
+  // which the JSON states as null.
+  const overflowing = { ...doc, laws: [{ ...mapLaw, alternatives: [], model: { ...mapLaw.model, coefficients: mapLaw.model.coefficients.map((row: number[]) => row.map((v) => v * 1e100)) } }] };
+  writeFileSync(join(dir, 'overflow.json'), JSON.stringify(overflowing));
+  const blownUp = run('rollout', out, '--laws', join(dir, 'overflow.json'), '--steps', '6', '--no-fallback', '--json');
+  assert.equal(blownUp.status, 0, blownUp.stderr);
+  const blown = JSON.parse(blownUp.stdout);
+  assert.equal(blown.stability, 'unstable');
+  assert.equal(blown.meanMse, null);
+  assert.ok(blown.mse.slice(1).some((v: number | null) => v === null), `per-step MSE ${JSON.stringify(blown.mse)}`);
   // The same laws stated in 5 dimensions (a zero column added) do not fit a 4-D latent space.
   doc.provenance.dim = 5;
   for (const l of doc.laws.flatMap((l: { alternatives?: unknown[] }) => [l, ...(l.alternatives ?? [])])) l.subspace.basis = l.subspace.basis.map((row: number[]) => [...row, 0]);
