@@ -1,9 +1,9 @@
 /**
- * A law's residuals on streamed blocks: per transition (`BlockResidual.at`, for passes over a few
- * selected transitions and the exact pass), and column by column over a whole block (`predictInto`,
- * `mapResiduals`, for the group pass), with the same arithmetic so both give the same values.
+ * A law's residuals on streamed blocks, column by column over a whole block (`predictInto`,
+ * `mapResiduals`): the exact pass, passes over selected transitions, and the group pass (which shares
+ * the gathered columns among its members) all use these kernels, so they give the same values.
  */
-import type { Block } from './stream.js';
+import { BLOCK, type Block } from './stream.js';
 
 /** Residual of one law on streamed blocks: |u' − W φ(u)| for maps, |Σ c (φ(u') − φ(u))| / scale for invariants. */
 export class BlockResidual {
@@ -11,6 +11,10 @@ export class BlockResidual {
   private readonly W: Float64Array;
   private readonly m: number;
   private readonly rows: number;
+  /** Scratch columns (BLOCK entries each): predictions, and u' (maps) or Δφ (invariants). */
+  private readonly pred: Float64Array;
+  private readonly gathered: Float64Array;
+  private readonly identity: Int32Array;
 
   constructor(
     private readonly role: 'map' | 'invariant',
@@ -25,36 +29,43 @@ export class BlockResidual {
     this.m = cols.length;
     this.rows = W.length;
     this.W = Float64Array.from(W.flat());
+    this.pred = new Float64Array(Math.max(this.rows, 1) * BLOCK);
+    this.gathered = new Float64Array((role === 'map' ? k : this.m) * BLOCK);
+    this.identity = Int32Array.from({ length: this.m }, (_, j) => j);
   }
 
-  /** Residual of entry i of the block. */
-  at(b: Block, i: number): number {
-    const { cols, W, m, k } = this;
+  /**
+   * r[i] = the residual of entry i, for every entry of the block: each prediction's terms added in order
+   * of the features, from 0, so a value is the same whichever pass computes it.
+   */
+  block(b: Block, r: Float64Array): void {
+    const { cols, W, m, k, pred, gathered } = this;
+    const count = b.count;
     const R = b.stride;
-    const pu = i; // first states are rows 0 … count−1
+    const cap = BLOCK;
     if (this.role === 'map') {
-      const X = b.X;
-      const vo = b.vRow[i] * k;
-      let s2 = 0;
-      for (let r = 0; r < this.rows; r++) {
-        const wo = r * m;
-        let pred = 0;
-        for (let j = 0; j < m; j++) pred += W[wo + j] * b.Phi[cols[j] * R + pu];
-        const e = X[vo + r] - pred;
-        s2 += e * e;
+      for (let q = 0; q < this.rows; q++) {
+        pred.fill(0, q * cap, q * cap + count);
+        predictInto(pred, b.Phi, R, count, cols, W, q * m, m, q * cap); // first states are rows 0 … count−1
       }
-      return Math.sqrt(s2);
+      for (let q = 0; q < k; q++) for (let c = 0; c < count; c++) gathered[q * cap + c] = b.X[b.vRow[c] * k + q];
+      mapResiduals(r, gathered, pred, cap, count, this.rows);
+      return;
     }
-    const pv = b.vRow[i];
-    let d = 0;
-    for (let j = 0; j < m; j++) d += W[j] * (b.Phi[cols[j] * R + pv] - b.Phi[cols[j] * R + pu]);
-    return Math.abs(d) / this.scale;
+    for (let j = 0; j < m; j++) {
+      const src = cols[j] * R;
+      const o = j * cap;
+      for (let c = 0; c < count; c++) gathered[o + c] = b.Phi[src + b.vRow[c]] - b.Phi[src + c];
+    }
+    pred.fill(0, 0, count);
+    predictInto(pred, gathered, cap, count, this.identity, W, 0, m);
+    for (let c = 0; c < count; c++) r[c] = Math.abs(pred[c]) / this.scale;
   }
 }
 
 /**
- * r[c] = |u'_c − pred_c| over the map's rows (pred row q at q * cap), one sweep: the squares summed
- * from 0 in order of q, as BlockResidual.at does, so the values are the same bit for bit.
+ * r[c] = |u'_c − pred_c| over the map's rows (pred row q at q * cap), one sweep, the squares summed
+ * from 0 in order of q.
  */
 export function mapResiduals(r: Float64Array, VX: Float64Array, pred: Float64Array, cap: number, count: number, rows: number): void {
   if (rows === 2) {
@@ -76,8 +87,8 @@ export function mapResiduals(r: Float64Array, VX: Float64Array, pred: Float64Arr
 }
 
 /**
- * pred[p0 + c] += Σ_j W[w0 + j] · A[cols[j] * cap + c], adding the terms in order of j (the arithmetic of
- * BlockResidual.at), up to four columns per sweep so pred is loaded and stored once per sweep.
+ * pred[p0 + c] += Σ_j W[w0 + j] · A[cols[j] * cap + c], adding the terms in order of j (so each sum is the
+ * plain running sum from its first value), up to four columns per sweep so pred is loaded and stored once per sweep.
  */
 export function predictInto(pred: Float64Array, A: Float64Array, cap: number, count: number, cols: Int32Array, W: Float64Array, w0: number, m: number, p0 = 0): void {
   let j = 0;

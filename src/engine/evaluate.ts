@@ -5,11 +5,12 @@
  * for all of them; each law's sums still run over the transitions in order, so a law's result is the
  * same bit for bit whatever it shares its pass with.
  */
-import { BlockResidual } from './block-residual.js';
+import { BlockResidual, predictInto } from './block-residual.js';
 import { featureUnion } from './features.js';
 import { coefficientsFor, type LawFit } from './law-fit.js';
 import type { DataContext } from './screen.js';
-import { transitionStream } from './stream.js';
+import { stdOfSums } from './sample-fit.js';
+import { BLOCK, transitionStream } from './stream.js';
 
 export interface EvaluateTask {
   fit: LawFit;
@@ -38,41 +39,41 @@ export function evaluateLaws(ctx: DataContext, basis: number[][], tasks: Evaluat
     // Std of each I over the transitions' first states, summed in transition order.
     const s1 = new Float64Array(tasks.length);
     const s2 = new Float64Array(tasks.length);
+    const I = new Float64Array(BLOCK);
+    const colsOf = tasks.map((_, l) => Int32Array.from(cols[l]));
+    const coefficientsOf = W.map((w) => Float64Array.from(w[0]));
     stream.run(null, (b) => {
       for (const l of invariants) {
-        const c = W[l][0];
-        const lc = cols[l];
+        I.fill(0, 0, b.count);
+        predictInto(I, b.Phi, b.stride, b.count, colsOf[l], coefficientsOf[l], 0, cols[l].length);
         let a1 = s1[l];
         let a2 = s2[l];
         for (let i = 0; i < b.count; i++) {
-          let I = 0;
-          for (let j = 0; j < c.length; j++) I += c[j] * b.Phi[lc[j] * b.stride + i];
-          a1 += I;
-          a2 += I * I;
+          a1 += I[i];
+          a2 += I[i] * I[i];
         }
         s1[l] = a1;
         s2[l] = a2;
       }
     });
-    const count = Math.max(ctx.starts.length, 1);
-    for (const l of invariants) scale[l] = Math.sqrt(Math.max(s2[l] / count - (s1[l] / count) ** 2, 0)) || 1;
+    for (const l of invariants) scale[l] = stdOfSums(s1[l], s2[l], ctx.starts.length) || 1;
   }
   const residual = tasks.map((t, l) => new BlockResidual(t.fit.role, k, cols[l], W[l], scale[l]));
   const outliers = tasks.map((): number[] => []);
   const sumSqAll = new Float64Array(tasks.length);
   const sumSqIn = new Float64Array(tasks.length);
+  const r = new Float64Array(BLOCK);
   stream.run(null, (b) => {
     for (let l = 0; l < tasks.length; l++) {
-      const res = residual[l];
+      residual[l].block(b, r);
       const tol = tasks[l].tolerance;
       const out = outliers[l];
       let all = sumSqAll[l];
       let inl = sumSqIn[l];
       for (let i = 0; i < b.count; i++) {
-        const r = res.at(b, i);
-        const e = r * r;
+        const e = r[i] * r[i];
         all += e;
-        if (r <= tol) inl += e;
+        if (r[i] <= tol) inl += e;
         else out.push(b.t[i]);
       }
       sumSqAll[l] = all;

@@ -63,7 +63,7 @@ export function memberPass(stream: TransitionStream, select: Uint32Array | null,
       const { mb, edges, cols, phi, phi2, acc, hist } = s;
       const m = cols.length;
       if (mb.residual) {
-        for (let i = 0; i < b.count; i++) r[i] = mb.residual.at(b, i);
+        mb.residual.block(b, r);
         histCount(hist, edges, r, b.count);
       }
       for (let i = 0; i < b.count; i++) {
@@ -245,7 +245,7 @@ export function createGroupPass(streamK: number, layout: GroupLayout, members: G
     for (const s of state) {
       const { mb, cols, W, edges, hist } = s;
       const m = cols.length;
-      // Residuals column by column; the same arithmetic as BlockResidual.at, entry by entry.
+      // Residuals column by column, with BlockResidual's kernels on the columns gathered once for all members.
       if (mb.role === 'map') {
         const rows = W.length / m;
         for (let q = 0; q < rows; q++) {

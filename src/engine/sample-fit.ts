@@ -90,7 +90,12 @@ export function invariantStdOn(vf: ViewFeatures, starts: Uint32Array, fit: LawFi
     s1 += I;
     s2 += I * I;
   }
-  const n = Math.max(starts.length, 1);
+  return stdOfSums(s1, s2, starts.length);
+}
+
+/** Standard deviation from the sum and the sum of squares of `count` values (0 for none). */
+export function stdOfSums(s1: number, s2: number, count: number): number {
+  const n = Math.max(count, 1);
   return Math.sqrt(Math.max(s2 / n - (s1 / n) ** 2, 0));
 }
 
