@@ -163,8 +163,8 @@ export function compileFeatures(exprs: string[], variables: string[]): (u: Float
   };
 }
 
-/** Transitions per block of a sample feature pass. */
-const PASS_BLOCK = 512;
+/** Transitions per block of a sample feature pass (and of `statsOnRows`, which must sum as it does). */
+export const PASS_BLOCK = 512;
 
 /** Statistics one pass gathers for a subset of its features. */
 export interface PassRequest {
@@ -177,7 +177,7 @@ export interface PassRequest {
  * One pass over the chosen transitions computing map statistics (φ(u) against u') and invariant
  * statistics (Δφ moments and the covariance of φ) for a feature list on a subspace.
  * `basis` null means `states` are already subspace coordinates (dim = k).
- * `select` lists transition indices (a screening sample) or is null for all; `mask` drops outliers.
+ * `select` lists transition indices (a screening sample, or a trimmed refit's inliers) or is null for all.
  */
 export function featurePass(
   states: Float64Array,
@@ -186,10 +186,9 @@ export function featurePass(
   basis: number[][] | null,
   features: string[],
   select: Uint32Array | null,
-  mask: Uint8Array | null,
   want: Want,
 ): { map: FeatureStats | null; invariant: InvariantStats | null } {
-  return featurePasses(states, dim, starts, basis, features, select, mask, [{ cols: features.map((_, j) => j), want }])[0];
+  return featurePasses(states, dim, starts, basis, features, select, [{ cols: features.map((_, j) => j), want }])[0];
 }
 
 /**
@@ -207,7 +206,6 @@ export function featurePasses(
   basis: number[][] | null,
   features: string[],
   select: Uint32Array | null,
-  mask: Uint8Array | null,
   requests: PassRequest[],
 ): { map: FeatureStats | null; invariant: InvariantStats | null }[] {
   const k = basis ? basis.length : dim;
@@ -253,7 +251,6 @@ export function featurePasses(
   const total = select ? select.length : starts.length;
   for (let idx = 0; idx < total; idx++) {
     const t = select ? select[idx] : idx;
-    if (mask && mask[t] === 0) continue;
     stateU[count] = starts[t];
     stateV[count] = starts[t] + 1;
     if (++count === B) flush();

@@ -10,7 +10,7 @@ import { type GroupMember, groupPass, type GroupResult, memberPass, type PassMem
 import { sharedGroupPass } from './shared-pass.js';
 import { histCount, histEdges, histQuantile, HIST_BINS } from './histogram.js';
 import { coefficientsFor, type LawFit, type ScoringStats } from './law-fit.js';
-import { invariantStdOn, residualsOn, sampleView, type SampleView, statsFromPass, statsOnMask, accumulationOf, viewFeatures, type ViewFeatures } from './sample-fit.js';
+import { invariantStdOn, residualsOn, sampleView, type SampleView, statsFromPass, statsOnRows, accumulationOf, viewFeatures, type ViewFeatures } from './sample-fit.js';
 import { type DataContext, fitOnStats } from './screen.js';
 import { transitionStream, type TransitionStream } from './stream.js';
 import { featureUnion } from './features.js';
@@ -96,6 +96,8 @@ interface Trimmed {
   r: Float64Array;
   /** The sample's features (invariants only: their final std is taken on them). */
   vf: ViewFeatures | null;
+  /** The sample's accumulation features (see accumulationOf), which refits sum over the inliers. */
+  acc: ViewFeatures;
 }
 
 /**
@@ -217,7 +219,7 @@ function sampleOnly(task: FinalistGroupTask, member: { fit: LawFit }, t: Trimmed
   for (let i = 0; i < S; i++) if (t.r[i] <= TOLERANCE_FACTOR * med) inliers.push(i);
   // Sample statistics against the sample's share of the variance, so relative errors are per sample.
   const k = task.basis.length;
-  const { stats } = statsOnMask(view.U, k, view.starts, t.fit, null, (task.variance * S) / n, S, Uint32Array.from(inliers));
+  const { stats } = statsOnRows(t.acc, view.U, k, view.starts, t.fit, (task.variance * S) / n, S, Uint32Array.from(inliers));
   const hist = new Uint32Array(HIST_BINS);
   histCount(hist, histEdges(spread), t.r, S);
   let fit = t.fit;
@@ -235,6 +237,9 @@ function trimOnSample(view: SampleView, task: FinalistGroupTask, member: { fit: 
   const S = view.starts.length;
   let fit = member.fit;
   const vf = viewFeatures(view, k, fit.features);
+  // Refits keep the family and features, so the features their sums need are evaluated once, here.
+  const accFeatures = accumulationOf(fit, k).features;
+  const acc = accFeatures.length === fit.features.length && accFeatures.every((f, j) => f === fit.features[j]) ? vf : viewFeatures(view, k, accFeatures);
   let scale = isMap ? 1 : invariantStdOn(vf, view.starts, fit, fit.params);
   let r = residualsOn(vf, view.U, k, view.starts, fit, fit.params, scale);
   let previousKept = -1;
@@ -244,7 +249,7 @@ function trimOnSample(view: SampleView, task: FinalistGroupTask, member: { fit: 
     for (let i = 0; i < S; i++) if (r[i] <= thr) inliers.push(i);
     if (inliers.length < Math.max(3, 0.5 * S) || inliers.length === previousKept) break;
     previousKept = inliers.length;
-    const on = statsOnMask(view.U, k, view.starts, fit, null, task.variance, n, Uint32Array.from(inliers));
+    const on = statsOnRows(acc, view.U, k, view.starts, fit, task.variance, n, Uint32Array.from(inliers));
     const refit = fitOnStats(fit.family, member.offset, k, fit.features, on.stats, on.sm, task.threshold);
     if (!refit.params.every(Number.isFinite)) break;
     fit = { ...fit, parametrization: refit.parametrization, params: refit.params };
@@ -252,7 +257,7 @@ function trimOnSample(view: SampleView, task: FinalistGroupTask, member: { fit: 
     r = residualsOn(vf, view.U, k, view.starts, fit, fit.params, scale);
   }
   // Invariants need their features once more, for the final refit's std; maps let them go.
-  return { fit, scale, r, vf: isMap ? null : vf };
+  return { fit, scale, r, vf: isMap ? null : vf, acc };
 }
 
 /** Final refit on the inlier statistics (or, when too few transitions are inliers, statistics over all). */

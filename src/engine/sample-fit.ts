@@ -4,10 +4,10 @@
  * iterations). Also the conversion of summed feature moments into the statistics a family is fitted
  * and scored on, shared with the streaming pass over all transitions.
  */
-import type { Want } from './accumulator.js';
+import { MomentAccumulator, type Want } from './accumulator.js';
 import type { FeatureStats } from './families.js';
 import { LINEAR_MAP_FAMILIES } from './families.js';
-import { compileFeatureBlock, featurePass, subspaceVariables } from './features.js';
+import { compileFeatureBlock, PASS_BLOCK, subspaceVariables } from './features.js';
 import { blockProjector } from './project.js';
 import { coefficientsFor, type LawFit, type ScoringStats } from './law-fit.js';
 import type { Mat } from './linalg.js';
@@ -142,17 +142,45 @@ export function statsFromPass(
   return { stats, sm: null };
 }
 
-/** Statistics over selected transitions of projected data (`select` null: all; `mask` drops transitions). */
-export function statsOnMask(
+/**
+ * Statistics over the transitions `select` of a sample view, from the accumulation features (see
+ * accumulationOf) evaluated once on the whole view (`acc`): the trimming iterations change only which
+ * transitions are summed, so they need not evaluate the features again. Blocks of PASS_BLOCK selected
+ * transitions through the blocked kernels, exactly as featurePass sums them, so the result is the same
+ * bit for bit.
+ */
+export function statsOnRows(
+  acc: ViewFeatures,
   U: Float64Array,
   k: number,
   starts: Uint32Array,
   fit: LawFit,
-  mask: Uint8Array | null,
   variance: number,
   n: number,
-  select: Uint32Array | null = null,
+  select: Uint32Array,
 ): { stats: ScoringStats; sm: SubspaceMoments | null } {
-  const { features, want } = accumulationOf(fit, k);
-  return statsFromPass(fit, k, featurePass(U, k, starts, null, features, select, mask, want), variance, n);
+  const { want } = accumulationOf(fit, k);
+  const { Phi, rows } = acc;
+  const m = Phi.length / Math.max(rows, 1);
+  const B = PASS_BLOCK;
+  const PU = new Float64Array(m * B);
+  const DV = new Float64Array(want.invariant ? m * B : 0);
+  const VX = new Float64Array(want.map ? k * B : 0);
+  const cols = Int32Array.from({ length: m }, (_, j) => j);
+  const sums = new MomentAccumulator(k, m, want);
+  for (let from = 0; from < select.length; from += B) {
+    const count = Math.min(B, select.length - from);
+    for (let j = 0; j < m; j++) {
+      const col = j * rows;
+      const o = j * B;
+      for (let c = 0; c < count; c++) {
+        const a = starts[select[from + c]];
+        PU[o + c] = Phi[col + a];
+        if (want.invariant) DV[o + c] = Phi[col + a + 1] - Phi[col + a];
+      }
+    }
+    if (want.map) for (let q = 0; q < k; q++) for (let c = 0; c < count; c++) VX[q * B + c] = U[(starts[select[from + c]] + 1) * k + q];
+    sums.addBlock(PU, DV, VX, count, B, cols);
+  }
+  return statsFromPass(fit, k, sums.result(), variance, n);
 }

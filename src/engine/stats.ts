@@ -44,8 +44,7 @@ export function momentShift(states: Float64Array, dim: number): number[] {
 const MOMENT_BLOCK = 256;
 
 /**
- * Moments over transitions [from, to) of the global numbering. `mask`, when given, selects
- * transitions (1 = use), for trimmed refits.
+ * Moments over transitions [from, to) of the global numbering.
  *
  * Transitions are gathered block by block into columns, and the sums taken with the blocked kernels
  * (each entry one running sum per block): Σ over [z; 1] (Gram) and Σ z z'ᵀ (cross). Σ z' z'ᵀ needs
@@ -60,7 +59,6 @@ export function accumulateMoments(
   shift: number[],
   from: number,
   to: number,
-  mask?: Uint8Array,
 ): Moments {
   const d = dim;
   const m = 2 * d + 1;
@@ -99,7 +97,6 @@ export function accumulateMoments(
   let count = 0;
   let prevEnd = -1;
   for (let t = from; t < to; t++) {
-    if (mask && mask[t] === 0) continue;
     const st = starts[t];
     if (st !== prevEnd) {
       // A run ends (its last z' counts) and another starts (its first z does not count as a z').

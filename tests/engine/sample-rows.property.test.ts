@@ -34,8 +34,8 @@ test('statistics and views of the gathered sample rows equal those of the sample
       const c = Math.SQRT1_2;
       const basis = [Array.from({ length: dim }, (_, j) => (j === 0 ? c : j === dim - 1 ? -c : 0)), Array.from({ length: dim }, (_, j) => (j === 1 ? 1 : 0))];
       const want = { map: true, invariant: true };
-      const inPlace = featurePass(ctx.states, dim, ctx.starts, basis, FEATURES, sample, null, want);
-      const gathered = featurePass(rows.states, dim, rows.starts, basis, FEATURES, null, null, want);
+      const inPlace = featurePass(ctx.states, dim, ctx.starts, basis, FEATURES, sample, want);
+      const gathered = featurePass(rows.states, dim, rows.starts, basis, FEATURES, null, want);
       assert.equal(JSON.stringify(gathered), JSON.stringify(inPlace));
       // The view: both states of each sampled transition, projected as the streaming pass does.
       const view = sampleView(rows, basis);
