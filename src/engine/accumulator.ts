@@ -27,10 +27,15 @@ export class MomentAccumulator {
   readonly S2: Float64Array;
   readonly S1: Float64Array;
 
+  /**
+   * @param gramSummedElsewhere Σ φφᵀ (G, S2) is summed by a {@link GroupMoments} over more features
+   * and set at its end, instead of in `addBlock`.
+   */
   constructor(
     readonly k: number,
     readonly m: number,
     readonly want: Want,
+    private readonly gramSummedElsewhere = false,
   ) {
     this.G = new Float64Array(want.map ? m * m : 0);
     this.C = new Float64Array(want.map ? k * m : 0);
@@ -86,11 +91,10 @@ export class MomentAccumulator {
    * in `PU`, Δφ = φ(u') − φ(u) in `DV`, the coordinates of u' in `VX`; feature i of this accumulator
    * is row `cols[i]` of PU and DV. Each sum is taken over the block first (blocked kernels, see
    * gram.ts), then added: far fewer loads and stores of the accumulators than transition by transition.
-   * With `ownGram` false the caller sums Σ φφᵀ (G for maps, S2 for invariants) itself and sets it
-   * with `setGram` (a group pass shares one such sum between its map and invariant moments).
    */
-  addBlock(PU: Float64Array, DV: Float64Array, VX: Float64Array, count: number, cap: number, cols: Int32Array, ownGram = true): void {
+  addBlock(PU: Float64Array, DV: Float64Array, VX: Float64Array, count: number, cap: number, cols: Int32Array): void {
     const { m, k } = this;
+    const ownGram = !this.gramSummedElsewhere;
     this.n += count;
     const { feat, coord } = this.offsets(cols, cap);
     if (this.want.map) {
@@ -113,6 +117,7 @@ export class MomentAccumulator {
   /**
    * Set Σ φφᵀ (G for maps, S2 for invariants) from an upper-triangular sum `P` (stride `stride`)
    * over more features: feature i of this accumulator is feature `pos[i]` there, `pos` ascending.
+   * @internal For {@link GroupMoments}, which sums that Gram.
    */
   setGram(P: Float64Array, stride: number, pos: ArrayLike<number>): void {
     const m = this.m;
@@ -203,5 +208,54 @@ export class MomentAccumulator {
     }
     const map = this.want.map ? { n, G: square(this.G, m), C: Array.from({ length: k }, (_, r) => Array.from(this.C.subarray(r * m, r * m + m))), Y: square(this.Y, k) } : null;
     return { map, invariant };
+  }
+}
+
+/**
+ * A group's moments over all transitions: map moments over the columns `mapCols` of a block, invariant
+ * moments over `invCols`. Σ φφᵀ is both the map Gram and the invariant second moment, so with both
+ * it is summed once over the union of their columns and serves the two (each entry is the same running
+ * sum either way, so results equal two separate accumulators bit for bit).
+ */
+export class GroupMoments {
+  readonly map: MomentAccumulator | null;
+  readonly invariant: MomentAccumulator | null;
+  readonly #mapIdx: Int32Array;
+  readonly #invIdx: Int32Array;
+  /** Union of the columns when the Gram is shared (ascending), with its running upper-triangular sum. */
+  readonly #gramCols: number[];
+  readonly #gram: Float64Array;
+  #gramOffs: Int32Array | null = null;
+  #gramCap = -1;
+
+  constructor(k: number, readonly mapCols: number[], readonly invCols: number[]) {
+    const share = mapCols.length > 0 && invCols.length > 0;
+    this.map = mapCols.length > 0 ? new MomentAccumulator(k, mapCols.length, { map: true, invariant: false }, share) : null;
+    this.invariant = invCols.length > 0 ? new MomentAccumulator(k, invCols.length, { map: false, invariant: true }, share) : null;
+    this.#mapIdx = Int32Array.from(mapCols);
+    this.#invIdx = Int32Array.from(invCols);
+    this.#gramCols = share ? [...new Set([...mapCols, ...invCols])].sort((a, b) => a - b) : [];
+    this.#gram = new Float64Array(this.#gramCols.length ** 2);
+  }
+
+  /** Add a block laid out as for `MomentAccumulator.addBlock`. */
+  addBlock(PU: Float64Array, DV: Float64Array, VX: Float64Array, count: number, cap: number): void {
+    if (this.#gramCols.length > 0) {
+      if (this.#gramCap !== cap) {
+        this.#gramOffs = Int32Array.from(this.#gramCols, (c) => c * cap);
+        this.#gramCap = cap;
+      }
+      addGramUpper(PU, this.#gramOffs!, count, this.#gram, this.#gramCols.length);
+    }
+    this.map?.addBlock(PU, DV, VX, count, cap, this.#mapIdx);
+    this.invariant?.addBlock(PU, DV, VX, count, cap, this.#invIdx);
+  }
+
+  /** Complete the sums (the shared Gram into both accumulators); call once, after the last block. */
+  finish(): void {
+    const cols = this.#gramCols;
+    if (cols.length === 0) return;
+    this.map!.setGram(this.#gram, cols.length, this.mapCols.map((c) => cols.indexOf(c)));
+    this.invariant!.setGram(this.#gram, cols.length, this.invCols.map((c) => cols.indexOf(c)));
   }
 }

@@ -6,10 +6,9 @@
  * predicted from the screening sample, transitions clearly below it are summed at once, and the few
  * near it are kept aside (indices and residuals) to be added once the threshold is known.
  */
-import { MomentAccumulator, type Want } from './accumulator.js';
+import { GroupMoments, MomentAccumulator, type Want } from './accumulator.js';
 import { histCount, histEdges, HIST_BINS } from './histogram.js';
 import { BLOCK, type Block, type TransitionStream } from './stream.js';
-import { addGramUpper } from './gram.js';
 import { BlockResidual, mapResiduals, predictInto } from './block-residual.js';
 
 /** What one law gathers in a pass. */
@@ -179,16 +178,7 @@ export function createGroupPass(streamK: number, layout: GroupLayout, members: G
   const union = (pick: (mb: GroupMember) => boolean) => [...new Set(members.filter(pick).flatMap((mb) => mb.accCols))].sort((a, b) => a - b);
   const mapCols = union((mb) => mb.want.map);
   const invCols = union((mb) => mb.want.invariant);
-  const mapAll = mapCols.length > 0 ? new MomentAccumulator(k, mapCols.length, { map: true, invariant: false }) : null;
-  const invAll = invCols.length > 0 ? new MomentAccumulator(k, invCols.length, { map: false, invariant: true }) : null;
-  const mapIdx = Int32Array.from(mapCols);
-  const invIdx = Int32Array.from(invCols);
-  // Σ φ(u)φ(u)ᵀ is both the map Gram and the invariant second moment: with both, one sum over the
-  // union of their columns serves the two (each entry is the same running sum either way).
-  const shareGram = mapAll !== null && invAll !== null;
-  const gramCols = shareGram ? [...new Set([...mapCols, ...invCols])].sort((a, b) => a - b) : [];
-  const gramOffs = Int32Array.from(gramCols, (c) => c * cap);
-  const gram = new Float64Array(gramCols.length * gramCols.length);
+  const all = new GroupMoments(k, mapCols, invCols);
   // Δφ only for the columns that invariants read (their moments and residuals), not every feature.
   const deltaCols = Int32Array.from(new Set([...invCols, ...members.filter((mb) => mb.role === 'invariant').flatMap((mb) => mb.cols)]));
   const needDelta = deltaCols.length > 0;
@@ -239,9 +229,7 @@ export function createGroupPass(streamK: number, layout: GroupLayout, members: G
       const src = srcCoords[q];
       for (let c = 0; c < count; c++) VX[o + c] = X[vRow[c] * streamK + src];
     }
-    if (shareGram) addGramUpper(PU, gramOffs, count, gram, gramCols.length);
-    mapAll?.addBlock(PU, DV, VX, count, cap, mapIdx, !shareGram);
-    invAll?.addBlock(PU, DV, VX, count, cap, invIdx, !shareGram);
+    all.addBlock(PU, DV, VX, count, cap);
     for (const s of state) {
       const { mb, cols, W, edges, hist } = s;
       const m = cols.length;
@@ -276,12 +264,9 @@ export function createGroupPass(streamK: number, layout: GroupLayout, members: G
     }
   };
   const result = () => {
-    if (shareGram) {
-      mapAll.setGram(gram, gramCols.length, mapCols.map((c) => gramCols.indexOf(c)));
-      invAll.setGram(gram, gramCols.length, invCols.map((c) => gramCols.indexOf(c)));
-    }
+    all.finish();
     const outputs = state.map((s) => ({ hist: s.hist, out: s.out, bandT: s.bandT.slice(0, s.bandN), bandR: s.bandR.slice(0, s.bandN), overflow: s.overflow }));
-    return { outputs, mapAll, mapCols, invAll, invCols };
+    return { outputs, mapAll: all.map, mapCols, invAll: all.invariant, invCols };
   };
   return { onBlock, result };
 }
