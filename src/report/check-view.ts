@@ -120,7 +120,7 @@ export function checkLawView(check: LawCheck, law: Law, data: Dataset, limits: V
   if (ex && ex.exceeding !== violations.length)
     throw new InputError(data.source, `has ${violations.length} transitions above the allowed residual of law ${law.id}, the check found ${ex.exceeding}: not the checked data`);
   if (check.counterexample) assertCounterexampleInData(check.counterexample, law, data, U, compiled.k);
-  const view = lawView(law, data, limits, { residuals, tolerance: check.allowed, marked: new Set(violations.map((v) => v.transition)), projected: U });
+  const view = lawView(law, data, limits, { residuals, tolerance: check.allowed, marked: new Set(violations.map((v) => v.transition)), compiled, projected: U });
   if (check.counterexample) view.rows = [...view.rows, ...counterexampleRows(view, check.counterexample)];
   return { check, law, view, violations, largestResidual };
 }

@@ -4,7 +4,7 @@
  * recomputed from `law.model` with the restricted expression compiler, so what the report shows is what
  * the JSON says, not a second opinion.
  */
-import { compileLaw } from '../check/law-eval.js';
+import { compileLaw, type CompiledLaw } from '../check/law-eval.js';
 import { transitionStarts } from '../engine/stats.js';
 import type { Dataset, Law } from '../types.js';
 
@@ -52,6 +52,11 @@ export interface ViewVerdict {
   tolerance: number;
   /** Global transition indices drawn as marked (kind `outlier`). */
   marked: ReadonlySet<number>;
+  /**
+   * The judge's own compiled law (compiled from this same law), so a law is compiled once per report:
+   * compiling parses and validates every feature expression again.
+   */
+  compiled?: CompiledLaw;
   /** Subspace coordinates of every state, when the judge has already projected the data (N × k). */
   projected?: Float64Array;
 }
@@ -120,7 +125,7 @@ export function lawView(law: Law, data: Dataset, limits: ViewLimits = {}, verdic
   if (basis.some((row) => row.length !== data.dim))
     throw new Error(`law ${law.id} has a basis for ${basis[0]?.length ?? 0}-D data, the data set is ${data.dim}-D`);
   // The check's compiled law: the report evaluates a law exactly as `check` does.
-  const compiled = compileLaw(law);
+  const compiled = verdict?.compiled ?? compileLaw(law);
   const U = verdict?.projected ?? compiled.projectAll(data.states, data.dim);
   const isMap = law.model.role === 'map';
   const at = (s: number): number[] => Array.from(U.subarray(s * k, s * k + k));

@@ -6,13 +6,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileLaw, transitionResidual } from '../../src/check/law-eval.js';
+import { compileLaw, transitionResidual, type CompiledLaw } from '../../src/check/law-eval.js';
 import type { Counterexample, LawCheck } from '../../src/check/run.js';
 import { InputError } from '../../src/errors.js';
 import type { HistogramBin } from '../../src/report/charts.js';
 import { buildCheckReport } from '../../src/report/check-report.js';
+import { checkLawView } from '../../src/report/check-view.js';
 import { escapeHtml } from '../../src/report/html.js';
-import type { PortraitRow } from '../../src/report/views.js';
+import { lawView, type PortraitRow } from '../../src/report/views.js';
 import type { Dataset, Law } from '../../src/types.js';
 import { brokenRotationData } from '../check/helpers.js';
 import { chartOf, checkFixture, embeddedData, rowsOf } from './helpers.js';
@@ -134,4 +135,24 @@ test('data that are not the checked data, and laws the result does not name, are
   refused(broken, /laws\.json: has no law "quadratic_invariant@coords\[0,1\]"/, laws.slice(0, 1));
   const lonely: LawCheck = { ...fail.laws[0], exhaustive: undefined };
   assert.ok(buildCheckReport({ ...fail, laws: [lonely] }, laws, broken).includes('rotation@coords[0,1]'), 'without exhaustive figures nothing is cross-checked');
+});
+
+test('a law is compiled once per check report: the view draws with the compiled law the check handed it', async () => {
+  const { laws, broken, fail } = await checkFixture();
+  for (const c of fail.laws) {
+    const law = laws.find((l) => l.id === c.id)!;
+    const { view, violations } = checkLawView(c, law, broken);
+    const compiled = compileLaw(law);
+    let calls = 0;
+    const counted: CompiledLaw = {
+      ...compiled,
+      predict: (u) => (calls++, compiled.predict(u)),
+      invariant: (u) => (calls++, compiled.invariant(u)),
+    };
+    const marked = new Set(violations.map((v) => v.transition));
+    const again = lawView(law, broken, {}, { residuals: view.residuals, tolerance: view.tolerance, marked, compiled: counted });
+    assert.ok(calls > 0, `${c.id}: lawView compiled the law again instead of using the compiled law given`);
+    assert.deepEqual(again.rows, view.rows.filter((r) => r.kind !== 'counterexample'), `${c.id}: the same portrait`);
+    assert.deepEqual(again.invariant, view.invariant, `${c.id}: the same invariant trace`);
+  }
 });
