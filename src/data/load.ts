@@ -29,7 +29,8 @@ export interface LoadOptions {
  */
 export function loadDataset(path: string, options: LoadOptions = {}): Dataset {
   try {
-    checkInputPath(path);
+    // Checked before the extension, so a missing file is reported as missing; the readers reuse the size.
+    const size = checkInputPath(path);
     const ext = extname(path).toLowerCase();
     if (!(SUPPORTED_EXTENSIONS as readonly string[]).includes(ext))
       throw new InputError(
@@ -42,16 +43,16 @@ export function loadDataset(path: string, options: LoadOptions = {}): Dataset {
     switch (ext) {
       case '.npy':
         // Read in place: a large .npy goes straight into the data set's shared memory.
-        trajs = arrayToTrajectories(path, readNpyFile(path));
+        trajs = arrayToTrajectories(path, readNpyFile(path, size));
         break;
       case '.npz':
-        trajs = readNpz(path, readInputFile(path), options.key);
+        trajs = readNpz(path, readInputFile(path, size), options.key);
         break;
       case '.json':
-        trajs = readJson(path, readInputFile(path));
+        trajs = readJson(path, readInputFile(path, size));
         break;
       default:
-        trajs = readCsv(path, readInputFile(path));
+        trajs = readCsv(path, readInputFile(path, size));
     }
     return buildDataset(path, trajs);
   } catch (err) {

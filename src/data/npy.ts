@@ -36,9 +36,9 @@ const NPY_HEAD_BYTES = 12 + (1 << 20);
  * uses (for float64 in native byte order and C order, the common case), so a large file is never held
  * twice. Other layouts read their bytes and decode them as {@link parseNpy} does. Errors are those of
  * parseNpy, plus the file system's.
+ * @param size the file's size from {@link checkInputPath}, when the caller has just checked the path
  */
-export function readNpyFile(path: string): NpyArray {
-  const size = checkInputPath(path);
+export function readNpyFile(path: string, size = checkInputPath(path)): NpyArray {
   if (size === 0) throw new InputError(path, 'is empty (0 bytes)');
   let fd: number;
   try {

@@ -22,9 +22,9 @@ export interface RawTrajectory {
 /**
  * Read a whole input file, turning the ways a path can be unusable into one-line {@link InputError}s.
  * Non-regular files are refused up front because reading a FIFO or a terminal would block forever.
+ * @param size the file's size from {@link checkInputPath}, when the caller has just checked the path
  */
-export function readInputFile(path: string): Uint8Array {
-  const size = checkInputPath(path);
+export function readInputFile(path: string, size = checkInputPath(path)): Uint8Array {
   if (size === 0) throw new InputError(path, 'is empty (0 bytes)');
   let bytes: Uint8Array;
   try {

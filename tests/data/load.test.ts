@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { zipSync } from 'fflate';
 import { loadDataset, SUPPORTED_EXTENSIONS } from '../../src/data/load.js';
 import { writeNpy } from '../../src/data/npy.js';
 import { assertInputError, fixture, tempDir } from './helpers.js';
@@ -39,6 +41,33 @@ describe('loadDataset: the file itself', () => {
   it('extensions are matched case-insensitively', () => {
     const p = fixture(dir, 'UPPER.NPY', writeNpy(new Float64Array(8), [4, 2]));
     assert.deepEqual(loadDataset(p).offsets, [0, 4]);
+  });
+
+  it('a file is stat\'ed once, whatever the format', () => {
+    const npy = writeNpy(Float64Array.from({ length: 8 }, (_, i) => i), [4, 2]);
+    const files: Record<string, string | Uint8Array> = {
+      '.npy': npy,
+      '.npz': zipSync({ 'a.npy': npy }),
+      '.json': '[[[0, 1], [2, 3], [4, 5], [6, 7]]]',
+      '.csv': 'traj,t,z0,z1\n0,0,0,1\n0,1,2,3\n0,2,4,5\n0,3,6,7\n',
+    };
+    const names = ['statSync', 'lstatSync', 'fstatSync'] as const;
+    const originals = names.map((n) => fs[n]);
+    let stats = 0;
+    // The loaders import these by name: syncBuiltinESMExports makes their bindings see the counters.
+    names.forEach((n, i) => Object.assign(fs, { [n]: (...args: unknown[]) => (stats++, (originals[i] as (...a: unknown[]) => unknown)(...args)) }));
+    syncBuiltinESMExports();
+    try {
+      for (const ext of SUPPORTED_EXTENSIONS) {
+        const p = fixture(dir, `once${ext}`, files[ext]);
+        stats = 0;
+        assert.equal(loadDataset(p).states.length, 8, ext);
+        assert.equal(stats, 1, `${ext}: stat calls`);
+      }
+    } finally {
+      names.forEach((n, i) => Object.assign(fs, { [n]: originals[i] }));
+      syncBuiltinESMExports();
+    }
   });
 
   it('key on a file that is not an .npz', () => {
