@@ -1,0 +1,31 @@
+// The benchmarks' data set: a rotation by π/7 in a random plane among d−2 noise dimensions, noise
+// 1e-3, 1% outlier jumps; about N transitions in trajectories of 100 states, generated directly into
+// one shared Float64Array, as loadDataset returns data.
+import { mulberry32 } from '../dist/src/engine/sample.js';
+import { randomOrthogonal } from '../dist/src/planted.js';
+
+export function plantedRotation(N, d, seed) {
+  const T = 100;
+  const K = Math.ceil(N / (T - 1));
+  const rand = mulberry32(seed);
+  const gauss = () => Math.sqrt(-2 * Math.log(Math.max(rand(), 1e-300))) * Math.cos(2 * Math.PI * rand());
+  const Q = randomOrthogonal(d, rand);
+  const states = new Float64Array(new SharedArrayBuffer(K * T * d * 8));
+  const x = new Float64Array(d);
+  const c = Math.cos(Math.PI / 7), s = Math.sin(Math.PI / 7);
+  for (let k = 0; k < K; k++) {
+    let a = gauss(), b = gauss();
+    for (let t = 0; t < T; t++) {
+      x[0] = a; x[1] = b;
+      for (let i = 2; i < d; i++) x[i] = gauss();
+      const row = (k * T + t) * d;
+      for (let j = 0; j < d; j++) {
+        let z = 0;
+        for (let i = 0; i < d; i++) z += Q[i][j] * x[i];
+        states[row + j] = z + 1e-3 * gauss();
+      }
+      if (rand() < 0.01) { a = gauss(); b = gauss(); } else { const a2 = c * a - s * b; b = s * a + c * b; a = a2; }
+    }
+  }
+  return { dim: d, states, offsets: Array.from({ length: K + 1 }, (_, k) => k * T), source: `bench(N=${N},d=${d},seed=${seed})` };
+}
