@@ -256,7 +256,8 @@ function trimOnSample(view: SampleView, task: FinalistGroupTask, member: { fit: 
     scale = isMap ? 1 : invariantStdOn(vf, view.starts, fit, fit.params);
     r = residualsOn(vf, view.U, k, view.starts, fit, fit.params, scale);
   }
-  // Invariants need their features once more, for the final refit's std; maps let them go.
+  // Invariants need their features once more, for the final refit's std; maps let them go (unless
+  // they are also the accumulation features, kept for the sample verdict's statistics).
   return { fit, scale, r, vf: isMap ? null : vf, acc };
 }
 
