@@ -10,7 +10,7 @@ import { featureUnion } from './features.js';
 import { coefficientsFor, type LawFit } from './law-fit.js';
 import type { DataContext } from './screen.js';
 import { stdOfSums } from './sample-fit.js';
-import { BLOCK, transitionStream } from './stream.js';
+import { type Block, BLOCK, transitionStream } from './stream.js';
 
 export interface EvaluateTask {
   fit: LawFit;
@@ -42,20 +42,7 @@ export function evaluateLaws(ctx: DataContext, basis: number[][], tasks: Evaluat
     const I = new Float64Array(BLOCK);
     const colsOf = tasks.map((_, l) => Int32Array.from(cols[l]));
     const coefficientsOf = W.map((w) => Float64Array.from(w[0]));
-    stream.run(null, (b) => {
-      for (const l of invariants) {
-        I.fill(0, 0, b.count);
-        predictInto(I, b.Phi, b.stride, b.count, colsOf[l], coefficientsOf[l], 0, cols[l].length);
-        let a1 = s1[l];
-        let a2 = s2[l];
-        for (let i = 0; i < b.count; i++) {
-          a1 += I[i];
-          a2 += I[i] * I[i];
-        }
-        s1[l] = a1;
-        s2[l] = a2;
-      }
-    });
+    stream.run(null, (b) => invariantSums(b, invariants, colsOf, coefficientsOf, I, s1, s2));
     for (const l of invariants) scale[l] = stdOfSums(s1[l], s2[l], ctx.starts.length) || 1;
   }
   const residual = tasks.map((t, l) => new BlockResidual(t.fit.role, k, cols[l], W[l], scale[l]));
@@ -63,22 +50,45 @@ export function evaluateLaws(ctx: DataContext, basis: number[][], tasks: Evaluat
   const sumSqAll = new Float64Array(tasks.length);
   const sumSqIn = new Float64Array(tasks.length);
   const r = new Float64Array(BLOCK);
-  stream.run(null, (b) => {
-    for (let l = 0; l < tasks.length; l++) {
-      residual[l].block(b, r);
-      const tol = tasks[l].tolerance;
-      const out = outliers[l];
-      let all = sumSqAll[l];
-      let inl = sumSqIn[l];
-      for (let i = 0; i < b.count; i++) {
-        const e = r[i] * r[i];
-        all += e;
-        if (r[i] <= tol) inl += e;
-        else out.push(b.t[i]);
-      }
-      sumSqAll[l] = all;
-      sumSqIn[l] = inl;
-    }
-  });
+  const tolerances = tasks.map((t) => t.tolerance);
+  stream.run(null, (b) => residualSums(b, residual, tolerances, r, outliers, sumSqAll, sumSqIn));
   return tasks.map((_, l) => ({ outliers: Uint32Array.from(outliers[l]), nIn: ctx.starts.length - outliers[l].length, sumSqAll: sumSqAll[l], sumSqIn: sumSqIn[l], scale: scale[l] }));
+}
+
+// The passes' loops, module-level rather than in the callbacks: V8 holds a closure's optimised code
+// weakly, so a loop in a callback that dies with its pass is compiled again after a garbage collection.
+
+/** Σ I and Σ I² over a block's first states, for each invariant law `l` of `invariants`. */
+function invariantSums(b: Block, invariants: number[], colsOf: Int32Array[], coefficientsOf: Float64Array[], I: Float64Array, s1: Float64Array, s2: Float64Array): void {
+  for (const l of invariants) {
+    I.fill(0, 0, b.count);
+    predictInto(I, b.Phi, b.stride, b.count, colsOf[l], coefficientsOf[l], 0, colsOf[l].length);
+    let a1 = s1[l];
+    let a2 = s2[l];
+    for (let i = 0; i < b.count; i++) {
+      a1 += I[i];
+      a2 += I[i] * I[i];
+    }
+    s1[l] = a1;
+    s2[l] = a2;
+  }
+}
+
+/** Each law's residuals over a block: squared sums over all and over inliers, and its outliers. */
+function residualSums(b: Block, residual: BlockResidual[], tolerances: number[], r: Float64Array, outliers: number[][], sumSqAll: Float64Array, sumSqIn: Float64Array): void {
+  for (let l = 0; l < residual.length; l++) {
+    residual[l].block(b, r);
+    const tol = tolerances[l];
+    const out = outliers[l];
+    let all = sumSqAll[l];
+    let inl = sumSqIn[l];
+    for (let i = 0; i < b.count; i++) {
+      const e = r[i] * r[i];
+      all += e;
+      if (r[i] <= tol) inl += e;
+      else out.push(b.t[i]);
+    }
+    sumSqAll[l] = all;
+    sumSqIn[l] = inl;
+  }
 }

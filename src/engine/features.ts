@@ -237,14 +237,9 @@ export function featurePasses(
     evalBlock(X, count, Phi, R, 0);
     if (anyInvariant) {
       evalBlock(XV, count, PhiV, R, 0);
-      for (let j = 0; j < m; j++) {
-        const o = j * R;
-        for (let c = 0; c < count; c++) DV[o + c] = Phi[o + B + c] - Phi[o + c];
-      }
+      successorDifferences(Phi, DV, m, R, B, count);
     }
-    if (anyMap) {
-      for (let q = 0; q < k; q++) for (let c = 0; c < count; c++) VX[q * R + c] = X[(B + c) * k + q];
-    }
+    if (anyMap) successorColumns(X, VX, k, R, B, count);
     for (let i = 0; i < accs.length; i++) accs[i].addBlock(Phi, DV, VX, count, R, cols[i]);
     count = 0;
   };
@@ -276,12 +271,8 @@ export function compileFeatureBlock(
       Phi.fill(1, at, at + count);
     };
     const [a, b] = monomial(expr, variables) ?? [-1, -1];
-    if (a >= 0 && b < 0) return (X, count, Phi, at) => {
-      for (let i = 0; i < count; i++) Phi[at + i] = X[i * k + a];
-    };
-    if (a >= 0) return (X, count, Phi, at) => {
-      for (let i = 0; i < count; i++) Phi[at + i] = X[i * k + a] * X[i * k + b];
-    };
+    if (a >= 0 && b < 0) return (X, count, Phi, at) => coordinateColumn(X, k, a, count, Phi, at);
+    if (a >= 0) return (X, count, Phi, at) => productColumn(X, k, a, b, count, Phi, at);
     const tree = featureTrees.get(expr);
     if (!tree) throw new Error(`feature '${expr}' was not registered (parse it with expressionTree first)`);
     const general = compileExprBatch(tree, new Map(variables.map((v, i) => [v, i])), capacity);
@@ -290,4 +281,28 @@ export function compileFeatureBlock(
   return (X, count, Phi, colStride, offset) => {
     for (let j = 0; j < columns.length; j++) columns[j](X, count, Phi, (offset + j) * colStride);
   };
+}
+
+// Loops at module level rather than in the closures above: V8 holds a closure's optimised code weakly,
+// so a loop in a closure that dies with its pass is compiled again after a garbage collection.
+
+/** Δφ = φ(u') − φ(u) per column: rows `B + c` of `Phi` hold the successors of rows `c`. */
+function successorDifferences(Phi: Float64Array, DV: Float64Array, m: number, R: number, B: number, count: number): void {
+  for (let j = 0; j < m; j++) {
+    const o = j * R;
+    for (let c = 0; c < count; c++) DV[o + c] = Phi[o + B + c] - Phi[o + c];
+  }
+}
+
+/** The successors' coordinates (rows `B + c` of `X`, stride k) as columns of stride R. */
+function successorColumns(X: Float64Array, VX: Float64Array, k: number, R: number, B: number, count: number): void {
+  for (let q = 0; q < k; q++) for (let c = 0; c < count; c++) VX[q * R + c] = X[(B + c) * k + q];
+}
+
+function coordinateColumn(X: Float64Array, k: number, a: number, count: number, Phi: Float64Array, at: number): void {
+  for (let i = 0; i < count; i++) Phi[at + i] = X[i * k + a];
+}
+
+function productColumn(X: Float64Array, k: number, a: number, b: number, count: number, Phi: Float64Array, at: number): void {
+  for (let i = 0; i < count; i++) Phi[at + i] = X[i * k + a] * X[i * k + b];
 }

@@ -40,7 +40,7 @@ export interface PassOutput {
 /** Run `members` over the stream (all transitions, or `select`), each summing its own moments. */
 export function memberPass(stream: TransitionStream, select: Uint32Array | null, members: PassMember[], bandCap: number): PassOutput[] {
   const k = stream.k;
-  const state = members.map((mb) => {
+  const state = members.map((mb): MemberState => {
     const m = mb.accCols.length;
     return {
       mb,
@@ -57,32 +57,50 @@ export function memberPass(stream: TransitionStream, select: Uint32Array | null,
     };
   });
   const r = new Float64Array(BLOCK);
-  stream.run(select, (b) => {
-    for (const s of state) {
-      const { mb, edges, cols, phi, phi2, acc, hist } = s;
-      const m = cols.length;
-      if (mb.residual) {
-        mb.residual.block(b, r);
-        histCount(hist, edges, r, b.count);
-      }
-      for (let i = 0; i < b.count; i++) {
-        if (mb.residual) {
-          const ri = r[i];
-          if (!(ri <= mb.lo)) {
-            if (ri <= mb.hi && !s.overflow) keepInBand(s, b.t[i], ri, bandCap);
-            continue;
-          }
-        }
-        const pu = i; // first states are rows 0 … count−1
-        const pv = b.vRow[i];
-        const R = b.stride;
-        for (let j = 0; j < m; j++) phi[j] = b.Phi[cols[j] * R + pu];
-        if (mb.want.invariant) for (let j = 0; j < m; j++) phi2[j] = b.Phi[cols[j] * R + pv];
-        acc.add(phi, b.X, b.vRow[i] * k, phi2);
-      }
-    }
-  });
+  stream.run(select, (b) => memberBlock(b, state, r, k, bandCap));
   return state.map((s) => ({ hist: s.hist, acc: s.acc, bandT: s.bandT.slice(0, s.bandN), bandR: s.bandR.slice(0, s.bandN), overflow: s.overflow }));
+}
+
+/** A member's running state in `memberPass`. */
+interface MemberState extends Band {
+  mb: PassMember;
+  edges: Float64Array;
+  cols: Int32Array;
+  phi: Float64Array;
+  phi2: Float64Array;
+  acc: MomentAccumulator;
+  hist: Uint32Array;
+}
+
+/**
+ * One block of `memberPass`. Module-level rather than a closure of the pass: V8 holds a closure's
+ * optimised code weakly, so a loop in a callback that dies with its pass is compiled again after a
+ * garbage collection.
+ */
+function memberBlock(b: Block, state: MemberState[], r: Float64Array, k: number, bandCap: number): void {
+  for (const s of state) {
+    const { mb, edges, cols, phi, phi2, acc, hist } = s;
+    const m = cols.length;
+    if (mb.residual) {
+      mb.residual.block(b, r);
+      histCount(hist, edges, r, b.count);
+    }
+    for (let i = 0; i < b.count; i++) {
+      if (mb.residual) {
+        const ri = r[i];
+        if (!(ri <= mb.lo)) {
+          if (ri <= mb.hi && !s.overflow) keepInBand(s, b.t[i], ri, bandCap);
+          continue;
+        }
+      }
+      const pu = i; // first states are rows 0 … count−1
+      const pv = b.vRow[i];
+      const R = b.stride;
+      for (let j = 0; j < m; j++) phi[j] = b.Phi[cols[j] * R + pu];
+      if (mb.want.invariant) for (let j = 0; j < m; j++) phi2[j] = b.Phi[cols[j] * R + pv];
+      acc.add(phi, b.X, b.vRow[i] * k, phi2);
+    }
+  }
 }
 
 /** Transitions a member keeps aside (see `PassMember`), in arrays grown as they fill. */
@@ -188,7 +206,7 @@ export function createGroupPass(streamK: number, layout: GroupLayout, members: G
   const r = new Float64Array(cap);
   // One prediction column per coordinate, so a map's residual is finished in one sweep.
   const pred = new Float64Array(Math.max(k, 1) * cap);
-  const state = members.map((mb) => {
+  const state = members.map((mb): GroupMemberState => {
     const m = mb.accCols.length;
     return {
       mb,
@@ -207,66 +225,108 @@ export function createGroupPass(streamK: number, layout: GroupLayout, members: G
       overflow: false,
     };
   });
-  const onBlock = (b: Block) => {
-    const count = b.count;
-    // Per-transition columns gathered from the block's per-state columns: φ(u), Δφ and u', entry c
-    // of row j at j * cap + c (sequential writes; reads nearly sequential). φ(u') is not copied: only
-    // outliers read it, straight from the block.
-    const { vRow, Phi, X } = b;
-    const R = b.stride;
-    for (let j = 0; j < M; j++) {
-      const o = j * cap;
-      const src = srcCols[j] * R;
-      PU.set(Phi.subarray(src, src + count), o); // first states are rows 0 … count−1
-    }
-    for (const j of deltaCols) {
-      const o = j * cap;
-      const src = srcCols[j] * R;
-      for (let c = 0; c < count; c++) DV[o + c] = Phi[src + vRow[c]] - PU[o + c];
-    }
-    for (let q = 0; q < k; q++) {
-      const o = q * cap;
-      const src = srcCoords[q];
-      for (let c = 0; c < count; c++) VX[o + c] = X[vRow[c] * streamK + src];
-    }
-    all.addBlock(PU, DV, VX, count, cap);
-    for (const s of state) {
-      const { mb, cols, W, edges, hist } = s;
-      const m = cols.length;
-      // Residuals column by column, with BlockResidual's kernels on the columns gathered once for all members.
-      if (mb.role === 'map') {
-        const rows = W.length / m;
-        for (let q = 0; q < rows; q++) {
-          pred.fill(0, q * cap, q * cap + count);
-          predictInto(pred, PU, cap, count, cols, W, q * m, m, q * cap);
-        }
-        mapResiduals(r, VX, pred, cap, count, rows);
-      } else {
-        pred.fill(0, 0, count);
-        predictInto(pred, DV, cap, count, cols, W, 0, m);
-        for (let c = 0; c < count; c++) r[c] = Math.abs(pred[c]) / mb.scale;
-      }
-      histCount(hist, edges, r, count);
-      for (let c = 0; c < count; c++) {
-        const rc = r[c];
-        if (rc <= mb.lo) continue;
-        if (rc <= mb.hi && !s.overflow) {
-          keepInBand(s, b.t[c], rc, bandCap);
-          continue;
-        }
-        if (rc <= mb.hi) continue; // band overflowed: the caller redoes this member exactly
-        const ac = s.accCols;
-        for (let j = 0; j < ac.length; j++) s.phi[j] = PU[ac[j] * cap + c];
-        if (mb.want.invariant) for (let j = 0; j < ac.length; j++) s.phi2[j] = Phi[srcCols[ac[j]] * R + vRow[c]];
-        for (let q = 0; q < k; q++) s.v[q] = VX[q * cap + c];
-        s.out.add(s.phi, s.v, 0, s.phi2);
-      }
-    }
-  };
+  const scratch: GroupScratch = { streamK, k, M, srcCols, srcCoords, cap, all, deltaCols, PU, DV, VX, r, pred, state, bandCap };
+  const onBlock = (b: Block) => groupBlock(scratch, b);
   const result = () => {
     all.finish();
     const outputs = state.map((s) => ({ hist: s.hist, out: s.out, bandT: s.bandT.slice(0, s.bandN), bandR: s.bandR.slice(0, s.bandN), overflow: s.overflow }));
     return { outputs, mapAll: all.map, mapCols, invAll: all.invariant, invCols };
   };
   return { onBlock, result };
+}
+
+/** A member's running state in a group pass. */
+interface GroupMemberState extends Band {
+  mb: GroupMember;
+  edges: Float64Array;
+  cols: Int32Array;
+  W: Float64Array;
+  accCols: Int32Array;
+  phi: Float64Array;
+  phi2: Float64Array;
+  v: Float64Array;
+  out: MomentAccumulator;
+  hist: Uint32Array;
+}
+
+/** What a group pass keeps from block to block (see createGroupPass). */
+interface GroupScratch {
+  streamK: number;
+  k: number;
+  M: number;
+  srcCols: Int32Array;
+  srcCoords: Int32Array;
+  cap: number;
+  all: GroupMoments;
+  deltaCols: Int32Array;
+  PU: Float64Array;
+  DV: Float64Array;
+  VX: Float64Array;
+  r: Float64Array;
+  pred: Float64Array;
+  state: GroupMemberState[];
+  bandCap: number;
+}
+
+/**
+ * One block of a group pass. Module-level rather than a closure of the pass: V8 holds a closure's
+ * optimised code weakly, so the pass's loop, in a callback that dies with its pass, would be compiled
+ * again after a garbage collection — several times per fit.
+ */
+function groupBlock(g: GroupScratch, b: Block): void {
+  const { streamK, k, M, srcCols, srcCoords, cap, all, deltaCols, PU, DV, VX, r, pred, state, bandCap } = g;
+  const count = b.count;
+  // Per-transition columns gathered from the block's per-state columns: φ(u), Δφ and u', entry c
+  // of row j at j * cap + c (sequential writes; reads nearly sequential). φ(u') is not copied: only
+  // outliers read it, straight from the block.
+  const { vRow, Phi, X } = b;
+  const R = b.stride;
+  for (let j = 0; j < M; j++) {
+    const o = j * cap;
+    const src = srcCols[j] * R;
+    PU.set(Phi.subarray(src, src + count), o); // first states are rows 0 … count−1
+  }
+  for (const j of deltaCols) {
+    const o = j * cap;
+    const src = srcCols[j] * R;
+    for (let c = 0; c < count; c++) DV[o + c] = Phi[src + vRow[c]] - PU[o + c];
+  }
+  for (let q = 0; q < k; q++) {
+    const o = q * cap;
+    const src = srcCoords[q];
+    for (let c = 0; c < count; c++) VX[o + c] = X[vRow[c] * streamK + src];
+  }
+  all.addBlock(PU, DV, VX, count, cap);
+  for (const s of state) {
+    const { mb, cols, W, edges, hist } = s;
+    const m = cols.length;
+    // Residuals column by column, with BlockResidual's kernels on the columns gathered once for all members.
+    if (mb.role === 'map') {
+      const rows = W.length / m;
+      for (let q = 0; q < rows; q++) {
+        pred.fill(0, q * cap, q * cap + count);
+        predictInto(pred, PU, cap, count, cols, W, q * m, m, q * cap);
+      }
+      mapResiduals(r, VX, pred, cap, count, rows);
+    } else {
+      pred.fill(0, 0, count);
+      predictInto(pred, DV, cap, count, cols, W, 0, m);
+      for (let c = 0; c < count; c++) r[c] = Math.abs(pred[c]) / mb.scale;
+    }
+    histCount(hist, edges, r, count);
+    for (let c = 0; c < count; c++) {
+      const rc = r[c];
+      if (rc <= mb.lo) continue;
+      if (rc <= mb.hi && !s.overflow) {
+        keepInBand(s, b.t[c], rc, bandCap);
+        continue;
+      }
+      if (rc <= mb.hi) continue; // band overflowed: the caller redoes this member exactly
+      const ac = s.accCols;
+      for (let j = 0; j < ac.length; j++) s.phi[j] = PU[ac[j] * cap + c];
+      if (mb.want.invariant) for (let j = 0; j < ac.length; j++) s.phi2[j] = Phi[srcCols[ac[j]] * R + vRow[c]];
+      for (let q = 0; q < k; q++) s.v[q] = VX[q * cap + c];
+      s.out.add(s.phi, s.v, 0, s.phi2);
+    }
+  }
 }

@@ -52,66 +52,70 @@ function projectRows(basis: number[][], dim: number): (states: Float64Array, sta
   const k = basis.length;
   const B = Float64Array.from(basis.flat());
   const unit = Int32Array.from(basis, unitCoordinate);
-  if (unit.every((u) => u >= 0)) {
-    return (states, stateOf, nRows, out, base) => {
-      for (let i = 0; i < nRows; i++) {
-        const off = stateOf[i] * dim;
-        const o = base + i * k;
-        for (let a = 0; a < k; a++) out[o + a] = states[off + unit[a]];
-      }
-    };
+  // The kernels are module-level: V8 holds a closure's optimised code weakly, so a loop inside a
+  // projector that dies with its pass would be compiled again after a garbage collection.
+  if (unit.every((u) => u >= 0)) return (states, stateOf, nRows, out, base) => copyCoordinates(states, stateOf, nRows, out, base, unit, k, dim);
+  if (k === 2 && unit.every((u) => u < 0)) return (states, stateOf, nRows, out, base) => projectPlane(states, stateOf, nRows, out, base, B, dim);
+  if (k === 3 && unit.every((u) => u < 0)) return (states, stateOf, nRows, out, base) => projectSpace3(states, stateOf, nRows, out, base, B, dim);
+  return (states, stateOf, nRows, out, base) => projectGeneral(states, stateOf, nRows, out, base, B, unit, k, dim);
+}
+
+function copyCoordinates(states: Float64Array, stateOf: Int32Array, nRows: number, out: Float64Array, base: number, unit: Int32Array, k: number, dim: number): void {
+  for (let i = 0; i < nRows; i++) {
+    const off = stateOf[i] * dim;
+    const o = base + i * k;
+    for (let a = 0; a < k; a++) out[o + a] = states[off + unit[a]];
   }
-  if (k === 2 && unit.every((u) => u < 0)) {
-    return (states, stateOf, nRows, out, base) => {
-      for (let i = 0; i < nRows; i++) {
-        const off = stateOf[i] * dim;
-        let a0 = 0;
-        let a1 = 0;
-        for (let p = 0; p < dim; p++) {
-          const x = states[off + p];
-          a0 += B[p] * x;
-          a1 += B[dim + p] * x;
-        }
-        const o = base + i * 2;
-        out[o] = a0;
-        out[o + 1] = a1;
-      }
-    };
-  }
-  if (k === 3 && unit.every((u) => u < 0)) {
-    return (states, stateOf, nRows, out, base) => {
-      for (let i = 0; i < nRows; i++) {
-        const off = stateOf[i] * dim;
-        let a0 = 0;
-        let a1 = 0;
-        let a2 = 0;
-        for (let p = 0; p < dim; p++) {
-          const x = states[off + p];
-          a0 += B[p] * x;
-          a1 += B[dim + p] * x;
-          a2 += B[2 * dim + p] * x;
-        }
-        const o = base + i * 3;
-        out[o] = a0;
-        out[o + 1] = a1;
-        out[o + 2] = a2;
-      }
-    };
-  }
-  return (states, stateOf, nRows, out, base) => {
-    for (let i = 0; i < nRows; i++) {
-      const off = stateOf[i] * dim;
-      const o = base + i * k;
-      for (let a = 0; a < k; a++) {
-        if (unit[a] >= 0) {
-          out[o + a] = states[off + unit[a]];
-          continue;
-        }
-        const bo = a * dim;
-        let acc = 0;
-        for (let p = 0; p < dim; p++) acc += B[bo + p] * states[off + p];
-        out[o + a] = acc;
-      }
+}
+
+function projectPlane(states: Float64Array, stateOf: Int32Array, nRows: number, out: Float64Array, base: number, B: Float64Array, dim: number): void {
+  for (let i = 0; i < nRows; i++) {
+    const off = stateOf[i] * dim;
+    let a0 = 0;
+    let a1 = 0;
+    for (let p = 0; p < dim; p++) {
+      const x = states[off + p];
+      a0 += B[p] * x;
+      a1 += B[dim + p] * x;
     }
-  };
+    const o = base + i * 2;
+    out[o] = a0;
+    out[o + 1] = a1;
+  }
+}
+
+function projectSpace3(states: Float64Array, stateOf: Int32Array, nRows: number, out: Float64Array, base: number, B: Float64Array, dim: number): void {
+  for (let i = 0; i < nRows; i++) {
+    const off = stateOf[i] * dim;
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    for (let p = 0; p < dim; p++) {
+      const x = states[off + p];
+      a0 += B[p] * x;
+      a1 += B[dim + p] * x;
+      a2 += B[2 * dim + p] * x;
+    }
+    const o = base + i * 3;
+    out[o] = a0;
+    out[o + 1] = a1;
+    out[o + 2] = a2;
+  }
+}
+
+function projectGeneral(states: Float64Array, stateOf: Int32Array, nRows: number, out: Float64Array, base: number, B: Float64Array, unit: Int32Array, k: number, dim: number): void {
+  for (let i = 0; i < nRows; i++) {
+    const off = stateOf[i] * dim;
+    const o = base + i * k;
+    for (let a = 0; a < k; a++) {
+      if (unit[a] >= 0) {
+        out[o + a] = states[off + unit[a]];
+        continue;
+      }
+      const bo = a * dim;
+      let acc = 0;
+      for (let p = 0; p < dim; p++) acc += B[bo + p] * states[off + p];
+      out[o + a] = acc;
+    }
+  }
 }

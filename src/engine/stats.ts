@@ -76,19 +76,7 @@ export function accumulateMoments(
   const e1 = new Float64Array(d);
   const w = new Float64Array(d);
   const sh = Float64Array.from(shift);
-  const edge = (state: number, add: boolean) => {
-    const o = state * d;
-    for (let a = 0; a < d; a++) w[a] = states[o + a] - sh[a];
-    for (let a = 0; a < d; a++) {
-      const wa = w[a];
-      if (add) e1[a] += wa;
-      else e1[a] -= wa;
-      for (let b = a; b < d; b++) {
-        if (add) E[a * d + b] += wa * w[b];
-        else E[a * d + b] -= wa * w[b];
-      }
-    }
-  };
+  const edge = (state: number, add: boolean) => addEdge(states, d, sh, w, E, e1, state, add);
   const flush = (count: number) => {
     addGramUpper(V, zOne, count, G, d + 1);
     addCross(V, zOnly, V, zNext, count, X, d);
@@ -170,27 +158,7 @@ export function projectMoments(mom: Moments, basis: number[][]): SubspaceMoments
   const k = basis.length;
   const S = mom.sums;
   // Rows of the projection applied to v = [z−c; z'−c; 1]: [B 0 0] for u, [0 B 0] for u'.
-  const blockSum = (oi: number, oj: number): Mat => {
-    const out = zeros(k, k);
-    const tmp = new Float64Array(d);
-    for (let a = 0; a < k; a++) {
-      const ba = basis[a];
-      tmp.fill(0);
-      for (let p = 0; p < d; p++) {
-        const w = ba[p];
-        if (w === 0) continue;
-        const row = (oi + p) * m + oj;
-        for (let q = 0; q < d; q++) tmp[q] += w * S[row + q];
-      }
-      for (let b = 0; b < k; b++) {
-        let s = 0;
-        const bb = basis[b];
-        for (let q = 0; q < d; q++) s += tmp[q] * bb[q];
-        out[a][b] = s;
-      }
-    }
-    return out;
-  };
+  const blockSum = (oi: number, oj: number): Mat => projectedBlock(S, m, d, basis, oi, oj);
   const vecSum = (oi: number): number[] =>
     basis.map((row) => row.reduce((s, w, p) => s + w * S[(oi + p) * m + (m - 1)], 0));
   const n = mom.n;
@@ -223,4 +191,47 @@ export function subspaceVariance(sm: SubspaceMoments): number {
   let s = 0;
   for (let i = 0; i < sm.k; i++) s += sm.cxx[i][i] + sm.cyy[i][i];
   return s / 2;
+}
+
+// Loops at module level rather than in closures of the functions above: V8 holds a closure's
+// optimised code weakly, so a loop in a closure that dies with its call is compiled again after a
+// garbage collection.
+
+/** Add (or subtract) a run's end (start) state w = z − shift to Σ w wᵀ (upper, `E`) and Σ w (`e1`). */
+function addEdge(states: Float64Array, d: number, sh: Float64Array, w: Float64Array, E: Float64Array, e1: Float64Array, state: number, add: boolean): void {
+  const o = state * d;
+  for (let a = 0; a < d; a++) w[a] = states[o + a] - sh[a];
+  for (let a = 0; a < d; a++) {
+    const wa = w[a];
+    if (add) e1[a] += wa;
+    else e1[a] -= wa;
+    for (let b = a; b < d; b++) {
+      if (add) E[a * d + b] += wa * w[b];
+      else E[a * d + b] -= wa * w[b];
+    }
+  }
+}
+
+/** B S_(oi,oj) Bᵀ: the d × d block of the moment sums `S` (stride m) at (oi, oj), projected on `basis`. */
+function projectedBlock(S: ArrayLike<number>, m: number, d: number, basis: number[][], oi: number, oj: number): Mat {
+  const k = basis.length;
+  const out = zeros(k, k);
+  const tmp = new Float64Array(d);
+  for (let a = 0; a < k; a++) {
+    const ba = basis[a];
+    tmp.fill(0);
+    for (let p = 0; p < d; p++) {
+      const w = ba[p];
+      if (w === 0) continue;
+      const row = (oi + p) * m + oj;
+      for (let q = 0; q < d; q++) tmp[q] += w * S[row + q];
+    }
+    for (let b = 0; b < k; b++) {
+      let s = 0;
+      const bb = basis[b];
+      for (let q = 0; q < d; q++) s += tmp[q] * bb[q];
+      out[a][b] = s;
+    }
+  }
+  return out;
 }

@@ -70,22 +70,7 @@ export function transitionStream(ctx: DataContext, basis: number[][], features: 
       const total = select ? select.length : starts.length;
       for (let from = 0; from < total; from += BLOCK) {
         const count = Math.min(BLOCK, total - from);
-        // Row i is the first state of transition i; its second state is row i + 1 when that is
-        // where the next transition starts (same trajectory), else a row after the first `count`.
-        for (let i = 0; i < count; i++) {
-          const t = select ? select[from + i] : from + i;
-          block.t[i] = t;
-          stateOf[i] = starts[t];
-        }
-        let nRows = count;
-        for (let i = 0; i < count; i++) {
-          const next = stateOf[i] + 1;
-          if (i + 1 < count && stateOf[i + 1] === next) block.vRow[i] = i + 1;
-          else {
-            stateOf[nRows] = next;
-            block.vRow[i] = nRows++;
-          }
-        }
+        const nRows = blockRows(starts, select, from, count, block.t, block.vRow, stateOf);
         block.count = count;
         projectRows(states, stateOf, nRows, block.X, 0);
         evalBlock(block.X, nRows, block.Phi, rows, 0);
@@ -93,4 +78,29 @@ export function transitionStream(ctx: DataContext, basis: number[][], features: 
       }
     },
   };
+}
+
+/**
+ * The states a block of `count` transitions (from position `from` of `select`, or of all) reads, into
+ * `stateOf`; returns how many. Row i is the first state of transition i; its second state is row i + 1
+ * when that is where the next transition starts (same trajectory), else a row after the first `count`.
+ * Module-level, not in the stream's closure: V8 holds a closure's optimised code weakly, and streams
+ * die with their pass.
+ */
+function blockRows(starts: Uint32Array, select: Uint32Array | null, from: number, count: number, t: Uint32Array, vRow: Uint32Array, stateOf: Int32Array): number {
+  for (let i = 0; i < count; i++) {
+    const ti = select ? select[from + i] : from + i;
+    t[i] = ti;
+    stateOf[i] = starts[ti];
+  }
+  let nRows = count;
+  for (let i = 0; i < count; i++) {
+    const next = stateOf[i] + 1;
+    if (i + 1 < count && stateOf[i + 1] === next) vRow[i] = i + 1;
+    else {
+      stateOf[nRows] = next;
+      vRow[i] = nRows++;
+    }
+  }
+  return nRows;
 }

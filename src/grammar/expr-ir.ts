@@ -154,17 +154,17 @@ interface BatchNode {
  * Compiles a validated tree for blocks of at most `capacity` samples. Each node becomes one tight loop
  * over a preallocated column, so a block costs a few closure calls per node rather than per sample;
  * the arithmetic is the same as `compileExpr`'s node for node, so both give identical values.
+ *
+ * The loops are module-level functions and the per-node closures only call them: V8 holds a closure's
+ * optimised code weakly, so loops inside closures that die with their pass are compiled again for
+ * every pass after a garbage collection, while a module-level function keeps its code.
  */
 export function compileExprBatch(expr: Expr, slotOf: ReadonlyMap<string, number>, capacity: number): BatchEvaluator {
   const root = batchNode(expr, slotOf, capacity);
   return (input, stride, count, out, outStride, outOffset) => {
     if (count > capacity) throw new Error(`internal: block of ${count} samples exceeds capacity ${capacity}`);
-    if (root.constant !== undefined) {
-      for (let i = 0; i < count; i++) out[i * outStride + outOffset] = root.constant;
-      return;
-    }
-    const col = root.run!(input, stride, count);
-    for (let i = 0; i < count; i++) out[i * outStride + outOffset] = col[i];
+    if (root.constant !== undefined) storeConstant(out, outStride, outOffset, count, root.constant);
+    else storeColumn(out, outStride, outOffset, count, root.run!(input, stride, count));
   };
 }
 
@@ -178,17 +178,14 @@ function batchNode(expr: Expr, slotOf: ReadonlyMap<string, number>, capacity: nu
       const slot = slotOf.get(expr.name);
       if (slot === undefined) throw new Error(`internal: no slot for variable '${expr.name}'`);
       const col = new Float64Array(capacity);
-      return {
-        run: (input, stride, count) => {
-          for (let i = 0; i < count; i++) col[i] = input[i * stride + slot];
-          return col;
-        },
-      };
+      return { run: (input, stride, count) => gatherSlot(col, input, stride, slot, count) };
     }
     case 'negate': {
       const a = batchNode(expr.arg, slotOf, capacity);
       if (a.constant !== undefined) return { constant: -a.constant };
-      return unaryBatch(a, capacity, (x) => -x);
+      const col = new Float64Array(capacity);
+      const runA = a.run!;
+      return { run: (input, stride, count) => negateColumn(col, runA(input, stride, count), count) };
     }
     case 'call': {
       const a = batchNode(expr.arg, slotOf, capacity);
@@ -201,18 +198,6 @@ function batchNode(expr: Expr, slotOf: ReadonlyMap<string, number>, capacity: nu
   }
 }
 
-function unaryBatch(a: BatchNode, capacity: number, f: (x: number) => number): BatchNode {
-  const col = new Float64Array(capacity);
-  const runA = a.run!;
-  return {
-    run: (input, stride, count) => {
-      const x = runA(input, stride, count);
-      for (let i = 0; i < count; i++) col[i] = f(x[i]);
-      return col;
-    },
-  };
-}
-
 /**
  * A function call over a column. sin and cos (the library's usual terms) get loops of their own: a
  * loop shared by all functions calls through a value that differs per node, a call V8 cannot inline.
@@ -220,25 +205,10 @@ function unaryBatch(a: BatchNode, capacity: number, f: (x: number) => number): B
 function callBatch(fn: AllowedFunction, a: BatchNode, capacity: number): BatchNode {
   const col = new Float64Array(capacity);
   const runA = a.run!;
-  if (fn === 'sin') {
-    return {
-      run: (input, stride, count) => {
-        const x = runA(input, stride, count);
-        for (let i = 0; i < count; i++) col[i] = Math.sin(x[i]);
-        return col;
-      },
-    };
-  }
-  if (fn === 'cos') {
-    return {
-      run: (input, stride, count) => {
-        const x = runA(input, stride, count);
-        for (let i = 0; i < count; i++) col[i] = Math.cos(x[i]);
-        return col;
-      },
-    };
-  }
-  return unaryBatch(a, capacity, MATH_FN[fn]);
+  if (fn === 'sin') return { run: (input, stride, count) => sinColumn(col, runA(input, stride, count), count) };
+  if (fn === 'cos') return { run: (input, stride, count) => cosColumn(col, runA(input, stride, count), count) };
+  const f = MATH_FN[fn];
+  return { run: (input, stride, count) => mapColumn(col, runA(input, stride, count), count, f) };
 }
 
 function binaryBatch(op: BinaryOp, a: BatchNode, b: BatchNode, capacity: number): BatchNode {
@@ -246,46 +216,78 @@ function binaryBatch(op: BinaryOp, a: BatchNode, b: BatchNode, capacity: number)
   const col = new Float64Array(capacity);
   if (op === '^' && b.constant === 2) {
     const runA = a.run!;
-    return {
-      run: (input, stride, count) => {
-        const x = runA(input, stride, count);
-        for (let i = 0; i < count; i++) col[i] = x[i] * x[i];
-        return col;
-      },
-    };
+    return { run: (input, stride, count) => squareColumn(col, runA(input, stride, count), count) };
   }
   // A constant operand is broadcast; the loops below are the per-sample closures of compileBinary.
   const left = a.constant !== undefined ? constantColumn(a.constant, capacity) : a.run!;
   const right = b.constant !== undefined ? constantColumn(b.constant, capacity) : b.run!;
-  return {
-    run: (input, stride, count) => {
-      const x = left(input, stride, count);
-      const y = right(input, stride, count);
-      switch (op) {
-        case '+':
-          for (let i = 0; i < count; i++) col[i] = x[i] + y[i];
-          break;
-        case '-':
-          for (let i = 0; i < count; i++) col[i] = x[i] - y[i];
-          break;
-        case '*':
-          for (let i = 0; i < count; i++) col[i] = x[i] * y[i];
-          break;
-        case '/':
-          for (let i = 0; i < count; i++) col[i] = x[i] / y[i];
-          break;
-        case '^':
-          for (let i = 0; i < count; i++) col[i] = realPow(x[i], y[i]);
-          break;
-      }
-      return col;
-    },
-  };
+  return { run: (input, stride, count) => binaryColumn(op, col, left(input, stride, count), right(input, stride, count), count) };
 }
 
 function constantColumn(value: number, capacity: number): (input: Float64Array, stride: number, count: number) => Float64Array {
   const col = new Float64Array(capacity).fill(value);
   return () => col;
+}
+
+// The loops of the batch compiler (module-level: see compileExprBatch).
+
+function storeConstant(out: Float64Array, outStride: number, outOffset: number, count: number, value: number): void {
+  for (let i = 0; i < count; i++) out[i * outStride + outOffset] = value;
+}
+
+function storeColumn(out: Float64Array, outStride: number, outOffset: number, count: number, col: Float64Array): void {
+  for (let i = 0; i < count; i++) out[i * outStride + outOffset] = col[i];
+}
+
+function gatherSlot(col: Float64Array, input: Float64Array, stride: number, slot: number, count: number): Float64Array {
+  for (let i = 0; i < count; i++) col[i] = input[i * stride + slot];
+  return col;
+}
+
+function negateColumn(col: Float64Array, x: Float64Array, count: number): Float64Array {
+  for (let i = 0; i < count; i++) col[i] = -x[i];
+  return col;
+}
+
+function sinColumn(col: Float64Array, x: Float64Array, count: number): Float64Array {
+  for (let i = 0; i < count; i++) col[i] = Math.sin(x[i]);
+  return col;
+}
+
+function cosColumn(col: Float64Array, x: Float64Array, count: number): Float64Array {
+  for (let i = 0; i < count; i++) col[i] = Math.cos(x[i]);
+  return col;
+}
+
+function mapColumn(col: Float64Array, x: Float64Array, count: number, f: (v: number) => number): Float64Array {
+  for (let i = 0; i < count; i++) col[i] = f(x[i]);
+  return col;
+}
+
+function squareColumn(col: Float64Array, x: Float64Array, count: number): Float64Array {
+  for (let i = 0; i < count; i++) col[i] = x[i] * x[i];
+  return col;
+}
+
+function binaryColumn(op: BinaryOp, col: Float64Array, x: Float64Array, y: Float64Array, count: number): Float64Array {
+  switch (op) {
+    case '+':
+      for (let i = 0; i < count; i++) col[i] = x[i] + y[i];
+      break;
+    case '-':
+      for (let i = 0; i < count; i++) col[i] = x[i] - y[i];
+      break;
+    case '*':
+      for (let i = 0; i < count; i++) col[i] = x[i] * y[i];
+      break;
+    case '/':
+      for (let i = 0; i < count; i++) col[i] = x[i] / y[i];
+      break;
+    case '^':
+      for (let i = 0; i < count; i++) col[i] = realPow(x[i], y[i]);
+      break;
+  }
+  return col;
 }
 
 /** Names of the variables an expression uses, each once, in order of first use. */
