@@ -88,10 +88,16 @@ export function parameterStdErrors(fit: Pick<LawFit, 'parametrization' | 'k'>, p
     if (p.family === 'linear' || p.family === 'affine' || p.family === 'orthogonal') return i < k * k ? i % k : k;
     return null;
   };
-  return params.map((v, i) => {
+  // A loop rather than params.map: V8 holds a callback's optimised code weakly, and this one (with
+  // coefficientsFor inlined) is large to compile again after every garbage collection.
+  const out: number[] = [];
+  for (let i = 0; i < params.length; i++) {
     const col = entryColumn(i);
-    if (col !== null) return Math.sqrt(sigma2 / Math.max(s.fs.G[col][col], 1e-300));
-    const h = 1e-6 * Math.max(1, Math.abs(v));
+    if (col !== null) {
+      out.push(Math.sqrt(sigma2 / Math.max(s.fs.G[col][col], 1e-300)));
+      continue;
+    }
+    const h = 1e-6 * Math.max(1, Math.abs(params[i]));
     const up = params.slice();
     const down = params.slice();
     up[i] += h;
@@ -107,8 +113,9 @@ export function parameterStdErrors(fit: Pick<LawFit, 'parametrization' | 'k'>, p
         for (let b = 0; b < row.length; b++) info += row[a] * G[a][b] * row[b];
       }
     }
-    return info > 0 ? Math.sqrt(sigma2 / info) : Infinity;
-  });
+    out.push(info > 0 ? Math.sqrt(sigma2 / info) : Infinity);
+  }
+  return out;
 }
 
 function trace2(M: Mat, c: number[]): number {

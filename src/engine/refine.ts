@@ -96,15 +96,17 @@ export function sampleCentredMoments(states: Float64Array, dim: number, starts: 
   const sx = new Array<number>(dim).fill(0);
   const sy = new Array<number>(dim).fill(0);
   let n = 0;
-  idx.forEach((t, i) => {
-    if (mask && !mask[i]) return;
-    const a = starts[t] * dim;
+  // Plain loops, not forEach: V8 holds a callback's optimised code weakly, so callbacks made per call
+  // are compiled again after each garbage collection.
+  for (let i = 0; i < idx.length; i++) {
+    if (mask && !mask[i]) continue;
+    const a = starts[idx[i]] * dim;
     for (let j = 0; j < dim; j++) {
       sx[j] += states[a + j];
       sy[j] += states[a + dim + j];
     }
     n++;
-  });
+  }
   const mx = sx.map((s) => s / Math.max(n, 1));
   const my = sy.map((s) => s / Math.max(n, 1));
   const zero = () => Array.from({ length: dim }, () => new Array<number>(dim).fill(0));
@@ -113,9 +115,9 @@ export function sampleCentredMoments(states: Float64Array, dim: number, starts: 
   const cyy = zero();
   const x = new Float64Array(dim);
   const y = new Float64Array(dim);
-  idx.forEach((t, i) => {
-    if (mask && !mask[i]) return;
-    const a = starts[t] * dim;
+  for (let i = 0; i < idx.length; i++) {
+    if (mask && !mask[i]) continue;
+    const a = starts[idx[i]] * dim;
     for (let j = 0; j < dim; j++) {
       x[j] = states[a + j] - mx[j];
       y[j] = states[a + dim + j] - my[j];
@@ -132,7 +134,7 @@ export function sampleCentredMoments(states: Float64Array, dim: number, starts: 
         ry[q] += yp * y[q];
       }
     }
-  });
+  }
   return { cxx, cyx, cyy, meanX: mx, meanY: my };
 }
 
@@ -155,8 +157,8 @@ export function robustRefine(basis: Mat, states: Float64Array, dim: number, star
     const r = new Float64Array(sample.length);
     const u = new Float64Array(k);
     const v = new Float64Array(k);
-    sample.forEach((t, i) => {
-      const a = starts[t] * dim;
+    for (let i = 0; i < sample.length; i++) {
+      const a = starts[sample[i]] * dim;
       for (let p = 0; p < k; p++) {
         let su = 0;
         let sv = 0;
@@ -174,7 +176,7 @@ export function robustRefine(basis: Mat, states: Float64Array, dim: number, star
         s2 += (v[p] - pred) ** 2;
       }
       r[i] = Math.sqrt(s2);
-    });
+    }
     const median = Float64Array.from(r).sort()[Math.floor(r.length / 2)];
     let spread = 0;
     for (let p = 0; p < k; p++) spread += bxx[p][p];
@@ -182,9 +184,9 @@ export function robustRefine(basis: Mat, states: Float64Array, dim: number, star
     const thr = Math.min(5 * median, 0.1 * spread);
     const next = new Uint8Array(sample.length);
     let kept = 0;
-    r.forEach((x, i) => {
-      if (x <= thr) (next[i] = 1), kept++;
-    });
+    for (let i = 0; i < r.length; i++) {
+      if (r[i] <= thr) (next[i] = 1), kept++;
+    }
     if (kept < Math.max(3 * dim, 0.5 * sample.length)) break; // not a near-perfect law here: keep what we have
     if (kept === previousKept) break; // the inlier set is stable
     previousKept = kept;

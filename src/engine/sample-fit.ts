@@ -29,8 +29,12 @@ export function sampleView(rows: DataContext, basis: number[][]): SampleView {
   const S = rows.starts.length;
   const U = new Float64Array(2 * S * basis.length);
   // The rows hold each transition's two states in turn (gatherSampleRows): one block, in order.
-  blockProjector(basis, rows.dim)(rows.states, Int32Array.from({ length: 2 * S }, (_, r) => r), 2 * S, U, 0);
-  return { U, starts: Uint32Array.from({ length: S }, (_, i) => 2 * i) };
+  const all = new Int32Array(2 * S);
+  for (let r = 0; r < all.length; r++) all[r] = r;
+  blockProjector(basis, rows.dim)(rows.states, all, 2 * S, U, 0);
+  const starts = new Uint32Array(S);
+  for (let i = 0; i < S; i++) starts[i] = 2 * i;
+  return { U, starts };
 }
 
 /**
