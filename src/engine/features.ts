@@ -283,8 +283,9 @@ export function compileFeatureBlock(
   };
 }
 
-// Loops at module level rather than in the closures above: V8 holds a closure's optimised code weakly,
-// so a loop in a closure that dies with its pass is compiled again after a garbage collection.
+// Loops at module level rather than in the closures above: V8 keeps a closure's optimised code only
+// while a closure made from the same source is alive, so a loop in closures that die with their pass is
+// compiled again after a full (mark-compact) garbage collection.
 
 /** Δφ = φ(u') − φ(u) per column: rows `B + c` of `Phi` hold the successors of rows `c`. */
 function successorDifferences(Phi: Float64Array, DV: Float64Array, m: number, R: number, B: number, count: number): void {

@@ -74,8 +74,8 @@ interface MemberState extends Band {
 
 /**
  * One block of `memberPass`. Module-level rather than a closure of the pass: V8 holds a closure's
- * optimised code weakly, so a loop in a callback that dies with its pass is compiled again after a
- * garbage collection.
+ * optimised code only while a closure made from the same source is alive, so a loop in callbacks that
+ * die with their pass is compiled again after a full garbage collection.
  */
 function memberBlock(b: Block, state: MemberState[], r: Float64Array, k: number, bandCap: number): void {
   for (const s of state) {
@@ -270,8 +270,9 @@ interface GroupScratch {
 
 /**
  * One block of a group pass. Module-level rather than a closure of the pass: V8 holds a closure's
- * optimised code weakly, so the pass's loop, in a callback that dies with its pass, would be compiled
- * again after a garbage collection — several times per fit.
+ * optimised code only while a closure made from the same source is alive, so the pass's loop, in
+ * callbacks that die with their pass, would be compiled again after a full garbage collection —
+ * several times per fit.
  */
 function groupBlock(g: GroupScratch, b: Block): void {
   const { streamK, k, M, srcCols, srcCoords, cap, all, deltaCols, PU, DV, VX, r, pred, state, bandCap } = g;

@@ -41,7 +41,7 @@ export interface FitOptions {
   workers?: number;
   /**
    * Worker threads to run on, kept across fits (see `createFitPool`): a fit on a pool that has run
-   * before skips the threads' start-up and V8's compilation of the engine. Results are the same.
+   * before skips the threads' start-up and most of V8's compilation of the engine. Results are the same.
    * Left open; without it, the fit starts `workers` threads and stops them when it ends.
    */
   pool?: FitPool;

@@ -88,8 +88,9 @@ export function parameterStdErrors(fit: Pick<LawFit, 'parametrization' | 'k'>, p
     if (p.family === 'linear' || p.family === 'affine' || p.family === 'orthogonal') return i < k * k ? i % k : k;
     return null;
   };
-  // A loop rather than params.map: V8 holds a callback's optimised code weakly, and this one (with
-  // coefficientsFor inlined) is large to compile again after every garbage collection.
+  // A loop rather than params.map: V8 keeps a callback's optimised code only while a closure made from
+  // it is alive, and this one (with coefficientsFor inlined) is costly to compile again after a full
+  // garbage collection.
   const out: number[] = [];
   for (let i = 0; i < params.length; i++) {
     const col = entryColumn(i);

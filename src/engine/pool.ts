@@ -2,7 +2,8 @@
  * Where tasks run: a piscina pool of worker threads, or inline on the main thread when `workers` is 0.
  * A pool outlives a fit when the caller asks for one (`createFitPool`): V8 compiles the engine's code
  * afresh in every worker, and at 1e6 transitions that compilation is over a third of a cold fit's CPU, so
- * callers that fit many data sets (a sweep, the anneal's searches) pay it once. Each task carries
+ * callers that fit many data sets (a sweep, the anneal's searches) pay most of it once (later fits still
+ * recompile some code, a fifth to a third as much: benchmarks/recompile.mjs). Each task carries
  * its data set as SharedArrayBuffers, which cross to a worker by reference, never copied.
  */
 import { fileURLToPath } from 'node:url';

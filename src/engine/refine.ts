@@ -96,8 +96,8 @@ export function sampleCentredMoments(states: Float64Array, dim: number, starts: 
   const sx = new Array<number>(dim).fill(0);
   const sy = new Array<number>(dim).fill(0);
   let n = 0;
-  // Plain loops, not forEach: V8 holds a callback's optimised code weakly, so callbacks made per call
-  // are compiled again after each garbage collection.
+  // Plain loops, not forEach: V8 keeps a callback's optimised code only while a closure made from it is
+  // alive, so callbacks made per call are compiled again after a full garbage collection.
   for (let i = 0; i < idx.length; i++) {
     if (mask && !mask[i]) continue;
     const a = starts[idx[i]] * dim;

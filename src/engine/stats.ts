@@ -3,7 +3,6 @@
  * matrix of v = [z − c; z' − c; 1], from which every linear-family candidate on every linear subspace is
  * fitted and scored without touching the samples again.
  */
-import type { Dataset } from '../types.js';
 import { addCross, addGramUpper } from './gram.js';
 import { type Mat, zeros } from './linalg.js';
 
@@ -194,8 +193,8 @@ export function subspaceVariance(sm: SubspaceMoments): number {
 }
 
 // Loops at module level rather than in closures of the functions above: V8 holds a closure's
-// optimised code weakly, so a loop in a closure that dies with its call is compiled again after a
-// garbage collection.
+// optimised code only while a closure made from the same source is alive, so a loop in closures that
+// die with their call is compiled again after a full garbage collection.
 
 /** Add (or subtract) a run's end (start) state w = z − shift to Σ w wᵀ (upper, `E`) and Σ w (`e1`). */
 function addEdge(states: Float64Array, d: number, sh: Float64Array, w: Float64Array, E: Float64Array, e1: Float64Array, state: number, add: boolean): void {
