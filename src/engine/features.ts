@@ -174,25 +174,10 @@ export interface PassRequest {
 }
 
 /**
- * One pass over the chosen transitions computing map statistics (φ(u) against u') and invariant
- * statistics (Δφ moments and the covariance of φ) for a feature list on a subspace.
- * `basis` null means `states` are already subspace coordinates (dim = k).
- * `select` lists transition indices (a screening sample, or a trimmed refit's inliers) or is null for all.
- */
-export function featurePass(
-  states: Float64Array,
-  dim: number,
-  starts: Uint32Array,
-  basis: number[][] | null,
-  features: string[],
-  select: Uint32Array | null,
-  want: Want,
-): { map: FeatureStats | null; invariant: InvariantStats | null } {
-  return featurePasses(states, dim, starts, basis, features, select, [{ cols: features.map((_, j) => j), want }])[0];
-}
-
-/**
- * As featurePass, for several requests over one feature list: states are projected and features
+ * One pass over the chosen transitions computing, for each request, map statistics (φ(u) against u')
+ * and invariant statistics (Δφ moments and the covariance of φ) over its columns of a feature list on a
+ * subspace. `basis` null means `states` are already subspace coordinates (dim = k); `select` lists
+ * transition indices (a screening sample) or is null for all. States are projected and features
  * evaluated once, and each request sums the moments of its own columns. Each moment is the same
  * running sum whichever other requests share the pass, so results equal separate passes bit for bit.
  * Transitions are taken block by block: states projected into rows (u's, then u''s at row

@@ -150,7 +150,7 @@ export function statsFromPass(
  * Statistics over the transitions `select` of a sample view, from the accumulation features (see
  * accumulationOf) evaluated once on the whole view (`acc`): the trimming iterations change only which
  * transitions are summed, so they need not evaluate the features again. Blocks of PASS_BLOCK selected
- * transitions through the blocked kernels, exactly as featurePass sums them, so the result is the same
+ * transitions through the blocked kernels, exactly as featurePasses sums them, so the result is the same
  * bit for bit.
  */
 export function statsOnRows(
@@ -163,14 +163,16 @@ export function statsOnRows(
   n: number,
   select: Uint32Array,
 ): { stats: ScoringStats; sm: SubspaceMoments | null } {
-  const { want } = accumulationOf(fit, k);
+  const { features, want } = accumulationOf(fit, k);
   const { Phi, rows } = acc;
-  const m = Phi.length / Math.max(rows, 1);
+  const m = features.length;
+  if (Phi.length !== m * rows) throw new Error(`internal: statsOnRows needs the ${m} accumulation features of ${fit.id}, got ${Phi.length / Math.max(rows, 1)} columns`);
   const B = PASS_BLOCK;
   const PU = new Float64Array(m * B);
   const DV = new Float64Array(want.invariant ? m * B : 0);
   const VX = new Float64Array(want.map ? k * B : 0);
-  const cols = Int32Array.from({ length: m }, (_, j) => j);
+  const cols = new Int32Array(m);
+  for (let j = 0; j < m; j++) cols[j] = j;
   const sums = new MomentAccumulator(k, m, want);
   for (let from = 0; from < select.length; from += B) {
     const count = Math.min(B, select.length - from);

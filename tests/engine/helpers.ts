@@ -1,6 +1,7 @@
 import { fit } from '../../src/engine/fit.ts';
 import { principalAngles, matmul, transpose } from '../../src/engine/linalg.ts';
-import { compileFeatures } from '../../src/engine/features.ts';
+import { compileFeatures, featurePasses } from '../../src/engine/features.ts';
+import type { Want } from '../../src/engine/accumulator.ts';
 import type { Dataset, FitResult, Law } from '../../src/types.ts';
 
 /** Fit inline (workers: 0) with a fixed seed: property tests check behaviour, not parallelism. */
@@ -60,4 +61,12 @@ export function correlation(x: number[], y: number[]): number {
 export function projectStates(data: Dataset, basis: number[][]): number[][] {
   const nStates = data.states.length / data.dim;
   return Array.from({ length: nStates }, (_, s) => basis.map((row) => row.reduce((acc, w, j) => acc + w * data.states[s * data.dim + j], 0)));
+}
+
+/**
+ * The single-request form of featurePasses: every feature's statistics from one pass. The engine
+ * always asks for several requests at once; tests use this as the reference its other paths must match.
+ */
+export function featurePass(states: Float64Array, dim: number, starts: Uint32Array, basis: number[][] | null, features: string[], select: Uint32Array | null, want: Want) {
+  return featurePasses(states, dim, starts, basis, features, select, [{ cols: features.map((_, j) => j), want }])[0];
 }

@@ -6,7 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { featurePass, registerFeatureTrees, subspaceVariables } from '../../src/engine/features.ts';
+import { registerFeatureTrees, subspaceVariables } from '../../src/engine/features.ts';
+import { featurePass } from './helpers.ts';
 import { gatherSampleRows, mulberry32, sampleIndices } from '../../src/engine/sample.ts';
 import { projector } from '../../src/engine/project.ts';
 import { sampleView } from '../../src/engine/sample-fit.ts';

@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { featurePass, registerFeatureTrees, subspaceVariables } from '../../src/engine/features.ts';
+import { registerFeatureTrees, subspaceVariables } from '../../src/engine/features.ts';
+import { featurePass } from './helpers.ts';
 import { mulberry32 } from '../../src/engine/sample.ts';
 import { accumulationOf, sampleView, statsFromPass, statsOnRows, viewFeatures } from '../../src/engine/sample-fit.ts';
 import type { LawFit } from '../../src/engine/law-fit.ts';
@@ -16,6 +17,22 @@ import { expressionTree } from '../../src/grammar/safe-math.ts';
 const VARS = subspaceVariables(2);
 const LIBRARY = ['u1', 'u2', 'sin(u1)', 'cos(u2) * u1', 'u1^2'];
 registerFeatureTrees(LIBRARY.filter((e) => /sin|cos/.test(e)).map((e) => [e, expressionTree(e, VARS)]));
+
+/** Equal down to the bits: numbers by Object.is (so -0 ≠ 0 and NaN = NaN), arrays and objects entry by entry. */
+function assertSameBits(got: unknown, want: unknown, path = 'stats'): void {
+  if (typeof want === 'number') {
+    assert.ok(typeof got === 'number' && Object.is(got, want), `${path}: ${String(got)} vs ${want}`);
+    return;
+  }
+  if (want === null || typeof want !== 'object') {
+    assert.equal(got, want, path);
+    return;
+  }
+  assert.ok(got !== null && typeof got === 'object', `${path}: not an object`);
+  const keys = Object.keys(want);
+  assert.deepEqual(Object.keys(got as object), keys, `${path}: keys`);
+  for (const key of keys) assertSameBits((got as Record<string, unknown>)[key], (want as Record<string, unknown>)[key], `${path}.${key}`);
+}
 
 /** Families covering each accumulation: subspace moments (linear), own features for maps and for invariants. */
 const LAWS: Pick<LawFit, 'family' | 'role' | 'features'>[] = [
@@ -40,7 +57,7 @@ test('statistics summed from features evaluated once equal a feature pass over t
       const fit = law as LawFit;
       const got = statsOnRows(viewFeatures(view, 2, features), view.U, 2, view.starts, fit, 3.5, S, select);
       const expected = statsFromPass(fit, 2, featurePass(view.U, 2, view.starts, null, features, select, want), 3.5, S);
-      assert.equal(JSON.stringify(got), JSON.stringify(expected));
+      assertSameBits(got, expected);
       assert.equal(got.stats.nIn, select.length);
     }),
     { numRuns: 100, seed: 41 },
