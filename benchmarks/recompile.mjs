@@ -11,11 +11,11 @@ import { plantedRotation } from './planted-rotation.mjs';
 import { cpuSplit, threadCpu } from './thread-cpu.mjs';
 
 const [N, d, workers, fits] = [1e6, 16, 1, 5].map((fallback, i) => Number(process.argv[2 + i] ?? fallback));
-const datasets = Array.from({ length: fits }, (_, i) => plantedRotation(N, d, 1000 + i));
 const before = threadCpu();
 const pool = createFitPool(workers);
 console.log('fit\twall ms\tCPU ms: main + workers + V8 background\tbest law');
-for (const [i, data] of datasets.entries()) {
+for (let i = 0; i < fits; i++) {
+  const data = plantedRotation(N, d, 1000 + i); // one data set in memory at a time, made before the fit's CPU is read
   const start = threadCpu();
   const t0 = performance.now();
   const result = await fit(data, { pool, seed: 1 });
