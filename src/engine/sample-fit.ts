@@ -55,35 +55,44 @@ export function viewFeatures(view: SampleView, k: number, features: string[]): V
 
 /** Per-transition residuals of a law: |u' − W φ(u)| for maps, |I(u') − I(u)| / scale for invariants. */
 export function residualsOn(vf: ViewFeatures, U: Float64Array, k: number, starts: Uint32Array, fit: LawFit, params: number[], invariantScale = 1): Float64Array {
-  const W = coefficientsFor(fit, params);
   const m = fit.features.length;
-  const { Phi, rows } = vf;
+  // Coefficients as one typed array and the role as a flag, so the loops below see one kind of input:
+  // rows of coefficientsFor's arrays come with several element kinds, and each new one made V8 throw
+  // away this function's compiled code.
+  const W = Float64Array.from(coefficientsFor(fit, params).flat());
+  return fit.role === 'map' ? mapResidualsOn(vf.Phi, vf.rows, U, k, starts, W, m) : invariantResidualsOn(vf.Phi, vf.rows, starts, W, m, invariantScale);
+}
+
+function mapResidualsOn(Phi: Float64Array, rows: number, U: Float64Array, k: number, starts: Uint32Array, W: Float64Array, m: number): Float64Array {
   const r = new Float64Array(starts.length);
   for (let idx = 0; idx < starts.length; idx++) {
     const a = starts[idx];
-    if (fit.role === 'map') {
-      let s2 = 0;
-      for (let i = 0; i < k; i++) {
-        const w = W[i];
-        let pred = 0;
-        for (let j = 0; j < m; j++) pred += w[j] * Phi[j * rows + a];
-        const e = U[(a + 1) * k + i] - pred;
-        s2 += e * e;
-      }
-      r[idx] = Math.sqrt(s2);
-    } else {
-      const c = W[0];
-      let d = 0;
-      for (let j = 0; j < m; j++) d += c[j] * (Phi[j * rows + a + 1] - Phi[j * rows + a]);
-      r[idx] = Math.abs(d) / invariantScale;
+    let s2 = 0;
+    for (let i = 0; i < k; i++) {
+      let pred = 0;
+      for (let j = 0; j < m; j++) pred += W[i * m + j] * Phi[j * rows + a];
+      const e = U[(a + 1) * k + i] - pred;
+      s2 += e * e;
     }
+    r[idx] = Math.sqrt(s2);
+  }
+  return r;
+}
+
+function invariantResidualsOn(Phi: Float64Array, rows: number, starts: Uint32Array, c: Float64Array, m: number, scale: number): Float64Array {
+  const r = new Float64Array(starts.length);
+  for (let idx = 0; idx < starts.length; idx++) {
+    const a = starts[idx];
+    let d = 0;
+    for (let j = 0; j < m; j++) d += c[j] * (Phi[j * rows + a + 1] - Phi[j * rows + a]);
+    r[idx] = Math.abs(d) / scale;
   }
   return r;
 }
 
 /** Standard deviation of I = c·φ over the transitions' first states. */
 export function invariantStdOn(vf: ViewFeatures, starts: Uint32Array, fit: LawFit, params: number[]): number {
-  const c = coefficientsFor(fit, params)[0];
+  const c = Float64Array.from(coefficientsFor(fit, params)[0]); // one element kind (see residualsOn)
   const { Phi, rows } = vf;
   let s1 = 0;
   let s2 = 0;
@@ -167,10 +176,19 @@ export function statsOnRows(
   const { Phi, rows } = acc;
   const m = features.length;
   if (Phi.length !== m * rows) throw new Error(`internal: statsOnRows needs the ${m} accumulation features of ${fit.id}, got ${Phi.length / Math.max(rows, 1)} columns`);
+  return statsFromPass(fit, k, sumSelected(Phi, rows, U, k, starts, select, m, want).result(), variance, n);
+}
+
+/**
+ * The sums of statsOnRows, in a function of their own: V8 compiles the loop while it runs (on-stack
+ * replacement) and then meets code after it that has never run; here that is only the return.
+ */
+function sumSelected(Phi: Float64Array, rows: number, U: Float64Array, k: number, starts: Uint32Array, select: Uint32Array, m: number, want: Want): MomentAccumulator {
   const B = PASS_BLOCK;
+  const [isMap, isInvariant] = [want.map, want.invariant];
   const PU = new Float64Array(m * B);
-  const DV = new Float64Array(want.invariant ? m * B : 0);
-  const VX = new Float64Array(want.map ? k * B : 0);
+  const DV = new Float64Array(isInvariant ? m * B : 0);
+  const VX = new Float64Array(isMap ? k * B : 0);
   const cols = new Int32Array(m);
   for (let j = 0; j < m; j++) cols[j] = j;
   const sums = new MomentAccumulator(k, m, want);
@@ -182,11 +200,11 @@ export function statsOnRows(
       for (let c = 0; c < count; c++) {
         const a = starts[select[from + c]];
         PU[o + c] = Phi[col + a];
-        if (want.invariant) DV[o + c] = Phi[col + a + 1] - Phi[col + a];
+        if (isInvariant) DV[o + c] = Phi[col + a + 1] - Phi[col + a];
       }
     }
-    if (want.map) for (let q = 0; q < k; q++) for (let c = 0; c < count; c++) VX[q * B + c] = U[(starts[select[from + c]] + 1) * k + q];
+    if (isMap) for (let q = 0; q < k; q++) for (let c = 0; c < count; c++) VX[q * B + c] = U[(starts[select[from + c]] + 1) * k + q];
     sums.addBlock(PU, DV, VX, count, B, cols);
   }
-  return statsFromPass(fit, k, sums.result(), variance, n);
+  return sums;
 }

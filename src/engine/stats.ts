@@ -75,11 +75,6 @@ export function accumulateMoments(
   const e1 = new Float64Array(d);
   const w = new Float64Array(d);
   const sh = Float64Array.from(shift);
-  const edge = (state: number, add: boolean) => addEdge(states, d, sh, w, E, e1, state, add);
-  const flush = (count: number) => {
-    addGramUpper(V, zOne, count, G, d + 1);
-    addCross(V, zOnly, V, zNext, count, X, d);
-  };
   let n = 0;
   let count = 0;
   let prevEnd = -1;
@@ -87,8 +82,8 @@ export function accumulateMoments(
     const st = starts[t];
     if (st !== prevEnd) {
       // A run ends (its last z' counts) and another starts (its first z does not count as a z').
-      if (prevEnd >= 0) edge(prevEnd, true);
-      edge(st, false);
+      if (prevEnd >= 0) addEdge(states, d, sh, w, E, e1, prevEnd, true);
+      addEdge(states, d, sh, w, E, e1, st, false);
     }
     prevEnd = st + 1;
     const a = st * d;
@@ -98,12 +93,16 @@ export function accumulateMoments(
     }
     n++;
     if (++count === B) {
-      flush(count);
+      addGramUpper(V, zOne, count, G, d + 1);
+      addCross(V, zOnly, V, zNext, count, X, d);
       count = 0;
     }
   }
-  if (count > 0) flush(count);
-  if (prevEnd >= 0) edge(prevEnd, true);
+  if (count > 0) {
+    addGramUpper(V, zOne, count, G, d + 1);
+    addCross(V, zOnly, V, zNext, count, X, d);
+  }
+  if (prevEnd >= 0) addEdge(states, d, sh, w, E, e1, prevEnd, true);
   // Into the layout of v = [z; z'; 1], upper triangle, then mirrored.
   const sums = new Float64Array(m * m);
   const g = (a: number, b: number) => G[a * (d + 1) + b];
