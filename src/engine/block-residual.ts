@@ -1,7 +1,7 @@
 /**
- * A law's residuals on streamed blocks, column by column over a whole block (`predictInto`,
- * `mapResiduals`): the exact pass, passes over selected transitions, and the group pass (which shares
- * the gathered columns among its members) all use these kernels, so they give the same values.
+ * A law's residuals on streamed blocks, column by column over a whole block (`lawResiduals`): the exact
+ * pass, passes over selected transitions, and the group pass (which shares the gathered columns among
+ * its members) all compute them there, so they give the same values.
  */
 import { BLOCK, type Block } from './stream.js';
 
@@ -10,7 +10,6 @@ export class BlockResidual {
   private readonly cols: Int32Array;
   private readonly W: Float64Array;
   private readonly m: number;
-  private readonly rows: number;
   /** Scratch columns (BLOCK entries each): predictions, and u' (maps) or Δφ (invariants). */
   private readonly pred: Float64Array;
   private readonly gathered: Float64Array;
@@ -27,9 +26,8 @@ export class BlockResidual {
   ) {
     this.cols = Int32Array.from(cols);
     this.m = cols.length;
-    this.rows = W.length;
     this.W = Float64Array.from(W.flat());
-    this.pred = new Float64Array(Math.max(this.rows, 1) * BLOCK);
+    this.pred = new Float64Array(Math.max(W.length, 1) * BLOCK);
     this.gathered = new Float64Array((role === 'map' ? k : this.m) * BLOCK);
     this.identity = Int32Array.from({ length: this.m }, (_, j) => j);
   }
@@ -39,35 +37,50 @@ export class BlockResidual {
    * of the features, from 0, so a value is the same whichever pass computes it.
    */
   block(b: Block, r: Float64Array): void {
-    const { cols, W, m, k, pred, gathered } = this;
+    const { cols, W, m, k, gathered } = this;
     const count = b.count;
-    const R = b.stride;
     const cap = BLOCK;
     if (this.role === 'map') {
-      for (let q = 0; q < this.rows; q++) {
-        pred.fill(0, q * cap, q * cap + count);
-        predictInto(pred, b.Phi, R, count, cols, W, q * m, m, q * cap); // first states are rows 0 … count−1
-      }
       for (let q = 0; q < k; q++) for (let c = 0; c < count; c++) gathered[q * cap + c] = b.X[b.vRow[c] * k + q];
-      mapResiduals(r, gathered, pred, cap, count, this.rows);
+      lawResiduals(r, this.pred, true, b.Phi, b.stride, count, cols, W, m, gathered, 1); // first states are rows 0 … count−1
       return;
     }
     for (let j = 0; j < m; j++) {
-      const src = cols[j] * R;
+      const src = cols[j] * b.stride;
       const o = j * cap;
       for (let c = 0; c < count; c++) gathered[o + c] = b.Phi[src + b.vRow[c]] - b.Phi[src + c];
     }
-    pred.fill(0, 0, count);
-    predictInto(pred, gathered, cap, count, this.identity, W, 0, m);
-    for (let c = 0; c < count; c++) r[c] = Math.abs(pred[c]) / this.scale;
+    lawResiduals(r, this.pred, false, gathered, cap, count, this.identity, W, m, gathered, this.scale);
   }
+}
+
+/**
+ * r[c] = a law's residual for entries 0 … count−1 of a block, from gathered columns (column j of `F` at
+ * `cols[j] * stride`). A map predicts u' from its feature columns `F` with its k × m coefficients `W`,
+ * row q of the prediction at q * BLOCK of `pred`, and compares with u' (row q of `V` at q * BLOCK). An
+ * invariant sums its Δφ columns `F` with its coefficients, over `scale` (`V` unused). The exact pass,
+ * passes over selected transitions and the group pass all compute residuals here, so they agree.
+ */
+export function lawResiduals(r: Float64Array, pred: Float64Array, isMap: boolean, F: Float64Array, stride: number, count: number, cols: Int32Array, W: Float64Array, m: number, V: Float64Array, scale: number): void {
+  if (isMap) {
+    const rows = W.length / m;
+    for (let q = 0; q < rows; q++) {
+      pred.fill(0, q * BLOCK, q * BLOCK + count);
+      predictInto(pred, F, stride, count, cols, W, q * m, m, q * BLOCK);
+    }
+    mapResiduals(r, V, pred, BLOCK, count, rows);
+    return;
+  }
+  pred.fill(0, 0, count);
+  predictInto(pred, F, stride, count, cols, W, 0, m);
+  for (let c = 0; c < count; c++) r[c] = Math.abs(pred[c]) / scale;
 }
 
 /**
  * r[c] = |u'_c − pred_c| over the map's rows (pred row q at q * cap), one sweep, the squares summed
  * from 0 in order of q.
  */
-export function mapResiduals(r: Float64Array, VX: Float64Array, pred: Float64Array, cap: number, count: number, rows: number): void {
+function mapResiduals(r: Float64Array, VX: Float64Array, pred: Float64Array, cap: number, count: number, rows: number): void {
   if (rows === 2) {
     for (let c = 0; c < count; c++) {
       const e0 = VX[c] - pred[c];

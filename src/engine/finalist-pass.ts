@@ -9,7 +9,7 @@
 import { GroupMoments, MomentAccumulator, type Want } from './accumulator.js';
 import { histCount, histEdges, HIST_BINS } from './histogram.js';
 import { BLOCK, type Block, type TransitionStream } from './stream.js';
-import { BlockResidual, mapResiduals, predictInto } from './block-residual.js';
+import { BlockResidual, lawResiduals } from './block-residual.js';
 
 /** What one law gathers in a pass. */
 export interface PassMember {
@@ -225,7 +225,7 @@ export function createGroupPass(streamK: number, layout: GroupLayout, members: G
       overflow: false,
     };
   });
-  const scratch: GroupScratch = { streamK, k, M, srcCols, srcCoords, cap, all, deltaCols, PU, DV, VX, r, pred, state, bandCap };
+  const scratch: GroupScratch = { streamK, k, M, srcCols, srcCoords, all, deltaCols, PU, DV, VX, r, pred, state, bandCap };
   const onBlock = (b: Block) => groupBlock(scratch, b);
   const result = () => {
     all.finish();
@@ -256,7 +256,6 @@ interface GroupScratch {
   M: number;
   srcCols: Int32Array;
   srcCoords: Int32Array;
-  cap: number;
   all: GroupMoments;
   deltaCols: Int32Array;
   PU: Float64Array;
@@ -275,7 +274,8 @@ interface GroupScratch {
  * several times per fit.
  */
 function groupBlock(g: GroupScratch, b: Block): void {
-  const { streamK, k, M, srcCols, srcCoords, cap, all, deltaCols, PU, DV, VX, r, pred, state, bandCap } = g;
+  const { streamK, k, M, srcCols, srcCoords, all, deltaCols, PU, DV, VX, r, pred, state, bandCap } = g;
+  const cap = BLOCK;
   const count = b.count;
   // Per-transition columns gathered from the block's per-state columns: φ(u), Δφ and u', entry c
   // of row j at j * cap + c (sequential writes; reads nearly sequential). φ(u') is not copied: only
@@ -300,20 +300,9 @@ function groupBlock(g: GroupScratch, b: Block): void {
   all.addBlock(PU, DV, VX, count, cap);
   for (const s of state) {
     const { mb, cols, W, edges, hist } = s;
-    const m = cols.length;
-    // Residuals column by column, with BlockResidual's kernels on the columns gathered once for all members.
-    if (mb.role === 'map') {
-      const rows = W.length / m;
-      for (let q = 0; q < rows; q++) {
-        pred.fill(0, q * cap, q * cap + count);
-        predictInto(pred, PU, cap, count, cols, W, q * m, m, q * cap);
-      }
-      mapResiduals(r, VX, pred, cap, count, rows);
-    } else {
-      pred.fill(0, 0, count);
-      predictInto(pred, DV, cap, count, cols, W, 0, m);
-      for (let c = 0; c < count; c++) r[c] = Math.abs(pred[c]) / mb.scale;
-    }
+    // Residuals column by column, with BlockResidual's kernel on the columns gathered once for all members.
+    const isMap = mb.role === 'map';
+    lawResiduals(r, pred, isMap, isMap ? PU : DV, cap, count, cols, W, cols.length, VX, mb.scale);
     histCount(hist, edges, r, count);
     for (let c = 0; c < count; c++) {
       const rc = r[c];
