@@ -174,10 +174,10 @@ export interface PassRequest {
 }
 
 /**
- * One pass over the chosen transitions computing, for each request, map statistics (φ(u) against u')
- * and invariant statistics (Δφ moments and the covariance of φ) over its columns of a feature list on a
- * subspace. `basis` null means `states` are already subspace coordinates (dim = k); `select` lists
- * transition indices (a screening sample) or is null for all. States are projected and features
+ * One pass over every transition computing, for each request, map statistics (φ(u) against u') and
+ * invariant statistics (Δφ moments and the covariance of φ) over its columns of a feature list on a
+ * subspace (screening passes run on the sample's own rows, see gatherSampleRows). `basis` null means
+ * `states` are already subspace coordinates (dim = k). States are projected and features
  * evaluated once, and each request sums the moments of its own columns. Each moment is the same
  * running sum whichever other requests share the pass, so results equal separate passes bit for bit.
  * Transitions are taken block by block: states projected into rows (u's, then u''s at row
@@ -190,7 +190,6 @@ export function featurePasses(
   starts: Uint32Array,
   basis: number[][] | null,
   features: string[],
-  select: Uint32Array | null,
   requests: PassRequest[],
 ): { map: FeatureStats | null; invariant: InvariantStats | null }[] {
   const k = basis ? basis.length : dim;
@@ -228,9 +227,7 @@ export function featurePasses(
     for (let i = 0; i < accs.length; i++) accs[i].addBlock(Phi, DV, VX, count, R, cols[i]);
     count = 0;
   };
-  const total = select ? select.length : starts.length;
-  for (let idx = 0; idx < total; idx++) {
-    const t = select ? select[idx] : idx;
+  for (let t = 0; t < starts.length; t++) {
     stateU[count] = starts[t];
     stateV[count] = starts[t] + 1;
     if (++count === B) flush();

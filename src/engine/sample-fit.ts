@@ -159,8 +159,8 @@ export function statsFromPass(
  * Statistics over the transitions `select` of a sample view, from the accumulation features (see
  * accumulationOf) evaluated once on the whole view (`acc`): the trimming iterations change only which
  * transitions are summed, so they need not evaluate the features again. Blocks of PASS_BLOCK selected
- * transitions through the blocked kernels, exactly as featurePasses sums them, so the result is the same
- * bit for bit.
+ * transitions through the blocked kernels, exactly as featurePasses sums those transitions gathered into
+ * a view of their own, so the result is the same bit for bit.
  */
 export function statsOnRows(
   acc: ViewFeatures,

@@ -86,7 +86,7 @@ function sampleStatistics(sampleRows: DataContext, subspaceIndex: number, basis:
     return true;
   });
   const { union, cols } = featureUnion(requests.map((r) => r.features));
-  const passes = featurePasses(sampleRows.states, sampleRows.dim, sampleRows.starts, basis, union, null, requests.map((r, i) => ({ cols: cols[i], want: { map: r.role === 'map', invariant: r.role === 'invariant' } })));
+  const passes = featurePasses(sampleRows.states, sampleRows.dim, sampleRows.starts, basis, union, requests.map((r, i) => ({ cols: cols[i], want: { map: r.role === 'map', invariant: r.role === 'invariant' } })));
   requests.forEach((r, i) => {
     const pass = passes[i];
     const stats: ScoringStats =

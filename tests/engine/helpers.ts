@@ -64,9 +64,14 @@ export function projectStates(data: Dataset, basis: number[][]): number[][] {
 }
 
 /**
- * The single-request form of featurePasses: every feature's statistics from one pass. The engine
- * always asks for several requests at once; tests use this as the reference its other paths must match.
+ * The single-request form of featurePasses: every feature's statistics from one pass, over the
+ * transitions `select` (copied out as rows 2i, 2i + 1 of a data set of their own, in order) or all. The
+ * engine always asks for several requests at once; tests use this as the reference its other paths match.
  */
 export function featurePass(states: Float64Array, dim: number, starts: Uint32Array, basis: number[][] | null, features: string[], select: Uint32Array | null, want: Want) {
-  return featurePasses(states, dim, starts, basis, features, select, [{ cols: features.map((_, j) => j), want }])[0];
+  const request = [{ cols: features.map((_, j) => j), want }];
+  if (!select) return featurePasses(states, dim, starts, basis, features, request)[0];
+  const rows = new Float64Array(2 * select.length * dim);
+  select.forEach((t, i) => rows.set(states.subarray(starts[t] * dim, (starts[t] + 2) * dim), 2 * i * dim));
+  return featurePasses(rows, dim, Uint32Array.from(select, (_, i) => 2 * i), basis, features, request)[0];
 }

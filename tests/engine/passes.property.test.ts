@@ -120,7 +120,7 @@ test('requests sharing one pass get exactly the statistics of separate passes', 
       (seed, n, reqs) => {
         const { states, starts } = data(seed, n, 2, -0.2);
         const requests = reqs.map((r) => ({ cols: r.cols, want: { map: r.map, invariant: !r.map } }));
-        const shared = featurePasses(states, 2, starts, null, FEATURES, null, requests);
+        const shared = featurePasses(states, 2, starts, null, FEATURES, requests);
         requests.forEach((r, i) => exact(shared[i], featurePass(states, 2, starts, null, r.cols.map((j) => FEATURES[j]), null, r.want)));
       },
     ),
