@@ -137,7 +137,7 @@ test('data that are not the checked data, and laws the result does not name, are
   assert.ok(buildCheckReport({ ...fail, laws: [lonely] }, laws, broken).includes('rotation@coords[0,1]'), 'without exhaustive figures nothing is cross-checked');
 });
 
-test('a law is compiled once per check report: the view draws with the compiled law the check handed it', async () => {
+test('the law view draws with a compiled law it is handed (the check hands it its own) and gets the check view\'s portrait', async () => {
   const { laws, broken, fail } = await checkFixture();
   for (const c of fail.laws) {
     const law = laws.find((l) => l.id === c.id)!;
