@@ -210,6 +210,7 @@ function storedValue(view: DataView, start: number, count: number, itemSize: num
   return (i) => halfToDouble(view.getUint16(start + 2 * i, le));
 }
 
+/** The stored values in file order: one block copy when they are native and aligned, else value by value. */
 function decode(view: DataView, start: number, count: number, itemSize: number, le: boolean): Float64Array {
   const out = sharedFloat64(count);
   const native = nativeArray(view, start, count, itemSize, le);
@@ -217,9 +218,8 @@ function decode(view: DataView, start: number, count: number, itemSize: number, 
     out.set(native);
     return out;
   }
-  if (itemSize === 8) for (let i = 0; i < count; i++) out[i] = view.getFloat64(start + 8 * i, le);
-  else if (itemSize === 4) for (let i = 0; i < count; i++) out[i] = view.getFloat32(start + 4 * i, le);
-  else for (let i = 0; i < count; i++) out[i] = halfToDouble(view.getUint16(start + 2 * i, le));
+  const read = storedValue(view, start, count, itemSize, le);
+  for (let i = 0; i < count; i++) out[i] = read(i);
   return out;
 }
 
