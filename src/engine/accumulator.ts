@@ -225,10 +225,10 @@ export class GroupMoments {
   /** Union of the columns when the Gram is shared (ascending), with its running upper-triangular sum. */
   readonly #gramCols: number[];
   readonly #gram: Float64Array;
-  #gramOffs: Int32Array | null = null;
-  #gramCap = -1;
+  readonly #gramOffs: Int32Array;
 
-  constructor(k: number, readonly mapCols: number[], readonly invCols: number[]) {
+  /** @param cap the blocks' column stride (see `MomentAccumulator.addBlock`). */
+  constructor(k: number, readonly mapCols: number[], readonly invCols: number[], private readonly cap: number) {
     const share = mapCols.length > 0 && invCols.length > 0;
     this.map = mapCols.length > 0 ? new MomentAccumulator(k, mapCols.length, { map: true, invariant: false }, share) : null;
     this.invariant = invCols.length > 0 ? new MomentAccumulator(k, invCols.length, { map: false, invariant: true }, share) : null;
@@ -236,19 +236,14 @@ export class GroupMoments {
     this.#invIdx = Int32Array.from(invCols);
     this.#gramCols = share ? [...new Set([...mapCols, ...invCols])].sort((a, b) => a - b) : [];
     this.#gram = new Float64Array(this.#gramCols.length ** 2);
+    this.#gramOffs = Int32Array.from(this.#gramCols, (c) => c * cap);
   }
 
   /** Add a block laid out as for `MomentAccumulator.addBlock`. */
-  addBlock(PU: Float64Array, DV: Float64Array, VX: Float64Array, count: number, cap: number): void {
-    if (this.#gramCols.length > 0) {
-      if (this.#gramCap !== cap) {
-        this.#gramOffs = Int32Array.from(this.#gramCols, (c) => c * cap);
-        this.#gramCap = cap;
-      }
-      addGramUpper(PU, this.#gramOffs!, count, this.#gram, this.#gramCols.length);
-    }
-    this.map?.addBlock(PU, DV, VX, count, cap, this.#mapIdx);
-    this.invariant?.addBlock(PU, DV, VX, count, cap, this.#invIdx);
+  addBlock(PU: Float64Array, DV: Float64Array, VX: Float64Array, count: number): void {
+    if (this.#gramCols.length > 0) addGramUpper(PU, this.#gramOffs, count, this.#gram, this.#gramCols.length);
+    this.map?.addBlock(PU, DV, VX, count, this.cap, this.#mapIdx);
+    this.invariant?.addBlock(PU, DV, VX, count, this.cap, this.#invIdx);
   }
 
   /** Complete the sums (the shared Gram into both accumulators); call once, after the last block. */

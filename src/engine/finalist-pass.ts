@@ -196,7 +196,7 @@ export function createGroupPass(streamK: number, layout: GroupLayout, members: G
   const union = (pick: (mb: GroupMember) => boolean) => [...new Set(members.filter(pick).flatMap((mb) => mb.accCols))].sort((a, b) => a - b);
   const mapCols = union((mb) => mb.want.map);
   const invCols = union((mb) => mb.want.invariant);
-  const all = new GroupMoments(k, mapCols, invCols);
+  const all = new GroupMoments(k, mapCols, invCols, cap);
   // Δφ only for the columns that invariants read (their moments and residuals), not every feature.
   const deltaCols = Int32Array.from(new Set([...invCols, ...members.filter((mb) => mb.role === 'invariant').flatMap((mb) => mb.cols)]));
   const needDelta = deltaCols.length > 0;
@@ -297,7 +297,7 @@ function groupBlock(g: GroupScratch, b: Block): void {
     const src = srcCoords[q];
     for (let c = 0; c < count; c++) VX[o + c] = X[vRow[c] * streamK + src];
   }
-  all.addBlock(PU, DV, VX, count, cap);
+  all.addBlock(PU, DV, VX, count);
   for (const s of state) {
     const { mb, cols, W, edges, hist } = s;
     // Residuals column by column, with BlockResidual's kernel on the columns gathered once for all members.
