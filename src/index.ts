@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 export { fit, type FitOptions, type FitProgress } from './engine/fit.js';
-export { createFitPool, type FitPool } from './engine/pool.js';
+export { createFitPool, type FitPool } from './engine/runtime/pool.js';
 export { loadDataset, SUPPORTED_EXTENSIONS, type LoadOptions } from './data/load.js';
 export { parseNpy, writeNpy } from './data/npy.js';
 export { parseGrammar } from './grammar/parse.js';
@@ -11,8 +11,8 @@ export { loadGrammar, defaultGrammarPath } from './grammar/load.js';
 export { compileExpression, checkExpression, differentiate, toLatex } from './grammar/safe-math.js';
 export { plantLaw, randomOrthogonal, type PlantOptions, type PlantedTruth, type PlantedKind } from './planted.js';
 export { demoDataset } from './demo.js';
-export { principalAngles } from './engine/linalg.js';
-export { transitionStarts } from './engine/stats.js';
+export { principalAngles } from './engine/kernels/linalg.js';
+export { transitionStarts } from './engine/moments/transitions.js';
 export { lawProperty, LawViolation, PROPERTY_DEFAULTS, type LawPropertyOptions } from './check/property.js';
 export { checkLaw, checkLaws, type CheckOptions, type CheckReport, type LawCheck, type Counterexample } from './check/run.js';
 export { readLawsFile, parseLaws, validateLaws, type LawsDocument } from './check/laws-file.js';

@@ -4,7 +4,7 @@
  * the property tests and the benchmarks all draw from here, so "truth vs found" is always checkable.
  */
 import type { Dataset } from './types.js';
-import { mulberry32 } from './engine/sample.js';
+import { mulberry32 } from './random.js';
 
 export type PlantedKind = 'rotation' | 'linear' | 'affine' | 'ellipse' | 'twist' | 'pendulum';
 

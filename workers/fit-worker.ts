@@ -4,8 +4,8 @@
  * (moment matrices, residual histograms, outlier indices), so they are cloned back rather than
  * transferred.
  */
-import { runTask, type TaskResult } from '../src/engine/tasks.js';
-import type { PoolMessage } from '../src/engine/pool.js';
+import { runTask, type TaskResult } from '../src/engine/runtime/tasks.js';
+import type { PoolMessage } from '../src/engine/runtime/pool.js';
 
 export default function run({ data, stop, task }: PoolMessage): TaskResult {
   const ctx = { states: new Float64Array(data.states), starts: new Uint32Array(data.starts), dim: data.dim };

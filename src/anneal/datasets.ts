@@ -9,7 +9,7 @@ import { unzipSync } from 'fflate';
 import { InputError } from '../errors.js';
 import { formatShape, parseNpy, type NpyArray } from '../data/npy.js';
 import { readInputFile } from '../data/validate.js';
-import { Rng } from './rng.js';
+import { Rng } from '../random.js';
 
 /** Samples grouped in sequences, ready for the encoder. */
 export interface FrameSet {

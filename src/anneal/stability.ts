@@ -13,8 +13,8 @@
 import { alternativeAsLaw } from '../law-ids.js';
 import type { Dataset, Law } from '../types.js';
 import { mapPredictor } from './bridge.js';
-import { sameSpan } from '../engine/linalg.js';
-import { projector } from '../engine/project.js';
+import { sameSpan } from '../engine/kernels/linalg.js';
+import { projector } from '../engine/kernels/project.js';
 
 /** A state more than this many times the training latents' largest distance from their mean is out of range. */
 export const RANGE_FACTOR = 2;

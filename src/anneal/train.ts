@@ -21,7 +21,7 @@ import { adaptTolerance, lambdaAt, loadRunData, readRunConfig, writeRunConfig, t
 import type { FrameSet } from './datasets.js';
 import { Adam, buildAutoencoder, disposeAutoencoder, encodeAll, withVariables, type Autoencoder } from './model.js';
 import { finishRun, type FinalReport } from './finish.js';
-import { Rng } from './rng.js';
+import { Rng } from '../random.js';
 
 /** Per-epoch figures (the log line, and one `epoch` record of `log.jsonl`). */
 export interface EpochLog {

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { InputError } from '../errors.js';
-import { transitionStarts } from '../engine/stats.js';
+import { transitionStarts } from '../engine/moments/transitions.js';
 import type { Dataset } from '../types.js';
 import type { CompiledLaw } from './law-eval.js';
 

@@ -28,7 +28,7 @@ interface AnnealFlags {
 async function annealCommand(flags: AnnealFlags): Promise<number> {
   const { withoutLibraryFamilies } = await import('../anneal/index.js');
   const { fit } = await import('../engine/fit.js');
-  const { createFitPool } = await import('../engine/pool.js');
+  const { createFitPool } = await import('../engine/runtime/pool.js');
   const { loadGrammar, defaultGrammarPath } = await import('../grammar/load.js');
   const resume = flags.resume !== undefined;
   const out = flags.resume ?? flags.out;

@@ -3,7 +3,7 @@ import { loadDataset } from '../data/load.js';
 import { writeNpy } from '../data/npy.js';
 import { demoDataset } from '../demo.js';
 import { fit, type FitOptions } from '../engine/fit.js';
-import { principalAngles } from '../engine/linalg.js';
+import { principalAngles } from '../engine/kernels/linalg.js';
 import { InputError } from '../errors.js';
 import { defaultGrammarPath, loadGrammar } from '../grammar/load.js';
 import type { Dataset, FitResult } from '../types.js';

@@ -6,25 +6,27 @@
  */
 import { loadGrammar, defaultGrammarPath } from '../grammar/load.js';
 import type { Dataset, FitResult, Grammar, Subspace } from '../types.js';
-import { enumerateCandidates } from './candidates.js';
-import type { EvaluateResult } from './evaluate.js';
-import type { FinalistFailure, FinalistGroupTask, FinalistResult } from './finalize.js';
-import { coordinatesOf } from './shared-pass.js';
-import { finalistUnits, groupCost } from './finalist-schedule.js';
-import { principalAngles } from './linalg.js';
-import { createFitPool, type FitPool } from './pool.js';
-import { toLaw } from './law-output.js';
-import { renderLaw } from './render.js';
-import { collapseDuplicates, paretoFront, type ScoredLaw, scoreFinalist, tolerances } from './rank.js';
-import { type CandidateSpec, roleOf, type ScreenOutcome, type ScreenSuccess } from './screen.js';
-import { addMoments, momentShift, type Moments, projectMoments, subspaceVariance, transitionStarts } from './stats.js';
-import { generateSubspaces } from './subspaces.js';
-import { conservedByMap } from './implied.js';
-import { gatherSampleRows, sampleIndices } from './sample.js';
+import { enumerateCandidates } from './candidates/enumerate.js';
+import type { EvaluateResult } from './output/exact-pass.js';
+import type { FinalistFailure, FinalistGroupTask, FinalistResult } from './finalists/finalize.js';
+import { coordinatesOf } from './finalists/shared-pass.js';
+import { finalistUnits, groupCost } from './finalists/schedule.js';
+import { principalAngles } from './kernels/linalg.js';
+import { createFitPool, type FitPool } from './runtime/pool.js';
+import { toLaw } from './output/law-output.js';
+import { renderLaw } from './output/render.js';
+import { collapseDuplicates, paretoFront, type ScoredLaw, scoreFinalist, tolerances } from './ranking/rank.js';
+import { roleOf, type ScreenOutcome, type ScreenSuccess } from './screening/screen.js';
+import { type CandidateSpec } from './candidates/enumerate.js';
+import { addMoments, momentShift, type Moments, projectMoments, subspaceVariance } from './moments/moments.js';
+import { transitionStarts } from './moments/transitions.js';
+import { generateSubspaces } from './subspaces/generate.js';
+import { conservedByMap } from './ranking/implied.js';
+import { gatherSampleRows, sampleIndices } from './moments/sample.js';
 import { VERSION } from '../version.js';
 import { expressionTree } from '../grammar/safe-math.js';
 import type { Expr } from '../grammar/expr-ir.js';
-import { registerFeatureTrees, subspaceVariables } from './features.js';
+import { registerFeatureTrees, subspaceVariables } from './model/features.js';
 
 export interface FitProgress {
   stage: 'moments' | 'screening' | 'finalists' | 'evaluating';

@@ -6,7 +6,7 @@
  */
 import { compileLaw } from '../check/law-eval.js';
 import type { Counterexample, LawCheck } from '../check/run.js';
-import { transitionStarts } from '../engine/stats.js';
+import { transitionStarts } from '../engine/moments/transitions.js';
 import { InputError } from '../errors.js';
 import type { Dataset, Law } from '../types.js';
 import { lawView, viewPoint, type LawView, type PortraitRow, type ViewLimits } from './views.js';

@@ -5,7 +5,7 @@
  * the JSON says, not a second opinion.
  */
 import { compileLaw, type CompiledLaw } from '../check/law-eval.js';
-import { transitionStarts } from '../engine/stats.js';
+import { transitionStarts } from '../engine/moments/transitions.js';
 import type { Dataset, Law } from '../types.js';
 
 /** One point of a phase portrait, in view coordinates. */

@@ -24,7 +24,7 @@ export function makeLaw(
     parameters: [],
     model: { role, variables: Array.from({ length: k }, (_, i) => `u${i + 1}`), features, coefficients },
     metrics: {
-      rmse: 0, relativeError: 0, inlierFraction, tolerance, complexity: 0, descriptionLength: 0, nTransitions: 0,
+      rmse: 0, relativeError: 0, inlierRmse: 0, inlierRelativeError: 0, inlierFraction, tolerance, complexity: 0, descriptionLength: 0, nTransitions: 0,
     },
     outliers: [],
     notes: [],
@@ -120,7 +120,7 @@ export async function stubSearch(latents: Dataset): Promise<FitResult> {
     provenance: {
       source: latents.source, grammar: 'stub', seed: 0, workers: 1, version: 'test', dim: d,
       nTrajectories: latents.offsets.length - 1, nTransitions: pairs.length, tolerance: tol,
-      candidatesScreened: 1, finalists: 1, failures: [], interrupted: false, elapsedMs: 0, timings: {},
+      candidatesScreened: 1, finalists: 1, finalistsOnSample: 0, failures: [], interrupted: false, elapsedMs: 0, timings: {},
     },
   };
 }

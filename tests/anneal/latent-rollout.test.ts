@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { latentRollout } from '../../src/anneal/latent-rollout.ts';
 import { slavedManifold } from '../../src/anneal/hold.ts';
 import { randomOrthogonal } from '../../src/planted.ts';
-import { mulberry32 } from '../../src/engine/sample.ts';
+import { mulberry32 } from '../../src/random.ts';
 import { rotationLaw } from './helpers.ts';
 
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((s, v, i) => s + v * b[i], 0);

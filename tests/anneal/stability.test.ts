@@ -15,7 +15,7 @@ import { anneal, rollout } from '../../src/anneal/index.js';
 import { chooseStableLaw, divergenceStep, RANGE_FACTOR } from '../../src/anneal/stability.js';
 import { loadDataset } from '../../src/data/load.js';
 import { writeNpy } from '../../src/data/npy.js';
-import { mulberry32 } from '../../src/engine/sample.js';
+import { mulberry32 } from '../../src/random.ts';
 import { randomOrthogonal } from '../../src/planted.js';
 import type { Dataset, Law } from '../../src/types.js';
 import { hiddenRotationFrames, makeLaw, rotationData, stubSearch } from './helpers.js';

@@ -3,7 +3,7 @@
  * so data from another seed obeys the very same law, and hand-made violations of it.
  */
 import { fit } from '../../src/engine/fit.ts';
-import { mulberry32 } from '../../src/engine/sample.ts';
+import { mulberry32 } from '../../src/random.ts';
 import { plantLaw, type PlantedKind } from '../../src/planted.ts';
 import type { Dataset, FitResult, Law } from '../../src/types.ts';
 

@@ -1,7 +1,8 @@
 import { fit } from '../../src/engine/fit.ts';
-import { principalAngles, matmul, transpose } from '../../src/engine/linalg.ts';
-import { compileFeatures, featurePasses } from '../../src/engine/features.ts';
-import type { Want } from '../../src/engine/accumulator.ts';
+import { principalAngles, matmul, transpose } from '../../src/engine/kernels/linalg.ts';
+import { compileFeatures } from '../../src/engine/model/features.ts';
+import { featurePasses } from '../../src/engine/passes/feature-pass.ts';
+import type { Want } from '../../src/engine/passes/accumulator.ts';
 import type { Dataset, FitResult, Law } from '../../src/types.ts';
 
 /** Fit inline (workers: 0) with a fixed seed: property tests check behaviour, not parallelism. */

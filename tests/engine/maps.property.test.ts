@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { plantLaw } from '../../src/planted.ts';
-import { matmul, transpose } from '../../src/engine/linalg.ts';
+import { matmul, transpose } from '../../src/engine/kernels/linalg.ts';
 import { fitInline, fullSpaceMap, planeError } from './helpers.ts';
 
 const mapCase = fc.record({

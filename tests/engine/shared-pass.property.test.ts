@@ -7,12 +7,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { groupPass, type GroupMember } from '../../src/engine/finalist-pass.ts';
-import { registerFeatureTrees, subspaceVariables } from '../../src/engine/features.ts';
-import { coordinatesOf, sharedGroupPass } from '../../src/engine/shared-pass.ts';
-import { transitionStream } from '../../src/engine/stream.ts';
-import { mulberry32 } from '../../src/engine/sample.ts';
-import { transitionStarts } from '../../src/engine/stats.ts';
+import { groupPass, type GroupMember } from '../../src/engine/finalists/group-pass.ts';
+import { registerFeatureTrees, subspaceVariables } from '../../src/engine/model/features.ts';
+import { coordinatesOf, sharedGroupPass } from '../../src/engine/finalists/shared-pass.ts';
+import { transitionStream } from '../../src/engine/passes/stream.ts';
+import { mulberry32 } from '../../src/random.ts';
+import { transitionStarts } from '../../src/engine/moments/transitions.ts';
 import { expressionTree } from '../../src/grammar/safe-math.ts';
 
 const SEED = 20240614;

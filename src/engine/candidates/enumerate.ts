@@ -1,0 +1,69 @@
+/**
+ * The enumerator: every (family, subspace, offset variant) the grammar allows, in order of growing
+ * structural complexity, up to the grammar's candidate limit.
+ */
+import { instantiateTerms } from '../../grammar/terms.js';
+import type { Grammar, Subspace } from '../../types.js';
+import { familyFitsDimension, LINEAR_MAP_FAMILIES, offsetVariants } from '../model/families.js';
+import { subspaceVariables } from '../model/features.js';
+import type { FamilyName } from '../../types.js';
+
+/** A candidate as the enumerator proposes it. */
+export interface CandidateSpec {
+  id: string;
+  family: FamilyName;
+  offset: boolean;
+  subspaceIndex: number;
+  /** Library terms instantiated on the subspace variables (library families only). */
+  libraryFeatures: string[];
+  /** Grammar cost of each library feature, parallel to `libraryFeatures`. */
+  libraryCosts: number[];
+  structuralCost: number;
+}
+
+const NONLINEAR = new Set(['library_map', 'library_invariant', 'quadratic_invariant']);
+
+/** Bits for choosing the offset variant of a structured family. */
+const OFFSET_BIT = 1;
+
+export function enumerateCandidates(grammar: Grammar, subspaces: Subspace[]): CandidateSpec[] {
+  const out: CandidateSpec[] = [];
+  const termsByK = new Map<number, { features: string[]; costs: number[] }>();
+  const library = (k: number) => {
+    let t = termsByK.get(k);
+    if (!t) {
+      const inst = instantiateTerms(grammar.terms, subspaceVariables(k));
+      t = { features: inst.map((i) => i.expression), costs: inst.map((i) => i.cost) };
+      termsByK.set(k, t);
+    }
+    return t;
+  };
+  subspaces.forEach((sub, subspaceIndex) => {
+    const k = sub.basis.length;
+    for (const fam of grammar.families) {
+      if (!familyFitsDimension(fam.name, k)) continue;
+      if (NONLINEAR.has(fam.name) && k > grammar.limits.maxLibraryDim) continue;
+      const variants = LINEAR_MAP_FAMILIES.has(fam.name) ? offsetVariants(fam.name) : [false];
+      for (const offset of variants) {
+        const lib = fam.name === 'library_map' || fam.name === 'library_invariant' ? library(k) : { features: [], costs: [] };
+        if ((fam.name === 'library_map' || fam.name === 'library_invariant') && lib.features.length === 0) continue;
+        const structured = offsetVariants(fam.name).length > 1 && offset;
+        out.push({
+          id: `${fam.name}${structured ? '+offset' : ''}@${sub.label}`,
+          family: fam.name,
+          offset,
+          subspaceIndex,
+          libraryFeatures: lib.features,
+          libraryCosts: lib.costs,
+          structuralCost: fam.cost + sub.cost + (structured ? OFFSET_BIT : 0),
+        });
+      }
+    }
+  });
+  // Enumeration order is the grammar's cost. The bits that state a data-estimated basis count in the
+  // description length but not here: otherwise, with many coordinate subsets, a candidate budget cut
+  // would always remove the data's own subspaces first (the ones where hidden laws live).
+  const orderKey = (c: CandidateSpec) => c.structuralCost - (subspaces[c.subspaceIndex].basisBits ?? 0);
+  out.sort((a, b) => orderKey(a) - orderKey(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return out.slice(0, grammar.limits.maxCandidates);
+}

@@ -1,0 +1,223 @@
+/**
+ * Sufficient statistics of the transitions (z_t, z_{t+1}): one pass over the data yields the moment
+ * matrix of v = [z − c; z' − c; 1], from which every linear-family candidate on every linear subspace is
+ * fitted and scored without touching the samples again.
+ */
+import { addCross, addGramUpper } from '../kernels/gram.js';
+import { type Mat, zeros } from '../kernels/linalg.js';
+
+/** Accumulated moments of v = [z − shift; z' − shift; 1] over a set of transitions (full symmetric matrix). */
+export interface Moments {
+  dim: number;
+  /** Number of transitions summed. */
+  n: number;
+  shift: number[];
+  /** (2d+1)² entries, row-major, symmetric. */
+  sums: Float64Array;
+}
+
+/**
+ * Shift used to centre the moment pass: the mean of (at most) the first 4096 states. Moments about a
+ * point near the data's centre avoid the cancellation that raw moments of far-from-origin latents suffer.
+ */
+export function momentShift(states: Float64Array, dim: number): number[] {
+  const count = Math.min(4096, Math.floor(states.length / dim));
+  const shift = new Array<number>(dim).fill(0);
+  for (let i = 0; i < count; i++) for (let j = 0; j < dim; j++) shift[j] += states[i * dim + j];
+  return shift.map((s) => (count > 0 ? s / count : 0));
+}
+
+/** Transitions per block of the moment pass: a block's columns (2d+1 of them) stay in cache. */
+const MOMENT_BLOCK = 256;
+
+/**
+ * Moments over transitions [from, to) of the global numbering.
+ *
+ * Transitions are gathered block by block into columns, and the sums taken with the blocked kernels
+ * (each entry one running sum per block): Σ over [z; 1] (Gram) and Σ z z'ᵀ (cross). Σ z' z'ᵀ needs
+ * no sum of its own: along a run of consecutive transitions of one trajectory, z' is the next z,
+ * so Σ z' z'ᵀ = Σ z zᵀ − (the run's first z)(…)ᵀ + (its last z')(…)ᵀ; likewise Σ z'. That saves a
+ * quarter of the multiply-adds of summing v vᵀ for v = [z − shift; z' − shift; 1].
+ */
+export function accumulateMoments(
+  states: Float64Array,
+  dim: number,
+  starts: Uint32Array,
+  shift: number[],
+  from: number,
+  to: number,
+): Moments {
+  const d = dim;
+  const m = 2 * d + 1;
+  const B = MOMENT_BLOCK;
+  // Block columns: z − shift (0 … d−1), 1 (d), z' − shift (d+1 … 2d).
+  const V = new Float64Array(m * B);
+  V.fill(1, d * B, (d + 1) * B);
+  const zOne = Int32Array.from({ length: d + 1 }, (_, i) => i * B);
+  const zOnly = zOne.subarray(0, d);
+  const zNext = Int32Array.from({ length: d }, (_, i) => (d + 1 + i) * B);
+  const G = new Float64Array((d + 1) * (d + 1));
+  const X = new Float64Array(d * d);
+  // Run ends minus run starts: Σ w wᵀ (upper) and Σ w over those states, w = z − shift.
+  const E = new Float64Array(d * d);
+  const e1 = new Float64Array(d);
+  const w = new Float64Array(d);
+  const sh = Float64Array.from(shift);
+  let n = 0;
+  let count = 0;
+  let prevEnd = -1;
+  for (let t = from; t < to; t++) {
+    const st = starts[t];
+    if (st !== prevEnd) {
+      // A run ends (its last z' counts) and another starts (its first z does not count as a z').
+      if (prevEnd >= 0) addEdge(states, d, sh, w, E, e1, prevEnd, true);
+      addEdge(states, d, sh, w, E, e1, st, false);
+    }
+    prevEnd = st + 1;
+    const a = st * d;
+    for (let j = 0; j < d; j++) {
+      V[j * B + count] = states[a + j] - sh[j];
+      V[(d + 1 + j) * B + count] = states[a + d + j] - sh[j];
+    }
+    n++;
+    if (++count === B) {
+      addGramUpper(V, zOne, count, G, d + 1);
+      addCross(V, zOnly, V, zNext, count, X, d);
+      count = 0;
+    }
+  }
+  if (count > 0) {
+    addGramUpper(V, zOne, count, G, d + 1);
+    addCross(V, zOnly, V, zNext, count, X, d);
+  }
+  if (prevEnd >= 0) addEdge(states, d, sh, w, E, e1, prevEnd, true);
+  // Into the layout of v = [z; z'; 1], upper triangle, then mirrored.
+  const sums = new Float64Array(m * m);
+  const g = (a: number, b: number) => G[a * (d + 1) + b];
+  for (let a = 0; a < d; a++) {
+    for (let b = a; b < d; b++) {
+      sums[a * m + b] = g(a, b);
+      sums[(d + a) * m + d + b] = g(a, b) + E[a * d + b];
+    }
+    for (let b = 0; b < d; b++) sums[a * m + d + b] = X[a * d + b];
+    sums[a * m + 2 * d] = g(a, d);
+    sums[(d + a) * m + 2 * d] = g(a, d) + e1[a];
+  }
+  sums[2 * d * m + 2 * d] = g(d, d);
+  for (let i = 0; i < m; i++) for (let j = 0; j < i; j++) sums[i * m + j] = sums[j * m + i];
+  return { dim, n, shift, sums };
+}
+
+/** Sum partial moments in the given order (fixed chunk order keeps results identical for any worker count). */
+export function addMoments(parts: Moments[]): Moments {
+  const first = parts[0];
+  const sums = new Float64Array(first.sums.length);
+  let n = 0;
+  for (const p of parts) {
+    n += p.n;
+    for (let i = 0; i < sums.length; i++) sums[i] += p.sums[i];
+  }
+  return { dim: first.dim, n, shift: first.shift, sums };
+}
+
+/** Moments of a subspace: u = B z, u' = B z' (k coordinates), raw (about the origin) and centred. */
+export interface SubspaceMoments {
+  k: number;
+  n: number;
+  /** Σ u uᵀ, Σ u' uᵀ, Σ u' u'ᵀ about the origin of the input coordinates. */
+  xx: Mat;
+  yx: Mat;
+  yy: Mat;
+  /** Σ u, Σ u'. */
+  sx: number[];
+  sy: number[];
+  /** Centred versions: Σ (u − ū)(u − ū)ᵀ etc. */
+  cxx: Mat;
+  cyx: Mat;
+  cyy: Mat;
+}
+
+/** Project the full moments onto the subspace spanned by the orthonormal rows of `basis`. */
+export function projectMoments(mom: Moments, basis: number[][]): SubspaceMoments {
+  const d = mom.dim;
+  const m = 2 * d + 1;
+  const k = basis.length;
+  const S = mom.sums;
+  // Rows of the projection applied to v = [z−c; z'−c; 1]: [B 0 0] for u, [0 B 0] for u'.
+  const blockSum = (oi: number, oj: number): Mat => projectedBlock(S, m, d, basis, oi, oj);
+  const vecSum = (oi: number): number[] =>
+    basis.map((row) => row.reduce((s, w, p) => s + w * S[(oi + p) * m + (m - 1)], 0));
+  const n = mom.n;
+  const sxs = vecSum(0);
+  const sys = vecSum(d);
+  const xxs = blockSum(0, 0);
+  const yxs = blockSum(d, 0);
+  const yys = blockSum(d, d);
+  const beta = basis.map((row) => row.reduce((s, w, p) => s + w * mom.shift[p], 0));
+  const center = (c: Mat, s1: number[], s2: number[]) =>
+    c.map((row, i) => row.map((v, j) => v - (n > 0 ? (s1[i] * s2[j]) / n : 0)));
+  const raw = (c: Mat, s1: number[], s2: number[]) =>
+    c.map((row, i) => row.map((v, j) => v + beta[i] * s2[j] + s1[i] * beta[j] + n * beta[i] * beta[j]));
+  return {
+    k,
+    n,
+    xx: raw(xxs, sxs, sxs),
+    yx: raw(yxs, sys, sxs),
+    yy: raw(yys, sys, sys),
+    sx: sxs.map((s, i) => s + n * beta[i]),
+    sy: sys.map((s, i) => s + n * beta[i]),
+    cxx: center(xxs, sxs, sxs),
+    cyx: center(yxs, sys, sxs),
+    cyy: center(yys, sys, sys),
+  };
+}
+
+/** Total variance (sum over coordinates) of the states u in a subspace: the scale laws are judged against. */
+export function subspaceVariance(sm: SubspaceMoments): number {
+  let s = 0;
+  for (let i = 0; i < sm.k; i++) s += sm.cxx[i][i] + sm.cyy[i][i];
+  return s / 2;
+}
+
+// Loops at module level rather than in closures of the functions above: V8 holds a closure's
+// optimised code only while a closure made from the same source is alive, so a loop in closures that
+// die with their call is compiled again after a full garbage collection.
+
+/** Add (or subtract) a run's end (start) state w = z − shift to Σ w wᵀ (upper, `E`) and Σ w (`e1`). */
+function addEdge(states: Float64Array, d: number, sh: Float64Array, w: Float64Array, E: Float64Array, e1: Float64Array, state: number, add: boolean): void {
+  const o = state * d;
+  for (let a = 0; a < d; a++) w[a] = states[o + a] - sh[a];
+  for (let a = 0; a < d; a++) {
+    const wa = w[a];
+    if (add) e1[a] += wa;
+    else e1[a] -= wa;
+    for (let b = a; b < d; b++) {
+      if (add) E[a * d + b] += wa * w[b];
+      else E[a * d + b] -= wa * w[b];
+    }
+  }
+}
+
+/** B S_(oi,oj) Bᵀ: the d × d block of the moment sums `S` (stride m) at (oi, oj), projected on `basis`. */
+function projectedBlock(S: ArrayLike<number>, m: number, d: number, basis: number[][], oi: number, oj: number): Mat {
+  const k = basis.length;
+  const out = zeros(k, k);
+  const tmp = new Float64Array(d);
+  for (let a = 0; a < k; a++) {
+    const ba = basis[a];
+    tmp.fill(0);
+    for (let p = 0; p < d; p++) {
+      const w = ba[p];
+      if (w === 0) continue;
+      const row = (oi + p) * m + oj;
+      for (let q = 0; q < d; q++) tmp[q] += w * S[row + q];
+    }
+    for (let b = 0; b < k; b++) {
+      let s = 0;
+      const bb = basis[b];
+      for (let q = 0; q < d; q++) s += tmp[q] * bb[q];
+      out[a][b] = s;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,36 @@
+/**
+ * The screening sample: the one random choice of the search, drawn from an explicit seed so a result
+ * can be reproduced exactly.
+ */
+import { mulberry32 } from '../../random.js';
+
+/** `count` distinct transition indices out of n (all of them when n ≤ count), sorted. */
+export function sampleIndices(n: number, count: number, seed: number): Uint32Array {
+  if (n <= count) return Uint32Array.from({ length: n }, (_, i) => i);
+  const rand = mulberry32(seed);
+  // Floyd's algorithm: exactly `count` distinct draws without materialising 0..n-1.
+  const chosen = new Set<number>();
+  for (let j = n - count; j < n; j++) {
+    const t = Math.floor(rand() * (j + 1));
+    chosen.add(chosen.has(t) ? j : t);
+  }
+  return Uint32Array.from([...chosen].sort((a, b) => a - b));
+}
+
+/**
+ * The sampled transitions as a data set of their own, transition i being rows 2i and 2i + 1, in shared
+ * memory: tasks carry it without a copy, and sample passes read 2·count contiguous rows instead of rows
+ * scattered over the whole data set. Values are copied exactly, so results are those of the sample
+ * read in place.
+ */
+export function gatherSampleRows(ctx: { states: Float64Array; dim: number; starts: Uint32Array }, sample: Uint32Array): { states: Float64Array; dim: number; starts: Uint32Array } {
+  const d = ctx.dim;
+  const states = new Float64Array(new SharedArrayBuffer(2 * sample.length * d * 8));
+  const starts = new Uint32Array(new SharedArrayBuffer(sample.length * 4));
+  for (let i = 0; i < sample.length; i++) {
+    const from = ctx.starts[sample[i]] * d;
+    states.set(ctx.states.subarray(from, from + 2 * d), 2 * i * d);
+    starts[i] = 2 * i;
+  }
+  return { states, dim: d, starts };
+}

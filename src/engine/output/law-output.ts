@@ -1,0 +1,62 @@
+/**
+ * Ranked laws as the user gets them (the JSON schema in the README): equations and LaTeX with exact
+ * constants, the model, and the metrics of the exact pass over all transitions.
+ */
+import type { Law, LawAlternative } from '../../types.js';
+import type { EvaluateResult } from './exact-pass.js';
+import { coefficientsFor } from '../model/law-fit.js';
+import type { ScoredLaw } from '../ranking/rank.js';
+import { renderLaw } from './render.js';
+
+/** A reported law, with its alternatives as evaluable laws of their own (from the same exact pass). */
+export function toLaw(s: ScoredLaw, evaluation: Map<ScoredLaw, EvaluateResult>, subspace: Law['subspace'], dim: number, rank: number, n: number): Law {
+  const { id, ...body } = describeLaw(s, evaluation.get(s)!, subspace, dim, n, s.alternatives.map((a) => `also fits as ${a.fit.family}${a.offset ? ' with offset' : ''} (longer description)`));
+  return {
+    id,
+    rank,
+    ...body,
+    outliers: Array.from(evaluation.get(s)!.outliers),
+    alternatives: s.alternatives.map((a) => describeLaw(a, evaluation.get(a)!, subspace, dim, n, [])),
+  };
+}
+
+function describeLaw(s: ScoredLaw, ev: EvaluateResult, subspace: Law['subspace'], dim: number, n: number, alternativeNotes: string[]): LawAlternative {
+  const facts = [...s.facts];
+  if (s.fit.family === 'rotation' && !s.offset) facts.unshift('radius conserved');
+  if (s.fit.family === 'orthogonal' && !s.offset) facts.unshift('norm conserved');
+  const notes = [...facts, ...alternativeNotes];
+  const rendered = renderLaw(s.fit, s.fit.params, s.exact, subspace, dim, facts);
+  const isMap = s.fit.role === 'map';
+  const variance = s.finalist.variance;
+  const tolerance = isMap ? s.tolerance : s.tolerance * ev.scale;
+  const relAll = isMap ? Math.sqrt(ev.sumSqAll / Math.max(variance, 1e-300)) : Math.sqrt(ev.sumSqAll / Math.max(n, 1));
+  const unit = isMap ? 1 : ev.scale;
+  return {
+    id: s.fit.id,
+    family: s.fit.family,
+    role: s.fit.role,
+    subspace,
+    equations: rendered.equations,
+    latex: rendered.latex,
+    summary: rendered.summary,
+    parameters: rendered.parameters,
+    model: {
+      role: s.fit.role,
+      variables: Array.from({ length: s.fit.k }, (_, i) => `u${i + 1}`),
+      features: s.fit.features,
+      coefficients: coefficientsFor(s.fit, s.fit.params),
+    },
+    metrics: {
+      rmse: Math.sqrt(ev.sumSqAll / Math.max(n, 1)) * unit,
+      relativeError: relAll,
+      inlierRmse: Math.sqrt(ev.sumSqIn / Math.max(ev.nIn, 1)) * unit,
+      inlierRelativeError: s.inlierRelativeError,
+      inlierFraction: ev.nIn / Math.max(n, 1),
+      tolerance,
+      complexity: s.complexity,
+      descriptionLength: s.descriptionLength,
+      nTransitions: n,
+    },
+    notes,
+  };
+}

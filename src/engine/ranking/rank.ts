@@ -1,0 +1,166 @@
+/**
+ * From finalists to ranked laws: tolerances from the data's own noise scale, inlier fractions, exact
+ * constants, description length, duplicate collapsing and the Pareto front. Pure: no I/O, no workers.
+ */
+import { type FinalistResult, TOLERANCE_FACTOR } from '../finalists/finalize.js';
+import { fractionBelow } from '../kernels/histogram.js';
+import { descriptionLength, type LawFit, parameterStdErrors, relativeErrorOf } from '../model/law-fit.js';
+import type { ExactConstant } from '../model/mdl.js';
+import { snapParameters } from './snap.js';
+import { principalAngles } from '../kernels/linalg.js';
+
+
+/** Laws with more parameters than this keep their fitted values (no exact constants tried). */
+export const MAX_SNAPPED_PARAMETERS = 40;
+
+/** Alternatives kept per law: each adds one more residual per transition to its law's exact pass. */
+const MAX_ALTERNATIVES = 4;
+
+export interface ScoredLaw {
+  fit: LawFit;
+  subspaceIndex: number;
+  offset: boolean;
+  exact: (ExactConstant | null)[];
+  tolerance: number;
+  inlierFraction: number;
+  /** Relative error over the trimmed inliers (scale-free). */
+  inlierRelativeError: number;
+  complexity: number;
+  descriptionLength: number;
+  finalist: FinalistResult;
+  /** Derived facts stated with the law (e.g. "conserves I = …"). */
+  facts: string[];
+  /**
+   * Laws of other families on the same subspace that fit about as well with a longer description,
+   * shortest first ("also fits as …" notes): a shorter law can still be the worse one to iterate (a
+   * library map's quadratic terms may drift where an affine map stays on the data).
+   */
+  alternatives: ScoredLaw[];
+}
+
+/**
+ * Tolerance per (role, subspace): TOLERANCE_FACTOR × the smallest median residual any finalist reaches
+ * there (the noise floor of that subspace), never more than capRel × the subspace's own spread, so that
+ * on a pure-noise subspace no law is "near-perfect". A user tolerance (data units) overrides it for maps.
+ */
+export function tolerances(
+  finalists: { result: FinalistResult; subspaceIndex: number }[],
+  capRel: number,
+  userTolerance: number | null,
+): Map<string, number> {
+  const best = new Map<string, { median: number; spread: number }>();
+  for (const f of finalists) {
+    const key = `${f.result.fit.role}|${f.subspaceIndex}`;
+    const cur = best.get(key);
+    if (!cur || f.result.median < cur.median) best.set(key, { median: f.result.median, spread: f.result.spread });
+  }
+  const out = new Map<string, number>();
+  for (const [key, { median, spread }] of best) {
+    const auto = Math.min(TOLERANCE_FACTOR * median, capRel * spread);
+    out.set(key, key.startsWith('map|') && userTolerance !== null ? userTolerance : Math.max(auto, 1e-300));
+  }
+  return out;
+}
+
+/** Score one finalist at its tolerance, snapping its constants where that shortens the description. */
+export function scoreFinalist(
+  f: { result: FinalistResult; subspaceIndex: number; offset: boolean },
+  tolerance: number,
+  maxDenominator: number,
+): ScoredLaw {
+  const { result } = f;
+  const inlierFraction = fractionBelow(result.hist, result.spread, tolerance);
+  const stats = result.stats;
+  let fit = result.fit;
+  let params = fit.params;
+  let bestSnap: { values: number[]; exact: (ExactConstant | null)[]; descriptionLength: number } | null = null;
+  if (fit.role === 'invariant' && fit.parametrization.kind === 'sparse') {
+    // An invariant is defined up to scale: try each coefficient as the unit and keep the shortest.
+    for (let i = 0; i < params.length && params.length <= MAX_SNAPPED_PARAMETERS; i++) {
+      if (params[i] === 0) continue;
+      const scaled = params.map((v) => v / params[i]);
+      const se = parameterStdErrors(fit, scaled, stats);
+      const snap = snapParameters(scaled, se, maxDenominator, (v, ex) => descriptionLength(fit, v, ex, se, stats, result.sampleScale).total);
+      if (!bestSnap || snap.descriptionLength < bestSnap.descriptionLength) bestSnap = snap;
+    }
+  }
+  if (!bestSnap) {
+    const se = parameterStdErrors(fit, params, stats);
+    // A large matrix is not stated entry by entry in closed form; trying would cost O(p²·m²).
+    bestSnap =
+      params.length <= MAX_SNAPPED_PARAMETERS
+        ? snapParameters(params, se, maxDenominator, (v, ex) => descriptionLength(fit, v, ex, se, stats, result.sampleScale).total)
+        : { values: params, exact: params.map(() => null), descriptionLength: descriptionLength(fit, params, params.map(() => null), se, stats, result.sampleScale).total };
+  }
+  params = bestSnap.values;
+  fit = { ...fit, params };
+  const se = parameterStdErrors(fit, params, stats);
+  const dl = descriptionLength(fit, params, bestSnap.exact, se, stats, result.sampleScale);
+  return {
+    fit,
+    subspaceIndex: f.subspaceIndex,
+    offset: f.offset,
+    exact: bestSnap.exact,
+    tolerance,
+    inlierFraction,
+    inlierRelativeError: relativeErrorOf(dl.measure, stats),
+    complexity: dl.complexity,
+    descriptionLength: dl.total,
+    finalist: result,
+    facts: [],
+    alternatives: [],
+  };
+}
+
+/**
+ * Keep one law per (role, subspace): the shortest description. The others on the same subspace are
+ * the same law stated with more freedom (a linear map where a rotation suffices) or a worse law; when
+ * they fit about as well they are kept as alternatives of the surviving law (notes and the laws
+ * themselves, at most {@link MAX_ALTERNATIVES}, in order of description length). Dropped as well:
+ * - laws that do not beat the null model (description length ≥ 0): they are not laws;
+ * - laws holding on less than `minInlierFraction` of the transitions (slowly varying quantities and
+ *   rough trends compress a little, but a researcher asks for rules that hold);
+ * - a law whose subspace contains, or lies inside, the subspace of a better law of the same role: the
+ *   better law already says what happens there (a line inside a rotation plane, the plane plus noise).
+ */
+export function collapseDuplicates(laws: ScoredLaw[], bases: number[][][], minInlierFraction: number): ScoredLaw[] {
+  const byDl = (a: ScoredLaw, b: ScoredLaw) => a.descriptionLength - b.descriptionLength || (a.fit.id < b.fit.id ? -1 : 1);
+  const perSubspace: ScoredLaw[] = [];
+  for (const law of [...laws].sort(byDl)) {
+    if (!(law.descriptionLength < 0) || law.inlierFraction < minInlierFraction) continue;
+    const same = perSubspace.find((w) => w.fit.role === law.fit.role && w.subspaceIndex === law.subspaceIndex);
+    if (!same) perSubspace.push(law);
+    else if (law.inlierRelativeError <= 2 * same.inlierRelativeError + 1e-12 && same.alternatives.length < MAX_ALTERNATIVES) {
+      same.alternatives.push(law);
+    }
+  }
+  // Nested subspaces: the clearly less exact of the two goes (a union of two planes fitted by one
+  // linear map loses to the exact rotation in one of them); equally exact laws both stay, since a
+  // decomposition and the whole map are both true statements.
+  // Relative errors below 1e-6 are all 'exact' (rounding and refinement limits), never 'clearly worse'.
+  const worse = (a: ScoredLaw, b: ScoredLaw) => a.inlierRelativeError > 2 * Math.max(b.inlierRelativeError, 1e-6);
+  return perSubspace
+    .filter((law) => !perSubspace.some((w) => w !== law && w.fit.role === law.fit.role && nested(bases[w.subspaceIndex], bases[law.subspaceIndex]) && (worse(law, w) || (!worse(w, law) && w.inlierFraction > law.inlierFraction + 0.02))))
+    .sort(byDl);
+}
+
+/** One subspace lies inside the other (up to 0.05 rad). */
+function nested(a: number[][], b: number[][]): boolean {
+  const [small, large] = a.length <= b.length ? [a, b] : [b, a];
+  const angles = principalAngles(small, large);
+  return angles.length === small.length && angles[angles.length - 1] < 0.05;
+}
+
+/** Pareto front of complexity vs relative error (non-dominated points), cheapest first. */
+export function paretoFront<T extends { complexity: number; inlierRelativeError: number }>(laws: T[]): T[] {
+  const sorted = [...laws].sort((a, b) => a.complexity - b.complexity || a.inlierRelativeError - b.inlierRelativeError);
+  const front: T[] = [];
+  let bestErr = Infinity;
+  for (const l of sorted) {
+    if (l.inlierRelativeError < bestErr) {
+      front.push(l);
+      bestErr = l.inlierRelativeError;
+    }
+  }
+  return front;
+}

@@ -1,0 +1,83 @@
+/**
+ * Where tasks run: a piscina pool of worker threads, or inline on the main thread when `workers` is 0.
+ * A pool outlives a fit when the caller asks for one (`createFitPool`): V8 compiles the engine's code
+ * afresh in every worker, and at 1e6 transitions that compilation is over a third of a cold fit's CPU, so
+ * callers that fit many data sets (a sweep, the anneal's searches) pay most of it once (later fits still
+ * recompile some code, a fifth to a third as much: benchmarks/recompile.mjs). Each task carries
+ * its data set as SharedArrayBuffers, which cross to a worker by reference, never copied.
+ */
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { runTask, type Task, type TaskResult } from './tasks.js';
+import { type DataContext } from '../moments/transitions.js';
+
+/** What a worker receives: the task and the shared memory it reads. */
+export interface PoolMessage {
+  data: { states: SharedArrayBuffer; starts: SharedArrayBuffer; dim: number };
+  /** Nonzero once the fit that sent the task is interrupted. */
+  stop: SharedArrayBuffer;
+  task: Task;
+}
+
+/** The tasks of one fit, on a pool. */
+export interface TaskRunner {
+  run<T extends TaskResult>(task: Task): Promise<T>;
+  /** Ask running tasks to stop between candidates (Ctrl-C). */
+  requestStop(): void;
+}
+
+/** Copy data into shared memory (once per fit) so every worker sees it without a per-task copy. */
+function shareContext(ctx: DataContext): DataContext {
+  const share = <T extends Float64Array | Uint32Array>(a: T, Kind: { new (b: SharedArrayBuffer): T }): T => {
+    if (a.buffer instanceof SharedArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) return a;
+    const out = new Kind(new SharedArrayBuffer(a.byteLength));
+    out.set(a);
+    return out;
+  };
+  return { states: share(ctx.states, Float64Array), starts: share(ctx.starts, Uint32Array), dim: ctx.dim };
+}
+
+/** The worker script: compiled JS next to dist/src, or the TypeScript source under tsx (tests, dev). */
+function workerLocation(): { filename: string; execArgv: string[] } {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    return { filename: fileURLToPath(new URL('../../../workers/fit-worker.ts', here)), execArgv: ['--import', 'tsx'] };
+  }
+  return { filename: fileURLToPath(new URL('../../../workers/fit-worker.js', here)), execArgv: [] };
+}
+
+/** Worker threads kept across fits: pass to `fit` as `options.pool`, and `close` when done. */
+export class FitPool {
+  /** Null for a pool of 0 workers: tasks then run inline on the calling thread. */
+  readonly #piscina: Piscina | null;
+
+  /**
+   * Start `workers` threads (0: none). Results of a fit do not depend on the pool it runs on, nor on
+   * what ran on the pool before.
+   */
+  constructor(readonly workers = 2) {
+    if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`workers must be a whole number ≥ 0, got ${workers}`);
+    const { filename, execArgv } = workerLocation();
+    this.#piscina = workers === 0 ? null : new Piscina({ filename, execArgv, minThreads: workers, maxThreads: workers, idleTimeout: 60_000 });
+  }
+
+  /** Stop the threads; fits still running on the pool fail. */
+  close(): Promise<void> {
+    return this.#piscina?.destroy() ?? Promise.resolve();
+  }
+
+  /** @internal A fit's tasks on this pool, reading `ctx` (shared once here). */
+  runner(ctx: DataContext): TaskRunner {
+    const stopBuffer = new SharedArrayBuffer(4);
+    const stop = new Int32Array(stopBuffer);
+    const requestStop = () => Atomics.store(stop, 0, 1);
+    const piscina = this.#piscina;
+    if (!piscina) return { run: async <T extends TaskResult>(task: Task) => runTask(ctx, task, stop) as T, requestStop };
+    const shared = shareContext(ctx);
+    const data = { states: shared.states.buffer as SharedArrayBuffer, starts: shared.starts.buffer as SharedArrayBuffer, dim: shared.dim };
+    return { run: <T extends TaskResult>(task: Task) => piscina.run({ data, stop: stopBuffer, task } satisfies PoolMessage) as Promise<T>, requestStop };
+  }
+}
+
+/** `new FitPool(workers)`: start `workers` threads (0: tasks run inline). */
+export const createFitPool = (workers = 2): FitPool => new FitPool(workers);

@@ -1,0 +1,193 @@
+/**
+ * Screening: fit and score one candidate from sufficient statistics only. Linear families and linear
+ * invariants use the projected full-data moments; library and quadratic families use feature moments
+ * of a fixed screening sample (computed once per subspace and family, then shared). No candidate costs
+ * a pass over all transitions here.
+ */
+import type { FamilyName, LawRole } from '../../types.js';
+import { INVARIANT_FAMILIES } from '../../types.js';
+import type { CandidateSpec } from '../candidates/enumerate.js';
+import type { DataContext } from '../moments/transitions.js';
+import { fitLinearFamily, LINEAR_MAP_FAMILIES, linearFeatureStats } from '../model/families.js';
+import { featureUnion, quadraticFeatures, subspaceVariables } from '../model/features.js';
+import { featurePasses } from '../passes/feature-pass.js';
+import {
+  descriptionLength,
+  type LawFit,
+  type Parametrization,
+  parameterStdErrors,
+  relativeErrorOf,
+  type ScoringStats,
+} from '../model/law-fit.js';
+import { type Moments, projectMoments, type SubspaceMoments, subspaceVariance } from '../moments/moments.js';
+import { sparseInvariant, stlsq } from '../model/sparse.js';
+
+export interface ScreenSuccess {
+  ok: true;
+  fit: LawFit;
+  descriptionLength: number;
+  complexity: number;
+  relativeError: number;
+}
+export type ScreenOutcome = ScreenSuccess | { ok: false; id: string; error: string };
+
+/** Per-task caches so candidates on the same subspace share projections and feature passes. */
+export interface ScreenCache {
+  projected: Map<number, SubspaceMoments>;
+  sampled: Map<string, ScoringStats>;
+  /** Per subspace, the sample statistics the task's candidates there will ask for (one pass gives all). */
+  planned: Map<number, { role: LawRole; features: string[] }[]>;
+}
+
+/**
+ * Caches for one screening task. Given the task's candidates (and their bases), the library and
+ * quadratic candidates on a subspace get their sample statistics from one shared pass.
+ */
+export function newScreenCache(candidates: CandidateSpec[] = [], bases: Record<number, number[][]> = {}): ScreenCache {
+  const planned = new Map<number, { role: LawRole; features: string[] }[]>();
+  for (const c of candidates) {
+    if (LINEAR_MAP_FAMILIES.has(c.family) || c.family === 'linear_invariant' || !bases[c.subspaceIndex]) continue;
+    const list = planned.get(c.subspaceIndex) ?? [];
+    list.push({ role: roleOf(c.family), features: featuresFor(c, bases[c.subspaceIndex].length) });
+    planned.set(c.subspaceIndex, list);
+  }
+  return { projected: new Map(), sampled: new Map(), planned };
+}
+
+const sampleKey = (subspaceIndex: number, role: LawRole, features: string[]) => `${subspaceIndex}|${role}|${features.join(';')}`;
+
+/**
+ * Sample statistics for every planned request on a subspace (and the one asked for), from one pass
+ * over the union of their features; equal features in other spellings are evaluated once.
+ */
+function sampleStatistics(sampleRows: DataContext, subspaceIndex: number, basis: number[][], sm: SubspaceMoments, cache: ScreenCache, asked: { role: LawRole; features: string[] }): void {
+  const seen = new Set<string>();
+  const requests = [asked, ...(cache.planned.get(subspaceIndex) ?? [])].filter((r) => {
+    const key = sampleKey(subspaceIndex, r.role, r.features);
+    if (cache.sampled.has(key) || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const { union, cols } = featureUnion(requests.map((r) => r.features));
+  const passes = featurePasses(sampleRows.states, sampleRows.dim, sampleRows.starts, basis, union, requests.map((r, i) => ({ cols: cols[i], want: { map: r.role === 'map', invariant: r.role === 'invariant' } })));
+  requests.forEach((r, i) => {
+    const pass = passes[i];
+    const stats: ScoringStats =
+      r.role === 'map'
+        ? { role: 'map', fs: pass.map!, n: pass.map!.n, nIn: pass.map!.n, variance: subspaceVariance(sm) * (pass.map!.n / Math.max(sm.n, 1)), k: basis.length }
+        : { role: 'invariant', st: pass.invariant!, n: pass.invariant!.n, nIn: pass.invariant!.n };
+    cache.sampled.set(sampleKey(subspaceIndex, r.role, r.features), stats);
+  });
+}
+
+export function roleOf(family: FamilyName): LawRole {
+  return INVARIANT_FAMILIES.has(family) ? 'invariant' : 'map';
+}
+
+/** The feature list a candidate's family uses on a k-dimensional subspace. */
+export function featuresFor(c: Pick<CandidateSpec, 'family' | 'offset' | 'libraryFeatures'>, k: number): string[] {
+  const vars = subspaceVariables(k);
+  switch (c.family) {
+    case 'quadratic_invariant':
+      return quadraticFeatures(vars);
+    case 'library_invariant':
+      return c.libraryFeatures;
+    case 'library_map':
+      return [...c.libraryFeatures, '1'];
+    case 'linear_invariant':
+      return vars;
+    default:
+      return c.offset ? [...vars, '1'] : vars;
+  }
+}
+
+function sparseParametrization(W: number[][], features: string[], role: LawRole): { p: Parametrization; params: number[] } {
+  const positions: [number, number][] = [];
+  const params: number[] = [];
+  const names: string[] = [];
+  W.forEach((row, r) =>
+    row.forEach((v, j) => {
+      if (v === 0) return;
+      positions.push([r, j]);
+      params.push(v);
+      names.push(role === 'map' ? `c[u${r + 1}',${features[j]}]` : `c[${features[j]}]`);
+    }),
+  );
+  return { p: { kind: 'sparse', positions, rows: W.length, cols: features.length, names }, params };
+}
+
+/** Fit a candidate's parameters on given statistics (shared by screening and trimmed refits). */
+export function fitOnStats(
+  family: FamilyName,
+  offset: boolean,
+  k: number,
+  features: string[],
+  stats: ScoringStats,
+  sm: SubspaceMoments | null,
+  threshold: number,
+): { parametrization: Parametrization; params: number[] } {
+  if (LINEAR_MAP_FAMILIES.has(family)) {
+    if (!sm) throw new Error('linear family needs subspace moments');
+    return { parametrization: { kind: 'linear', family, offset }, params: fitLinearFamily(family, sm, offset) };
+  }
+  if (stats.role === 'map') {
+    const { p, params } = sparseParametrization(stlsq(stats.fs, threshold), features, 'map');
+    return { parametrization: p, params };
+  }
+  const inv = sparseInvariant(stats.st, threshold);
+  if (!inv) throw new Error('no quantity in this subspace varies across the data');
+  const { p, params } = sparseParametrization([inv.coefficients], features, 'invariant');
+  return { parametrization: p, params };
+}
+
+/** Invariant statistics of the linear features u straight from moments: Δu = u' − u. */
+export function linearInvariantStats(sm: SubspaceMoments): ScoringStats {
+  const D = sm.yy.map((row, i) => row.map((v, j) => v - sm.yx[i][j] - sm.yx[j][i] + sm.xx[i][j]));
+  return { role: 'invariant', st: { n: sm.n, D, Cov: sm.cxx }, n: sm.n, nIn: sm.n };
+}
+
+/** Screen one candidate. Errors (a singular fit, NaN) are returned, not thrown: the search goes on. */
+export function screenCandidate(
+  c: CandidateSpec,
+  basis: number[][],
+  moments: Moments,
+  /** The screening sample's transitions (see gatherSampleRows). */
+  sampleRows: DataContext,
+  threshold: number,
+  cache: ScreenCache,
+): ScreenOutcome {
+  try {
+    const k = basis.length;
+    const role = roleOf(c.family);
+    const features = featuresFor(c, k);
+    let sm = cache.projected.get(c.subspaceIndex);
+    if (!sm) {
+      sm = projectMoments(moments, basis);
+      cache.projected.set(c.subspaceIndex, sm);
+    }
+    let stats: ScoringStats;
+    let sampleScale = 1;
+    if (LINEAR_MAP_FAMILIES.has(c.family)) {
+      stats = { role: 'map', fs: linearFeatureStats(sm, c.offset), n: sm.n, nIn: sm.n, variance: subspaceVariance(sm), k };
+    } else if (c.family === 'linear_invariant') {
+      stats = linearInvariantStats(sm);
+    } else {
+      const key = sampleKey(c.subspaceIndex, role, features);
+      if (!cache.sampled.has(key)) sampleStatistics(sampleRows, c.subspaceIndex, basis, sm, cache, { role, features });
+      stats = cache.sampled.get(key)!;
+      sampleScale = sm.n / Math.max(stats.n, 1);
+    }
+    const { parametrization, params } = fitOnStats(c.family, c.offset, k, features, stats, sm, threshold);
+    const featureCosts = c.family === 'library_map' ? [...c.libraryCosts, 0] : c.family === 'library_invariant' ? c.libraryCosts : undefined;
+    const fit: LawFit = { id: c.id, family: c.family, role, k, features, parametrization, params, structuralCost: c.structuralCost, featureCosts };
+    const stderrs = parameterStdErrors(fit, params, stats);
+    const dl = descriptionLength(fit, params, params.map(() => null), stderrs, stats, sampleScale);
+    const relativeError = relativeErrorOf(dl.measure, stats);
+    if (!Number.isFinite(dl.total) || !Number.isFinite(relativeError) || params.some((v) => !Number.isFinite(v))) {
+      return { ok: false, id: c.id, error: 'fit produced a non-finite value' };
+    }
+    return { ok: true, fit, descriptionLength: dl.total, complexity: dl.complexity, relativeError };
+  } catch (err) {
+    return { ok: false, id: c.id, error: err instanceof Error ? err.message : String(err) };
+  }
+}

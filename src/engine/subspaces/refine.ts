@@ -1,0 +1,196 @@
+/**
+ * Refining a data-proposed subspace. Eigenvectors of the least-squares operator on the whole space are
+ * tilted by the regression noise of every other dimension (an error of order 1/√N). The law's own
+ * subspace is where the next state is best predicted from the current one *within* the subspace, so we
+ * minimise the relative residual of the subspace's own linear fit,
+ *   f(B) = min_M Σ |B z'_c − M B z_c|² / tr(B C Bᵀ)      (z_c centred, C the state covariance),
+ * over orthonormal B by Riemannian gradient descent on moments only (variable projection: the gradient
+ * is taken at the optimal M). Precision then follows the law's own noise, not the noise dimensions'.
+ */
+import { type Mat, matmul, orthonormalRows, solve, transpose } from '../kernels/linalg.js';
+
+export interface CentredMoments {
+  /** Σ (z − z̄)(z − z̄)ᵀ, Σ (z' − z̄')(z − z̄)ᵀ, Σ (z' − z̄')(z' − z̄')ᵀ over the full space. */
+  cxx: Mat;
+  cyx: Mat;
+  cyy: Mat;
+}
+
+const sandwich = (B: Mat, S: Mat): Mat => matmul(matmul(B, S), transpose(B));
+
+export function objective(B: Mat, m: CentredMoments): { f: number; M: Mat; den: number } {
+  const bxx = sandwich(B, m.cxx);
+  const byx = sandwich(B, m.cyx);
+  const byy = sandwich(B, m.cyy);
+  const M = transpose(solve(bxx, transpose(byx)));
+  const k = B.length;
+  let num = 0;
+  let den = 0;
+  // N = tr(byy) − 2 tr(M byxᵀ) + tr(M bxx Mᵀ)
+  const MbxxMt = sandwich(M, bxx);
+  for (let i = 0; i < k; i++) {
+    num += byy[i][i] - 2 * M[i].reduce((s, v, j) => s + v * byx[i][j], 0) + MbxxMt[i][i];
+    den += 0.5 * (bxx[i][i] + byy[i][i]);
+  }
+  return { f: den > 0 ? Math.max(num, 0) / den : Infinity, M, den };
+}
+
+function gradient(B: Mat, M: Mat, f: number, den: number, m: CentredMoments): Mat {
+  const cxy = transpose(m.cyx);
+  const Mt = transpose(M);
+  const BCyy = matmul(B, m.cyy);
+  const MtBCyx = matmul(matmul(Mt, B), m.cyx);
+  const MBCxy = matmul(matmul(M, B), cxy);
+  const MtMBCxx = matmul(matmul(matmul(Mt, M), B), m.cxx);
+  const BCxx = matmul(B, m.cxx);
+  const G = B.map((row, i) =>
+    row.map((_, j) => {
+      const gradN = 2 * BCyy[i][j] - 2 * (MtBCyx[i][j] + MBCxy[i][j]) + 2 * MtMBCxx[i][j];
+      const gradD = BCxx[i][j] + BCyy[i][j];
+      return (gradN - f * gradD) / den;
+    }),
+  );
+  // Project onto the tangent space of the Stiefel manifold at B (rows orthonormal).
+  const GBt = matmul(G, transpose(B));
+  const proj = matmul(GBt, B);
+  return G.map((row, i) => row.map((v, j) => v - proj[i][j]));
+}
+
+/** Refine an orthonormal basis; returns the improved basis (never worse than the input). */
+export function refineSubspace(basis: Mat, m: CentredMoments, maxIter = 150): Mat {
+  let B = basis.map((r) => r.slice());
+  let cur = objective(B, m);
+  if (!Number.isFinite(cur.f)) return basis;
+  let step = 0.1;
+  for (let it = 0; it < maxIter; it++) {
+    const G = gradient(B, cur.M, cur.f, cur.den, m);
+    const gnorm = Math.sqrt(G.reduce((s, row) => s + row.reduce((t, v) => t + v * v, 0), 0));
+    if (!(gnorm > 1e-15)) break;
+    let accepted = false;
+    for (let tries = 0; tries < 30; tries++) {
+      const trial = orthonormalRows(B.map((row, i) => row.map((v, j) => v - (step / gnorm) * G[i][j])));
+      if (trial.length !== B.length) {
+        step /= 2;
+        continue;
+      }
+      const next = objective(trial, m);
+      if (next.f < cur.f) {
+        const gain = cur.f - next.f;
+        B = trial;
+        cur = next;
+        step *= 2;
+        accepted = true;
+        if (gain <= 1e-13 * Math.max(cur.f, 1e-300)) it = maxIter;
+        break;
+      }
+      step /= 2;
+      if (step < 1e-14) break;
+    }
+    if (!accepted) break;
+  }
+  return B;
+}
+
+/** Centred full-space moments over a subset of transitions (a sample, optionally masked). */
+export function sampleCentredMoments(states: Float64Array, dim: number, starts: Uint32Array, idx: Uint32Array, mask: Uint8Array | null): CentredMoments & { meanX: number[]; meanY: number[] } {
+  const sx = new Array<number>(dim).fill(0);
+  const sy = new Array<number>(dim).fill(0);
+  let n = 0;
+  // Plain loops, not forEach: V8 keeps a callback's optimised code only while a closure made from it is
+  // alive, so callbacks made per call are compiled again after a full garbage collection.
+  for (let i = 0; i < idx.length; i++) {
+    if (mask && !mask[i]) continue;
+    const a = starts[idx[i]] * dim;
+    for (let j = 0; j < dim; j++) {
+      sx[j] += states[a + j];
+      sy[j] += states[a + dim + j];
+    }
+    n++;
+  }
+  const mx = sx.map((s) => s / Math.max(n, 1));
+  const my = sy.map((s) => s / Math.max(n, 1));
+  const zero = () => Array.from({ length: dim }, () => new Array<number>(dim).fill(0));
+  const cxx = zero();
+  const cyx = zero();
+  const cyy = zero();
+  const x = new Float64Array(dim);
+  const y = new Float64Array(dim);
+  for (let i = 0; i < idx.length; i++) {
+    if (mask && !mask[i]) continue;
+    const a = starts[idx[i]] * dim;
+    for (let j = 0; j < dim; j++) {
+      x[j] = states[a + j] - mx[j];
+      y[j] = states[a + dim + j] - my[j];
+    }
+    for (let p = 0; p < dim; p++) {
+      const xp = x[p];
+      const yp = y[p];
+      const rx = cxx[p];
+      const ryx = cyx[p];
+      const ry = cyy[p];
+      for (let q = 0; q < dim; q++) {
+        rx[q] += xp * x[q];
+        ryx[q] += yp * x[q];
+        ry[q] += yp * y[q];
+      }
+    }
+  }
+  return { cxx, cyx, cyy, meanX: mx, meanY: my };
+}
+
+/**
+ * Outlier transitions (cuts, glitches) bias moment-based refinement. Re-weight on a sample instead:
+ * fit the subspace's own linear map, keep transitions within 5× the median residual, refine on those,
+ * and repeat a few rounds (iteratively trimmed least squares).
+ */
+export function robustRefine(basis: Mat, states: Float64Array, dim: number, starts: Uint32Array, sample: Uint32Array, rounds = 8): Mat {
+  let B = basis;
+  let mask: Uint8Array | null = null;
+  let previousKept = -1;
+  const k = basis.length;
+  for (let round = 0; round < rounds; round++) {
+    const m = sampleCentredMoments(states, dim, starts, sample, mask);
+    B = refineSubspace(B, m);
+    const bxx = sandwich(B, m.cxx);
+    const byx = sandwich(B, m.cyx);
+    const M = transpose(solve(bxx, transpose(byx)));
+    const r = new Float64Array(sample.length);
+    const u = new Float64Array(k);
+    const v = new Float64Array(k);
+    for (let i = 0; i < sample.length; i++) {
+      const a = starts[sample[i]] * dim;
+      for (let p = 0; p < k; p++) {
+        let su = 0;
+        let sv = 0;
+        for (let j = 0; j < dim; j++) {
+          su += B[p][j] * (states[a + j] - m.meanX[j]);
+          sv += B[p][j] * (states[a + dim + j] - m.meanY[j]);
+        }
+        u[p] = su;
+        v[p] = sv;
+      }
+      let s2 = 0;
+      for (let p = 0; p < k; p++) {
+        let pred = 0;
+        for (let q = 0; q < k; q++) pred += M[p][q] * u[q];
+        s2 += (v[p] - pred) ** 2;
+      }
+      r[i] = Math.sqrt(s2);
+    }
+    const median = Float64Array.from(r).sort()[Math.floor(r.length / 2)];
+    let spread = 0;
+    for (let p = 0; p < k; p++) spread += bxx[p][p];
+    spread = Math.sqrt(spread / Math.max(sample.length, 1));
+    const thr = Math.min(5 * median, 0.1 * spread);
+    const next = new Uint8Array(sample.length);
+    let kept = 0;
+    for (let i = 0; i < r.length; i++) {
+      if (r[i] <= thr) (next[i] = 1), kept++;
+    }
+    if (kept < Math.max(3 * dim, 0.5 * sample.length)) break; // not a near-perfect law here: keep what we have
+    if (kept === previousKept) break; // the inlier set is stable
+    previousKept = kept;
+    mask = next;
+  }
+  return B;
+}
