@@ -201,6 +201,12 @@ export interface Law {
  */
 export type LawAlternative = Omit<Law, 'rank' | 'outliers' | 'alternatives'>;
 
+/** A candidate or finalist that threw or gave a non-finite value: skipped, and reported under its id. */
+export interface Failure {
+  id: string;
+  error: string;
+}
+
 /** Everything `fit` returns: ranked laws plus provenance to reproduce them. */
 export interface FitResult {
   laws: Law[];
@@ -226,7 +232,7 @@ export interface FitResult {
     /** Finalists settled on the screening sample (ruled out as laws there; no pass over all transitions). */
     finalistsOnSample: number;
     /** Candidates that threw or produced NaN: reported and skipped. */
-    failures: { id: string; error: string }[];
+    failures: Failure[];
     /** True when the search was interrupted (Ctrl-C) and the laws are those ranked so far. */
     interrupted: boolean;
     elapsedMs: number;

@@ -3,6 +3,7 @@
  * transitions) equal the plain per-transition formula, bit for bit: |u' − W φ(u)| for maps and
  * |Σ c (φ(u') − φ(u))| / scale for invariants, each sum running from 0 in the order of the features.
  */
+import { FeatureCatalog } from '../../src/engine/model/features.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -27,7 +28,7 @@ test('BlockResidual.block gives the per-transition residual of maps and invarian
         // Two trajectories, so some transitions' second states are not the block's next row.
         const cut = Math.floor(n / 2);
         const starts = Uint32Array.from({ length: n - 1 }, (_, t) => (t < cut ? t : t + 1));
-        const stream = transitionStream({ states, dim, starts }, [[0.6, 0.8, 0], [0, 0, 1]], FEATURES);
+        const stream = transitionStream({ states, dim, starts }, [[0.6, 0.8, 0], [0, 0, 1]], FEATURES, new FeatureCatalog());
         const rows = role === 'map' ? 2 : 1;
         const W = Array.from({ length: rows }, () => cols.map(() => 2 * rand() - 1));
         const residual = new BlockResidual(role, 2, cols, W, role === 'map' ? 1 : scale);

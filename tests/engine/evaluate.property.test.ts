@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { evaluateLaws, type EvaluateTask } from '../../src/engine/output/exact-pass.ts';
-import { compileFeatures, registerFeatureTrees, subspaceVariables } from '../../src/engine/model/features.ts';
+import { FeatureCatalog, subspaceVariables } from '../../src/engine/model/features.ts';
 import { mulberry32 } from '../../src/random.ts';
 import { transitionStarts } from '../../src/engine/moments/transitions.ts';
 import type { LawFit } from '../../src/engine/model/law-fit.ts';
@@ -15,7 +15,7 @@ import { expressionTree } from '../../src/grammar/safe-math.ts';
 
 const VARS = subspaceVariables(2);
 const LIBRARY = ['u1', 'u2', '1', 'u1^2', 'u1*u2', 'sin(u1)', 'cos(u2)', 'u1 ^ 2'];
-registerFeatureTrees(LIBRARY.map((e) => [e, expressionTree(e, VARS)]));
+const CATALOG = new FeatureCatalog(LIBRARY.map((e) => [e, expressionTree(e, VARS)]));
 
 /** A sparse law on the plane: maps 2 × m, invariants 1 × m, coefficients on every feature. */
 function law(role: 'map' | 'invariant', features: string[], params: number[]): LawFit {
@@ -52,14 +52,14 @@ test('laws sharing an exact pass get the results of passes of their own, bit for
       const ctx = { states, dim, starts: transitionStarts(Array.from({ length: K + 1 }, (_, k) => k * T)) };
       const basis = [[0.6, 0.8, 0], [0, 0, 1]];
       const tasks: EvaluateTask[] = specs.map((s) => ({ fit: law(s.role, s.features, s.params), tolerance: s.tolerance }));
-      const shared = evaluateLaws(ctx, basis, tasks);
+      const shared = evaluateLaws(ctx, basis, tasks, CATALOG);
       tasks.forEach((task, i) => {
-        const [alone] = evaluateLaws(ctx, basis, [task]);
+        const [alone] = evaluateLaws(ctx, basis, [task], CATALOG);
         assert.equal(JSON.stringify({ ...shared[i], outliers: [...shared[i].outliers] }), JSON.stringify({ ...alone, outliers: [...alone.outliers] }));
       });
       // Outliers are exactly the transitions whose plain residual exceeds the tolerance.
       tasks.forEach((task, i) => {
-        const evalF = compileFeatures(task.fit.features, VARS);
+        const evalF = CATALOG.compileAll(task.fit.features, VARS);
         const m = task.fit.features.length;
         const [phiU, phiV] = [new Float64Array(m), new Float64Array(m)];
         const project = (s: number) => basis.map((b) => b.reduce((a, w, j) => a + w * states[s * dim + j], 0));

@@ -1,6 +1,7 @@
 import { fit } from '../../src/engine/fit.ts';
 import { principalAngles, matmul, transpose } from '../../src/engine/kernels/linalg.ts';
-import { compileFeatures } from '../../src/engine/model/features.ts';
+import { FeatureCatalog } from '../../src/engine/model/features.ts';
+import { featureCatalogFor } from '../../src/engine/candidates/feature-trees.ts';
 import { featurePasses } from '../../src/engine/passes/feature-pass.ts';
 import type { Want } from '../../src/engine/passes/accumulator.ts';
 import type { Dataset, FitResult, Law } from '../../src/types.ts';
@@ -31,7 +32,7 @@ export function fullSpaceMap(law: Law): { A: number[][]; b: number[] } {
 /** Evaluate an invariant law on every state of the data set. */
 export function invariantValues(law: Law, data: Dataset): number[] {
   const B = law.subspace.basis;
-  const evalF = compileFeatures(law.model.features, law.model.variables);
+  const evalF = featureCatalogFor(law.model.features, law.model.variables).compileAll(law.model.features, law.model.variables);
   const c = law.model.coefficients[0];
   const u = new Float64Array(B.length);
   const phi = new Float64Array(c.length);
@@ -69,10 +70,10 @@ export function projectStates(data: Dataset, basis: number[][]): number[][] {
  * transitions `select` (copied out as rows 2i, 2i + 1 of a data set of their own, in order) or all. The
  * engine always asks for several requests at once; tests use this as the reference its other paths match.
  */
-export function featurePass(states: Float64Array, dim: number, starts: Uint32Array, basis: number[][] | null, features: string[], select: Uint32Array | null, want: Want) {
+export function featurePass(states: Float64Array, dim: number, starts: Uint32Array, basis: number[][] | null, features: string[], select: Uint32Array | null, want: Want, catalog = new FeatureCatalog()) {
   const request = [{ cols: features.map((_, j) => j), want }];
-  if (!select) return featurePasses(states, dim, starts, basis, features, request)[0];
+  if (!select) return featurePasses(states, dim, starts, basis, features, request, catalog)[0];
   const rows = new Float64Array(2 * select.length * dim);
   select.forEach((t, i) => rows.set(states.subarray(starts[t] * dim, (starts[t] + 2) * dim), 2 * i * dim));
-  return featurePasses(rows, dim, Uint32Array.from(select, (_, i) => 2 * i), basis, features, request)[0];
+  return featurePasses(rows, dim, Uint32Array.from(select, (_, i) => 2 * i), basis, features, request, catalog)[0];
 }

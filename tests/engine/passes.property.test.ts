@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { MomentAccumulator } from '../../src/engine/passes/accumulator.ts';
-import { compileFeatures, featureKey, registerFeatureTrees, subspaceVariables } from '../../src/engine/model/features.ts';
+import { FeatureCatalog, subspaceVariables } from '../../src/engine/model/features.ts';
 import { featurePasses } from '../../src/engine/passes/feature-pass.ts';
 import { featurePass } from './helpers.ts';
 import { projectState } from '../../src/engine/kernels/project.ts';
@@ -44,7 +44,7 @@ function sameMatrix(got: number[][], want: number[][], what: string) {
 
 const FEATURES = ['u1', '1', 'u2^2', 'u1*u2', 'sin(u1)', 'cos(u2) * u1', 'u2 ^ 2'];
 const VARS = subspaceVariables(2);
-registerFeatureTrees(FEATURES.map((e) => [e, expressionTree(e, VARS)]));
+const CATALOG = new FeatureCatalog(FEATURES.map((e) => [e, expressionTree(e, VARS)]));
 
 test('the blocked feature pass gives the per-transition moments (select or all, basis or none)', () => {
   fc.assert(
@@ -56,10 +56,10 @@ test('the blocked feature pass gives the per-transition moments (select or all, 
       const c = Math.SQRT1_2;
       const basis = useBasis ? [[c, 0, c], [0, 1, 0]] : null;
       const want = { map: true, invariant: true };
-      const got = featurePass(states, dim, starts, basis, FEATURES, select, want);
+      const got = featurePass(states, dim, starts, basis, FEATURES, select, want, CATALOG);
       // Plain: closures per state, one transition at a time.
       const acc = new MomentAccumulator(2, FEATURES.length, want);
-      const evalFeatures = compileFeatures(FEATURES, VARS);
+      const evalFeatures = CATALOG.compileAll(FEATURES, VARS);
       const u = new Float64Array(2);
       const v = new Float64Array(2);
       const phi = new Float64Array(FEATURES.length);
@@ -122,8 +122,8 @@ test('requests sharing one pass get exactly the statistics of separate passes', 
       (seed, n, reqs) => {
         const { states, starts } = data(seed, n, 2, -0.2);
         const requests = reqs.map((r) => ({ cols: r.cols, want: { map: r.map, invariant: !r.map } }));
-        const shared = featurePasses(states, 2, starts, null, FEATURES, requests);
-        requests.forEach((r, i) => exact(shared[i], featurePass(states, 2, starts, null, r.cols.map((j) => FEATURES[j]), null, r.want)));
+        const shared = featurePasses(states, 2, starts, null, FEATURES, requests, CATALOG);
+        requests.forEach((r, i) => exact(shared[i], featurePass(states, 2, starts, null, r.cols.map((j) => FEATURES[j]), null, r.want, CATALOG)));
       },
     ),
     { numRuns: 40, seed: SEED },
@@ -131,9 +131,9 @@ test('requests sharing one pass get exactly the statistics of separate passes', 
 });
 
 test('spellings with one key evaluate to the same values', () => {
-  assert.equal(featureKey('u2^2'), featureKey('u2 ^ 2'));
-  assert.notEqual(featureKey('u1*u2'), featureKey('u2^2'));
+  assert.equal(CATALOG.key('u2^2'), CATALOG.key('u2 ^ 2'));
+  assert.notEqual(CATALOG.key('u1*u2'), CATALOG.key('u2^2'));
   const { states, starts } = data(7, 300, 2, 0.5);
   const want = { map: true, invariant: true };
-  exact(featurePass(states, 2, starts, null, ['u2^2'], null, want), featurePass(states, 2, starts, null, ['u2 ^ 2'], null, want));
+  exact(featurePass(states, 2, starts, null, ['u2^2'], null, want, CATALOG), featurePass(states, 2, starts, null, ['u2 ^ 2'], null, want, CATALOG));
 });

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { groupPass, type GroupMember } from '../../src/engine/finalists/group-pass.ts';
-import { registerFeatureTrees, subspaceVariables } from '../../src/engine/model/features.ts';
+import { FeatureCatalog, subspaceVariables } from '../../src/engine/model/features.ts';
 import { coordinatesOf, sharedGroupPass } from '../../src/engine/finalists/shared-pass.ts';
 import { transitionStream } from '../../src/engine/passes/stream.ts';
 import { mulberry32 } from '../../src/random.ts';
@@ -17,7 +17,7 @@ import { expressionTree } from '../../src/grammar/safe-math.ts';
 
 const SEED = 20240614;
 const LIBRARY = ['sin(u1)', 'cos(u2)', 'u1 ^ 2', 'u1 * u2', 'exp(u2) - u1'];
-registerFeatureTrees(LIBRARY.map((e) => [e, expressionTree(e, subspaceVariables(2))]));
+const TREES = LIBRARY.map((e): [string, ReturnType<typeof expressionTree>] => [e, expressionTree(e, subspaceVariables(2))]);
 const POOL = ['u1', 'u2', '1', 'u1^2', 'u1*u2', 'u2^2', ...LIBRARY];
 
 const snapshot = (r: ReturnType<typeof groupPass>) =>
@@ -60,9 +60,9 @@ test('groups on coordinate pairs sharing a pass get their own pass\'s results bi
         return { basis, features, members: [member] };
       });
       groups.forEach((g) => assert.ok(coordinatesOf(g.basis)));
-      const shared = sharedGroupPass(ctx, groups, 64);
+      const shared = sharedGroupPass(ctx, groups, 64, new FeatureCatalog(TREES));
       groups.forEach((g, i) => {
-        const own = groupPass(transitionStream(ctx, g.basis, g.features), g.members, 64);
+        const own = groupPass(transitionStream(ctx, g.basis, g.features, new FeatureCatalog(TREES)), g.members, 64);
         assert.equal(snapshot(shared[i]), snapshot(own), `group ${i} (coordinates ${coordinatesOf(g.basis)}, ${g.features.join(', ')})`);
       });
     }),

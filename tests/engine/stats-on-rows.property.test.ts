@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { registerFeatureTrees, subspaceVariables } from '../../src/engine/model/features.ts';
+import { FeatureCatalog, subspaceVariables } from '../../src/engine/model/features.ts';
 import { featurePass } from './helpers.ts';
 import { mulberry32 } from '../../src/random.ts';
 import { accumulationOf, sampleView, statsFromPass, statsOnRows, viewFeatures } from '../../src/engine/finalists/sample-fit.ts';
@@ -16,7 +16,7 @@ import { expressionTree } from '../../src/grammar/safe-math.ts';
 
 const VARS = subspaceVariables(2);
 const LIBRARY = ['u1', 'u2', 'sin(u1)', 'cos(u2) * u1', 'u1^2'];
-registerFeatureTrees(LIBRARY.filter((e) => /sin|cos/.test(e)).map((e) => [e, expressionTree(e, VARS)]));
+const CATALOG = new FeatureCatalog(LIBRARY.filter((e) => /sin|cos/.test(e)).map((e) => [e, expressionTree(e, VARS)]));
 
 /** Equal down to the bits: numbers by Object.is (so -0 ≠ 0 and NaN = NaN), arrays and objects entry by entry. */
 function assertSameBits(got: unknown, want: unknown, path = 'stats'): void {
@@ -55,8 +55,8 @@ test('statistics summed from features evaluated once equal a feature pass over t
       const select = Uint32Array.from({ length: S }, (_, i) => i).filter(() => rand() < keep);
       const { features, want } = accumulationOf(law, 2);
       const fit = law as LawFit;
-      const got = statsOnRows(viewFeatures(view, 2, features), view.U, 2, view.starts, fit, 3.5, S, select);
-      const expected = statsFromPass(fit, 2, featurePass(view.U, 2, view.starts, null, features, select, want), 3.5, S);
+      const got = statsOnRows(viewFeatures(view, 2, features, CATALOG), view.U, 2, view.starts, fit, 3.5, S, select);
+      const expected = statsFromPass(fit, 2, featurePass(view.U, 2, view.starts, null, features, select, want, CATALOG), 3.5, S);
       assertSameBits(got, expected);
       assert.equal(got.stats.nIn, select.length);
     }),

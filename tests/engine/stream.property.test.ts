@@ -3,6 +3,7 @@
  * expressions with per-sample closures (bit for bit), the logarithm-free histogram with histBin, and
  * inlier moments taken as "all minus outliers" with moments summed over the inliers directly.
  */
+import { FeatureCatalog } from '../../src/engine/model/features.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -91,7 +92,7 @@ test('inlier moments as all-minus-outliers match moments summed over the inliers
       const c = Math.SQRT1_2;
       const basis = [[c, c, 0], [-c, c, 0]];
       const features = ['u1', 'u2', '1', 'u1^2', 'u1*u2', 'u2^2'];
-      const stream = transitionStream(ctx, basis, features);
+      const stream = transitionStream(ctx, basis, features, new FeatureCatalog());
       const W = [[0.9, -0.4, 0], [0.4, 0.9, 0]];
       const mapCols = [0, 1, 2];
       const invCols = [3, 4, 5];
@@ -135,7 +136,7 @@ test('a group with map and invariant members shares Σ φφᵀ and gets the sums
       const cut = Math.floor(n / 2);
       const starts = Uint32Array.from({ length: n - 1 }, (_, t) => (t < cut ? t : t + 1));
       const ctx = { states, dim, starts };
-      const stream = transitionStream(ctx, [[0.6, 0.8, 0], [0, 0, 1]], ['u1', 'u2', '1', 'u1^2', 'u1*u2', 'u2^2']);
+      const stream = transitionStream(ctx, [[0.6, 0.8, 0], [0, 0, 1]], ['u1', 'u2', '1', 'u1^2', 'u1*u2', 'u2^2'], new FeatureCatalog());
       const map = { role: 'map' as const, cols: [0, 1, 2], W: [[0.9, -0.4, 0.1], [0.4, 0.9, 0]], scale: 1, spread: 1, accCols: mapAcc, want: { map: true, invariant: false }, lo: 0.3, hi: 0.5 };
       const inv = { role: 'invariant' as const, cols: [3, 5], W: [[1, 1]], scale: 1, spread: 1, accCols: invAcc, want: { map: false, invariant: true }, lo: 0.3, hi: 0.5 };
       const both = groupPass(stream, [map, inv], 64);

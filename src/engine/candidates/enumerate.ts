@@ -3,15 +3,15 @@
  * structural complexity, up to the grammar's candidate limit.
  */
 import { instantiateTerms } from '../../grammar/terms.js';
-import type { Grammar, Subspace } from '../../types.js';
-import { familyFitsDimension, LINEAR_MAP_FAMILIES, offsetVariants } from '../model/families.js';
+import type { FamilyName, Grammar, LawRole, Subspace } from '../../types.js';
+import { familyFitsDimension, LINEAR_MAP_FAMILIES, offsetVariants, roleOf } from '../model/families.js';
 import { subspaceVariables } from '../model/features.js';
-import type { FamilyName } from '../../types.js';
 
 /** A candidate as the enumerator proposes it. */
 export interface CandidateSpec {
   id: string;
   family: FamilyName;
+  role: LawRole;
   offset: boolean;
   subspaceIndex: number;
   /** Library terms instantiated on the subspace variables (library families only). */
@@ -51,6 +51,7 @@ export function enumerateCandidates(grammar: Grammar, subspaces: Subspace[]): Ca
         out.push({
           id: `${fam.name}${structured ? '+offset' : ''}@${sub.label}`,
           family: fam.name,
+          role: roleOf(fam.name),
           offset,
           subspaceIndex,
           libraryFeatures: lib.features,

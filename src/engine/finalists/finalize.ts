@@ -5,6 +5,8 @@
  * tolerances and count inliers without holding N floats per finalist) and the inlier statistics of
  * the final refit. The exact pass for the laws finally reported is `evaluate.ts`.
  */
+import { errorMessage } from '../../errors.js';
+import type { Failure } from '../../types.js';
 import { BlockResidual } from '../passes/block-residual.js';
 import { type GroupMember, groupPass, type GroupResult, memberPass, type PassMember } from './group-pass.js';
 import { sharedGroupPass } from './shared-pass.js';
@@ -14,7 +16,7 @@ import { invariantStdOn, residualsOn, sampleView, type SampleView, statsFromPass
 import { fitOnStats } from '../screening/screen.js';
 import { type DataContext } from '../moments/transitions.js';
 import { transitionStream, type TransitionStream } from '../passes/stream.js';
-import { featureUnion } from '../model/features.js';
+import type { FeatureCatalog } from '../model/features.js';
 import type { MomentAccumulator } from '../passes/accumulator.js';
 
 /** Refits on the sample's inliers at most, per finalist. */
@@ -80,10 +82,7 @@ export interface FinalistResult {
   sampleScale?: number;
 }
 
-/** A finalist whose refit threw: reported as a failure under its id, its group goes on. */
-export interface FinalistFailure {
-  error: string;
-}
+const notCompleted = (member: { fit: LawFit }): Failure => ({ id: member.fit.id, error: 'internal: finalist not completed' });
 
 /** Median of a small array (the screening sample's residuals). */
 function median(r: Float64Array): number {
@@ -116,8 +115,8 @@ interface Trimmed {
  * once for all the pairs it belongs to; every group still gathers its own sums, bit for bit as in
  * a pass of its own.
  */
-export function finalizeGroups(ctx: DataContext, tasks: FinalistGroupTask[]): (FinalistResult | FinalistFailure)[][] {
-  const preps = tasks.map((task) => prepareGroup(ctx, task));
+export function finalizeGroups(ctx: DataContext, tasks: FinalistGroupTask[], catalog: FeatureCatalog): (FinalistResult | Failure)[][] {
+  const preps = tasks.map((task) => prepareGroup(ctx, task, catalog));
   const bandCap = Math.max(4096, Math.ceil(ctx.starts.length / 16));
   // Groups whose members were all settled on the sample need no pass at all.
   const passing = preps.map((p, i) => i).filter((i) => preps[i].members.length > 0);
@@ -125,35 +124,35 @@ export function finalizeGroups(ctx: DataContext, tasks: FinalistGroupTask[]): (F
     passing.length === 1
       ? [groupPass(preps[passing[0]].stream(), preps[passing[0]].members, bandCap)]
       : passing.length > 1
-        ? sharedGroupPass(ctx, passing.map((i) => ({ basis: tasks[i].basis, features: preps[i].features, members: preps[i].members })), bandCap)
+        ? sharedGroupPass(ctx, passing.map((i) => ({ basis: tasks[i].basis, features: preps[i].features, members: preps[i].members })), bandCap, catalog)
         : [];
   return tasks.map((task, i) => {
     const at = passing.indexOf(i);
-    return at >= 0 ? finishGroup(ctx, task, preps[i], passed[at]) : preps[i].settled.map((r) => r ?? { error: 'internal: finalist not completed' });
+    return at >= 0 ? finishGroup(ctx, task, preps[i], passed[at]) : preps[i].settled.map((r, j) => r ?? notCompleted(task.members[j]));
   });
 }
 
 type Plan = { i: number; t: Trimmed; spread: number; resCols: number[]; accCols: number[]; want: PassMember['want']; lo: number; hi: number };
 
 /** Trimming on the sample, then the group's stream: features in order of first use, and its members. */
-function prepareGroup(ctx: DataContext, task: FinalistGroupTask) {
+function prepareGroup(ctx: DataContext, task: FinalistGroupTask, catalog: FeatureCatalog) {
   const k = task.basis.length;
   const n = ctx.starts.length;
   const view = sampleView(task.sampleRows, task.basis);
-  const trimmed = task.members.map((member): Trimmed | FinalistFailure => {
+  const trimmed = task.members.map((member): Trimmed | Failure => {
     try {
-      return trimOnSample(view, task, member, n);
+      return trimOnSample(view, task, member, n, catalog);
     } catch (err) {
-      return { error: err instanceof Error ? err.message : String(err) };
+      return { id: member.fit.id, error: errorMessage(err) };
     }
   });
   // Members settled without a pass: refits that threw, and those the sample rules out as laws.
-  const settled: (FinalistResult | FinalistFailure | null)[] = trimmed.map((t, i) => ('error' in t ? t : sampleOnly(task, task.members[i], t, view, n)));
+  const settled: (FinalistResult | Failure | null)[] = trimmed.map((t, i) => ('error' in t ? t : sampleOnly(task, task.members[i], t, view, n)));
   const live = task.members.map((_, i) => i).filter((i) => settled[i] === null);
   // One stream carries every feature any member needs, in order of first use; spellings of one
   // feature ('u1^2', 'u1 ^ 2') share a column, so it is evaluated and summed once.
   const accumulations = live.map((i) => accumulationOf((trimmed[i] as Trimmed).fit, k));
-  const { union: features, cols } = featureUnion(live.flatMap((i, q) => [(trimmed[i] as Trimmed).fit.features, accumulations[q].features]));
+  const { union: features, cols } = catalog.union(live.flatMap((i, q) => [(trimmed[i] as Trimmed).fit.features, accumulations[q].features]));
   const plans = live.map((i, q): Plan => {
     const t = trimmed[i] as Trimmed;
     const isMap = t.fit.role === 'map';
@@ -166,18 +165,18 @@ function prepareGroup(ctx: DataContext, task: FinalistGroupTask) {
   const members = plans.map((p): GroupMember => ({ role: p.t.fit.role, cols: p.resCols, W: coefficientsFor(p.t.fit, p.t.fit.params), scale: p.t.scale, spread: p.spread, accCols: p.accCols, want: p.want, lo: p.lo, hi: p.hi }));
   // Built on first use: a group settled on the sample, or sharing a pass, may never need its own stream.
   let stream: TransitionStream | undefined;
-  return { view, trimmed, settled, plans, features, members, stream: () => (stream ??= transitionStream(ctx, task.basis, features)) };
+  return { view, trimmed, settled, plans, features, members, stream: () => (stream ??= transitionStream(ctx, task.basis, features, catalog)) };
 }
 
 /** Thresholds from the histograms, inlier moments (all minus outliers, or an exact pass), final refits. */
-function finishGroup(ctx: DataContext, task: FinalistGroupTask, prep: ReturnType<typeof prepareGroup>, group: GroupResult): (FinalistResult | FinalistFailure)[] {
+function finishGroup(ctx: DataContext, task: FinalistGroupTask, prep: ReturnType<typeof prepareGroup>, group: GroupResult): (FinalistResult | Failure)[] {
   const k = task.basis.length;
   const n = ctx.starts.length;
   const { stream, plans, view } = prep;
   // Moments over the transitions within the exact threshold, summed directly (second pass).
   const exact = (p: Plan, j: number, thr: number) =>
     memberPass(stream(), null, [{ residual: new BlockResidual(p.t.fit.role, k, p.resCols, prep.members[j].W, p.t.scale), spread: p.spread, accCols: p.accCols, want: p.want, lo: thr, hi: thr }], 0)[0].acc;
-  const out: (FinalistResult | FinalistFailure)[] = prep.settled.map((s) => s ?? { error: 'internal: finalist not completed' });
+  const out: (FinalistResult | Failure)[] = prep.settled.map((s, j) => s ?? notCompleted(task.members[j]));
   plans.forEach((p, j) => {
     try {
       const pass = group.outputs[j];
@@ -195,7 +194,7 @@ function finishGroup(ctx: DataContext, task: FinalistGroupTask, prep: ReturnType
       }
       out[p.i] = finish(stream, task, task.members[p.i], p, pass.hist, med, acc, view, n);
     } catch (err) {
-      out[p.i] = { error: err instanceof Error ? err.message : String(err) };
+      out[p.i] = { id: task.members[p.i].fit.id, error: errorMessage(err) };
     }
   });
   return out;
@@ -232,15 +231,15 @@ function sampleOnly(task: FinalistGroupTask, member: { fit: LawFit }, t: Trimmed
 }
 
 /** Trimming iterations on the screening sample (local indices into the sample view). */
-function trimOnSample(view: SampleView, task: FinalistGroupTask, member: { fit: LawFit; offset: boolean }, n: number): Trimmed {
+function trimOnSample(view: SampleView, task: FinalistGroupTask, member: { fit: LawFit; offset: boolean }, n: number, catalog: FeatureCatalog): Trimmed {
   const k = task.basis.length;
   const isMap = member.fit.role === 'map';
   const S = view.starts.length;
   let fit = member.fit;
-  const vf = viewFeatures(view, k, fit.features);
+  const vf = viewFeatures(view, k, fit.features, catalog);
   // Refits keep the family and features, so the features their sums need are evaluated once, here.
   const accFeatures = accumulationOf(fit, k).features;
-  const acc = accFeatures.length === fit.features.length && accFeatures.every((f, j) => f === fit.features[j]) ? vf : viewFeatures(view, k, accFeatures);
+  const acc = accFeatures.length === fit.features.length && accFeatures.every((f, j) => f === fit.features[j]) ? vf : viewFeatures(view, k, accFeatures, catalog);
   let scale = isMap ? 1 : invariantStdOn(vf, view.starts, fit, fit.params);
   let r = residualsOn(vf, view.U, k, view.starts, fit, fit.params, scale);
   let previousKept = -1;

@@ -7,7 +7,7 @@
 import { MomentAccumulator, type Want } from '../passes/accumulator.js';
 import type { FeatureStats } from '../model/families.js';
 import { LINEAR_MAP_FAMILIES } from '../model/families.js';
-import { compileFeatureBlock, subspaceVariables } from '../model/features.js';
+import { type FeatureCatalog, subspaceVariables } from '../model/features.js';
 import { PASS_BLOCK } from '../passes/feature-pass.js';
 import { blockProjector } from '../kernels/project.js';
 import { coefficientsFor, type LawFit, type ScoringStats } from '../model/law-fit.js';
@@ -48,10 +48,10 @@ export interface ViewFeatures {
   rows: number;
 }
 
-export function viewFeatures(view: SampleView, k: number, features: string[]): ViewFeatures {
+export function viewFeatures(view: SampleView, k: number, features: string[], catalog: FeatureCatalog): ViewFeatures {
   const rows = view.U.length / Math.max(k, 1);
   const Phi = new Float64Array(features.length * rows);
-  if (rows > 0) compileFeatureBlock(features, subspaceVariables(k), rows)(view.U, rows, Phi, rows, 0);
+  if (rows > 0) catalog.compileBlock(features, subspaceVariables(k), rows)(view.U, rows, Phi, rows, 0);
   return { Phi, rows };
 }
 

@@ -143,6 +143,13 @@ export function sameSpan(a: number[][], b: number[][], tol = 1e-2): boolean {
   return angles.length === a.length && angles[angles.length - 1] <= tol;
 }
 
+/** True when one subspace lies inside the other, up to `tol` radians (a line inside a plane, a plane plus noise). */
+export function nestedSpans(a: number[][], b: number[][], tol = 0.05): boolean {
+  const [small, large] = a.length <= b.length ? [a, b] : [b, a];
+  const angles = principalAngles(small, large);
+  return angles.length === small.length && angles[angles.length - 1] < tol;
+}
+
 /**
  * Smallest generalised eigenpairs of the symmetric pencil (A, B) with B positive semi-definite:
  * minimise xᵀAx / xᵀBx over the range of B. Directions where B is (numerically) zero are constants of

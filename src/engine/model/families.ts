@@ -3,9 +3,14 @@
  * u' = W φ(u) with φ = [u] (about the origin) or φ = [u; 1] (with an offset); a family is a
  * parametrisation p ↦ W(p), so one residual formula serves fitting, scoring and snapping constants.
  */
-import type { FamilyName } from '../../types.js';
+import { type FamilyName, INVARIANT_FAMILIES, type LawRole } from '../../types.js';
 import { type Mat, identity, matmul, solve, svd, transpose, zeros } from '../kernels/linalg.js';
 import type { SubspaceMoments } from '../moments/moments.js';
+
+/** Whether a family predicts the next state (map) or states a conserved quantity (invariant). */
+export function roleOf(family: FamilyName): LawRole {
+  return INVARIANT_FAMILIES.has(family) ? 'invariant' : 'map';
+}
 
 /** Second moments of features φ and targets y = u' over a set of transitions. */
 export interface FeatureStats {

@@ -6,7 +6,7 @@
  * same bit for bit whatever it shares its pass with.
  */
 import { BlockResidual, predictInto } from '../passes/block-residual.js';
-import { featureUnion } from '../model/features.js';
+import type { FeatureCatalog } from '../model/features.js';
 import { coefficientsFor, type LawFit } from '../model/law-fit.js';
 import { type DataContext } from '../moments/transitions.js';
 import { stdOfSums } from '../finalists/sample-fit.js';
@@ -28,10 +28,10 @@ export interface EvaluateResult {
 }
 
 /** Exact pass for several laws on the subspace `basis`. */
-export function evaluateLaws(ctx: DataContext, basis: number[][], tasks: EvaluateTask[]): EvaluateResult[] {
+export function evaluateLaws(ctx: DataContext, basis: number[][], tasks: EvaluateTask[], catalog: FeatureCatalog): EvaluateResult[] {
   const k = basis.length;
-  const { union, cols } = featureUnion(tasks.map((t) => t.fit.features));
-  const stream = transitionStream(ctx, basis, union);
+  const { union, cols } = catalog.union(tasks.map((t) => t.fit.features));
+  const stream = transitionStream(ctx, basis, union, catalog);
   const W = tasks.map((t) => coefficientsFor(t.fit, t.fit.params));
   const invariants = tasks.map((t, i) => i).filter((i) => tasks[i].fit.role !== 'map');
   const scale = tasks.map(() => 1);

@@ -21,7 +21,7 @@ export function toLaw(s: ScoredLaw, evaluation: Map<ScoredLaw, EvaluateResult>, 
 }
 
 function describeLaw(s: ScoredLaw, ev: EvaluateResult, subspace: Law['subspace'], dim: number, n: number, alternativeNotes: string[]): LawAlternative {
-  const facts = [...s.facts];
+  const facts = s.conserves.map((inv) => `conserves ${renderLaw(inv.fit, inv.fit.params, inv.exact, subspace, dim, []).equations[0]}`);
   if (s.fit.family === 'rotation' && !s.offset) facts.unshift('radius conserved');
   if (s.fit.family === 'orthogonal' && !s.offset) facts.unshift('norm conserved');
   const notes = [...facts, ...alternativeNotes];

@@ -4,7 +4,7 @@
  */
 import { blockProjector } from '../kernels/project.js';
 import type { FeatureStats } from '../model/families.js';
-import { compileFeatureBlock, subspaceVariables } from '../model/features.js';
+import { type FeatureCatalog, subspaceVariables } from '../model/features.js';
 import type { InvariantStats } from '../model/sparse.js';
 import { MomentAccumulator, type Want } from './accumulator.js';
 
@@ -36,6 +36,7 @@ export function featurePasses(
   basis: number[][] | null,
   features: string[],
   requests: PassRequest[],
+  catalog: FeatureCatalog,
 ): { map: FeatureStats | null; invariant: InvariantStats | null }[] {
   const k = basis ? basis.length : dim;
   const m = features.length;
@@ -47,7 +48,7 @@ export function featurePasses(
   // The block's first states, then their successors: projected together when the block is flushed.
   const stateU = new Int32Array(B);
   const stateV = new Int32Array(B);
-  const evalBlock = compileFeatureBlock(features, subspaceVariables(k), R);
+  const evalBlock = catalog.compileBlock(features, subspaceVariables(k), R);
   const X = new Float64Array(R * k);
   // Column j of Phi: φ_j(u) of the block's transitions from j·R, φ_j(u') from j·R + B.
   const Phi = new Float64Array(R * m);

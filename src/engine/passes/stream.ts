@@ -4,7 +4,7 @@
  * transitions therefore hold no N-sized copy of the data, and consecutive transitions of a
  * trajectory share the state between them (its features are evaluated once, not twice).
  */
-import { compileFeatureBlock, subspaceVariables } from '../model/features.js';
+import { type FeatureCatalog, subspaceVariables } from '../model/features.js';
 import { blockProjector } from '../kernels/project.js';
 import { type DataContext } from '../moments/transitions.js';
 
@@ -45,13 +45,13 @@ export interface TransitionStream {
  * projected by `blockProjector` (the arithmetic of `projector`, which the finalists' sample view uses),
  * so sample and full passes agree exactly.
  */
-export function transitionStream(ctx: DataContext, basis: number[][], features: string[]): TransitionStream {
+export function transitionStream(ctx: DataContext, basis: number[][], features: string[], catalog: FeatureCatalog): TransitionStream {
   const k = basis.length;
   const dim = ctx.dim;
   const M = features.length;
   const rows = 2 * BLOCK;
   const projectRows = blockProjector(basis, dim);
-  const evalBlock = compileFeatureBlock(features, subspaceVariables(k), rows);
+  const evalBlock = catalog.compileBlock(features, subspaceVariables(k), rows);
   const block: Block = {
     count: 0,
     t: new Uint32Array(BLOCK),

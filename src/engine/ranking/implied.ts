@@ -2,24 +2,24 @@
  * Whether a map law already implies an invariant: the invariant is conserved by the map's own
  * prediction (I(f(u)) = I(u)) on the screening sample, to within the invariant's observed error.
  */
-import type { Dataset } from '../../types.js';
-import { compileFeatures, subspaceVariables } from '../model/features.js';
+import type { DataContext } from '../moments/transitions.js';
+import { type FeatureCatalog, subspaceVariables } from '../model/features.js';
 import { projectState } from '../kernels/project.js';
 import { coefficientsFor, type LawFit } from '../model/law-fit.js';
 
 export function conservedByMap(
-  data: Dataset,
-  starts: Uint32Array,
+  ctx: DataContext,
   basis: number[][],
   map: LawFit,
   invariant: LawFit,
   sample: Uint32Array,
   invariantRelativeError: number,
+  catalog: FeatureCatalog,
 ): boolean {
   const k = basis.length;
   const vars = subspaceVariables(k);
-  const mapFeatures = compileFeatures(map.features, vars);
-  const invFeatures = compileFeatures(invariant.features, vars);
+  const mapFeatures = catalog.compileAll(map.features, vars);
+  const invFeatures = catalog.compileAll(invariant.features, vars);
   const W = coefficientsFor(map, map.params);
   const c = coefficientsFor(invariant, invariant.params)[0];
   const u = new Float64Array(k);
@@ -36,7 +36,7 @@ export function conservedByMap(
   let s2 = 0;
   let d2 = 0;
   for (const t of sample) {
-    projectState(data.states, data.dim, starts[t], basis, u);
+    projectState(ctx.states, ctx.dim, ctx.starts[t], basis, u);
     mapFeatures(u, phiMap);
     for (let i = 0; i < k; i++) pred[i] = W[i].reduce((s, w, j) => s + w * phiMap[j], 0);
     const before = I(u);

@@ -3,11 +3,12 @@
  * constants, description length, duplicate collapsing and the Pareto front. Pure: no I/O, no workers.
  */
 import { type FinalistResult, TOLERANCE_FACTOR } from '../finalists/finalize.js';
+import type { LawRole } from '../../types.js';
 import { fractionBelow } from '../kernels/histogram.js';
 import { descriptionLength, type LawFit, parameterStdErrors, relativeErrorOf } from '../model/law-fit.js';
 import type { ExactConstant } from '../model/mdl.js';
 import { snapParameters } from './snap.js';
-import { principalAngles } from '../kernels/linalg.js';
+import { nestedSpans } from '../kernels/linalg.js';
 
 
 /** Laws with more parameters than this keep their fitted values (no exact constants tried). */
@@ -28,8 +29,8 @@ export interface ScoredLaw {
   complexity: number;
   descriptionLength: number;
   finalist: FinalistResult;
-  /** Derived facts stated with the law (e.g. "conserves I = …"). */
-  facts: string[];
+  /** Invariants this map law already conserves, stated as notes of the map ("conserves I = …"). */
+  conserves: ScoredLaw[];
   /**
    * Laws of other families on the same subspace that fit about as well with a longer description,
    * shortest first ("also fits as …" notes): a shorter law can still be the worse one to iterate (a
@@ -37,6 +38,9 @@ export interface ScoredLaw {
    */
   alternatives: ScoredLaw[];
 }
+
+/** Tolerance per role and subspace (index into the fit's subspaces). */
+export type ToleranceTable = Record<LawRole, Map<number, number>>;
 
 /**
  * Tolerance per (role, subspace): TOLERANCE_FACTOR × the smallest median residual any finalist reaches
@@ -47,17 +51,19 @@ export function tolerances(
   finalists: { result: FinalistResult; subspaceIndex: number }[],
   capRel: number,
   userTolerance: number | null,
-): Map<string, number> {
-  const best = new Map<string, { median: number; spread: number }>();
+): ToleranceTable {
+  const best: Record<LawRole, Map<number, { median: number; spread: number }>> = { map: new Map(), invariant: new Map() };
   for (const f of finalists) {
-    const key = `${f.result.fit.role}|${f.subspaceIndex}`;
-    const cur = best.get(key);
-    if (!cur || f.result.median < cur.median) best.set(key, { median: f.result.median, spread: f.result.spread });
+    const table = best[f.result.fit.role];
+    const cur = table.get(f.subspaceIndex);
+    if (!cur || f.result.median < cur.median) table.set(f.subspaceIndex, { median: f.result.median, spread: f.result.spread });
   }
-  const out = new Map<string, number>();
-  for (const [key, { median, spread }] of best) {
-    const auto = Math.min(TOLERANCE_FACTOR * median, capRel * spread);
-    out.set(key, key.startsWith('map|') && userTolerance !== null ? userTolerance : Math.max(auto, 1e-300));
+  const out: ToleranceTable = { map: new Map(), invariant: new Map() };
+  for (const role of ['map', 'invariant'] as const) {
+    for (const [index, { median, spread }] of best[role]) {
+      const auto = Math.min(TOLERANCE_FACTOR * median, capRel * spread);
+      out[role].set(index, role === 'map' && userTolerance !== null ? userTolerance : Math.max(auto, 1e-300));
+    }
   }
   return out;
 }
@@ -107,7 +113,7 @@ export function scoreFinalist(
     complexity: dl.complexity,
     descriptionLength: dl.total,
     finalist: result,
-    facts: [],
+    conserves: [],
     alternatives: [],
   };
 }
@@ -140,15 +146,8 @@ export function collapseDuplicates(laws: ScoredLaw[], bases: number[][][], minIn
   // Relative errors below 1e-6 are all 'exact' (rounding and refinement limits), never 'clearly worse'.
   const worse = (a: ScoredLaw, b: ScoredLaw) => a.inlierRelativeError > 2 * Math.max(b.inlierRelativeError, 1e-6);
   return perSubspace
-    .filter((law) => !perSubspace.some((w) => w !== law && w.fit.role === law.fit.role && nested(bases[w.subspaceIndex], bases[law.subspaceIndex]) && (worse(law, w) || (!worse(w, law) && w.inlierFraction > law.inlierFraction + 0.02))))
+    .filter((law) => !perSubspace.some((w) => w !== law && w.fit.role === law.fit.role && nestedSpans(bases[w.subspaceIndex], bases[law.subspaceIndex]) && (worse(law, w) || (!worse(w, law) && w.inlierFraction > law.inlierFraction + 0.02))))
     .sort(byDl);
-}
-
-/** One subspace lies inside the other (up to 0.05 rad). */
-function nested(a: number[][], b: number[][]): boolean {
-  const [small, large] = a.length <= b.length ? [a, b] : [b, a];
-  const angles = principalAngles(small, large);
-  return angles.length === small.length && angles[angles.length - 1] < 0.05;
 }
 
 /** Pareto front of complexity vs relative error (non-dominated points), cheapest first. */

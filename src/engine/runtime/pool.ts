@@ -8,6 +8,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
+import { FIT_DEFAULTS } from '../options.js';
 import { runTask, type Task, type TaskResult } from './tasks.js';
 import { type DataContext } from '../moments/transitions.js';
 
@@ -55,7 +56,7 @@ export class FitPool {
    * Start `workers` threads (0: none). Results of a fit do not depend on the pool it runs on, nor on
    * what ran on the pool before.
    */
-  constructor(readonly workers = 2) {
+  constructor(readonly workers = FIT_DEFAULTS.workers) {
     if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`workers must be a whole number ≥ 0, got ${workers}`);
     const { filename, execArgv } = workerLocation();
     this.#piscina = workers === 0 ? null : new Piscina({ filename, execArgv, minThreads: workers, maxThreads: workers, idleTimeout: 60_000 });
@@ -80,4 +81,4 @@ export class FitPool {
 }
 
 /** `new FitPool(workers)`: start `workers` threads (0: tasks run inline). */
-export const createFitPool = (workers = 2): FitPool => new FitPool(workers);
+export const createFitPool = (workers = FIT_DEFAULTS.workers): FitPool => new FitPool(workers);

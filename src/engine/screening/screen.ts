@@ -4,12 +4,12 @@
  * of a fixed screening sample (computed once per subspace and family, then shared). No candidate costs
  * a pass over all transitions here.
  */
-import type { FamilyName, LawRole } from '../../types.js';
-import { INVARIANT_FAMILIES } from '../../types.js';
+import type { Failure, FamilyName, LawRole } from '../../types.js';
+import { errorMessage } from '../../errors.js';
 import type { CandidateSpec } from '../candidates/enumerate.js';
 import type { DataContext } from '../moments/transitions.js';
 import { fitLinearFamily, LINEAR_MAP_FAMILIES, linearFeatureStats } from '../model/families.js';
-import { featureUnion, quadraticFeatures, subspaceVariables } from '../model/features.js';
+import { type FeatureCatalog, quadraticFeatures, subspaceVariables } from '../model/features.js';
 import { featurePasses } from '../passes/feature-pass.js';
 import {
   descriptionLength,
@@ -25,11 +25,14 @@ import { sparseInvariant, stlsq } from '../model/sparse.js';
 export interface ScreenSuccess {
   ok: true;
   fit: LawFit;
+  /** The candidate's subspace (an index into the fit's subspaces) and offset variant. */
+  subspaceIndex: number;
+  offset: boolean;
   descriptionLength: number;
   complexity: number;
   relativeError: number;
 }
-export type ScreenOutcome = ScreenSuccess | { ok: false; id: string; error: string };
+export type ScreenOutcome = ScreenSuccess | ({ ok: false } & Failure);
 
 /** Per-task caches so candidates on the same subspace share projections and feature passes. */
 export interface ScreenCache {
@@ -37,21 +40,23 @@ export interface ScreenCache {
   sampled: Map<string, ScoringStats>;
   /** Per subspace, the sample statistics the task's candidates there will ask for (one pass gives all). */
   planned: Map<number, { role: LawRole; features: string[] }[]>;
+  /** Trees of the task's library features. */
+  catalog: FeatureCatalog;
 }
 
 /**
  * Caches for one screening task. Given the task's candidates (and their bases), the library and
  * quadratic candidates on a subspace get their sample statistics from one shared pass.
  */
-export function newScreenCache(candidates: CandidateSpec[] = [], bases: Record<number, number[][]> = {}): ScreenCache {
+export function newScreenCache(candidates: CandidateSpec[], bases: Record<number, number[][]>, catalog: FeatureCatalog): ScreenCache {
   const planned = new Map<number, { role: LawRole; features: string[] }[]>();
   for (const c of candidates) {
     if (LINEAR_MAP_FAMILIES.has(c.family) || c.family === 'linear_invariant' || !bases[c.subspaceIndex]) continue;
     const list = planned.get(c.subspaceIndex) ?? [];
-    list.push({ role: roleOf(c.family), features: featuresFor(c, bases[c.subspaceIndex].length) });
+    list.push({ role: c.role, features: featuresFor(c, bases[c.subspaceIndex].length) });
     planned.set(c.subspaceIndex, list);
   }
-  return { projected: new Map(), sampled: new Map(), planned };
+  return { projected: new Map(), sampled: new Map(), planned, catalog };
 }
 
 const sampleKey = (subspaceIndex: number, role: LawRole, features: string[]) => `${subspaceIndex}|${role}|${features.join(';')}`;
@@ -68,8 +73,8 @@ function sampleStatistics(sampleRows: DataContext, subspaceIndex: number, basis:
     seen.add(key);
     return true;
   });
-  const { union, cols } = featureUnion(requests.map((r) => r.features));
-  const passes = featurePasses(sampleRows.states, sampleRows.dim, sampleRows.starts, basis, union, requests.map((r, i) => ({ cols: cols[i], want: { map: r.role === 'map', invariant: r.role === 'invariant' } })));
+  const { union, cols } = cache.catalog.union(requests.map((r) => r.features));
+  const passes = featurePasses(sampleRows.states, sampleRows.dim, sampleRows.starts, basis, union, requests.map((r, i) => ({ cols: cols[i], want: { map: r.role === 'map', invariant: r.role === 'invariant' } })), cache.catalog);
   requests.forEach((r, i) => {
     const pass = passes[i];
     const stats: ScoringStats =
@@ -78,10 +83,6 @@ function sampleStatistics(sampleRows: DataContext, subspaceIndex: number, basis:
         : { role: 'invariant', st: pass.invariant!, n: pass.invariant!.n, nIn: pass.invariant!.n };
     cache.sampled.set(sampleKey(subspaceIndex, r.role, r.features), stats);
   });
-}
-
-export function roleOf(family: FamilyName): LawRole {
-  return INVARIANT_FAMILIES.has(family) ? 'invariant' : 'map';
 }
 
 /** The feature list a candidate's family uses on a k-dimensional subspace. */
@@ -158,7 +159,7 @@ export function screenCandidate(
 ): ScreenOutcome {
   try {
     const k = basis.length;
-    const role = roleOf(c.family);
+    const role = c.role;
     const features = featuresFor(c, k);
     let sm = cache.projected.get(c.subspaceIndex);
     if (!sm) {
@@ -186,8 +187,8 @@ export function screenCandidate(
     if (!Number.isFinite(dl.total) || !Number.isFinite(relativeError) || params.some((v) => !Number.isFinite(v))) {
       return { ok: false, id: c.id, error: 'fit produced a non-finite value' };
     }
-    return { ok: true, fit, descriptionLength: dl.total, complexity: dl.complexity, relativeError };
+    return { ok: true, fit, subspaceIndex: c.subspaceIndex, offset: c.offset, descriptionLength: dl.total, complexity: dl.complexity, relativeError };
   } catch (err) {
-    return { ok: false, id: c.id, error: err instanceof Error ? err.message : String(err) };
+    return { ok: false, id: c.id, error: errorMessage(err) };
   }
 }

@@ -1,0 +1,135 @@
+/**
+ * The finalist stage: the best screened candidates get trimmed refits and a pass over all
+ * transitions. Finalists on one subspace share one streaming pass, coordinate subspaces are bundled
+ * to share one pass among them, and tasks are queued largest first so two workers finish close
+ * together; results are gathered in subspace order whatever order they finish in.
+ */
+import { groupBy } from '../../collections.js';
+import { errorMessage } from '../../errors.js';
+import type { Expr } from '../../grammar/expr-ir.js';
+import type { Failure, LawRole, Subspace } from '../../types.js';
+import { nestedSpans } from '../kernels/linalg.js';
+import { FeatureCatalog } from '../model/features.js';
+import { type Moments, projectMoments, subspaceVariance } from '../moments/moments.js';
+import type { DataContext } from '../moments/transitions.js';
+import type { ScreenSuccess } from '../screening/screen.js';
+import { type FinalistGroupTask, type FinalistResult, finalizeGroups, type SampleVerdict } from './finalize.js';
+import { finalistUnits, groupCost } from './schedule.js';
+import { coordinatesOf } from './shared-pass.js';
+
+/** Finalists per subspace and role at most: the rest are the same law with more freedom. */
+const MAX_PER_SUBSPACE = 6;
+
+/** A finished finalist and where it lives. */
+export interface FinalistEntry {
+  result: FinalistResult;
+  subspaceIndex: number;
+  offset: boolean;
+}
+
+/** Finalist groups as a worker task; several only when all are on coordinate subspaces (they share one pass). */
+export interface FinalizeTask {
+  tasks: FinalistGroupTask[];
+  trees: [string, Expr][];
+}
+
+/** Run one task (on a worker or inline); null when skipped after an interrupt. */
+export function finalizeBatch(ctx: DataContext, task: FinalizeTask, stop?: Int32Array): (FinalistResult | Failure)[][] | null {
+  // Queued finalists are skipped after Ctrl-C; the exact pass of reported laws always runs.
+  if (stop && Atomics.load(stop, 0) !== 0) return null;
+  return finalizeGroups(ctx, task.tasks, new FeatureCatalog(task.trees));
+}
+
+export interface FinalistInput {
+  screened: ScreenSuccess[];
+  subspaces: Subspace[];
+  moments: Moments;
+  sampleRows: DataContext;
+  /** Transitions in the whole data set, and in the screening sample. */
+  nTransitions: number;
+  nSample: number;
+  dim: number;
+  catalog: FeatureCatalog;
+  maxFinalists: number;
+  threshold: number;
+  /** When members may skip the pass over all transitions; null: never (measure every finalist). */
+  verdict: SampleVerdict | null;
+}
+
+/** Choose the finalists and finish them through `run`; entries in subspace order. */
+export async function finishFinalists(
+  input: FinalistInput,
+  run: (task: FinalizeTask) => Promise<(FinalistResult | Failure)[][] | null>,
+  progress: (done: number, total: number) => void,
+  stopped: () => boolean,
+): Promise<{ finalists: FinalistEntry[]; failures: Failure[] }> {
+  const chosen = chooseFinalists(input.screened, input.maxFinalists, input.subspaces);
+  const groups = [...groupBy(chosen, (s) => s.subspaceIndex)];
+  const costs = groups.map(([index, members]) => groupCost(input.subspaces[index].basis.length, input.dim, members, input.nSample / Math.max(input.nTransitions, 1), input.verdict !== null));
+  const failures: Failure[] = [];
+  const results: FinalistEntry[][] = groups.map(() => []);
+  let done = 0;
+  const collect = (g: number, finished: (FinalistResult | Failure)[]) => {
+    const members = groups[g][1];
+    done += members.length;
+    progress(done, chosen.length);
+    results[g] = finished.flatMap((result, i): FinalistEntry[] => {
+      if ('error' in result) failures.push({ id: members[i].fit.id, error: result.error });
+      else if (result.fit.params.some((v) => !Number.isFinite(v))) failures.push({ id: members[i].fit.id, error: 'refit produced a non-finite value' });
+      else return [{ result, subspaceIndex: members[i].subspaceIndex, offset: members[i].offset }];
+      return [];
+    });
+  };
+  const runUnit = async (unit: number[]): Promise<void> => {
+    if (stopped()) return;
+    const members = unit.flatMap((g) => groups[g][1]);
+    const task = { trees: input.catalog.subset(members.flatMap((m) => m.fit.features)), tasks: unit.map((g) => groupTask(input, groups[g][0], groups[g][1])) };
+    try {
+      (await run(task))?.forEach((r, j) => collect(unit[j], r));
+    } catch (err) {
+      for (const m of members) failures.push({ id: m.fit.id, error: errorMessage(err) });
+    }
+  };
+  const coordinate = groups.map(([index]) => coordinatesOf(input.subspaces[index].basis) !== null);
+  await Promise.all(finalistUnits(coordinate, costs).map(runUnit));
+  return { finalists: results.flat(), failures };
+}
+
+function groupTask(input: FinalistInput, subspaceIndex: number, members: ScreenSuccess[]): FinalistGroupTask {
+  const basis = input.subspaces[subspaceIndex].basis;
+  return {
+    basis,
+    variance: subspaceVariance(projectMoments(input.moments, basis)),
+    members: members.map((m) => ({ fit: m.fit, offset: m.offset })),
+    threshold: input.threshold,
+    sampleRows: input.sampleRows,
+    verdict: input.verdict,
+  };
+}
+
+/**
+ * Finalists: the best screened descriptions that beat the null model, at most
+ * {@link MAX_PER_SUBSPACE} per subspace and role, none on a subspace nested with an already chosen one
+ * of the same role that it fits clearly worse (a noise dimension added to a rotation plane), and a
+ * quarter of the places kept for invariants so maps cannot crowd them out.
+ */
+export function chooseFinalists(screened: ScreenSuccess[], max: number, subspaces: Subspace[]): ScreenSuccess[] {
+  const byDl = [...screened].sort((a, b) => a.descriptionLength - b.descriptionLength || (a.fit.id < b.fit.id ? -1 : 1));
+  const pick = (role: LawRole, quota: number) => {
+    const chosen: ScreenSuccess[] = [];
+    const perSubspace = new Map<number, number>();
+    for (const s of byDl) {
+      if (chosen.length >= quota) break;
+      if (s.fit.role !== role || !(s.descriptionLength < 0)) continue;
+      if ((perSubspace.get(s.subspaceIndex) ?? 0) >= MAX_PER_SUBSPACE) continue;
+      const basis = subspaces[s.subspaceIndex].basis;
+      const dominated = chosen.some((c) => c.subspaceIndex !== s.subspaceIndex && s.relativeError > 2 * Math.max(c.relativeError, 1e-6) && nestedSpans(subspaces[c.subspaceIndex].basis, basis));
+      if (dominated) continue;
+      perSubspace.set(s.subspaceIndex, (perSubspace.get(s.subspaceIndex) ?? 0) + 1);
+      chosen.push(s);
+    }
+    return chosen;
+  };
+  const invariants = pick('invariant', Math.ceil(max / 4));
+  return [...pick('map', max - invariants.length), ...invariants];
+}

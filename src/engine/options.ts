@@ -1,0 +1,98 @@
+/**
+ * Every option of a fit with its default, filled in one place: `fit`, the worker pool, the command
+ * line and `anneal` read their defaults from here.
+ */
+import { defaultGrammarPath, loadGrammar } from '../grammar/load.js';
+import type { Grammar } from '../types.js';
+import type { FitPool } from './runtime/pool.js';
+
+/** What a fit reports while it runs: a stage and how far into it. */
+export interface FitProgress {
+  stage: 'moments' | 'screening' | 'finalists' | 'evaluating';
+  done: number;
+  total: number;
+}
+
+export interface FitOptions {
+  /** Parsed grammar; the bundled default grammar when absent. */
+  grammar?: Grammar;
+  /** Seed of the screening sample (the only random choice). Default {@link FIT_DEFAULTS}.seed. */
+  seed?: number;
+  /** Worker threads; 0 runs inline. Default {@link FIT_DEFAULTS}.workers. Ignored when `pool` is given. */
+  workers?: number;
+  /**
+   * Worker threads to run on, kept across fits (see `createFitPool`): a fit on a pool that has run
+   * before skips the threads' start-up and most of V8's compilation of the engine. Results are the same.
+   * Left open; without it, the fit starts `workers` threads and stops them when it ends.
+   */
+  pool?: FitPool;
+  /** Absolute inlier tolerance for map residuals (data units); default: from the data's noise scale. */
+  tolerance?: number | null;
+  /** Trimming and tolerance never exceed this share of a subspace's spread. */
+  maxRelativeTolerance?: number;
+  /** Laws holding on fewer transitions than this share are not reported. */
+  minInlierFraction?: number;
+  /**
+   * Give every finalist a pass over all transitions, even those the screening sample already rules
+   * out as laws: the reported laws are the same, only the Pareto front's `sampleOnly` points get
+   * exact errors.
+   */
+  measureAllFinalists?: boolean;
+  /** Stop early (Ctrl-C): the result then holds what was ranked so far. */
+  signal?: AbortSignal;
+  onProgress?: (p: FitProgress) => void;
+}
+
+/** The defaults of {@link FitOptions} (the grammar's default is the bundled `grammar/default.grammar`). */
+export const FIT_DEFAULTS: Readonly<{ seed: number; workers: number; tolerance: number | null; maxRelativeTolerance: number; minInlierFraction: number; measureAllFinalists: boolean }> = Object.freeze({
+  seed: 1,
+  workers: 2,
+  tolerance: null,
+  maxRelativeTolerance: 0.05,
+  minInlierFraction: 0.5,
+  measureAllFinalists: false,
+});
+
+/** {@link FitOptions} with every default filled in and every value checked. */
+export interface ResolvedFitOptions {
+  grammar: Grammar;
+  seed: number;
+  workers: number;
+  pool: FitPool | undefined;
+  tolerance: number | null;
+  maxRelativeTolerance: number;
+  minInlierFraction: number;
+  measureAllFinalists: boolean;
+  signal: AbortSignal | undefined;
+  onProgress: (p: FitProgress) => void;
+}
+
+/**
+ * Fill in the defaults and check the values.
+ * @throws RangeError naming the option when a value is out of range.
+ */
+export function resolveFitOptions(options: FitOptions = {}): ResolvedFitOptions {
+  const resolved: ResolvedFitOptions = {
+    grammar: options.grammar ?? loadGrammar(defaultGrammarPath()),
+    seed: options.seed ?? FIT_DEFAULTS.seed,
+    workers: options.pool?.workers ?? options.workers ?? FIT_DEFAULTS.workers,
+    pool: options.pool,
+    tolerance: options.tolerance ?? FIT_DEFAULTS.tolerance,
+    maxRelativeTolerance: options.maxRelativeTolerance ?? FIT_DEFAULTS.maxRelativeTolerance,
+    minInlierFraction: options.minInlierFraction ?? FIT_DEFAULTS.minInlierFraction,
+    measureAllFinalists: options.measureAllFinalists ?? FIT_DEFAULTS.measureAllFinalists,
+    signal: options.signal,
+    onProgress: options.onProgress ?? (() => {}),
+  };
+  check('seed', resolved.seed, Number.isInteger(resolved.seed) && resolved.seed >= 0, 'a whole number ≥ 0');
+  check('workers', resolved.workers, Number.isInteger(resolved.workers) && resolved.workers >= 0, 'a whole number ≥ 0');
+  const tol = resolved.tolerance;
+  check('tolerance', tol, tol === null || (Number.isFinite(tol) && tol > 0), 'a positive number');
+  check('maxRelativeTolerance', resolved.maxRelativeTolerance, resolved.maxRelativeTolerance >= 0 && resolved.maxRelativeTolerance <= 1, 'in [0, 1]');
+  check('minInlierFraction', resolved.minInlierFraction, resolved.minInlierFraction >= 0 && resolved.minInlierFraction <= 1, 'in [0, 1]');
+  return resolved;
+}
+
+function check(option: string, value: unknown, ok: boolean, expected: string): void {
+  if (!ok) throw new RangeError(`${option} must be ${expected}, got ${String(value)}`);
+}

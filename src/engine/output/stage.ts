@@ -1,0 +1,70 @@
+/**
+ * The output stage: an exact pass over all transitions for the reported laws and their alternatives
+ * (outlier indices, final metrics), then the laws and the Pareto front as the user gets them. A law
+ * and its alternatives share a subspace, hence one pass.
+ */
+import { groupBy } from '../../collections.js';
+import type { Expr } from '../../grammar/expr-ir.js';
+import type { FitResult, Law, Subspace } from '../../types.js';
+import { FeatureCatalog } from '../model/features.js';
+import type { DataContext } from '../moments/transitions.js';
+import { paretoFront, type ScoredLaw } from '../ranking/rank.js';
+import { evaluateLaws, type EvaluateResult, type EvaluateTask } from './exact-pass.js';
+import { toLaw } from './law-output.js';
+
+/** The laws on one subspace, as a worker task. */
+export interface EvaluateBatch {
+  basis: number[][];
+  tasks: EvaluateTask[];
+  trees: [string, Expr][];
+}
+
+/** Run one exact pass (on a worker or inline). */
+export function evaluateBatch(ctx: DataContext, batch: EvaluateBatch): EvaluateResult[] {
+  return evaluateLaws(ctx, batch.basis, batch.tasks, new FeatureCatalog(batch.trees));
+}
+
+/** The reported laws, measured exactly through `run`, in rank order. */
+export async function measureLaws(
+  ranked: ScoredLaw[],
+  subspaces: Subspace[],
+  dim: number,
+  nTransitions: number,
+  catalog: FeatureCatalog,
+  run: (batch: EvaluateBatch) => Promise<EvaluateResult[]>,
+  progress: (done: number, total: number) => void,
+): Promise<Law[]> {
+  const groups = groupBy(ranked.flatMap((l) => [l, ...l.alternatives]), (law) => law.subspaceIndex);
+  const total = [...groups.values()].reduce((a, g) => a + g.length, 0);
+  let done = 0;
+  const evaluation = new Map<ScoredLaw, EvaluateResult>();
+  await Promise.all(
+    [...groups].map(async ([subspaceIndex, group]) => {
+      const trees = catalog.subset(group.flatMap((law) => law.fit.features));
+      const tasks = group.map((law) => ({ fit: law.fit, tolerance: law.tolerance }));
+      const results = await run({ basis: subspaces[subspaceIndex].basis, tasks, trees });
+      results.forEach((r, i) => evaluation.set(group[i], r));
+      done += group.length;
+      progress(done, total);
+    }),
+  );
+  return ranked.map((law, i) => toLaw(law, evaluation, subspaces[law.subspaceIndex], dim, i + 1, nTransitions));
+}
+
+/** Complexity against relative error over all finalists: the non-dominated points, cheapest first. */
+export function paretoPoints(scored: ScoredLaw[], ranked: ScoredLaw[], subspaces: Subspace[]): FitResult['pareto'] {
+  const front = new Set(paretoFront(scored).map((s) => s.fit.id));
+  const chosen = new Set(ranked.map((r) => r.fit.id));
+  return scored
+    .filter((s) => front.has(s.fit.id))
+    .sort((a, b) => a.complexity - b.complexity)
+    .map((s) => ({
+      id: s.fit.id,
+      family: s.fit.family,
+      subspace: subspaces[s.subspaceIndex].label,
+      complexity: s.complexity,
+      relativeError: s.inlierRelativeError,
+      chosen: chosen.has(s.fit.id),
+      ...(s.finalist.sampleScale ? { sampleOnly: true } : {}),
+    }));
+}

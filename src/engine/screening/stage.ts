@@ -1,0 +1,94 @@
+/**
+ * The screening stage: every candidate fitted and scored from sufficient statistics, in batches that
+ * follow subspaces, so the candidates sharing a projection and a sample feature pass run in one task
+ * and share its cache (results do not depend on the batching).
+ */
+import { groupBy } from '../../collections.js';
+import type { Expr } from '../../grammar/expr-ir.js';
+import type { Failure, Subspace } from '../../types.js';
+import type { CandidateSpec } from '../candidates/enumerate.js';
+import { FeatureCatalog } from '../model/features.js';
+import type { Moments } from '../moments/moments.js';
+import type { DataContext } from '../moments/transitions.js';
+import { newScreenCache, screenCandidate, type ScreenOutcome, type ScreenSuccess } from './screen.js';
+
+/** Candidates per screening task (whole subspaces are never split between tasks). */
+const SCREEN_BATCH = 48;
+
+/** One batch of candidates, as a worker task. */
+export interface ScreenTask {
+  /** Trees of the library features the batch uses. */
+  trees: [string, Expr][];
+  candidates: CandidateSpec[];
+  bases: Record<number, number[][]>;
+  moments: Moments;
+  /** The screening sample's transitions, in shared memory (see gatherSampleRows). */
+  sampleRows: DataContext;
+  threshold: number;
+}
+
+/**
+ * Screen one batch (on a worker or inline). `stop` is polled between candidates so Ctrl-C ends a
+ * batch early; the candidates not reached are simply absent from the result.
+ */
+export function screenBatch(task: ScreenTask, stop?: Int32Array): ScreenOutcome[] {
+  const cache = newScreenCache(task.candidates, task.bases, new FeatureCatalog(task.trees));
+  const out: ScreenOutcome[] = [];
+  for (const c of task.candidates) {
+    if (stop && Atomics.load(stop, 0) !== 0) break;
+    out.push(screenCandidate(c, task.bases[c.subspaceIndex], task.moments, task.sampleRows, task.threshold, cache));
+  }
+  return out;
+}
+
+export interface ScreenInput {
+  candidates: CandidateSpec[];
+  subspaces: Subspace[];
+  moments: Moments;
+  sampleRows: DataContext;
+  catalog: FeatureCatalog;
+  threshold: number;
+}
+
+/** Screen every candidate through `run`; successes and failures in candidate order. */
+export async function screenAll(
+  input: ScreenInput,
+  run: (task: ScreenTask) => Promise<ScreenOutcome[]>,
+  progress: (done: number, total: number) => void,
+): Promise<{ screened: ScreenSuccess[]; failures: Failure[] }> {
+  let done = 0;
+  const outcomes = await Promise.all(
+    batchBySubspace(input.candidates).map((batch) => {
+      const bases: Record<number, number[][]> = {};
+      for (const c of batch) bases[c.subspaceIndex] = input.subspaces[c.subspaceIndex].basis;
+      const trees = input.catalog.subset(batch.flatMap((c) => c.libraryFeatures));
+      return run({ trees, candidates: batch, bases, moments: input.moments, sampleRows: input.sampleRows, threshold: input.threshold }).then((r) => {
+        done += batch.length;
+        progress(done, input.candidates.length);
+        return r;
+      });
+    }),
+  );
+  const screened: ScreenSuccess[] = [];
+  const failures: Failure[] = [];
+  for (const o of outcomes.flat()) {
+    if (o.ok) screened.push(o);
+    else failures.push({ id: o.id, error: o.error });
+  }
+  return { screened, failures };
+}
+
+/** Batches of about {@link SCREEN_BATCH} candidates made of whole subspaces. */
+function batchBySubspace(candidates: CandidateSpec[]): CandidateSpec[][] {
+  const batches: CandidateSpec[][] = [];
+  let current: CandidateSpec[] = [];
+  for (const group of groupBy(candidates, (c) => c.subspaceIndex).values()) {
+    if (current.length > 0 && current.length + group.length > SCREEN_BATCH) {
+      batches.push(current);
+      current = [];
+    }
+    current.push(...group);
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
