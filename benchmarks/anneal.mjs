@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * Acceptance benchmark of the encoder bridge (issue 3). Runs against the compiled library:
+ * Acceptance benchmark of the encoder bridge (results: docs/performance.md#anneal-acceptance). Runs
+ * against the compiled library:
  *   npm run build && node benchmarks/anneal.mjs [--datasets spinning,pendulum] [--seeds 5] [--epochs 40]
  *     [--lambda λ] [--physics-cap c|none] [--max-laws N] [--hold manifold|mean|initial|reencode] [--anneal-grammar simple|default]
  *     [--workers 0] [--out /tmp/latent-laws-anneal-bench] [--reuse]

@@ -2,7 +2,7 @@
 // written inside another function only while some closure made from it is alive. This runs a hot loop
 // written as a closure made per round, and the same loop as a module-level function called from a
 // closure made per round, with a full garbage collection between rounds, and counts how often V8's
-// optimising compiler compiled each (from its --trace-opt output).
+// optimising compiler compiled each (from its --trace-opt output); docs/performance.md#v8-and-closures.
 // Usage: node benchmarks/closure-code.mjs
 import { spawnSync } from 'node:child_process';
 import { writeSync } from 'node:fs';

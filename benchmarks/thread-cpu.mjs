@@ -1,6 +1,6 @@
 // CPU time of this process split by thread, from /proc (Linux): the main thread, the worker threads
 // started after `before` was taken, and the rest (V8's background compiler and garbage-collector
-// helpers, libuv), which were running before any worker.
+// threads, libuv), which were running before any worker.
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** CPU milliseconds of every thread of this process, by thread id. */

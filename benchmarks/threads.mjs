@@ -1,9 +1,9 @@
 // How much two threads can gain on this machine, whatever latent-laws does: the same work run by one
 // worker thread, then twice the work by two at once. A speed-up of 2 means two independent cores.
-// The engine's own blocked Gram kernel (gram.ts) is the inner loop of its moment sums.
+// The engine's own blocked Gram kernel (kernels/gram.ts) is the inner loop of its moment sums.
 // Usage: npm run build && node benchmarks/threads.mjs
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { addGramUpper } from '../dist/src/engine/gram.js';
+import { addGramUpper } from '../dist/src/engine/kernels/gram.js';
 
 const KERNELS = {
   // One dependent chain of multiply-adds: bound by latency, leaves execution units idle.

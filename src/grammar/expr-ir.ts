@@ -155,10 +155,8 @@ interface BatchNode {
  * over a preallocated column, so a block costs a few closure calls per node rather than per sample;
  * the arithmetic is the same as `compileExpr`'s node for node, so both give identical values.
  *
- * The loops are module-level functions and the per-node closures only call them: V8 keeps a closure's
- * optimised code only while some closure made from the same source is alive, so loops inside closures
- * that die with their pass were compiled again after each full (mark-compact) garbage collection,
- * while a module-level function keeps its code.
+ * The loops are module-level functions and the per-node closures only call them: V8 drops a dead
+ * closure's optimised code (docs/performance.md#v8-and-closures).
  */
 export function compileExprBatch(expr: Expr, slotOf: ReadonlyMap<string, number>, capacity: number): BatchEvaluator {
   const root = batchNode(expr, slotOf, capacity);

@@ -3,8 +3,8 @@
  * equations). Two layers, following mathjs's security guide (docs/expressions/security.md):
  *
  * 1. One private mathjs instance: the one built by mathjs's single-file bundle, which nothing else in
- *    this program loads (the bundle loads in about 0.1 s, the package's ES modules in 0.6 s that every
- *    command paid at start-up). We keep references to `parse`, `derivative` and `simplify`, then
+ *    this program loads (it loads several times faster than the package's ES modules:
+ *    docs/performance.md#loading-mathjs). We keep references to `parse`, `derivative` and `simplify`, then
  *    override `import`, `evaluate`, `parse`, `compile`, `createUnit`, … with throwing functions, so
  *    the instance is useless to anyone who gets hold of it. It is never exported.
  * 2. An allow-list over the parsed tree: numbers, declared variables, `pi`, `e`, `+ - * / ^`, unary
@@ -189,7 +189,7 @@ export function expressionVariables(expr: string, variables: string[]): string[]
 
 /**
  * The validated expression tree (plain data, no mathjs inside): worker threads compile it with
- * `compileExpr` from expr-ir.ts, so they never load mathjs (importing it costs ~1.5 s per thread).
+ * `compileExpr` from expr-ir.ts, so they never pay mathjs's import (docs/performance.md#loading-mathjs).
  * @throws Error as {@link checkExpression}.
  */
 export function expressionTree(expr: string, variables: string[]): Expr {

@@ -73,9 +73,8 @@ interface MemberState extends Band {
 }
 
 /**
- * One block of `memberPass`. Module-level rather than a closure of the pass: V8 holds a closure's
- * optimised code only while a closure made from the same source is alive, so a loop in callbacks that
- * die with their pass is compiled again after a full garbage collection.
+ * One block of `memberPass`. Module-level, not a closure of the pass: V8 drops a dead closure's
+ * optimised code (docs/performance.md#v8-and-closures).
  */
 function memberBlock(b: Block, state: MemberState[], r: Float64Array, k: number, bandCap: number): void {
   for (const s of state) {
@@ -268,10 +267,8 @@ interface GroupScratch {
 }
 
 /**
- * One block of a group pass. Module-level rather than a closure of the pass: V8 holds a closure's
- * optimised code only while a closure made from the same source is alive, so the pass's loop, in
- * callbacks that die with their pass, would be compiled again after a full garbage collection —
- * several times per fit.
+ * One block of a group pass. Module-level, not a closure of the pass: V8 drops a dead closure's
+ * optimised code (docs/performance.md#v8-and-closures).
  */
 function groupBlock(g: GroupScratch, b: Block): void {
   const { streamK, k, M, srcCols, srcCoords, all, deltaCols, PU, DV, VX, r, pred, state, bandCap } = g;

@@ -58,9 +58,8 @@ export function viewFeatures(view: SampleView, k: number, features: string[], ca
 /** Per-transition residuals of a law: |u' − W φ(u)| for maps, |I(u') − I(u)| / scale for invariants. */
 export function residualsOn(vf: ViewFeatures, U: Float64Array, k: number, starts: Uint32Array, fit: LawFit, params: number[], invariantScale = 1): Float64Array {
   const m = fit.features.length;
-  // Coefficients as one typed array and the role as a flag, so the loops below see one kind of input:
-  // rows of coefficientsFor's arrays come with several element kinds, and each new one made V8 throw
-  // away this function's compiled code.
+  // One typed array and a role flag: coefficientsFor's rows come in several element kinds, and each new
+  // kind makes V8 discard code compiled for the others (docs/performance.md#element-kinds).
   const W = Float64Array.from(coefficientsFor(fit, params).flat());
   return fit.role === 'map' ? mapResidualsOn(vf.Phi, vf.rows, U, k, starts, W, m) : invariantResidualsOn(vf.Phi, vf.rows, starts, W, m, invariantScale);
 }

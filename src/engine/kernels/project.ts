@@ -52,9 +52,7 @@ function projectRows(basis: number[][], dim: number): (states: Float64Array, sta
   const k = basis.length;
   const B = Float64Array.from(basis.flat());
   const unit = Int32Array.from(basis, unitCoordinate);
-  // The kernels are module-level: V8 keeps a closure's optimised code only while a closure made from
-  // the same source is alive, so a loop inside projectors that die with their pass would be compiled
-  // again after a full garbage collection.
+  // Module-level kernels: V8 drops a dead closure's optimised code (docs/performance.md#v8-and-closures).
   if (unit.every((u) => u >= 0)) return (states, stateOf, nRows, out, base) => copyCoordinates(states, stateOf, nRows, out, base, unit, k, dim);
   if (k === 2 && unit.every((u) => u < 0)) return (states, stateOf, nRows, out, base) => projectPlane(states, stateOf, nRows, out, base, B, dim);
   if (k === 3 && unit.every((u) => u < 0)) return (states, stateOf, nRows, out, base) => projectSpace3(states, stateOf, nRows, out, base, B, dim);

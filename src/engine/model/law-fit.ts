@@ -88,9 +88,8 @@ export function parameterStdErrors(fit: Pick<LawFit, 'parametrization' | 'k'>, p
     if (p.family === 'linear' || p.family === 'affine' || p.family === 'orthogonal') return i < k * k ? i % k : k;
     return null;
   };
-  // A loop rather than params.map: V8 keeps a callback's optimised code only while a closure made from
-  // it is alive, and this one (with coefficientsFor inlined) is costly to compile again after a full
-  // garbage collection.
+  // A loop, not params.map: V8 drops a dead callback's optimised code, and this one (coefficientsFor
+  // inlined) is costly to compile again (docs/performance.md#v8-and-closures).
   const out: number[] = [];
   for (let i = 0; i < params.length; i++) {
     const col = entryColumn(i);

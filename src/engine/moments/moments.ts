@@ -179,9 +179,7 @@ export function subspaceVariance(sm: SubspaceMoments): number {
   return s / 2;
 }
 
-// Loops at module level rather than in closures of the functions above: V8 holds a closure's
-// optimised code only while a closure made from the same source is alive, so a loop in closures that
-// die with their call is compiled again after a full garbage collection.
+// Module-level loops: V8 drops a dead closure's optimised code (docs/performance.md#v8-and-closures).
 
 /** Add (or subtract) a run's end (start) state w = z − shift to Σ w wᵀ (upper, `E`) and Σ w (`e1`). */
 function addEdge(states: Float64Array, d: number, sh: Float64Array, w: Float64Array, E: Float64Array, e1: Float64Array, state: number, add: boolean): void {

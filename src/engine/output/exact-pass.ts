@@ -55,9 +55,7 @@ export function evaluateLaws(ctx: DataContext, basis: number[][], tasks: Evaluat
   return tasks.map((_, l) => ({ outliers: Uint32Array.from(outliers[l]), nIn: ctx.starts.length - outliers[l].length, sumSqAll: sumSqAll[l], sumSqIn: sumSqIn[l], scale: scale[l] }));
 }
 
-// The passes' loops, module-level rather than in the callbacks: V8 keeps a closure's optimised code
-// only while a closure made from the same source is alive, so a loop in callbacks that die with their
-// pass is compiled again after a full garbage collection.
+// The passes' loops are module-level: V8 drops a dead closure's optimised code (docs/performance.md#v8-and-closures).
 
 /** Σ I and Σ I² over a block's first states, for each invariant law `l` of `invariants`. */
 function invariantSums(b: Block, invariants: number[], colsOf: Int32Array[], coefficientsOf: Float64Array[], I: Float64Array, s1: Float64Array, s2: Float64Array): void {

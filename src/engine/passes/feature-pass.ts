@@ -82,7 +82,7 @@ export function featurePasses(
   return accs.map((a) => a.result());
 }
 
-// Loops at module level: see docs/performance.md (V8 and closures).
+// Module-level loops: V8 drops a dead closure's optimised code (docs/performance.md#v8-and-closures).
 
 /** Δφ = φ(u') − φ(u) per column: rows `B + c` of `Phi` hold the successors of rows `c`. */
 function successorDifferences(Phi: Float64Array, DV: Float64Array, m: number, R: number, B: number, count: number): void {

@@ -84,8 +84,8 @@ export function transitionStream(ctx: DataContext, basis: number[][], features: 
  * The states a block of `count` transitions (from position `from` of `select`, or of all) reads, into
  * `stateOf`; returns how many. Row i is the first state of transition i; its second state is row i + 1
  * when that is where the next transition starts (same trajectory), else a row after the first `count`.
- * Module-level, not in the stream's closure: V8 keeps a closure's optimised code only while a closure
- * made from the same source is alive, and streams die with their pass.
+ * Module-level, not in the stream's closure: streams die with their pass, and V8 drops a dead closure's
+ * optimised code (docs/performance.md#v8-and-closures).
  */
 function blockRows(starts: Uint32Array, select: Uint32Array | null, from: number, count: number, t: Uint32Array, vRow: Uint32Array, stateOf: Int32Array): number {
   for (let i = 0; i < count; i++) {

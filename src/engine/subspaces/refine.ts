@@ -96,8 +96,7 @@ export function sampleCentredMoments(states: Float64Array, dim: number, starts: 
   const sx = new Array<number>(dim).fill(0);
   const sy = new Array<number>(dim).fill(0);
   let n = 0;
-  // Plain loops, not forEach: V8 keeps a callback's optimised code only while a closure made from it is
-  // alive, so callbacks made per call are compiled again after a full garbage collection.
+  // Plain loops, not forEach: V8 drops a dead callback's optimised code (docs/performance.md#v8-and-closures).
   for (let i = 0; i < idx.length; i++) {
     if (mask && !mask[i]) continue;
     const a = starts[idx[i]] * dim;
