@@ -4,7 +4,7 @@
  */
 import { defaultGrammarPath, loadGrammar } from '../grammar/load.js';
 import type { Grammar } from '../types.js';
-import type { FitPool } from './runtime/pool.js';
+import { DEFAULT_WORKERS, type FitPool } from './runtime/pool.js';
 
 /** What a fit reports while it runs: a stage and how far into it. */
 export interface FitProgress {
@@ -46,7 +46,7 @@ export interface FitOptions {
 /** The defaults of {@link FitOptions} (the grammar's default is the bundled `grammar/default.grammar`). */
 export const FIT_DEFAULTS: Readonly<{ seed: number; workers: number; tolerance: number | null; maxRelativeTolerance: number; minInlierFraction: number; measureAllFinalists: boolean }> = Object.freeze({
   seed: 1,
-  workers: 2,
+  workers: DEFAULT_WORKERS,
   tolerance: null,
   maxRelativeTolerance: 0.05,
   minInlierFraction: 0.5,

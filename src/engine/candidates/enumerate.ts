@@ -3,23 +3,10 @@
  * structural complexity, up to the grammar's candidate limit.
  */
 import { instantiateTerms } from '../../grammar/terms.js';
-import type { FamilyName, Grammar, LawRole, Subspace } from '../../types.js';
+import type { Grammar, Subspace } from '../../types.js';
+import type { CandidateSpec } from './candidate.js';
 import { familyFitsDimension, LINEAR_MAP_FAMILIES, offsetVariants, roleOf } from '../model/families.js';
 import { subspaceVariables } from '../model/features.js';
-
-/** A candidate as the enumerator proposes it. */
-export interface CandidateSpec {
-  id: string;
-  family: FamilyName;
-  role: LawRole;
-  offset: boolean;
-  subspaceIndex: number;
-  /** Library terms instantiated on the subspace variables (library families only). */
-  libraryFeatures: string[];
-  /** Grammar cost of each library feature, parallel to `libraryFeatures`. */
-  libraryCosts: number[];
-  structuralCost: number;
-}
 
 const NONLINEAR = new Set(['library_map', 'library_invariant', 'quadratic_invariant']);
 

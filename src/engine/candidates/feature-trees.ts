@@ -4,7 +4,7 @@
  */
 import { expressionTree } from '../../grammar/safe-math.js';
 import { FeatureCatalog, subspaceVariables } from '../model/features.js';
-import type { CandidateSpec } from './enumerate.js';
+import type { CandidateSpec } from './candidate.js';
 
 /** A catalog of every library feature any candidate uses. */
 export function featureCatalogOf(candidates: CandidateSpec[], maxLibraryDim: number): FeatureCatalog {

@@ -8,6 +8,7 @@
 import { errorMessage } from '../../errors.js';
 import type { Failure } from '../../types.js';
 import { BlockResidual } from '../passes/block-residual.js';
+import { median, trimmedRefit } from '../kernels/trimmed-refit.js';
 import { type GroupMember, groupPass, type GroupResult, memberPass, type PassMember } from './group-pass.js';
 import { sharedGroupPass } from './shared-pass.js';
 import { histCount, histEdges, histQuantile, HIST_BINS } from '../kernels/histogram.js';
@@ -83,11 +84,6 @@ export interface FinalistResult {
 }
 
 const notCompleted = (member: { fit: LawFit }): Failure => ({ id: member.fit.id, error: 'internal: finalist not completed' });
-
-/** Median of a small array (the screening sample's residuals). */
-function median(r: Float64Array): number {
-  return r.length ? Float64Array.from(r).sort()[Math.floor(r.length / 2)] : 0;
-}
 
 /** A member after trimming on the sample: its fit, invariant scale and sample residuals. */
 interface Trimmed {
@@ -234,31 +230,31 @@ function sampleOnly(task: FinalistGroupTask, member: { fit: LawFit }, t: Trimmed
 function trimOnSample(view: SampleView, task: FinalistGroupTask, member: { fit: LawFit; offset: boolean }, n: number, catalog: FeatureCatalog): Trimmed {
   const k = task.basis.length;
   const isMap = member.fit.role === 'map';
-  const S = view.starts.length;
-  let fit = member.fit;
+  const fit = member.fit;
   const vf = viewFeatures(view, k, fit.features, catalog);
   // Refits keep the family and features, so the features their sums need are evaluated once, here.
   const accFeatures = accumulationOf(fit, k).features;
   const acc = accFeatures.length === fit.features.length && accFeatures.every((f, j) => f === fit.features[j]) ? vf : viewFeatures(view, k, accFeatures, catalog);
-  let scale = isMap ? 1 : invariantStdOn(vf, view.starts, fit, fit.params);
-  let r = residualsOn(vf, view.U, k, view.starts, fit, fit.params, scale);
-  let previousKept = -1;
-  for (let iter = 0; iter < TRIM_ITERATIONS; iter++) {
-    const thr = TOLERANCE_FACTOR * median(r);
-    const inliers: number[] = [];
-    for (let i = 0; i < S; i++) if (r[i] <= thr) inliers.push(i);
-    if (inliers.length < Math.max(3, 0.5 * S) || inliers.length === previousKept) break;
-    previousKept = inliers.length;
-    const on = statsOnRows(acc, view.U, k, view.starts, fit, task.variance, n, Uint32Array.from(inliers));
-    const refit = fitOnStats(fit.family, member.offset, k, fit.features, on.stats, on.sm, task.threshold);
-    if (!refit.params.every(Number.isFinite)) break;
-    fit = { ...fit, parametrization: refit.parametrization, params: refit.params };
-    scale = isMap ? 1 : invariantStdOn(vf, view.starts, fit, fit.params);
-    r = residualsOn(vf, view.U, k, view.starts, fit, fit.params, scale);
-  }
+  const scaleOf = (f: LawFit) => (isMap ? 1 : invariantStdOn(vf, view.starts, f, f.params));
+  const trimmed = trimmedRefit(
+    { fit, scale: scaleOf(fit) },
+    {
+      residuals: (t) => residualsOn(vf, view.U, k, view.starts, t.fit, t.fit.params, t.scale),
+      threshold: (r) => TOLERANCE_FACTOR * median(r),
+      minKept: Math.max(3, 0.5 * view.starts.length),
+      maxRefits: TRIM_ITERATIONS,
+      refit: (t, inliers) => {
+        const on = statsOnRows(acc, view.U, k, view.starts, t.fit, task.variance, n, inliers);
+        const refit = fitOnStats(t.fit.family, member.offset, k, t.fit.features, on.stats, on.sm, task.threshold);
+        if (!refit.params.every(Number.isFinite)) return null;
+        const next = { ...t.fit, parametrization: refit.parametrization, params: refit.params };
+        return { fit: next, scale: scaleOf(next) };
+      },
+    },
+  );
   // Invariants need their features once more, for the final refit's std; maps let them go (unless
   // they are also the accumulation features, kept for the sample verdict's statistics).
-  return { fit, scale, r, vf: isMap ? null : vf, acc };
+  return { fit: trimmed.fit.fit, scale: trimmed.fit.scale, r: trimmed.residuals, vf: isMap ? null : vf, acc };
 }
 
 /** Final refit on the inlier statistics (or, when too few transitions are inliers, statistics over all). */

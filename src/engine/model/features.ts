@@ -204,9 +204,7 @@ export function monomial(expr: string, variables: string[]): [number, number] | 
   return null;
 }
 
-// Loops at module level rather than in the closures above: V8 keeps a closure's optimised code only
-// while a closure made from the same source is alive, so a loop in closures that die with their pass is
-// compiled again after a full (mark-compact) garbage collection.
+// Module-level loops: V8 drops a dead closure's optimised code (docs/performance.md#v8-and-closures).
 
 function coordinateColumn(X: Float64Array, k: number, a: number, count: number, Phi: Float64Array, at: number): void {
   for (let i = 0; i < count; i++) Phi[at + i] = X[i * k + a];

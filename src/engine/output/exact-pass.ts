@@ -6,7 +6,8 @@
  * same bit for bit whatever it shares its pass with.
  */
 import { BlockResidual, predictInto } from '../passes/block-residual.js';
-import type { FeatureCatalog } from '../model/features.js';
+import type { Expr } from '../../grammar/expr-ir.js';
+import { FeatureCatalog } from '../model/features.js';
 import { coefficientsFor, type LawFit } from '../model/law-fit.js';
 import { type DataContext } from '../moments/transitions.js';
 import { stdOfSums } from '../finalists/sample-fit.js';
@@ -25,6 +26,18 @@ export interface EvaluateResult {
   sumSqIn: number;
   /** Std of the invariant over the data (1 for maps): residuals above are in these units. */
   scale: number;
+}
+
+/** The laws on one subspace, as a worker task. */
+export interface EvaluateBatch {
+  basis: number[][];
+  tasks: EvaluateTask[];
+  trees: [string, Expr][];
+}
+
+/** Run one exact pass (on a worker or inline). */
+export function evaluateBatch(ctx: DataContext, batch: EvaluateBatch): EvaluateResult[] {
+  return evaluateLaws(ctx, batch.basis, batch.tasks, new FeatureCatalog(batch.trees));
 }
 
 /** Exact pass for several laws on the subspace `basis`. */

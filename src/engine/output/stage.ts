@@ -4,25 +4,11 @@
  * and its alternatives share a subspace, hence one pass.
  */
 import { groupBy } from '../../collections.js';
-import type { Expr } from '../../grammar/expr-ir.js';
 import type { FitResult, Law, Subspace } from '../../types.js';
-import { FeatureCatalog } from '../model/features.js';
-import type { DataContext } from '../moments/transitions.js';
+import type { FeatureCatalog } from '../model/features.js';
 import { paretoFront, type ScoredLaw } from '../ranking/rank.js';
-import { evaluateLaws, type EvaluateResult, type EvaluateTask } from './exact-pass.js';
+import type { EvaluateBatch, EvaluateResult } from './exact-pass.js';
 import { toLaw } from './law-output.js';
-
-/** The laws on one subspace, as a worker task. */
-export interface EvaluateBatch {
-  basis: number[][];
-  tasks: EvaluateTask[];
-  trees: [string, Expr][];
-}
-
-/** Run one exact pass (on a worker or inline). */
-export function evaluateBatch(ctx: DataContext, batch: EvaluateBatch): EvaluateResult[] {
-  return evaluateLaws(ctx, batch.basis, batch.tasks, new FeatureCatalog(batch.trees));
-}
 
 /** The reported laws, measured exactly through `run`, in rank order. */
 export async function measureLaws(

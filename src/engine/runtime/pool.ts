@@ -1,16 +1,17 @@
 /**
  * Where tasks run: a piscina pool of worker threads, or inline on the main thread when `workers` is 0.
  * A pool outlives a fit when the caller asks for one (`createFitPool`): V8 compiles the engine's code
- * afresh in every worker, and at 1e6 transitions that compilation is over a third of a cold fit's CPU, so
- * callers that fit many data sets (a sweep, the anneal's searches) pay most of it once (later fits still
- * recompile some code, a fifth to a third as much: benchmarks/recompile.mjs). Each task carries
+ * afresh in every worker, so callers that fit many data sets (a sweep, the anneal's searches) pay most
+ * of that once (docs/performance.md#pools-kept-across-fits). Each task carries
  * its data set as SharedArrayBuffers, which cross to a worker by reference, never copied.
  */
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { FIT_DEFAULTS } from '../options.js';
 import { runTask, type Task, type TaskResult } from './tasks.js';
 import { type DataContext } from '../moments/transitions.js';
+
+/** Worker threads of a fit when none are asked for: the cores of a small machine (see FIT_DEFAULTS). */
+export const DEFAULT_WORKERS = 2;
 
 /** What a worker receives: the task and the shared memory it reads. */
 export interface PoolMessage {
@@ -56,7 +57,7 @@ export class FitPool {
    * Start `workers` threads (0: none). Results of a fit do not depend on the pool it runs on, nor on
    * what ran on the pool before.
    */
-  constructor(readonly workers = FIT_DEFAULTS.workers) {
+  constructor(readonly workers = DEFAULT_WORKERS) {
     if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`workers must be a whole number ≥ 0, got ${workers}`);
     const { filename, execArgv } = workerLocation();
     this.#piscina = workers === 0 ? null : new Piscina({ filename, execArgv, minThreads: workers, maxThreads: workers, idleTimeout: 60_000 });
@@ -81,4 +82,4 @@ export class FitPool {
 }
 
 /** `new FitPool(workers)`: start `workers` threads (0: tasks run inline). */
-export const createFitPool = (workers = FIT_DEFAULTS.workers): FitPool => new FitPool(workers);
+export const createFitPool = (workers = DEFAULT_WORKERS): FitPool => new FitPool(workers);

@@ -9,8 +9,7 @@ import { finalizeBatch, type FinalizeTask } from '../finalists/stage.js';
 import type { Moments } from '../moments/moments.js';
 import { momentChunk, type MomentTask } from '../moments/stage.js';
 import type { DataContext } from '../moments/transitions.js';
-import type { EvaluateResult } from '../output/exact-pass.js';
-import { type EvaluateBatch, evaluateBatch } from '../output/stage.js';
+import { type EvaluateBatch, evaluateBatch, type EvaluateResult } from '../output/exact-pass.js';
 import type { ScreenOutcome } from '../screening/screen.js';
 import { screenBatch, type ScreenTask } from '../screening/stage.js';
 

@@ -6,7 +6,7 @@
  */
 import type { Failure, FamilyName, LawRole } from '../../types.js';
 import { errorMessage } from '../../errors.js';
-import type { CandidateSpec } from '../candidates/enumerate.js';
+import type { CandidateSpec } from '../candidates/candidate.js';
 import type { DataContext } from '../moments/transitions.js';
 import { fitLinearFamily, LINEAR_MAP_FAMILIES, linearFeatureStats } from '../model/families.js';
 import { type FeatureCatalog, quadraticFeatures, subspaceVariables } from '../model/features.js';

@@ -6,7 +6,7 @@
 import { groupBy } from '../../collections.js';
 import type { Expr } from '../../grammar/expr-ir.js';
 import type { Failure, Subspace } from '../../types.js';
-import type { CandidateSpec } from '../candidates/enumerate.js';
+import type { CandidateSpec } from '../candidates/candidate.js';
 import { FeatureCatalog } from '../model/features.js';
 import type { Moments } from '../moments/moments.js';
 import type { DataContext } from '../moments/transitions.js';

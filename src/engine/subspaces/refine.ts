@@ -8,6 +8,7 @@
  * is taken at the optimal M). Precision then follows the law's own noise, not the noise dimensions'.
  */
 import { type Mat, matmul, orthonormalRows, solve, transpose } from '../kernels/linalg.js';
+import { median, trimmedRefit } from '../kernels/trimmed-refit.js';
 
 export interface CentredMoments {
   /** Σ (z − z̄)(z − z̄)ᵀ, Σ (z' − z̄')(z − z̄)ᵀ, Σ (z' − z̄')(z' − z̄')ᵀ over the full space. */
@@ -137,59 +138,72 @@ export function sampleCentredMoments(states: Float64Array, dim: number, starts: 
   return { cxx, cyx, cyy, meanX: mx, meanY: my };
 }
 
+/** A subspace refined on a subset of the sample, with what its residuals need. */
+interface Refined {
+  B: Mat;
+  m: CentredMoments & { meanX: number[]; meanY: number[] };
+  bxx: Mat;
+  M: Mat;
+}
+
 /**
  * Outlier transitions (cuts, glitches) bias moment-based refinement. Re-weight on a sample instead:
- * fit the subspace's own linear map, keep transitions within 5× the median residual, refine on those,
- * and repeat a few rounds (iteratively trimmed least squares).
+ * fit the subspace's own linear map, keep transitions within 5× the median residual (at most a tenth
+ * of the spread), refine on those, and repeat a few rounds (iteratively trimmed least squares).
  */
 export function robustRefine(basis: Mat, states: Float64Array, dim: number, starts: Uint32Array, sample: Uint32Array, rounds = 8): Mat {
-  let B = basis;
-  let mask: Uint8Array | null = null;
-  let previousKept = -1;
-  const k = basis.length;
-  for (let round = 0; round < rounds; round++) {
+  const refineOn = (B: Mat, mask: Uint8Array | null): Refined => {
     const m = sampleCentredMoments(states, dim, starts, sample, mask);
-    B = refineSubspace(B, m);
-    const bxx = sandwich(B, m.cxx);
-    const byx = sandwich(B, m.cyx);
-    const M = transpose(solve(bxx, transpose(byx)));
-    const r = new Float64Array(sample.length);
-    const u = new Float64Array(k);
-    const v = new Float64Array(k);
-    for (let i = 0; i < sample.length; i++) {
-      const a = starts[sample[i]] * dim;
-      for (let p = 0; p < k; p++) {
-        let su = 0;
-        let sv = 0;
-        for (let j = 0; j < dim; j++) {
-          su += B[p][j] * (states[a + j] - m.meanX[j]);
-          sv += B[p][j] * (states[a + dim + j] - m.meanY[j]);
-        }
-        u[p] = su;
-        v[p] = sv;
+    const refined = refineSubspace(B, m);
+    const bxx = sandwich(refined, m.cxx);
+    const byx = sandwich(refined, m.cyx);
+    return { B: refined, m, bxx, M: transpose(solve(bxx, transpose(byx))) };
+  };
+  const { fit } = trimmedRefit(refineOn(basis, null), {
+    residuals: (f) => planeResiduals(f, states, dim, starts, sample),
+    threshold: (r, f) => {
+      let spread = 0;
+      for (let p = 0; p < f.B.length; p++) spread += f.bxx[p][p];
+      return Math.min(5 * median(r), 0.1 * Math.sqrt(spread / Math.max(sample.length, 1)));
+    },
+    // Fewer inliers: not a near-perfect law here, so keep what we have.
+    minKept: Math.max(3 * dim, 0.5 * sample.length),
+    maxRefits: rounds - 1,
+    refit: (f, inliers) => {
+      const mask = new Uint8Array(sample.length);
+      for (const i of inliers) mask[i] = 1;
+      return refineOn(f.B, mask);
+    },
+  });
+  return fit.B;
+}
+
+/** Residual of each sampled transition under the subspace's own centred linear map. */
+function planeResiduals(f: Refined, states: Float64Array, dim: number, starts: Uint32Array, sample: Uint32Array): Float64Array {
+  const { B, m, M } = f;
+  const k = B.length;
+  const r = new Float64Array(sample.length);
+  const u = new Float64Array(k);
+  const v = new Float64Array(k);
+  for (let i = 0; i < sample.length; i++) {
+    const a = starts[sample[i]] * dim;
+    for (let p = 0; p < k; p++) {
+      let su = 0;
+      let sv = 0;
+      for (let j = 0; j < dim; j++) {
+        su += B[p][j] * (states[a + j] - m.meanX[j]);
+        sv += B[p][j] * (states[a + dim + j] - m.meanY[j]);
       }
-      let s2 = 0;
-      for (let p = 0; p < k; p++) {
-        let pred = 0;
-        for (let q = 0; q < k; q++) pred += M[p][q] * u[q];
-        s2 += (v[p] - pred) ** 2;
-      }
-      r[i] = Math.sqrt(s2);
+      u[p] = su;
+      v[p] = sv;
     }
-    const median = Float64Array.from(r).sort()[Math.floor(r.length / 2)];
-    let spread = 0;
-    for (let p = 0; p < k; p++) spread += bxx[p][p];
-    spread = Math.sqrt(spread / Math.max(sample.length, 1));
-    const thr = Math.min(5 * median, 0.1 * spread);
-    const next = new Uint8Array(sample.length);
-    let kept = 0;
-    for (let i = 0; i < r.length; i++) {
-      if (r[i] <= thr) (next[i] = 1), kept++;
+    let s2 = 0;
+    for (let p = 0; p < k; p++) {
+      let pred = 0;
+      for (let q = 0; q < k; q++) pred += M[p][q] * u[q];
+      s2 += (v[p] - pred) ** 2;
     }
-    if (kept < Math.max(3 * dim, 0.5 * sample.length)) break; // not a near-perfect law here: keep what we have
-    if (kept === previousKept) break; // the inlier set is stable
-    previousKept = kept;
-    mask = next;
+    r[i] = Math.sqrt(s2);
   }
-  return B;
+  return r;
 }
