@@ -6,9 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { BlockResidual } from '../../src/engine/passes/block-residual.ts';
-import { transitionStream } from '../../src/engine/passes/stream.ts';
-import { mulberry32 } from '../../src/random.ts';
+import { BlockResidual } from '../../../src/engine/passes/block-residual.ts';
+import { transitionStream } from '../../../src/engine/passes/stream.ts';
+import { mulberry32 } from '../../../src/random.ts';
 
 const FEATURES = ['u1', 'u2', '1', 'u1^2', 'u1*u2', 'u2^2'];
 
