@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   bridge, computeWeights, lawWeight, physicsLossAndGradient, transitionPairs, transitionWeight,
-} from '../../src/anneal/bridge.js';
-import type { Dataset } from '../../src/types.js';
-import { makeLaw, rotationData, rotationLaw } from './helpers.js';
+} from '../../src/anneal/bridge.ts';
+import type { Dataset } from '../../src/types.ts';
+import { makeLaw, rotationData, rotationLaw } from './helpers.ts';
 
 const NONLINEAR = ['sin(u1)', 'u1*u2', 'u1^2', 'cos(u2)', 'exp(u1/3)', 'u2^3', 'tanh(u1 + u2)', 'u1*sin(u2)'];
 

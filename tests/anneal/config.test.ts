@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { adaptTolerance, lambdaAt, resolveSchedule } from '../../src/anneal/config.js';
+import { adaptTolerance, lambdaAt, resolveSchedule } from '../../src/anneal/config.ts';
 
 test('lambda: zero during warm-up, linear ramp, then constant', () => {
   const s = resolveSchedule(40, { lambda: 2, warmupEpochs: 10, rampEpochs: 10 });

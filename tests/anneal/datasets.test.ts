@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { zipSync } from 'fflate';
 import { join } from 'node:path';
-import { loadFrames, pendulum, spinning, splitSequences, SPIN_ANGLE } from '../../src/anneal/datasets.js';
-import { writeNpy } from '../../src/data/npy.js';
-import { InputError } from '../../src/errors.js';
+import { loadFrames, pendulum, spinning, splitSequences, SPIN_ANGLE } from '../../src/anneal/datasets.ts';
+import { writeNpy } from '../../src/data/npy.ts';
+import { InputError } from '../../src/errors.ts';
 
 const frame = (s: Float32Array, i: number, D: number): Float32Array => s.subarray(i * D, (i + 1) * D);
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {

@@ -1,5 +1,5 @@
 /** Shared builders for the anneal tests: hand-made laws and latent data sets. */
-import type { Dataset, FitResult, Law, LawRole } from '../../src/types.js';
+import type { Dataset, FitResult, Law, LawRole } from '../../src/types.ts';
 
 /** A law with the given model on the given subspace basis (metrics filled with harmless values). */
 export function makeLaw(

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { holdOnManifold, slavedManifold } from '../../src/anneal/hold.js';
-import { randomOrthogonal } from '../../src/planted.js';
+import { holdOnManifold, slavedManifold } from '../../src/anneal/hold.ts';
+import { randomOrthogonal } from '../../src/planted.ts';
 
 /** Park–Miller generator in [0, 1) from an integer seed (fast-check supplies the seed, so runs replay). */
 function rng(seed: number): () => number {

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { anneal, rollout, type AnnealOptions } from '../../src/anneal/index.js';
-import { parseNpy, writeNpy } from '../../src/data/npy.js';
-import { InputError } from '../../src/errors.js';
-import type { FitResult } from '../../src/types.js';
-import { hiddenRotationFrames, stubSearch } from './helpers.js';
+import { anneal, rollout, type AnnealOptions } from '../../src/anneal/index.ts';
+import { parseNpy, writeNpy } from '../../src/data/npy.ts';
+import { InputError } from '../../src/errors.ts';
+import type { FitResult } from '../../src/types.ts';
+import { hiddenRotationFrames, stubSearch } from './helpers.ts';
 
 let dir = '';
 const K = 12, T = 20, D = 8;

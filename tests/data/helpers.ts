@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/errors.ts';
 
 /** A fresh temporary directory, removed when the process exits. */
 export function tempDir(tag: string): string {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadDataset } from '../../src/data/load.js';
-import { writeNpy } from '../../src/data/npy.js';
-import { assertInputError, fixture, tempDir } from './helpers.js';
+import { loadDataset } from '../../src/data/load.ts';
+import { writeNpy } from '../../src/data/npy.ts';
+import { assertInputError, fixture, tempDir } from './helpers.ts';
 
 const dir = tempDir('json');
 

@@ -4,9 +4,9 @@ import { syncBuiltinESMExports } from 'node:module';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { zipSync } from 'fflate';
-import { loadDataset, SUPPORTED_EXTENSIONS } from '../../src/data/load.js';
-import { writeNpy } from '../../src/data/npy.js';
-import { assertInputError, fixture, tempDir } from './helpers.js';
+import { loadDataset, SUPPORTED_EXTENSIONS } from '../../src/data/load.ts';
+import { writeNpy } from '../../src/data/npy.ts';
+import { assertInputError, fixture, tempDir } from './helpers.ts';
 
 const dir = tempDir('load');
 

@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { parseNpy, readNpyFile, type NpyArray } from '../../src/data/npy.js';
-import { fixture, handNpy, tempDir } from './helpers.js';
+import { parseNpy, readNpyFile, type NpyArray } from '../../src/data/npy.ts';
+import { fixture, handNpy, tempDir } from './helpers.ts';
 
 const dir = tempDir('npy-order');
 let counter = 0;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadDataset } from '../../src/data/load.js';
-import { halfToDouble, parseNpy, readNpyFile, writeNpy } from '../../src/data/npy.js';
+import { loadDataset } from '../../src/data/load.ts';
+import { halfToDouble, parseNpy, readNpyFile, writeNpy } from '../../src/data/npy.ts';
 import { join } from 'node:path';
-import { assertInputError, f64Bytes, fixture, handNpy, tempDir } from './helpers.js';
+import { assertInputError, f64Bytes, fixture, handNpy, tempDir } from './helpers.ts';
 
 const dir = tempDir('npy');
 

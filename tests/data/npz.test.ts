@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { zipSync } from 'fflate';
-import { loadDataset } from '../../src/data/load.js';
-import { writeNpy } from '../../src/data/npy.js';
-import { assertInputError, fixture, handNpy, tempDir } from './helpers.js';
+import { loadDataset } from '../../src/data/load.ts';
+import { writeNpy } from '../../src/data/npy.ts';
+import { assertInputError, fixture, handNpy, tempDir } from './helpers.ts';
 
 const dir = tempDir('npz');
 

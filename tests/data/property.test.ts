@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { zipSync } from 'fflate';
-import { loadDataset } from '../../src/data/load.js';
-import { writeNpy } from '../../src/data/npy.js';
-import { InputError } from '../../src/errors.js';
-import { fixture, tempDir } from './helpers.js';
+import { loadDataset } from '../../src/data/load.ts';
+import { writeNpy } from '../../src/data/npy.ts';
+import { InputError } from '../../src/errors.ts';
+import { fixture, tempDir } from './helpers.ts';
 
 const dir = tempDir('prop');
 let counter = 0;

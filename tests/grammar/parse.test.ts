@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { InputError } from '../../src/errors.js';
-import { DEFAULT_LIMITS, defaultGrammarPath, loadGrammar, parseGrammar } from '../../src/grammar/index.js';
-import { FAMILY_NAMES } from '../../src/types.js';
+import { InputError } from '../../src/errors.ts';
+import { DEFAULT_LIMITS, defaultGrammarPath, loadGrammar, parseGrammar } from '../../src/grammar/index.ts';
+import { FAMILY_NAMES } from '../../src/types.ts';
 
 const SRC = 'test.grammar';
 const MINIMAL = 'family identity cost 1\nsubspace full cost 0\n';

@@ -2,15 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { all, create } from 'mathjs';
-import { InputError } from '../../src/errors.js';
-import * as grammarApi from '../../src/grammar/index.js';
-import { ALLOWED_FUNCTIONS, compileExpr, type BinaryOp, type Expr } from '../../src/grammar/expr-ir.js';
-import { printExpr, simplifyExpr } from '../../src/grammar/expr-simplify.js';
-import { parseGrammar } from '../../src/grammar/parse.js';
-import * as safeMath from '../../src/grammar/safe-math.js';
+import { InputError } from '../../src/errors.ts';
+import * as grammarApi from '../../src/grammar/index.ts';
+import { ALLOWED_FUNCTIONS, compileExpr, type BinaryOp, type Expr } from '../../src/grammar/expr-ir.ts';
+import { printExpr, simplifyExpr } from '../../src/grammar/expr-simplify.ts';
+import { parseGrammar } from '../../src/grammar/parse.ts';
+import * as safeMath from '../../src/grammar/safe-math.ts';
 import {
   checkExpression, compileExpression, differentiate, simplifyExpression, substituteVariables, toLatex,
-} from '../../src/grammar/safe-math.js';
+} from '../../src/grammar/safe-math.ts';
 
 /** A separate, unrestricted mathjs instance: the reference the compiled closures must agree with. */
 const reference = create(all);

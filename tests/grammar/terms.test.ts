@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compileExpression, defaultGrammarPath, instantiateTerms, loadGrammar } from '../../src/grammar/index.js';
-import type { TermSpec } from '../../src/types.js';
+import { compileExpression, defaultGrammarPath, instantiateTerms, loadGrammar } from '../../src/grammar/index.ts';
+import type { TermSpec } from '../../src/types.ts';
 
 function term(name: string, template: string, placeholders: string[], cost = 1): TermSpec {
   return { name, template, placeholders, cost, line: 1 };

@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '../../src/errors.js';
-import { buildAnnealReport } from '../../src/report/anneal-report.js';
-import { readAnnealRun } from '../../src/report/anneal-run.js';
-import { chartOf, demoFit, embeddedData, epochRecords, rowsOf, syntheticFrames, writeRunFolder } from './helpers.js';
+import { InputError } from '../../src/errors.ts';
+import { buildAnnealReport } from '../../src/report/anneal-report.ts';
+import { readAnnealRun } from '../../src/report/anneal-run.ts';
+import { chartOf, demoFit, embeddedData, epochRecords, rowsOf, syntheticFrames, writeRunFolder } from './helpers.ts';
 
 let dir = '';
 before(() => {
@@ -73,7 +73,7 @@ test('folders that are not runs, malformed laws files, and laws without latents 
 
 test('sample frames from a tiny trained model: original, reconstruction and rollout rows of one sequence', async () => {
   const [{ anneal }, { sampleFrames }, { stubSearch }] = await Promise.all([
-    import('../../src/anneal/index.js'), import('../../src/report/anneal-frames.js'), import('../anneal/helpers.js'),
+    import('../../src/anneal/index.ts'), import('../../src/report/anneal-frames.ts'), import('../anneal/helpers.ts'),
   ]);
   const runDir = join(dir, 'tiny');
   // 6 + 2 sequences of 8 frames, 12×12 pixels, 2 epochs on the CPU backend: a few seconds.

@@ -12,12 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { buildAnnealReport } from '../../src/report/anneal-report.js';
-import { readAnnealRun } from '../../src/report/anneal-run.js';
-import { buildCheckReport } from '../../src/report/check-report.js';
-import { buildFitReport } from '../../src/report/fit-report.js';
-import type { ReportData } from '../../src/report/html.js';
-import { checkFixture, demoFit, embeddedData, syntheticFrames, writeRunFolder } from './helpers.js';
+import { buildAnnealReport } from '../../src/report/anneal-report.ts';
+import { readAnnealRun } from '../../src/report/anneal-run.ts';
+import { buildCheckReport } from '../../src/report/check-report.ts';
+import { buildFitReport } from '../../src/report/fit-report.ts';
+import type { ReportData } from '../../src/report/html.ts';
+import { checkFixture, demoFit, embeddedData, syntheticFrames, writeRunFolder } from './helpers.ts';
 
 /** Debian's chromium; LATENT_LAWS_CHROMIUM points elsewhere (or at nothing, to see the skip). */
 const CHROMIUM = process.env.LATENT_LAWS_CHROMIUM ?? '/usr/bin/chromium';

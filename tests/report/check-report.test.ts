@@ -6,17 +6,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileLaw, transitionResidual, type CompiledLaw } from '../../src/check/law-eval.js';
-import type { Counterexample, LawCheck } from '../../src/check/run.js';
-import { InputError } from '../../src/errors.js';
-import type { HistogramBin } from '../../src/report/charts.js';
-import { buildCheckReport } from '../../src/report/check-report.js';
-import { checkLawView } from '../../src/report/check-view.js';
-import { escapeHtml } from '../../src/report/html.js';
-import { lawView, type PortraitRow } from '../../src/report/views.js';
-import type { Dataset, Law } from '../../src/types.js';
-import { brokenRotationData } from '../check/helpers.js';
-import { chartOf, checkFixture, embeddedData, rowsOf } from './helpers.js';
+import { compileLaw, transitionResidual, type CompiledLaw } from '../../src/check/law-eval.ts';
+import type { Counterexample, LawCheck } from '../../src/check/run.ts';
+import { InputError } from '../../src/errors.ts';
+import type { HistogramBin } from '../../src/report/charts.ts';
+import { buildCheckReport } from '../../src/report/check-report.ts';
+import { checkLawView } from '../../src/report/check-view.ts';
+import { escapeHtml } from '../../src/report/html.ts';
+import { lawView, type PortraitRow } from '../../src/report/views.ts';
+import type { Dataset, Law } from '../../src/types.ts';
+import { brokenRotationData } from '../check/helpers.ts';
+import { chartOf, checkFixture, embeddedData, rowsOf } from './helpers.ts';
 
 /** Keys `trajectory:step` of the states reached by transitions above `allowed`, one transition at a time. */
 function violatedStates(law: Law, data: Dataset, allowed: number): Set<string> {

@@ -9,9 +9,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeNpy } from '../../src/data/npy.js';
-import { plantLaw } from '../../src/planted.js';
-import { embeddedData, writeRunFolder } from './helpers.js';
+import { writeNpy } from '../../src/data/npy.ts';
+import { plantLaw } from '../../src/planted.ts';
+import { embeddedData, writeRunFolder } from './helpers.ts';
 
 const cli = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'latent-laws-report-cli-'));

@@ -5,13 +5,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InputError } from '../../src/errors.js';
-import { plantLaw } from '../../src/planted.js';
-import { residualBins, type HistogramBin } from '../../src/report/charts.js';
-import { buildFitReport } from '../../src/report/fit-report.js';
-import { lawView, type PortraitRow } from '../../src/report/views.js';
-import type { Law } from '../../src/types.js';
-import { chartOf, demoFit, embeddedData, rowsOf } from './helpers.js';
+import { InputError } from '../../src/errors.ts';
+import { plantLaw } from '../../src/planted.ts';
+import { residualBins, type HistogramBin } from '../../src/report/charts.ts';
+import { buildFitReport } from '../../src/report/fit-report.ts';
+import { lawView, type PortraitRow } from '../../src/report/views.ts';
+import type { Law } from '../../src/types.ts';
+import { chartOf, demoFit, embeddedData, rowsOf } from './helpers.ts';
 
 /** Planted outlier transitions as (trajectory, step of the state they jump to). */
 async function plantedJumps(): Promise<Set<string>> {

@@ -4,16 +4,16 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeNpy } from '../../src/data/npy.js';
-import { demoDataset } from '../../src/demo.js';
-import { fit } from '../../src/engine/fit.js';
-import { defaultGrammarPath, loadGrammar } from '../../src/grammar/load.js';
-import type { SampleFrames } from '../../src/report/anneal-charts.js';
-import type { ReportChart, ReportData } from '../../src/report/html.js';
-import type { Dataset, FitResult, Law } from '../../src/types.js';
-import { replayCommand } from '../../src/check/format.js';
-import { checkLaws, type CheckReport } from '../../src/check/run.js';
-import { brokenRotationData, fittedLaws, planted } from '../check/helpers.js';
+import { writeNpy } from '../../src/data/npy.ts';
+import { demoDataset } from '../../src/demo.ts';
+import { fit } from '../../src/engine/fit.ts';
+import { defaultGrammarPath, loadGrammar } from '../../src/grammar/load.ts';
+import type { SampleFrames } from '../../src/report/anneal-charts.ts';
+import type { ReportChart, ReportData } from '../../src/report/html.ts';
+import type { Dataset, FitResult, Law } from '../../src/types.ts';
+import { replayCommand } from '../../src/check/format.ts';
+import { checkLaws, type CheckReport } from '../../src/check/run.ts';
+import { brokenRotationData, fittedLaws, planted } from '../check/helpers.ts';
 
 let demo: Promise<{ result: FitResult; dataset: Dataset; truths: ReturnType<typeof demoDataset>['truths'] }> | null = null;
 

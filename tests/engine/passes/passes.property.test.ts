@@ -7,15 +7,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { MomentAccumulator } from '../../src/engine/passes/accumulator.ts';
-import { FeatureCatalog, subspaceVariables } from '../../src/engine/model/features.ts';
-import { featurePasses } from '../../src/engine/passes/feature-pass.ts';
-import { featurePass } from './helpers.ts';
-import { projectState } from '../../src/engine/kernels/project.ts';
-import { accumulateMoments } from '../../src/engine/moments/moments.ts';
-import { transitionStarts } from '../../src/engine/moments/transitions.ts';
-import { mulberry32 } from '../../src/random.ts';
-import { expressionTree } from '../../src/grammar/safe-math.ts';
+import { MomentAccumulator } from '../../../src/engine/passes/accumulator.ts';
+import { FeatureCatalog, subspaceVariables } from '../../../src/engine/model/features.ts';
+import { featurePasses } from '../../../src/engine/passes/feature-pass.ts';
+import { featurePass } from '../helpers.ts';
+import { projectState } from '../../../src/engine/kernels/project.ts';
+import { accumulateMoments } from '../../../src/engine/moments/moments.ts';
+import { transitionStarts } from '../../../src/engine/moments/transitions.ts';
+import { mulberry32 } from '../../../src/random.ts';
+import { expressionTree } from '../../../src/grammar/safe-math.ts';
 
 const SEED = 20240613;
 

@@ -6,8 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { plantLaw } from '../../src/planted.ts';
-import { fitInline } from './helpers.ts';
+import { plantLaw } from '../../../src/planted.ts';
+import { fitInline } from '../helpers.ts';
 
 const plantedCase = fc.record({
   kind: fc.constantFrom('rotation' as const, 'ellipse' as const, 'affine' as const),

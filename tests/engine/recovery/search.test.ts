@@ -6,11 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { plantLaw } from '../../src/planted.ts';
-import { fit } from '../../src/engine/fit.ts';
-import { parseGrammar } from '../../src/grammar/parse.ts';
-import { defaultGrammarPath } from '../../src/grammar/load.ts';
-import type { FitResult } from '../../src/types.ts';
+import { plantLaw } from '../../../src/planted.ts';
+import { fit } from '../../../src/engine/fit.ts';
+import { parseGrammar } from '../../../src/grammar/parse.ts';
+import { defaultGrammarPath } from '../../../src/grammar/load.ts';
+import type { FitResult } from '../../../src/types.ts';
 
 const planted = plantLaw({ kind: 'rotation', seed: 17, noiseDims: 3, angle: Math.PI / 5, noise: 1e-3, outliers: 0.03 });
 const defaultText = readFileSync(defaultGrammarPath(), 'utf8');

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { addCross, addGramUpper } from '../../src/engine/kernels/gram.ts';
+import { addCross, addGramUpper } from '../../../src/engine/kernels/gram.ts';
 
 const SEED = 20240612;
 const value = fc.double({ min: -1e3, max: 1e3, noNaN: true });

@@ -6,11 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { gatherSampleRows, sampleIndices } from '../../src/engine/moments/sample.ts';
-import { mulberry32 } from '../../src/random.ts';
-import { projector } from '../../src/engine/kernels/project.ts';
-import { sampleView } from '../../src/engine/finalists/sample-fit.ts';
-import { transitionStarts } from '../../src/engine/moments/transitions.ts';
+import { gatherSampleRows, sampleIndices } from '../../../src/engine/moments/sample.ts';
+import { mulberry32 } from '../../../src/random.ts';
+import { projector } from '../../../src/engine/kernels/project.ts';
+import { sampleView } from '../../../src/engine/finalists/sample-fit.ts';
+import { transitionStarts } from '../../../src/engine/moments/transitions.ts';
 
 test('the gathered sample rows hold the sampled transitions exactly, and their view is that of the sample read in place', () => {
   fc.assert(

@@ -7,13 +7,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { groupPass, type GroupMember } from '../../src/engine/finalists/group-pass.ts';
-import { FeatureCatalog, subspaceVariables } from '../../src/engine/model/features.ts';
-import { coordinatesOf, sharedGroupPass } from '../../src/engine/finalists/shared-pass.ts';
-import { transitionStream } from '../../src/engine/passes/stream.ts';
-import { mulberry32 } from '../../src/random.ts';
-import { transitionStarts } from '../../src/engine/moments/transitions.ts';
-import { expressionTree } from '../../src/grammar/safe-math.ts';
+import { groupPass, type GroupMember } from '../../../src/engine/finalists/group-pass.ts';
+import { FeatureCatalog, subspaceVariables } from '../../../src/engine/model/features.ts';
+import { coordinatesOf, sharedGroupPass } from '../../../src/engine/finalists/shared-pass.ts';
+import { transitionStream } from '../../../src/engine/passes/stream.ts';
+import { mulberry32 } from '../../../src/random.ts';
+import { transitionStarts } from '../../../src/engine/moments/transitions.ts';
+import { expressionTree } from '../../../src/grammar/safe-math.ts';
 
 const SEED = 20240614;
 const LIBRARY = ['sin(u1)', 'cos(u2)', 'u1 ^ 2', 'u1 * u2', 'exp(u2) - u1'];

@@ -5,8 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { plantLaw } from '../../src/planted.ts';
-import { fitInline, planeError } from './helpers.ts';
+import { plantLaw } from '../../../src/planted.ts';
+import { fitInline } from '../helpers.ts';
+import { planeError } from './compare.ts';
 
 const rotationCase = fc.record({
   seed: fc.integer({ min: 1, max: 1_000_000 }),

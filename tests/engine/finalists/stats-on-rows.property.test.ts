@@ -7,12 +7,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { FeatureCatalog, subspaceVariables } from '../../src/engine/model/features.ts';
-import { featurePass } from './helpers.ts';
-import { mulberry32 } from '../../src/random.ts';
-import { accumulationOf, sampleView, statsFromPass, statsOnRows, viewFeatures } from '../../src/engine/finalists/sample-fit.ts';
-import type { LawFit } from '../../src/engine/model/law-fit.ts';
-import { expressionTree } from '../../src/grammar/safe-math.ts';
+import { FeatureCatalog, subspaceVariables } from '../../../src/engine/model/features.ts';
+import { featurePass } from '../helpers.ts';
+import { mulberry32 } from '../../../src/random.ts';
+import { accumulationOf, sampleView, statsFromPass, statsOnRows, viewFeatures } from '../../../src/engine/finalists/sample-fit.ts';
+import type { LawFit } from '../../../src/engine/model/law-fit.ts';
+import { expressionTree } from '../../../src/grammar/safe-math.ts';
 
 const VARS = subspaceVariables(2);
 const LIBRARY = ['u1', 'u2', 'sin(u1)', 'cos(u2) * u1', 'u1^2'];

@@ -5,10 +5,10 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { plantLaw, type PlantedKind } from '../../src/planted.ts';
-import { fit } from '../../src/engine/fit.ts';
-import { createFitPool } from '../../src/engine/runtime/pool.ts';
-import type { FitResult } from '../../src/types.ts';
+import { plantLaw, type PlantedKind } from '../../../src/planted.ts';
+import { fit } from '../../../src/engine/fit.ts';
+import { createFitPool } from '../../../src/engine/runtime/pool.ts';
+import type { FitResult } from '../../../src/types.ts';
 
 const comparable = (r: FitResult) => JSON.stringify({ laws: r.laws, pareto: r.pareto, screened: r.provenance.candidatesScreened, finalists: r.provenance.finalists });
 

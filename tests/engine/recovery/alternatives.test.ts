@@ -6,11 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { compileLaw } from '../../src/check/law-eval.ts';
-import { parseLaws } from '../../src/check/laws-file.ts';
-import { plantLaw } from '../../src/planted.ts';
-import type { Law } from '../../src/types.ts';
-import { fitInline, planeError } from './helpers.ts';
+import { compileLaw } from '../../../src/check/law-eval.ts';
+import { parseLaws } from '../../../src/check/laws-file.ts';
+import { plantLaw } from '../../../src/planted.ts';
+import type { Law } from '../../../src/types.ts';
+import { fitInline } from '../helpers.ts';
+import { planeError } from './compare.ts';
 
 test('a planted rotation law keeps the folded laws as alternatives that predict the next state', async () => {
   await fc.assert(

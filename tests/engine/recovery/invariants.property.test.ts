@@ -6,9 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { plantLaw } from '../../src/planted.ts';
-import { correlation, fitInline, invariantValues, projectStates } from './helpers.ts';
-import type { Law } from '../../src/types.ts';
+import { plantLaw } from '../../../src/planted.ts';
+import { fitInline } from '../helpers.ts';
+import { correlation, invariantValues, projectStates } from './compare.ts';
+import type { Law } from '../../../src/types.ts';
 
 function bestCorrelation(laws: Law[], truth: ReturnType<typeof plantLaw>): number {
   const { dataset } = truth;

@@ -6,9 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { plantLaw } from '../../src/planted.ts';
-import { matmul, transpose } from '../../src/engine/kernels/linalg.ts';
-import { fitInline, fullSpaceMap, planeError } from './helpers.ts';
+import { plantLaw } from '../../../src/planted.ts';
+import { matmul, transpose } from '../../../src/engine/kernels/linalg.ts';
+import { fitInline } from '../helpers.ts';
+import { fullSpaceMap, planeError } from './compare.ts';
 
 const mapCase = fc.record({
   kind: fc.constantFrom('linear' as const, 'affine' as const),

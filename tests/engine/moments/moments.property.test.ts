@@ -7,12 +7,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { accumulateMoments, momentShift, projectMoments } from '../../src/engine/moments/moments.ts';
-import { transitionStarts } from '../../src/engine/moments/transitions.ts';
-import { sampleCentredMoments } from '../../src/engine/subspaces/refine.ts';
-import { parameterStdErrors, residualMeasure, type ScoringStats } from '../../src/engine/model/law-fit.ts';
-import { mulberry32 } from '../../src/random.ts';
-import { randomOrthogonal } from '../../src/planted.ts';
+import { accumulateMoments, momentShift, projectMoments } from '../../../src/engine/moments/moments.ts';
+import { transitionStarts } from '../../../src/engine/moments/transitions.ts';
+import { sampleCentredMoments } from '../../../src/engine/subspaces/refine.ts';
+import { parameterStdErrors, residualMeasure, type ScoringStats } from '../../../src/engine/model/law-fit.ts';
+import { mulberry32 } from '../../../src/random.ts';
+import { randomOrthogonal } from '../../../src/planted.ts';
 
 /** Random trajectories (lengths 2…30) in `dim` dimensions about `centre`. */
 function data(seed: number, n: number, dim: number, centre: number) {

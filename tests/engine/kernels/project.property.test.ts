@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { blockProjector, projectState, projector } from '../../src/engine/kernels/project.ts';
+import { blockProjector, projectState, projector } from '../../../src/engine/kernels/project.ts';
 
 const SEED = 20240615;
 const value = fc.double({ min: -50, max: 50, noNaN: true });

@@ -6,12 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { evaluateLaws, type EvaluateTask } from '../../src/engine/output/exact-pass.ts';
-import { FeatureCatalog, subspaceVariables } from '../../src/engine/model/features.ts';
-import { mulberry32 } from '../../src/random.ts';
-import { transitionStarts } from '../../src/engine/moments/transitions.ts';
-import type { LawFit } from '../../src/engine/model/law-fit.ts';
-import { expressionTree } from '../../src/grammar/safe-math.ts';
+import { evaluateLaws, type EvaluateTask } from '../../../src/engine/output/exact-pass.ts';
+import { FeatureCatalog, subspaceVariables } from '../../../src/engine/model/features.ts';
+import { mulberry32 } from '../../../src/random.ts';
+import { transitionStarts } from '../../../src/engine/moments/transitions.ts';
+import type { LawFit } from '../../../src/engine/model/law-fit.ts';
+import { expressionTree } from '../../../src/grammar/safe-math.ts';
 
 const VARS = subspaceVariables(2);
 const LIBRARY = ['u1', 'u2', '1', 'u1^2', 'u1*u2', 'sin(u1)', 'cos(u2)', 'u1 ^ 2'];

@@ -3,13 +3,13 @@
  * transitions) equal the plain per-transition formula, bit for bit: |u' − W φ(u)| for maps and
  * |Σ c (φ(u') − φ(u))| / scale for invariants, each sum running from 0 in the order of the features.
  */
-import { FeatureCatalog } from '../../src/engine/model/features.ts';
+import { FeatureCatalog } from '../../../src/engine/model/features.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { BlockResidual } from '../../src/engine/passes/block-residual.ts';
-import { transitionStream } from '../../src/engine/passes/stream.ts';
-import { mulberry32 } from '../../src/random.ts';
+import { BlockResidual } from '../../../src/engine/passes/block-residual.ts';
+import { transitionStream } from '../../../src/engine/passes/stream.ts';
+import { mulberry32 } from '../../../src/random.ts';
 
 const FEATURES = ['u1', 'u2', '1', 'u1^2', 'u1*u2', 'u2^2'];
 

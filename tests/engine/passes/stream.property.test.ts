@@ -3,16 +3,16 @@
  * expressions with per-sample closures (bit for bit), the logarithm-free histogram with histBin, and
  * inlier moments taken as "all minus outliers" with moments summed over the inliers directly.
  */
-import { FeatureCatalog } from '../../src/engine/model/features.ts';
+import { FeatureCatalog } from '../../../src/engine/model/features.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ALLOWED_FUNCTIONS, type BinaryOp, compileExpr, compileExprBatch, type Expr } from '../../src/grammar/expr-ir.ts';
-import { histBin, histCount, histEdges, HIST_BINS } from '../../src/engine/kernels/histogram.ts';
-import { transitionStream } from '../../src/engine/passes/stream.ts';
-import { BlockResidual } from '../../src/engine/passes/block-residual.ts';
-import { groupPass, memberPass } from '../../src/engine/finalists/group-pass.ts';
-import { mulberry32 } from '../../src/random.ts';
+import { ALLOWED_FUNCTIONS, type BinaryOp, compileExpr, compileExprBatch, type Expr } from '../../../src/grammar/expr-ir.ts';
+import { histBin, histCount, histEdges, HIST_BINS } from '../../../src/engine/kernels/histogram.ts';
+import { transitionStream } from '../../../src/engine/passes/stream.ts';
+import { BlockResidual } from '../../../src/engine/passes/block-residual.ts';
+import { groupPass, memberPass } from '../../../src/engine/finalists/group-pass.ts';
+import { mulberry32 } from '../../../src/random.ts';
 
 const SEED = 20240611;
 const VARS = ['u1', 'u2'];
