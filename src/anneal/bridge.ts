@@ -32,6 +32,7 @@
  */
 import type { Dataset, Law } from '../types.js';
 import { compileExpression, differentiate } from '../grammar/safe-math.js';
+import { transitionStarts } from '../engine/moments/transitions.js';
 
 /** Tunables of the weighting; every field is optional (defaults in the module comment). */
 export interface BridgeOptions {
@@ -60,7 +61,7 @@ export interface LawWeights {
   weight: number;
   /** Residual norm separating inliers from outliers. */
   tolerance: number;
-  /** Per-transition weights c_t, in transition order (see {@link transitionPairs}). */
+  /** Per-transition weights c_t, in transition order (trajectory by trajectory, as `transitionStarts` numbers them). */
   transitionWeights: Float64Array;
   /** Per-transition residual norms ‖r_t‖ (NaN where the law could not be evaluated). */
   residuals: Float64Array;
@@ -92,16 +93,6 @@ export function transitionWeight(r: number, tol: number, opts: BridgeOptions = {
   const cap = opts.outlierCap ?? BRIDGE_DEFAULTS.outlierCap;
   const ratio = tol > 0 ? Math.min(r / tol, cap) : r > 0 ? cap : 0;
   return ratio ** (opts.outlierPower ?? BRIDGE_DEFAULTS.outlierPower);
-}
-
-/** Transitions (i, i+1) of a data set, in global order: trajectory by trajectory, time ascending. */
-export function transitionPairs(offsets: number[]): Int32Array {
-  let n = 0;
-  for (let k = 0; k + 1 < offsets.length; k++) n += Math.max(0, offsets[k + 1] - offsets[k] - 1);
-  const out = new Int32Array(n);
-  let j = 0;
-  for (let k = 0; k + 1 < offsets.length; k++) for (let i = offsets[k]; i + 1 < offsets[k + 1]; i++) out[j++] = i;
-  return out;
 }
 
 /** A law's features compiled to closures: values φ(u) and Jacobian ∂φ_j/∂u_a. */
@@ -174,7 +165,7 @@ interface LawState {
   rDim: number;
 }
 
-function evaluateLaw(law: Law, Z: Dataset, pairs: Int32Array): LawState {
+function evaluateLaw(law: Law, Z: Dataset, starts: Uint32Array): LawState {
   const cl = compileLaw(law);
   const { k, m } = cl;
   const d = Z.dim, N = Z.states.length / d, B = law.subspace.basis;
@@ -205,10 +196,10 @@ function evaluateLaw(law: Law, Z: Dataset, pairs: Int32Array): LawState {
   for (let i = 0; i < N; i++) for (let a = 0; a < sDim; a++) mean[a] += s[i * sDim + a] / N;
   let spread = 0;
   for (let i = 0; i < N; i++) for (let a = 0; a < sDim; a++) spread += (s[i * sDim + a] - mean[a]) ** 2 / N;
-  const n = pairs.length, rDim = sDim;
+  const n = starts.length, rDim = sDim;
   const r = new Float64Array(n * rDim);
   for (let t = 0; t < n; t++) {
-    const i = pairs[t];
+    const i = starts[t];
     if (isMap) {
       cl.features(u.subarray(i * k, i * k + k), phi);
       for (let a = 0; a < k; a++) {
@@ -259,9 +250,9 @@ export function mapPredictor(law: Law): (u: Float64Array, out: Float64Array) => 
  * per-transition weights c_t. (Step 1 of {@link bridge}; exposed so tests can hold weights fixed.)
  */
 export function computeWeights(latents: Dataset, laws: Law[], opts: BridgeOptions = {}): LawWeights[] {
-  const pairs = transitionPairs(latents.offsets);
+  const starts = transitionStarts(latents.offsets);
   return selectLaws(laws, opts).map((law) => {
-    const st = evaluateLaw(law, latents, pairs);
+    const st = evaluateLaw(law, latents, starts);
     const norms = residualNorms(st);
     const scale = Math.sqrt(st.spread);
     const tol = opts.relTolerance !== undefined
@@ -287,8 +278,8 @@ export function physicsLossAndGradient(
   weights: LawWeights[],
 ): { loss: number; gradient: Float64Array; perLaw: number[] } {
   const d = latents.dim, N = latents.states.length / d;
-  const pairs = transitionPairs(latents.offsets);
-  const n = pairs.length;
+  const starts = transitionStarts(latents.offsets);
+  const n = starts.length;
   const G = new Float64Array(N * d);
   const perLaw: number[] = [];
   let loss = 0;
@@ -298,7 +289,7 @@ export function physicsLossAndGradient(
       perLaw.push(0);
       continue;
     }
-    const st = evaluateLaw(law, latents, pairs);
+    const st = evaluateLaw(law, latents, starts);
     const { cl, u, s, sDim, r, rDim } = st;
     const { k, m } = cl;
     const C = law.model.coefficients;
@@ -322,7 +313,7 @@ export function physicsLossAndGradient(
       for (let a = 0; a < rDim; a++) r2 += r[t * rDim + a] ** 2;
       if (!Number.isFinite(r2)) continue;
       A += (c * r2) / (2 * n);
-      const i = pairs[t];
+      const i = starts[t];
       if (isMap) {
         // ∂A/∂u_{i+1} = g; ∂A/∂u_i = −J_φ(u_i)^T C^T g, with g = c r / n.
         cl.jacobian(u.subarray(i * k, i * k + k), jac);
