@@ -39,7 +39,7 @@ export type { RolloutOptions, RolloutResult } from './anneal/rollout.js';
 export { latentRollout, type LatentHold } from './anneal/latent-rollout.js';
 export { slavedManifold, type SlavedManifold } from './anneal/hold.js';
 export { chooseStableLaw, type StabilityVerdict } from './anneal/stability.js';
-export { findLawById } from './law-ids.js';
+export { findLawById } from './laws/ids.js';
 export type { TrainResult, EpochLog, SearchFn, SearchHints } from './anneal/train.js';
 /** Anneal an encoder toward the exact laws of its latent space (see `src/anneal/index.ts`). */
 export const anneal = async (options: import('./anneal/index.js').AnnealOptions) => (await import('./anneal/index.js')).anneal(options);

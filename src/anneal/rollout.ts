@@ -14,7 +14,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
-import { findLawById } from '../law-ids.js';
+import { findLawById } from '../laws/ids.js';
 import { writeNpy } from '../data/npy.js';
 import { writeFileAtomic } from '../io.js';
 import type { FitResult, Law } from '../types.js';

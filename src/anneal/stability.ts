@@ -10,7 +10,7 @@
  * room for a law that is right but was trained on a few short sequences, yet catches drift and divergence
  * (which grow without bound) well before the decoded frames turn to noise.
  */
-import { alternativeAsLaw } from '../law-ids.js';
+import { alternativeAsLaw } from '../laws/ids.js';
 import type { Dataset, Law } from '../types.js';
 import { mapPredictor } from './bridge.js';
 import { sameSpan } from '../engine/kernels/linalg.js';

@@ -10,7 +10,7 @@
  * and `fc.assert(lawProperty(law, data, options), { seed: S, path: P })` are two ways to do it.
  */
 import fc from 'fast-check';
-import { alternativeAsLaw, findLawById } from '../law-ids.js';
+import { alternativeAsLaw, findLawById } from '../laws/ids.js';
 import { InputError } from '../errors.js';
 import type { Dataset, FitResult, Law } from '../types.js';
 import { VERSION } from '../version.js';

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { selectLaws } from '../../src/check/run.ts';
-import { findLawById } from '../../src/law-ids.ts';
+import { findLawById } from '../../src/laws/ids.ts';
 import type { Law } from '../../src/types.ts';
 import { makeLaw } from '../anneal/helpers.ts';
 
