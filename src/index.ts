@@ -16,7 +16,8 @@ export { transitionStarts } from './engine/moments/transitions.js';
 export { lawProperty, LawViolation, PROPERTY_DEFAULTS, type LawPropertyOptions } from './check/property.js';
 export { checkLaw, checkLaws, type CheckOptions, type CheckReport, type LawCheck, type Counterexample } from './check/run.js';
 export { readLawsFile, parseLaws, validateLaws, type LawsDocument } from './check/laws-file.js';
-export { compileLaw, judgeSegment, transitionResidual, type CompiledLaw, type SegmentVerdict } from './check/law-eval.js';
+export { compileLaw, transitionResidual, type CompiledLaw } from './laws/compile.js';
+export { judgeSegment, type SegmentVerdict } from './check/judge.js';
 export { emitTestFile, type EmitOptions } from './check/emit-test.js';
 export type { LawSource, TransitionsSource, RegionSource, GeneratorSource, TransitionCase, RegionCase, GeneratorCase } from './check/sources.js';
 export {

@@ -12,7 +12,7 @@
  */
 import { alternativeAsLaw } from '../laws/ids.js';
 import type { Dataset, Law } from '../types.js';
-import { mapPredictor } from './bridge.js';
+import { mapStep } from '../laws/compile.js';
 import { sameSpan } from '../engine/kernels/linalg.js';
 import { projector } from '../engine/kernels/project.js';
 
@@ -62,7 +62,7 @@ export function divergenceStep(law: Law, latents: Dataset, steps: number, factor
   let radius = 0;
   for (let i = 0; i < nStates; i++) radius = Math.max(radius, distance(U, i * k));
   const limit = factor * radius;
-  const step = mapPredictor(law);
+  const step = mapStep(law);
   const u = new Float64Array(k), next = new Float64Array(k);
   let first: number | null = null;
   for (let j = 0; j + 1 < latents.offsets.length; j++) {

@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import type { Law } from '../types.js';
-import { compileLaw, judgeSegment, type SegmentVerdict } from './law-eval.js';
+import { compileLaw } from '../laws/compile.js';
+import { judgeSegment, type SegmentVerdict } from './judge.js';
 import { validateLaw } from './laws-file.js';
 import { prepareSource, type LawSource, type PreparedSource } from './sources.js';
 

@@ -4,7 +4,7 @@
  * recomputed from `law.model` with the restricted expression compiler, so what the report shows is what
  * the JSON says, not a second opinion.
  */
-import { compileLaw, type CompiledLaw } from '../check/law-eval.js';
+import { compileLaw, type CompiledLaw } from '../laws/compile.js';
 import { transitionStarts } from '../engine/moments/transitions.js';
 import type { Dataset, Law } from '../types.js';
 

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileLaw, transitionResidual, type CompiledLaw } from '../../src/check/law-eval.js';
+import { compileLaw, transitionResidual, type CompiledLaw } from '../../src/laws/compile.js';
 import type { Counterexample, LawCheck } from '../../src/check/run.js';
 import { InputError } from '../../src/errors.js';
 import type { HistogramBin } from '../../src/report/charts.js';
