@@ -34,15 +34,15 @@ export * from './types.js';
 export { bridge, computeWeights, physicsLossAndGradient, lawWeight, transitionWeight, BRIDGE_DEFAULTS } from './anneal/bridge.js';
 export type { BridgeOptions, BridgeResult, LawWeights } from './anneal/bridge.js';
 export type { AnnealOptions, DataInput } from './anneal/index.js';
-export type { RolloutOptions, RolloutResult } from './anneal/rollout.js';
+export type { RolloutOptions, RolloutResult } from './rollout/rollout.js';
 // Pure numeric pieces of rollout (no TensorFlow): the latent trajectory a law predicts, and the
 // stability check that picks a law that stays on the data.
-export { latentRollout, type LatentHold } from './anneal/latent-rollout.js';
-export { slavedManifold, type SlavedManifold } from './anneal/hold.js';
-export { chooseStableLaw, type StabilityVerdict } from './anneal/stability.js';
+export { latentRollout, type LatentHold } from './rollout/latent-rollout.js';
+export { slavedManifold, type SlavedManifold } from './rollout/hold.js';
+export { chooseStableLaw, type StabilityVerdict } from './rollout/stability.js';
 export { findLawById } from './laws/ids.js';
 export type { TrainResult, EpochLog, SearchFn, SearchHints } from './anneal/train.js';
 /** Anneal an encoder toward the exact laws of its latent space (see `src/anneal/index.ts`). */
 export const anneal = async (options: import('./anneal/index.js').AnnealOptions) => (await import('./anneal/index.js')).anneal(options);
 /** Forecast by a discovered latent law of an anneal run and decode. */
-export const rollout = async (options: import('./anneal/rollout.js').RolloutOptions) => (await import('./anneal/index.js')).rollout(options);
+export const rollout = async (options: import('./rollout/rollout.js').RolloutOptions) => (await import('./rollout/rollout.js')).rollout(options);

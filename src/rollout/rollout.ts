@@ -18,14 +18,14 @@ import { findLawById } from '../laws/ids.js';
 import { writeNpy } from '../data/npy.js';
 import { writeFileAtomic } from '../io.js';
 import type { FitResult, Law } from '../types.js';
-import { selectBackend, type BackendPreference } from './backend.js';
-import { loadModel } from './checkpoint.js';
-import { readRunConfig, readRunLatents, type DataSpec } from './config.js';
-import { loadFrames, pendulum, spinning, type FrameSet } from './datasets.js';
+import { selectBackend, type BackendPreference } from '../anneal/backend.js';
+import { loadModel } from '../anneal/checkpoint.js';
+import { readRunConfig, readRunLatents, type DataSpec } from '../anneal/config.js';
+import { loadFrames, pendulum, spinning, type FrameSet } from '../anneal/datasets.js';
 import { latentRollout } from './latent-rollout.js';
 import { planRollout } from './rollout-plan.js';
 import type { StabilityVerdict } from './stability.js';
-import { decodeAll, encodeAll, withVariables } from './model.js';
+import { decodeAll, encodeAll, withVariables } from '../anneal/model.js';
 
 /** Options of {@link rollout}. */
 export interface RolloutOptions {

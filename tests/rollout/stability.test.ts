@@ -12,13 +12,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { anneal, rollout } from '../../src/anneal/index.js';
-import { chooseStableLaw, divergenceStep, RANGE_FACTOR } from '../../src/anneal/stability.js';
+import { chooseStableLaw, divergenceStep, RANGE_FACTOR } from '../../src/rollout/stability.js';
 import { loadDataset } from '../../src/data/load.js';
 import { writeNpy } from '../../src/data/npy.js';
 import { mulberry32 } from '../../src/random.ts';
 import { randomOrthogonal } from '../../src/planted.js';
 import type { Dataset, Law } from '../../src/types.js';
-import { hiddenRotationFrames, makeLaw, rotationData, stubSearch } from './helpers.js';
+import { hiddenRotationFrames, makeLaw, rotationData, stubSearch } from '../anneal/helpers.js';
 
 /** Mean of the states projected on `basis`, and the largest distance of a projected state from it. */
 function range(data: Dataset, basis: number[][]): { mean: number[]; radius: number } {
