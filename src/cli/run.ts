@@ -2,7 +2,7 @@
  * How every command ends: results on stdout, one-line errors on stderr with a non-zero exit code and
  * no stack trace, and Ctrl-C turned into an abort signal so long work can stop and keep what it found.
  */
-import { InputError } from '../errors.js';
+import { errorMessage, InputError } from '../errors.js';
 
 /** Exit codes: 0 ok, 1 a check failed (used by `check`), 2 bad input or usage, 70 internal error, 130 interrupted twice. */
 export const EXIT = { ok: 0, failed: 1, input: 2, internal: 70, interrupted: 130 } as const;
@@ -40,7 +40,7 @@ export async function runCommand(body: () => Promise<number | void>): Promise<vo
     process.exitCode = code ?? EXIT.ok;
   } catch (err) {
     if (err instanceof InputError) fail(err.message, EXIT.input);
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     if (process.env.LATENT_LAWS_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     fail(`internal error: ${message} (set LATENT_LAWS_DEBUG=1 for details)`, EXIT.internal);
   }
