@@ -24,7 +24,7 @@ export {
   buildFitReport, buildAnnealReport, buildCheckReport, readAnnealRun, annealSampleFrames, lawView,
   type FitReportOptions, type AnnealReportOptions, type CheckReportOptions, type AnnealRun, type LawView, type ViewLimits, type SampleFrames,
 } from './report/index.js';
-export { InputError, Interrupted } from './errors.js';
+export { InputError, OptionError, Interrupted } from './errors.js';
 export { writeFileAtomic } from './io.js';
 export { VERSION } from './version.js';
 export * from './types.js';

@@ -127,7 +127,7 @@ export function registerAnnealCommands(program: Command): void {
     .addOption(new Option('--workers <n>', 'worker threads of the law searches').argParser(integerOption(0, 64)).default(1))
     .addOption(new Option('--backend <name>', 'preferred TensorFlow.js backend (falls back node → wasm → cpu)').choices(['node', 'wasm', 'cpu'] as const).default('node' as const))
     .option('--json', 'print the run summary as JSON on stdout')
-    .action((...args: unknown[]) => runCommand(() => annealCommand(args[0] as AnnealFlags)));
+    .action((...args: unknown[]) => runCommand(() => annealCommand(args[0] as AnnealFlags), { 'data.stack': '--stack' }));
   program
     .command('rollout')
     .description('forecast by the discovered latent law of an anneal run and decode the frames')

@@ -13,7 +13,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError, OptionError } from '../errors.js';
 import { findLawById } from '../laws/ids.js';
 import { writeNpy } from '../data/npy.js';
 import { writeFileAtomic } from '../io.js';
@@ -136,7 +136,7 @@ export async function rollout(opts: RolloutOptions): Promise<RolloutResult> {
   const lawsDoc = opts.laws ?? (JSON.parse(readFileSync(lawsPath, 'utf8')) as FitResult);
   const chosen = pickLaw(lawsDoc, opts.law, lawsPath);
   const summary = JSON.parse(readFileSync(join(opts.run, 'summary.json'), 'utf8')) as { latentMean: number[]; norm: FrameSet['norm'] };
-  if (!Number.isInteger(opts.steps) || opts.steps < 1) throw new InputError('--steps', `must be a positive integer, got ${opts.steps}`);
+  if (!Number.isInteger(opts.steps) || opts.steps < 1) throw new OptionError('steps', `must be a positive integer, got ${opts.steps}`);
 
   const lawDim = chosen.subspace.basis[0]?.length;
   if (lawDim !== cfg.model.latent) throw new InputError(lawsPath, `law '${chosen.id}' is stated in ${lawDim} dimensions; the run's latent size is ${cfg.model.latent}`);
