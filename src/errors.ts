@@ -46,14 +46,6 @@ export class OptionError extends InputError {
   }
 }
 
-/** Thrown by long work when the user interrupted it; callers keep what was found so far. */
-export class Interrupted extends Error {
-  constructor() {
-    super('interrupted');
-    this.name = 'Interrupted';
-  }
-}
-
 /** The message of anything thrown: an Error's `message`, else the value as a string. */
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

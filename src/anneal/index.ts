@@ -1,20 +1,6 @@
 /**
- * Library API of the encoder bridge: {@link anneal} trains an autoencoder whose latent space is pulled
- * toward the exact laws a search finds in it; {@link rollout} forecasts by such a law.
- *
- * @example
- * ```ts
- * import { fit, loadGrammar, defaultGrammarPath } from 'latent-laws';
- * const grammar = loadGrammar(defaultGrammarPath());
- * const simple = withoutLibraryFamilies(grammar);
- * const res = await anneal({
- *   out: 'runs/spin', data: { kind: 'spinning' }, latent: 4, epochs: 40,
- *   search: (latents, hints) => hints.final
- *     ? fit(latents, { grammar, seed: 0 })                                              // the reported laws
- *     : fit(latents, { grammar: simple, seed: 0, maxRelativeTolerance: hints.searchTolerance }), // training
- * });
- * const fc = await rollout({ run: 'runs/spin', steps: 50, out: 'forecast.npy' });
- * ```
+ * {@link anneal}: trains an autoencoder whose latent space is pulled toward the exact laws a search finds
+ * in it. Public through `latent-laws/anneal` (src/anneal/entry.ts), with an example there.
  */
 import { InputError, OptionError } from '../errors.js';
 import type { Grammar } from '../types.js';
@@ -23,18 +9,6 @@ import type { BridgeOptions } from './bridge.js';
 import { loadRunData, resolveSchedule, type DataSpec, type RunConfig, type Schedule } from './config.js';
 import { chooseArch } from './model.js';
 import { prepareRun, train, type EpochLog, type SearchFn, type TrainResult } from './train.js';
-
-export { bridge, computeWeights, physicsLossAndGradient, lawWeight, transitionWeight, BRIDGE_DEFAULTS } from './bridge.js';
-export type { BridgeOptions, BridgeResult, LawWeights } from './bridge.js';
-export { selectBackend } from './backend.js';
-export type { BackendChoice, BackendPreference } from './backend.js';
-export { spinning, pendulum, loadFrames, SPIN_ANGLE, PENDULUM_DT } from './datasets.js';
-export type { FrameSet, SyntheticOptions } from './datasets.js';
-export { rollout } from '../rollout/rollout.js';
-export type { RolloutOptions, RolloutResult, RolloutHold } from '../rollout/rollout.js';
-export type { EpochLog, SearchFn, SearchHints, TrainResult } from './train.js';
-export type { FinalReport } from './finish.js';
-export type { Schedule, DataSpec, RunConfig } from './config.js';
 
 /**
  * The grammar without its library families (`library_map`, `library_invariant`). Which laws the search

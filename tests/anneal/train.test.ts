@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { anneal, rollout, type AnnealOptions } from '../../src/anneal/index.js';
+import { anneal, rollout, type AnnealOptions } from '../../src/anneal/entry.js';
 import { parseNpy, writeNpy } from '../../src/data/npy.js';
 import { InputError, OptionError } from '../../src/errors.js';
 import type { FitResult } from '../../src/types.js';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { anneal, rollout } from '../../src/anneal/index.js';
+import { anneal, rollout } from '../../src/anneal/entry.js';
 import { chooseStableLaw, divergenceStep, RANGE_FACTOR } from '../../src/rollout/stability.js';
 import { loadDataset } from '../../src/data/load.js';
 import { writeNpy } from '../../src/data/npy.js';
