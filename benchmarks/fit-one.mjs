@@ -5,8 +5,7 @@
 //         as a pool kept across fits does (`createFitPool`): V8 has compiled the engine in them.
 // CPU is split by thread from /proc: the main thread, the worker threads, and the rest of the
 // process (V8's background compiler and garbage-collector helpers, libuv).
-import { fit } from '../dist/src/engine/fit.js';
-import { createFitPool } from '../dist/src/engine/pool.js';
+import { createFitPool, fit } from 'latent-laws';
 import { plantedRotation } from './planted-rotation.mjs';
 import { cpuSplit, threadCpu } from './thread-cpu.mjs';
 

@@ -5,8 +5,7 @@
 // `node --no-concurrent-recompilation benchmarks/recompile.mjs …`: the background CPU then all but
 // vanishes (the compiler runs inside the threads instead), which shows what that column is.
 // Usage: npm run build && node benchmarks/recompile.mjs [N=1e6] [d=16] [workers=1] [fits=5]
-import { fit } from '../dist/src/engine/fit.js';
-import { createFitPool } from '../dist/src/engine/pool.js';
+import { createFitPool, fit } from 'latent-laws';
 import { plantedRotation } from './planted-rotation.mjs';
 import { cpuSplit, threadCpu } from './thread-cpu.mjs';
 
