@@ -12,9 +12,8 @@
  */
 import { alternativeAsLaw } from '../laws/ids.js';
 import type { Dataset, Law } from '../types.js';
-import { mapStep } from '../laws/compile.js';
+import { compileLaw, mapStep } from '../laws/compile.js';
 import { sameSpan } from '../engine/kernels/linalg.js';
-import { projector } from '../engine/kernels/project.js';
 
 /** A state more than this many times the training latents' largest distance from their mean is out of range. */
 export const RANGE_FACTOR = 2;
@@ -45,15 +44,11 @@ export interface StabilityVerdict {
  *   range, or `null` when every trajectory stays in range for all `steps`.
  */
 export function divergenceStep(law: Law, latents: Dataset, steps: number, factor = RANGE_FACTOR): number | null {
-  const B = law.subspace.basis, k = B.length, d = latents.dim;
+  const k = law.subspace.basis.length;
   const nStates = latents.offsets[latents.offsets.length - 1];
-  const U = new Float64Array(nStates * k);
-  const project = projector(B, d);
+  const U = compileLaw(law).projectAll(latents.states, latents.dim);
   const mean = new Float64Array(k);
-  for (let i = 0; i < nStates; i++) {
-    project(latents.states, i, U, i * k);
-    for (let a = 0; a < k; a++) mean[a] += U[i * k + a] / nStates;
-  }
+  for (let i = 0; i < nStates; i++) for (let a = 0; a < k; a++) mean[a] += U[i * k + a] / nStates;
   const distance = (u: ArrayLike<number>, at = 0): number => {
     let s = 0;
     for (let a = 0; a < k; a++) s += (u[at + a] - mean[a]) ** 2;
