@@ -18,10 +18,8 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { anneal, rollout, withoutLibraryFamilies, SPIN_ANGLE } from '../dist/src/anneal/index.js';
-import { fit } from '../dist/src/engine/fit.js';
-import { defaultGrammarPath, loadGrammar } from '../dist/src/grammar/load.js';
-import { loadDataset } from '../dist/src/data/load.js';
+import { anneal, rollout, withoutLibraryFamilies, SPIN_ANGLE } from 'latent-laws/anneal';
+import { defaultGrammarPath, fit, loadDataset, loadGrammar } from 'latent-laws';
 import { eigs } from 'mathjs';
 
 const argv = process.argv.slice(2);

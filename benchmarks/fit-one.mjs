@@ -4,9 +4,8 @@
 //   warm: the threads have already run one fit, of other data (a second rotation, N/10 transitions),
 //         as a pool kept across fits does (`createFitPool`): V8 has compiled the engine in them.
 // CPU is split by thread from /proc: the main thread, the worker threads, and the rest of the
-// process (V8's background compiler and garbage-collector threads, libuv).
-import { fit } from '../dist/src/engine/fit.js';
-import { createFitPool } from '../dist/src/engine/runtime/pool.js';
+// process (V8's background compiler and garbage-collector helpers, libuv).
+import { createFitPool, fit } from 'latent-laws';
 import { plantedRotation } from './planted-rotation.mjs';
 import { cpuSplit, threadCpu } from './thread-cpu.mjs';
 

@@ -1,8 +1,7 @@
 // The benchmarks' data set: a rotation by π/7 in a random plane among d−2 noise dimensions, noise
 // 1e-3, 1% outlier jumps; about N transitions in trajectories of 100 states, generated directly into
 // one shared Float64Array, as loadDataset returns data.
-import { mulberry32 } from '../dist/src/random.js';
-import { randomOrthogonal } from '../dist/src/planted.js';
+import { mulberry32, randomOrthogonal } from 'latent-laws';
 
 export function plantedRotation(N, d, seed) {
   const T = 100;

@@ -1,12 +1,11 @@
 // How much CPU V8's optimising compiler takes fit after fit on one pool: successive fits of
 // different data sets (the same planted rotation, another seed each) on one pool kept across fits,
 // each with its wall time and its CPU split by thread. On a 2-core machine the background column is
-// what competes with a second worker (docs/performance.md#the-compiler-needs-a-core-of-its-own). Run it again with
+// what competes with a second worker (see the README, Benchmarks). Run it again with
 // `node --no-concurrent-recompilation benchmarks/recompile.mjs …`: the background CPU then all but
 // vanishes (the compiler runs inside the threads instead), which shows what that column is.
 // Usage: npm run build && node benchmarks/recompile.mjs [N=1e6] [d=16] [workers=1] [fits=5]
-import { fit } from '../dist/src/engine/fit.js';
-import { createFitPool } from '../dist/src/engine/runtime/pool.js';
+import { createFitPool, fit } from 'latent-laws';
 import { plantedRotation } from './planted-rotation.mjs';
 import { cpuSplit, threadCpu } from './thread-cpu.mjs';
 

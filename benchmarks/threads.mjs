@@ -1,9 +1,65 @@
 // How much two threads can gain on this machine, whatever latent-laws does: the same work run by one
 // worker thread, then twice the work by two at once. A speed-up of 2 means two independent cores.
-// The engine's own blocked Gram kernel (kernels/gram.ts) is the inner loop of its moment sums.
-// Usage: npm run build && node benchmarks/threads.mjs
+// The Gram kernel below is the engine's blocked one (src/engine/kernels/gram.ts, the inner loop of its
+// moment sums) written out here: the question is what the machine gives two threads, so the script
+// times the loop itself rather than tie a public entry of the package to an engine internal.
+// Usage: node benchmarks/threads.mjs
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { addGramUpper } from '../dist/src/engine/kernels/gram.js';
+
+/** out[i·outStride + j] += Σ_c A[offs[i] + c] · A[offs[j] + c] for i ≤ j, in 2 × 2 tiles. */
+function addGramUpper(A, offs, count, out, outStride) {
+  const m = offs.length;
+  let i = 0;
+  for (; i + 1 < m; i += 2) {
+    const a0 = offs[i], a1 = offs[i + 1];
+    let s00 = 0, s01 = 0, s11 = 0;
+    for (let c = 0; c < count; c++) {
+      const x0 = A[a0 + c], x1 = A[a1 + c];
+      s00 += x0 * x0;
+      s01 += x0 * x1;
+      s11 += x1 * x1;
+    }
+    out[i * outStride + i] += s00;
+    out[i * outStride + i + 1] += s01;
+    out[(i + 1) * outStride + i + 1] += s11;
+    crossRows(A, a0, a1, offs, i + 2, count, out, i * outStride, (i + 1) * outStride);
+  }
+  if (i < m) {
+    let s = 0;
+    for (let c = 0; c < count; c++) s += A[offs[i] + c] * A[offs[i] + c];
+    out[i * outStride + i] += s;
+  }
+}
+
+/** Rows r0 and r1 of the products of columns a0, a1 with the columns from `from` on, in 2 × 2 tiles. */
+function crossRows(A, a0, a1, offs, from, count, out, r0, r1) {
+  let j = from;
+  for (; j + 1 < offs.length; j += 2) {
+    const b0 = offs[j], b1 = offs[j + 1];
+    let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
+    for (let c = 0; c < count; c++) {
+      const x0 = A[a0 + c], x1 = A[a1 + c], y0 = A[b0 + c], y1 = A[b1 + c];
+      s00 += x0 * y0;
+      s01 += x0 * y1;
+      s10 += x1 * y0;
+      s11 += x1 * y1;
+    }
+    out[r0 + j] += s00;
+    out[r0 + j + 1] += s01;
+    out[r1 + j] += s10;
+    out[r1 + j + 1] += s11;
+  }
+  if (j < offs.length) {
+    let s0 = 0, s1 = 0;
+    for (let c = 0; c < count; c++) {
+      const y = A[offs[j] + c];
+      s0 += A[a0 + c] * y;
+      s1 += A[a1 + c] * y;
+    }
+    out[r0 + j] += s0;
+    out[r1 + j] += s1;
+  }
+}
 
 const KERNELS = {
   // One dependent chain of multiply-adds: bound by latency, leaves execution units idle.

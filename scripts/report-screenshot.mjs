@@ -9,10 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { demoDataset } from '../dist/src/demo.js';
-import { fit } from '../dist/src/engine/fit.js';
-import { defaultGrammarPath, loadGrammar } from '../dist/src/grammar/load.js';
-import { buildFitReport } from '../dist/src/report/fit-report.js';
+import { buildFitReport, defaultGrammarPath, demoDataset, fit, loadGrammar } from 'latent-laws';
 
 const out = process.argv[2] ?? new URL('../docs/report.png', import.meta.url).pathname;
 const { dataset } = demoDataset(1);

@@ -1,47 +1,41 @@
 /**
- * latent-laws library API. The CLI is a thin layer over these functions.
+ * latent-laws library API. The CLI is a thin layer over these functions. Narrower entries:
+ * `latent-laws/check` (laws as properties, for a test suite) and `latent-laws/anneal` (training and
+ * rollout, loading TensorFlow.js at once).
  * @packageDocumentation
  */
 export { fit, type FitOptions, type FitProgress } from './engine/fit.js';
 export { createFitPool, type FitPool } from './engine/runtime/pool.js';
-export { loadDataset, SUPPORTED_EXTENSIONS, type LoadOptions } from './data/load.js';
-export { parseNpy, writeNpy } from './data/npy.js';
-export { parseGrammar } from './grammar/parse.js';
+export { loadDataset, type LoadOptions } from './data/load.js';
 export { loadGrammar, defaultGrammarPath } from './grammar/load.js';
-export { compileExpression, checkExpression, differentiate, toLatex } from './grammar/safe-math.js';
 export { plantLaw, randomOrthogonal, type PlantOptions, type PlantedTruth, type PlantedKind } from './planted.js';
+export { mulberry32 } from './random.js';
 export { demoDataset } from './demo.js';
-export { principalAngles } from './engine/kernels/linalg.js';
-export { transitionStarts } from './engine/moments/transitions.js';
-export { lawProperty, LawViolation, PROPERTY_DEFAULTS, type LawPropertyOptions } from './check/property.js';
+export { lawProperty, LawViolation, type LawPropertyOptions } from './check/property.js';
 export { checkLaw, checkLaws, type CheckOptions, type CheckReport, type LawCheck, type Counterexample } from './check/run.js';
-export { readLawsFile, parseLaws, validateLaws, type LawsDocument } from './check/laws-file.js';
-export { compileLaw, judgeSegment, transitionResidual, type CompiledLaw, type SegmentVerdict } from './check/law-eval.js';
-export { emitTestFile, type EmitOptions } from './check/emit-test.js';
+export { readLawsFile, type LawsDocument } from './check/laws-file.js';
 export type { LawSource, TransitionsSource, RegionSource, GeneratorSource, TransitionCase, RegionCase, GeneratorCase } from './check/sources.js';
 export {
-  buildFitReport, buildAnnealReport, buildCheckReport, readAnnealRun, annealSampleFrames, lawView,
-  type FitReportOptions, type AnnealReportOptions, type CheckReportOptions, type AnnealRun, type LawView, type ViewLimits, type SampleFrames,
+  buildFitReport, buildAnnealReport, buildCheckReport, readAnnealRun, annealSampleFrames,
+  type FitReportOptions, type AnnealReportOptions, type CheckReportOptions, type AnnealRun, type ViewLimits, type SampleFrames,
 } from './report/index.js';
-export { InputError, Interrupted } from './errors.js';
-export { writeFileAtomic } from './io.js';
-export { VERSION } from './version.js';
+export { InputError, OptionError } from './errors.js';
 export * from './types.js';
 
 // The encoder bridge has no TensorFlow inside; training and rollout load TensorFlow.js on first use,
 // so `import 'latent-laws'` stays fast for fitting and checking.
-export { bridge, computeWeights, physicsLossAndGradient, lawWeight, transitionWeight, BRIDGE_DEFAULTS } from './anneal/bridge.js';
+export { bridge } from './anneal/bridge.js';
 export type { BridgeOptions, BridgeResult, LawWeights } from './anneal/bridge.js';
 export type { AnnealOptions, DataInput } from './anneal/index.js';
-export type { RolloutOptions, RolloutResult } from './anneal/rollout.js';
-// Pure numeric pieces of rollout (no TensorFlow): the latent trajectory a law predicts, and the
-// stability check that picks a law that stays on the data.
-export { latentRollout, type LatentHold } from './anneal/latent-rollout.js';
-export { slavedManifold, type SlavedManifold } from './anneal/hold.js';
-export { chooseStableLaw, type StabilityVerdict } from './anneal/stability.js';
-export { findLawById } from './law-ids.js';
+export type { RolloutOptions, RolloutResult } from './rollout/rollout.js';
+// Pure numeric pieces of rollout (no TensorFlow): the latent trajectory a law predicts (with what holds
+// the other dimensions), and the stability check that picks a law that stays on the data.
+export { latentRollout, type LatentHold } from './rollout/latent-rollout.js';
+export { slavedManifold, type SlavedManifold } from './rollout/hold.js';
+export { chooseStableLaw, type StabilityVerdict } from './rollout/stability.js';
+export { findLawById } from './laws/ids.js';
 export type { TrainResult, EpochLog, SearchFn, SearchHints } from './anneal/train.js';
-/** Anneal an encoder toward the exact laws of its latent space (see `src/anneal/index.ts`). */
+/** Anneal an encoder toward the exact laws of its latent space (see `latent-laws/anneal`). */
 export const anneal = async (options: import('./anneal/index.js').AnnealOptions) => (await import('./anneal/index.js')).anneal(options);
 /** Forecast by a discovered latent law of an anneal run and decode. */
-export const rollout = async (options: import('./anneal/rollout.js').RolloutOptions) => (await import('./anneal/index.js')).rollout(options);
+export const rollout = async (options: import('./rollout/rollout.js').RolloutOptions) => (await import('./rollout/rollout.js')).rollout(options);

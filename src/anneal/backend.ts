@@ -8,6 +8,7 @@
  * because a missing gradient kernel only shows up when the gradient is taken.
  */
 import * as tf from '@tensorflow/tfjs';
+import { errorMessage } from '../errors.js';
 
 /** Which kind of network the probe exercises: dense layers only, or convolutions too. */
 export type ProbeKind = 'dense' | 'conv';
@@ -55,7 +56,7 @@ export function probeTrainingStep(kind: ProbeKind = 'dense'): string | null {
     });
     return null;
   } catch (err) {
-    return err instanceof Error ? err.message : String(err);
+    return errorMessage(err);
   } finally {
     for (const v of vars) v.dispose();
   }
@@ -67,7 +68,7 @@ async function tryBackend(name: string, kind: ProbeKind): Promise<string | null>
     if (!ok) return `backend '${name}' failed to initialise`;
     await tf.ready();
   } catch (err) {
-    return err instanceof Error ? err.message : String(err);
+    return errorMessage(err);
   }
   return probeTrainingStep(kind);
 }
@@ -103,7 +104,7 @@ export async function selectBackend(prefer: BackendPreference = 'node', kind: Pr
       if (why === null) return { name: 'wasm', reason: `wasm: ${[...notes, `${kind} training probe passed`].join('; ')}` };
       notes.push(`wasm: ${why}`);
     } catch (err) {
-      notes.push(`wasm unavailable: ${err instanceof Error ? err.message : String(err)}`);
+      notes.push(`wasm unavailable: ${errorMessage(err)}`);
     }
   }
   const why = await tryBackend('cpu', kind);

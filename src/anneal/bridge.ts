@@ -31,7 +31,8 @@
  * for q but carry no gradient.
  */
 import type { Dataset, Law } from '../types.js';
-import { compileExpression, differentiate } from '../grammar/safe-math.js';
+import { transitionStarts } from '../engine/moments/transitions.js';
+import { compileLaw, type CompiledLaw } from '../laws/compile.js';
 
 /** Tunables of the weighting; every field is optional (defaults in the module comment). */
 export interface BridgeOptions {
@@ -60,7 +61,7 @@ export interface LawWeights {
   weight: number;
   /** Residual norm separating inliers from outliers. */
   tolerance: number;
-  /** Per-transition weights c_t, in transition order (see {@link transitionPairs}). */
+  /** Per-transition weights c_t, in transition order (trajectory by trajectory, as `transitionStarts` numbers them). */
   transitionWeights: Float64Array;
   /** Per-transition residual norms ‖r_t‖ (NaN where the law could not be evaluated). */
   residuals: Float64Array;
@@ -94,70 +95,6 @@ export function transitionWeight(r: number, tol: number, opts: BridgeOptions = {
   return ratio ** (opts.outlierPower ?? BRIDGE_DEFAULTS.outlierPower);
 }
 
-/** Transitions (i, i+1) of a data set, in global order: trajectory by trajectory, time ascending. */
-export function transitionPairs(offsets: number[]): Int32Array {
-  let n = 0;
-  for (let k = 0; k + 1 < offsets.length; k++) n += Math.max(0, offsets[k + 1] - offsets[k] - 1);
-  const out = new Int32Array(n);
-  let j = 0;
-  for (let k = 0; k + 1 < offsets.length; k++) for (let i = offsets[k]; i + 1 < offsets[k + 1]; i++) out[j++] = i;
-  return out;
-}
-
-/** A law's features compiled to closures: values φ(u) and Jacobian ∂φ_j/∂u_a. */
-interface CompiledLaw {
-  k: number;
-  m: number;
-  /** Writes φ(u) into phi (length m). */
-  features(u: Float64Array, phi: Float64Array): void;
-  /** Writes ∂φ_j/∂u_a into jac[j*k + a]. */
-  jacobian(u: Float64Array, jac: Float64Array): void;
-}
-
-const compiledCache = new WeakMap<object, CompiledLaw>();
-
-/**
- * Compile a law's features. Linear features (a variable, or a constant) are recognised and given their
- * closed-form derivative; anything else goes through the restricted mathjs: `differentiate` for the
- * symbolic derivative, `compileExpression` for both value and derivative closures.
- */
-function compileLaw(law: Law): CompiledLaw {
-  const cached = compiledCache.get(law.model);
-  if (cached) return cached;
-  const vars = law.model.variables;
-  const k = vars.length, m = law.model.features.length;
-  type Feat = { kind: 'var'; a: number } | { kind: 'const'; c: number } | { kind: 'expr'; f: (v: ArrayLike<number>) => number; d: ((v: ArrayLike<number>) => number)[] };
-  const feats: Feat[] = law.model.features.map((text) => {
-    const t = text.trim();
-    const a = vars.indexOf(t);
-    if (a >= 0) return { kind: 'var', a };
-    if (/^[-+]?\d+(\.\d*)?([eE][-+]?\d+)?$/.test(t)) return { kind: 'const', c: Number(t) };
-    const f = compileExpression(t, vars);
-    const d = vars.map((v) => compileExpression(differentiate(t, v, vars), vars));
-    return { kind: 'expr', f, d };
-  });
-  const out: CompiledLaw = {
-    k,
-    m,
-    features(u, phi) {
-      for (let j = 0; j < m; j++) {
-        const ft = feats[j];
-        phi[j] = ft.kind === 'var' ? u[ft.a] : ft.kind === 'const' ? ft.c : ft.f(u);
-      }
-    },
-    jacobian(u, jac) {
-      jac.fill(0);
-      for (let j = 0; j < m; j++) {
-        const ft = feats[j];
-        if (ft.kind === 'var') jac[j * k + ft.a] = 1;
-        else if (ft.kind === 'expr') for (let a = 0; a < k; a++) jac[j * k + a] = ft.d[a](u);
-      }
-    },
-  };
-  compiledCache.set(law.model, out);
-  return out;
-}
-
 /** Per-law quantities at the current Z: subspace coordinates, spread, residuals. */
 interface LawState {
   law: Law;
@@ -174,62 +111,25 @@ interface LawState {
   rDim: number;
 }
 
-function evaluateLaw(law: Law, Z: Dataset, pairs: Int32Array): LawState {
-  const cl = compileLaw(law);
-  const { k, m } = cl;
+function evaluateLaw(law: Law, Z: Dataset, starts: Uint32Array): LawState {
+  const k = law.model.variables.length;
   const d = Z.dim, N = Z.states.length / d, B = law.subspace.basis;
   if (B.length !== k || B.some((row) => row.length !== d))
     throw new Error(`law ${law.id}: basis is ${B.length}×${B[0]?.length ?? 0}, expected ${k}×${d}`);
-  const u = new Float64Array(N * k);
-  for (let i = 0; i < N; i++)
-    for (let a = 0; a < k; a++) {
-      let acc = 0;
-      for (let c = 0; c < d; c++) acc += B[a][c] * Z.states[i * d + c];
-      u[i * k + a] = acc;
-    }
-  const C = law.model.coefficients;
+  const cl = compileLaw(law);
+  const u = cl.projectAll(Z.states, d);
   const isMap = law.model.role === 'map';
-  const phi = new Float64Array(m);
   const sDim = isMap ? k : 1;
   let s = u;
   if (!isMap) {
     s = new Float64Array(N);
-    for (let i = 0; i < N; i++) {
-      cl.features(u.subarray(i * k, i * k + k), phi);
-      let acc = 0;
-      for (let j = 0; j < m; j++) acc += C[0][j] * phi[j];
-      s[i] = acc;
-    }
+    for (let i = 0; i < N; i++) s[i] = cl.invariant(u.subarray(i * k, i * k + k));
   }
   const mean = new Float64Array(sDim);
   for (let i = 0; i < N; i++) for (let a = 0; a < sDim; a++) mean[a] += s[i * sDim + a] / N;
   let spread = 0;
   for (let i = 0; i < N; i++) for (let a = 0; a < sDim; a++) spread += (s[i * sDim + a] - mean[a]) ** 2 / N;
-  const n = pairs.length, rDim = sDim;
-  const r = new Float64Array(n * rDim);
-  for (let t = 0; t < n; t++) {
-    const i = pairs[t];
-    if (isMap) {
-      cl.features(u.subarray(i * k, i * k + k), phi);
-      for (let a = 0; a < k; a++) {
-        let pred = 0;
-        for (let j = 0; j < m; j++) pred += C[a][j] * phi[j];
-        r[t * k + a] = u[(i + 1) * k + a] - pred;
-      }
-    } else r[t] = s[i + 1] - s[i];
-  }
-  return { law, cl, u, s, sDim, spread, r, rDim };
-}
-
-function residualNorms(st: LawState): Float64Array {
-  const n = st.r.length / st.rDim;
-  const out = new Float64Array(n);
-  for (let t = 0; t < n; t++) {
-    let acc = 0;
-    for (let a = 0; a < st.rDim; a++) acc += st.r[t * st.rDim + a] ** 2;
-    out[t] = Math.sqrt(acc);
-  }
-  return out;
+  return { law, cl, u, s, sDim, spread, r: cl.residualVectors(u, starts), rDim: cl.residualDim };
 }
 
 function selectLaws(laws: Law[], opts: BridgeOptions): Law[] {
@@ -237,32 +137,14 @@ function selectLaws(laws: Law[], opts: BridgeOptions): Law[] {
 }
 
 /**
- * The one-step prediction of a map law in its subspace coordinates: writes C·φ(u) into `out` (length k).
- * Used by rollout; invariants have no prediction.
- */
-export function mapPredictor(law: Law): (u: Float64Array, out: Float64Array) => void {
-  if (law.model.role !== 'map') throw new Error(`law ${law.id} is an invariant, not a map`);
-  const cl = compileLaw(law);
-  const phi = new Float64Array(cl.m), C = law.model.coefficients;
-  return (u, out) => {
-    cl.features(u, phi);
-    for (let a = 0; a < cl.k; a++) {
-      let acc = 0;
-      for (let j = 0; j < cl.m; j++) acc += C[a][j] * phi[j];
-      out[a] = acc;
-    }
-  };
-}
-
-/**
  * Measure each law on the latents and freeze its weights: tolerance, inlier fraction q, w(q), and the
  * per-transition weights c_t. (Step 1 of {@link bridge}; exposed so tests can hold weights fixed.)
  */
 export function computeWeights(latents: Dataset, laws: Law[], opts: BridgeOptions = {}): LawWeights[] {
-  const pairs = transitionPairs(latents.offsets);
+  const starts = transitionStarts(latents.offsets);
   return selectLaws(laws, opts).map((law) => {
-    const st = evaluateLaw(law, latents, pairs);
-    const norms = residualNorms(st);
+    const st = evaluateLaw(law, latents, starts);
+    const norms = st.cl.residualsAll(st.u, starts);
     const scale = Math.sqrt(st.spread);
     const tol = opts.relTolerance !== undefined
       ? opts.relTolerance * scale
@@ -277,6 +159,85 @@ export function computeWeights(latents: Dataset, laws: Law[], opts: BridgeOption
   });
 }
 
+/** ∇_u I(u_i) = Σ_j C[0][j] ∇φ_j(u_i), written into `out` (`jac` is scratch of length m·k). */
+function invariantGradient(st: LawState, i: number, jac: Float64Array, out: Float64Array): void {
+  const { cl, u } = st;
+  const { k, m } = cl.features;
+  const C = st.law.model.coefficients;
+  cl.features.jacobian(u.subarray(i * k, i * k + k), jac);
+  out.fill(0);
+  for (let q = 0; q < m; q++) for (let a = 0; a < k; a++) out[a] += C[0][q] * jac[q * k + a];
+}
+
+/** A = 1/(2n) Σ_t c_t ‖r_t‖² and ∂A/∂u (per state, in subspace coordinates) at fixed weights c_t. */
+function residualTerm(st: LawState, c: Float64Array, starts: Uint32Array): { A: number; dA: Float64Array } {
+  const { cl, u, r, rDim } = st;
+  const { k, m } = cl.features;
+  const n = starts.length, N = u.length / k;
+  const C = st.law.model.coefficients;
+  let A = 0;
+  const dA = new Float64Array(N * k);
+  const jac = new Float64Array(m * k), gI = new Float64Array(k);
+  for (let t = 0; t < n; t++) {
+    if (c[t] === 0) continue;
+    let r2 = 0;
+    for (let a = 0; a < rDim; a++) r2 += r[t * rDim + a] ** 2;
+    if (!Number.isFinite(r2)) continue;
+    A += (c[t] * r2) / (2 * n);
+    const i = starts[t];
+    if (st.law.model.role === 'map') {
+      // ∂A/∂u_{i+1} = g; ∂A/∂u_i = −J_φ(u_i)^T C^T g, with g = c r / n.
+      cl.features.jacobian(u.subarray(i * k, i * k + k), jac);
+      for (let a = 0; a < k; a++) {
+        const g = (c[t] * r[t * k + a]) / n;
+        dA[(i + 1) * k + a] += g;
+        for (let q = 0; q < m; q++) {
+          const ca = C[a][q] * g;
+          if (ca !== 0) for (let b = 0; b < k; b++) dA[i * k + b] -= ca * jac[q * k + b];
+        }
+      }
+    } else {
+      const g = (c[t] * r[t]) / n;
+      invariantGradient(st, i + 1, jac, gI);
+      for (let a = 0; a < k; a++) dA[(i + 1) * k + a] += g * gI[a];
+      invariantGradient(st, i, jac, gI);
+      for (let a = 0; a < k; a++) dA[i * k + a] -= g * gI[a];
+    }
+  }
+  return { A, dA };
+}
+
+/**
+ * Adds w · ∂(A/V)/∂Z to G. ∂V/∂u_i = 2/N · J_s(u_i)^T (s_i − s̄); quotient rule: ∂(A/V) = ∂A/V − A/V² ∂V.
+ * @returns w · A/V, the law's share of the loss
+ */
+function addLawGradient(st: LawState, weight: number, A: number, dA: Float64Array, G: Float64Array, d: number): number {
+  const { u, s, sDim, cl } = st;
+  const { k, m } = cl.features;
+  const N = u.length / k;
+  const isMap = st.law.model.role === 'map';
+  const V = st.spread + DELTA;
+  const mean = new Float64Array(sDim);
+  for (let i = 0; i < N; i++) for (let a = 0; a < sDim; a++) mean[a] += s[i * sDim + a] / N;
+  const coefA = weight / V, coefV = (weight * A) / (V * V);
+  const du = new Float64Array(k), gI = new Float64Array(k), jac = new Float64Array(m * k);
+  const B = st.law.subspace.basis;
+  for (let i = 0; i < N; i++) {
+    if (isMap) for (let a = 0; a < k; a++) du[a] = coefA * dA[i * k + a] - coefV * (2 / N) * (u[i * k + a] - mean[a]);
+    else {
+      invariantGradient(st, i, jac, gI);
+      const dev = s[i] - mean[0];
+      for (let a = 0; a < k; a++) du[a] = coefA * dA[i * k + a] - coefV * (2 / N) * dev * gI[a];
+    }
+    // Back to latent coordinates: ∂/∂z = B^T ∂/∂u.
+    for (let a = 0; a < k; a++) {
+      const g = du[a];
+      if (g !== 0) for (let c = 0; c < d; c++) G[i * d + c] += B[a][c] * g;
+    }
+  }
+  return weight * (A / V);
+}
+
 /**
  * L(Z) and G = ∂L/∂Z for fixed weights (step 2 of {@link bridge}). `weights[j]` belongs to
  * `laws[j]` (after `maxLaws` selection, as returned by {@link computeWeights}).
@@ -287,83 +248,21 @@ export function physicsLossAndGradient(
   weights: LawWeights[],
 ): { loss: number; gradient: Float64Array; perLaw: number[] } {
   const d = latents.dim, N = latents.states.length / d;
-  const pairs = transitionPairs(latents.offsets);
-  const n = pairs.length;
+  const starts = transitionStarts(latents.offsets);
   const G = new Float64Array(N * d);
   const perLaw: number[] = [];
   let loss = 0;
   for (let j = 0; j < weights.length; j++) {
-    const law = laws[j], wt = weights[j];
-    if (wt.weight === 0 || n === 0) {
+    const wt = weights[j];
+    if (wt.weight === 0 || starts.length === 0) {
       perLaw.push(0);
       continue;
     }
-    const st = evaluateLaw(law, latents, pairs);
-    const { cl, u, s, sDim, r, rDim } = st;
-    const { k, m } = cl;
-    const C = law.model.coefficients;
-    const isMap = law.model.role === 'map';
-    const V = st.spread + DELTA;
-    // A and ∂A/∂u (accumulated per state in subspace coordinates).
-    let A = 0;
-    const dA = new Float64Array(N * k);
-    const phi = new Float64Array(m), jac = new Float64Array(m * k);
-    const gradI = (i: number, out: Float64Array): void => {
-      // ∇_u I at state i = Σ_j C[0][j] ∇φ_j.
-      cl.jacobian(u.subarray(i * k, i * k + k), jac);
-      out.fill(0);
-      for (let q = 0; q < m; q++) for (let a = 0; a < k; a++) out[a] += C[0][q] * jac[q * k + a];
-    };
-    const gI = new Float64Array(k);
-    for (let t = 0; t < n; t++) {
-      const c = wt.transitionWeights[t];
-      if (c === 0) continue;
-      let r2 = 0;
-      for (let a = 0; a < rDim; a++) r2 += r[t * rDim + a] ** 2;
-      if (!Number.isFinite(r2)) continue;
-      A += (c * r2) / (2 * n);
-      const i = pairs[t];
-      if (isMap) {
-        // ∂A/∂u_{i+1} = g; ∂A/∂u_i = −J_φ(u_i)^T C^T g, with g = c r / n.
-        cl.jacobian(u.subarray(i * k, i * k + k), jac);
-        for (let a = 0; a < k; a++) {
-          const g = (c * r[t * k + a]) / n;
-          dA[(i + 1) * k + a] += g;
-          for (let q = 0; q < m; q++) {
-            const ca = C[a][q] * g;
-            if (ca !== 0) for (let b = 0; b < k; b++) dA[i * k + b] -= ca * jac[q * k + b];
-          }
-        }
-      } else {
-        const g = (c * r[t]) / n;
-        gradI(i + 1, gI);
-        for (let a = 0; a < k; a++) dA[(i + 1) * k + a] += g * gI[a];
-        gradI(i, gI);
-        for (let a = 0; a < k; a++) dA[i * k + a] -= g * gI[a];
-      }
-    }
-    // ∂V/∂u_i = 2/N · J_s(u_i)^T (s_i − s̄); quotient rule: ∂(A/V) = ∂A/V − A/V² ∂V.
-    const mean = new Float64Array(sDim);
-    for (let i = 0; i < N; i++) for (let a = 0; a < sDim; a++) mean[a] += s[i * sDim + a] / N;
-    const E = A / V;
-    const coefA = wt.weight / V, coefV = (wt.weight * A) / (V * V);
-    const du = new Float64Array(k);
-    for (let i = 0; i < N; i++) {
-      if (isMap) for (let a = 0; a < k; a++) du[a] = coefA * dA[i * k + a] - coefV * (2 / N) * (u[i * k + a] - mean[a]);
-      else {
-        gradI(i, gI);
-        const dev = s[i] - mean[0];
-        for (let a = 0; a < k; a++) du[a] = coefA * dA[i * k + a] - coefV * (2 / N) * dev * gI[a];
-      }
-      // Back to latent coordinates: ∂/∂z = B^T ∂/∂u.
-      const B = law.subspace.basis;
-      for (let a = 0; a < k; a++) {
-        const g = du[a];
-        if (g !== 0) for (let c = 0; c < d; c++) G[i * d + c] += B[a][c] * g;
-      }
-    }
-    perLaw.push(wt.weight * E);
-    loss += wt.weight * E;
+    const st = evaluateLaw(laws[j], latents, starts);
+    const { A, dA } = residualTerm(st, wt.transitionWeights, starts);
+    const share = addLawGradient(st, wt.weight, A, dA, G, d);
+    perLaw.push(share);
+    loss += share;
   }
   return { loss, gradient: G, perLaw };
 }

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../errors.js';
+import { errorMessage, InputError } from '../errors.js';
 import { loadDataset } from '../data/load.js';
 import type { Dataset } from '../types.js';
 import { writeFileAtomic } from '../io.js';
@@ -167,7 +167,7 @@ export function readRunConfig(runDir: string): RunConfig {
     if (cfg.version !== 1) throw new Error(`unknown version ${String(cfg.version)}`);
     return cfg;
   } catch (err) {
-    throw new InputError(p, `cannot be read: ${err instanceof Error ? err.message : String(err)}`);
+    throw new InputError(p, `cannot be read: ${errorMessage(err)}`);
   }
 }
 

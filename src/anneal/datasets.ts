@@ -6,7 +6,7 @@
  * (the pendulum needs two, because position alone does not determine the next position).
  */
 import { unzipSync } from 'fflate';
-import { InputError } from '../errors.js';
+import { errorMessage, InputError } from '../errors.js';
 import { formatShape, parseNpy, type NpyArray } from '../data/npy.js';
 import { readInputFile } from '../data/validate.js';
 import { Rng } from '../random.js';
@@ -198,7 +198,7 @@ function readArray(path: string): NpyArray {
   try {
     members = unzipSync(bytes);
   } catch (err) {
-    throw new InputError(path, `is not a readable .npz (zip) archive: ${err instanceof Error ? err.message : String(err)}`);
+    throw new InputError(path, `is not a readable .npz (zip) archive: ${errorMessage(err)}`);
   }
   const names = Object.keys(members).filter((n) => n.endsWith('.npy'));
   const pick = names.find((n) => n === 'frames.npy') ?? names.find((n) => n === 'arr_0.npy') ?? (names.length === 1 ? names[0] : undefined);

@@ -1,40 +1,14 @@
 /**
- * Library API of the encoder bridge: {@link anneal} trains an autoencoder whose latent space is pulled
- * toward the exact laws a search finds in it; {@link rollout} forecasts by such a law.
- *
- * @example
- * ```ts
- * import { fit, loadGrammar, defaultGrammarPath } from 'latent-laws';
- * const grammar = loadGrammar(defaultGrammarPath());
- * const simple = withoutLibraryFamilies(grammar);
- * const res = await anneal({
- *   out: 'runs/spin', data: { kind: 'spinning' }, latent: 4, epochs: 40,
- *   search: (latents, hints) => hints.final
- *     ? fit(latents, { grammar, seed: 0 })                                              // the reported laws
- *     : fit(latents, { grammar: simple, seed: 0, maxRelativeTolerance: hints.searchTolerance }), // training
- * });
- * const fc = await rollout({ run: 'runs/spin', steps: 50, out: 'forecast.npy' });
- * ```
+ * {@link anneal}: trains an autoencoder whose latent space is pulled toward the exact laws a search finds
+ * in it. Public through `latent-laws/anneal` (src/anneal/entry.ts), with an example there.
  */
-import { InputError } from '../errors.js';
+import { InputError, OptionError } from '../errors.js';
 import type { Grammar } from '../types.js';
 import { selectBackend, type BackendPreference } from './backend.js';
 import type { BridgeOptions } from './bridge.js';
 import { loadRunData, resolveSchedule, type DataSpec, type RunConfig, type Schedule } from './config.js';
 import { chooseArch } from './model.js';
 import { prepareRun, train, type EpochLog, type SearchFn, type TrainResult } from './train.js';
-
-export { bridge, computeWeights, physicsLossAndGradient, lawWeight, transitionWeight, BRIDGE_DEFAULTS } from './bridge.js';
-export type { BridgeOptions, BridgeResult, LawWeights } from './bridge.js';
-export { selectBackend } from './backend.js';
-export type { BackendChoice, BackendPreference } from './backend.js';
-export { spinning, pendulum, loadFrames, SPIN_ANGLE, PENDULUM_DT } from './datasets.js';
-export type { FrameSet, SyntheticOptions } from './datasets.js';
-export { rollout } from './rollout.js';
-export type { RolloutOptions, RolloutResult, RolloutHold } from './rollout.js';
-export type { EpochLog, SearchFn, SearchHints, TrainResult } from './train.js';
-export type { FinalReport } from './finish.js';
-export type { Schedule, DataSpec, RunConfig } from './config.js';
 
 /**
  * The grammar without its library families (`library_map`, `library_invariant`). Which laws the search
@@ -112,7 +86,7 @@ export interface AnnealOptions {
 
 const positiveInt = (name: string, v: number | undefined, dflt: number): number => {
   const x = v ?? dflt;
-  if (!Number.isInteger(x) || x < 1) throw new InputError(name, `must be a positive integer, got ${x}`);
+  if (!Number.isInteger(x) || x < 1) throw new OptionError(name, `must be a positive integer, got ${x}`);
   return x;
 };
 
@@ -121,28 +95,29 @@ const positiveInt = (name: string, v: number | undefined, dflt: number): number 
  * Writes into `options.out`: `run.json`, `log.jsonl`, `checkpoint/`, and when finished `model/`,
  * `latents.npy`, `laws.json`, `heldout-latents.npy`, `heldout-laws.json`, `summary.json`.
  * @returns where the run stopped, the backend used, timings, and for a finished run the final report.
- * @throws InputError for unusable options, data files or run folders.
+ * @throws OptionError (an InputError naming the option) for unusable options; InputError for unusable
+ *   data files or run folders.
  */
 export async function anneal(options: AnnealOptions): Promise<TrainResult> {
   const ctx = { runDir: options.out, resume: !!options.resume, search: options.search, signal: options.signal, onEpoch: options.onEpoch, onStep: options.onStep, onMessage: options.onMessage };
   if (options.resume) return train({ ...ctx, config: prepareRun(options.out, null, options.epochs) });
   if (!options.data) throw new InputError('anneal', 'needs data: a built-in dataset or a frames file');
   const seed = options.seed ?? 0;
-  const epochs = positiveInt('--epochs', options.epochs, 40);
+  const epochs = positiveInt('epochs', options.epochs, 40);
   const data: DataSpec = options.data.kind === 'file'
-    ? { kind: 'file', path: options.data.path, stack: positiveInt('--stack', options.data.stack, 1) }
+    ? { kind: 'file', path: options.data.path, stack: positiveInt('data.stack', options.data.stack, 1) }
     : {
         kind: options.data.kind,
-        sequences: positiveInt('--sequences', options.data.sequences, 32),
-        frames: positiveInt('--frames-per-sequence', options.data.frames, 32),
+        sequences: positiveInt('data.sequences', options.data.sequences, 32),
+        frames: positiveInt('data.frames', options.data.frames, 32),
         seed: options.data.seed ?? seed,
-        size: positiveInt('--size', options.data.size, 32),
+        size: positiveInt('data.size', options.data.size, 32),
       };
   const heldout = options.heldout ?? (data.kind === 'file' ? 0 : 8);
-  if (!Number.isInteger(heldout) || heldout < 0) throw new InputError('--heldout', `must be a non-negative integer, got ${heldout}`);
+  if (!Number.isInteger(heldout) || heldout < 0) throw new OptionError('heldout', `must be a non-negative integer, got ${heldout}`);
   const { train: set } = loadRunData(data, heldout);
   const K = set.offsets.length - 1;
-  const batchSequences = positiveInt('--batch', options.batchSequences, 4);
+  const batchSequences = positiveInt('batchSequences', options.batchSequences, 4);
   const stepsPerEpoch = Math.ceil(K / Math.min(batchSequences, K));
   const requested = options.arch ?? 'auto';
   const backendPref = options.backend ?? 'node';
@@ -155,7 +130,7 @@ export async function anneal(options: AnnealOptions): Promise<TrainResult> {
     model: {
       arch: chooseArch(set.sampleShape, requested),
       inputShape: set.sampleShape,
-      latent: positiveInt('--latent', options.latent, 4),
+      latent: positiveInt('latent', options.latent, 4),
       hidden: options.hidden ?? [256, 64],
       seed,
     },
@@ -166,8 +141,8 @@ export async function anneal(options: AnnealOptions): Promise<TrainResult> {
     seed,
     schedule: resolveSchedule(epochs, options.schedule),
     bridge: { maxLaws: 1, ...(options.bridge ?? {}) },
-    searchEvery: positiveInt('--search-every', options.searchEvery, stepsPerEpoch),
-    checkpointEvery: positiveInt('--checkpoint-every', options.checkpointEvery, stepsPerEpoch),
+    searchEvery: positiveInt('searchEvery', options.searchEvery, stepsPerEpoch),
+    checkpointEvery: positiveInt('checkpointEvery', options.checkpointEvery, stepsPerEpoch),
   };
   return train({ ...ctx, config: prepareRun(options.out, config) });
 }

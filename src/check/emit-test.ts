@@ -1,7 +1,8 @@
 /**
  * `--emit-test`: a self-contained test file that carries the laws into another project's test suite.
- * It imports `latent-laws` (for `lawProperty` and `loadDataset`) and `fast-check`, embeds the laws, and
- * asserts each one with its tolerance. The file is plain ES module JavaScript that is also valid
+ * It imports `latent-laws/check` (for `lawProperty` and `loadDataset`: the checker without the law
+ * search, the reports or TensorFlow.js) and `fast-check`, embeds the laws, and asserts each one with its
+ * tolerance. The file is plain ES module JavaScript that is also valid
  * TypeScript (the laws are parsed from embedded JSON, so no type annotations are needed), so it can be
  * saved as `laws.test.ts`, `.test.mjs` or `.test.js`.
  */
@@ -75,7 +76,7 @@ ${options.provenance ? `// Fitted on: ${oneLine(options.provenance)}\n` : ''}//
 // Replay a failure: fast-check prints { seed, path }; put both into RUN to re-run exactly that case.
 ${importTest}
 import fc from 'fast-check';
-import { lawProperty, loadDataset } from 'latent-laws';
+import { lawProperty, loadDataset } from 'latent-laws/check';
 
 const DATA = process.env.LATENT_LAWS_DATA || ${JSON.stringify(options.data ?? '')};
 const OPTIONS = ${JSON.stringify(propertyOptions)};

@@ -4,7 +4,7 @@
  * truncated by a full disk), so every field the check relies on is validated where it sits, and the
  * error names the file and the JSON path of the bad field on one line.
  */
-import { InputError } from '../errors.js';
+import { errorMessage, InputError } from '../errors.js';
 import { syntaxMessage } from '../data/json.js';
 import { readInputFile } from '../data/validate.js';
 import { checkExpression } from '../grammar/safe-math.js';
@@ -118,7 +118,7 @@ export function validateLaw(value: unknown, file: string, at: string, dim?: numb
       checkExpression(w.string(f, fAt), variables as string[]);
     } catch (err) {
       if (err instanceof InputError) throw err;
-      w.fail(fAt, (err as Error).message);
+      w.fail(fAt, errorMessage(err));
     }
   });
   const cAt = `${mAt}.coefficients`;

@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import type { Law } from '../types.js';
-import { compileLaw, judgeSegment, type SegmentVerdict } from './law-eval.js';
+import { compileLaw } from '../laws/compile.js';
+import { judgeSegment, type SegmentVerdict } from './judge.js';
 import { validateLaw } from './laws-file.js';
 import { prepareSource, type LawSource, type PreparedSource } from './sources.js';
 
@@ -107,7 +108,7 @@ export function prepareLaw(law: Law, source: LawSource, options: LawPropertyOpti
  * @example
  * ```ts
  * import fc from 'fast-check';
- * import { lawProperty, loadDataset } from 'latent-laws';
+ * import { lawProperty, loadDataset } from 'latent-laws/check';
  * fc.assert(lawProperty(law, loadDataset('heldout.npy'), { steps: 4 }), { numRuns: 200, seed: 1 });
  * ```
  * @throws InputError if the law is malformed or the data's dimension differs from the law's

@@ -10,8 +10,8 @@
  * and `fc.assert(lawProperty(law, data, options), { seed: S, path: P })` are two ways to do it.
  */
 import fc from 'fast-check';
-import { alternativeAsLaw, findLawById } from '../law-ids.js';
-import { InputError } from '../errors.js';
+import { alternativeAsLaw, findLawById } from '../laws/ids.js';
+import { InputError, OptionError } from '../errors.js';
 import type { Dataset, FitResult, Law } from '../types.js';
 import { VERSION } from '../version.js';
 import type { LawsDocument } from './laws-file.js';
@@ -95,7 +95,7 @@ export interface CheckReport {
 /**
  * The laws matching `wanted` (ids of laws or of their alternatives, or ranks as numbers or digit
  * strings), in file order (a law's alternatives after it).
- * @throws InputError naming `--law` when one matches nothing
+ * @throws OptionError naming the `laws` option when one matches nothing
  */
 export function selectLaws(laws: Law[], wanted?: (string | number)[]): Law[] {
   if (!wanted || wanted.length === 0) return laws;
@@ -105,7 +105,7 @@ export function selectLaws(laws: Law[], wanted?: (string | number)[]): Law[] {
       const law = findLawById(laws, String(w)) ?? byRank(w);
       if (!law) {
         const ids = laws.flatMap((l) => [l.id, ...(l.alternatives ?? []).map((a) => `${a.id} (alternative)`)]);
-        throw new InputError('--law', `no law with id or rank ${JSON.stringify(String(w))} (ids: ${ids.join(', ') || 'none'})`);
+        throw new OptionError('laws', `no law with id or rank ${JSON.stringify(String(w))} (ids: ${ids.join(', ') || 'none'})`);
       }
       return law.id;
     }),
@@ -120,7 +120,7 @@ function checkRunOptions(options: CheckOptions): { runs: number; seed: number } 
   if (!(Number.isInteger(runs) && runs >= 1)) throw new RangeError(`runs must be a positive integer, got ${runs}`);
   if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
   if (options.path !== undefined && !/^\d+(:\d+)*$/.test(options.path))
-    throw new InputError('--path', `expected the path of a reported failure, such as "12:3:0", got ${JSON.stringify(options.path)}`);
+    throw new OptionError('path', `expected the path of a reported failure, such as "12:3:0", got ${JSON.stringify(options.path)}`);
   return { runs, seed };
 }
 
@@ -193,14 +193,14 @@ export function checkLaw(law: Law, source: LawSource, options: CheckOptions = {}
 /**
  * Check every law of a fit (or laws file) against held-out trajectories.
  * @param fit a FitResult, a laws document from {@link readLawsFile}, or an array of laws
- * @throws InputError for an unknown `laws` selection, a `path` with several laws, or a data set whose
- *   dimension differs from the laws'
+ * @throws OptionError for an unknown `laws` selection or a `path` with several laws; InputError for a
+ *   data set whose dimension differs from the laws'
  */
 export function checkLaws(fit: FitResult | LawsDocument | Law[], data: Dataset, options: CheckOptions = {}): CheckReport {
   const { runs, seed } = checkRunOptions(options);
   const laws = selectLaws(Array.isArray(fit) ? fit : fit.laws, options.laws);
   if (options.path !== undefined && laws.length !== 1)
-    throw new InputError('--path', `replays the failure of one law; select it with --law (${laws.length} laws selected)`);
+    throw new OptionError('path', (name) => `replays the failure of one law; select it with ${name('laws')} (${laws.length} laws selected)`);
   const results = laws.map((law) => checkLaw(law, data, { ...options, runs, seed }));
   return {
     ok: results.every((r) => r.ok),

@@ -1,6 +1,6 @@
 /**
  * Where the cases of a law's property come from. Each source yields a fast-check arbitrary of cases and
- * a way to turn a case into a segment u_0 … u_L of subspace coordinates, which src/check/law-eval.ts
+ * a way to turn a case into a segment u_0 … u_L of subspace coordinates, which src/check/judge.ts
  * judges. Arbitraries are built so that fast-check's shrinking moves toward the simplest case: the
  * shortest segment, and the state of smallest norm in the law's subspace.
  */
@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { InputError } from '../errors.js';
 import { transitionStarts } from '../engine/moments/transitions.js';
 import type { Dataset } from '../types.js';
-import type { CompiledLaw } from './law-eval.js';
+import type { CompiledLaw } from '../laws/compile.js';
 
 /** Held-out transitions: cases are segments of the trajectories of a data set. */
 export interface TransitionsSource {

@@ -1,9 +1,10 @@
 /**
- * `latent-laws anneal` and `latent-laws rollout`: thin layers over the anneal library (src/anneal).
+ * `latent-laws anneal` and `latent-laws rollout`: thin layers over the anneal and rollout libraries
+ * (src/anneal, src/rollout).
  * TensorFlow.js and the engine load only when one of these commands runs.
  */
 import { Option, type Command } from '@commander-js/extra-typings';
-import type { RolloutHold } from '../anneal/rollout.js';
+import type { RolloutHold } from '../rollout/rollout.js';
 import type { SearchFn } from '../anneal/train.js';
 import { InputError } from '../errors.js';
 import { integerOption, positiveNumber } from './options.js';
@@ -92,7 +93,7 @@ async function annealWith(flags: AnnealFlags, out: string, resume: boolean, sear
 async function rolloutCommand(run: string, flags: { steps: number; out?: string; law?: string; laws?: string; sequences?: number; frames?: string; hold: RolloutHold; fallback: boolean; json?: boolean }): Promise<number> {
   const { readLawsFile } = await import('../check/laws-file.js');
   const laws = flags.laws === undefined ? undefined : readLawsFile(flags.laws);
-  const { rollout } = await import('../anneal/index.js');
+  const { rollout } = await import('../rollout/rollout.js');
   const r = await rollout({ run, steps: flags.steps, out: flags.out, law: flags.law, laws, lawsSource: flags.laws, sequences: flags.sequences, frames: flags.frames, hold: flags.hold, fallback: flags.fallback });
   const summary = {
     law: r.law, stability: r.stability, fallbackFrom: r.fallbackFrom, divergedAfterSteps: r.divergedAfterSteps, stabilityMessage: r.stabilityMessage,
@@ -126,7 +127,7 @@ export function registerAnnealCommands(program: Command): void {
     .addOption(new Option('--workers <n>', 'worker threads of the law searches').argParser(integerOption(0, 64)).default(1))
     .addOption(new Option('--backend <name>', 'preferred TensorFlow.js backend (falls back node → wasm → cpu)').choices(['node', 'wasm', 'cpu'] as const).default('node' as const))
     .option('--json', 'print the run summary as JSON on stdout')
-    .action((...args: unknown[]) => runCommand(() => annealCommand(args[0] as AnnealFlags)));
+    .action((...args: unknown[]) => runCommand(() => annealCommand(args[0] as AnnealFlags), { 'data.stack': '--stack' }));
   program
     .command('rollout')
     .description('forecast by the discovered latent law of an anneal run and decode the frames')

@@ -98,5 +98,5 @@ export function registerCheckCommand(program: Command<any, any, any>): void {
     .option('--report <file>', 'also write an HTML report: one self-contained file that opens offline')
     .option('--emit-test', 'print a test file (node:test, or see --test-runner) asserting each law, instead of checking')
     .addOption(new Option('--test-runner <name>', 'test runner of --emit-test').choices(['node', 'vitest'] as const).default('node' as const))
-    .action((...args: unknown[]) => runCommand(() => checkCommand(args[0] as string, args[1] as string | undefined, args[2] as CheckFlags)));
+    .action((...args: unknown[]) => runCommand(() => checkCommand(args[0] as string, args[1] as string | undefined, args[2] as CheckFlags), { laws: '--law' }));
 }

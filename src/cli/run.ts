@@ -2,7 +2,7 @@
  * How every command ends: results on stdout, one-line errors on stderr with a non-zero exit code and
  * no stack trace, and Ctrl-C turned into an abort signal so long work can stop and keep what it found.
  */
-import { InputError } from '../errors.js';
+import { errorMessage, InputError, OptionError } from '../errors.js';
 
 /** Exit codes: 0 ok, 1 a check failed (used by `check`), 2 bad input or usage, 70 internal error, 130 interrupted twice. */
 export const EXIT = { ok: 0, failed: 1, input: 2, internal: 70, interrupted: 130 } as const;
@@ -33,14 +33,26 @@ export function interruptSignal(): AbortSignal {
   return c.signal;
 }
 
-/** Run a command body, mapping errors to one line and an exit code. */
-export async function runCommand(body: () => Promise<number | void>): Promise<void> {
+/** A command's flags for library options whose flag is not the option's name in kebab case (check's `laws` is `--law`). */
+export type FlagNames = Readonly<Record<string, string>>;
+
+/** The flag of a library option: `searchEvery` → `--search-every`, unless `flags` names it. */
+export function flagOf(option: string, flags: FlagNames = {}): string {
+  return Object.hasOwn(flags, option) ? flags[option] : `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/**
+ * Run a command body, mapping errors to one line and an exit code. The library names its options in
+ * errors (`laws: …`); the user typed flags, so an option error is printed with them (`--law: …`).
+ */
+export async function runCommand(body: () => Promise<number | void>, flags: FlagNames = {}): Promise<void> {
   try {
     const code = await body();
     process.exitCode = code ?? EXIT.ok;
   } catch (err) {
+    if (err instanceof OptionError) fail(err.messageNaming((option) => flagOf(option, flags)), EXIT.input);
     if (err instanceof InputError) fail(err.message, EXIT.input);
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     if (process.env.LATENT_LAWS_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     fail(`internal error: ${message} (set LATENT_LAWS_DEBUG=1 for details)`, EXIT.internal);
   }

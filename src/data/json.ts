@@ -2,7 +2,7 @@
  * Reader for JSON trajectory files: `{"trajectories": [[[...], ...], ...]}`, a bare list of
  * trajectories `[[[...], ...], ...]`, or a bare single trajectory `[[...], ...]`.
  */
-import { InputError } from '../errors.js';
+import { errorMessage, InputError } from '../errors.js';
 import { describeContent, quote, type RawTrajectory } from './validate.js';
 
 /**
@@ -104,7 +104,7 @@ function describe(v: unknown): string {
 
 /** Turn V8's JSON.parse error into "line L, column C: what", whatever form V8 used (shared with the laws-file reader). */
 export function syntaxMessage(text: string, err: unknown): string {
-  const raw = err instanceof Error ? err.message : String(err);
+  const raw = errorMessage(err);
   const m = /at position (\d+)/.exec(raw);
   // V8 omits the position for "Unexpected token" errors, so find it ourselves in that case.
   const pos = m ? Number(m[1]) : /end of JSON input/.test(raw) ? text.length : locateJsonError(text);

@@ -3,7 +3,7 @@
  * every format through the same checks, so a data set is valid the same way whatever it came from.
  */
 import { extname } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError, OptionError } from '../errors.js';
 import type { Dataset } from '../types.js';
 import { readCsv } from './csv.js';
 import { readJson } from './json.js';
@@ -38,7 +38,7 @@ export function loadDataset(path: string, options: LoadOptions = {}): Dataset {
         `${ext ? `unsupported file extension "${ext}"` : 'no file extension'}; supported: ${SUPPORTED_EXTENSIONS.join(', ')}`,
       );
     if (options.key !== undefined && ext !== '.npz')
-      throw new InputError(path, `--key selects a member of an .npz archive and does not apply to ${ext} files`);
+      throw new OptionError('key', (name) => `${name('key')} selects a member of an .npz archive and does not apply to ${ext} files`, path);
     let trajs: RawTrajectory[];
     switch (ext) {
       case '.npy':

@@ -5,7 +5,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { endianness } from 'node:os';
-import { InputError } from '../errors.js';
+import { errorMessage, InputError } from '../errors.js';
 import { checkInputPath, describeContent, fsProblem, quote, type RawTrajectory } from './validate.js';
 
 /** A decoded array: values in row-major (C) order, converted to double. */
@@ -125,7 +125,7 @@ function parseNpyHeader(bytes: Uint8Array, fileSize: number, fileLabel: string):
   try {
     header = parsePyLiteral(headerText);
   } catch (err) {
-    fail(`corrupt .npy header (${(err as Error).message}): ${quote(headerText.trim(), 80)}`);
+    fail(`corrupt .npy header (${errorMessage(err)}): ${quote(headerText.trim(), 80)}`);
   }
   if (!(header instanceof Map)) fail(`corrupt .npy header (not a dict): ${quote(headerText.trim(), 80)}`);
   const dict = header as Map<unknown, unknown>;

@@ -2,7 +2,7 @@
  * Reader for numpy's .npz archives (`np.savez`, `np.savez_compressed`): a zip of .npy members.
  */
 import { unzipSync, type UnzipFileInfo } from 'fflate';
-import { InputError } from '../errors.js';
+import { errorMessage, InputError } from '../errors.js';
 import { arrayToTrajectories, parseNpy } from './npy.js';
 import { describeContent, oneLine, quote, type RawTrajectory } from './validate.js';
 
@@ -42,7 +42,7 @@ export function readNpz(file: string, bytes: Uint8Array, key?: string): RawTraje
     });
   } catch (err) {
     if (err instanceof InputError) throw err;
-    const why = oneLine(err instanceof Error ? err.message : String(err));
+    const why = oneLine(errorMessage(err));
     throw new InputError(file, `corrupt .npz (zip) archive: ${why}`);
   }
 

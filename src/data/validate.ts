@@ -4,7 +4,7 @@
  * (finite values, consistent dimension, enough transitions) is decided here so the formats agree.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { InputError } from '../errors.js';
+import { errorMessage, InputError } from '../errors.js';
 import type { Dataset } from '../types.js';
 
 /** One trajectory as decoded by a format module, before the shared checks. */
@@ -70,7 +70,7 @@ export function fsProblem(err: unknown): string {
     case 'ERR_FS_FILE_TOO_LARGE':
       return 'is too large to load into memory (over 2 GiB)';
     default:
-      return `cannot be read (${oneLine(err instanceof Error ? err.message : String(err))})`;
+      return `cannot be read (${oneLine(errorMessage(err))})`;
   }
 }
 

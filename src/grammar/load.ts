@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError } from '../errors.js';
+import { errorMessage, InputError } from '../errors.js';
 import type { Grammar } from '../types.js';
 import { parseGrammar } from './parse.js';
 
@@ -18,7 +18,7 @@ export function loadGrammar(path: string): Grammar {
     const code = (err as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'grammar file not found'
       : code === 'EISDIR' ? 'is a directory, expected a grammar file'
-      : `cannot read grammar file (${(err as Error).message})`;
+      : `cannot read grammar file (${errorMessage(err)})`;
     throw new InputError(path, reason);
   }
   return parseGrammar(text, path);

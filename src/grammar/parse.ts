@@ -3,7 +3,7 @@
  * library terms build nonlinear features, and the search limits. The line syntax lives in syntax.ts
  * (peggy); this module checks meaning (known names, ranges, templates) and builds a `Grammar`.
  */
-import { InputError } from '../errors.js';
+import { errorMessage, InputError } from '../errors.js';
 import {
   FAMILY_NAMES, type FamilyName, type FamilySpec, type Grammar, type SearchLimits,
   type SubspaceGeneratorSpec, type TermSpec,
@@ -164,7 +164,7 @@ function termSpec(check: Checker, st: Extract<Statement, { type: 'term' }>, seen
   try {
     used = expressionVariables(template, [...PLACEHOLDERS]);
   } catch (err) {
-    return check.fail(st.line, st.template, `bad template '${template}': ${(err as Error).message}`);
+    return check.fail(st.line, st.template, `bad template '${template}': ${errorMessage(err)}`);
   }
   if (used.length === 0) {
     check.fail(st.line, st.template, `template '${template}' uses no placeholder (use a, then b, then c)`);

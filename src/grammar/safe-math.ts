@@ -13,6 +13,7 @@
  */
 import type { MathNode } from 'mathjs';
 import math from 'mathjs/lib/browser/math.js';
+import { errorMessage } from '../errors.js';
 import {
   ALLOWED_CONSTANTS, ALLOWED_FUNCTIONS, compileExpr, exprVariables,
   type AllowedFunction, type BinaryOp, type Evaluator, type Expr,
@@ -46,7 +47,7 @@ for (const name of ['import', 'evaluate', 'parse', 'createUnit'] as const) {
   try {
     (math[name] as (...args: unknown[]) => unknown)('1');
   } catch (err) {
-    message = (err as Error).message;
+    message = errorMessage(err);
   }
   if (!message.includes('is disabled')) throw new Error(`safe-math: failed to disable mathjs function ${name}`);
 }
@@ -106,7 +107,7 @@ function parseUser(expr: string): MathNode {
   try {
     return mathParse(expr);
   } catch (err) {
-    throw new Error(`cannot parse '${clip(expr)}': ${clip((err as Error).message)}`);
+    throw new Error(`cannot parse '${clip(expr)}': ${clip(errorMessage(err))}`);
   }
 }
 

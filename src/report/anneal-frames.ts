@@ -6,8 +6,8 @@
  */
 import { join } from 'node:path';
 import { selectBackend } from '../anneal/backend.js';
-import { latentRollout } from '../anneal/latent-rollout.js';
-import { planRollout } from '../anneal/rollout-plan.js';
+import { latentRollout } from '../rollout/latent-rollout.js';
+import { planRollout } from '../rollout/rollout-plan.js';
 import { loadModel } from '../anneal/checkpoint.js';
 import { loadRunData, readRunConfig } from '../anneal/config.js';
 import { decodeAll, disposeAutoencoder, encodeAll, withVariables } from '../anneal/model.js';

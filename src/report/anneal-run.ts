@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset } from '../data/load.js';
-import { InputError } from '../errors.js';
+import { errorMessage, InputError } from '../errors.js';
 import type { Dataset, FitResult } from '../types.js';
 import type { EpochPoint } from './anneal-charts.js';
 
@@ -37,7 +37,7 @@ export function readJson<T>(path: string): T {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as T;
   } catch (err) {
-    throw new InputError(path, `cannot be read as JSON: ${err instanceof Error ? err.message : String(err)}`);
+    throw new InputError(path, `cannot be read as JSON: ${errorMessage(err)}`);
   }
 }
 

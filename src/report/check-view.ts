@@ -4,7 +4,7 @@
  * transitions above the allowed residual, and the portrait of the fit report drawn with that verdict
  * plus the shrunk counterexample. Data flow one way: a check result and its data in, a view out.
  */
-import { compileLaw } from '../check/law-eval.js';
+import { compileLaw } from '../laws/compile.js';
 import type { Counterexample, LawCheck } from '../check/run.js';
 import { transitionStarts } from '../engine/moments/transitions.js';
 import { InputError } from '../errors.js';

@@ -4,7 +4,7 @@
  * recomputed from `law.model` with the restricted expression compiler, so what the report shows is what
  * the JSON says, not a second opinion.
  */
-import { compileLaw, type CompiledLaw } from '../check/law-eval.js';
+import { compileLaw, type CompiledLaw } from '../laws/compile.js';
 import { transitionStarts } from '../engine/moments/transitions.js';
 import type { Dataset, Law } from '../types.js';
 
@@ -138,13 +138,14 @@ export function lawView(law: Law, data: Dataset, limits: ViewLimits = {}, verdic
     throw new Error(`law ${law.id}: ${verdict.residuals.length} residuals given for ${starts.length} transitions`);
   const pred = new Float64Array(k);
   const fitResiduals = (): Float64Array => {
-    // In the engine's units (see engine/finalize.ts `residuals`).
-    if (isMap) return compiled.residualsAll(U, starts);
+    // The evaluator's residuals are the engine's: maps in data units, as the fit's tolerance is.
+    const r = compiled.residualsAll(U, starts);
+    if (isMap) return r;
     // Invariant residuals are in units of the invariant's std over transition starts, as the engine's.
     const I = Array.from(starts, invariantAt);
     const mean = I.reduce((a, b) => a + b, 0) / Math.max(I.length, 1);
     const std = Math.sqrt(Math.max(I.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(I.length, 1), 0)) || 1;
-    return Float64Array.from(starts, (s, i) => Math.abs(invariantAt(s + 1) - I[i]) / std);
+    return r.map((x) => x / std);
   };
   const residuals = verdict?.residuals ?? fitResiduals();
 

@@ -93,6 +93,10 @@ test('exit 2 for data that cannot be checked and for a replay without its law', 
   writeFileSync(join(dir, 'narrow.npy'), writeNpy(new Float64Array(30), [10, 3]));
   assertOneLineError(run('laws.json', 'narrow.npy'), 'narrow.npy: has dimension 3, but the laws in laws.json are stated in dimension 4');
   assertOneLineError(run('two.json', held, '--path', '3:1'), '--path: replays the failure of one law; select it with --law (2 laws selected)');
+  // The library names its options (`laws`, `key`); the command line prints the flags the user typed.
+  assertOneLineError(run('two.json', held, '--law', 'nope'), 'latent-laws: --law: no law with id or rank "nope"');
+  writeFileSync(join(dir, 'held.json'), '[[[1], [2], [3], [4]]]');
+  assertOneLineError(run('laws.json', 'held.json', '--key', 'a'), 'latent-laws: held.json: --key selects a member of an .npz archive');
 });
 
 test('--emit-test prints a test file (no data needed) and exits 0', async () => {

@@ -1,5 +1,5 @@
 /**
- * `--emit-test` files run as they are: written inside this repository, `import … from 'latent-laws'`
+ * `--emit-test` files run as they are: written inside this repository, `import … from 'latent-laws/check'`
  * resolves to the package itself (its `exports` point at dist/, built by `npm test` before the tests),
  * and the file passes on data that obeys the laws, fails with a replayable seed and path on data that
  * does not, and skips without data. Needs `npm run build` first when run on its own.
@@ -19,7 +19,7 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
 let dir = '';
 
 before(() => {
-  assert.ok(existsSync(join(repo, 'dist/src/check/property.js')), 'dist/ is not built: run `npm run build` first');
+  assert.ok(existsSync(join(repo, 'dist/src/check/entry.js')), 'dist/ is not built: run `npm run build` first');
   // Inside the repository (its /tmp/ folder is git-ignored) so that the package self-reference resolves.
   mkdirSync(join(repo, 'tmp'), { recursive: true });
   dir = mkdtempSync(join(repo, 'tmp', 'emit-test-'));
@@ -44,7 +44,7 @@ test('the emitted file passes on held-out data that obeys the laws (as .ts with 
   const rotation = (await fittedLaws('rotation')).laws;
   const data = save('held.npy', planted('rotation', 11));
   const text = emitTestFile({ laws: rotation, lawsFile: 'laws.json', data, runs: 50, seed: 4 });
-  assert.match(text, /^import \{ lawProperty, loadDataset \} from 'latent-laws';$/m);
+  assert.match(text, /^import \{ lawProperty, loadDataset \} from 'latent-laws\/check';$/m);
   assert.match(text, /^import fc from 'fast-check';$/m);
   assert.match(text, /^import \{ test \} from 'node:test';$/m);
   for (const [name, tsx] of [['laws.test.ts', true], ['laws.test.mjs', false]] as const) {

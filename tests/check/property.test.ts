@@ -148,8 +148,8 @@ test('bad options and mismatched data are refused with clear errors', async () =
   assert.throws(() => lawProperty(law, data, { slack: -1 }), /slack must be a positive number/);
   const narrow = { ...data, dim: 2, states: data.states.slice(0, data.states.length / 2) };
   assert.throws(() => lawProperty(law, narrow), /has dimension 2, but law rotation@coords\[0,1\] is stated in dimension 4/);
-  assert.throws(() => checkLaws([law, law], data, { path: '1:2' }), /--path: replays the failure of one law/);
-  assert.throws(() => checkLaws([law], data, { laws: ['nope'] }), /--law: no law with id or rank "nope"/);
+  assert.throws(() => checkLaws([law, law], data, { path: '1:2' }), /: path: replays the failure of one law; select it with laws \(2 laws selected\)$/);
+  assert.throws(() => checkLaws([law], data, { laws: ['nope'] }), /: laws: no law with id or rank "nope"/);
   assert.throws(() => checkLaw(law, { step: () => [1, 2], dataset: data }, { runs: 5 }), /returned a latent of length 2/);
 });
 

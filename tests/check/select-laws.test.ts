@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { selectLaws } from '../../src/check/run.ts';
-import { findLawById } from '../../src/law-ids.ts';
+import { findLawById } from '../../src/laws/ids.ts';
 import type { Law } from '../../src/types.ts';
 import { makeLaw } from '../anneal/helpers.ts';
 
@@ -33,5 +33,5 @@ test('selectLaws takes ids of laws and alternatives and ranks, in file order, ea
 });
 
 test('an unknown --law names the ids there are, alternatives marked', () => {
-  assert.throws(() => selectLaws(laws, ['nope']), (e: unknown) => e instanceof Error && /--law: no law with id or rank "nope"/.test(e.message) && /affine@plane \(alternative\)/.test(e.message) && /linear_invariant@line/.test(e.message));
+  assert.throws(() => selectLaws(laws, ['nope']), (e: unknown) => e instanceof Error && /^laws: no law with id or rank "nope"/.test(e.message) && /affine@plane \(alternative\)/.test(e.message) && /linear_invariant@line/.test(e.message));
 });

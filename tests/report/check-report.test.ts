@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileLaw, transitionResidual, type CompiledLaw } from '../../src/check/law-eval.ts';
+import { compileLaw, transitionResidual, type CompiledLaw } from '../../src/laws/compile.ts';
 import type { Counterexample, LawCheck } from '../../src/check/run.ts';
 import { InputError } from '../../src/errors.ts';
 import type { HistogramBin } from '../../src/report/charts.ts';

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { compileLaw } from '../../../src/check/law-eval.ts';
+import { compileLaw } from '../../../src/laws/compile.ts';
 import { parseLaws } from '../../../src/check/laws-file.ts';
 import { plantLaw } from '../../../src/planted.ts';
 import type { Law } from '../../../src/types.ts';

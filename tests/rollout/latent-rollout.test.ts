@@ -6,11 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { latentRollout } from '../../src/anneal/latent-rollout.ts';
-import { slavedManifold } from '../../src/anneal/hold.ts';
+import { latentRollout } from '../../src/rollout/latent-rollout.ts';
+import { slavedManifold } from '../../src/rollout/hold.ts';
 import { randomOrthogonal } from '../../src/planted.ts';
 import { mulberry32 } from '../../src/random.ts';
-import { rotationLaw } from './helpers.ts';
+import { rotationLaw } from '../anneal/helpers.ts';
 
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((s, v, i) => s + v * b[i], 0);
 

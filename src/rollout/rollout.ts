@@ -13,19 +13,19 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../errors.js';
-import { findLawById } from '../law-ids.js';
+import { InputError, OptionError } from '../errors.js';
+import { findLawById } from '../laws/ids.js';
 import { writeNpy } from '../data/npy.js';
 import { writeFileAtomic } from '../io.js';
 import type { FitResult, Law } from '../types.js';
-import { selectBackend, type BackendPreference } from './backend.js';
-import { loadModel } from './checkpoint.js';
-import { readRunConfig, readRunLatents, type DataSpec } from './config.js';
-import { loadFrames, pendulum, spinning, type FrameSet } from './datasets.js';
+import { selectBackend, type BackendPreference } from '../anneal/backend.js';
+import { loadModel } from '../anneal/checkpoint.js';
+import { readRunConfig, readRunLatents, type DataSpec } from '../anneal/config.js';
+import { loadFrames, pendulum, spinning, type FrameSet } from '../anneal/datasets.js';
 import { latentRollout } from './latent-rollout.js';
 import { planRollout } from './rollout-plan.js';
 import type { StabilityVerdict } from './stability.js';
-import { decodeAll, encodeAll, withVariables } from './model.js';
+import { decodeAll, encodeAll, withVariables } from '../anneal/model.js';
 
 /** Options of {@link rollout}. */
 export interface RolloutOptions {
@@ -136,7 +136,7 @@ export async function rollout(opts: RolloutOptions): Promise<RolloutResult> {
   const lawsDoc = opts.laws ?? (JSON.parse(readFileSync(lawsPath, 'utf8')) as FitResult);
   const chosen = pickLaw(lawsDoc, opts.law, lawsPath);
   const summary = JSON.parse(readFileSync(join(opts.run, 'summary.json'), 'utf8')) as { latentMean: number[]; norm: FrameSet['norm'] };
-  if (!Number.isInteger(opts.steps) || opts.steps < 1) throw new InputError('--steps', `must be a positive integer, got ${opts.steps}`);
+  if (!Number.isInteger(opts.steps) || opts.steps < 1) throw new OptionError('steps', `must be a positive integer, got ${opts.steps}`);
 
   const lawDim = chosen.subspace.basis[0]?.length;
   if (lawDim !== cfg.model.latent) throw new InputError(lawsPath, `law '${chosen.id}' is stated in ${lawDim} dimensions; the run's latent size is ${cfg.model.latent}`);

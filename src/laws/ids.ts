@@ -2,7 +2,7 @@
  * Laws named by id: a reported law, or one of the alternatives folded into it (see `Law.alternatives`),
  * which a user may want to check or roll out in its place ("also fits as affine").
  */
-import type { Law, LawAlternative } from './types.js';
+import type { Law, LawAlternative } from '../types.js';
 
 /** An alternative as a law of its own: its parent's rank, and no outlier list (the exact pass kept none). */
 export function alternativeAsLaw(parent: Law, alternative: LawAlternative): Law {

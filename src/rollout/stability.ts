@@ -10,11 +10,10 @@
  * room for a law that is right but was trained on a few short sequences, yet catches drift and divergence
  * (which grow without bound) well before the decoded frames turn to noise.
  */
-import { alternativeAsLaw } from '../law-ids.js';
+import { alternativeAsLaw } from '../laws/ids.js';
 import type { Dataset, Law } from '../types.js';
-import { mapPredictor } from './bridge.js';
+import { compileLaw, mapStep } from '../laws/compile.js';
 import { sameSpan } from '../engine/kernels/linalg.js';
-import { projector } from '../engine/kernels/project.js';
 
 /** A state more than this many times the training latents' largest distance from their mean is out of range. */
 export const RANGE_FACTOR = 2;
@@ -45,15 +44,11 @@ export interface StabilityVerdict {
  *   range, or `null` when every trajectory stays in range for all `steps`.
  */
 export function divergenceStep(law: Law, latents: Dataset, steps: number, factor = RANGE_FACTOR): number | null {
-  const B = law.subspace.basis, k = B.length, d = latents.dim;
+  const k = law.subspace.basis.length;
   const nStates = latents.offsets[latents.offsets.length - 1];
-  const U = new Float64Array(nStates * k);
-  const project = projector(B, d);
+  const U = compileLaw(law).projectAll(latents.states, latents.dim);
   const mean = new Float64Array(k);
-  for (let i = 0; i < nStates; i++) {
-    project(latents.states, i, U, i * k);
-    for (let a = 0; a < k; a++) mean[a] += U[i * k + a] / nStates;
-  }
+  for (let i = 0; i < nStates; i++) for (let a = 0; a < k; a++) mean[a] += U[i * k + a] / nStates;
   const distance = (u: ArrayLike<number>, at = 0): number => {
     let s = 0;
     for (let a = 0; a < k; a++) s += (u[at + a] - mean[a]) ** 2;
@@ -62,7 +57,7 @@ export function divergenceStep(law: Law, latents: Dataset, steps: number, factor
   let radius = 0;
   for (let i = 0; i < nStates; i++) radius = Math.max(radius, distance(U, i * k));
   const limit = factor * radius;
-  const step = mapPredictor(law);
+  const step = mapStep(law);
   const u = new Float64Array(k), next = new Float64Array(k);
   let first: number | null = null;
   for (let j = 0; j + 1 < latents.offsets.length; j++) {

@@ -11,14 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { anneal, rollout } from '../../src/anneal/index.ts';
-import { chooseStableLaw, divergenceStep, RANGE_FACTOR } from '../../src/anneal/stability.ts';
+import { anneal, rollout } from '../../src/anneal/entry.ts';
+import { chooseStableLaw, divergenceStep, RANGE_FACTOR } from '../../src/rollout/stability.ts';
 import { loadDataset } from '../../src/data/load.ts';
 import { writeNpy } from '../../src/data/npy.ts';
 import { mulberry32 } from '../../src/random.ts';
 import { randomOrthogonal } from '../../src/planted.ts';
 import type { Dataset, Law } from '../../src/types.ts';
-import { hiddenRotationFrames, makeLaw, rotationData, stubSearch } from './helpers.ts';
+import { hiddenRotationFrames, makeLaw, rotationData, stubSearch } from '../anneal/helpers.ts';
 
 /** Mean of the states projected on `basis`, and the largest distance of a projected state from it. */
 function range(data: Dataset, basis: number[][]): { mean: number[]; radius: number } {

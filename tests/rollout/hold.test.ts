@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { holdOnManifold, slavedManifold } from '../../src/anneal/hold.ts';
+import { holdOnManifold, slavedManifold } from '../../src/rollout/hold.ts';
 import { randomOrthogonal } from '../../src/planted.ts';
 
 /** Park–Miller generator in [0, 1) from an integer seed (fast-check supplies the seed, so runs replay). */

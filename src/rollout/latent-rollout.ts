@@ -5,7 +5,7 @@
  * sample frames, so the report shows what `rollout` does. Pure numeric code, no I/O.
  */
 import type { Law } from '../types.js';
-import { mapPredictor } from './bridge.js';
+import { mapStep } from '../laws/compile.js';
 import { holdOnManifold, type SlavedManifold } from './hold.js';
 
 /**
@@ -21,7 +21,7 @@ export type LatentHold = { kind: 'manifold'; manifold: SlavedManifold } | { kind
  */
 export function latentRollout(law: Law, z0: ArrayLike<number>, K: number, d: number, steps: number, hold: LatentHold): Float64Array {
   const B = law.subspace.basis, k = B.length;
-  const step = mapPredictor(law);
+  const step = mapStep(law);
   const Z = new Float64Array(K * (steps + 1) * d);
   const u = new Float64Array(k), next = new Float64Array(k);
   for (let s = 0; s < K; s++) {
