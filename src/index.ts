@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export { fit, type FitOptions, type FitProgress } from './engine/fit.js';
+export { FIT_DEFAULTS, resolveFitOptions, type ResolvedFitOptions } from './engine/options.js';
 export { createFitPool, type FitPool } from './engine/runtime/pool.js';
 export { loadDataset, type LoadOptions } from './data/load.js';
 export { loadGrammar, defaultGrammarPath } from './grammar/load.js';

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorMessage, InputError } from '../errors.js';
 import { loadDataset } from '../data/load.js';
+import { FIT_DEFAULTS } from '../engine/options.js';
 import type { Dataset } from '../types.js';
 import { writeFileAtomic } from '../io.js';
 import type { BackendPreference } from './backend.js';
@@ -32,30 +33,28 @@ export type DataSpec =
  *   q* < qMin      → tol ← min(tolStart, tol / tolDecay)  (no law is near-perfect any more, or the
  *                                                        search found none: relax)
  *   otherwise      → unchanged.
- * A clock-driven schedule was tried first: when the bar rose faster than the latents improved, every law
- * fell under qMin at once and the physics switched off for the rest of the run.
+ * Feedback, not a clock: a bar rising faster than the latents improve drops every law under qMin at once
+ * and switches the physics off (docs/experiments.md#the-schedule).
  */
 export interface Schedule {
   /** Final physics weight λ (default 0.3; 0 trains a plain autoencoder — the baseline). */
   lambda: number;
   /**
-   * Epochs with λ = 0 (default: half the epochs). Long on purpose: when the physics started after a
-   * quarter of the run, reconstruction stalled while the latents reorganised and ended 1.5–2× the
-   * baseline's; starting at half-time, with the autoencoder already good, it ended at ~1.2×.
+   * Epochs with λ = 0 (default: half the epochs). Long on purpose: physics started on a poor
+   * autoencoder stalls its reconstruction (docs/experiments.md#the-schedule).
    */
   warmupEpochs: number;
   /** Epochs over which λ ramps up linearly (default: an eighth of the epochs). */
   rampEpochs: number;
   /**
    * Relative inlier tolerance at the start, and the loosest it may become (default 0.6 of the law's
-   * spread: a plain autoencoder's latents obey the nearest linear law only to ~25% of the spread, and
-   * the physics can only start once some law has q ≥ qMin).
+   * spread: a plain autoencoder's latents obey the nearest linear law only loosely, and the physics can
+   * only start once some law has q ≥ qMin; docs/experiments.md#the-schedule).
    */
   tolStart: number;
   /**
-   * Tightest relative tolerance (default 0.05, the engine's default cap, so laws the bridge made exact are
-   * reported by a default search). Tighter ends (0.02) were tried: on the spinning video the latents then
-   * lost their exact rotation within a few steps of reaching ~0.02 in some seeds, and had to be relaxed back.
+   * Tightest relative tolerance (default: the engine's default cap, so laws the bridge made exact are
+   * reported by a default search; tighter ends lose the exact rotation: docs/experiments.md#the-schedule).
    */
   tolEnd: number;
   /** Factor per tightening step (default 0.8). */
@@ -65,19 +64,16 @@ export interface Schedule {
   /**
    * Relative tolerance the training searches are asked to use (hint `searchTolerance`; default tolStart).
    * Kept loose on purpose: the search only proposes laws, the bridge decides which are near-perfect at
-   * its own tolerance. A search held to the bridge's tight tolerance reported nothing as soon as the
-   * latents drifted slightly, and with no law left the physics could not pull them back.
+   * its own tolerance; a tight search finds no law once the latents drift, and then nothing pulls them
+   * back (docs/experiments.md#training-searches).
    */
   searchTolerance: number;
   /**
    * Cap on the physics push, relative to the reconstruction's (default 2; `Infinity`, stored as null, or
    * absent in runs made before the cap existed: no cap). Per batch, the surrogate's gradient on the
    * latents, λ·G, is scaled down so that ‖λ·G‖ ≤ physicsCap · ‖∂(reconstruction)/∂Z‖. The bridge's
-   * weights reach 100 on a near-perfect law, so when the physics starts λ·G exceeded the reconstruction's
-   * gradient many times over and the encoder gave up reconstruction to reorganise: without a cap, 3 of 5
-   * spinning seeds ended above 1.5× the baseline's reconstruction error; with caps 1 and 2, none did.
-   * Cap 1 left the rotation angles 0.4–1.8% off; cap 2 kept them closer (see the README's figures). It
-   * binds throughout, not only at the start: on spinning the effective λ was 2–31% of λ.
+   * weights reach 100 on a near-perfect law, so uncapped λ·G swamps the reconstruction's gradient and
+   * the encoder gives up reconstructing (docs/experiments.md#the-physics-cap).
    */
   physicsCap?: number | null;
 }
@@ -89,7 +85,7 @@ export function resolveSchedule(epochs: number, s: Partial<Schedule> = {}): Sche
     warmupEpochs: s.warmupEpochs ?? Math.floor(epochs / 2),
     rampEpochs: s.rampEpochs ?? Math.floor(epochs / 8),
     tolStart: s.tolStart ?? 0.6,
-    tolEnd: s.tolEnd ?? 0.05,
+    tolEnd: s.tolEnd ?? FIT_DEFAULTS.maxRelativeTolerance,
     tolDecay: s.tolDecay ?? 0.8,
     tightenAt: s.tightenAt ?? 0.98,
     searchTolerance: s.searchTolerance ?? s.tolStart ?? 0.6,

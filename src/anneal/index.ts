@@ -16,7 +16,7 @@ import { prepareRun, train, type EpochLog, type SearchFn, type TrainResult } fro
  * per subspace, and a flexible library map that fits an unstructured latent curve better wins that slot,
  * so the encoder then settles into a tangle of sin/cos terms instead of the rotation. With only the
  * simple families (rotations, linear and affine maps, linear and quadratic invariants) the spinning
- * video's latents snap into an exact rotation (see benchmarks/anneal.mjs). Use it for the training
+ * video's latents snap into an exact rotation (docs/experiments.md#training-searches). Use it for the training
  * searches; keep the full grammar for the final search.
  */
 export function withoutLibraryFamilies(grammar: Grammar): Grammar {
@@ -45,7 +45,7 @@ export interface AnnealOptions {
   resume?: boolean;
   /** Latent size d (default 4). */
   latent?: number;
-  /** Hidden widths of the dense layers (default [256, 64]; the decoder mirrors them — on the spinning video a [128, 32] decoder could not reconstruct as well from the constrained latents: 1.3–2× the baseline error instead of 1.2×). */
+  /** Hidden widths of the dense layers (default [256, 64]; the decoder mirrors them; narrower ones reconstruct constrained latents worse: docs/experiments.md#the-network). */
   hidden?: number[];
   /** Encoder kind (default `auto`: convolutional only where the backend trains convolutions fast). */
   arch?: 'auto' | 'dense' | 'conv';
@@ -65,9 +65,8 @@ export interface AnnealOptions {
   schedule?: Partial<Schedule>;
   /**
    * Bridge weighting (qMin, lawPower, epsilon, outlierPower, outlierCap, maxLaws); the tolerance comes
-   * from the schedule. Default maxLaws 1: only the best-ranked law pulls (on the spinning video this
-   * gave exact full-latent laws and the best rollouts; pulling on every law gave exact laws on one plane
-   * and free, lawless remaining dimensions).
+   * from the schedule. Default maxLaws 1: only the best-ranked law pulls; laws pulling at once fight
+   * each other (docs/experiments.md#the-bridge).
    */
   bridge?: Omit<BridgeOptions, 'relTolerance'>;
   /** Steps between searches (default: one epoch's steps). */

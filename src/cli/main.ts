@@ -6,6 +6,7 @@
  * the first moment.
  */
 import { Command, Option } from '@commander-js/extra-typings';
+import { FIT_DEFAULTS } from '../engine/options.js';
 import { VERSION } from '../version.js';
 import { registerReportCommand } from './report-command.js';
 import { registerAnnealCommands } from './anneal-command.js';
@@ -32,10 +33,10 @@ const fitFlags = <T extends Command<any, any, any>>(cmd: T) =>
     .option('--report <file>', 'also write an HTML report: one self-contained file that opens offline')
     .option('--grammar <file>', 'grammar file (default: the bundled grammar/default.grammar)')
     .addOption(new Option('--workers <n>', 'worker threads (0 = run inline)').argParser(integerOption(0, 64)).default(workersDefault))
-    .addOption(new Option('--seed <n>', 'seed of the screening sample (printed with every result)').argParser(integerOption(0, 2 ** 32 - 1)).default(1))
+    .addOption(new Option('--seed <n>', 'seed of the screening sample (printed with every result)').argParser(integerOption(0, 2 ** 32 - 1)).default(FIT_DEFAULTS.seed))
     .addOption(new Option('--tolerance <x>', 'absolute inlier tolerance for map residuals (default: from the data noise)').argParser(positiveNumber))
-    .addOption(new Option('--max-tolerance <x>', "cap on the automatic tolerance, as a share of a subspace's spread").argParser(fraction).default(0.05))
-    .addOption(new Option('--min-inliers <q>', 'report only laws holding on at least this share of transitions').argParser(fraction).default(0.5))
+    .addOption(new Option('--max-tolerance <x>', "cap on the automatic tolerance, as a share of a subspace's spread").argParser(fraction).default(FIT_DEFAULTS.maxRelativeTolerance))
+    .addOption(new Option('--min-inliers <q>', 'report only laws holding on at least this share of transitions').argParser(fraction).default(FIT_DEFAULTS.minInlierFraction))
     .addOption(new Option('--measure-all-finalists', 'give every finalist a pass over all transitions, even those the screening sample rules out as laws (exact Pareto errors; slower)'));
 
 fitFlags(

@@ -54,8 +54,7 @@ export interface RolloutOptions {
    * What the dimensions outside the law's subspace hold: the training latents nearest to the current
    * subspace state (`manifold`, default: for
    * dimensions that vary with the state but follow no law of their own, such as the harmonics of a
-   * rotation angle; on the spinning benchmark it took the 50-step forecast error of plane laws from above
-   * the nothing-moves baseline to near the reconstruction floor), the training mean (`mean`), the start's
+   * rotation angle; docs/experiments.md#rollout), the training mean (`mean`), the start's
    * values (`initial`), or (`reencode`) what the autoencoder makes of the state: starting from the mean, the
    * state is decoded and re-encoded `reencodeIterations` times, each time keeping the law's subspace
    * coordinates and taking the rest from the re-encoding.
