@@ -119,6 +119,8 @@ export interface Subspace {
   cost: number;
   /** Part of `cost` that states a data-estimated basis (k(d−k) coordinates); 0 for coordinate subsets and the full space. */
   basisBits?: number;
+  /** The data take one value in this subspace on every trajectory (its law is that constant). */
+  constant?: true;
 }
 
 /** A fitted parameter, with its snapped exact value when one was accepted. */
@@ -150,6 +152,11 @@ export interface LawMetrics {
   /** MDL score: complexity plus residual code length relative to the null model, in bits (lower is better). */
   descriptionLength: number;
   nTransitions: number;
+  /**
+   * Invariants only: RMS change of I over whole runs of inlier transitions of a trajectory (in the
+   * units of I as written). A conserved quantity stays within its tolerance however far it is followed.
+   */
+  drift?: number;
 }
 
 /**

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorMessage, InputError } from '../errors.js';
 import { loadDataset } from '../data/load.js';
-import { FIT_DEFAULTS } from '../engine/options.js';
+import { FIT_DEFAULTS } from '../engine/defaults.js';
 import type { Dataset } from '../types.js';
 import { writeFileAtomic } from '../io.js';
 import type { BackendPreference } from './backend.js';

@@ -6,7 +6,7 @@
  * the first moment.
  */
 import { Command, Option } from '@commander-js/extra-typings';
-import { FIT_DEFAULTS } from '../engine/options.js';
+import { FIT_DEFAULTS } from '../engine/defaults.js';
 import { VERSION } from '../version.js';
 import { registerReportCommand } from './report-command.js';
 import { registerAnnealCommands } from './anneal-command.js';

@@ -17,11 +17,13 @@ import { transitionStarts } from './moments/transitions.js';
 import { type FitOptions, type FitProgress, resolveFitOptions } from './options.js';
 import type { EvaluateResult } from './output/exact-pass.js';
 import { measureLaws, paretoPoints } from './output/stage.js';
+import type { Conservation } from './ranking/conservation.js';
 import { rankLaws } from './ranking/stage.js';
 import { createFitPool } from './runtime/pool.js';
 import type { ScreenOutcome } from './screening/screen.js';
 import { screenAll } from './screening/stage.js';
 import { generateSubspaces } from './subspaces/generate.js';
+import { unitRoundoff } from './moments/resolution.js';
 
 export type { FitOptions, FitProgress } from './options.js';
 
@@ -55,31 +57,36 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
 
     const sample = sampleIndices(n, grammar.limits.screeningSample, o.seed);
     const sampleRows = gatherSampleRows(ctx, sample);
-    const subspaces = generateSubspaces(grammar, moments, { ...ctx, sample });
-    const candidates = enumerateCandidates(grammar, subspaces);
+    const roundoff = unitRoundoff(sampleRows.states);
+    const generated = generateSubspaces(grammar, moments, roundoff, { ...ctx, sample });
+    // The constant part is stated once, after the laws; it is never searched.
+    const subspaces = generated.constant ? [...generated.subspaces, generated.constant.subspace] : generated.subspaces;
+    const candidates = enumerateCandidates(grammar, generated.subspaces);
     const catalog = featureCatalogOf(candidates, grammar.limits.maxLibraryDim);
     lap('subspaces');
 
     const threshold = grammar.limits.stlsqThreshold;
+    const resolution = { resolution: o.resolution, roundoff };
     const screening = stopped()
       ? { screened: [], failures: [] }
-      : await screenAll({ candidates, subspaces, moments, sampleRows, catalog, threshold }, (t) => runner.run<ScreenOutcome[]>({ kind: 'screen', ...t }), progress('screening'));
+      : await screenAll({ candidates, subspaces, moments, sampleRows, catalog, threshold, resolution }, (t) => runner.run<ScreenOutcome[]>({ kind: 'screen', ...t }), progress('screening'));
     lap('screening');
 
     const verdict = o.measureAllFinalists ? null : { minInlierFraction: o.minInlierFraction, capRel: o.maxRelativeTolerance, mapTolerance: o.tolerance };
     const { finalists, failures: finalistFailures } = await finishFinalists(
-      { screened: screening.screened, subspaces, moments, sampleRows, nTransitions: n, nSample: sample.length, dim: data.dim, catalog, maxFinalists: grammar.limits.maxFinalists, threshold, verdict },
+      { screened: screening.screened, subspaces, moments, sampleRows, nTransitions: n, nSample: sample.length, dim: data.dim, catalog, maxFinalists: grammar.limits.maxFinalists, threshold, verdict, resolution },
       (t) => runner.run<(FinalistResult | Failure)[][] | null>({ kind: 'finalize', ...t }),
       progress('finalists'),
       stopped,
     );
     lap('finalists');
 
-    const { scored, ranked } = rankLaws({
+    const { scored, ranked } = await rankLaws({
       finalists, subspaces, ctx, sample, catalog,
       maxRelativeTolerance: o.maxRelativeTolerance, tolerance: o.tolerance, minInlierFraction: o.minInlierFraction,
       snapMaxDenominator: grammar.limits.snapMaxDenominator, maxLaws: grammar.limits.maxLaws,
-    });
+      constant: generated.constant && { index: generated.subspaces.length, values: generated.constant.values, roundoff },
+    }, (t) => runner.run<Conservation[]>({ kind: 'conservation', ...t }));
     const laws = await measureLaws(ranked, subspaces, data.dim, n, catalog, (t) => runner.run<EvaluateResult[]>({ kind: 'evaluate', ...t }), progress('evaluating'));
     lap('evaluating');
 

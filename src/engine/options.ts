@@ -4,7 +4,10 @@
  */
 import { defaultGrammarPath, loadGrammar } from '../grammar/load.js';
 import type { Grammar } from '../types.js';
-import { DEFAULT_WORKERS, type FitPool } from './runtime/pool.js';
+import { FIT_DEFAULTS } from './defaults.js';
+import type { FitPool } from './runtime/pool.js';
+
+export { FIT_DEFAULTS } from './defaults.js';
 
 /** What a fit reports while it runs: a stage and how far into it. */
 export interface FitProgress {
@@ -33,6 +36,13 @@ export interface FitOptions {
   /** Laws holding on fewer transitions than this share are not reported. */
   minInlierFraction?: number;
   /**
+   * Relative residual (a share of a subspace's spread, or of an invariant's spread) below which laws
+   * count as exact: residual differences below it do not decide the ranking, so among laws exact at
+   * this resolution the one with the fewest terms is the law. The data's own rounding (the values'
+   * storage precision at their magnitude) is a floor under it.
+   */
+  resolution?: number;
+  /**
    * Give every finalist a pass over all transitions, even those the screening sample already rules
    * out as laws: the reported laws are the same, only the Pareto front's `sampleOnly` points get
    * exact errors.
@@ -43,16 +53,6 @@ export interface FitOptions {
   onProgress?: (p: FitProgress) => void;
 }
 
-/** The defaults of {@link FitOptions} (the grammar's default is the bundled `grammar/default.grammar`). */
-export const FIT_DEFAULTS: Readonly<{ seed: number; workers: number; tolerance: number | null; maxRelativeTolerance: number; minInlierFraction: number; measureAllFinalists: boolean }> = Object.freeze({
-  seed: 1,
-  workers: DEFAULT_WORKERS,
-  tolerance: null,
-  maxRelativeTolerance: 0.05,
-  minInlierFraction: 0.5,
-  measureAllFinalists: false,
-});
-
 /** {@link FitOptions} with every default filled in and every value checked. */
 export interface ResolvedFitOptions {
   grammar: Grammar;
@@ -62,6 +62,7 @@ export interface ResolvedFitOptions {
   tolerance: number | null;
   maxRelativeTolerance: number;
   minInlierFraction: number;
+  resolution: number;
   measureAllFinalists: boolean;
   signal: AbortSignal | undefined;
   onProgress: (p: FitProgress) => void;
@@ -80,6 +81,7 @@ export function resolveFitOptions(options: FitOptions = {}): ResolvedFitOptions 
     tolerance: options.tolerance ?? FIT_DEFAULTS.tolerance,
     maxRelativeTolerance: options.maxRelativeTolerance ?? FIT_DEFAULTS.maxRelativeTolerance,
     minInlierFraction: options.minInlierFraction ?? FIT_DEFAULTS.minInlierFraction,
+    resolution: options.resolution ?? FIT_DEFAULTS.resolution,
     measureAllFinalists: options.measureAllFinalists ?? FIT_DEFAULTS.measureAllFinalists,
     signal: options.signal,
     onProgress: options.onProgress ?? (() => {}),
@@ -90,6 +92,7 @@ export function resolveFitOptions(options: FitOptions = {}): ResolvedFitOptions 
   check('tolerance', tol, tol === null || (Number.isFinite(tol) && tol > 0), 'a positive number');
   check('maxRelativeTolerance', resolved.maxRelativeTolerance, resolved.maxRelativeTolerance >= 0 && resolved.maxRelativeTolerance <= 1, 'in [0, 1]');
   check('minInlierFraction', resolved.minInlierFraction, resolved.minInlierFraction >= 0 && resolved.minInlierFraction <= 1, 'in [0, 1]');
+  check('resolution', resolved.resolution, resolved.resolution >= 0 && resolved.resolution < 1, 'in [0, 1)');
   return resolved;
 }
 

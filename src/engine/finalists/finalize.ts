@@ -7,6 +7,7 @@
  */
 import { errorMessage } from '../../errors.js';
 import type { Failure } from '../../types.js';
+import type { SubspaceFloors } from '../moments/resolution.js';
 import { BlockResidual } from '../passes/block-residual.js';
 import { median, trimmedRefit } from '../kernels/trimmed-refit.js';
 import { type GroupMember, groupPass, type GroupResult, memberPass, type PassMember } from './group-pass.js';
@@ -26,6 +27,9 @@ export const TRIM_ITERATIONS = 6;
 /** Residuals above this multiple of the median are set aside while refitting (and, by default, at the end). */
 export const TOLERANCE_FACTOR = 5;
 
+/** Residuals above this are set aside: 5× the median, but never a residual below the resolution floor. */
+const trimThreshold = (median: number, floor: number) => Math.max(TOLERANCE_FACTOR * median, floor);
+
 /**
  * Width (as a factor either side) of the band around the threshold predicted from the sample in
  * which transitions are kept aside until the exact threshold is known. The sample median of 4096
@@ -37,6 +41,8 @@ export interface FinalistGroupTask {
   basis: number[][];
   /** Σ|u − ū|² over all transitions on this subspace (from the full moments). */
   variance: number;
+  /** Relative residual floors of the subspace per role (see moments/resolution.ts). */
+  floors: SubspaceFloors;
   members: { fit: LawFit; offset: boolean }[];
   threshold: number;
   /** The screening sample's transitions (see gatherSampleRows): trimming iterations run on them. */
@@ -74,6 +80,8 @@ export interface FinalistResult {
   variance: number;
   /** Residual scale unit: RMS spread of the subspace data (maps) or the invariant's std (invariants: 1). */
   spread: number;
+  /** Relative residual below which the law counts as exact (see model/resolution.ts), in units of `spread`. */
+  floor: number;
   hist: Uint32Array;
   median: number;
   /**
@@ -155,7 +163,7 @@ function prepareGroup(ctx: DataContext, task: FinalistGroupTask, catalog: Featur
     const spread = isMap ? Math.sqrt(task.variance / Math.max(n, 1)) : 1;
     const [resCols, accCols] = [cols[2 * q], cols[2 * q + 1]];
     const accumulation = accumulations[q];
-    const predicted = TOLERANCE_FACTOR * median(t.r);
+    const predicted = trimThreshold(median(t.r), task.floors[t.fit.role] * spread);
     return { i, t, spread, resCols, accCols, want: accumulation.want, lo: predicted / BAND, hi: predicted * BAND };
   });
   const members = plans.map((p): GroupMember => ({ role: p.t.fit.role, cols: p.resCols, W: coefficientsFor(p.t.fit, p.t.fit.params), scale: p.t.scale, spread: p.spread, accCols: p.accCols, want: p.want, lo: p.lo, hi: p.hi }));
@@ -177,7 +185,7 @@ function finishGroup(ctx: DataContext, task: FinalistGroupTask, prep: ReturnType
     try {
       const pass = group.outputs[j];
       const med = histQuantile(pass.hist, p.spread, 0.5);
-      const thr = TOLERANCE_FACTOR * med;
+      const thr = trimThreshold(med, task.floors[p.t.fit.role] * p.spread);
       let acc: MomentAccumulator;
       if (pass.overflow || !(p.lo <= thr && thr <= p.hi)) acc = exact(p, j, thr); // the prediction missed
       else {
@@ -206,13 +214,14 @@ function sampleOnly(task: FinalistGroupTask, member: { fit: LawFit }, t: Trimmed
   if (!verdict || S === 0 || n === 0) return null;
   const isMap = member.fit.role === 'map';
   const spread = isMap ? Math.sqrt(task.variance / n) : 1;
-  const largestTolerance = isMap && verdict.mapTolerance !== null ? verdict.mapTolerance : verdict.capRel * spread;
+  const largestTolerance = isMap && verdict.mapTolerance !== null ? verdict.mapTolerance : Math.max(verdict.capRel, task.floors[member.fit.role]) * spread;
   const sorted = Float64Array.from(t.r).sort();
   const atShare = sorted[Math.min(S - 1, Math.max(0, Math.ceil(verdict.minInlierFraction * S) - 1))];
   if (!(atShare > VERDICT_MARGIN * largestTolerance)) return null;
   const med = sorted[Math.floor(S / 2)];
   const inliers: number[] = [];
-  for (let i = 0; i < S; i++) if (t.r[i] <= TOLERANCE_FACTOR * med) inliers.push(i);
+  const threshold = trimThreshold(med, task.floors[member.fit.role] * spread);
+  for (let i = 0; i < S; i++) if (t.r[i] <= threshold) inliers.push(i);
   // Sample statistics against the sample's share of the variance, so relative errors are per sample.
   const k = task.basis.length;
   const { stats } = statsOnRows(t.acc, view.U, k, view.starts, t.fit, (task.variance * S) / n, S, Uint32Array.from(inliers));
@@ -223,7 +232,7 @@ function sampleOnly(task: FinalistGroupTask, member: { fit: LawFit }, t: Trimmed
     const std = invariantStdOn(t.vf!, view.starts, fit, fit.params);
     if (std > 0) fit = { ...fit, params: fit.params.map((v) => v / std) };
   }
-  return { fit, stats, n, variance: task.variance, spread, hist, median: med, sampleScale: n / S };
+  return { fit, stats, n, variance: task.variance, spread, floor: task.floors[fit.role], hist, median: med, sampleScale: n / S };
 }
 
 /** Trimming iterations on the screening sample (local indices into the sample view). */
@@ -240,7 +249,7 @@ function trimOnSample(view: SampleView, task: FinalistGroupTask, member: { fit: 
     { fit, scale: scaleOf(fit) },
     {
       residuals: (t) => residualsOn(vf, view.U, k, view.starts, t.fit, t.fit.params, t.scale),
-      threshold: (r) => TOLERANCE_FACTOR * median(r),
+      threshold: (r) => trimThreshold(median(r), task.floors[fit.role] * (isMap ? Math.sqrt(task.variance / Math.max(n, 1)) : 1)),
       minKept: Math.max(3, 0.5 * view.starts.length),
       maxRefits: TRIM_ITERATIONS,
       refit: (t, inliers) => {
@@ -289,5 +298,5 @@ function finish(
     const std = invariantStdOn(p.t.vf!, view.starts, fit, fit.params);
     if (std > 0) fit = { ...fit, params: fit.params.map((v) => v / std) };
   }
-  return { fit, stats, n, variance: task.variance, spread: p.spread, hist, median: med };
+  return { fit, stats, n, variance: task.variance, spread: p.spread, floor: task.floors[fit.role], hist, median: med };
 }

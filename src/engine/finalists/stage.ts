@@ -11,6 +11,7 @@ import type { Failure, LawRole, Subspace } from '../../types.js';
 import { nestedSpans } from '../kernels/linalg.js';
 import { FeatureCatalog } from '../model/features.js';
 import { type Moments, projectMoments, subspaceVariance } from '../moments/moments.js';
+import { type Resolution, subspaceFloors } from '../moments/resolution.js';
 import type { DataContext } from '../moments/transitions.js';
 import type { ScreenSuccess } from '../screening/screen.js';
 import { type FinalistGroupTask, type FinalistResult, finalizeGroups, type SampleVerdict } from './finalize.js';
@@ -54,6 +55,7 @@ export interface FinalistInput {
   threshold: number;
   /** When members may skip the pass over all transitions; null: never (measure every finalist). */
   verdict: SampleVerdict | null;
+  resolution: Resolution;
 }
 
 /** Choose the finalists and finish them through `run`; entries in subspace order. */
@@ -97,9 +99,11 @@ export async function finishFinalists(
 
 function groupTask(input: FinalistInput, subspaceIndex: number, members: ScreenSuccess[]): FinalistGroupTask {
   const basis = input.subspaces[subspaceIndex].basis;
+  const sm = projectMoments(input.moments, basis);
   return {
     basis,
-    variance: subspaceVariance(projectMoments(input.moments, basis)),
+    variance: subspaceVariance(sm),
+    floors: subspaceFloors(sm, input.resolution),
     members: members.map((m) => ({ fit: m.fit, offset: m.offset })),
     threshold: input.threshold,
     sampleRows: input.sampleRows,

@@ -6,7 +6,7 @@
 import type { FamilyName, LawRole } from '../../types.js';
 import { coefficientsOf, type FeatureStats, parameterNames, residualSumOfSquares } from './families.js';
 import type { Mat } from '../kernels/linalg.js';
-import { freeParameterBits, invariantResidualBits, mapResidualBits, RATIO_FLOOR } from './mdl.js';
+import { freeParameterBits, invariantResidualBits, mapResidualBits, NUMERIC_FLOOR } from './mdl.js';
 import type { ExactConstant } from '../model/mdl.js';
 import { invariantRatio, type InvariantStats } from './sparse.js';
 
@@ -67,11 +67,13 @@ export function relativeErrorOf(measure: number, s: ScoringStats): number {
  * (Gauss–Newton: F_ii = tr(∂W/∂p_i · G · ∂W/∂p_iᵀ) / σ²); they set the precision a free parameter is
  * stated to and the window in which exact constants are tried.
  */
-export function parameterStdErrors(fit: Pick<LawFit, 'parametrization' | 'k'>, params: number[], s: ScoringStats): number[] {
-  // Below the residual floor the data cannot tell values apart (noise-free data, rounding): the
-  // floor sets the smallest standard error, so exact constants stay reachable.
+export function parameterStdErrors(fit: Pick<LawFit, 'parametrization' | 'k'>, params: number[], s: ScoringStats, floor = NUMERIC_FLOOR): number[] {
+  // Below the residual floor the data cannot tell values apart (the resolution, or rounding on
+  // noise-free data): the floor sets the smallest standard error, so parameters are stated only as
+  // precisely as the data at that resolution need, and exact constants stay reachable.
   const raw = residualMeasure(fit, params, s);
-  const measure = s.role === 'invariant' ? Math.max(raw, RATIO_FLOOR) : Math.max(raw, (RATIO_FLOOR * s.variance * s.nIn) / Math.max(s.n, 1));
+  const f2 = floor * floor;
+  const measure = s.role === 'invariant' ? Math.max(raw, f2) : Math.max(raw, (f2 * s.variance * s.nIn) / Math.max(s.n, 1));
   if (s.role === 'invariant') {
     const sigma2 = (measure * trace2(s.st.Cov, coefficientsFor(fit, params)[0])) / Math.max(s.nIn, 1);
     const p = fit.parametrization;
@@ -128,12 +130,13 @@ function trace2(M: Mat, c: number[]): number {
  * outliers by the null model plus their positions).
  */
 export function descriptionLength(
-  fit: Pick<LawFit, 'parametrization' | 'k' | 'structuralCost' | 'featureCosts'>,
+  fit: Pick<LawFit, 'parametrization' | 'k' | 'structuralCost' | 'featureCosts' | 'features'>,
   params: number[],
   exact: (ExactConstant | null)[],
   stderrs: number[],
   s: ScoringStats,
   sampleScale = 1,
+  floor = NUMERIC_FLOOR,
 ): { total: number; complexity: number; measure: number } {
   let complexity = fit.structuralCost;
   const p = fit.parametrization;
@@ -150,7 +153,21 @@ export function descriptionLength(
   const dof = sampleScale > 1 ? Math.max(1 - params.length / Math.max(s.nIn * (s.role === 'map' ? s.k : 1), 1), 1e-3) : 1;
   const residualBits =
     s.role === 'map'
-      ? mapResidualBits(s.n, s.nIn, s.k, measure / dof, s.variance)
-      : invariantResidualBits(s.n, s.nIn, measure / dof);
+      ? mapResidualBits(s.n, s.nIn, s.k, measure / dof, s.variance, floor, persistenceOf(fit.features, s.fs, s.k))
+      : invariantResidualBits(s.n, s.nIn, measure / dof, floor);
   return { total: complexity + residualBits * sampleScale, complexity, measure };
+}
+
+/**
+ * Σ|u' − u|² over the transitions summarised by `fs` (the "nothing moves" model's residual), when the
+ * features include every coordinate u1…uk; undefined otherwise.
+ */
+export function persistenceOf(features: readonly string[], fs: FeatureStats, k: number): number | undefined {
+  let sum = 0;
+  for (let r = 0; r < k; r++) {
+    const j = features.indexOf(`u${r + 1}`);
+    if (j < 0) return undefined;
+    sum += fs.Y[r][r] - 2 * fs.C[r][j] + fs.G[j][j];
+  }
+  return Math.max(sum, 0);
 }

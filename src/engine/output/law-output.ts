@@ -2,22 +2,30 @@
  * Ranked laws as the user gets them (the JSON schema in the README): equations and LaTeX with exact
  * constants, the model, and the metrics of the exact pass over all transitions.
  */
-import type { Law, LawAlternative } from '../../types.js';
+import type { Law, LawAlternative, Subspace } from '../../types.js';
 import type { EvaluateResult } from './exact-pass.js';
 import { coefficientsFor } from '../model/law-fit.js';
 import type { ScoredLaw } from '../ranking/rank.js';
 import { renderLaw } from './render.js';
 
 /** A reported law, with its alternatives as evaluable laws of their own (from the same exact pass). */
-export function toLaw(s: ScoredLaw, evaluation: Map<ScoredLaw, EvaluateResult>, subspace: Law['subspace'], dim: number, rank: number, n: number): Law {
-  const { id, ...body } = describeLaw(s, evaluation.get(s)!, subspace, dim, n, s.alternatives.map((a) => `also fits as ${a.fit.family}${a.offset ? ' with offset' : ''} (longer description)`));
+export function toLaw(s: ScoredLaw, evaluation: Map<ScoredLaw, EvaluateResult>, subspaces: Subspace[], dim: number, rank: number, n: number): Law {
+  const subspace = subspaces[s.subspaceIndex];
+  const { id, ...body } = describeLaw(s, evaluation.get(s)!, subspace, dim, n, s.alternatives.map((a) => alternativeNote(s, a, subspaces)));
   return {
     id,
     rank,
     ...body,
     outliers: Array.from(evaluation.get(s)!.outliers),
-    alternatives: s.alternatives.map((a) => describeLaw(a, evaluation.get(a)!, subspace, dim, n, [])),
+    alternatives: s.alternatives.map((a) => describeLaw(a, evaluation.get(a)!, subspaces[a.subspaceIndex], dim, n, [])),
   };
+}
+
+/** Why an alternative is one: another family on the law's subspace, or the whole map the law is part of. */
+function alternativeNote(law: ScoredLaw, a: ScoredLaw, subspaces: Subspace[]): string {
+  if (!a.decomposes) return `also fits as ${a.fit.family}${a.offset ? ' with offset' : ''} (longer description)`;
+  const others = a.decomposes.filter((p) => p !== law).map((p) => p.fit.id);
+  return `${others.length ? `with ${others.join(', ')}, ` : ''}states ${a.fit.family} on ${subspaces[a.subspaceIndex].label} (an alternative)`;
 }
 
 function describeLaw(s: ScoredLaw, ev: EvaluateResult, subspace: Law['subspace'], dim: number, n: number, alternativeNotes: string[]): LawAlternative {
@@ -56,6 +64,7 @@ function describeLaw(s: ScoredLaw, ev: EvaluateResult, subspace: Law['subspace']
       complexity: s.complexity,
       descriptionLength: s.descriptionLength,
       nTransitions: n,
+      ...(s.conservation ? { drift: s.conservation.drift * ev.scale } : {}),
     },
     notes,
   };

@@ -123,6 +123,12 @@ function describeSubspace(sub: Subspace, dim: number): string {
   return k === 1 ? 'along the direction b1' : k === 2 ? `in the plane spanned by ${names}` : `in the ${k}-D subspace spanned by ${names}`;
 }
 
+/** "z3 = 5, z4 = -2 on every trajectory" (or b1·z = … for directions that are not coordinates). */
+function constantStatement(sub: Subspace, values: string[]): string {
+  const names = sub.coordinates ? sub.coordinates.map((c) => `z${c}`) : values.map((_, i) => `b${i + 1}·z`);
+  return `${names.map((name, i) => `${name} = ${values[i]}`).join(', ')} on every trajectory`;
+}
+
 /** Equations, LaTeX, parameters and summary of a law. `notes` are appended to the summary. */
 export function renderLaw(fit: LawFit, values: number[], exact: (ExactConstant | null)[], sub: Subspace, dim: number, notes: string[]): Rendered {
   const W = symbolicCoefficients(fit, values, exact);
@@ -175,6 +181,6 @@ export function renderLaw(fit: LawFit, values: number[], exact: (ExactConstant |
         statement = `u' = A·u${off}`;
     }
   }
-  const summary = [`${describeSubspace(sub, dim)}: ${statement}`, ...notes].join('; ');
+  const summary = sub.constant ? constantStatement(sub, values.map((_, i) => P(i))) : [`${describeSubspace(sub, dim)}: ${statement}`, ...notes].join('; ');
   return { equations, latex, summary, parameters };
 }

@@ -34,7 +34,7 @@ export async function measureLaws(
       progress(done, total);
     }),
   );
-  return ranked.map((law, i) => toLaw(law, evaluation, subspaces[law.subspaceIndex], dim, i + 1, nTransitions));
+  return ranked.map((law, i) => toLaw(law, evaluation, subspaces, dim, i + 1, nTransitions));
 }
 
 /** Complexity against relative error over all finalists: the non-dominated points, cheapest first. */

@@ -5,9 +5,10 @@
 import { type FinalistResult, TOLERANCE_FACTOR } from '../finalists/finalize.js';
 import type { LawRole } from '../../types.js';
 import { fractionBelow } from '../kernels/histogram.js';
-import { descriptionLength, type LawFit, parameterStdErrors, relativeErrorOf } from '../model/law-fit.js';
+import { descriptionLength, type LawFit, parameterStdErrors, persistenceOf, relativeErrorOf, type ScoringStats } from '../model/law-fit.js';
 import type { ExactConstant } from '../model/mdl.js';
 import { snapParameters } from './snap.js';
+import type { Conservation } from './conservation.js';
 import { nestedSpans } from '../kernels/linalg.js';
 
 
@@ -31,6 +32,15 @@ export interface ScoredLaw {
   finalist: FinalistResult;
   /** Invariants this map law already conserves, stated as notes of the map ("conserves I = …"). */
   conserves: ScoredLaw[];
+  /** For invariants: how the quantity fares along whole trajectories (see conservation.ts). */
+  conservation?: Conservation;
+  /** For a map folded into its parts: the laws that state it together (see decompose.ts). */
+  decomposes?: ScoredLaw[];
+  /**
+   * For maps: the inlier residual as a share of the step it predicts, sqrt(Σ r² / Σ |u' − u|²) over
+   * the inliers (1: no better than "nothing moves"); undefined where the data hold still.
+   */
+  motionError?: number;
   /**
    * Laws of other families on the same subspace that fit about as well with a longer description,
    * shortest first ("also fits as …" notes): a shorter law can still be the worse one to iterate (a
@@ -45,23 +55,24 @@ export type ToleranceTable = Record<LawRole, Map<number, number>>;
 /**
  * Tolerance per (role, subspace): TOLERANCE_FACTOR × the smallest median residual any finalist reaches
  * there (the noise floor of that subspace), never more than capRel × the subspace's own spread, so that
- * on a pure-noise subspace no law is "near-perfect". A user tolerance (data units) overrides it for maps.
+ * on a pure-noise subspace no law is "near-perfect", and never less than the resolution floor, so a
+ * noise-free exact law holds on every transition. A user tolerance (data units) overrides it for maps.
  */
 export function tolerances(
   finalists: { result: FinalistResult; subspaceIndex: number }[],
   capRel: number,
   userTolerance: number | null,
 ): ToleranceTable {
-  const best: Record<LawRole, Map<number, { median: number; spread: number }>> = { map: new Map(), invariant: new Map() };
+  const best: Record<LawRole, Map<number, { median: number; spread: number; floor: number }>> = { map: new Map(), invariant: new Map() };
   for (const f of finalists) {
     const table = best[f.result.fit.role];
     const cur = table.get(f.subspaceIndex);
-    if (!cur || f.result.median < cur.median) table.set(f.subspaceIndex, { median: f.result.median, spread: f.result.spread });
+    if (!cur || f.result.median < cur.median) table.set(f.subspaceIndex, { median: f.result.median, spread: f.result.spread, floor: f.result.floor });
   }
   const out: ToleranceTable = { map: new Map(), invariant: new Map() };
   for (const role of ['map', 'invariant'] as const) {
-    for (const [index, { median, spread }] of best[role]) {
-      const auto = Math.min(TOLERANCE_FACTOR * median, capRel * spread);
+    for (const [index, { median, spread, floor }] of best[role]) {
+      const auto = Math.min(Math.max(TOLERANCE_FACTOR * median, floor * spread), Math.max(capRel, floor) * spread);
       out[role].set(index, role === 'map' && userTolerance !== null ? userTolerance : Math.max(auto, 1e-300));
     }
   }
@@ -85,23 +96,23 @@ export function scoreFinalist(
     for (let i = 0; i < params.length && params.length <= MAX_SNAPPED_PARAMETERS; i++) {
       if (params[i] === 0) continue;
       const scaled = params.map((v) => v / params[i]);
-      const se = parameterStdErrors(fit, scaled, stats);
-      const snap = snapParameters(scaled, se, maxDenominator, (v, ex) => descriptionLength(fit, v, ex, se, stats, result.sampleScale).total);
+      const se = parameterStdErrors(fit, scaled, stats, result.floor);
+      const snap = snapParameters(scaled, se, maxDenominator, (v, ex) => descriptionLength(fit, v, ex, se, stats, result.sampleScale, result.floor).total);
       if (!bestSnap || snap.descriptionLength < bestSnap.descriptionLength) bestSnap = snap;
     }
   }
   if (!bestSnap) {
-    const se = parameterStdErrors(fit, params, stats);
+    const se = parameterStdErrors(fit, params, stats, result.floor);
     // A large matrix is not stated entry by entry in closed form; trying would cost O(p²·m²).
     bestSnap =
       params.length <= MAX_SNAPPED_PARAMETERS
-        ? snapParameters(params, se, maxDenominator, (v, ex) => descriptionLength(fit, v, ex, se, stats, result.sampleScale).total)
-        : { values: params, exact: params.map(() => null), descriptionLength: descriptionLength(fit, params, params.map(() => null), se, stats, result.sampleScale).total };
+        ? snapParameters(params, se, maxDenominator, (v, ex) => descriptionLength(fit, v, ex, se, stats, result.sampleScale, result.floor).total)
+        : { values: params, exact: params.map(() => null), descriptionLength: descriptionLength(fit, params, params.map(() => null), se, stats, result.sampleScale, result.floor).total };
   }
   params = bestSnap.values;
   fit = { ...fit, params };
-  const se = parameterStdErrors(fit, params, stats);
-  const dl = descriptionLength(fit, params, bestSnap.exact, se, stats, result.sampleScale);
+  const se = parameterStdErrors(fit, params, stats, result.floor);
+  const dl = descriptionLength(fit, params, bestSnap.exact, se, stats, result.sampleScale, result.floor);
   return {
     fit,
     subspaceIndex: f.subspaceIndex,
@@ -110,6 +121,7 @@ export function scoreFinalist(
     tolerance,
     inlierFraction,
     inlierRelativeError: relativeErrorOf(dl.measure, stats),
+    motionError: motionErrorOf(fit, stats, dl.measure, result.floor),
     complexity: dl.complexity,
     descriptionLength: dl.total,
     finalist: result,
@@ -117,6 +129,17 @@ export function scoreFinalist(
     alternatives: [],
   };
 }
+
+/** See {@link ScoredLaw.motionError}. */
+function motionErrorOf(fit: LawFit, stats: ScoringStats, rss: number, floor: number): number | undefined {
+  if (stats.role !== 'map') return undefined;
+  const steps = persistenceOf(fit.features, stats.fs, stats.k);
+  if (steps === undefined || !(steps / Math.max(stats.nIn, 1) > (floor * floor * stats.variance) / Math.max(stats.n, 1))) return undefined;
+  return Math.sqrt(rss / steps);
+}
+
+/** Largest {@link ScoredLaw.motionError} of a law: its residual is at most half the step it predicts. */
+const MOTION_MAX = 0.5;
 
 /**
  * Keep one law per (role, subspace): the shortest description. The others on the same subspace are
@@ -126,6 +149,7 @@ export function scoreFinalist(
  * - laws that do not beat the null model (description length ≥ 0): they are not laws;
  * - laws holding on less than `minInlierFraction` of the transitions (slowly varying quantities and
  *   rough trends compress a little, but a researcher asks for rules that hold);
+ * - maps that leave more than half the step they predict (a slow drift restated as u' ≈ u);
  * - a law whose subspace contains, or lies inside, the subspace of a better law of the same role: the
  *   better law already says what happens there (a line inside a rotation plane, the plane plus noise).
  */
@@ -133,20 +157,24 @@ export function collapseDuplicates(laws: ScoredLaw[], bases: number[][][], minIn
   const byDl = (a: ScoredLaw, b: ScoredLaw) => a.descriptionLength - b.descriptionLength || (a.fit.id < b.fit.id ? -1 : 1);
   const perSubspace: ScoredLaw[] = [];
   for (const law of [...laws].sort(byDl)) {
-    if (!(law.descriptionLength < 0) || law.inlierFraction < minInlierFraction) continue;
+    if (!(law.descriptionLength < 0) || law.inlierFraction < minInlierFraction || (law.motionError ?? 0) > MOTION_MAX) continue;
     const same = perSubspace.find((w) => w.fit.role === law.fit.role && w.subspaceIndex === law.subspaceIndex);
     if (!same) perSubspace.push(law);
-    else if (law.inlierRelativeError <= 2 * same.inlierRelativeError + 1e-12 && same.alternatives.length < MAX_ALTERNATIVES) {
+    else if (law.inlierRelativeError <= 2 * Math.max(same.inlierRelativeError, same.finalist.floor) && same.alternatives.length < MAX_ALTERNATIVES) {
       same.alternatives.push(law);
     }
   }
   // Nested subspaces: the clearly less exact of the two goes (a union of two planes fitted by one
-  // linear map loses to the exact rotation in one of them); equally exact laws both stay, since a
-  // decomposition and the whole map are both true statements.
-  // Relative errors below 1e-6 are all 'exact' (rounding and refinement limits), never 'clearly worse'.
-  const worse = (a: ScoredLaw, b: ScoredLaw) => a.inlierRelativeError > 2 * Math.max(b.inlierRelativeError, 1e-6);
+  // linear map loses to the exact rotation in one of them). Equally exact laws on subspaces of one
+  // span (up to the nesting angle) are one law: the shorter stays. On nested subspaces of different
+  // dimension both stay here; a whole that its parts decompose is folded later (see decompose.ts).
+  // Relative errors below the resolution floor are all 'exact', never 'clearly worse'.
+  const worse = (a: ScoredLaw, b: ScoredLaw) => a.inlierRelativeError > 2 * Math.max(b.inlierRelativeError, b.finalist.floor, a.finalist.floor);
+  const sameDimension = (a: ScoredLaw, b: ScoredLaw) => bases[a.subspaceIndex].length === bases[b.subspaceIndex].length;
+  const beats = (w: ScoredLaw, law: ScoredLaw) =>
+    worse(law, w) || (!worse(w, law) && (w.inlierFraction > law.inlierFraction + 0.02 || (sameDimension(w, law) && byDl(w, law) < 0)));
   return perSubspace
-    .filter((law) => !perSubspace.some((w) => w !== law && w.fit.role === law.fit.role && nestedSpans(bases[w.subspaceIndex], bases[law.subspaceIndex]) && (worse(law, w) || (!worse(w, law) && w.inlierFraction > law.inlierFraction + 0.02))))
+    .filter((law) => !perSubspace.some((w) => w !== law && w.fit.role === law.fit.role && nestedSpans(bases[w.subspaceIndex], bases[law.subspaceIndex]) && beats(w, law)))
     .sort(byDl);
 }
 

@@ -7,11 +7,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
+import { FIT_DEFAULTS } from '../defaults.js';
 import { runTask, type Task, type TaskResult } from './tasks.js';
 import { type DataContext } from '../moments/transitions.js';
-
-/** Worker threads of a fit when none are asked for: the cores of a small machine (see FIT_DEFAULTS). */
-export const DEFAULT_WORKERS = 2;
 
 /** What a worker receives: the task and the shared memory it reads. */
 export interface PoolMessage {
@@ -57,7 +55,7 @@ export class FitPool {
    * Start `workers` threads (0: none). Results of a fit do not depend on the pool it runs on, nor on
    * what ran on the pool before.
    */
-  constructor(readonly workers = DEFAULT_WORKERS) {
+  constructor(readonly workers = FIT_DEFAULTS.workers) {
     if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`workers must be a whole number ≥ 0, got ${workers}`);
     const { filename, execArgv } = workerLocation();
     this.#piscina = workers === 0 ? null : new Piscina({ filename, execArgv, minThreads: workers, maxThreads: workers, idleTimeout: 60_000 });
@@ -82,4 +80,4 @@ export class FitPool {
 }
 
 /** `new FitPool(workers)`: start `workers` threads (0: tasks run inline). */
-export const createFitPool = (workers = DEFAULT_WORKERS): FitPool => new FitPool(workers);
+export const createFitPool = (workers = FIT_DEFAULTS.workers): FitPool => new FitPool(workers);

@@ -11,15 +11,17 @@ import { momentChunk, type MomentTask } from '../moments/stage.js';
 import type { DataContext } from '../moments/transitions.js';
 import { type EvaluateBatch, evaluateBatch, type EvaluateResult } from '../output/exact-pass.js';
 import type { ScreenOutcome } from '../screening/screen.js';
+import { type Conservation, conservationBatch, type ConservationTask } from '../ranking/conservation.js';
 import { screenBatch, type ScreenTask } from '../screening/stage.js';
 
 export type Task =
   | ({ kind: 'moments' } & MomentTask)
   | ({ kind: 'screen' } & ScreenTask)
   | ({ kind: 'finalize' } & FinalizeTask)
+  | ({ kind: 'conservation' } & ConservationTask)
   | ({ kind: 'evaluate' } & EvaluateBatch);
 
-export type TaskResult = Moments | ScreenOutcome[] | (FinalistResult | Failure)[][] | EvaluateResult[] | null;
+export type TaskResult = Moments | ScreenOutcome[] | (FinalistResult | Failure)[][] | Conservation[] | EvaluateResult[] | null;
 
 /** Run one task; `stop` is the fit's interrupt flag (polled between candidates and before finalists). */
 export function runTask(ctx: DataContext, task: Task, stop?: Int32Array): TaskResult {
@@ -30,6 +32,8 @@ export function runTask(ctx: DataContext, task: Task, stop?: Int32Array): TaskRe
       return screenBatch(task, stop);
     case 'finalize':
       return finalizeBatch(ctx, task, stop);
+    case 'conservation':
+      return conservationBatch(ctx, task);
     case 'evaluate':
       return evaluateBatch(ctx, task);
   }

@@ -11,6 +11,7 @@ import type { DataContext } from '../moments/transitions.js';
 import { fitLinearFamily, LINEAR_MAP_FAMILIES, linearFeatureStats } from '../model/families.js';
 import { type FeatureCatalog, quadraticFeatures, subspaceVariables } from '../model/features.js';
 import { featurePasses } from '../passes/feature-pass.js';
+import { type Resolution, type SubspaceFloors, subspaceFloors } from '../moments/resolution.js';
 import {
   descriptionLength,
   type LawFit,
@@ -42,13 +43,16 @@ export interface ScreenCache {
   planned: Map<number, { role: LawRole; features: string[] }[]>;
   /** Trees of the task's library features. */
   catalog: FeatureCatalog;
+  resolution: Resolution;
+  /** Residual floors per subspace (see subspaceFloors). */
+  floors: Map<number, SubspaceFloors>;
 }
 
 /**
  * Caches for one screening task. Given the task's candidates (and their bases), the library and
  * quadratic candidates on a subspace get their sample statistics from one shared pass.
  */
-export function newScreenCache(candidates: CandidateSpec[], bases: Record<number, number[][]>, catalog: FeatureCatalog): ScreenCache {
+export function newScreenCache(candidates: CandidateSpec[], bases: Record<number, number[][]>, catalog: FeatureCatalog, resolution: Resolution): ScreenCache {
   const planned = new Map<number, { role: LawRole; features: string[] }[]>();
   for (const c of candidates) {
     if (LINEAR_MAP_FAMILIES.has(c.family) || c.family === 'linear_invariant' || !bases[c.subspaceIndex]) continue;
@@ -56,7 +60,7 @@ export function newScreenCache(candidates: CandidateSpec[], bases: Record<number
     list.push({ role: c.role, features: featuresFor(c, bases[c.subspaceIndex].length) });
     planned.set(c.subspaceIndex, list);
   }
-  return { projected: new Map(), sampled: new Map(), planned, catalog };
+  return { projected: new Map(), sampled: new Map(), planned, catalog, resolution, floors: new Map() };
 }
 
 const sampleKey = (subspaceIndex: number, role: LawRole, features: string[]) => `${subspaceIndex}|${role}|${features.join(';')}`;
@@ -165,7 +169,9 @@ export function screenCandidate(
     if (!sm) {
       sm = projectMoments(moments, basis);
       cache.projected.set(c.subspaceIndex, sm);
+      cache.floors.set(c.subspaceIndex, subspaceFloors(sm, cache.resolution));
     }
+    const floor = cache.floors.get(c.subspaceIndex)![role];
     let stats: ScoringStats;
     let sampleScale = 1;
     if (LINEAR_MAP_FAMILIES.has(c.family)) {
@@ -181,8 +187,8 @@ export function screenCandidate(
     const { parametrization, params } = fitOnStats(c.family, c.offset, k, features, stats, sm, threshold);
     const featureCosts = c.family === 'library_map' ? [...c.libraryCosts, 0] : c.family === 'library_invariant' ? c.libraryCosts : undefined;
     const fit: LawFit = { id: c.id, family: c.family, role, k, features, parametrization, params, structuralCost: c.structuralCost, featureCosts };
-    const stderrs = parameterStdErrors(fit, params, stats);
-    const dl = descriptionLength(fit, params, params.map(() => null), stderrs, stats, sampleScale);
+    const stderrs = parameterStdErrors(fit, params, stats, floor);
+    const dl = descriptionLength(fit, params, params.map(() => null), stderrs, stats, sampleScale, floor);
     const relativeError = relativeErrorOf(dl.measure, stats);
     if (!Number.isFinite(dl.total) || !Number.isFinite(relativeError) || params.some((v) => !Number.isFinite(v))) {
       return { ok: false, id: c.id, error: 'fit produced a non-finite value' };

@@ -10,6 +10,7 @@ import type { CandidateSpec } from '../candidates/candidate.js';
 import { FeatureCatalog } from '../model/features.js';
 import type { Moments } from '../moments/moments.js';
 import type { DataContext } from '../moments/transitions.js';
+import type { Resolution } from '../moments/resolution.js';
 import { newScreenCache, screenCandidate, type ScreenOutcome, type ScreenSuccess } from './screen.js';
 
 /** Candidates per screening task (whole subspaces are never split between tasks). */
@@ -25,6 +26,7 @@ export interface ScreenTask {
   /** The screening sample's transitions, in shared memory (see gatherSampleRows). */
   sampleRows: DataContext;
   threshold: number;
+  resolution: Resolution;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface ScreenTask {
  * batch early; the candidates not reached are simply absent from the result.
  */
 export function screenBatch(task: ScreenTask, stop?: Int32Array): ScreenOutcome[] {
-  const cache = newScreenCache(task.candidates, task.bases, new FeatureCatalog(task.trees));
+  const cache = newScreenCache(task.candidates, task.bases, new FeatureCatalog(task.trees), task.resolution);
   const out: ScreenOutcome[] = [];
   for (const c of task.candidates) {
     if (stop && Atomics.load(stop, 0) !== 0) break;
@@ -48,6 +50,7 @@ export interface ScreenInput {
   sampleRows: DataContext;
   catalog: FeatureCatalog;
   threshold: number;
+  resolution: Resolution;
 }
 
 /** Screen every candidate through `run`; successes and failures in candidate order. */
@@ -62,7 +65,7 @@ export async function screenAll(
       const bases: Record<number, number[][]> = {};
       for (const c of batch) bases[c.subspaceIndex] = input.subspaces[c.subspaceIndex].basis;
       const trees = input.catalog.subset(batch.flatMap((c) => c.libraryFeatures));
-      return run({ trees, candidates: batch, bases, moments: input.moments, sampleRows: input.sampleRows, threshold: input.threshold }).then((r) => {
+      return run({ trees, candidates: batch, bases, moments: input.moments, sampleRows: input.sampleRows, threshold: input.threshold, resolution: input.resolution }).then((r) => {
         done += batch.length;
         progress(done, input.candidates.length);
         return r;

@@ -6,6 +6,7 @@
 import type { Grammar, Subspace } from '../../types.js';
 import { generalEigen, orthonormalRows, symmetricEigen, transpose, solve } from '../kernels/linalg.js';
 import { type Moments, projectMoments } from '../moments/moments.js';
+import { type ConstantSplit, projectRowsOnto, splitConstants } from './constants.js';
 import { objective, refineSubspace, robustRefine } from './refine.js';
 
 const log2 = Math.log2;
@@ -57,125 +58,142 @@ function estimatedBasisBits(k: number, d: number, n: number): number {
 const fmt = (x: number) => (Math.abs(x) < 5e-4 ? '0' : x.toFixed(3));
 
 /**
- * Invariant subspaces of the least-squares linear operator (with offset) on the whole space, ordered by
- * eigenvalue modulus (persistent modes first). Left-invariant subspaces are used, because a law on
- * u = B z needs B z' to depend on B z only: B A = M B.
+ * Invariant subspaces of the least-squares linear operator (with offset) on the varying directions,
+ * ordered by eigenvalue modulus (persistent modes first). Left-invariant subspaces are used, because a
+ * law on u = B z needs B z' to depend on B z only: B A = M B.
  */
-function eigenSubspaces(mom: Moments, maxCount: number, samples?: SampleData): { label: string; basis: number[][]; modulus: number }[] {
+function eigenSubspaces(mom: Moments, varying: number[][], maxCount: number, samples?: SampleData): { label: string; basis: number[][]; modulus: number }[] {
   const d = mom.dim;
-  const full = projectMoments(
-    mom,
-    Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 1 : 0))),
-  );
-  const A = transpose(solve(full.cxx, transpose(full.cyx)));
+  const full = projectMoments(mom, unitRows(d, [...Array(d).keys()]));
+  const reduced = varying.length === d ? full : projectMoments(mom, varying);
+  const A = transpose(solve(reduced.cxx, transpose(reduced.cyx)));
   const { re, im, vectors } = generalEigen(transpose(A));
+  // Back to data coordinates: a reduced vector v is the direction Σ v_i · varying_i.
+  const lift = (v: number[]) => (varying.length === d ? v : Array.from({ length: d }, (_, j) => v.reduce((t, x, i) => t + x * varying[i][j], 0)));
   const refine = (basis: number[][]) => {
     // A mode whose own linear fit leaves most of its variance unexplained holds no law to sharpen.
     if (objective(basis, full).f > 0.5) return basis;
     const refined = refineSubspace(basis, full);
-    return samples ? robustRefine(refined, samples.states, samples.dim, samples.starts, samples.sample) : refined;
+    const robust = samples ? robustRefine(refined, samples.states, samples.dim, samples.starts, samples.sample) : refined;
+    return varying.length === d ? robust : projectRowsOnto(robust, varying);
   };
   const modes: { label: string; basis: number[][]; modulus: number }[] = [];
   for (let i = 0; i < re.length; i++) {
     if (im[i] < 0) continue; // the conjugate's pair member carries the same plane
     const modulus = Math.hypot(re[i], im[i]);
     if (im[i] > 0 && i + 1 < re.length) {
-      const basis = refine(orthonormalRows([vectors[i], vectors[i + 1]]));
+      const basis = refine(orthonormalRows([lift(vectors[i]), lift(vectors[i + 1])]));
       if (basis.length === 2) modes.push({ label: `eig(${fmt(re[i])}±${fmt(im[i])}i)`, basis, modulus });
     } else {
-      const basis = refine(orthonormalRows([vectors[i]]));
+      const basis = refine(orthonormalRows([lift(vectors[i])]));
       if (basis.length === 1) modes.push({ label: `eig(${fmt(re[i])})`, basis, modulus });
     }
   }
   modes.sort((a, b) => b.modulus - a.modulus || a.label.localeCompare(b.label));
-  return modes.slice(0, maxCount);
+  return uniqueLabels(modes.slice(0, maxCount));
+}
+
+/** Modes whose eigenvalues print alike get #2, #3…: a label names one subspace. */
+function uniqueLabels<T extends { label: string }>(modes: T[]): T[] {
+  const seen = new Map<string, number>();
+  return modes.map((m) => {
+    const count = (seen.get(m.label) ?? 0) + 1;
+    seen.set(m.label, count);
+    return count === 1 ? m : { ...m, label: `${m.label}#${count}` };
+  });
+}
+
+/** The subspaces to search, and the constant part of the data (stated once, never searched). */
+export interface GeneratedSubspaces {
+  subspaces: Subspace[];
+  constant: { subspace: Subspace; values: number[] } | null;
 }
 
 /**
- * Generate the grammar's subspaces from the full moments. Data-driven subspaces that coincide with a
- * coordinate subset or with one another are kept once (the cheapest statement).
+ * Generate the grammar's subspaces from the full moments, within the directions where the data vary.
+ * Subspaces with one span are kept once, the cheapest statement (a data-driven subspace that is a
+ * coordinate subset is that subset; in two dimensions, `full` and `coords[0,1]` are one subspace).
+ * @param roundoff unit roundoff of the data (see moments/resolution.ts): what counts as constant
  */
-export function generateSubspaces(grammar: Grammar, mom: Moments, samples?: SampleData): Subspace[] {
+export function generateSubspaces(grammar: Grammar, mom: Moments, roundoff: number, samples?: SampleData): GeneratedSubspaces {
   const d = mom.dim;
-  const out: Subspace[] = [];
-  const seenCoords = new Set<string>();
-  const addCoords = (coords: number[], cost: number) => {
-    const key = coords.join(',');
-    if (seenCoords.has(key)) return;
-    seenCoords.add(key);
-    out.push({
-      label: `coords[${key}]`,
-      kind: 'coordinates',
-      basis: unitRows(d, coords),
-      coordinates: coords,
-      cost: cost + log2(binomial(d, coords.length)),
-    });
-  };
-  const dataDriven: Subspace[] = [];
+  const split = splitConstants(mom, roundoff);
+  const varyingCoords = [...Array(d).keys()].filter((c) => !split.coordinates?.includes(c));
+  const all: Subspace[] = [];
   const addDataDriven = (s: Subspace, generatorCost: number) => {
     const aligned = axisAligned(s.basis, d);
-    if (aligned) return addCoords(aligned, generatorCost);
-    if (s.basis.length === d) return; // the whole space is 'full', stated for free
-    for (const other of dataDriven) {
-      if (other.basis.length === s.basis.length && spansEqual(other.basis, s.basis)) return;
-    }
-    dataDriven.push(s);
+    all.push(aligned ? coordinateSubspace(d, aligned, generatorCost) : s);
   };
   for (const gen of grammar.subspaces) {
     if (gen.kind === 'coordinates') {
-      for (let k = 1; k <= Math.min(gen.maxSize, d); k++) for (const c of combinations(d, k)) addCoords(c, gen.cost);
+      for (let k = 1; k <= Math.min(gen.maxSize, varyingCoords.length); k++) {
+        for (const c of combinations(varyingCoords.length, k)) all.push(coordinateSubspace(d, c.map((i) => varyingCoords[i]), gen.cost));
+      }
     } else if (gen.kind === 'full') {
-      out.push({ label: 'full', kind: 'full', basis: unitRows(d, [...Array(d).keys()]), cost: gen.cost });
+      all.push({ label: 'full', kind: 'full', basis: split.varying, cost: gen.cost });
     } else if (gen.kind === 'eigenspaces') {
-      const modes = eigenSubspaces(mom, gen.maxCount, samples);
+      const modes = eigenSubspaces(mom, split.varying, gen.maxCount, samples);
       const naming = log2(Math.max(gen.maxCount, 1));
-      modes.forEach((mode) =>
-        addDataDriven(
-          {
-            label: mode.label,
-            kind: 'eigenspace',
-            basis: mode.basis,
-            cost: gen.cost + naming + estimatedBasisBits(mode.basis.length, d, mom.n),
-            basisBits: estimatedBasisBits(mode.basis.length, d, mom.n),
-          },
-          gen.cost,
-        ),
-      );
+      const estimated = (label: string, basis: number[][]): Subspace => {
+        const bits = estimatedBasisBits(basis.length, d, mom.n);
+        return { label, kind: 'eigenspace', basis, cost: gen.cost + naming + bits, basisBits: bits };
+      };
+      modes.forEach((mode) => addDataDriven(estimated(mode.label, mode.basis), gen.cost));
       // Unions of the leading modes: several rotation planes together form one orthogonal map.
       let union: number[][] = [];
       for (let i = 0; i < modes.length - 1; i++) {
         union = orthonormalRows([...union, ...modes[i].basis]);
-        if (i === 0) continue;
-        addDataDriven(
-          {
-            label: `eig-top${i + 1}`,
-            kind: 'eigenspace',
-            basis: union,
-            cost: gen.cost + naming + estimatedBasisBits(union.length, d, mom.n),
-            basisBits: estimatedBasisBits(union.length, d, mom.n),
-          },
-          gen.cost,
-        );
+        if (i > 0) addDataDriven(estimated(`eig-top${i + 1}`, union), gen.cost);
       }
     } else if (gen.kind === 'principal') {
-      const full = projectMoments(mom, unitRows(d, [...Array(d).keys()]));
-      const { vectors } = symmetricEigen(full.cxx);
-      const leading = vectors.slice().reverse();
-      for (let k = 1; k <= Math.min(gen.maxSize, d - 1); k++) {
-        addDataDriven(
-          {
-            label: `pca${k}`,
-            kind: 'principal',
-            basis: orthonormalRows(leading.slice(0, k)),
-            cost: gen.cost + log2(Math.max(gen.maxSize, 1)) + estimatedBasisBits(k, d, mom.n),
-            basisBits: estimatedBasisBits(k, d, mom.n),
-          },
-          gen.cost,
-        );
+      const leading = principalDirections(mom, split.varying);
+      for (let k = 1; k <= Math.min(gen.maxSize, leading.length - 1); k++) {
+        const bits = estimatedBasisBits(k, d, mom.n);
+        addDataDriven({ label: `pca${k}`, kind: 'principal', basis: orthonormalRows(leading.slice(0, k)), cost: gen.cost + log2(Math.max(gen.maxSize, 1)) + bits, basisBits: bits }, gen.cost);
       }
     }
   }
-  return [...out, ...dataDriven];
+  const subspaces = onePerSpan(all.filter((s) => !touchesConstant(s, split)));
+  return { subspaces, constant: constantSubspace(split, d) };
+}
+
+function coordinateSubspace(d: number, coords: number[], generatorCost: number): Subspace {
+  return { label: `coords[${coords.join(',')}]`, kind: 'coordinates', basis: unitRows(d, coords), coordinates: coords, cost: generatorCost + log2(binomial(d, coords.length)) };
+}
+
+/** Principal directions of the varying part, largest variance first. */
+function principalDirections(mom: Moments, varying: number[][]): number[][] {
+  const sm = projectMoments(mom, varying);
+  const { vectors } = symmetricEigen(sm.cxx);
+  return vectors
+    .slice()
+    .reverse()
+    .map((v) => Array.from({ length: mom.dim }, (_, j) => v.reduce((t, x, i) => t + x * varying[i][j], 0)));
+}
+
+/** A subspace reaching into a constant direction (a coordinate subset holding a non-axis constant). */
+function touchesConstant(s: Subspace, split: ConstantSplit): boolean {
+  if (split.constant.length === 0 || s.kind !== 'coordinates' || split.coordinates) return false;
+  return projectRowsOnto(s.basis, split.varying).length < s.basis.length;
+}
+
+/** One subspace per span: the cheapest statement of it, first come on a tie. */
+function onePerSpan(subspaces: Subspace[]): Subspace[] {
+  const kept: Subspace[] = [];
+  for (const s of subspaces) {
+    const same = kept.findIndex((o) => o.basis.length === s.basis.length && spansEqual(o.basis, s.basis));
+    if (same < 0) kept.push(s);
+    else if (s.cost < kept[same].cost) kept[same] = s;
+  }
+  return kept;
+}
+
+function constantSubspace(split: ConstantSplit, d: number): GeneratedSubspaces['constant'] {
+  if (split.constant.length === 0) return null;
+  const subspace: Subspace = split.coordinates
+    ? { ...coordinateSubspace(d, split.coordinates, 0), label: 'constant', constant: true }
+    : { label: 'constant', kind: 'principal', basis: split.constant, cost: estimatedBasisBits(split.constant.length, d, 2), constant: true };
+  return { subspace, values: split.values };
 }
 
 function spansEqual(a: number[][], b: number[][]): boolean {

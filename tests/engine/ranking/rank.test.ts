@@ -71,7 +71,7 @@ function scored({ id, subspaceIndex, dl, role = 'map', relErr = 1e-3, inliers = 
     structuralCost: 0,
   };
   const stats: ScoringStats = { role: 'invariant', st: { n: 1, D: [[0]], Cov: [[1]] }, n: 1, nIn: 1 };
-  const finalist: FinalistResult = { fit, stats, n: 1, variance: 1, spread: 1, hist: new Uint32Array(HIST_BINS), median: 0 };
+  const finalist: FinalistResult = { fit, stats, n: 1, variance: 1, spread: 1, floor: 1e-7, hist: new Uint32Array(HIST_BINS), median: 0 };
   return { fit, subspaceIndex, offset: false, exact: [], tolerance: 1, inlierFraction: inliers, inlierRelativeError: relErr, complexity: 0, descriptionLength: dl, finalist, conserves: [], alternatives: [] };
 }
 
@@ -159,7 +159,7 @@ function histogram(residuals: number[]): Uint32Array {
 }
 
 function finalist(fit: LawFit, stats: ScoringStats, residuals: number[], variance = 1): FinalistResult {
-  return { fit, stats, n: stats.n, variance, spread: 1, hist: histogram(residuals), median: 0 };
+  return { fit, stats, n: stats.n, variance, spread: 1, floor: 1e-7, hist: histogram(residuals), median: 0 };
 }
 
 test('an invariant is stated at its simplest scale: 0.7234·(u1 − 2 u2) is reported as u1 − 2 u2', () => {

@@ -1,0 +1,172 @@
+/**
+ * Conservation along whole trajectories. A slowly varying quantity changes little per step, so it
+ * passes a one-step test, yet it drifts the same way along every trajectory; a conserved one stays
+ * within its tolerance however far it is followed. One pass over all transitions follows each
+ * invariant along every trajectory, cut into segments at its outlier transitions (cuts, jumps), and
+ * measures its change over several horizons and over whole segments, and how much its value differs
+ * from segment to segment (a conserved quantity must vary across the data, or it is a constant).
+ */
+import type { Expr } from '../../grammar/expr-ir.js';
+import { stdOfSums } from '../finalists/sample-fit.js';
+import { FeatureCatalog } from '../model/features.js';
+import { coefficientsFor, type LawFit } from '../model/law-fit.js';
+import type { DataContext } from '../moments/transitions.js';
+import { predictInto } from '../passes/block-residual.js';
+import { type Block, transitionStream } from '../passes/stream.js';
+
+/** Horizons, in transitions, at which the change of an invariant is measured besides whole segments. */
+export const DRIFT_HORIZONS = [1, 4, 16, 64] as const;
+
+/** Invariant laws on one subspace, as a worker task. */
+export interface ConservationTask {
+  basis: number[][];
+  laws: { fit: LawFit; tolerance: number }[];
+  trees: [string, Expr][];
+}
+
+/** How an invariant fares along the trajectories, in units of its standard deviation over the data. */
+export interface Conservation {
+  /** RMS change over whole segments (a segment: a run of inlier transitions within one trajectory). */
+  drift: number;
+  /** RMS change over each of {@link DRIFT_HORIZONS} transitions within segments (NaN: no segment that long). */
+  horizons: number[];
+  /** Standard deviation of the invariant's value from segment to segment. */
+  levels: number;
+  segments: number;
+  /**
+   * Σ (net change)² / Σ (step)² over segments of at least {@link WALK_MIN} transitions: about 1/L for
+   * noise around a conserved value, 1 for a random walk, L for a drift (NaN: no such segment).
+   */
+  walk: number;
+}
+
+/** Segments shorter than this say little about a random walk (white noise gives 1/L there too). */
+const WALK_MIN = 4;
+
+/** Follow each law along the trajectories (on a worker or inline). */
+export function conservationBatch(ctx: DataContext, task: ConservationTask): Conservation[] {
+  const catalog = new FeatureCatalog(task.trees);
+  const { union, cols } = catalog.union(task.laws.map((l) => l.fit.features));
+  const stream = transitionStream(ctx, task.basis, union, catalog);
+  const followers = task.laws.map((l, i) => new Follower(Int32Array.from(cols[i]), Float64Array.from(coefficientsFor(l.fit, l.fit.params)[0]), l.tolerance, ctx.starts));
+  stream.run(null, (b) => {
+    for (const f of followers) f.sums(b);
+  });
+  for (const f of followers) f.scale = stdOfSums(f.s1, f.s2, ctx.starts.length) || 1;
+  stream.run(null, (b) => {
+    for (const f of followers) f.follow(b);
+  });
+  return followers.map((f) => f.result());
+}
+
+/** One invariant followed along the trajectories. */
+class Follower {
+  s1 = 0;
+  s2 = 0;
+  scale = 1;
+  private values = new Float64Array(0);
+  private readonly segment: number[] = [];
+  private previous = -2;
+  private net = 0;
+  private readonly horizonSums = DRIFT_HORIZONS.map(() => 0);
+  private readonly horizonCounts = DRIFT_HORIZONS.map(() => 0);
+  private segments = 0;
+  private level1 = 0;
+  private level2 = 0;
+  private walkNet = 0;
+  private walkSteps = 0;
+
+  constructor(
+    private readonly cols: Int32Array,
+    private readonly c: Float64Array,
+    private readonly tolerance: number,
+    private readonly starts: Uint32Array,
+  ) {}
+
+  /** Σ I and Σ I² over the block's first states (the scale). */
+  sums(b: Block): void {
+    this.evaluate(b);
+    for (let i = 0; i < b.count; i++) {
+      this.s1 += this.values[i];
+      this.s2 += this.values[i] * this.values[i];
+    }
+  }
+
+  /** Extend, cut or close segments with the block's transitions, in transition order. */
+  follow(b: Block): void {
+    this.evaluate(b);
+    for (let i = 0; i < b.count; i++) {
+      const t = b.t[i];
+      const before = this.values[i] / this.scale;
+      const after = this.values[b.vRow[i]] / this.scale;
+      const continues = t === this.previous + 1 && this.starts[t] === this.starts[t - 1] + 1;
+      if (!continues) this.close();
+      this.previous = t;
+      if (!(Math.abs(after - before) <= this.tolerance)) {
+        this.close();
+        continue;
+      }
+      if (this.segment.length === 0) this.segment.push(before);
+      this.segment.push(after);
+    }
+  }
+
+  result(): Conservation {
+    this.close();
+    const rms = (sum: number, count: number) => (count > 0 ? Math.sqrt(sum / count) : NaN);
+    return {
+      drift: rms(this.net, this.segments),
+      horizons: this.horizonSums.map((s, h) => rms(s, this.horizonCounts[h])),
+      levels: this.segments > 1 ? stdOfSums(this.level1, this.level2, this.segments) : 0,
+      segments: this.segments,
+      walk: this.walkSteps > 0 ? this.walkNet / this.walkSteps : NaN,
+    };
+  }
+
+  private evaluate(b: Block): void {
+    if (this.values.length !== b.stride) this.values = new Float64Array(b.stride);
+    this.values.fill(0);
+    predictInto(this.values, b.Phi, b.stride, b.stride, this.cols, this.c, 0, this.cols.length);
+  }
+
+  private close(): void {
+    const v = this.segment;
+    if (v.length >= 2) {
+      this.segments++;
+      this.net += (v[v.length - 1] - v[0]) ** 2;
+      this.level1 += v[0];
+      this.level2 += v[0] * v[0];
+      if (v.length > WALK_MIN) {
+        this.walkNet += (v[v.length - 1] - v[0]) ** 2;
+        for (let s = 1; s < v.length; s++) this.walkSteps += (v[s] - v[s - 1]) ** 2;
+      }
+      for (let q = 0; q < DRIFT_HORIZONS.length; q++) {
+        const h = DRIFT_HORIZONS[q];
+        for (let s = 0; s + h < v.length; s++) this.horizonSums[q] += (v[s + h] - v[s]) ** 2;
+        this.horizonCounts[q] += Math.max(v.length - h, 0);
+      }
+    }
+    v.length = 0;
+  }
+}
+
+/** Along-trajectory change allowed to a conserved quantity, as a multiple of its per-step tolerance. */
+const DRIFT_FACTOR = 2;
+
+/** Largest {@link Conservation.walk} of a conserved quantity: its net change must not add up like a random walk's. */
+const WALK_MAX = 0.5;
+
+/**
+ * Whether an invariant is conserved: over every horizon and whole segments it stays within
+ * {@link DRIFT_FACTOR} tolerances; its per-step changes do not add up like a random walk's, unless
+ * all of them stay within the resolution `floor` (a bounded wobble too small to resolve); and its
+ * value differs from segment to segment by more than its tolerance band (else it is the same number
+ * everywhere: a constant, not a law).
+ */
+export function isConserved(c: Conservation, tolerance: number, floor: number): boolean {
+  const bound = DRIFT_FACTOR * tolerance;
+  const changes = [c.drift, ...c.horizons].filter((x) => !Number.isNaN(x));
+  const unresolved = changes.every((x) => x <= DRIFT_FACTOR * floor);
+  const noWalk = Number.isNaN(c.walk) || c.walk <= WALK_MAX || unresolved;
+  return c.segments > 0 && changes.every((x) => x <= bound) && noWalk && c.levels > bound;
+}

@@ -1,0 +1,61 @@
+/**
+ * Directions in which the data never vary (a coordinate that is 5.0 in every state, or a combination
+ * of coordinates the data hold fixed). They are stated once, as a constant, and every other subspace
+ * lies in their complement: a law stated there would be a constant restated ("I = sin(u1) is
+ * conserved" for a coordinate that never moves).
+ */
+import { orthonormalRows, symmetricEigen } from '../kernels/linalg.js';
+import { type Moments, projectMoments, type SubspaceMoments } from '../moments/moments.js';
+import { roundingFloor } from '../moments/resolution.js';
+
+/** The constant part of the data and the complement every search subspace lies in. */
+export interface ConstantSplit {
+  /** Orthonormal rows spanning the directions where the data do not vary (empty: none). */
+  constant: number[][];
+  /** The coordinates spanning them, when they are coordinate axes. */
+  coordinates: number[] | null;
+  /** The constant values u = constant · z. */
+  values: number[];
+  /** Orthonormal rows spanning the directions where the data vary. */
+  varying: number[][];
+  /** Largest variance per state that still counts as constant (the data's rounding at their magnitude). */
+  threshold: number;
+}
+
+const identityRows = (d: number) => Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 1 : 0)));
+
+/** Split R^d into the directions the data hold fixed and those where they vary. */
+export function splitConstants(mom: Moments, roundoff: number): ConstantSplit {
+  const d = mom.dim;
+  const all = projectMoments(mom, identityRows(d));
+  const n = Math.max(all.n, 1);
+  let raw = 0;
+  for (let i = 0; i < d; i++) raw += all.xx[i][i];
+  const threshold = roundingFloor(roundoff, Math.sqrt(raw / n)) ** 2;
+  const variance = (sm: SubspaceMoments, i: number) => (sm.cxx[i][i] + sm.cyy[i][i]) / (2 * n);
+  const constantCoords = [...Array(d).keys()].filter((i) => variance(all, i) <= threshold);
+  const { values, vectors } = symmetricEigen(all.cxx.map((row, i) => row.map((v, j) => (v + all.cyy[i][j]) / 2)));
+  const flat = vectors.filter((_, i) => values[i] / n <= threshold);
+  if (flat.length === 0) return { constant: [], coordinates: null, values: [], varying: identityRows(d), threshold };
+  const axes = constantCoords.length === flat.length;
+  const constant = axes ? constantCoords.map((c) => identityRows(d)[c]) : orthonormalRows(flat);
+  const varying = axes
+    ? identityRows(d).filter((_, i) => !constantCoords.includes(i))
+    : orthonormalRows(vectors.filter((_, i) => values[i] / n > threshold));
+  const sm = projectMoments(mom, constant);
+  return { constant, coordinates: axes ? constantCoords : null, values: sm.sx.map((s) => s / n), varying, threshold };
+}
+
+/** Rows projected onto the span of `onto` (orthonormal rows) and made orthonormal again. */
+export function projectRowsOnto(rows: number[][], onto: number[][]): number[][] {
+  const projected = rows.map((r) => {
+    const out = new Array<number>(r.length).fill(0);
+    for (const v of onto) {
+      let dot = 0;
+      for (let j = 0; j < r.length; j++) dot += r[j] * v[j];
+      for (let j = 0; j < r.length; j++) out[j] += dot * v[j];
+    }
+    return out;
+  });
+  return orthonormalRows(projected);
+}
