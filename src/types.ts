@@ -157,6 +157,11 @@ export interface LawMetrics {
    * units of I as written). A conserved quantity stays within its tolerance however far it is followed.
    */
   drift?: number;
+  /**
+   * Maps only: the inlier residual as a share of the step it predicts, sqrt(Σ r² / Σ |u' − u|²) over
+   * the inliers (1: no better than "nothing moves"); absent where the data hold still.
+   */
+  motionError?: number;
 }
 
 /**

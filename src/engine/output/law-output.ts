@@ -65,6 +65,7 @@ function describeLaw(s: ScoredLaw, ev: EvaluateResult, subspace: Law['subspace']
       descriptionLength: s.descriptionLength,
       nTransitions: n,
       ...(s.conservation ? { drift: s.conservation.drift * ev.scale } : {}),
+      ...(s.motionError !== undefined ? { motionError: s.motionError } : {}),
     },
     notes,
   };
