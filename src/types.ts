@@ -158,8 +158,9 @@ export interface LawMetrics {
    */
   drift?: number;
   /**
-   * Maps only: the inlier residual as a share of the step it predicts, sqrt(Σ r² / Σ |u' − u|²) over
-   * the inliers (1: no better than "nothing moves"); absent where the data hold still.
+   * Maps only: the inlier residual as a share of the step it predicts, in the direction of the
+   * subspace where that share is worst (1: no better than "nothing moves" there); absent where the
+   * data hold still.
    */
   motionError?: number;
 }

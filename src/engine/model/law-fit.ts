@@ -5,7 +5,7 @@
  */
 import type { FamilyName, LawRole } from '../../types.js';
 import { coefficientsOf, type FeatureStats, parameterNames, residualSumOfSquares } from './families.js';
-import type { Mat } from '../kernels/linalg.js';
+import { type Mat, matmul, symmetricEigen, zeros } from '../kernels/linalg.js';
 import { freeParameterBits, invariantResidualBits, mapResidualBits, NUMERIC_FLOOR } from './mdl.js';
 import type { ExactConstant } from '../model/mdl.js';
 import { invariantRatio, type InvariantStats } from './sparse.js';
@@ -170,4 +170,50 @@ export function persistenceOf(features: readonly string[], fs: FeatureStats, k: 
     sum += fs.Y[r][r] - 2 * fs.C[r][j] + fs.G[j][j];
   }
   return Math.max(sum, 0);
+}
+
+/**
+ * The inlier residual as a share of the step it predicts, in the direction where that share is worst:
+ * sqrt(λ_max) of the residual covariance against the step covariance |u' − u| (a law on a rotation
+ * plane plus a drifting direction explains the rotation, not the drift). Directions where the data
+ * hold still count as moving by `stillStep` (a residual variance per sample below which nothing is
+ * resolved). Undefined when the features do not include every coordinate.
+ */
+export function worstMotionError(fit: Pick<LawFit, 'parametrization' | 'k' | 'features'>, params: number[], fs: FeatureStats, stillStep: number): number | undefined {
+  const k = fit.k;
+  const cols = Array.from({ length: k }, (_, r) => fit.features.indexOf(`u${r + 1}`));
+  if (cols.some((j) => j < 0)) return undefined;
+  const W = coefficientsFor(fit, params);
+  const m = fs.G.length;
+  const WG = W.map((w) => fs.G.map((_, b) => w.reduce((t, x, a) => t + x * fs.G[a][b], 0)));
+  const R = zeros(k, k);
+  const M = zeros(k, k);
+  for (let p = 0; p < k; p++) {
+    for (let q = 0; q < k; q++) {
+      let wc = 0;
+      let cw = 0;
+      let wgw = 0;
+      for (let j = 0; j < m; j++) {
+        wc += W[p][j] * fs.C[q][j];
+        cw += fs.C[p][j] * W[q][j];
+        wgw += WG[p][j] * W[q][j];
+      }
+      R[p][q] = fs.Y[p][q] - wc - cw + wgw;
+      M[p][q] = fs.Y[p][q] - fs.C[p][cols[q]] - fs.C[q][cols[p]] + fs.G[cols[p]][cols[q]] + (p === q ? stillStep * fs.n : 0);
+    }
+  }
+  return Math.sqrt(Math.max(largestGeneralizedEigenvalue(R, M), 0));
+}
+
+/** Largest λ of R x = λ M x for symmetric R and positive definite M (through M^{-1/2} R M^{-1/2}). */
+function largestGeneralizedEigenvalue(R: Mat, M: Mat): number {
+  const { values, vectors } = symmetricEigen(M);
+  const k = R.length;
+  const inv = zeros(k, k);
+  for (let i = 0; i < k; i++) {
+    if (!(values[i] > 0)) return Infinity;
+    for (let p = 0; p < k; p++) for (let q = 0; q < k; q++) inv[p][q] += (vectors[i][p] * vectors[i][q]) / Math.sqrt(values[i]);
+  }
+  const S = matmul(matmul(inv, R), inv);
+  return Math.max(...symmetricEigen(S.map((row, p) => row.map((v, q) => (v + S[q][p]) / 2))).values);
 }

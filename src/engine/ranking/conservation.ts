@@ -30,7 +30,11 @@ export interface Conservation {
   drift: number;
   /** RMS change over each of {@link DRIFT_HORIZONS} transitions within segments (NaN: no segment that long). */
   horizons: number[];
-  /** Standard deviation of the invariant's value from segment to segment. */
+  /**
+   * Standard deviation of the invariant's value between segments, weighted by their length: how much
+   * of its variation over the data the conserving stretches carry (≈ 1 for a conserved quantity; near
+   * 0 when it "holds" only where the system has come to rest and changes everywhere else).
+   */
   levels: number;
   segments: number;
   /**
@@ -52,7 +56,7 @@ export function conservationBatch(ctx: DataContext, task: ConservationTask): Con
   stream.run(null, (b) => {
     for (const f of followers) f.sums(b);
   });
-  for (const f of followers) f.scale = stdOfSums(f.s1, f.s2, ctx.starts.length) || 1;
+  for (const f of followers) f.setScale(ctx.starts.length);
   stream.run(null, (b) => {
     for (const f of followers) f.follow(b);
   });
@@ -73,6 +77,8 @@ class Follower {
   private segments = 0;
   private level1 = 0;
   private level2 = 0;
+  private levelWeight = 0;
+  private s0 = 0;
   private walkNet = 0;
   private walkSteps = 0;
 
@@ -82,6 +88,12 @@ class Follower {
     private readonly tolerance: number,
     private readonly starts: Uint32Array,
   ) {}
+
+  /** The invariant's std and mean over the data, from {@link sums}: the units of everything after. */
+  setScale(n: number): void {
+    this.scale = stdOfSums(this.s1, this.s2, n) || 1;
+    this.s0 = this.s1 / Math.max(n, 1) / this.scale;
+  }
 
   /** Σ I and Σ I² over the block's first states (the scale). */
   sums(b: Block): void {
@@ -117,7 +129,7 @@ class Follower {
     return {
       drift: rms(this.net, this.segments),
       horizons: this.horizonSums.map((s, h) => rms(s, this.horizonCounts[h])),
-      levels: this.segments > 1 ? stdOfSums(this.level1, this.level2, this.segments) : 0,
+      levels: this.levelWeight > 0 ? Math.sqrt(Math.max(this.level2 / this.levelWeight - (this.level1 / this.levelWeight) ** 2, 0)) : 0,
       segments: this.segments,
       walk: this.walkSteps > 0 ? this.walkNet / this.walkSteps : NaN,
     };
@@ -134,8 +146,13 @@ class Follower {
     if (v.length >= 2) {
       this.segments++;
       this.net += (v[v.length - 1] - v[0]) ** 2;
-      this.level1 += v[0];
-      this.level2 += v[0] * v[0];
+      // Levels about the data's mean (s0), so the sums stay well conditioned.
+      let mean = 0;
+      for (const x of v) mean += x;
+      mean = mean / v.length - this.s0;
+      this.level1 += v.length * mean;
+      this.level2 += v.length * mean * mean;
+      this.levelWeight += v.length;
       if (v.length > WALK_MIN) {
         this.walkNet += (v[v.length - 1] - v[0]) ** 2;
         for (let s = 1; s < v.length; s++) this.walkSteps += (v[s] - v[s - 1]) ** 2;
@@ -156,17 +173,20 @@ const DRIFT_FACTOR = 2;
 /** Largest {@link Conservation.walk} of a conserved quantity: its net change must not add up like a random walk's. */
 const WALK_MAX = 0.5;
 
+/** Smallest {@link Conservation.levels}: the conserving stretches carry at least a quarter of I's variance. */
+const LEVELS_MIN = 0.5;
+
 /**
  * Whether an invariant is conserved: over every horizon and whole segments it stays within
  * {@link DRIFT_FACTOR} tolerances; its per-step changes do not add up like a random walk's, unless
- * all of them stay within the resolution `floor` (a bounded wobble too small to resolve); and its
- * value differs from segment to segment by more than its tolerance band (else it is the same number
- * everywhere: a constant, not a law).
+ * all of them stay within the resolution `floor` (a bounded wobble too small to resolve); and the
+ * stretches where it holds carry its variation over the data (else it is a constant, or it "holds"
+ * only where the system has come to rest).
  */
 export function isConserved(c: Conservation, tolerance: number, floor: number): boolean {
   const bound = DRIFT_FACTOR * tolerance;
   const changes = [c.drift, ...c.horizons].filter((x) => !Number.isNaN(x));
   const unresolved = changes.every((x) => x <= DRIFT_FACTOR * floor);
   const noWalk = Number.isNaN(c.walk) || c.walk <= WALK_MAX || unresolved;
-  return c.segments > 0 && changes.every((x) => x <= bound) && noWalk && c.levels > bound;
+  return c.segments > 0 && changes.every((x) => x <= bound) && noWalk && c.levels >= Math.max(LEVELS_MIN, bound);
 }

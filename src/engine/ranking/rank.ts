@@ -5,7 +5,7 @@
 import { type FinalistResult, TOLERANCE_FACTOR } from '../finalists/finalize.js';
 import type { LawRole } from '../../types.js';
 import { fractionBelow } from '../kernels/histogram.js';
-import { descriptionLength, type LawFit, parameterStdErrors, persistenceOf, relativeErrorOf, type ScoringStats } from '../model/law-fit.js';
+import { descriptionLength, type LawFit, parameterStdErrors, persistenceOf, relativeErrorOf, type ScoringStats, worstMotionError } from '../model/law-fit.js';
 import type { ExactConstant } from '../model/mdl.js';
 import { snapParameters } from './snap.js';
 import type { Conservation } from './conservation.js';
@@ -37,8 +37,8 @@ export interface ScoredLaw {
   /** For a map folded into its parts: the laws that state it together (see decompose.ts). */
   decomposes?: ScoredLaw[];
   /**
-   * For maps: the inlier residual as a share of the step it predicts, sqrt(Σ r² / Σ |u' − u|²) over
-   * the inliers (1: no better than "nothing moves"); undefined where the data hold still.
+   * For maps: the inlier residual as a share of the step it predicts, in the worst-predicted direction
+   * (1: no better than "nothing moves" there; see worstMotionError); undefined where the data hold still.
    */
   motionError?: number;
   /**
@@ -121,7 +121,7 @@ export function scoreFinalist(
     tolerance,
     inlierFraction,
     inlierRelativeError: relativeErrorOf(dl.measure, stats),
-    motionError: motionErrorOf(fit, stats, dl.measure, result.floor),
+    motionError: motionErrorOf(fit, stats, result.floor),
     complexity: dl.complexity,
     descriptionLength: dl.total,
     finalist: result,
@@ -131,11 +131,12 @@ export function scoreFinalist(
 }
 
 /** See {@link ScoredLaw.motionError}. */
-function motionErrorOf(fit: LawFit, stats: ScoringStats, rss: number, floor: number): number | undefined {
+function motionErrorOf(fit: LawFit, stats: ScoringStats, floor: number): number | undefined {
   if (stats.role !== 'map') return undefined;
   const steps = persistenceOf(fit.features, stats.fs, stats.k);
-  if (steps === undefined || !(steps / Math.max(stats.nIn, 1) > (floor * floor * stats.variance) / Math.max(stats.n, 1))) return undefined;
-  return Math.sqrt(rss / steps);
+  const still = (floor * floor * stats.variance) / Math.max(stats.n, 1) / stats.k;
+  if (steps === undefined || !(steps / Math.max(stats.nIn, 1) > still * stats.k)) return undefined;
+  return worstMotionError(fit, fit.params, stats.fs, still);
 }
 
 /** Largest {@link ScoredLaw.motionError} of a law: its residual is at most half the step it predicts. */

@@ -57,7 +57,6 @@ async function keepConserved(laws: ScoredLaw[], input: RankInput, run: (task: Co
       results.forEach((r, i) => (group[i].conservation = r));
     }),
   );
-  if (process.env.RANK_DEBUG) for (const l of laws) if (l.conservation) console.error('CONS', l.fit.id, l.tolerance, l.finalist.floor, JSON.stringify(l.conservation), l.fit.params.length);
   return laws.filter((l) => l.fit.role !== 'invariant' || (l.conservation && isConserved(l.conservation, l.tolerance, l.finalist.floor)));
 }
 
