@@ -19,7 +19,7 @@ export const DEFAULT_LIMITS: Readonly<SearchLimits> = {
   maxCandidates: 20000,
   maxFinalists: 48,
   maxLibraryDim: 2,
-  stlsqThreshold: 0.05,
+  stlsqThreshold: 0.001,
   snapMaxDenominator: 12,
   screeningSample: 4096,
   maxLaws: 10,

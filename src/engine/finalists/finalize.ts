@@ -15,7 +15,7 @@ import { sharedGroupPass } from './shared-pass.js';
 import { histCount, histEdges, histQuantile, HIST_BINS } from '../kernels/histogram.js';
 import { coefficientsFor, type LawFit, type ScoringStats } from '../model/law-fit.js';
 import { invariantStdOn, residualsOn, sampleView, type SampleView, statsFromPass, statsOnRows, accumulationOf, viewFeatures, type ViewFeatures } from './sample-fit.js';
-import { fitOnStats } from '../screening/screen.js';
+import { descriptionLengthScore, fitOnStats } from '../screening/screen.js';
 import { type DataContext } from '../moments/transitions.js';
 import { transitionStream, type TransitionStream } from '../passes/stream.js';
 import type { FeatureCatalog } from '../model/features.js';
@@ -254,7 +254,8 @@ function trimOnSample(view: SampleView, task: FinalistGroupTask, member: { fit: 
       maxRefits: TRIM_ITERATIONS,
       refit: (t, inliers) => {
         const on = statsOnRows(acc, view.U, k, view.starts, t.fit, task.variance, n, inliers);
-        const refit = fitOnStats(t.fit.family, member.offset, k, t.fit.features, on.stats, on.sm, task.threshold);
+        const score = descriptionLengthScore(t.fit, on.stats, n / Math.max(view.starts.length, 1), task.floors[fit.role]);
+        const refit = fitOnStats(t.fit.family, member.offset, k, t.fit.features, on.stats, on.sm, task.threshold, score);
         if (!refit.params.every(Number.isFinite)) return null;
         const next = { ...t.fit, parametrization: refit.parametrization, params: refit.params };
         return { fit: next, scale: scaleOf(next) };
@@ -283,7 +284,7 @@ function finish(
   let stats: ScoringStats | null = null;
   if (acc.n >= Math.max(3, 0.5 * n)) {
     const on = statsFromPass(fit, k, acc.result(), task.variance, n);
-    const refit = fitOnStats(fit.family, member.offset, k, fit.features, on.stats, on.sm, task.threshold);
+    const refit = fitOnStats(fit.family, member.offset, k, fit.features, on.stats, on.sm, task.threshold, descriptionLengthScore(fit, on.stats, 1, task.floors[fit.role]));
     if (refit.params.every(Number.isFinite)) {
       fit = { ...fit, parametrization: refit.parametrization, params: refit.params };
       stats = on.stats;

@@ -70,6 +70,8 @@ export function sparseInvariant(
   st: InvariantStats,
   threshold: number,
   maxIter = 10,
+  /** A sparser support is kept while its ratio is within this factor of the denser one's. */
+  guard = 10,
 ): { coefficients: number[]; ratio: number } | null {
   const m = st.D.length;
   const solveOn = (support: number[]) => {
@@ -90,7 +92,7 @@ export function sparseInvariant(
     const next = support.filter((j) => mags[j] >= threshold * top);
     if (next.length === support.length || next.length === 0) break;
     const trial = solveOn(next);
-    if (!trial || trial.ratio > Math.max(10 * best.ratio, best.ratio + 1e-12)) break;
+    if (!trial || trial.ratio > Math.max(guard * best.ratio, best.ratio + 1e-12)) break;
     support = next;
     best = trial;
   }
@@ -100,3 +102,40 @@ export function sparseInvariant(
   return { coefficients: best.c.map((v) => v / norm), ratio: best.ratio };
 }
 
+
+/**
+ * Shares of the largest term at which sparse fits are cut: each gives one candidate support, from
+ * dense to sparse, and the description length chooses among them (a small coefficient stays when the
+ * data pin it down and it shortens the description; a term within the resolution goes).
+ */
+const PATH_SHARES = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5];
+
+/** The thresholds of a path: the grammar's smallest share, then every path share above it. */
+function pathThresholds(smallest: number): number[] {
+  return [smallest, ...PATH_SHARES.filter((t) => t > smallest)];
+}
+
+/** Distinct sparse maps from STLSQ at every threshold of the path (see {@link PATH_SHARES}). */
+export function stlsqPath(fs: FeatureStats, smallest: number): Mat[] {
+  return distinct(pathThresholds(smallest).map((t) => stlsq(fs, t)));
+}
+
+/** Distinct sparse invariants, one per threshold of the path, each sparsified without a ratio guard. */
+export function sparseInvariantPath(st: InvariantStats, smallest: number): { coefficients: number[]; ratio: number }[] {
+  const out: { coefficients: number[]; ratio: number }[] = [];
+  for (const t of pathThresholds(smallest)) {
+    const inv = sparseInvariant(st, t, 10, Infinity);
+    if (inv && !out.some((o) => sameSupport([o.coefficients], [inv.coefficients]))) out.push(inv);
+  }
+  return out;
+}
+
+function distinct(mats: Mat[]): Mat[] {
+  const out: Mat[] = [];
+  for (const W of mats) if (!out.some((o) => sameSupport(o, W))) out.push(W);
+  return out;
+}
+
+function sameSupport(a: Mat, b: Mat): boolean {
+  return a.every((row, r) => row.every((v, j) => (v === 0) === (b[r][j] === 0)));
+}

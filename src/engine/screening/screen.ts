@@ -21,7 +21,7 @@ import {
   type ScoringStats,
 } from '../model/law-fit.js';
 import { type Moments, projectMoments, type SubspaceMoments, subspaceVariance } from '../moments/moments.js';
-import { sparseInvariant, stlsq } from '../model/sparse.js';
+import { sparseInvariantPath, stlsqPath } from '../model/sparse.js';
 
 export interface ScreenSuccess {
   ok: true;
@@ -121,7 +121,17 @@ function sparseParametrization(W: number[][], features: string[], role: LawRole)
   return { p: { kind: 'sparse', positions, rows: W.length, cols: features.length, names }, params };
 }
 
-/** Fit a candidate's parameters on given statistics (shared by screening and trimmed refits). */
+/** A fitted parameter setting of a candidate. */
+export interface StatsFit {
+  parametrization: Parametrization;
+  params: number[];
+}
+
+/**
+ * Fit a candidate's parameters on given statistics (shared by screening and trimmed refits). Sparse
+ * families fit one support per threshold of a path (model/sparse.ts) and keep the one `score` (a
+ * description length) likes best; `threshold` is the smallest share of the largest term tried.
+ */
 export function fitOnStats(
   family: FamilyName,
   offset: boolean,
@@ -130,19 +140,32 @@ export function fitOnStats(
   stats: ScoringStats,
   sm: SubspaceMoments | null,
   threshold: number,
-): { parametrization: Parametrization; params: number[] } {
+  score: (fit: StatsFit) => number,
+): StatsFit {
   if (LINEAR_MAP_FAMILIES.has(family)) {
     if (!sm) throw new Error('linear family needs subspace moments');
     return { parametrization: { kind: 'linear', family, offset }, params: fitLinearFamily(family, sm, offset) };
   }
-  if (stats.role === 'map') {
-    const { p, params } = sparseParametrization(stlsq(stats.fs, threshold), features, 'map');
-    return { parametrization: p, params };
-  }
-  const inv = sparseInvariant(stats.st, threshold);
-  if (!inv) throw new Error('no quantity in this subspace varies across the data');
-  const { p, params } = sparseParametrization([inv.coefficients], features, 'invariant');
-  return { parametrization: p, params };
+  const path =
+    stats.role === 'map'
+      ? stlsqPath(stats.fs, threshold).map((W) => sparseParametrization(W, features, 'map'))
+      : sparseInvariantPath(stats.st, threshold).map((inv) => sparseParametrization([inv.coefficients], features, 'invariant'));
+  if (path.length === 0) throw new Error('no quantity in this subspace varies across the data');
+  const fits = path.map(({ p, params }) => ({ parametrization: p, params }));
+  const scores = fits.map(score);
+  let best = 0;
+  for (let i = 1; i < fits.length; i++) if (scores[i] < scores[best]) best = i;
+  return fits[best];
+}
+
+/** The description length of a parameter setting of `fit` on `stats`: the score sparse paths are chosen by. */
+export function descriptionLengthScore(fit: Omit<LawFit, 'parametrization' | 'params'>, stats: ScoringStats, sampleScale: number, floor: number): (f: StatsFit) => number {
+  return ({ parametrization, params }) => {
+    const candidate = { ...fit, parametrization, params };
+    const stderrs = parameterStdErrors(candidate, params, stats, floor);
+    const total = descriptionLength(candidate, params, params.map(() => null), stderrs, stats, sampleScale, floor).total;
+    return Number.isFinite(total) ? total : Infinity;
+  };
 }
 
 /** Invariant statistics of the linear features u straight from moments: Δu = u' − u. */
@@ -184,9 +207,10 @@ export function screenCandidate(
       stats = cache.sampled.get(key)!;
       sampleScale = sm.n / Math.max(stats.n, 1);
     }
-    const { parametrization, params } = fitOnStats(c.family, c.offset, k, features, stats, sm, threshold);
     const featureCosts = c.family === 'library_map' ? [...c.libraryCosts, 0] : c.family === 'library_invariant' ? c.libraryCosts : undefined;
-    const fit: LawFit = { id: c.id, family: c.family, role, k, features, parametrization, params, structuralCost: c.structuralCost, featureCosts };
+    const meta = { id: c.id, family: c.family, role, k, features, structuralCost: c.structuralCost, featureCosts };
+    const { parametrization, params } = fitOnStats(c.family, c.offset, k, features, stats, sm, threshold, descriptionLengthScore(meta, stats, sampleScale, floor));
+    const fit: LawFit = { ...meta, parametrization, params };
     const stderrs = parameterStdErrors(fit, params, stats, floor);
     const dl = descriptionLength(fit, params, params.map(() => null), stderrs, stats, sampleScale, floor);
     const relativeError = relativeErrorOf(dl.measure, stats);
