@@ -70,8 +70,6 @@ export function sparseInvariant(
   st: InvariantStats,
   threshold: number,
   maxIter = 10,
-  /** A sparser support is kept while its ratio is within this factor of the denser one's. */
-  guard = 10,
 ): { coefficients: number[]; ratio: number } | null {
   const m = st.D.length;
   const solveOn = (support: number[]) => {
@@ -92,7 +90,7 @@ export function sparseInvariant(
     const next = support.filter((j) => mags[j] >= threshold * top);
     if (next.length === support.length || next.length === 0) break;
     const trial = solveOn(next);
-    if (!trial || trial.ratio > Math.max(guard * best.ratio, best.ratio + 1e-12)) break;
+    if (!trial || trial.ratio > Math.max(10 * best.ratio, best.ratio + 1e-12)) break;
     support = next;
     best = trial;
   }
@@ -115,19 +113,77 @@ function pathThresholds(smallest: number): number[] {
   return [smallest, ...PATH_SHARES.filter((t) => t > smallest)];
 }
 
-/** Distinct sparse maps from STLSQ at every threshold of the path (see {@link PATH_SHARES}). */
-export function stlsqPath(fs: FeatureStats, smallest: number): Mat[] {
-  return distinct(pathThresholds(smallest).map((t) => stlsq(fs, t)));
+/**
+ * Sparse maps along the threshold path (see {@link PATH_SHARES}): STLSQ run to convergence at each
+ * threshold in turn, each starting from the support the previous one left, so the whole path costs
+ * about as many solves as it has distinct supports. Rows are fitted independently, as in STLSQ.
+ */
+export function stlsqPath(fs: FeatureStats, smallest: number, maxIter = 10): Mat[] {
+  const m = fs.G.length;
+  const n = Math.max(fs.n, 1);
+  const scale = fs.G.map((row, j) => Math.sqrt(Math.max(row[j], 0) / n));
+  const thresholds = pathThresholds(smallest);
+  const rows = fs.C.map((cRow) => {
+    let support = Array.from({ length: m }, (_, j) => j).filter((j) => scale[j] > 0);
+    let w = solveOnSupport(fs.G, cRow, support);
+    return thresholds.map((t) => {
+      for (let it = 0; it < maxIter; it++) {
+        const mags = w.map((v, j) => Math.abs(v) * scale[j]);
+        const top = Math.max(...mags);
+        const next = support.filter((j) => mags[j] >= t * top);
+        if (next.length === support.length || next.length === 0) break;
+        support = next;
+        w = solveOnSupport(fs.G, cRow, support);
+      }
+      return w;
+    });
+  });
+  return distinct(thresholds.map((_, i) => rows.map((r) => r[i])));
 }
 
-/** Distinct sparse invariants, one per threshold of the path, each sparsified without a ratio guard. */
-export function sparseInvariantPath(st: InvariantStats, smallest: number): { coefficients: number[]; ratio: number }[] {
+/**
+ * Sparse invariants along the threshold path, each threshold sparsifying the previous one's support
+ * without a ratio guard: the description length, not a fixed factor, decides how sparse.
+ */
+export function sparseInvariantPath(st: InvariantStats, smallest: number, maxIter = 10): { coefficients: number[]; ratio: number }[] {
+  const m = st.D.length;
+  let support = Array.from({ length: m }, (_, j) => j).filter((j) => st.Cov[j][j] > 0);
+  let current = invariantOnSupport(st, support);
   const out: { coefficients: number[]; ratio: number }[] = [];
   for (const t of pathThresholds(smallest)) {
-    const inv = sparseInvariant(st, t, 10, Infinity);
-    if (inv && !out.some((o) => sameSupport([o.coefficients], [inv.coefficients]))) out.push(inv);
+    for (let it = 0; it < maxIter && current; it++) {
+      const mags = current.c.map((v, j) => Math.abs(v) * Math.sqrt(Math.max(st.Cov[j][j], 0)));
+      const top = Math.max(...mags);
+      const next = support.filter((j) => mags[j] >= t * top);
+      if (next.length === support.length || next.length === 0) break;
+      const trial = invariantOnSupport(st, next);
+      if (!trial) break;
+      support = next;
+      current = trial;
+    }
+    const unit = current && unitVariance(current.c, st);
+    if (unit && !out.some((o) => sameSupport([o.coefficients], [unit]))) out.push({ coefficients: unit, ratio: current!.ratio });
   }
   return out;
+}
+
+/** The smallest generalised eigenvector of (D, Cov) on a support, as a full coefficient vector. */
+function invariantOnSupport(st: InvariantStats, support: number[]): { c: number[]; ratio: number } | null {
+  if (support.length === 0) return null;
+  const D = support.map((i) => support.map((j) => st.D[i][j]));
+  const Cov = support.map((i) => support.map((j) => st.Cov[i][j]));
+  const eig = smallestGeneralizedEigen(D, Cov);
+  if (eig.vectors.length === 0) return null;
+  const c = new Array<number>(st.D.length).fill(0);
+  support.forEach((j, idx) => (c[j] = eig.vectors[0][idx]));
+  return { c, ratio: invariantRatio(c, st) };
+}
+
+/** Coefficients scaled so that I has unit variance over the data; null when I does not vary. */
+function unitVariance(c: number[], st: InvariantStats): number[] | null {
+  const quadCov = c.reduce((s, ci, i) => s + ci * st.Cov[i].reduce((t, v, j) => t + v * c[j], 0), 0);
+  const norm = Math.sqrt(quadCov / Math.max(st.n, 1));
+  return norm > 0 && Number.isFinite(norm) ? c.map((v) => v / norm) : null;
 }
 
 function distinct(mats: Mat[]): Mat[] {
