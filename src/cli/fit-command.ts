@@ -21,6 +21,7 @@ export interface CommonFitFlags {
   tolerance?: number;
   maxTolerance?: number;
   minInliers?: number;
+  resolution?: number;
   measureAllFinalists?: boolean;
   /** Also write an HTML report here. */
   report?: string;
@@ -36,6 +37,7 @@ export async function runFit(data: ReturnType<typeof loadDataset>, flags: Common
     tolerance: flags.tolerance ?? null,
     maxRelativeTolerance: flags.maxTolerance,
     minInlierFraction: flags.minInliers,
+    resolution: flags.resolution,
     measureAllFinalists: flags.measureAllFinalists,
     signal: interruptSignal(),
     onProgress: (p) => progress.update(p),

@@ -10,7 +10,7 @@ import { FIT_DEFAULTS } from '../engine/defaults.js';
 import { VERSION } from '../version.js';
 import { registerReportCommand } from './report-command.js';
 import { registerAnnealCommands } from './anneal-command.js';
-import { defaultWorkers, fraction, integerOption, positiveNumber } from './options.js';
+import { defaultWorkers, fraction, fractionBelowOne, integerOption, positiveNumber } from './options.js';
 import { EXIT, interruptSignal, runCommand } from './run.js';
 
 interruptSignal();
@@ -37,6 +37,7 @@ const fitFlags = <T extends Command<any, any, any>>(cmd: T) =>
     .addOption(new Option('--tolerance <x>', 'absolute inlier tolerance for map residuals (default: from the data noise)').argParser(positiveNumber))
     .addOption(new Option('--max-tolerance <x>', "cap on the automatic tolerance, as a share of a subspace's spread").argParser(fraction).default(FIT_DEFAULTS.maxRelativeTolerance))
     .addOption(new Option('--min-inliers <q>', 'report only laws holding on at least this share of transitions').argParser(fraction).default(FIT_DEFAULTS.minInlierFraction))
+    .addOption(new Option('--resolution <x>', "relative residual below which laws count as exact (a share of the step for maps, of I's spread for invariants)").argParser(fractionBelowOne).default(FIT_DEFAULTS.resolution))
     .addOption(new Option('--measure-all-finalists', 'give every finalist a pass over all transitions, even those the screening sample rules out as laws (exact Pareto errors; slower)'));
 
 fitFlags(

@@ -21,6 +21,12 @@ export const fraction = (value: string): number => {
   return n;
 };
 
+export const fractionBelowOne = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n >= 1) throw new InvalidArgumentError(`expected a number from 0 up to (not including) 1, got "${value}"`);
+  return n;
+};
+
 /** Default worker count: the machine's cores, at most 2 (the pool is sized to real cores; more only oversubscribes). */
 export async function defaultWorkers(): Promise<number> {
   const { availableParallelism } = await import('node:os');
