@@ -64,7 +64,7 @@ export function invariantRatio(c: number[], st: InvariantStats): number {
  * The best-conserved combination of features, sparsified: the smallest generalised eigenvector of
  * (D, Cov) restricted to a shrinking support. A sparser support is kept only while it stays nearly as
  * well conserved (ratio within 10× or an absolute 1e-12), so a true sparse law is not traded for noise.
- * The result is scaled so that I has unit variance over the data.
+ * The result is scaled so that I has unit variance over the data; null when no feature varies.
  */
 export function sparseInvariant(
   st: InvariantStats,
@@ -82,6 +82,8 @@ export function sparseInvariant(
     return { c, ratio: invariantRatio(c, st) };
   };
   let support = Array.from({ length: m }, (_, j) => j).filter((j) => st.Cov[j][j] > 0);
+  // No feature varies across the data: nothing can be conserved non-trivially.
+  if (support.length === 0) return null;
   let best = solveOn(support);
   if (!best) return null;
   for (let it = 0; it < maxIter; it++) {

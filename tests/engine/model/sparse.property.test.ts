@@ -159,3 +159,11 @@ test('a small term the conservation needs is kept: sparsity is not bought with a
   assert.ok(got && got.ratio < 1e-12, `ratio ${got?.ratio}`);
   assert.ok(Math.abs(got.coefficients[1] / got.coefficients[0] - 0.01) < 1e-9, `${got.coefficients}`);
 });
+
+test('no feature varies (every state the same): sparseInvariant finds nothing rather than throwing', () => {
+  // Constant features: Cov is zero, and so is D (nothing changes from step to step).
+  for (const m of [1, 3]) {
+    const zero = () => Array.from({ length: m }, () => new Array<number>(m).fill(0));
+    assert.equal(sparseInvariant({ n: 50, D: zero(), Cov: zero() }, 0.05), null);
+  }
+});
