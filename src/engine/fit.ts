@@ -55,7 +55,8 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
 
     const sample = sampleIndices(n, grammar.limits.screeningSample, o.seed);
     const sampleRows = gatherSampleRows(ctx, sample);
-    const subspaces = generateSubspaces(grammar, moments, { ...ctx, sample });
+    const subspaceFailures: Failure[] = [];
+    const subspaces = generateSubspaces(grammar, moments, { ...ctx, sample }, subspaceFailures);
     const candidates = enumerateCandidates(grammar, subspaces);
     const catalog = featureCatalogOf(candidates, grammar.limits.maxLibraryDim);
     lap('subspaces');
@@ -83,7 +84,8 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     const laws = await measureLaws(ranked, subspaces, data.dim, n, catalog, (t) => runner.run<EvaluateResult[]>({ kind: 'evaluate', ...t }), progress('evaluating'));
     lap('evaluating');
 
-    const failures = [...screening.failures, ...finalistFailures];
+    const candidateFailures = [...screening.failures, ...finalistFailures];
+    const failures = [...subspaceFailures, ...candidateFailures];
     return {
       laws,
       pareto: paretoPoints(scored, ranked, subspaces),
@@ -97,7 +99,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
         nTrajectories: data.offsets.length - 1,
         nTransitions: n,
         tolerance: o.tolerance,
-        candidatesScreened: screening.screened.length + failures.length,
+        candidatesScreened: screening.screened.length + candidateFailures.length,
         finalists: finalists.length,
         finalistsOnSample: finalists.filter((f) => f.result.sampleScale !== undefined).length,
         failures,

@@ -3,7 +3,8 @@
  * data proposes its own subspaces, the invariant subspaces of the fitted linear operator (as in dynamic
  * mode decomposition: a complex eigenvalue pair is a candidate rotation plane) and principal subspaces.
  */
-import type { Grammar, Subspace } from '../../types.js';
+import { errorMessage } from '../../errors.js';
+import type { Failure, Grammar, Subspace } from '../../types.js';
 import { generalEigen, orthonormalRows, symmetricEigen, transpose, solve } from '../kernels/linalg.js';
 import { type Moments, projectMoments } from '../moments/moments.js';
 import { objective, refineSubspace, robustRefine } from './refine.js';
@@ -93,9 +94,10 @@ function eigenSubspaces(mom: Moments, maxCount: number, samples?: SampleData): {
 
 /**
  * Generate the grammar's subspaces from the full moments. Data-driven subspaces that coincide with a
- * coordinate subset or with one another are kept once (the cheapest statement).
+ * coordinate subset or with one another are kept once (the cheapest statement). A generator whose
+ * decomposition fails (non-finite moments) proposes nothing and is recorded in `failures`.
  */
-export function generateSubspaces(grammar: Grammar, mom: Moments, samples?: SampleData): Subspace[] {
+export function generateSubspaces(grammar: Grammar, mom: Moments, samples?: SampleData, failures: Failure[] = []): Subspace[] {
   const d = mom.dim;
   const out: Subspace[] = [];
   const seenCoords = new Set<string>();
@@ -127,7 +129,7 @@ export function generateSubspaces(grammar: Grammar, mom: Moments, samples?: Samp
     } else if (gen.kind === 'full') {
       out.push({ label: 'full', kind: 'full', basis: unitRows(d, [...Array(d).keys()]), cost: gen.cost });
     } else if (gen.kind === 'eigenspaces') {
-      const modes = eigenSubspaces(mom, gen.maxCount, samples);
+      const modes = attempt('eigenspaces', failures, () => eigenSubspaces(mom, gen.maxCount, samples));
       const naming = log2(Math.max(gen.maxCount, 1));
       modes.forEach((mode) =>
         addDataDriven(
@@ -158,10 +160,8 @@ export function generateSubspaces(grammar: Grammar, mom: Moments, samples?: Samp
         );
       }
     } else if (gen.kind === 'principal') {
-      const full = projectMoments(mom, unitRows(d, [...Array(d).keys()]));
-      const { vectors } = symmetricEigen(full.cxx);
-      const leading = vectors.slice().reverse();
-      for (let k = 1; k <= Math.min(gen.maxSize, d - 1); k++) {
+      const leading = attempt('principal', failures, () => symmetricEigen(projectMoments(mom, unitRows(d, [...Array(d).keys()])).cxx).vectors.slice().reverse());
+      for (let k = 1; k <= Math.min(gen.maxSize, leading.length - 1); k++) {
         addDataDriven(
           {
             label: `pca${k}`,
@@ -176,6 +176,16 @@ export function generateSubspaces(grammar: Grammar, mom: Moments, samples?: Samp
     }
   }
   return [...out, ...dataDriven];
+}
+
+/** A generator's subspaces, or none (with a failure entry) when its decomposition throws. */
+function attempt<T>(generator: string, failures: Failure[], make: () => T[]): T[] {
+  try {
+    return make();
+  } catch (err) {
+    failures.push({ id: `subspaces:${generator}`, error: errorMessage(err) });
+    return [];
+  }
 }
 
 function spansEqual(a: number[][], b: number[][]): boolean {
