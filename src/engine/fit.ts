@@ -18,6 +18,7 @@ import { type FitOptions, type FitProgress, resolveFitOptions } from './options.
 import type { EvaluateResult } from './output/exact-pass.js';
 import { measureLaws, paretoPoints } from './output/stage.js';
 import { rankLaws } from './ranking/stage.js';
+import { scaledSearch } from './scaling.js';
 import { createFitPool } from './runtime/pool.js';
 import type { ScreenOutcome } from './screening/screen.js';
 import { screenAll } from './screening/stage.js';
@@ -26,17 +27,20 @@ import { generateSubspaces } from './subspaces/generate.js';
 export type { FitOptions, FitProgress } from './options.js';
 
 /**
- * Find the laws a set of latent trajectories obeys.
+ * Find the laws a set of latent trajectories obeys. Data whose largest |z| is outside [2^-100, 2^100]
+ * are searched scaled by a power of two, and the laws stated back in data units (`provenance.scale`).
  * @returns ranked laws and the provenance needed to reproduce them (seed, grammar, versions).
  * @throws RangeError naming the option when an option is out of range.
+ * @throws InputError when a value is not finite, or the data are too large to fit (|z| ≥ 2^1000).
  */
 export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitResult> {
   const started = Date.now();
   const o = resolveFitOptions(options);
-  const { grammar } = o;
+  const search = scaledSearch(data, o.grammar, o.tolerance);
+  const { grammar, tolerance } = search;
   const starts = transitionStarts(data.offsets);
   const n = starts.length;
-  const ctx = { states: data.states, dim: data.dim, starts };
+  const ctx = { states: search.states, dim: data.dim, starts };
   const pool = o.pool ?? createFitPool(o.workers);
   const runner = pool.runner(ctx);
   const stopped = () => o.signal?.aborted === true;
@@ -67,7 +71,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       : await screenAll({ candidates, subspaces, moments, sampleRows, catalog, threshold }, (t) => runner.run<ScreenOutcome[]>({ kind: 'screen', ...t }), progress('screening'));
     lap('screening');
 
-    const verdict = o.measureAllFinalists ? null : { minInlierFraction: o.minInlierFraction, capRel: o.maxRelativeTolerance, mapTolerance: o.tolerance };
+    const verdict = o.measureAllFinalists ? null : { minInlierFraction: o.minInlierFraction, capRel: o.maxRelativeTolerance, mapTolerance: tolerance };
     const { finalists, failures: finalistFailures } = await finishFinalists(
       { screened: screening.screened, subspaces, moments, sampleRows, nTransitions: n, nSample: sample.length, dim: data.dim, catalog, maxFinalists: grammar.limits.maxFinalists, threshold, verdict },
       (t) => runner.run<(FinalistResult | Failure)[][] | null>({ kind: 'finalize', ...t }),
@@ -78,14 +82,15 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
 
     const { scored, ranked } = rankLaws({
       finalists, subspaces, ctx, sample, catalog,
-      maxRelativeTolerance: o.maxRelativeTolerance, tolerance: o.tolerance, minInlierFraction: o.minInlierFraction,
+      maxRelativeTolerance: o.maxRelativeTolerance, tolerance, minInlierFraction: o.minInlierFraction,
       snapMaxDenominator: grammar.limits.snapMaxDenominator, maxLaws: grammar.limits.maxLaws,
     });
-    const laws = await measureLaws(ranked, subspaces, data.dim, n, catalog, (t) => runner.run<EvaluateResult[]>({ kind: 'evaluate', ...t }), progress('evaluating'));
+    const measured = await measureLaws(ranked, subspaces, data.dim, n, catalog, (t) => runner.run<EvaluateResult[]>({ kind: 'evaluate', ...t }), progress('evaluating'), search.exponent);
+    const laws = measured.laws;
     lap('evaluating');
 
     const candidateFailures = [...screening.failures, ...finalistFailures];
-    const failures = [...subspaceFailures, ...candidateFailures];
+    const failures = [...subspaceFailures, ...candidateFailures, ...measured.failures];
     return {
       laws,
       pareto: paretoPoints(scored, ranked, subspaces),
@@ -106,6 +111,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
         interrupted: stopped(),
         elapsedMs: Date.now() - started,
         timings,
+        ...(search.provenance ? { scale: search.provenance } : {}),
       },
     };
   } finally {
