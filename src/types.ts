@@ -251,5 +251,11 @@ export interface FitResult {
     elapsedMs: number;
     /** Wall time of each stage in ms (moments, subspaces, screening, finalists, evaluating). */
     timings: Record<string, number>;
+    /**
+     * Present when the data's largest |z| was outside [2^-100, 2^100]: the search ran on the data divided
+     * by `factor` (an exact power of two) and the laws were stated back in data units; `note` says what
+     * that changed (e.g. library terms left out).
+     */
+    scale?: { factor: number; note: string };
   };
 }

@@ -30,6 +30,7 @@ export function formatFitResult(r: FitResult): string {
   const lines: string[] = [formatProvenance(r)];
   const p = r.provenance;
   lines.push(dim(`screened ${p.candidatesScreened} candidates, refitted ${p.finalists} finalists${p.failures.length ? `, ${p.failures.length} failed (skipped)` : ''}`));
+  if (p.scale) lines.push(dim(`scaled: ${p.scale.note}`));
   if (p.interrupted) lines.push(bold('interrupted: these are the laws ranked from the work finished so far'));
   if (r.laws.length === 0) {
     lines.push('', 'No law found: no candidate beat the null model on at least half of the transitions.');

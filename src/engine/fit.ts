@@ -19,6 +19,7 @@ import type { EvaluateResult } from './output/exact-pass.js';
 import { measureLaws, paretoPoints } from './output/stage.js';
 import type { Conservation } from './ranking/conservation.js';
 import { rankLaws } from './ranking/stage.js';
+import { scaledSearch } from './scaling.js';
 import { createFitPool } from './runtime/pool.js';
 import type { ScreenOutcome } from './screening/screen.js';
 import { screenAll } from './screening/stage.js';
@@ -28,17 +29,20 @@ import { unitRoundoff } from './moments/resolution.js';
 export type { FitOptions, FitProgress } from './options.js';
 
 /**
- * Find the laws a set of latent trajectories obeys.
+ * Find the laws a set of latent trajectories obeys. Data whose largest |z| is outside [2^-100, 2^100]
+ * are searched scaled by a power of two, and the laws stated back in data units (`provenance.scale`).
  * @returns ranked laws and the provenance needed to reproduce them (seed, grammar, versions).
  * @throws RangeError naming the option when an option is out of range.
+ * @throws InputError when a value is not finite, or the data are too large to fit (|z| ≥ 2^1000).
  */
 export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitResult> {
   const started = Date.now();
   const o = resolveFitOptions(options);
-  const { grammar } = o;
+  const search = scaledSearch(data, o.grammar, o.tolerance);
+  const { grammar, tolerance } = search;
   const starts = transitionStarts(data.offsets);
   const n = starts.length;
-  const ctx = { states: data.states, dim: data.dim, starts };
+  const ctx = { states: search.states, dim: data.dim, starts };
   const pool = o.pool ?? createFitPool(o.workers);
   const runner = pool.runner(ctx);
   const stopped = () => o.signal?.aborted === true;
@@ -58,7 +62,8 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     const sample = sampleIndices(n, grammar.limits.screeningSample, o.seed);
     const sampleRows = gatherSampleRows(ctx, sample);
     const roundoff = unitRoundoff(sampleRows.states);
-    const generated = generateSubspaces(grammar, moments, roundoff, { ...ctx, sample });
+    const subspaceFailures: Failure[] = [];
+    const generated = generateSubspaces(grammar, moments, roundoff, { ...ctx, sample }, subspaceFailures);
     // The constant part is stated once, after the laws; it is never searched.
     const subspaces = generated.constant ? [...generated.subspaces, generated.constant.subspace] : generated.subspaces;
     const candidates = enumerateCandidates(grammar, generated.subspaces);
@@ -72,7 +77,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       : await screenAll({ candidates, subspaces, moments, sampleRows, catalog, threshold, resolution }, (t) => runner.run<ScreenOutcome[]>({ kind: 'screen', ...t }), progress('screening'));
     lap('screening');
 
-    const verdict = o.measureAllFinalists ? null : { minInlierFraction: o.minInlierFraction, capRel: o.maxRelativeTolerance, mapTolerance: o.tolerance };
+    const verdict = o.measureAllFinalists ? null : { minInlierFraction: o.minInlierFraction, capRel: o.maxRelativeTolerance, mapTolerance: tolerance };
     const { finalists, failures: finalistFailures } = await finishFinalists(
       { screened: screening.screened, subspaces, moments, sampleRows, nTransitions: n, nSample: sample.length, dim: data.dim, catalog, maxFinalists: grammar.limits.maxFinalists, threshold, verdict, resolution },
       (t) => runner.run<(FinalistResult | Failure)[][] | null>({ kind: 'finalize', ...t }),
@@ -83,14 +88,16 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
 
     const { scored, ranked } = await rankLaws({
       finalists, subspaces, ctx, sample, catalog,
-      maxRelativeTolerance: o.maxRelativeTolerance, tolerance: o.tolerance, minInlierFraction: o.minInlierFraction,
+      maxRelativeTolerance: o.maxRelativeTolerance, tolerance, minInlierFraction: o.minInlierFraction,
       snapMaxDenominator: grammar.limits.snapMaxDenominator, maxLaws: grammar.limits.maxLaws,
       constant: generated.constant && { index: generated.subspaces.length, values: generated.constant.values, roundoff },
     }, (t) => runner.run<Conservation[]>({ kind: 'conservation', ...t }));
-    const laws = await measureLaws(ranked, subspaces, data.dim, n, catalog, (t) => runner.run<EvaluateResult[]>({ kind: 'evaluate', ...t }), progress('evaluating'));
+    const measured = await measureLaws(ranked, subspaces, data.dim, n, catalog, (t) => runner.run<EvaluateResult[]>({ kind: 'evaluate', ...t }), progress('evaluating'), search.exponent);
+    const laws = measured.laws;
     lap('evaluating');
 
-    const failures = [...screening.failures, ...finalistFailures];
+    const candidateFailures = [...screening.failures, ...finalistFailures];
+    const failures = [...subspaceFailures, ...candidateFailures, ...measured.failures];
     return {
       laws,
       pareto: paretoPoints(scored, ranked, subspaces),
@@ -104,13 +111,14 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
         nTrajectories: data.offsets.length - 1,
         nTransitions: n,
         tolerance: o.tolerance,
-        candidatesScreened: screening.screened.length + failures.length,
+        candidatesScreened: screening.screened.length + candidateFailures.length,
         finalists: finalists.length,
         finalistsOnSample: finalists.filter((f) => f.result.sampleScale !== undefined).length,
         failures,
         interrupted: stopped(),
         elapsedMs: Date.now() - started,
         timings,
+        ...(search.provenance ? { scale: search.provenance } : {}),
       },
     };
   } finally {

@@ -73,6 +73,8 @@ export function spectralNorm(J: number[][]): number {
 /**
  * Norms of residual vectors (see {@link CompiledLaw.residualVectors}): |r| of an invariant's scalar,
  * the Euclidean norm of a map's k-vector with its squares summed in order from 0, as the engine sums them.
+ * Residuals beyond about 1e154 (data fitted at such magnitudes) have squares that overflow: their norm
+ * is then taken with Math.hypot, which scales first.
  */
 function residualNorms(r: Float64Array, isMap: boolean, k: number): Float64Array {
   if (!isMap) return r.map(Math.abs);
@@ -80,7 +82,7 @@ function residualNorms(r: Float64Array, isMap: boolean, k: number): Float64Array
   for (let t = 0; t < out.length; t++) {
     let s2 = 0;
     for (let a = t * k, end = a + k; a < end; a++) s2 += r[a] * r[a];
-    out[t] = Math.sqrt(s2);
+    out[t] = s2 === Infinity ? Math.hypot(...r.subarray(t * k, t * k + k)) : Math.sqrt(s2);
   }
   return out;
 }

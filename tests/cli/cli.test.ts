@@ -95,6 +95,20 @@ test('bad inputs give one line naming the file and the place, exit code 2', () =
   assertOneLineError(run('fit', csv), 'bad.csv', 'line 3', 'z0');
 });
 
+test('values too large to fit are a one-line error and nothing is written; large ones are fitted scaled', () => {
+  const huge = join(dir, 'huge.npy');
+  writeFileSync(huge, writeNpy(dataset.states.map((v) => v * 1e305), [10, 30, dataset.dim]));
+  const out = join(dir, 'huge-laws.json');
+  assertOneLineError(run('fit', huge, '--out', out, '--workers', '0'), 'huge.npy', 'values too large to fit', 'largest |z| = ');
+  assert.ok(!readdirSync(dir).includes('huge-laws.json'), 'a laws file was written');
+  const large = join(dir, 'large.npy');
+  writeFileSync(large, writeNpy(dataset.states.map((v) => v * 1e200), [10, 30, dataset.dim]));
+  const r = run('fit', large, '--workers', '0');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /scaled: largest \|z\| = .* is outside \[2\^-100, 2\^100\]/);
+  assert.match(r.stdout, /R\(pi\/6\)/);
+});
+
 test('a grammar syntax error names the grammar file, line and column', () => {
   const g = join(dir, 'bad.grammar');
   writeFileSync(g, 'family rotation cost 4\nfamily linear cost\n');

@@ -138,6 +138,18 @@ test('the batch residual pass agrees with single transitions, and its vectors wi
   );
 });
 
+test('residual norms of data near 1e200 are finite (their squares are not)', () => {
+  const c = compileLaw(rotationLaw(0.3));
+  // Three 3-D states, two transitions; the law acts on the first two coordinates.
+  const states = Float64Array.from([1, 2, 3, -1, -2, 4, 2, -3, 1].map((v) => v * 1e200));
+  const r = c.residualsAll(c.projectAll(states, 3), Uint32Array.from([0, 1]));
+  [0, 1].forEach((t) => {
+    const next = rotate([states[3 * t], states[3 * t + 1]], 0.3);
+    const want = Math.hypot(states[3 * t + 3] - next[0], states[3 * t + 4] - next[1]);
+    assert.ok(Number.isFinite(r[t]) && Math.abs(r[t] - want) <= 1e-12 * want, `residual ${r[t]}, want ${want}`);
+  });
+});
+
 test('a model edited in place is compiled afresh, and a feature outside the allowed language is refused', () => {
   const law = planeLaw('map', ['u1', 'u2', 'u1^2'], [[0, 0, 1], [0, 1, 0]]);
   assert.deepEqual(compileLaw(law).predict([3, 1]), [9, 1]);

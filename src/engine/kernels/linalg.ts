@@ -65,17 +65,29 @@ export function scale(a: Mat, s: number): Mat {
   return a.map((row) => row.map((v) => v * s));
 }
 
-/** Solve A X = B for square A; falls back to least squares (pseudo-inverse) when A is singular. */
+/**
+ * Solve A X = B for square A; falls back to least squares (pseudo-inverse) when A is singular.
+ * @throws Error on a non-finite entry of A or B, or when X is not finite.
+ */
 export function solve(a: Mat, b: Mat): Mat {
-  return mlSolve(new Matrix(a), new Matrix(b), true).to2DArray();
+  const ea = checkedExponent('solve', a);
+  const eb = checkedExponent('solve', b);
+  const x = mlSolve(new Matrix(scaled(a, -ea)), new Matrix(scaled(b, -eb)), true).to2DArray();
+  return checkedResult('solve', scaled(x, eb - ea));
 }
 
-/** Symmetric eigen-decomposition, eigenvalues ascending; `vectors[i]` is the i-th eigenvector. */
+/**
+ * Symmetric eigen-decomposition, eigenvalues ascending; `vectors[i]` is the i-th eigenvector.
+ * @throws Error on a non-finite entry, or when the decomposition is not finite.
+ */
 export function symmetricEigen(a: Mat): { values: number[]; vectors: number[][] } {
-  const sym = a.map((row, i) => row.map((v, j) => 0.5 * (v + a[j][i])));
+  const e = checkedExponent('symmetricEigen', a);
+  const b = scaled(a, -e);
+  const sym = b.map((row, i) => row.map((v, j) => 0.5 * (v + b[j][i])));
   const evd = new EigenvalueDecomposition(new Matrix(sym), { assumeSymmetric: true });
-  const values = evd.realEigenvalues;
-  const v = evd.eigenvectorMatrix.to2DArray();
+  const values = evd.realEigenvalues.map((x) => timesPow2(x, e));
+  const v = checkedResult('symmetricEigen', evd.eigenvectorMatrix.to2DArray());
+  checkedResult('symmetricEigen', [values]);
   const order = values.map((_, i) => i).sort((i, j) => values[i] - values[j]);
   return { values: order.map((i) => values[i]), vectors: order.map((i) => v.map((row) => row[i])) };
 }
@@ -84,21 +96,73 @@ export function symmetricEigen(a: Mat): { values: number[]; vectors: number[][] 
  * Real eigen-decomposition of a general square matrix. ml-matrix (a JAMA port) returns complex pairs as
  * two real columns (real and imaginary parts) whose span is an invariant plane: exactly the real Schur
  * block we need for rotation-plane candidates.
+ * @throws Error on a non-finite entry, or when the decomposition is not finite.
  */
 export function generalEigen(a: Mat): { re: number[]; im: number[]; vectors: number[][] } {
-  const evd = new EigenvalueDecomposition(new Matrix(a));
-  const v = evd.eigenvectorMatrix.to2DArray();
-  return {
-    re: evd.realEigenvalues,
-    im: evd.imaginaryEigenvalues,
-    vectors: v[0].map((_, j) => v.map((row) => row[j])),
-  };
+  const e = checkedExponent('generalEigen', a);
+  const evd = new EigenvalueDecomposition(new Matrix(scaled(a, -e)));
+  const v = checkedResult('generalEigen', evd.eigenvectorMatrix.to2DArray());
+  const [re, im] = checkedResult('generalEigen', [evd.realEigenvalues.map((x) => timesPow2(x, e)), evd.imaginaryEigenvalues.map((x) => timesPow2(x, e))]);
+  return { re, im, vectors: v[0].map((_, j) => v.map((row) => row[j])) };
 }
 
-/** Thin SVD A = U diag(s) Vᵀ. */
+/**
+ * Thin SVD A = U diag(s) Vᵀ.
+ * @throws Error on a non-finite entry, or when the decomposition is not finite.
+ */
 export function svd(a: Mat): { u: Mat; s: number[]; v: Mat } {
-  const dec = new SingularValueDecomposition(new Matrix(a), { autoTranspose: true });
-  return { u: dec.leftSingularVectors.to2DArray(), s: dec.diagonal, v: dec.rightSingularVectors.to2DArray() };
+  const e = checkedExponent('svd', a);
+  const dec = new SingularValueDecomposition(new Matrix(scaled(a, -e)), { autoTranspose: true });
+  const [s] = checkedResult('svd', [dec.diagonal.map((x) => timesPow2(x, e))]);
+  return { u: checkedResult('svd', dec.leftSingularVectors.to2DArray()), s, v: checkedResult('svd', dec.rightSingularVectors.to2DArray()) };
+}
+
+/**
+ * Entries of magnitude outside [2^-256, 2^256] are brought near 1 by a power of two before a
+ * decomposition: ml-matrix's eigen-solver never converges (loops forever) once a norm it sums
+ * overflows, and on NaN or ±Infinity. Inside the range nothing changes, so results stay bit for bit.
+ */
+const SAFE_ENTRY = 2 ** 256;
+
+/** log2 of the power of two to divide `a` by (0 inside the safe range). @throws Error naming a non-finite entry. */
+function checkedExponent(what: string, a: Mat): number {
+  let top = 0;
+  for (let i = 0; i < a.length; i++) {
+    const row = a[i];
+    for (let j = 0; j < row.length; j++) {
+      const v = Math.abs(row[j]);
+      if (!(v <= Number.MAX_VALUE)) throw new Error(`${what}: non-finite matrix entry ${row[j]} at [${i}][${j}]`);
+      if (v > top) top = v;
+    }
+  }
+  if (top === 0 || (top >= 1 / SAFE_ENTRY && top <= SAFE_ENTRY)) return 0;
+  return Math.floor(Math.log2(top));
+}
+
+/** `a` times 2^e (the same array when e = 0). */
+function scaled(a: Mat, e: number): Mat {
+  return e === 0 ? a : a.map((row) => row.map((v) => timesPow2(v, e)));
+}
+
+/** v · 2^e, exact barring overflow and subnormals, for any |e| (2^e alone overflows beyond ±1023). */
+export function timesPow2(v: number, e: number): number {
+  while (e > 1000) {
+    v *= 2 ** 1000;
+    e -= 1000;
+  }
+  while (e < -1000) {
+    v *= 2 ** -1000;
+    e += 1000;
+  }
+  return v * 2 ** e;
+}
+
+/** `rows` unchanged. @throws Error when an entry is not finite (an overflow inside the decomposition). */
+function checkedResult<T extends ArrayLike<number>[]>(what: string, rows: T): T {
+  for (const row of rows) {
+    for (let j = 0; j < row.length; j++) if (!Number.isFinite(row[j])) throw new Error(`${what}: the result is not finite (${row[j]})`);
+  }
+  return rows;
 }
 
 /**

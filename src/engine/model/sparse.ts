@@ -15,15 +15,32 @@ export interface InvariantStats {
   Cov: Mat;
 }
 
+/**
+ * Powers of two near 1/√diag: multiplying features by them (exactly) brings terms of different degrees
+ * (1, u, u², …) to one scale, so the ridge, the pseudo-inverse's cut-off and the eigen-solver's range
+ * test treat every term alike whatever the data's units. Without it, at |u| ≈ 100 the ridge sized by
+ * the u² terms swamps the constant term (a planted quadratic map came out 15% off), and at |u| ≈ 1e-3
+ * the cut-off drops the u² terms as if they were zero.
+ */
+function equilibration(diag: number[]): number[] {
+  return diag.map((g) => (g > 0 && g < Infinity ? 2 ** -Math.round(Math.log2(g) / 2) : 1));
+}
+
+/** M_SS with rows and columns multiplied by s (the support's equilibration). */
+function scaledBlock(M: Mat, support: number[], s: number[]): Mat {
+  return support.map((i, a) => support.map((j, b) => M[i][j] * s[a] * s[b]));
+}
+
 /** Solve G_SS w = c_S on a support set, with a tiny ridge so collinear library terms stay solvable. */
 function solveOnSupport(G: Mat, c: number[], support: number[]): number[] {
-  const Gs = support.map((i) => support.map((j) => G[i][j]));
-  const ridge = 1e-12 * (support.reduce((s, i) => s + G[i][i], 0) / Math.max(support.length, 1));
+  const s = equilibration(support.map((i) => G[i][i]));
+  const Gs = scaledBlock(G, support, s);
+  const ridge = 1e-12 * (Gs.reduce((sum, row, i) => sum + row[i], 0) / Math.max(support.length, 1));
   for (let i = 0; i < Gs.length; i++) Gs[i][i] += ridge;
   const w = solve(
     Gs,
-    support.map((i) => [c[i]]),
-  ).map((r) => r[0]);
+    support.map((i, a) => [c[i] * s[a]]),
+  ).map((r, a) => r[0] * s[a]);
   const full = new Array<number>(G.length).fill(0);
   support.forEach((j, idx) => (full[j] = w[idx]));
   return full;
@@ -64,7 +81,7 @@ export function invariantRatio(c: number[], st: InvariantStats): number {
  * The best-conserved combination of features, sparsified: the smallest generalised eigenvector of
  * (D, Cov) restricted to a shrinking support. A sparser support is kept only while it stays nearly as
  * well conserved (ratio within 10× or an absolute 1e-12), so a true sparse law is not traded for noise.
- * The result is scaled so that I has unit variance over the data.
+ * The result is scaled so that I has unit variance over the data; null when no feature varies.
  */
 export function sparseInvariant(
   st: InvariantStats,
@@ -72,16 +89,10 @@ export function sparseInvariant(
   maxIter = 10,
 ): { coefficients: number[]; ratio: number } | null {
   const m = st.D.length;
-  const solveOn = (support: number[]) => {
-    const D = support.map((i) => support.map((j) => st.D[i][j]));
-    const Cov = support.map((i) => support.map((j) => st.Cov[i][j]));
-    const eig = smallestGeneralizedEigen(D, Cov);
-    if (eig.vectors.length === 0) return null;
-    const c = new Array<number>(m).fill(0);
-    support.forEach((j, idx) => (c[j] = eig.vectors[0][idx]));
-    return { c, ratio: invariantRatio(c, st) };
-  };
+  const solveOn = (support: number[]) => invariantOnSupport(st, support);
   let support = Array.from({ length: m }, (_, j) => j).filter((j) => st.Cov[j][j] > 0);
+  // No feature varies across the data: nothing can be conserved non-trivially.
+  if (support.length === 0) return null;
   let best = solveOn(support);
   if (!best) return null;
   for (let it = 0; it < maxIter; it++) {
@@ -167,15 +178,14 @@ export function sparseInvariantPath(st: InvariantStats, smallest: number, maxIte
   return out;
 }
 
-/** The smallest generalised eigenvector of (D, Cov) on a support, as a full coefficient vector. */
+/** The smallest generalised eigenvector of (D, Cov) on a support (equilibrated), as a full coefficient vector. */
 function invariantOnSupport(st: InvariantStats, support: number[]): { c: number[]; ratio: number } | null {
   if (support.length === 0) return null;
-  const D = support.map((i) => support.map((j) => st.D[i][j]));
-  const Cov = support.map((i) => support.map((j) => st.Cov[i][j]));
-  const eig = smallestGeneralizedEigen(D, Cov);
+  const s = equilibration(support.map((i) => st.Cov[i][i]));
+  const eig = smallestGeneralizedEigen(scaledBlock(st.D, support, s), scaledBlock(st.Cov, support, s));
   if (eig.vectors.length === 0) return null;
   const c = new Array<number>(st.D.length).fill(0);
-  support.forEach((j, idx) => (c[j] = eig.vectors[0][idx]));
+  support.forEach((j, idx) => (c[j] = eig.vectors[0][idx] * s[idx]));
   return { c, ratio: invariantRatio(c, st) };
 }
 

@@ -4,13 +4,17 @@
  * and its alternatives share a subspace, hence one pass.
  */
 import { groupBy } from '../../collections.js';
-import type { FitResult, Law, Subspace } from '../../types.js';
+import type { Failure, FitResult, Law, Subspace } from '../../types.js';
 import type { FeatureCatalog } from '../model/features.js';
 import { paretoFront, type ScoredLaw } from '../ranking/rank.js';
 import type { EvaluateBatch, EvaluateResult } from './exact-pass.js';
 import { toLaw } from './law-output.js';
+import { lawsInDataUnits } from './units.js';
 
-/** The reported laws, measured exactly through `run`, in rank order. */
+/**
+ * The reported laws, measured exactly through `run`, in rank order. When the data were searched scaled
+ * by 2^-exponent, the laws are stated back in data units, and those that cannot be are failures.
+ */
 export async function measureLaws(
   ranked: ScoredLaw[],
   subspaces: Subspace[],
@@ -19,7 +23,8 @@ export async function measureLaws(
   catalog: FeatureCatalog,
   run: (batch: EvaluateBatch) => Promise<EvaluateResult[]>,
   progress: (done: number, total: number) => void,
-): Promise<Law[]> {
+  exponent = 0,
+): Promise<{ laws: Law[]; failures: Failure[] }> {
   const groups = groupBy(ranked.flatMap((l) => [l, ...l.alternatives]), (law) => law.subspaceIndex);
   const total = [...groups.values()].reduce((a, g) => a + g.length, 0);
   let done = 0;
@@ -34,7 +39,8 @@ export async function measureLaws(
       progress(done, total);
     }),
   );
-  return ranked.map((law, i) => toLaw(law, evaluation, subspaces, dim, i + 1, nTransitions));
+  if (exponent !== 0) return lawsInDataUnits(ranked, evaluation, subspaces, dim, nTransitions, exponent);
+  return { laws: ranked.map((law, i) => toLaw(law, evaluation, subspaces, dim, i + 1, nTransitions)), failures: [] };
 }
 
 /** Complexity against relative error over all finalists: the non-dominated points, cheapest first. */

@@ -3,7 +3,8 @@
  * data proposes its own subspaces, the invariant subspaces of the fitted linear operator (as in dynamic
  * mode decomposition: a complex eigenvalue pair is a candidate rotation plane) and principal subspaces.
  */
-import type { Grammar, Subspace } from '../../types.js';
+import { errorMessage } from '../../errors.js';
+import type { Failure, Grammar, Subspace } from '../../types.js';
 import { generalEigen, orthonormalRows, symmetricEigen, transpose, solve } from '../kernels/linalg.js';
 import { type Moments, projectMoments } from '../moments/moments.js';
 import { type ConstantSplit, projectRowsOnto, splitConstants } from './constants.js';
@@ -113,11 +114,12 @@ export interface GeneratedSubspaces {
  * Generate the grammar's subspaces from the full moments, within the directions where the data vary.
  * Subspaces with one span are kept once, the cheapest statement (a data-driven subspace that is a
  * coordinate subset is that subset; in two dimensions, `full` and `coords[0,1]` are one subspace).
+ * A generator whose decomposition fails (non-finite moments) proposes nothing and is recorded in `failures`.
  * @param roundoff unit roundoff of the data (see moments/resolution.ts): what counts as constant
  */
-export function generateSubspaces(grammar: Grammar, mom: Moments, roundoff: number, samples?: SampleData): GeneratedSubspaces {
+export function generateSubspaces(grammar: Grammar, mom: Moments, roundoff: number, samples?: SampleData, failures: Failure[] = []): GeneratedSubspaces {
   const d = mom.dim;
-  const split = splitConstants(mom, roundoff);
+  const split = attempt('constants', failures, () => [splitConstants(mom, roundoff)])[0] ?? noConstants(d);
   const varyingCoords = [...Array(d).keys()].filter((c) => !split.coordinates?.includes(c));
   const all: Subspace[] = [];
   const addDataDriven = (s: Subspace, generatorCost: number) => {
@@ -132,7 +134,7 @@ export function generateSubspaces(grammar: Grammar, mom: Moments, roundoff: numb
     } else if (gen.kind === 'full') {
       all.push({ label: 'full', kind: 'full', basis: split.varying, cost: gen.cost });
     } else if (gen.kind === 'eigenspaces') {
-      const modes = eigenSubspaces(mom, split.varying, gen.maxCount, samples);
+      const modes = attempt('eigenspaces', failures, () => eigenSubspaces(mom, split.varying, gen.maxCount, samples));
       const naming = log2(Math.max(gen.maxCount, 1));
       const estimated = (label: string, basis: number[][]): Subspace => {
         const bits = estimatedBasisBits(basis.length, d, mom.n);
@@ -146,7 +148,7 @@ export function generateSubspaces(grammar: Grammar, mom: Moments, roundoff: numb
         if (i > 0) addDataDriven(estimated(`eig-top${i + 1}`, union), gen.cost);
       }
     } else if (gen.kind === 'principal') {
-      const leading = principalDirections(mom, split.varying);
+      const leading = attempt('principal', failures, () => principalDirections(mom, split.varying));
       for (let k = 1; k <= Math.min(gen.maxSize, leading.length - 1); k++) {
         const bits = estimatedBasisBits(k, d, mom.n);
         addDataDriven({ label: `pca${k}`, kind: 'principal', basis: orthonormalRows(leading.slice(0, k)), cost: gen.cost + log2(Math.max(gen.maxSize, 1)) + bits, basisBits: bits }, gen.cost);
@@ -194,6 +196,21 @@ function constantSubspace(split: ConstantSplit, d: number): GeneratedSubspaces['
     ? { ...coordinateSubspace(d, split.coordinates, 0), label: 'constant', constant: true }
     : { label: 'constant', kind: 'principal', basis: split.constant, cost: estimatedBasisBits(split.constant.length, d, 2), constant: true };
   return { subspace, values: split.values };
+}
+
+/** No constant directions: the whole space varies (when the split itself cannot be computed). */
+function noConstants(d: number): ConstantSplit {
+  return { constant: [], coordinates: null, values: [], varying: unitRows(d, [...Array(d).keys()]), threshold: 0 };
+}
+
+/** A generator's subspaces, or none (with a failure entry) when its decomposition throws. */
+function attempt<T>(generator: string, failures: Failure[], make: () => T[]): T[] {
+  try {
+    return make();
+  } catch (err) {
+    failures.push({ id: `subspaces:${generator}`, error: errorMessage(err) });
+    return [];
+  }
 }
 
 function spansEqual(a: number[][], b: number[][]): boolean {

@@ -159,3 +159,80 @@ test('a small term the conservation needs is kept: sparsity is not bought with a
   assert.ok(got && got.ratio < 1e-12, `ratio ${got?.ratio}`);
   assert.ok(Math.abs(got.coefficients[1] / got.coefficients[0] - 0.01) < 1e-9, `${got.coefficients}`);
 });
+
+test('no feature varies (every state the same): sparseInvariant finds nothing rather than throwing', () => {
+  // Constant features: Cov is zero, and so is D (nothing changes from step to step).
+  for (const m of [1, 3]) {
+    const zero = () => Array.from({ length: m }, () => new Array<number>(m).fill(0));
+    assert.equal(sparseInvariant({ n: 50, D: zero(), Cov: zero() }, 0.05), null);
+  }
+});
+
+/** Degrees of the features in the units test: 1, u, u², … as a library over one subspace mixes them. */
+const degreeOf = (j: number) => [0, 1, 2, 1, 2, 2, 1, 0, 2][j % 9];
+
+/**
+ * The same statistics in other units: feature j times M^(degree j) and targets times M, as when the
+ * states are multiplied by M. A law u' = W φ(u) then has W_rj · M^(1 − degree j).
+ */
+function inUnits(st: FeatureStats, M: number): FeatureStats;
+function inUnits(st: InvariantStats, M: number): InvariantStats;
+function inUnits(st: FeatureStats | InvariantStats, M: number): FeatureStats | InvariantStats {
+  const both = (X: number[][]) => X.map((row, i) => row.map((v, j) => v * M ** degreeOf(i) * M ** degreeOf(j)));
+  if ('Cov' in st) return { ...st, D: both(st.D), Cov: both(st.Cov) };
+  return { ...st, G: both(st.G), C: st.C.map((row) => row.map((v, j) => v * M * M ** degreeOf(j))), Y: st.Y.map((row) => row.map((v) => v * M * M)) };
+}
+
+const units = fc.integer({ min: -8000, max: 8000 }).map((x) => 10 ** (x / 1000));
+
+/**
+ * Whether some term's scaled size |w_j|·rms(φ_j), relative to the row's largest, lies within 1% of the
+ * threshold: a rounding difference can then keep or drop it, in any units alike, so such cases say
+ * nothing about units.
+ */
+function nearThreshold(row: number[], diag: number[], threshold: number): boolean {
+  const mags = row.map((v, j) => Math.abs(v) * Math.sqrt(Math.max(diag[j], 0)));
+  const top = Math.max(...mags);
+  return mags.some((m) => m > 0 && Math.abs(m / top - threshold) < 0.01 * threshold);
+}
+
+test('stlsq finds the same map in any units: terms of different degrees are treated alike', () => {
+  fc.assert(
+    fc.property(sparseMatrix, fc.integer({ min: 1, max: 1000 }), units, (W, seed, M) => {
+      const st = featureStats(featureRows(seed, 60, W[0].length, true), W);
+      fc.pre(!W.some((row) => nearThreshold(row, st.G.map((r, j) => r[j]), 0.05)));
+      const atUnit = stlsq(st, 0.05);
+      const scaled = stlsq(inUnits(st, M), 0.05);
+      // Compared in the first units (W_rj · M^(degree j − 1)), to rounding of the row's largest entry.
+      scaled.forEach((row, r) => {
+        const size = Math.max(...atUnit[r].map(Math.abs));
+        row.forEach((v, j) => {
+          const back = v * M ** (degreeOf(j) - 1);
+          assert.ok(Math.abs(back - atUnit[r][j]) <= 1e-7 * size, `M=${M}: W[${r}][${j}] = ${v}, in the first units ${back}, want ${atUnit[r][j]}`);
+          assert.equal(v === 0, atUnit[r][j] === 0, `M=${M}: the support differs at W[${r}][${j}]`);
+        });
+      });
+    }),
+    { numRuns: 150, seed: SEED },
+  );
+});
+
+test('sparseInvariant finds the same conserved quantity in any units', () => {
+  fc.assert(
+    fc.property(fc.array(fc.option(coefficient, { nil: 0, freq: 2 }), { minLength: 3, maxLength: 7 }).filter((c) => c.filter((v) => v !== 0).length >= 2), fc.integer({ min: 1, max: 1000 }), units, (c, seed, M) => {
+      const st = conservedStats(seed, 200, c);
+      fc.pre(!nearThreshold(c, st.Cov.map((r, j) => r[j]), 0.05));
+      const atUnit = sparseInvariant(st, 0.05)!;
+      const scaled = sparseInvariant(inUnits(st, M), 0.05);
+      assert.ok(atUnit && scaled, `M=${M}: no invariant`);
+      // Unit variance in both units: the same function of the states, up to sign.
+      const sign = Math.sign(scaled.coefficients.find((v) => v !== 0)!) * Math.sign(atUnit.coefficients.find((v) => v !== 0)!);
+      const size = Math.max(...atUnit.coefficients.map(Math.abs));
+      scaled.coefficients.forEach((v, j) => {
+        const back = sign * v * M ** degreeOf(j);
+        assert.ok(Math.abs(back - atUnit.coefficients[j]) <= 1e-6 * size, `M=${M}: c[${j}] = ${v}, in the first units ${back}, want ${atUnit.coefficients[j]}`);
+      });
+    }),
+    { numRuns: 150, seed: SEED },
+  );
+});
