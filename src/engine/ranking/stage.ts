@@ -12,6 +12,7 @@ import { roundingFloor } from '../moments/resolution.js';
 import { type Conservation, type ConservationTask, isConserved } from './conservation.js';
 import { constantLaw } from './constant.js';
 import { foldDecompositions } from './decompose.js';
+import { dropRepeatedInvariants } from './same-function.js';
 import { conservedByMap } from './implied.js';
 import { collapseDuplicates, type ScoredLaw, scoreFinalist, tolerances } from './rank.js';
 
@@ -38,7 +39,9 @@ export async function rankLaws(input: RankInput, run: (task: ConservationTask) =
   const table = tolerances(input.finalists, input.maxRelativeTolerance, input.tolerance);
   const scored = input.finalists.map((f) => scoreFinalist(f, table[f.result.fit.role].get(f.subspaceIndex)!, input.snapMaxDenominator));
   const collapsed = collapseDuplicates(scored, input.subspaces.map((s) => s.basis), input.minInlierFraction);
-  const conserved = foldDecompositions(await keepConserved(collapsed, input, run), input.subspaces.map((s) => s.basis));
+  const bases = input.subspaces.map((s) => s.basis);
+  const unique = dropRepeatedInvariants(await keepConserved(collapsed, input, run), bases, input.ctx, input.sample, input.catalog);
+  const conserved = foldDecompositions(unique, bases);
   const c = input.constant;
   const laws = foldImpliedInvariants(conserved, input).slice(0, Math.max(input.maxLaws - (c ? 1 : 0), 0));
   if (!c) return { scored, ranked: laws };
