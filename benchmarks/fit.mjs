@@ -40,6 +40,16 @@ for (const N of Ns) {
     }
   }
 }
+// A data set with no law (decay plus noise): the count of laws reported should be 0.
+if (process.env.BENCH_NOLAW !== '0') {
+  const r = spawnSync(process.execPath, [one, '1e5', '16', '2', 'new', 'decay'], { encoding: 'utf8' });
+  if (r.status !== 0) console.log(`no-law row failed: ${r.stderr.trim().split('\n').pop()}`);
+  else {
+    const x = JSON.parse(r.stdout.trim().split('\n').pop());
+    console.log(`no law (decay + noise) N=${x.N} d=16 2 workers: ${x.wallMs} ms, ${x.laws.length} laws reported${x.laws.length ? `: ${x.laws.join(', ')}` : ''}`);
+  }
+}
+
 // Parallel speed-up of the stages that run on the pool (moments, screening, finalists, exact pass).
 // The bound beside it: the 1-worker wall time over the 2-worker run's CPU time spread over 2 cores,
 // which no schedule can beat on a 2-core machine.
