@@ -18,7 +18,7 @@ export const PLACEHOLDERS = ['a', 'b', 'c'] as const;
 export const DEFAULT_LIMITS: Readonly<SearchLimits> = {
   maxCandidates: 20000,
   maxFinalists: 48,
-  maxLibraryDim: 2,
+  maxLibraryDim: 4,
   stlsqThreshold: 0.001,
   snapMaxDenominator: 12,
   screeningSample: 4096,

@@ -10,6 +10,17 @@ import { subspaceVariables } from '../model/features.js';
 
 const NONLINEAR = new Set(['library_map', 'library_invariant', 'quadratic_invariant']);
 
+/** Families over library terms (u², sin u, …), which mean something in the data's own coordinates. */
+const LIBRARY = new Set(['library_map', 'library_invariant']);
+
+/**
+ * Library terms are not rotation-invariant: on a data-estimated subspace of more than two dimensions
+ * (a mix of coordinates) they would be evaluated in an arbitrary frame at a high cost, so there they
+ * are proposed only on coordinate subsets and the whole space (quadratic forms are proposed anywhere).
+ */
+const PLANE = 2;
+const naturalCoordinates = (sub: Subspace) => sub.kind === 'coordinates' || sub.kind === 'full';
+
 /** Bits for choosing the offset variant of a structured family. */
 const OFFSET_BIT = 1;
 
@@ -30,6 +41,7 @@ export function enumerateCandidates(grammar: Grammar, subspaces: Subspace[]): Ca
     for (const fam of grammar.families) {
       if (!familyFitsDimension(fam.name, k)) continue;
       if (NONLINEAR.has(fam.name) && k > grammar.limits.maxLibraryDim) continue;
+      if (LIBRARY.has(fam.name) && k > PLANE && !naturalCoordinates(sub)) continue;
       const variants = LINEAR_MAP_FAMILIES.has(fam.name) ? offsetVariants(fam.name) : [false];
       for (const offset of variants) {
         const lib = fam.name === 'library_map' || fam.name === 'library_invariant' ? library(k) : { features: [], costs: [] };

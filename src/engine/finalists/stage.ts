@@ -127,7 +127,9 @@ export function chooseFinalists(screened: ScreenSuccess[], max: number, subspace
       if (s.fit.role !== role || !(s.descriptionLength < 0)) continue;
       if ((perSubspace.get(s.subspaceIndex) ?? 0) >= MAX_PER_SUBSPACE) continue;
       const basis = subspaces[s.subspaceIndex].basis;
-      const dominated = chosen.some((c) => c.subspaceIndex !== s.subspaceIndex && s.relativeError > 2 * Math.max(c.relativeError, 1e-6) && nestedSpans(subspaces[c.subspaceIndex].basis, basis));
+      // Invariants are weighed as functions of z after ranking (a plane's |u|² stays even when a larger
+      // subspace fits a tilted copy of it a little better), so only maps are pruned by nesting here.
+      const dominated = role === 'map' && chosen.some((c) => c.subspaceIndex !== s.subspaceIndex && s.relativeError > 2 * Math.max(c.relativeError, 1e-6) && nestedSpans(subspaces[c.subspaceIndex].basis, basis));
       if (dominated) continue;
       perSubspace.set(s.subspaceIndex, (perSubspace.get(s.subspaceIndex) ?? 0) + 1);
       chosen.push(s);

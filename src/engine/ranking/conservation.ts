@@ -7,7 +7,6 @@
  * from segment to segment (a conserved quantity must vary across the data, or it is a constant).
  */
 import type { Expr } from '../../grammar/expr-ir.js';
-import { stdOfSums } from '../finalists/sample-fit.js';
 import { FeatureCatalog } from '../model/features.js';
 import { coefficientsFor, type LawFit } from '../model/law-fit.js';
 import type { DataContext } from '../moments/transitions.js';
@@ -20,7 +19,8 @@ export const DRIFT_HORIZONS = [1, 4, 16, 64] as const;
 /** Invariant laws on one subspace, as a worker task. */
 export interface ConservationTask {
   basis: number[][];
-  laws: { fit: LawFit; tolerance: number }[];
+  /** Each law with its tolerance and the size of one standard deviation of its I (the units of the tolerance). */
+  laws: { fit: LawFit; tolerance: number; scale: number }[];
   trees: [string, Expr][];
 }
 
@@ -38,25 +38,19 @@ export interface Conservation {
   levels: number;
   segments: number;
   /**
-   * Σ (net change)² / Σ (step)² over segments of at least {@link WALK_MIN} transitions: about 1/L for
-   * noise around a conserved value, 1 for a random walk, L for a drift (NaN: no such segment).
+   * Σ_trajectories (Σ of its inlier steps)² / Σ (inlier step)²: about 1/L for noise around a conserved
+   * value (L inlier transitions in a row), 1 for a random walk, L for a drift. Outlier transitions
+   * (cuts) are skipped, not reset at, so a drift cannot hide between frequent outliers (NaN: no steps).
    */
   walk: number;
 }
 
-/** Segments shorter than this say little about a random walk (white noise gives 1/L there too). */
-const WALK_MIN = 4;
-
-/** Follow each law along the trajectories (on a worker or inline). */
+/** Follow each law along the trajectories (on a worker or inline), in one pass. */
 export function conservationBatch(ctx: DataContext, task: ConservationTask): Conservation[] {
   const catalog = new FeatureCatalog(task.trees);
   const { union, cols } = catalog.union(task.laws.map((l) => l.fit.features));
   const stream = transitionStream(ctx, task.basis, union, catalog);
-  const followers = task.laws.map((l, i) => new Follower(Int32Array.from(cols[i]), Float64Array.from(coefficientsFor(l.fit, l.fit.params)[0]), l.tolerance, ctx.starts));
-  stream.run(null, (b) => {
-    for (const f of followers) f.sums(b);
-  });
-  for (const f of followers) f.setScale(ctx.starts.length);
+  const followers = task.laws.map((l, i) => new Follower(Int32Array.from(cols[i]), Float64Array.from(coefficientsFor(l.fit, l.fit.params)[0].map((c) => c / l.scale)), l.tolerance, ctx.starts));
   stream.run(null, (b) => {
     for (const f of followers) f.follow(b);
   });
@@ -65,9 +59,6 @@ export function conservationBatch(ctx: DataContext, task: ConservationTask): Con
 
 /** One invariant followed along the trajectories. */
 class Follower {
-  s1 = 0;
-  s2 = 0;
-  scale = 1;
   private values = new Float64Array(0);
   private readonly segment: number[] = [];
   private previous = -2;
@@ -78,9 +69,12 @@ class Follower {
   private level1 = 0;
   private level2 = 0;
   private levelWeight = 0;
-  private s0 = 0;
+  /** A reference value (the first state's), so the level sums stay well conditioned. */
+  private origin = NaN;
   private walkNet = 0;
   private walkSteps = 0;
+  /** The current trajectory's sum of inlier steps. */
+  private trajectoryNet = 0;
 
   constructor(
     private readonly cols: Int32Array,
@@ -89,35 +83,26 @@ class Follower {
     private readonly starts: Uint32Array,
   ) {}
 
-  /** The invariant's std and mean over the data, from {@link sums}: the units of everything after. */
-  setScale(n: number): void {
-    this.scale = stdOfSums(this.s1, this.s2, n) || 1;
-    this.s0 = this.s1 / Math.max(n, 1) / this.scale;
-  }
-
-  /** Σ I and Σ I² over the block's first states (the scale). */
-  sums(b: Block): void {
-    this.evaluate(b);
-    for (let i = 0; i < b.count; i++) {
-      this.s1 += this.values[i];
-      this.s2 += this.values[i] * this.values[i];
-    }
-  }
-
   /** Extend, cut or close segments with the block's transitions, in transition order. */
   follow(b: Block): void {
     this.evaluate(b);
     for (let i = 0; i < b.count; i++) {
       const t = b.t[i];
-      const before = this.values[i] / this.scale;
-      const after = this.values[b.vRow[i]] / this.scale;
+      const before = this.values[i];
+      const after = this.values[b.vRow[i]];
+      if (Number.isNaN(this.origin)) this.origin = before;
       const continues = t === this.previous + 1 && this.starts[t] === this.starts[t - 1] + 1;
-      if (!continues) this.close();
+      if (!continues) {
+        this.close();
+        this.endTrajectory();
+      }
       this.previous = t;
       if (!(Math.abs(after - before) <= this.tolerance)) {
         this.close();
         continue;
       }
+      this.trajectoryNet += after - before;
+      this.walkSteps += (after - before) ** 2;
       if (this.segment.length === 0) this.segment.push(before);
       this.segment.push(after);
     }
@@ -125,6 +110,7 @@ class Follower {
 
   result(): Conservation {
     this.close();
+    this.endTrajectory();
     const rms = (sum: number, count: number) => (count > 0 ? Math.sqrt(sum / count) : NaN);
     return {
       drift: rms(this.net, this.segments),
@@ -141,22 +127,22 @@ class Follower {
     predictInto(this.values, b.Phi, b.stride, b.stride, this.cols, this.c, 0, this.cols.length);
   }
 
+  private endTrajectory(): void {
+    this.walkNet += this.trajectoryNet ** 2;
+    this.trajectoryNet = 0;
+  }
+
   private close(): void {
     const v = this.segment;
     if (v.length >= 2) {
       this.segments++;
       this.net += (v[v.length - 1] - v[0]) ** 2;
-      // Levels about the data's mean (s0), so the sums stay well conditioned.
       let mean = 0;
       for (const x of v) mean += x;
-      mean = mean / v.length - this.s0;
+      mean = mean / v.length - this.origin;
       this.level1 += v.length * mean;
       this.level2 += v.length * mean * mean;
       this.levelWeight += v.length;
-      if (v.length > WALK_MIN) {
-        this.walkNet += (v[v.length - 1] - v[0]) ** 2;
-        for (let s = 1; s < v.length; s++) this.walkSteps += (v[s] - v[s - 1]) ** 2;
-      }
       for (let q = 0; q < DRIFT_HORIZONS.length; q++) {
         const h = DRIFT_HORIZONS[q];
         for (let s = 0; s + h < v.length; s++) this.horizonSums[q] += (v[s + h] - v[s]) ** 2;

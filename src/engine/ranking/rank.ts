@@ -34,6 +34,8 @@ export interface ScoredLaw {
   conserves: ScoredLaw[];
   /** For invariants: how the quantity fares along whole trajectories (see conservation.ts). */
   conservation?: Conservation;
+  /** For invariants: 1 for a subspace's simplest, 2, 3… for those independent of it (see more-invariants.ts). */
+  companion?: number;
   /** For a map folded into its parts: the laws that state it together (see decompose.ts). */
   decomposes?: ScoredLaw[];
   /**
@@ -159,7 +161,7 @@ export function collapseDuplicates(laws: ScoredLaw[], bases: number[][][], minIn
   const perSubspace: ScoredLaw[] = [];
   for (const law of [...laws].sort(byDl)) {
     if (!(law.descriptionLength < 0) || law.inlierFraction < minInlierFraction || (law.motionError ?? 0) > MOTION_MAX) continue;
-    const same = perSubspace.find((w) => w.fit.role === law.fit.role && w.subspaceIndex === law.subspaceIndex);
+    const same = perSubspace.find((w) => w.fit.role === law.fit.role && w.subspaceIndex === law.subspaceIndex && (w.companion ?? 1) === (law.companion ?? 1));
     if (!same) perSubspace.push(law);
     else if (law.inlierRelativeError <= 2 * Math.max(same.inlierRelativeError, same.finalist.floor) && same.alternatives.length < MAX_ALTERNATIVES) {
       same.alternatives.push(law);
@@ -174,8 +176,10 @@ export function collapseDuplicates(laws: ScoredLaw[], bases: number[][][], minIn
   const sameDimension = (a: ScoredLaw, b: ScoredLaw) => bases[a.subspaceIndex].length === bases[b.subspaceIndex].length;
   const beats = (w: ScoredLaw, law: ScoredLaw) =>
     worse(law, w) || (!worse(w, law) && (w.inlierFraction > law.inlierFraction + 0.02 || (sameDimension(w, law) && byDl(w, law) < 0)));
+  // Invariants on nested subspaces are weighed after conservation along trajectories (see
+  // invariant-choice.ts): here every subspace keeps its own.
   return perSubspace
-    .filter((law) => !perSubspace.some((w) => w !== law && w.fit.role === law.fit.role && nestedSpans(bases[w.subspaceIndex], bases[law.subspaceIndex]) && beats(w, law)))
+    .filter((law) => law.fit.role === 'invariant' || !perSubspace.some((w) => w !== law && w.fit.role === 'map' && nestedSpans(bases[w.subspaceIndex], bases[law.subspaceIndex]) && beats(w, law)))
     .sort(byDl);
 }
 

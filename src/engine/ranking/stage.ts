@@ -7,11 +7,12 @@ import type { Subspace } from '../../types.js';
 import type { FinalistEntry } from '../finalists/stage.js';
 import type { FeatureCatalog } from '../model/features.js';
 import type { DataContext } from '../moments/transitions.js';
-import { groupBy } from '../../collections.js';
 import { roundingFloor } from '../moments/resolution.js';
-import { type Conservation, type ConservationTask, isConserved } from './conservation.js';
+import type { Conservation, ConservationTask } from './conservation.js';
+import { chooseInvariants } from './invariant-choice.js';
 import { constantLaw } from './constant.js';
 import { foldDecompositions } from './decompose.js';
+import { independentInvariants } from './more-invariants.js';
 import { dropRepeatedInvariants } from './same-function.js';
 import { conservedByMap } from './implied.js';
 import { collapseDuplicates, type ScoredLaw, scoreFinalist, tolerances } from './rank.js';
@@ -26,6 +27,8 @@ export interface RankInput {
   tolerance: number | null;
   minInlierFraction: number;
   snapMaxDenominator: number;
+  /** Smallest share of the largest term a sparse fit keeps (the grammar's stlsq_threshold). */
+  threshold: number;
   maxLaws: number;
   /** The data's constant part: its subspace's index, values and the data's unit roundoff. */
   constant: { index: number; values: number[]; roundoff: number } | null;
@@ -38,9 +41,12 @@ export interface RankInput {
 export async function rankLaws(input: RankInput, run: (task: ConservationTask) => Promise<Conservation[]>): Promise<{ scored: ScoredLaw[]; ranked: ScoredLaw[] }> {
   const table = tolerances(input.finalists, input.maxRelativeTolerance, input.tolerance);
   const scored = input.finalists.map((f) => scoreFinalist(f, table[f.result.fit.role].get(f.subspaceIndex)!, input.snapMaxDenominator));
-  const collapsed = collapseDuplicates(scored, input.subspaces.map((s) => s.basis), input.minInlierFraction);
+  const withCompanions = scored.flatMap((l) => [l, ...(l.descriptionLength < 0 ? independentInvariants(l, input.threshold, input.snapMaxDenominator) : [])]);
+  const collapsed = collapseDuplicates(withCompanions, input.subspaces.map((s) => s.basis), input.minInlierFraction);
   const bases = input.subspaces.map((s) => s.basis);
-  const unique = dropRepeatedInvariants(await keepConserved(collapsed, input, run), bases, input.ctx, input.sample, input.catalog);
+  const check = (index: number, group: ScoredLaw[]) =>
+    run({ basis: bases[index], laws: group.map((l) => ({ fit: l.fit, tolerance: l.tolerance, scale: stdUnit(l) })), trees: input.catalog.subset(group.flatMap((l) => l.fit.features)) });
+  const unique = dropRepeatedInvariants(await chooseInvariants(collapsed, bases, check), bases, input.ctx, input.sample, input.catalog);
   const conserved = foldDecompositions(unique, bases);
   const c = input.constant;
   const laws = foldImpliedInvariants(conserved, input).slice(0, Math.max(input.maxLaws - (c ? 1 : 0), 0));
@@ -50,17 +56,16 @@ export async function rankLaws(input: RankInput, run: (task: ConservationTask) =
   return { scored, ranked: [...laws, constant] };
 }
 
-/** The laws without the invariants that drift along trajectories (one pass per subspace). */
-async function keepConserved(laws: ScoredLaw[], input: RankInput, run: (task: ConservationTask) => Promise<Conservation[]>): Promise<ScoredLaw[]> {
-  const groups = groupBy(laws.filter((l) => l.fit.role === 'invariant'), (l) => l.subspaceIndex);
-  await Promise.all(
-    [...groups].map(async ([index, group]) => {
-      const trees = input.catalog.subset(group.flatMap((l) => l.fit.features));
-      const results = await run({ basis: input.subspaces[index].basis, laws: group.map((l) => ({ fit: l.fit, tolerance: l.tolerance })), trees });
-      results.forEach((r, i) => (group[i].conservation = r));
-    }),
-  );
-  return laws.filter((l) => l.fit.role !== 'invariant' || (l.conservation && isConserved(l.conservation, l.tolerance, l.finalist.floor)));
+/**
+ * One standard deviation of a scored invariant's I: finalists state I in those units, and scoring
+ * rescales it so a coefficient is 1; the largest coefficient's ratio undoes that.
+ */
+function stdUnit(law: ScoredLaw): number {
+  const before = law.finalist.fit.params;
+  let j = 0;
+  for (let i = 1; i < before.length; i++) if (Math.abs(before[i]) > Math.abs(before[j])) j = i;
+  const ratio = Math.abs(law.fit.params[j] / before[j]);
+  return Number.isFinite(ratio) && ratio > 0 ? ratio : 1;
 }
 
 /** An invariant that a kept map law on the same subspace already conserves is a note on that map, not a law. */

@@ -106,7 +106,7 @@ export function featuresFor(c: Pick<CandidateSpec, 'family' | 'offset' | 'librar
   }
 }
 
-function sparseParametrization(W: number[][], features: string[], role: LawRole): { p: Parametrization; params: number[] } {
+export function sparseParametrization(W: number[][], features: string[], role: LawRole): { p: Parametrization; params: number[] } {
   const positions: [number, number][] = [];
   const params: number[] = [];
   const names: string[] = [];

@@ -15,9 +15,12 @@ export function fullSpaceMap(law: Law): { A: number[][]; b: number[] } {
   const B = law.subspace.basis;
   const k = B.length;
   const W = law.model.coefficients;
-  const M = W.map((row) => law.model.features.map((f, j) => ({ f, v: row[j] })).filter((x) => x.f !== '1').map((x) => x.v));
-  const off = W.map((row) => { const j = law.model.features.indexOf('1'); return j >= 0 ? row[j] : 0; });
-  if (M[0].length !== k) throw new Error('not a linear law');
+  // A library map may list terms it does not use (zero coefficients): only u1…uk and 1 may carry one.
+  const features = law.model.features;
+  const nonlinear = features.some((f, j) => f !== '1' && !/^u\d+$/.test(f) && W.some((row) => row[j] !== 0));
+  if (nonlinear) throw new Error('not a linear law');
+  const M = W.map((row) => Array.from({ length: k }, (_, q) => { const j = features.indexOf(`u${q + 1}`); return j >= 0 ? row[j] : 0; }));
+  const off = W.map((row) => { const j = features.indexOf('1'); return j >= 0 ? row[j] : 0; });
   const A = matmul(matmul(transpose(B), M), B);
   const b = transpose(B).map((col) => col.reduce((s, v, i) => s + v * off[i], 0));
   return { A, b };

@@ -41,7 +41,9 @@ test('inside [2^-100, 2^100] the data are searched as they are', async () => {
 
 test('a conserved quadratic keeps its exact coefficients in any units, or is a failure when it cannot be stated', async () => {
   // |u|² of a twist (no linear map holds): stated as I = u1^2 + u2^2 in the law's own basis.
-  const twist = plantLaw({ kind: 'twist', seed: 4, noiseDims: 1, noise: 1e-4, trajectories: 16, steps: 40 }).dataset;
+  // On its own plane (no noise dimension): with one, a 3-D quadratic form restates it more exactly than the
+  // search's estimate of the plane, which is not what this test is about.
+  const twist = plantLaw({ kind: 'twist', seed: 4, noiseDims: 0, noise: 1e-4, trajectories: 16, steps: 40 }).dataset;
   const statement = (r: FitResult) => r.laws.find((l) => l.family === 'quadratic_invariant')?.equations[0];
   const atUnit = statement(await fitInline(twist));
   assert.equal(atUnit, 'I = u1^2 + u2^2');

@@ -1,0 +1,45 @@
+/**
+ * Which invariants to state. Invariants found on nested subspaces state one quantity: the most exact
+ * statement stays (exactness in factors of two, so a plane's |u|² beats a larger subspace's copy of it
+ * unless clearly less exact; then the smaller subspace, then the shorter description). Several
+ * independent invariants of one subspace state a system together and go first. Only invariants that
+ * are conserved along whole trajectories count, and each is checked only when it would be kept, so a
+ * quantity that drifts never hides a true one and no pass is spent on restatements.
+ */
+import { groupBy } from '../../collections.js';
+import { nestedSpans } from '../kernels/linalg.js';
+import { type Conservation, isConserved } from './conservation.js';
+import type { ScoredLaw } from './rank.js';
+
+/** Conservation of the invariants on one subspace, in one pass (see conservation.ts). */
+export type ConservationCheck = (subspaceIndex: number, laws: ScoredLaw[]) => Promise<Conservation[]>;
+
+/** The laws with only the invariants worth stating, in their order. */
+export async function chooseInvariants(laws: ScoredLaw[], bases: number[][][], check: ConservationCheck): Promise<ScoredLaw[]> {
+  const invariants = laws.filter((l) => l.fit.role === 'invariant');
+  const perSubspace = groupBy(invariants, (l) => l.subspaceIndex);
+  const follow = async (index: number) => {
+    const group = perSubspace.get(index)!;
+    if (group.some((l) => !l.conservation)) (await check(index, group)).forEach((c, i) => (group[i].conservation = c));
+  };
+  const conserved = (l: ScoredLaw) => isConserved(l.conservation!, l.tolerance, l.finalist.floor);
+  // A system's several invariants count as such only when they are all conserved.
+  for (const [index, group] of perSubspace) if (group.length > 1) await follow(index);
+  const together = (l: ScoredLaw) => (perSubspace.get(l.subspaceIndex)!.filter((w) => w.conservation && conserved(w)).length > 1 ? 0 : 1);
+  const octave = (l: ScoredLaw) => Math.floor(Math.log2(Math.max(l.inlierRelativeError, l.finalist.floor, 1e-300)));
+  const order = [...invariants].sort(
+    (a, b) =>
+      together(a) - together(b) ||
+      octave(a) - octave(b) ||
+      bases[a.subspaceIndex].length - bases[b.subspaceIndex].length ||
+      a.descriptionLength - b.descriptionLength,
+  );
+  const kept: ScoredLaw[] = [];
+  for (const law of order) {
+    const restated = together(law) === 1 && kept.some((w) => w.subspaceIndex !== law.subspaceIndex && nestedSpans(bases[w.subspaceIndex], bases[law.subspaceIndex]));
+    if (restated) continue;
+    await follow(law.subspaceIndex);
+    if (conserved(law)) kept.push(law);
+  }
+  return laws.filter((l) => l.fit.role !== 'invariant' || kept.includes(l));
+}
