@@ -99,7 +99,7 @@ export function skewedConservedNote(family: FamilyName, values: number[], exact:
   ];
   const text = terms
     .filter(([c]) => c !== 0)
-    .map(([c, t], i) => `${c < 0 ? (i === 0 ? '-' : '- ') : i === 0 ? '' : '+ '}${num(Math.abs(c))} * ${t}`)
+    .map(([c, t], i) => `${c < 0 ? (i === 0 ? '-' : '- ') : i === 0 ? '' : '+ '}${Math.abs(c) === 1 ? '' : `${num(Math.abs(c))} * `}${t}`)
     .join(' ');
   return `conserves I = ${text}`;
 }
