@@ -50,7 +50,7 @@ const search = (latents, hints) =>
  * coefficients on u1..uk), as angles in radians, smallest first. The smallest is the fundamental; larger
  * ones are usually harmonics of the same closed latent curve.
  */
-const LINEAR_FAMILIES = new Set(['rotation', 'damped_rotation', 'orthogonal', 'linear', 'affine']);
+const LINEAR_FAMILIES = new Set(['rotation', 'damped_rotation', 'skewed_rotation', 'damped_skewed_rotation', 'orthogonal', 'linear', 'affine']);
 function rotationsOf(law) {
   // Only linear families: a library map's linear coefficients alone do not describe its motion.
   if (law.role !== 'map' || !LINEAR_FAMILIES.has(law.family)) return [];

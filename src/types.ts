@@ -26,6 +26,8 @@ export const FAMILY_NAMES = [
   'scaling',
   'rotation',
   'damped_rotation',
+  'skewed_rotation',
+  'damped_skewed_rotation',
   'orthogonal',
   'linear',
   'affine',

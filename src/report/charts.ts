@@ -170,7 +170,7 @@ export function residualSpec(view: LawView, title: string, unit: string, thresho
 /** Generic form of each family, shown on hover for finalists that were not reported as laws. */
 const FAMILY_FORMS: Record<FamilyName, string> = {
   identity: "u' = u", constant: "u' = c", translation: "u' = u + b", scaling: "u' = s·u", rotation: "u' = R(θ)·u",
-  damped_rotation: "u' = ρ·R(θ)·u", orthogonal: "u' = Q·u", linear: "u' = A·u", affine: "u' = A·u + b",
+  damped_rotation: "u' = ρ·R(θ)·u", skewed_rotation: "u' = S·R(θ)·S⁻¹·u", damped_skewed_rotation: "u' = ρ·S·R(θ)·S⁻¹·u", orthogonal: "u' = Q·u", linear: "u' = A·u", affine: "u' = A·u + b",
   library_map: "u' = Ξ·φ(u)", linear_invariant: 'c·u = const', quadratic_invariant: 'uᵀQu + c·u = const',
   library_invariant: 'c·φ(u) = const',
 };

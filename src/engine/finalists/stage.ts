@@ -21,6 +21,9 @@ import { coordinatesOf } from './shared-pass.js';
 /** Finalists per subspace and role at most: the rest are the same law with more freedom. */
 const MAX_PER_SUBSPACE = 6;
 
+/** Screening relative errors within this factor of a subspace's best are one fit told apart by outliers. */
+const SAME_FIT = 1.05;
+
 /** A finished finalist and where it lives. */
 export interface FinalistEntry {
   result: FinalistResult;
@@ -122,10 +125,13 @@ export function chooseFinalists(screened: ScreenSuccess[], max: number, subspace
   const pick = (role: LawRole, quota: number) => {
     const chosen: ScreenSuccess[] = [];
     const perSubspace = new Map<number, number>();
+    const simplest = simplestOfBestFits(byDl, role);
     for (const s of byDl) {
       if (chosen.length >= quota) break;
       if (s.fit.role !== role || !(s.descriptionLength < 0)) continue;
-      if ((perSubspace.get(s.subspaceIndex) ?? 0) >= MAX_PER_SUBSPACE) continue;
+      const keep = simplest.get(s.subspaceIndex)!;
+      const room = keep === s || chosen.includes(keep) ? MAX_PER_SUBSPACE : MAX_PER_SUBSPACE - 1;
+      if ((perSubspace.get(s.subspaceIndex) ?? 0) >= room) continue;
       const basis = subspaces[s.subspaceIndex].basis;
       // Invariants are weighed as functions of z after ranking (a plane's |u|² stays even when a larger
       // subspace fits a tilted copy of it a little better), so only maps are pruned by nesting here.
@@ -138,4 +144,23 @@ export function chooseFinalists(screened: ScreenSuccess[], max: number, subspace
   };
   const invariants = pick('invariant', Math.ceil(max / 4));
   return [...pick('map', max - invariants.length), ...invariants];
+}
+
+/**
+ * Per subspace, the simplest candidate (least complexity) among those that screen about as well as the
+ * best there. Screening sees every transition, and outlier jumps favour the freer families by a few
+ * bits (a rotation ranks below its spiral, skewed and linear forms); the trimmed refit may find the
+ * simplest one exact, so it keeps a place among the subspace's finalists.
+ */
+function simplestOfBestFits(screened: ScreenSuccess[], role: LawRole): Map<number, ScreenSuccess> {
+  const candidates = screened.filter((s) => s.fit.role === role && s.descriptionLength < 0);
+  const best = new Map<number, number>();
+  for (const s of candidates) best.set(s.subspaceIndex, Math.min(best.get(s.subspaceIndex) ?? Infinity, s.relativeError));
+  const out = new Map<number, ScreenSuccess>();
+  for (const s of candidates) {
+    if (!(s.relativeError <= SAME_FIT * best.get(s.subspaceIndex)!)) continue;
+    const current = out.get(s.subspaceIndex);
+    if (!current || s.complexity < current.complexity) out.set(s.subspaceIndex, s);
+  }
+  return out;
 }

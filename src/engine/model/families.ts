@@ -6,6 +6,7 @@
 import { type FamilyName, INVARIANT_FAMILIES, type LawRole } from '../../types.js';
 import { type Mat, identity, matmul, solve, svd, transpose, zeros } from '../kernels/linalg.js';
 import type { SubspaceMoments } from '../moments/moments.js';
+import { centreOf, fitSkewedShape, offsetAboutCentre, shapeMatrix } from './skewed.js';
 
 /** Whether a family predicts the next state (map) or states a conserved quantity (invariant). */
 export function roleOf(family: FamilyName): LawRole {
@@ -31,6 +32,8 @@ export const LINEAR_MAP_FAMILIES: ReadonlySet<FamilyName> = new Set([
   'scaling',
   'rotation',
   'damped_rotation',
+  'skewed_rotation',
+  'damped_skewed_rotation',
   'orthogonal',
   'linear',
   'affine',
@@ -53,7 +56,7 @@ export function offsetVariants(family: FamilyName): boolean[] {
 
 /** Families that only make sense on a plane (k = 2) or need k ≥ 2. */
 export function familyFitsDimension(family: FamilyName, k: number): boolean {
-  if (family === 'rotation' || family === 'damped_rotation') return k === 2;
+  if (family === 'rotation' || family === 'damped_rotation' || family === 'skewed_rotation' || family === 'damped_skewed_rotation') return k === 2;
   if (family === 'orthogonal') return k >= 2;
   return k >= 1;
 }
@@ -117,6 +120,10 @@ export function parameterNames(family: FamilyName, k: number, offset: boolean): 
       return ['theta', ...offsets];
     case 'damped_rotation':
       return ['rho', 'theta', ...offsets];
+    case 'skewed_rotation':
+    case 'damped_skewed_rotation':
+      // About a centre c (u' = c + W(u − c)) rather than with an offset b.
+      return [...(family === 'damped_skewed_rotation' ? ['rho'] : []), 'theta', 'axis_ratio', 'tilt', ...(offset ? ['c1', 'c2'] : [])];
     case 'orthogonal':
     case 'linear':
     case 'affine':
@@ -152,6 +159,13 @@ export function coefficientsOf(family: FamilyName, k: number, offset: boolean, p
       M = rotation(p[1]).map((row) => row.map((v) => v * p[0]));
       rest = p.slice(2);
       break;
+    case 'skewed_rotation':
+    case 'damped_skewed_rotation': {
+      const damped = family === 'damped_skewed_rotation';
+      M = shapeMatrix(p, damped);
+      rest = offset ? offsetAboutCentre(M, p.slice(damped ? 4 : 3)) : [];
+      break;
+    }
     default:
       M = Array.from({ length: k }, (_, i) => p.slice(i * k, i * k + k));
       rest = p.slice(k * k);
@@ -209,6 +223,18 @@ export function fitLinearFamily(family: FamilyName, sm: SubspaceMoments, offset:
         rotation(theta).map((r) => r.map((v) => v * rho)),
         [rho, theta],
       );
+    }
+    case 'skewed_rotation':
+    case 'damped_skewed_rotation': {
+      const damped = family === 'damped_skewed_rotation';
+      const yy = offset ? sm.cyy : sm.yy;
+      const fs: FeatureStats = { n, G: xx, C: yx, Y: yy };
+      const shape = fitSkewedShape({ G: xx, C: yx, rss: (W) => residualSumOfSquares(W, fs) }, damped);
+      if (!offset) return shape;
+      // The centre is the fixed point of u' = W u + b with the optimal offset b = ȳ − W x̄ (withOffset's
+      // tail); a map that does not turn has none, and is stated about the mean state instead.
+      const W = shapeMatrix(shape, damped);
+      return [...shape, ...(centreOf(W, withOffset(W, [])) ?? xbar)];
     }
     case 'orthogonal': {
       // Orthogonal Procrustes: Q = U Vᵀ from the SVD of C_yx.

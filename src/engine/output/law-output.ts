@@ -6,7 +6,8 @@ import type { Law, LawAlternative, Subspace } from '../../types.js';
 import type { EvaluateResult } from './exact-pass.js';
 import { coefficientsFor } from '../model/law-fit.js';
 import type { ScoredLaw } from '../ranking/rank.js';
-import { renderLaw } from './render.js';
+import { renderLaw, shortNumber } from './render.js';
+import { skewedConservedNote } from './skewed-text.js';
 
 /** A reported law, with its alternatives as evaluable laws of their own (from the same exact pass). */
 export function toLaw(s: ScoredLaw, evaluation: Map<ScoredLaw, EvaluateResult>, subspaces: Subspace[], dim: number, rank: number, n: number): Law {
@@ -32,6 +33,8 @@ function describeLaw(s: ScoredLaw, ev: EvaluateResult, subspace: Law['subspace']
   const facts = s.conserves.map((inv) => `conserves ${renderLaw(inv.fit, inv.fit.params, inv.exact, subspace, dim, []).equations[0]}`);
   if (s.fit.family === 'rotation' && !s.offset) facts.unshift('radius conserved');
   if (s.fit.family === 'orthogonal' && !s.offset) facts.unshift('norm conserved');
+  const form = skewedConservedNote(s.fit.family, s.fit.params, s.exact, s.offset, shortNumber);
+  if (form) facts.unshift(form);
   const notes = [...facts, ...alternativeNotes];
   const rendered = renderLaw(s.fit, s.fit.params, s.exact, subspace, dim, facts);
   const isMap = s.fit.role === 'map';

@@ -8,6 +8,7 @@ import type { LawParameter, Subspace } from '../../types.js';
 import type { LawFit } from '../model/law-fit.js';
 import { parameterNamesOf } from '../model/law-fit.js';
 import type { ExactConstant } from '../model/mdl.js';
+import { skewedCoefficientText, skewedStatement } from './skewed-text.js';
 
 /** A number as mathjs text: 10 significant digits, no exponent surprises for mathjs's parser. */
 export function formatNumber(x: number): string {
@@ -77,6 +78,12 @@ function symbolicCoefficients(fit: LawFit, values: number[], exact: (ExactConsta
       W[1][0] = `${rho}sin(${th})`;
       W[1][1] = `${rho}cos(${th})`;
       offsetStart(damped ? 2 : 1);
+      break;
+    }
+    case 'skewed_rotation':
+    case 'damped_skewed_rotation': {
+      const M = skewedCoefficientText(p.family, values, p.offset, P, formatNumber);
+      M.forEach((row, i) => row.forEach((v, j) => (W[i][j] = v)));
       break;
     }
     default:
@@ -173,6 +180,10 @@ export function renderLaw(fit: LawFit, values: number[], exact: (ExactConstant |
         break;
       case 'damped_rotation':
         statement = `u' = ${P(0)}·R(${P(1)})·u${off}`;
+        break;
+      case 'skewed_rotation':
+      case 'damped_skewed_rotation':
+        statement = skewedStatement(p.family, values, p.offset, P);
         break;
       case 'orthogonal':
         statement = `u' = Q·u${off} (Q orthogonal)`;

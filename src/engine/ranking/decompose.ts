@@ -24,7 +24,10 @@ export function foldDecompositions(laws: ScoredLaw[], bases: number[][][]): Scor
     if (!parts) continue;
     folded.add(whole);
     whole.decomposes = parts;
-    if (parts[0].alternatives.length < MAX_ALTERNATIVES) parts[0].alternatives.push(whole);
+    // The whole map is what its parts leave unsaid: it takes the place of the longest "also fits as".
+    const alternatives = parts[0].alternatives;
+    if (alternatives.length >= MAX_ALTERNATIVES) alternatives.splice(MAX_ALTERNATIVES - 1);
+    alternatives.push(whole);
   }
   return laws.filter((l) => !folded.has(l));
 }

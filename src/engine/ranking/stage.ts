@@ -6,6 +6,7 @@
 import type { Subspace } from '../../types.js';
 import type { FinalistEntry } from '../finalists/stage.js';
 import type { FeatureCatalog } from '../model/features.js';
+import { conservesOwnForm } from '../model/skewed.js';
 import type { DataContext } from '../moments/transitions.js';
 import { roundingFloor } from '../moments/resolution.js';
 import type { Conservation, ConservationTask } from './conservation.js';
@@ -77,8 +78,9 @@ function foldImpliedInvariants(laws: ScoredLaw[], input: RankInput): ScoredLaw[]
     if (!map) return true;
     const basis = input.subspaces[law.subspaceIndex].basis;
     const ok = conservedByMap(input.ctx, basis, map.fit, law.fit, input.sample, law.inlierRelativeError, input.catalog);
-    // A rotation or orthogonal map about the origin already states that the norm is conserved.
-    const radius = (map.fit.family === 'rotation' || map.fit.family === 'orthogonal') && !map.offset;
+    // A rotation or orthogonal map about the origin already states that the norm is conserved, a
+    // rotation in a linear frame its quadratic form.
+    const radius = ((map.fit.family === 'rotation' || map.fit.family === 'orthogonal') && !map.offset) || conservesOwnForm(map.fit.family, map.exact);
     if (ok && !radius) map.conserves.push(law);
     return !ok;
   });
