@@ -153,6 +153,90 @@ export function stlsqPath(fs: FeatureStats, smallest: number, maxIter = 10): Mat
 }
 
 /**
+ * Sparse maps by backward elimination: each row drops, one at a time, the term whose removal raises its
+ * residual least, and the rows' steps are merged smallest rise first into one path from dense to
+ * sparse. Unlike thresholds it keeps the better of two collinear terms (u² rather than cos u − 1 on a
+ * small range), since it weighs what each term adds to the fit, not the size of its coefficient.
+ */
+export function eliminationPath(fs: FeatureStats, maxTerms = 24): Mat[] {
+  const m = fs.G.length;
+  if (m > maxTerms) return [];
+  const rows = fs.C.map((cRow, r) => rowElimination(fs, cRow, r));
+  const at = rows.map(() => 0);
+  const current = () => rows.map((seq, r) => seq[at[r]].w);
+  const out: Mat[] = [current()];
+  for (;;) {
+    let best = -1;
+    for (let r = 0; r < rows.length; r++) if (at[r] + 1 < rows[r].length && (best < 0 || rows[r][at[r] + 1].rise < rows[best][at[best] + 1].rise)) best = r;
+    if (best < 0) break;
+    at[best]++;
+    out.push(current());
+  }
+  return out;
+}
+
+/** One row's backward elimination: coefficients after each removal, with the residual rise it cost. */
+function rowElimination(fs: FeatureStats, cRow: number[], r: number): { w: number[]; rise: number }[] {
+  const rss = (w: number[]) => residualOfRow(fs, cRow, r, w);
+  let support = Array.from({ length: fs.G.length }, (_, j) => j).filter((j) => fs.G[j][j] > 0);
+  let w = solveOnSupport(fs.G, cRow, support);
+  let level = rss(w);
+  const out = [{ w, rise: 0 }];
+  while (support.length > 1) {
+    let bestW: number[] | null = null;
+    let bestJ = -1;
+    let bestRss = Infinity;
+    for (const j of support) {
+      const trial = solveOnSupport(fs.G, cRow, support.filter((x) => x !== j));
+      const e = rss(trial);
+      if (e < bestRss) [bestW, bestJ, bestRss] = [trial, j, e];
+    }
+    if (!bestW) break;
+    support = support.filter((x) => x !== bestJ);
+    out.push({ w: bestW, rise: bestRss - level });
+    [w, level] = [bestW, bestRss];
+  }
+  return out;
+}
+
+/** Σ (y_r − w·φ)² over the transitions of `fs`. */
+function residualOfRow(fs: FeatureStats, cRow: number[], r: number, w: number[]): number {
+  let e = fs.Y[r][r];
+  for (let j = 0; j < w.length; j++) {
+    if (w[j] === 0) continue;
+    e -= 2 * w[j] * cRow[j];
+    for (let l = 0; l < w.length; l++) if (w[l] !== 0) e += w[j] * fs.G[j][l] * w[l];
+  }
+  return e;
+}
+
+/**
+ * Sparse invariants by backward elimination: drop, one at a time, the feature whose removal worsens the
+ * conservation ratio least, from all features down to one (see {@link eliminationPath}).
+ */
+export function invariantEliminationPath(st: InvariantStats, maxTerms = 24): { coefficients: number[]; ratio: number }[] {
+  const m = st.D.length;
+  if (m > maxTerms) return [];
+  let support = Array.from({ length: m }, (_, j) => j).filter((j) => st.Cov[j][j] > 0);
+  let current = invariantOnSupport(st, support);
+  const out: { coefficients: number[]; ratio: number }[] = [];
+  while (current) {
+    const unit = unitVariance(current.c, st);
+    if (unit) out.push({ coefficients: unit, ratio: current.ratio });
+    if (support.length <= 1) break;
+    let best: { c: number[]; ratio: number } | null = null;
+    let bestJ = -1;
+    for (const j of support) {
+      const trial = invariantOnSupport(st, support.filter((x) => x !== j));
+      if (trial && (!best || trial.ratio < best.ratio)) [best, bestJ] = [trial, j];
+    }
+    support = support.filter((x) => x !== bestJ);
+    current = best;
+  }
+  return out;
+}
+
+/**
  * Sparse invariants along the threshold path, each threshold sparsifying the previous one's support
  * without a ratio guard: the description length, not a fixed factor, decides how sparse.
  */

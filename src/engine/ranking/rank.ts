@@ -99,7 +99,8 @@ export function scoreFinalist(
       if (params[i] === 0) continue;
       const scaled = params.map((v) => v / params[i]);
       const se = parameterStdErrors(fit, scaled, stats, result.floor);
-      const snap = snapParameters(scaled, se, maxDenominator, (v, ex) => descriptionLength(fit, v, ex, se, stats, result.sampleScale, result.floor).total);
+      const dataSe = parameterStdErrors(fit, scaled, stats);
+      const snap = snapParameters(scaled, se, maxDenominator, (v, ex) => descriptionLength(fit, v, ex, se, stats, result.sampleScale, result.floor).total, dataSe);
       if (!bestSnap || snap.descriptionLength < bestSnap.descriptionLength) bestSnap = snap;
     }
   }
@@ -108,7 +109,7 @@ export function scoreFinalist(
     // A large matrix is not stated entry by entry in closed form; trying would cost O(p²·m²).
     bestSnap =
       params.length <= MAX_SNAPPED_PARAMETERS
-        ? snapParameters(params, se, maxDenominator, (v, ex) => descriptionLength(fit, v, ex, se, stats, result.sampleScale, result.floor).total)
+        ? snapParameters(params, se, maxDenominator, (v, ex) => descriptionLength(fit, v, ex, se, stats, result.sampleScale, result.floor).total, parameterStdErrors(fit, params, stats))
         : { values: params, exact: params.map(() => null), descriptionLength: descriptionLength(fit, params, params.map(() => null), se, stats, result.sampleScale, result.floor).total };
   }
   params = bestSnap.values;
@@ -144,6 +145,23 @@ function motionErrorOf(fit: LawFit, stats: ScoringStats, floor: number): number 
 /** Largest {@link ScoredLaw.motionError} of a law: its residual is at most half the step it predicts. */
 const MOTION_MAX = 0.5;
 
+/** Generic maps, which a rotation-like family fitting as well states better. */
+const GENERIC = new Set(['linear', 'affine', 'library_map']);
+const ROTATIONS = new Set(['rotation', 'damped_rotation', 'skewed_rotation', 'damped_skewed_rotation']);
+
+/**
+ * A rotation (in any linear frame) that fits about as well as the generic map chosen on its subspace
+ * is the law, the generic map an alternative: its angle and frame say what the four coefficients of
+ * a linear map do not, and the two tie within a few bits.
+ */
+function preferRotation(law: ScoredLaw): ScoredLaw {
+  if (!GENERIC.has(law.fit.family)) return law;
+  const rotation = law.alternatives.find((a) => ROTATIONS.has(a.fit.family) && a.inlierFraction >= law.inlierFraction - 0.01);
+  if (!rotation) return law;
+  const others = law.alternatives.filter((a) => a !== rotation);
+  return { ...rotation, alternatives: [{ ...law, alternatives: [] }, ...others] };
+}
+
 /**
  * Keep one law per (role, subspace): the shortest description. The others on the same subspace are
  * the same law stated with more freedom (a linear map where a rotation suffices) or a worse law; when
@@ -167,6 +185,7 @@ export function collapseDuplicates(laws: ScoredLaw[], bases: number[][][], minIn
       same.alternatives.push(law);
     }
   }
+  for (let i = 0; i < perSubspace.length; i++) perSubspace[i] = preferRotation(perSubspace[i]);
   // Nested subspaces: the clearly less exact of the two goes (a union of two planes fitted by one
   // linear map loses to the exact rotation in one of them). Equally exact laws on subspaces of one
   // span (up to the nesting angle) are one law: the shorter stays. On nested subspaces of different

@@ -20,11 +20,34 @@ function fraction(p: number, q: number, unit: string): string {
   return q === 1 ? `${sign}${num}` : `${sign}${num}/${q}`;
 }
 
+/** Decimal places tried for short decimals (1.01, 0.0198): a rate or step size as a researcher set it. */
+const MAX_DECIMAL_PLACES = 6;
+
+/** Significant digits of a short decimal. */
+const MAX_DECIMAL_DIGITS = 3;
+
+/**
+ * Short decimals within `window` of x: m·10^−e with at most {@link MAX_DECIMAL_DIGITS} significant
+ * digits. It costs what the value stated to its last decimal place costs as a free parameter (a sign
+ * and log2(1 + |m|) bits, see freeParameterBits), plus two bits for the kind.
+ */
+function decimals(x: number, window: number): ExactConstant[] {
+  const out: ExactConstant[] = [];
+  for (let e = 1; e <= MAX_DECIMAL_PLACES; e++) {
+    const m = Math.round(x * 10 ** e);
+    if (m === 0 || m % 10 === 0 || Math.abs(m) >= 10 ** MAX_DECIMAL_DIGITS) continue;
+    const value = m / 10 ** e;
+    if (Math.abs(value - x) > window) continue;
+    out.push({ expr: value.toFixed(e), value, bits: 3 + Math.log2(1 + Math.abs(m)) });
+  }
+  return out;
+}
+
 /**
  * Exact constants within `window` of x, cheapest first. Costs: an Elias-gamma-like code for the
  * numerator and denominator plus two bits for the kind (rational, ·π, ·√n).
  */
-export function exactCandidates(x: number, maxDenominator: number, window: number): ExactConstant[] {
+export function exactCandidates(x: number, maxDenominator: number, window: number, decimalWindow = window): ExactConstant[] {
   const out: ExactConstant[] = [];
   const intBits = (v: number) => 2 * Math.floor(Math.log2(Math.abs(v) + 1)) + 1;
   const units: { unit: string; value: number; bits: number }[] = [
@@ -42,6 +65,7 @@ export function exactCandidates(x: number, maxDenominator: number, window: numbe
       out.push({ expr: fraction(p, q, u.unit), value, bits: u.bits + intBits(p) + (q > 1 ? intBits(q) : 0) });
     }
   }
+  out.push(...decimals(x, decimalWindow).filter((d) => !out.some((o) => o.value === d.value)));
   // Deduplicate equal values (e.g. 2/2 is skipped by gcd, but sqrt(2)·1/2 vs 1/sqrt(2) forms are not generated twice).
   return out.sort((a, b) => a.bits - b.bits || Math.abs(a.value - x) - Math.abs(b.value - x));
 }
@@ -63,6 +87,11 @@ export function snapParameters(
   stderrs: number[],
   maxDenominator: number,
   dl: (values: number[], exact: (ExactConstant | null)[]) => number,
+  /**
+   * Standard errors from the residuals alone (no resolution floor): a short decimal is tried only within
+   * 8 of these, since 0.912 is no exact form of a fitted −0.912129 that the data pin to 1e-9.
+   */
+  dataStderrs: number[] = stderrs,
 ): SnapResult {
   let current = values.slice();
   let exact: (ExactConstant | null)[] = values.map(() => null);
@@ -70,8 +99,10 @@ export function snapParameters(
   for (let i = 0; i < values.length; i++) {
     const se = Number.isFinite(stderrs[i]) && stderrs[i] > 0 ? stderrs[i] : 1e-12 * Math.max(1, Math.abs(values[i]));
     const window = Math.max(8 * se, 1e-12 * Math.max(1, Math.abs(values[i])));
+    const dataSe = Number.isFinite(dataStderrs[i]) && dataStderrs[i] > 0 ? Math.min(dataStderrs[i], se) : se;
+    const decimalWindow = Math.max(8 * dataSe, 1e-12 * Math.max(1, Math.abs(values[i])));
     let choice: { values: number[]; exact: (ExactConstant | null)[]; dl: number } | null = null;
-    for (const cand of exactCandidates(values[i], maxDenominator, window).slice(0, 12)) {
+    for (const cand of exactCandidates(values[i], maxDenominator, window, decimalWindow).slice(0, 12)) {
       const trialValues = current.slice();
       trialValues[i] = cand.value;
       const trialExact = exact.slice();

@@ -21,7 +21,7 @@ import {
   type ScoringStats,
 } from '../model/law-fit.js';
 import { type Moments, projectMoments, type SubspaceMoments, subspaceVariance } from '../moments/moments.js';
-import { sparseInvariantPath, stlsqPath } from '../model/sparse.js';
+import { eliminationPath, invariantEliminationPath, sparseInvariantPath, stlsqPath } from '../model/sparse.js';
 
 export interface ScreenSuccess {
   ok: true;
@@ -146,10 +146,12 @@ export function fitOnStats(
     if (!sm) throw new Error('linear family needs subspace moments');
     return { parametrization: { kind: 'linear', family, offset }, params: fitLinearFamily(family, sm, offset) };
   }
+  // Two paths from dense to sparse: thresholds on coefficient size (cheap, any size) and backward
+  // elimination (what each term adds to the fit; up to 24 terms).
   const path =
     stats.role === 'map'
-      ? stlsqPath(stats.fs, threshold).map((W) => sparseParametrization(W, features, 'map'))
-      : sparseInvariantPath(stats.st, threshold).map((inv) => sparseParametrization([inv.coefficients], features, 'invariant'));
+      ? [...stlsqPath(stats.fs, threshold), ...eliminationPath(stats.fs)].map((W) => sparseParametrization(W, features, 'map'))
+      : [...sparseInvariantPath(stats.st, threshold), ...invariantEliminationPath(stats.st)].map((inv) => sparseParametrization([inv.coefficients], features, 'invariant'));
   if (path.length === 0) throw new Error('no quantity in this subspace varies across the data');
   const fits = path.map(({ p, params }) => ({ parametrization: p, params }));
   const scores = fits.map(score);
