@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { binaryEntropy, freeParameterBits, invariantResidualBits, mapResidualBits, RATIO_FLOOR } from '../../../src/engine/model/mdl.ts';
+import { binaryEntropy, freeParameterBits, invariantResidualBits, mapResidualBits, nullVariancePerSample, RATIO_FLOOR } from '../../../src/engine/model/mdl.ts';
 
 const SEED = 20240613;
 const close = (got: number, want: number, tol: number, what: string) => assert.ok(Math.abs(got - want) <= tol, `${what}: ${got} vs ${want}`);
@@ -86,6 +86,33 @@ test('map residual bits depend on the residual relative to the spread, not on th
   );
   // The smaller the residual, the shorter the code.
   assert.ok(mapResidualBits(100, 100, 2, 0.01, 1) < mapResidualBits(100, 100, 2, 0.1, 1));
+});
+
+test('on slowly moving data a map is judged against "nothing moves": restating u\' ≈ u gains nothing', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 10, max: 100000 }), fc.integer({ min: 1, max: 8 }), fc.double({ min: 1e-6, max: 1e6, noNaN: true }), fc.double({ min: 1e-5, max: 0.5, noNaN: true }), (n, k, variance, slow) => {
+      // Each step moves the state by a small share of its spread about the mean.
+      const persistence = slow * variance;
+      assert.equal(nullVariancePerSample(n, variance, 1e-3, n, persistence), persistence / n);
+      // A law whose residual is the step itself (u' = u, or a tiny rotation of it) states only that the
+      // data are slow: about 0 bits, however much smaller than the spread the step is.
+      close(mapResidualBits(n, n, k, persistence, variance, 1e-3, persistence), 0, 1e-9 * n * k, 'residual = step');
+      // A law that leaves half the step's residual explains motion, and gains n k / 2 bits.
+      close(mapResidualBits(n, n, k, persistence / 2, variance, 1e-3, persistence), -(n * k) / 2, 1e-9 * n * k, 'half the step');
+    }),
+    { numRuns: 300, seed: SEED },
+  );
+  // Steps larger than the spread: predicting the mean is the better null.
+  assert.equal(nullVariancePerSample(100, 100, 1e-3, 100, 400), 1);
+  // Without step statistics (a law whose features do not include every coordinate): the mean.
+  assert.equal(nullVariancePerSample(100, 100, 1e-3, 100), 1);
+});
+
+test('where the data hold still (steps within the resolution), "nothing moves" is the law and the mean the null', () => {
+  // Steps of 1e-5 of the spread with a floor of 1e-3: the identity is an exact law and must gain bits.
+  const n = 1000;
+  assert.equal(nullVariancePerSample(n, n, 1e-3, n, n * 1e-10), 1);
+  assert.ok(mapResidualBits(n, n, 2, n * 1e-10, n, 1e-3, n * 1e-10) < -n, 'the identity on data that hold still');
 });
 
 test('outliers are coded by their positions: a law cannot gain by declaring transitions outliers', () => {

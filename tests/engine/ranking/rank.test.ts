@@ -147,6 +147,16 @@ test('a law on a subspace nested in, or containing, a clearly better law\'s subs
   assert.deepEqual(collapse([plane, { id: 'space-inv', subspaceIndex: 1, dl: -50, relErr: 1e-2, role: 'invariant' }]), ['plane[]', 'space-inv[]']);
 });
 
+test('equally exact laws on one span (bases up to 0.05 rad apart) are one law: the shorter stays', () => {
+  // One plane found twice (as a coordinate plane and, 0.03 rad off, by a data-driven generator):
+  // two entries would state one law twice.
+  const collapse = (specs: LawSpec[]) => summary(collapseDuplicates(specs.map(scored), BASES, 0.5));
+  assert.deepEqual(collapse([{ id: 'plane', subspaceIndex: 0, dl: -100, relErr: 1e-9 }, { id: 'near', subspaceIndex: 3, dl: -90, relErr: 1e-9 }]), ['plane[]']);
+  assert.deepEqual(collapse([{ id: 'plane', subspaceIndex: 0, dl: -80, relErr: 1e-9 }, { id: 'near', subspaceIndex: 3, dl: -90, relErr: 1e-9 }]), ['near[]']);
+  // 0.1 rad apart they are two planes, and two laws.
+  assert.deepEqual(collapse([{ id: 'plane', subspaceIndex: 0, dl: -100, relErr: 1e-9 }, { id: 'far', subspaceIndex: 4, dl: -90, relErr: 1e-9 }]), ['plane[]', 'far[]']);
+});
+
 // ---------------------------------------------------------------------------------------------------
 // Scoring a finalist
 // ---------------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
  * - No two reported laws are the same function of z, whatever their subspaces are called: on 2-D data
  *   `rotation@full` and `rotation@coords[0,1]` are one law.
  * - A constant coordinate is stated once, with its value, never as "I = sin(u1) is conserved".
+ * - A conserved coordinate is stated conserved once, not again on every subspace that contains it.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,8 +14,8 @@ import { compileLaw } from '../../../src/laws/compile.ts';
 import { plantLaw } from '../../../src/planted.ts';
 import type { Law } from '../../../src/types.ts';
 import { fitInline } from '../helpers.ts';
-import { describeLaws, duplicatePairs, invariantOnStates, projectionLength, spread, statesTruth, worstRelativeResidual } from './claims.ts';
-import { constants, dampedRotation, deepKoopman, fromPlanted, leapfrogPendulum, stateRows, twoRotations, uniformScaling, type System } from './systems.ts';
+import { correlationOf, describeLaws, duplicatePairs, invariantOnStates, projectionLength, spread, statesTruth, worstRelativeResidual } from './claims.ts';
+import { constants, dampedRotation, deepKoopman, fromPlanted, leapfrogPendulum, type Shape, simulate, stateRows, twoRotations, uniformScaling, type System } from './systems.ts';
 
 const seed = fc.integer({ min: 1, max: 1_000_000 });
 const size = { trajectories: fc.integer({ min: 10, max: 30 }), steps: fc.integer({ min: 40, max: 120 }) };
@@ -111,6 +112,32 @@ test('no two reported laws are the same function of z, whatever their subspaces 
       assert.deepEqual(pairs, [], `${sys.dataset.source}: duplicate laws\n  ${pairs.join('\n  ')}\nlaws:\n  ${describeLaws(result.laws)}`);
     }),
     { numRuns: 15, seed: 302, endOnFailure: true, includeErrorInReport: true },
+  );
+});
+
+/** x0 held at its own level on each trajectory (a conserved label), beside a rotation by θ in (x1, x2). */
+function levelBesideRotation(opts: Shape & { theta: number }): System {
+  const [c, s] = [Math.cos(opts.theta), Math.sin(opts.theta)];
+  const step = (x: number[]) => [x[0], c * x[1] - s * x[2], s * x[1] + c * x[2]];
+  const { dataset, mixing } = simulate({ ...opts, name: 'level-beside-rotation', dim: 3, init: (g, rand) => [4 * rand() - 2, g(), g()], step });
+  return { name: 'level-beside-rotation', dataset, mixing, truths: [{ basis: [mixing[0]], invariant: (u) => u[0] }] };
+}
+
+test('a coordinate conserved on every trajectory is stated conserved once, not on every subspace holding it', async () => {
+  // z0 is conserved, and so is any invariant on (z0, z1), (z0, z2) or the whole space that uses only
+  // z0: one law, which must be reported once.
+  await fc.assert(
+    fc.asyncProperty(fc.record({ seed, theta: fc.double({ min: 0.2, max: 2.5, noNaN: true }), mix: fc.boolean(), ...size }), async (c) => {
+      const sys = levelBesideRotation(c);
+      const result = await fitInline(sys.dataset);
+      const list = `laws:\n  ${describeLaws(result.laws)}`;
+      const pairs = duplicatePairs(result.laws, sys.dataset);
+      assert.deepEqual(pairs, [], `${sys.dataset.source}: duplicate laws\n  ${pairs.join('\n  ')}\n${list}`);
+      const level = stateRows(sys.dataset).map((z) => z.reduce((t, v, j) => t + v * sys.mixing[0][j], 0));
+      const stating = result.laws.filter((l) => l.role === 'invariant' && Math.abs(correlationOf(invariantOnStates(l, sys.dataset), level)) > 0.999);
+      assert.ok(stating.length <= 1, `${sys.dataset.source}: the level is stated conserved by ${stating.map((l) => l.id).join(', ')}; ${list}`);
+    }),
+    { numRuns: 6, seed: 304, endOnFailure: true, includeErrorInReport: true },
   );
 });
 
