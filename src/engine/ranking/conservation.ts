@@ -43,6 +43,12 @@ export interface Conservation {
    * (cuts) are skipped, not reset at, so a drift cannot hide between frequent outliers (NaN: no steps).
    */
   walk: number;
+  /**
+   * The lowest share of inlier transitions in any quarter of the trajectories' lengths, relative to
+   * the share over all of them: about 1 when the law fails at scattered glitches, near 0 when it holds
+   * only after a transient or until the system drifts off (1: no trajectory long enough to tell).
+   */
+  coverage: number;
 }
 
 /** Follow each law along the trajectories (on a worker or inline), in one pass. */
@@ -75,6 +81,10 @@ class Follower {
   private walkSteps = 0;
   /** The current trajectory's sum of inlier steps. */
   private trajectoryNet = 0;
+  /** Whether each transition of the current trajectory so far is an inlier. */
+  private inliers: boolean[] = [];
+  private readonly quarterInliers = [0, 0, 0, 0];
+  private readonly quarterCounts = [0, 0, 0, 0];
 
   constructor(
     private readonly cols: Int32Array,
@@ -97,7 +107,9 @@ class Follower {
         this.endTrajectory();
       }
       this.previous = t;
-      if (!(Math.abs(after - before) <= this.tolerance)) {
+      const inlier = Math.abs(after - before) <= this.tolerance;
+      this.inliers.push(inlier);
+      if (!inlier) {
         this.close();
         continue;
       }
@@ -118,6 +130,7 @@ class Follower {
       levels: this.levelWeight > 0 ? Math.sqrt(Math.max(this.level2 / this.levelWeight - (this.level1 / this.levelWeight) ** 2, 0)) : 0,
       segments: this.segments,
       walk: this.walkSteps > 0 ? this.walkNet / this.walkSteps : NaN,
+      coverage: this.coverage(),
     };
   }
 
@@ -130,6 +143,22 @@ class Follower {
   private endTrajectory(): void {
     this.walkNet += this.trajectoryNet ** 2;
     this.trajectoryNet = 0;
+    const length = this.inliers.length;
+    if (length >= this.quarterCounts.length) {
+      this.inliers.forEach((inlier, s) => {
+        const q = Math.floor((this.quarterCounts.length * s) / length);
+        this.quarterCounts[q]++;
+        if (inlier) this.quarterInliers[q]++;
+      });
+    }
+    this.inliers = [];
+  }
+
+  private coverage(): number {
+    const total = this.quarterCounts.reduce((a, b) => a + b, 0);
+    const inliers = this.quarterInliers.reduce((a, b) => a + b, 0);
+    if (total === 0 || inliers === 0) return 1;
+    return Math.min(...this.quarterCounts.map((n, q) => this.quarterInliers[q] / n)) / (inliers / total);
   }
 
   private close(): void {
@@ -159,6 +188,9 @@ const DRIFT_FACTOR = 2;
 /** Largest {@link Conservation.walk} of a conserved quantity: its net change must not add up like a random walk's. */
 const WALK_MAX = 0.5;
 
+/** Smallest {@link Conservation.coverage}: a conserved quantity holds along the whole length of the trajectories. */
+const COVERAGE_MIN = 0.5;
+
 /** Smallest {@link Conservation.levels}: the conserving stretches carry at least a quarter of I's variance. */
 const LEVELS_MIN = 0.5;
 
@@ -167,12 +199,13 @@ const LEVELS_MIN = 0.5;
  * {@link DRIFT_FACTOR} tolerances; its per-step changes do not add up like a random walk's, unless
  * all of them stay within the resolution `floor` (a bounded wobble too small to resolve); and the
  * stretches where it holds carry its variation over the data (else it is a constant, or it "holds"
- * only where the system has come to rest).
+ * only where the system has come to rest); and it holds along the whole length of the trajectories,
+ * not only after a transient.
  */
 export function isConserved(c: Conservation, tolerance: number, floor: number): boolean {
   const bound = DRIFT_FACTOR * tolerance;
   const changes = [c.drift, ...c.horizons].filter((x) => !Number.isNaN(x));
   const unresolved = changes.every((x) => x <= DRIFT_FACTOR * floor);
   const noWalk = Number.isNaN(c.walk) || c.walk <= WALK_MAX || unresolved;
-  return c.segments > 0 && changes.every((x) => x <= bound) && noWalk && c.levels >= Math.max(LEVELS_MIN, bound);
+  return c.segments > 0 && changes.every((x) => x <= bound) && noWalk && c.levels >= Math.max(LEVELS_MIN, bound) && c.coverage >= COVERAGE_MIN;
 }

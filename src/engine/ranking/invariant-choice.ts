@@ -14,8 +14,11 @@ import type { ScoredLaw } from './rank.js';
 /** Conservation of the invariants on one subspace, in one pass (see conservation.ts). */
 export type ConservationCheck = (subspaceIndex: number, laws: ScoredLaw[]) => Promise<Conservation[]>;
 
-/** The laws with only the invariants worth stating, in their order. */
-export async function chooseInvariants(laws: ScoredLaw[], bases: number[][][], check: ConservationCheck): Promise<ScoredLaw[]> {
+/**
+ * The laws with only the invariants worth stating, in their order. A snapped invariant that is not
+ * conserved is checked again as fitted (`asFitted`): rounding its coefficients may be what makes it drift.
+ */
+export async function chooseInvariants(laws: ScoredLaw[], bases: number[][][], check: ConservationCheck, asFitted: (law: ScoredLaw) => ScoredLaw): Promise<ScoredLaw[]> {
   const invariants = laws.filter((l) => l.fit.role === 'invariant');
   const perSubspace = groupBy(invariants, (l) => l.subspaceIndex);
   const follow = async (index: number) => {
@@ -35,11 +38,21 @@ export async function chooseInvariants(laws: ScoredLaw[], bases: number[][][], c
       a.descriptionLength - b.descriptionLength,
   );
   const kept: ScoredLaw[] = [];
+  const unsnapped = new Map<ScoredLaw, ScoredLaw>();
   for (const law of order) {
     const restated = together(law) === 1 && kept.some((w) => w.subspaceIndex !== law.subspaceIndex && nestedSpans(bases[w.subspaceIndex], bases[law.subspaceIndex]));
     if (restated) continue;
     await follow(law.subspaceIndex);
     if (conserved(law)) kept.push(law);
+    else if (law.exact.some((e) => e !== null)) {
+      const fitted = asFitted(law);
+      fitted.conservation = (await check(fitted.subspaceIndex, [fitted]))[0];
+      if (conserved(fitted)) {
+        kept.push(fitted);
+        unsnapped.set(law, fitted);
+      }
+    }
   }
-  return laws.filter((l) => l.fit.role !== 'invariant' || kept.includes(l));
+  return laws.flatMap((l) => (l.fit.role !== 'invariant' || kept.includes(l) ? [l] : unsnapped.has(l) ? [unsnapped.get(l)!] : []));
 }
+

@@ -81,11 +81,15 @@ export function tolerances(
   return out;
 }
 
-/** Score one finalist at its tolerance, snapping its constants where that shortens the description. */
+/**
+ * Score one finalist at its tolerance, snapping its constants where that shortens the description
+ * (`snap` false: as fitted).
+ */
 export function scoreFinalist(
   f: { result: FinalistResult; subspaceIndex: number; offset: boolean },
   tolerance: number,
   maxDenominator: number,
+  snap = true,
 ): ScoredLaw {
   const { result } = f;
   const inlierFraction = fractionBelow(result.hist, result.spread, tolerance);
@@ -93,7 +97,7 @@ export function scoreFinalist(
   let fit = result.fit;
   let params = fit.params;
   let bestSnap: { values: number[]; exact: (ExactConstant | null)[]; descriptionLength: number } | null = null;
-  if (fit.role === 'invariant' && fit.parametrization.kind === 'sparse') {
+  if (snap && fit.role === 'invariant' && fit.parametrization.kind === 'sparse') {
     // An invariant is defined up to scale: try each coefficient as the unit and keep the shortest.
     for (let i = 0; i < params.length && params.length <= MAX_SNAPPED_PARAMETERS; i++) {
       if (params[i] === 0) continue;
@@ -108,7 +112,7 @@ export function scoreFinalist(
     const se = parameterStdErrors(fit, params, stats, result.floor);
     // A large matrix is not stated entry by entry in closed form; trying would cost O(p²·m²).
     bestSnap =
-      params.length <= MAX_SNAPPED_PARAMETERS
+      snap && params.length <= MAX_SNAPPED_PARAMETERS
         ? snapParameters(params, se, maxDenominator, (v, ex) => descriptionLength(fit, v, ex, se, stats, result.sampleScale, result.floor).total, parameterStdErrors(fit, params, stats))
         : { values: params, exact: params.map(() => null), descriptionLength: descriptionLength(fit, params, params.map(() => null), se, stats, result.sampleScale, result.floor).total };
   }

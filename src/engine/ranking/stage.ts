@@ -47,7 +47,11 @@ export async function rankLaws(input: RankInput, run: (task: ConservationTask) =
   const bases = input.subspaces.map((s) => s.basis);
   const check = (index: number, group: ScoredLaw[]) =>
     run({ basis: bases[index], laws: group.map((l) => ({ fit: l.fit, tolerance: l.tolerance, scale: stdUnit(l) })), trees: input.catalog.subset(group.flatMap((l) => l.fit.features)) });
-  const unique = dropRepeatedInvariants(await chooseInvariants(collapsed, bases, check), bases, input.ctx, input.sample, input.catalog);
+  const asFitted = (l: ScoredLaw): ScoredLaw => {
+    const { fit, exact, inlierRelativeError, complexity, descriptionLength } = scoreFinalist({ result: l.finalist, subspaceIndex: l.subspaceIndex, offset: l.offset }, l.tolerance, input.snapMaxDenominator, false);
+    return { ...l, fit, exact, inlierRelativeError, complexity, descriptionLength, conservation: undefined };
+  };
+  const unique = dropRepeatedInvariants(await chooseInvariants(collapsed, bases, check, asFitted), bases, input.ctx, input.sample, input.catalog);
   const conserved = foldDecompositions(unique, bases);
   const c = input.constant;
   const laws = foldImpliedInvariants(conserved, input).slice(0, Math.max(input.maxLaws - (c ? 1 : 0), 0));

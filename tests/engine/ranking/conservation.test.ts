@@ -222,12 +222,30 @@ test('a quantity that holds only where the system has come to rest, or is one nu
   assert.ok(!isConserved(flat, 0.01, 1e-9));
 });
 
+test('a quantity that holds only after a transient is not conserved; one broken by scattered glitches is', () => {
+  const rng = new Rng(SEED + 7);
+  // I = u1 jumps at every step of the first 15 of 60, then stays put.
+  const settling = trajectories(rng, 20, 60, () => [rng.uniform(-1, 1), 0], ([x, y]) => [x, y]).map((t) =>
+    t.map(([x, y], s) => [s < 15 ? x + (s % 2 === 0 ? 0.5 : -0.3) : x, y]),
+  );
+  const transient = follow(dataOf(settling), FIRST, 0.01);
+  assert.ok(transient.coverage < 0.1, `coverage ${transient.coverage}`);
+  assert.ok(!isConserved(transient, 0.01, 1e-9), JSON.stringify(transient));
+  // The same number of broken steps, at random places.
+  const glitchy = trajectories(rng, 20, 60, () => [rng.uniform(-1, 1), 0], ([x, y]) => [x, y]).map((t) =>
+    t.map(([x, y]) => [rng.uniform(0, 1) < 0.12 ? x + 0.5 : x, y]),
+  );
+  const scattered = follow(dataOf(glitchy), FIRST, 0.01);
+  assert.ok(scattered.coverage > 0.8 && scattered.coverage <= 1.2, `coverage ${scattered.coverage}`);
+  assert.ok(isConserved(scattered, 0.01, 1e-9), JSON.stringify(scattered));
+});
+
 // ---------------------------------------------------------------------------------------------------
 // The verdict
 // ---------------------------------------------------------------------------------------------------
 
 /** A conserved quantity's record at tolerance 0.1 and resolution floor 1e-6. */
-const KEPT: Conservation = { drift: 0.1, horizons: [0.05, 0.1, 0.12, 0.15], levels: 1, segments: 10, walk: 0.05 };
+const KEPT: Conservation = { drift: 0.1, horizons: [0.05, 0.1, 0.12, 0.15], levels: 1, segments: 10, walk: 0.05, coverage: 1 };
 
 test('isConserved: each clause on its own rejects an invariant', () => {
   const rows: [string, Partial<Conservation>, number, number, boolean][] = [
@@ -245,6 +263,8 @@ test('isConserved: each clause on its own rejects an invariant', () => {
     ['stretches that carry too little of the variation', { levels: 0.45 }, 0.1, 1e-6, false],
     ['levels must also exceed 2 tolerances', { levels: 0.7 }, 0.4, 1e-6, false],
     ['levels above 2 tolerances', { levels: 0.85, drift: 0.3, horizons: [0.3, 0.3, 0.3, 0.3] }, 0.4, 1e-6, true],
+    ['holds in one quarter of the trajectories at under half its overall rate', { coverage: 0.45 }, 0.1, 1e-6, false],
+    ['holds in every quarter at half its overall rate or more', { coverage: 0.5 }, 0.1, 1e-6, true],
   ];
   for (const [what, change, tolerance, floor, want] of rows) assert.equal(isConserved({ ...KEPT, ...change }, tolerance, floor), want, what);
 });
@@ -257,6 +277,7 @@ test('isConserved: a kept invariant never changes by more than 2 tolerances and 
     levels: fc.double({ min: 0, max: 2, noNaN: true }),
     segments: fc.integer({ min: 0, max: 100 }),
     walk: fc.oneof(fc.double({ min: 0, max: 100, noNaN: true }), fc.constant(NaN)),
+    coverage: fc.double({ min: 0, max: 1.5, noNaN: true }),
   });
   fc.assert(
     fc.property(record, fc.double({ min: 1e-3, max: 0.5, noNaN: true }), fc.double({ min: 1e-9, max: 0.1, noNaN: true }), (c, tolerance, floor) => {
@@ -266,6 +287,7 @@ test('isConserved: a kept invariant never changes by more than 2 tolerances and 
       for (const x of changes) assert.ok(x <= 2 * tolerance, `change ${x} > 2 × ${tolerance}`);
       assert.ok(c.levels >= 0.5 && c.levels >= 2 * tolerance, `levels ${c.levels}`);
       assert.ok(Number.isNaN(c.walk) || c.walk <= 0.5 || changes.every((x) => x <= 2 * floor), `walk ${c.walk}`);
+      assert.ok(c.coverage >= 0.5, `coverage ${c.coverage}`);
     }),
     { numRuns: 2000, seed: SEED },
   );
