@@ -11,12 +11,15 @@ import { nestedSpans } from '../kernels/linalg.js';
 import { type Conservation, isConserved } from './conservation.js';
 import type { ScoredLaw } from './rank.js';
 
+/** A snapped invariant is checked again as fitted when that is more exact by at least this factor. */
+const ROUNDING_COST = 0.9;
+
 /** Conservation of the invariants on one subspace, in one pass (see conservation.ts). */
 export type ConservationCheck = (subspaceIndex: number, laws: ScoredLaw[]) => Promise<Conservation[]>;
 
 /**
  * The laws with only the invariants worth stating, in their order. A snapped invariant that is not
- * conserved is checked again as fitted (`asFitted`): rounding its coefficients may be what makes it drift.
+ * conserved, and that rounding made measurably less exact, is checked again as fitted (`asFitted`).
  */
 export async function chooseInvariants(laws: ScoredLaw[], bases: number[][][], check: ConservationCheck, asFitted: (law: ScoredLaw) => ScoredLaw): Promise<ScoredLaw[]> {
   const invariants = laws.filter((l) => l.fit.role === 'invariant');
@@ -46,8 +49,10 @@ export async function chooseInvariants(laws: ScoredLaw[], bases: number[][][], c
     if (conserved(law)) kept.push(law);
     else if (law.exact.some((e) => e !== null)) {
       const fitted = asFitted(law);
+      // Only when rounding measurably cost exactness: else a second look is just a second chance.
+      if (!(fitted.inlierRelativeError < ROUNDING_COST * law.inlierRelativeError)) continue;
       fitted.conservation = (await check(fitted.subspaceIndex, [fitted]))[0];
-      if (conserved(fitted)) {
+        if (conserved(fitted)) {
         kept.push(fitted);
         unsnapped.set(law, fitted);
       }
