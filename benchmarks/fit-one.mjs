@@ -1,7 +1,8 @@
 // One benchmark configuration in its own process (so peak RSS is this configuration's alone).
-// Usage: node benchmarks/fit-one.mjs N d workers [new|warm] [rotation|decay]  → prints one JSON line.
+// Usage: node benchmarks/fit-one.mjs N d workers [new|warm] [rotation|decay|polynomial]  → prints one JSON line.
 //   rotation: a planted rotation among noise dimensions (planted-rotation.mjs, the default);
-//   decay: decay plus noise, a data set with no law (planted-decay.mjs).
+//   decay: decay plus noise, a data set with no law (planted-decay.mjs);
+//   polynomial: one Euler step of Lorenz beside noise coordinates (planted-polynomial.mjs).
 //   new:  the fit starts its worker threads, as `latent-laws fit` does (default);
 //   warm: the threads have already run one fit, of other data (a second rotation, N/10 transitions),
 //         as a pool kept across fits does (`createFitPool`): V8 has compiled the engine in them.
@@ -9,6 +10,7 @@
 // process (V8's background compiler and garbage-collector helpers, libuv).
 import { createFitPool, fit } from 'latent-laws';
 import { plantedDecay } from './planted-decay.mjs';
+import { plantedPolynomial } from './planted-polynomial.mjs';
 import { plantedRotation } from './planted-rotation.mjs';
 import { cpuSplit, threadCpu } from './thread-cpu.mjs';
 
@@ -16,9 +18,10 @@ const [N, d, workers] = process.argv.slice(2, 5).map(Number);
 const poolState = process.argv[5] ?? 'new';
 if (poolState !== 'new' && poolState !== 'warm') throw new Error(`pool state must be new or warm, got ${poolState}`);
 const kind = process.argv[6] ?? 'rotation';
-if (kind !== 'rotation' && kind !== 'decay') throw new Error(`data must be rotation or decay, got ${kind}`);
+const generators = { rotation: plantedRotation, decay: plantedDecay, polynomial: plantedPolynomial };
+if (!(kind in generators)) throw new Error(`data must be rotation, decay or polynomial, got ${kind}`);
 
-const data = kind === 'decay' ? plantedDecay(N, d, 12345) : plantedRotation(N, d, 12345);
+const data = generators[kind](N, d, 12345);
 const dataBytes = data.states.byteLength;
 const before = threadCpu(); // main thread, V8's platform threads, libuv: everything but the workers
 const pool = createFitPool(workers);
@@ -38,4 +41,5 @@ console.log(JSON.stringify({
   dataMB: +(dataBytes / 2 ** 20).toFixed(1), rssBeforeMB: +(rssBefore / 2 ** 20).toFixed(1), peakRssMB: +(process.resourceUsage().maxRSS / 1024).toFixed(1),
   best: top ? `${top.family} ${top.parameters.find((p) => p.name === 'theta')?.exact ?? ''}` : 'none',
   laws: result.laws.map((l) => l.id),
+  summaries: result.laws.map((l) => l.summary),
 }));

@@ -50,6 +50,17 @@ if (process.env.BENCH_NOLAW !== '0') {
   }
 }
 
+// A 3-D polynomial map (one Euler step of Lorenz) beside 5 noise coordinates at N = 1e6: time, peak
+// memory and the law found.
+if (process.env.BENCH_POLY !== '0') {
+  const r = spawnSync(process.execPath, ['--max-old-space-size=16384', one, '1e6', '8', '2', 'new', 'polynomial'], { encoding: 'utf8' });
+  if (r.status !== 0) console.log(`polynomial row failed: ${r.stderr.trim().split('\n').pop()}`);
+  else {
+    const x = JSON.parse(r.stdout.trim().split('\n').pop());
+    console.log(`3-D polynomial map (Lorenz Euler step) N=${x.N} d=8 2 workers: ${x.wallMs} ms, peak RSS ${x.peakRssMB} MB, timings ${JSON.stringify(x.timings)}; top law: ${x.laws[0] ?? 'none'}: ${x.summaries[0] ?? ''}`);
+  }
+}
+
 // Parallel speed-up of the stages that run on the pool (moments, screening, finalists, exact pass).
 // The bound beside it: the 1-worker wall time over the 2-worker run's CPU time spread over 2 cores,
 // which no schedule can beat on a 2-core machine.

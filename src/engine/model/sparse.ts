@@ -161,7 +161,7 @@ export function stlsqPath(fs: FeatureStats, smallest: number, maxIter = 10): Mat
 export function eliminationPath(fs: FeatureStats, maxTerms = 24): Mat[] {
   const m = fs.G.length;
   if (m > maxTerms) return [];
-  const rows = fs.C.map((cRow, r) => rowElimination(fs, cRow, r));
+  const rows = fs.C.map((cRow) => rowElimination(fs, cRow));
   const at = rows.map(() => 0);
   const current = () => rows.map((seq, r) => seq[at[r]].w);
   const out: Mat[] = [current()];
@@ -175,39 +175,55 @@ export function eliminationPath(fs: FeatureStats, maxTerms = 24): Mat[] {
   return out;
 }
 
-/** One row's backward elimination: coefficients after each removal, with the residual rise it cost. */
-function rowElimination(fs: FeatureStats, cRow: number[], r: number): { w: number[]; rise: number }[] {
-  const rss = (w: number[]) => residualOfRow(fs, cRow, r, w);
-  let support = Array.from({ length: fs.G.length }, (_, j) => j).filter((j) => fs.G[j][j] > 0);
-  let w = solveOnSupport(fs.G, cRow, support);
-  let level = rss(w);
+/**
+ * One row's backward elimination: coefficients after each removal, with the residual rise it cost.
+ * Removing term a from a least-squares fit raises the residual by w_a² / H_aa (H the inverse of the
+ * support's Gram block) and moves w by −H_·a w_a / H_aa; H loses row and column a by the same rank-one
+ * update, so the whole path costs one inverse instead of a refit per term and step.
+ */
+function rowElimination(fs: FeatureStats, cRow: number[]): { w: number[]; rise: number }[] {
+  const support = Array.from({ length: fs.G.length }, (_, j) => j).filter((j) => fs.G[j][j] > 0);
+  const w = solveOnSupport(fs.G, cRow, support);
   const out = [{ w, rise: 0 }];
-  while (support.length > 1) {
-    let bestW: number[] | null = null;
-    let bestJ = -1;
-    let bestRss = Infinity;
-    for (const j of support) {
-      const trial = solveOnSupport(fs.G, cRow, support.filter((x) => x !== j));
-      const e = rss(trial);
-      if (e < bestRss) [bestW, bestJ, bestRss] = [trial, j, e];
+  const s = equilibration(support.map((i) => fs.G[i][i]));
+  const Gs = scaledBlock(fs.G, support, s);
+  const ridge = 1e-12 * (Gs.reduce((sum, row, i) => sum + row[i], 0) / Math.max(support.length, 1));
+  for (let i = 0; i < Gs.length; i++) Gs[i][i] += ridge;
+  const H = solve(Gs, Gs.map((_, i) => Gs.map((__, j) => (i === j ? 1 : 0))));
+  const x = support.map((j, a) => w[j] / s[a]);
+  const alive = support.map(() => true);
+  for (let left = support.length; left > 1; left--) {
+    let a = -1;
+    for (let b = 0; b < support.length; b++) if (alive[b] && H[b][b] > 0 && (a < 0 || x[b] ** 2 / H[b][b] < x[a] ** 2 / H[a][a])) a = b;
+    if (a < 0) break;
+    const rise = x[a] ** 2 / H[a][a];
+    const ratio = x[a] / H[a][a];
+    const column = H.map((row) => row[a]);
+    for (let b = 0; b < support.length; b++) {
+      if (!alive[b]) continue;
+      x[b] -= column[b] * ratio;
+      for (let c = 0; c < support.length; c++) if (alive[c]) H[b][c] -= (column[b] * column[c]) / column[a];
     }
-    if (!bestW) break;
-    support = support.filter((x) => x !== bestJ);
-    out.push({ w: bestW, rise: bestRss - level });
-    [w, level] = [bestW, bestRss];
+    alive[a] = false;
+    x[a] = 0;
+    const next = new Array<number>(fs.G.length).fill(0);
+    support.forEach((j, b) => (next[j] = alive[b] ? x[b] * s[b] : 0));
+    out.push({ w: next, rise });
   }
   return out;
 }
 
-/** Σ (y_r − w·φ)² over the transitions of `fs`. */
-function residualOfRow(fs: FeatureStats, cRow: number[], r: number, w: number[]): number {
-  let e = fs.Y[r][r];
-  for (let j = 0; j < w.length; j++) {
-    if (w[j] === 0) continue;
-    e -= 2 * w[j] * cRow[j];
-    for (let l = 0; l < w.length; l++) if (w[l] !== 0) e += w[j] * fs.G[j][l] * w[l];
-  }
-  return e;
+/** How many of the terms whose removal is predicted to cost least are refitted exactly at each step. */
+const EXACT_TRIALS = 2;
+
+/** The support's terms with the {@link EXACT_TRIALS} smallest predicted costs (all when a prediction failed). */
+function likelyDrops(costs: number[] | null, support: number[]): number[] {
+  if (!costs || costs.some((c) => !Number.isFinite(c))) return support;
+  return support
+    .map((j, a) => ({ j, c: costs[a] }))
+    .sort((x, y) => x.c - y.c)
+    .slice(0, EXACT_TRIALS)
+    .map((x) => x.j);
 }
 
 /**
@@ -224,9 +240,9 @@ export function invariantEliminationPath(st: InvariantStats, maxTerms = 24): { c
     const unit = unitVariance(current.c, st);
     if (unit) out.push({ coefficients: unit, ratio: current.ratio });
     if (support.length <= 1) break;
-    let best: { c: number[]; ratio: number } | null = null;
+    let best: ReturnType<typeof invariantOnSupport> = null;
     let bestJ = -1;
-    for (const j of support) {
+    for (const j of likelyDrops(current.dropCosts, support)) {
       const trial = invariantOnSupport(st, support.filter((x) => x !== j));
       if (trial && (!best || trial.ratio < best.ratio)) [best, bestJ] = [trial, j];
     }
@@ -262,15 +278,32 @@ export function sparseInvariantPath(st: InvariantStats, smallest: number, maxIte
   return out;
 }
 
-/** The smallest generalised eigenvector of (D, Cov) on a support (equilibrated), as a full coefficient vector. */
-function invariantOnSupport(st: InvariantStats, support: number[]): { c: number[]; ratio: number } | null {
+/**
+ * The smallest generalised eigenvector of (D, Cov) on a support (equilibrated), as a full coefficient
+ * vector, with the predicted rise of its eigenvalue when each support term is removed.
+ */
+function invariantOnSupport(st: InvariantStats, support: number[]): { c: number[]; ratio: number; dropCosts: number[] | null } | null {
   if (support.length === 0) return null;
   const s = equilibration(support.map((i) => st.Cov[i][i]));
   const eig = smallestGeneralizedEigen(scaledBlock(st.D, support, s), scaledBlock(st.Cov, support, s));
   if (eig.vectors.length === 0) return null;
   const c = new Array<number>(st.D.length).fill(0);
   support.forEach((j, idx) => (c[j] = eig.vectors[0][idx] * s[idx]));
-  return { c, ratio: invariantRatio(c, st) };
+  return { c, ratio: invariantRatio(c, st), dropCosts: eig.vectors.length === support.length ? dropCostsOfInvariant(eig) : null };
+}
+
+/**
+ * Second-order rise of the smallest eigenvalue λ₀ of a pencil when coordinate a is forced to zero:
+ * v₀[a]² / Σ_{i≥1} v_i[a]² / (λ_i − λ₀), with the vectors B-orthonormal (the constrained minimum of
+ * the Rayleigh quotient, as w_a² / (G⁻¹)_aa is for least squares).
+ */
+function dropCostsOfInvariant(eig: { values: number[]; vectors: number[][] }): number[] {
+  const [v0, ...rest] = eig.vectors;
+  return v0.map((x, a) => {
+    let spread = 0;
+    rest.forEach((v, i) => (spread += v[a] ** 2 / Math.max(eig.values[i + 1] - eig.values[0], 1e-300)));
+    return (x * x) / spread;
+  });
 }
 
 /** Coefficients scaled so that I has unit variance over the data; null when I does not vary. */

@@ -131,6 +131,8 @@ export function generateSubspaces(grammar: Grammar, mom: Moments, roundoff: numb
       for (let k = 1; k <= Math.min(gen.maxSize, varyingCoords.length); k++) {
         for (const c of combinations(varyingCoords.length, k)) all.push(coordinateSubspace(d, c.map((i) => varyingCoords[i]), gen.cost));
       }
+      const moving = attempt('coordinates', failures, () => predictableCoordinates(mom, varyingCoords));
+      if (moving.length > gen.maxSize && moving.length <= grammar.limits.maxLibraryDim) all.push(coordinateSubspace(d, moving, gen.cost));
     } else if (gen.kind === 'full') {
       all.push({ label: 'full', kind: 'full', basis: split.varying, cost: gen.cost });
     } else if (gen.kind === 'eigenspaces') {
@@ -161,6 +163,24 @@ export function generateSubspaces(grammar: Grammar, mom: Moments, roundoff: numb
 
 function coordinateSubspace(d: number, coords: number[], generatorCost: number): Subspace {
   return { label: `coords[${coords.join(',')}]`, kind: 'coordinates', basis: unitRows(d, coords), coordinates: coords, cost: generatorCost + log2(binomial(d, coords.length)) };
+}
+
+/** Share of a coordinate's next value that the current state must predict linearly to count as moving by a law. */
+const PREDICTED = 0.5;
+
+/**
+ * The coordinates whose next value the current state predicts (R² > {@link PREDICTED} by the
+ * least-squares linear operator): a law on a few coordinates beside noise coordinates (one Euler step of
+ * Lorenz among five noise ones) is one subset larger than the grammar's `coordinates max`, found
+ * without enumerating every subset of that size.
+ */
+function predictableCoordinates(mom: Moments, coords: number[]): number[] {
+  const m = projectMoments(mom, unitRows(mom.dim, coords));
+  const B = solve(m.cxx, transpose(m.cyx)); // B = cxx⁻¹ cxy
+  return coords.filter((_, i) => {
+    const explained = m.cyx[i].reduce((t, v, j) => t + v * B[j][i], 0);
+    return m.cyy[i][i] > 0 && explained / m.cyy[i][i] > PREDICTED;
+  });
 }
 
 /** Principal directions of the varying part, largest variance first. */

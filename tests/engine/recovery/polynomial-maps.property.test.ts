@@ -33,11 +33,11 @@ test('a sparse polynomial map in 3-D or 4-D, with terms down to 0.5 % of the lar
   );
 });
 
-test('one Euler step of Lorenz (h = 0.001–0.005) is reported as its quadratic map, the −h·xz and h·xy terms included', async () => {
+test('one Euler step of Lorenz (h = 0.001–0.005), beside up to three noise coordinates, is reported as its quadratic map, the −h·xz and h·xy terms included', async () => {
   await fc.assert(
     fc.asyncProperty(
       // h a decimal (10–50 × 1e-4), as a user steps an integrator.
-      fc.record({ seed, h: fc.integer({ min: 10, max: 50 }).map((n) => n / 10_000), noise, ...size }),
+      fc.record({ seed, h: fc.integer({ min: 10, max: 50 }).map((n) => n / 10_000), noiseDims: fc.integer({ min: 0, max: 3 }), noise, ...size }),
       async (c) => {
         const sys = lorenzEuler(c);
         const result = await fitInline(sys.dataset);

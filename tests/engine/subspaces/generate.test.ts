@@ -14,6 +14,7 @@ import { accumulateMoments, momentShift } from '../../../src/engine/moments/mome
 import { transitionStarts } from '../../../src/engine/moments/transitions.ts';
 import { generateSubspaces } from '../../../src/engine/subspaces/generate.ts';
 import { plantLaw, type PlantOptions } from '../../../src/planted.ts';
+import { Rng } from '../../../src/random.ts';
 
 const SEED = 20240706;
 const grammar = loadGrammar(defaultGrammarPath());
@@ -59,4 +60,33 @@ test('no two generated subspaces share a span, whatever the data (property)', ()
     }),
     { numRuns: 20, seed: SEED },
   );
+});
+
+/** One Euler step (h = 0.01) of Lorenz on z0..z2 beside `noise` fresh N(0, 1) coordinates. */
+function lorenzBesideNoise(noise: number, seed: number) {
+  const rng = new Rng(seed);
+  const d = 3 + noise;
+  const rows: number[] = [];
+  const offsets = [0];
+  for (let k = 0; k < 20; k++) {
+    let [x, y, z] = [rng.uniform(-15, 15), rng.uniform(-15, 15), rng.uniform(5, 40)];
+    for (let t = 0; t < 50; t++) {
+      rows.push(x, y, z, ...Array.from({ length: noise }, () => rng.normal()));
+      [x, y, z] = [x + 0.1 * (y - x), y + 0.01 * (x * (28 - z) - y), z + 0.01 * (x * y - (8 / 3) * z)];
+    }
+    offsets.push(offsets[k] + 50);
+  }
+  const states = Float64Array.from(rows);
+  const starts = transitionStarts(offsets);
+  const mom = accumulateMoments(states, d, starts, momentShift(states, d), 0, starts.length);
+  return generateSubspaces(grammar, mom, 2 ** -53).subspaces;
+}
+
+test('the coordinates a law moves, beside noise coordinates, are searched together even beyond `coordinates max`', () => {
+  // With `coordinates max 2`, the subset of the coordinates the state predicts is Lorenz's span.
+  const labels = lorenzBesideNoise(3, SEED).map((s) => s.label);
+  assert.ok(labels.includes('coords[0,1,2]'), labels.join(' '));
+  // Beside noise alone nothing is predictable: no coordinate subset beyond pairs.
+  const noise = subspacesOf({ kind: 'linear', lawDim: 1, seed: 6, noiseDims: 5, mix: false, trajectories: 20, steps: 40 });
+  assert.ok(!noise.some((s) => s.kind === 'coordinates' && s.basis.length > 2), noise.map((s) => s.label).join(' '));
 });
