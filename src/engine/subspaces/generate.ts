@@ -131,7 +131,7 @@ export function generateSubspaces(grammar: Grammar, mom: Moments, roundoff: numb
       for (let k = 1; k <= Math.min(gen.maxSize, varyingCoords.length); k++) {
         for (const c of combinations(varyingCoords.length, k)) all.push(coordinateSubspace(d, c.map((i) => varyingCoords[i]), gen.cost));
       }
-      const moving = attempt('coordinates', failures, () => predictableCoordinates(mom, varyingCoords));
+      const moving = attempt('predictable-coordinates', failures, () => predictableCoordinates(mom, varyingCoords));
       if (moving.length > gen.maxSize && moving.length <= grammar.limits.maxLibraryDim) all.push(coordinateSubspace(d, moving, gen.cost));
     } else if (gen.kind === 'full') {
       all.push({ label: 'full', kind: 'full', basis: split.varying, cost: gen.cost });
