@@ -89,7 +89,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     const { scored, ranked } = await rankLaws({
       finalists, subspaces, ctx, sample, catalog,
       maxRelativeTolerance: o.maxRelativeTolerance, tolerance, minInlierFraction: o.minInlierFraction,
-      snapMaxDenominator: grammar.limits.snapMaxDenominator, threshold, maxLaws: grammar.limits.maxLaws,
+      snapMaxDenominator: grammar.limits.snapMaxDenominator, rescaled: search.exponent !== 0, threshold, maxLaws: grammar.limits.maxLaws,
       constant: generated.constant && { index: generated.subspaces.length, values: generated.constant.values, roundoff },
     }, (t) => runner.run<Conservation[]>({ kind: 'conservation', ...t }));
     const measured = await measureLaws(ranked, subspaces, data.dim, n, catalog, (t) => runner.run<EvaluateResult[]>({ kind: 'evaluate', ...t }), progress('evaluating'), search.exponent);

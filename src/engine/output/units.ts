@@ -7,11 +7,10 @@
  * where the value does not change (and 0, which is 0 in any units). A law whose numbers do not fit in a
  * double in data units is reported as a failure rather than rounded to 0 or Infinity.
  */
-import { homogeneousDegree } from '../../grammar/degree.js';
 import type { Failure, Law, LawMetrics, Subspace } from '../../types.js';
 import { timesPow2 } from '../kernels/linalg.js';
-import { subspaceVariables } from '../model/features.js';
 import type { ExactConstant } from '../model/mdl.js';
+import { unitPowers } from '../model/unit-powers.js';
 import type { ScoredLaw } from '../ranking/rank.js';
 import type { EvaluateResult } from './exact-pass.js';
 import { toLaw } from './law-output.js';
@@ -113,22 +112,9 @@ function restateLaw(s: ScoredLaw, exponent: number): Restated | string {
 
 /** Power of two each parameter is multiplied by, and that of the law's metrics. */
 function parameterShifts(s: ScoredLaw, exponent: number): { param: number[]; metric: number } | string {
-  const fit = s.fit;
-  const p = fit.parametrization;
-  if (p.kind === 'linear') {
-    // Linear families: the last k parameters are the offsets (coefficients of the feature 1) when present.
-    const first = p.offset ? fit.params.length - fit.k : fit.params.length;
-    return { param: fit.params.map((_, i) => (i >= first ? exponent : 0)), metric: exponent };
-  }
-  const vars = subspaceVariables(fit.k);
-  const degrees = fit.features.map((f) => (f === '1' ? 0 : homogeneousDegree(f, vars)));
-  const unhomogeneous = degrees.findIndex((g) => g === null);
-  if (unhomogeneous >= 0) return `${NOT_REPRESENTABLE(exponent)}: the feature ${fit.features[unhomogeneous]} does not scale`;
-  const degreeOf = (i: number) => degrees[p.positions[i][1]]!;
-  if (fit.role === 'map') return { param: fit.params.map((_, i) => exponent * (1 - degreeOf(i))), metric: exponent };
-  const unit = unitCoefficient(s);
-  const ref = unit >= 0 ? degreeOf(unit) : 0;
-  return { param: fit.params.map((_, i) => exponent * (ref - degreeOf(i))), metric: exponent * ref };
+  const powers = unitPowers(s.fit, s.fit.role === 'invariant' ? unitCoefficient(s) : -1);
+  if ('unscaled' in powers) return `${NOT_REPRESENTABLE(exponent)}: the feature ${powers.unscaled} does not scale`;
+  return { param: powers.param.map((g) => exponent * g), metric: exponent * powers.metric };
 }
 
 /** The invariant's coefficient stated as the unit (exactly ±1, snapped first), or −1 when none is. */

@@ -16,8 +16,9 @@ const CONSTANT_STRUCTURE_BITS = 1;
 /**
  * The constant law of subspace `index` (values u = B z on every state).
  * @param rounding the data's rounding at their magnitude: the tolerance and the precision of the values
+ * @param rescaled the values are in the units of a scaled search: they snap to 0 only (see scoreFinalist)
  */
-export function constantLaw(subspace: Subspace, index: number, values: number[], n: number, rounding: number, maxDenominator: number): ScoredLaw {
+export function constantLaw(subspace: Subspace, index: number, values: number[], n: number, rounding: number, maxDenominator: number, rescaled = false): ScoredLaw {
   const k = values.length;
   const features = [...subspaceVariables(k), '1'];
   const base: LawFit = {
@@ -32,7 +33,7 @@ export function constantLaw(subspace: Subspace, index: number, values: number[],
   };
   const se = values.map(() => Math.max(rounding, 1e-300));
   const bits = (v: number[], exact: ({ bits: number } | null)[]) => base.structuralCost + v.reduce((t, x, i) => t + (exact[i] ? exact[i]!.bits : freeParameterBits(x, se[i])), 0);
-  const snap = snapParameters(values, se, maxDenominator, bits);
+  const snap = snapParameters(values, se, maxDenominator, bits, se, rescaled ? values.map(() => true) : []);
   const size = values.reduce((t, v) => t + v * v, 0);
   return {
     fit: { ...base, params: snap.values },

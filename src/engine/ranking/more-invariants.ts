@@ -19,7 +19,7 @@ const MAX_PER_SUBSPACE = 3;
 const AS_WELL = 4;
 
 /** The invariants independent of `law` on its subspace, simplest first (none for maps or linear families). */
-export function independentInvariants(law: ScoredLaw, threshold: number, maxDenominator: number): ScoredLaw[] {
+export function independentInvariants(law: ScoredLaw, threshold: number, maxDenominator: number, rescaled = false): ScoredLaw[] {
   const stats = law.finalist.stats;
   if (law.fit.role !== 'invariant' || law.fit.parametrization.kind !== 'sparse' || stats.role !== 'invariant') return [];
   const st = stats.st;
@@ -31,7 +31,7 @@ export function independentInvariants(law: ScoredLaw, threshold: number, maxDeno
       .map((inv) => inv.coefficients)
       .filter((c) => invariantRatio(c, st) <= bound && found.every((f) => Math.abs(covCorrelation(c, f, st.Cov)) < 0.999));
     if (next.length === 0) break;
-    const scored = next.map((c) => scoreAs(law, c, found.length + 1, maxDenominator));
+    const scored = next.map((c) => scoreAs(law, c, found.length + 1, maxDenominator, rescaled));
     const best = scored.reduce((a, b) => (b.descriptionLength < a.descriptionLength ? b : a));
     if (!(best.descriptionLength < 0)) break;
     out.push(best);
@@ -41,10 +41,10 @@ export function independentInvariants(law: ScoredLaw, threshold: number, maxDeno
 }
 
 /** The law's finalist restated with coefficients `c`, scored (and snapped) as a finalist of its own. */
-function scoreAs(law: ScoredLaw, c: number[], index: number, maxDenominator: number): ScoredLaw {
+function scoreAs(law: ScoredLaw, c: number[], index: number, maxDenominator: number, rescaled: boolean): ScoredLaw {
   const { p, params } = sparseParametrization([c], law.fit.features, 'invariant');
   const fit = { ...law.finalist.fit, id: `${law.fit.id}#${index}`, parametrization: p, params };
-  return { ...scoreFinalist({ result: { ...law.finalist, fit }, subspaceIndex: law.subspaceIndex, offset: law.offset }, law.tolerance, maxDenominator), companion: index };
+  return { ...scoreFinalist({ result: { ...law.finalist, fit }, subspaceIndex: law.subspaceIndex, offset: law.offset }, law.tolerance, maxDenominator, true, rescaled), companion: index };
 }
 
 /**

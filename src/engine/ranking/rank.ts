@@ -7,6 +7,7 @@ import type { LawRole } from '../../types.js';
 import { fractionBelow } from '../kernels/histogram.js';
 import { descriptionLength, type LawFit, parameterStdErrors, persistenceOf, relativeErrorOf, type ScoringStats, worstMotionError } from '../model/law-fit.js';
 import type { ExactConstant } from '../model/mdl.js';
+import { unitPowers } from '../model/unit-powers.js';
 import { snapParameters } from './snap.js';
 import type { Conservation } from './conservation.js';
 import { nestedSpans } from '../kernels/linalg.js';
@@ -83,13 +84,14 @@ export function tolerances(
 
 /**
  * Score one finalist at its tolerance, snapping its constants where that shortens the description
- * (`snap` false: as fitted).
+ * (`snap` false: as fitted). `rescaled`: the search ran on data scaled by a power of two.
  */
 export function scoreFinalist(
   f: { result: FinalistResult; subspaceIndex: number; offset: boolean },
   tolerance: number,
   maxDenominator: number,
   snap = true,
+  rescaled = false,
 ): ScoredLaw {
   const { result } = f;
   const inlierFraction = fractionBelow(result.hist, result.spread, tolerance);
@@ -97,6 +99,13 @@ export function scoreFinalist(
   let fit = result.fit;
   let params = fit.params;
   let bestSnap: { values: number[]; exact: (ExactConstant | null)[]; descriptionLength: number } | null = null;
+  // A closed form in a scaled search's units is none in the data's (a decimal of z·2^457 is no decimal
+  // of z), yet snapping would move the value: there a parameter carrying units snaps to 0 only.
+  const zeroOnly = (unit: number): boolean[] => {
+    if (!rescaled) return [];
+    const powers = unitPowers(fit, unit);
+    return 'unscaled' in powers ? params.map(() => true) : powers.param.map((g) => g !== 0);
+  };
   if (snap && fit.role === 'invariant' && fit.parametrization.kind === 'sparse') {
     // An invariant is defined up to scale: try each coefficient as the unit and keep the shortest.
     for (let i = 0; i < params.length && params.length <= MAX_SNAPPED_PARAMETERS; i++) {
@@ -104,7 +113,7 @@ export function scoreFinalist(
       const scaled = params.map((v) => v / params[i]);
       const se = parameterStdErrors(fit, scaled, stats, result.floor);
       const dataSe = parameterStdErrors(fit, scaled, stats);
-      const snap = snapParameters(scaled, se, maxDenominator, (v, ex) => descriptionLength(fit, v, ex, se, stats, result.sampleScale, result.floor).total, dataSe);
+      const snap = snapParameters(scaled, se, maxDenominator, (v, ex) => descriptionLength(fit, v, ex, se, stats, result.sampleScale, result.floor).total, dataSe, zeroOnly(i));
       if (!bestSnap || snap.descriptionLength < bestSnap.descriptionLength) bestSnap = snap;
     }
   }
@@ -113,7 +122,7 @@ export function scoreFinalist(
     // A large matrix is not stated entry by entry in closed form; trying would cost O(p²·m²).
     bestSnap =
       snap && params.length <= MAX_SNAPPED_PARAMETERS
-        ? snapParameters(params, se, maxDenominator, (v, ex) => descriptionLength(fit, v, ex, se, stats, result.sampleScale, result.floor).total, parameterStdErrors(fit, params, stats))
+        ? snapParameters(params, se, maxDenominator, (v, ex) => descriptionLength(fit, v, ex, se, stats, result.sampleScale, result.floor).total, parameterStdErrors(fit, params, stats), zeroOnly(-1))
         : { values: params, exact: params.map(() => null), descriptionLength: descriptionLength(fit, params, params.map(() => null), se, stats, result.sampleScale, result.floor).total };
   }
   params = bestSnap.values;

@@ -92,6 +92,11 @@ export function snapParameters(
    * 8 of these, since 0.912 is no exact form of a fitted −0.912129 that the data pin to 1e-9.
    */
   dataStderrs: number[] = stderrs,
+  /**
+   * Parameters that may snap to 0 only: on data searched in units of its own (moments/scale.ts) their
+   * value carries those units, where a closed form would be an artefact that data units do not keep.
+   */
+  zeroOnly: boolean[] = [],
 ): SnapResult {
   let current = values.slice();
   let exact: (ExactConstant | null)[] = values.map(() => null);
@@ -102,7 +107,8 @@ export function snapParameters(
     const dataSe = Number.isFinite(dataStderrs[i]) && dataStderrs[i] > 0 ? Math.min(dataStderrs[i], se) : se;
     const decimalWindow = Math.max(8 * dataSe, 1e-12 * Math.max(1, Math.abs(values[i])));
     let choice: { values: number[]; exact: (ExactConstant | null)[]; dl: number } | null = null;
-    for (const cand of exactCandidates(values[i], maxDenominator, window, decimalWindow).slice(0, 12)) {
+    const candidates = exactCandidates(values[i], maxDenominator, window, decimalWindow).filter((c) => !zeroOnly[i] || c.value === 0);
+    for (const cand of candidates.slice(0, 12)) {
       const trialValues = current.slice();
       trialValues[i] = cand.value;
       const trialExact = exact.slice();

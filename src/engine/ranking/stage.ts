@@ -28,6 +28,8 @@ export interface RankInput {
   tolerance: number | null;
   minInlierFraction: number;
   snapMaxDenominator: number;
+  /** The search ran on data scaled by a power of two (moments/scale.ts): constants with units snap to 0 only. */
+  rescaled: boolean;
   /** Smallest share of the largest term a sparse fit keeps (the grammar's stlsq_threshold). */
   threshold: number;
   maxLaws: number;
@@ -41,8 +43,8 @@ export interface RankInput {
  */
 export async function rankLaws(input: RankInput, run: (task: ConservationTask) => Promise<Conservation[]>): Promise<{ scored: ScoredLaw[]; ranked: ScoredLaw[] }> {
   const table = tolerances(input.finalists, input.maxRelativeTolerance, input.tolerance);
-  const scored = input.finalists.map((f) => scoreFinalist(f, table[f.result.fit.role].get(f.subspaceIndex)!, input.snapMaxDenominator));
-  const withCompanions = scored.flatMap((l) => [l, ...(l.descriptionLength < 0 ? independentInvariants(l, input.threshold, input.snapMaxDenominator) : [])]);
+  const scored = input.finalists.map((f) => scoreFinalist(f, table[f.result.fit.role].get(f.subspaceIndex)!, input.snapMaxDenominator, true, input.rescaled));
+  const withCompanions = scored.flatMap((l) => [l, ...(l.descriptionLength < 0 ? independentInvariants(l, input.threshold, input.snapMaxDenominator, input.rescaled) : [])]);
   const collapsed = collapseDuplicates(withCompanions, input.subspaces.map((s) => s.basis), input.minInlierFraction);
   const bases = input.subspaces.map((s) => s.basis);
   const check = (index: number, group: ScoredLaw[]) =>
@@ -57,7 +59,7 @@ export async function rankLaws(input: RankInput, run: (task: ConservationTask) =
   const laws = foldImpliedInvariants(conserved, input).slice(0, Math.max(input.maxLaws - (c ? 1 : 0), 0));
   if (!c) return { scored, ranked: laws };
   const rounding = roundingFloor(c.roundoff, Math.hypot(...c.values));
-  const constant = constantLaw(input.subspaces[c.index], c.index, c.values, input.ctx.starts.length, rounding, input.snapMaxDenominator);
+  const constant = constantLaw(input.subspaces[c.index], c.index, c.values, input.ctx.starts.length, rounding, input.snapMaxDenominator, input.rescaled);
   return { scored, ranked: [...laws, constant] };
 }
 

@@ -83,7 +83,7 @@ function eigenSubspaces(mom: Moments, varying: number[][], maxCount: number, sam
     if (im[i] < 0) continue; // the conjugate's pair member carries the same plane
     const modulus = Math.hypot(re[i], im[i]);
     if (im[i] > 0 && i + 1 < re.length) {
-      const basis = refine(orthonormalRows([lift(vectors[i]), lift(vectors[i + 1])]));
+      const basis = refine(orthonormalRows(ellipseAxes(lift(vectors[i]), lift(vectors[i + 1]))));
       if (basis.length === 2) modes.push({ label: `eig(${fmt(re[i])}±${fmt(im[i])}i)`, basis, modulus });
     } else {
       const basis = refine(orthonormalRows([lift(vectors[i])]));
@@ -92,6 +92,24 @@ function eigenSubspaces(mom: Moments, varying: number[][], maxCount: number, sam
   }
   modes.sort((a, b) => b.modulus - a.modulus || a.label.localeCompare(b.label));
   return uniqueLabels(modes.slice(0, maxCount));
+}
+
+/**
+ * The frame of a complex mode x + iy: the axes of its ellipse Re((x + iy)·e^{-iφ}), major first, its
+ * largest entry positive. The eigen-solver's phase is arbitrary and jumps with rounding (A in other
+ * units rounds differently), and with it the parameters that depend on the frame (a tilt, a matrix entry).
+ */
+function ellipseAxes(x: number[], y: number[]): number[][] {
+  const dot = (a: number[], b: number[]) => a.reduce((t, v, i) => t + v * b[i], 0);
+  const [xx, yy, xy] = [dot(x, x), dot(y, y), dot(x, y)];
+  // A circle has no axes to find (rounding would pick them): any frame states its laws alike.
+  if (Math.hypot(xx - yy, 2 * xy) < 1e-6 * (xx + yy)) return [x, y];
+  const phi = 0.5 * Math.atan2(2 * xy, xx - yy);
+  const [c, s] = [Math.cos(phi), Math.sin(phi)];
+  const major = x.map((v, i) => c * v + s * y[i]);
+  const minor = x.map((v, i) => c * y[i] - s * v);
+  const top = major.reduce((j, v, i) => (Math.abs(v) > Math.abs(major[j]) ? i : j), 0);
+  return major[top] < 0 ? [major.map((v) => -v), minor.map((v) => -v)] : [major, minor];
 }
 
 /** Modes whose eigenvalues print alike get #2, #3…: a label names one subspace. */

@@ -71,6 +71,13 @@ function partner(law: Law, laws: Law[]): Law | string {
   return match ?? `${law.id} has no partner; found ${laws.map((l) => `${l.id} (${maxAngle(l, law).toExponential(1)})`).join(', ')}`;
 }
 
+/** A map's offset (the coefficients of the term 1) in data coordinates. */
+function offsetOf(l: Law): number[] {
+  const j = l.model.features.indexOf('1');
+  const B = l.subspace.basis;
+  return B[0].map((_, q) => (j < 0 ? 0 : B.reduce((t, row, i) => t + l.model.coefficients[i][j] * row[q], 0)));
+}
+
 /** A law of z + β against the same law of c·(z + β): the same but for units. */
 function assertSameUpToUnits(small: Law, big: Law, c: number, smallData: Dataset, bigData: Dataset): void {
   if (isLinearMap(small)) {
@@ -92,8 +99,14 @@ function assertSameUpToUnits(small: Law, big: Law, c: number, smallData: Dataset
   }
   if (small.role === 'map') {
     assert.ok(relDiff(big.metrics.tolerance / c, small.metrics.tolerance, 0) < REL, `${small.id}: tolerance ${big.metrics.tolerance} vs ${c} × ${small.metrics.tolerance}`);
-    // Within 1%: a constant snapped in one fit only (see FIT) moves the residuals a little.
-    assert.ok(relDiff(big.metrics.inlierRmse / c, small.metrics.inlierRmse, 0) < 0.01, `${small.id}: inlier rmse ${big.metrics.inlierRmse} vs ${c} × ${small.metrics.inlierRmse}`);
+    // A short decimal is one only in the units it is stated in: fit(z + β) may snap an offset (0.0643)
+    // that fit(c·(z + β)) leaves as fitted, or the other way round. Moving an offset by δ from its
+    // least-squares value adds |δ|² to the mean squared residual (the residuals are orthogonal to the
+    // term 1): that much is the snap. Beyond it, 1% (a matrix entry snapped in one fit only, see FIT).
+    const [x, y] = [big.metrics.inlierRmse / c, small.metrics.inlierRmse];
+    const snapped = (l: Law) => l.parameters.some((q) => q.exact && q.exactValue !== 0 && (/^b\d+$/.test(q.name) || q.name.endsWith(',1]')));
+    const moved = snapped(small) || snapped(big) ? offsetOf(big).reduce((t, v, i) => t + (v / c - offsetOf(small)[i]) ** 2, 0) : 0;
+    assert.ok(Math.abs(x * x - y * y) <= moved + 0.02 * y * y, `${small.id}: inlier rmse ${big.metrics.inlierRmse} vs ${c} × ${small.metrics.inlierRmse} (offsets ${moved ** 0.5} apart)`);
   }
   // Statements that agree within the resolution (1e-3) tie in description length, so rounding may pick
   // either, and with it another invariant's tolerance: an invariant's inliers are compared by their
