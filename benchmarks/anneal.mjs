@@ -18,7 +18,7 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { anneal, rollout, withoutLibraryFamilies, SPIN_ANGLE } from 'latent-laws/anneal';
+import { anneal, rollout, trainingSearchOptions, withoutLibraryFamilies, SPIN_ANGLE } from 'latent-laws/anneal';
 import { defaultGrammarPath, fit, loadDataset, loadGrammar } from 'latent-laws';
 import { eigs } from 'mathjs';
 
@@ -41,9 +41,9 @@ const fullGrammar = loadGrammar(defaultGrammarPath());
 const trainGrammar = arg('anneal-grammar', 'simple') === 'simple' ? withoutLibraryFamilies(fullGrammar) : fullGrammar;
 const ROLL = 50;
 
-/** Training searches: the schedule's tolerance as the cap, simple families; final searches: fit's defaults. */
+/** Training searches: rough laws of the simple families (trainingSearchOptions); final searches: fit's defaults. */
 const search = (latents, hints) =>
-  fit(latents, hints.final ? { workers, seed: 1 } : { workers, seed: 1, grammar: trainGrammar, maxRelativeTolerance: hints.searchTolerance });
+  fit(latents, hints.final ? { workers, seed: 1 } : { workers, seed: 1, ...trainingSearchOptions(fullGrammar, hints), grammar: trainGrammar });
 
 /**
  * Rotations in a linear map law: the complex eigenvalue pairs of modulus within 5% of 1 of its linear part (the

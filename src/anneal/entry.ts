@@ -6,20 +6,19 @@
  * @example
  * ```ts
  * import { fit, loadGrammar, defaultGrammarPath } from 'latent-laws';
- * import { anneal, rollout, withoutLibraryFamilies } from 'latent-laws/anneal';
+ * import { anneal, rollout, trainingSearchOptions } from 'latent-laws/anneal';
  * const grammar = loadGrammar(defaultGrammarPath());
- * const simple = withoutLibraryFamilies(grammar);
  * await anneal({
  *   out: 'runs/spin', data: { kind: 'spinning' }, latent: 4, epochs: 40,
  *   search: (latents, hints) => hints.final
  *     ? fit(latents, { grammar, seed: 0 })                                              // the reported laws
- *     : fit(latents, { grammar: simple, seed: 0, maxRelativeTolerance: hints.searchTolerance }), // training
+ *     : fit(latents, { seed: 0, ...trainingSearchOptions(grammar, hints) }),                 // training: rough laws too
  * });
  * const forecast = await rollout({ run: 'runs/spin', steps: 50, out: 'forecast.npy' });
  * ```
  * @packageDocumentation
  */
-export { anneal, withoutLibraryFamilies, type AnnealOptions, type DataInput } from './index.js';
+export { anneal, trainingSearchOptions, withoutLibraryFamilies, type AnnealOptions, type DataInput } from './index.js';
 export { rollout, type RolloutOptions, type RolloutResult, type RolloutHold } from '../rollout/rollout.js';
 export { SPIN_ANGLE, PENDULUM_DT } from './datasets.js';
 export type { BridgeOptions } from './bridge.js';

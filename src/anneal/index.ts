@@ -8,7 +8,7 @@ import { selectBackend, type BackendPreference } from './backend.js';
 import type { BridgeOptions } from './bridge.js';
 import { loadRunData, resolveSchedule, type DataSpec, type RunConfig, type Schedule } from './config.js';
 import { chooseArch } from './model.js';
-import { prepareRun, train, type EpochLog, type SearchFn, type TrainResult } from './train.js';
+import { prepareRun, train, type EpochLog, type SearchFn, type SearchHints, type TrainResult } from './train.js';
 
 /**
  * The grammar without its library families (`library_map`, `library_invariant`). Which laws the search
@@ -21,6 +21,15 @@ import { prepareRun, train, type EpochLog, type SearchFn, type TrainResult } fro
  */
 export function withoutLibraryFamilies(grammar: Grammar): Grammar {
   return { ...grammar, families: grammar.families.filter((f) => f.name !== 'library_map' && f.name !== 'library_invariant') };
+}
+
+/**
+ * The fit options of a training search: the simple families, the schedule's loose tolerance cap, and
+ * maps that need only beat "nothing moves" in every direction. Training latents obey their laws only
+ * roughly at first; the bridge pulls hardest on the nearly exact ones, so rough ones must still be proposed.
+ */
+export function trainingSearchOptions(grammar: Grammar, hints: Pick<SearchHints, 'searchTolerance'>): { grammar: Grammar; maxRelativeTolerance: number; maxMotionError: number } {
+  return { grammar: withoutLibraryFamilies(grammar), maxRelativeTolerance: hints.searchTolerance, maxMotionError: 1 };
 }
 
 /** Where frames come from; unspecified generator parameters take the defaults shown. */

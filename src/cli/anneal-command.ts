@@ -27,7 +27,7 @@ interface AnnealFlags {
 }
 
 async function annealCommand(flags: AnnealFlags): Promise<number> {
-  const { withoutLibraryFamilies } = await import('../anneal/index.js');
+  const { trainingSearchOptions } = await import('../anneal/index.js');
   const { fit } = await import('../engine/fit.js');
   const { createFitPool } = await import('../engine/runtime/pool.js');
   const { loadGrammar, defaultGrammarPath } = await import('../grammar/load.js');
@@ -36,14 +36,13 @@ async function annealCommand(flags: AnnealFlags): Promise<number> {
   if (!out) throw new InputError('anneal', 'needs --out <run folder> (or --resume <run folder>)');
   if (!resume && !flags.dataset === !flags.frames) throw new InputError('anneal', 'give exactly one of --dataset spinning|pendulum and --frames <file>');
   const grammar = loadGrammar(defaultGrammarPath());
-  // Training searches use the simple families (see withoutLibraryFamilies) with the schedule's loose
-  // tolerance cap; the final searches use the whole grammar and fit's defaults.
-  const trainGrammar = withoutLibraryFamilies(grammar);
+  // Training searches propose rough laws (see trainingSearchOptions); the final searches use the whole
+  // grammar and fit's defaults.
   // One pool for every search of the run: the threads start, and V8 compiles the engine in them, once.
   const pool = createFitPool(flags.workers);
   try {
     return await annealWith(flags, out, resume, (latents, hints) =>
-      fit(latents, hints.final ? { pool, seed: flags.seed, grammar } : { pool, seed: flags.seed, grammar: trainGrammar, maxRelativeTolerance: hints.searchTolerance }),
+      fit(latents, { pool, seed: flags.seed, ...(hints.final ? { grammar } : trainingSearchOptions(grammar, hints)) }),
     );
   } finally {
     await pool.close();

@@ -21,6 +21,7 @@ export interface CommonFitFlags {
   tolerance?: number;
   maxTolerance?: number;
   minInliers?: number;
+  maxMotionError?: number;
   resolution?: number;
   measureAllFinalists?: boolean;
   /** Also write an HTML report here. */
@@ -37,6 +38,7 @@ export async function runFit(data: ReturnType<typeof loadDataset>, flags: Common
     tolerance: flags.tolerance ?? null,
     maxRelativeTolerance: flags.maxTolerance,
     minInlierFraction: flags.minInliers,
+    maxMotionError: flags.maxMotionError,
     resolution: flags.resolution,
     measureAllFinalists: flags.measureAllFinalists,
     signal: interruptSignal(),

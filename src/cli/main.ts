@@ -37,6 +37,7 @@ const fitFlags = <T extends Command<any, any, any>>(cmd: T) =>
     .addOption(new Option('--tolerance <x>', 'absolute inlier tolerance for map residuals (default: from the data noise)').argParser(positiveNumber))
     .addOption(new Option('--max-tolerance <x>', "cap on the automatic tolerance, as a share of a subspace's spread").argParser(fraction).default(FIT_DEFAULTS.maxRelativeTolerance))
     .addOption(new Option('--min-inliers <q>', 'report only laws holding on at least this share of transitions').argParser(fraction).default(FIT_DEFAULTS.minInlierFraction))
+    .addOption(new Option('--max-motion-error <x>', 'report only maps whose residual, in their worst direction, is at most this share of the step they predict').argParser(positiveNumber).default(FIT_DEFAULTS.maxMotionError))
     .addOption(new Option('--resolution <x>', "relative residual below which laws count as exact (a share of the step for maps, of I's spread for invariants)").argParser(fractionBelowOne).default(FIT_DEFAULTS.resolution))
     .addOption(new Option('--measure-all-finalists', 'give every finalist a pass over all transitions, even those the screening sample rules out as laws (exact Pareto errors; slower)'));
 

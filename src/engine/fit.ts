@@ -88,7 +88,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
 
     const { scored, ranked } = await rankLaws({
       finalists, subspaces, ctx, sample, catalog,
-      maxRelativeTolerance: o.maxRelativeTolerance, tolerance, minInlierFraction: o.minInlierFraction,
+      maxRelativeTolerance: o.maxRelativeTolerance, tolerance, minInlierFraction: o.minInlierFraction, maxMotionError: o.maxMotionError,
       snapMaxDenominator: grammar.limits.snapMaxDenominator, rescaled: search.exponent !== 0, threshold, maxLaws: grammar.limits.maxLaws,
       constant: generated.constant && { index: generated.subspaces.length, values: generated.constant.values, roundoff },
     }, (t) => runner.run<Conservation[]>({ kind: 'conservation', ...t }));

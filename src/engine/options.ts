@@ -36,6 +36,12 @@ export interface FitOptions {
   /** Laws holding on fewer transitions than this share are not reported. */
   minInlierFraction?: number;
   /**
+   * A map is reported only if, in the direction of its subspace where it does worst, its inlier
+   * residual is at most this share of the step it predicts (`metrics.motionError`): it must explain
+   * the motion, not restate that little moves. 1: it need only beat "nothing moves" in every direction.
+   */
+  maxMotionError?: number;
+  /**
    * Relative residual (a share of a subspace's spread, or of an invariant's spread) below which laws
    * count as exact: residual differences below it do not decide the ranking, so among laws exact at
    * this resolution the one with the fewest terms is the law. The data's own rounding (the values'
@@ -62,6 +68,7 @@ export interface ResolvedFitOptions {
   tolerance: number | null;
   maxRelativeTolerance: number;
   minInlierFraction: number;
+  maxMotionError: number;
   resolution: number;
   measureAllFinalists: boolean;
   signal: AbortSignal | undefined;
@@ -81,6 +88,7 @@ export function resolveFitOptions(options: FitOptions = {}): ResolvedFitOptions 
     tolerance: options.tolerance ?? FIT_DEFAULTS.tolerance,
     maxRelativeTolerance: options.maxRelativeTolerance ?? FIT_DEFAULTS.maxRelativeTolerance,
     minInlierFraction: options.minInlierFraction ?? FIT_DEFAULTS.minInlierFraction,
+    maxMotionError: options.maxMotionError ?? FIT_DEFAULTS.maxMotionError,
     resolution: options.resolution ?? FIT_DEFAULTS.resolution,
     measureAllFinalists: options.measureAllFinalists ?? FIT_DEFAULTS.measureAllFinalists,
     signal: options.signal,
@@ -92,6 +100,7 @@ export function resolveFitOptions(options: FitOptions = {}): ResolvedFitOptions 
   check('tolerance', tol, tol === null || (Number.isFinite(tol) && tol > 0), 'a positive number');
   check('maxRelativeTolerance', resolved.maxRelativeTolerance, resolved.maxRelativeTolerance >= 0 && resolved.maxRelativeTolerance <= 1, 'in [0, 1]');
   check('minInlierFraction', resolved.minInlierFraction, resolved.minInlierFraction >= 0 && resolved.minInlierFraction <= 1, 'in [0, 1]');
+  check('maxMotionError', resolved.maxMotionError, resolved.maxMotionError > 0, 'a positive number');
   check('resolution', resolved.resolution, resolved.resolution >= 0 && resolved.resolution < 1, 'in [0, 1)');
   return resolved;
 }

@@ -155,9 +155,6 @@ function motionErrorOf(fit: LawFit, stats: ScoringStats, floor: number): number 
   return worstMotionError(fit, fit.params, stats.fs, still);
 }
 
-/** Largest {@link ScoredLaw.motionError} of a law: its residual is at most half the step it predicts. */
-const MOTION_MAX = 0.5;
-
 /** Generic maps, which a rotation-like family fitting as well states better. */
 const GENERIC = new Set(['linear', 'affine', 'library_map']);
 const ROTATIONS = new Set(['rotation', 'damped_rotation', 'skewed_rotation', 'damped_skewed_rotation']);
@@ -187,11 +184,11 @@ function preferRotation(law: ScoredLaw): ScoredLaw {
  * - a law whose subspace contains, or lies inside, the subspace of a better law of the same role: the
  *   better law already says what happens there (a line inside a rotation plane, the plane plus noise).
  */
-export function collapseDuplicates(laws: ScoredLaw[], bases: number[][][], minInlierFraction: number): ScoredLaw[] {
+export function collapseDuplicates(laws: ScoredLaw[], bases: number[][][], minInlierFraction: number, maxMotionError: number): ScoredLaw[] {
   const byDl = (a: ScoredLaw, b: ScoredLaw) => a.descriptionLength - b.descriptionLength || (a.fit.id < b.fit.id ? -1 : 1);
   const perSubspace: ScoredLaw[] = [];
   for (const law of [...laws].sort(byDl)) {
-    if (!(law.descriptionLength < 0) || law.inlierFraction < minInlierFraction || (law.motionError ?? 0) > MOTION_MAX) continue;
+    if (!(law.descriptionLength < 0) || law.inlierFraction < minInlierFraction || (law.motionError ?? 0) > maxMotionError) continue;
     const same = perSubspace.find((w) => w.fit.role === law.fit.role && w.subspaceIndex === law.subspaceIndex && (w.companion ?? 1) === (law.companion ?? 1));
     if (!same) perSubspace.push(law);
     else if (law.inlierRelativeError <= 2 * Math.max(same.inlierRelativeError, same.finalist.floor) && same.alternatives.length < MAX_ALTERNATIVES) {

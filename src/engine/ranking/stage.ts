@@ -27,6 +27,8 @@ export interface RankInput {
   maxRelativeTolerance: number;
   tolerance: number | null;
   minInlierFraction: number;
+  /** Largest motion error of a reported map (FitOptions.maxMotionError). */
+  maxMotionError: number;
   snapMaxDenominator: number;
   /** The search ran on data scaled by a power of two (moments/scale.ts): constants with units snap to 0 only. */
   rescaled: boolean;
@@ -45,7 +47,7 @@ export async function rankLaws(input: RankInput, run: (task: ConservationTask) =
   const table = tolerances(input.finalists, input.maxRelativeTolerance, input.tolerance);
   const scored = input.finalists.map((f) => scoreFinalist(f, table[f.result.fit.role].get(f.subspaceIndex)!, input.snapMaxDenominator, true, input.rescaled));
   const withCompanions = scored.flatMap((l) => [l, ...(l.descriptionLength < 0 ? independentInvariants(l, input.threshold, input.snapMaxDenominator, input.rescaled) : [])]);
-  const collapsed = collapseDuplicates(withCompanions, input.subspaces.map((s) => s.basis), input.minInlierFraction);
+  const collapsed = collapseDuplicates(withCompanions, input.subspaces.map((s) => s.basis), input.minInlierFraction, input.maxMotionError);
   const bases = input.subspaces.map((s) => s.basis);
   const check = (index: number, group: ScoredLaw[]) =>
     run({ basis: bases[index], laws: group.map((l) => ({ fit: l.fit, tolerance: l.tolerance, scale: stdUnit(l) })), trees: input.catalog.subset(group.flatMap((l) => l.fit.features)) });

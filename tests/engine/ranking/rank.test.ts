@@ -56,10 +56,11 @@ interface LawSpec {
   role?: LawRole;
   relErr?: number;
   inliers?: number;
+  motionError?: number;
 }
 
 /** A scored law with the fields collapsing reads; the finalist behind it is a placeholder. */
-function scored({ id, subspaceIndex, dl, role = 'map', relErr = 1e-3, inliers = 1 }: LawSpec): ScoredLaw {
+function scored({ id, subspaceIndex, dl, role = 'map', relErr = 1e-3, inliers = 1, motionError }: LawSpec): ScoredLaw {
   const fit: LawFit = {
     id,
     family: role === 'map' ? 'linear' : 'linear_invariant',
@@ -72,7 +73,7 @@ function scored({ id, subspaceIndex, dl, role = 'map', relErr = 1e-3, inliers = 
   };
   const stats: ScoringStats = { role: 'invariant', st: { n: 1, D: [[0]], Cov: [[1]] }, n: 1, nIn: 1 };
   const finalist: FinalistResult = { fit, stats, n: 1, variance: 1, spread: 1, floor: 1e-7, hist: new Uint32Array(HIST_BINS), median: 0 };
-  return { fit, subspaceIndex, offset: false, exact: [], tolerance: 1, inlierFraction: inliers, inlierRelativeError: relErr, complexity: 0, descriptionLength: dl, finalist, conserves: [], alternatives: [] };
+  return { fit, subspaceIndex, offset: false, exact: [], tolerance: 1, inlierFraction: inliers, inlierRelativeError: relErr, complexity: 0, descriptionLength: dl, finalist, conserves: [], alternatives: [], ...(motionError !== undefined ? { motionError } : {}) };
 }
 
 const e = (d: number, i: number) => Array.from({ length: d }, (_, j) => (j === i ? 1 : 0));
@@ -90,7 +91,7 @@ test('one law per role and subspace: the shortest, with at most four alternative
   ];
   fc.assert(
     fc.property(fc.shuffledSubarray(specs, { minLength: specs.length }), (order) => {
-      const got = collapseDuplicates(order.map(scored), BASES, 0.5);
+      const got = collapseDuplicates(order.map(scored), BASES, 0.5, 0.5);
       // Input order does not matter; the result is in order of description length.
       assert.deepEqual(summary(got), ['inv-other[]', 'map0[map1,map2,map3,map4]', 'inv[]']);
     }),
@@ -107,6 +108,7 @@ test('only laws that fit about as well (relative error within 2×) are kept as a
     ],
     BASES,
     0.5,
+    0.5,
   );
   assert.deepEqual(summary(got), ['best[close]']);
 });
@@ -122,12 +124,13 @@ test('laws that do not beat the null model or hold on too few transitions are dr
     ],
     BASES,
     0.8,
+    0.5,
   );
   assert.deepEqual(summary(got), ['enough[]']);
 });
 
 test('a law on a subspace nested in, or containing, a clearly better law\'s subspace is dropped', () => {
-  const collapse = (specs: LawSpec[]) => summary(collapseDuplicates(specs.map(scored), BASES, 0.5));
+  const collapse = (specs: LawSpec[]) => summary(collapseDuplicates(specs.map(scored), BASES, 0.5, 0.5));
   const plane = { id: 'plane', subspaceIndex: 0, dl: -100, relErr: 1e-9 };
   // The whole space fitted by a linear map, shorter but clearly less exact than the plane's rotation.
   assert.deepEqual(collapse([plane, { id: 'space', subspaceIndex: 1, dl: -200, relErr: 1e-2 }]), ['plane[]']);
@@ -150,7 +153,7 @@ test('a law on a subspace nested in, or containing, a clearly better law\'s subs
 test('equally exact laws on one span (bases up to 0.05 rad apart) are one law: the shorter stays', () => {
   // One plane found twice (as a coordinate plane and, 0.03 rad off, by a data-driven generator):
   // two entries would state one law twice.
-  const collapse = (specs: LawSpec[]) => summary(collapseDuplicates(specs.map(scored), BASES, 0.5));
+  const collapse = (specs: LawSpec[]) => summary(collapseDuplicates(specs.map(scored), BASES, 0.5, 0.5));
   assert.deepEqual(collapse([{ id: 'plane', subspaceIndex: 0, dl: -100, relErr: 1e-9 }, { id: 'near', subspaceIndex: 3, dl: -90, relErr: 1e-9 }]), ['plane[]']);
   assert.deepEqual(collapse([{ id: 'plane', subspaceIndex: 0, dl: -80, relErr: 1e-9 }, { id: 'near', subspaceIndex: 3, dl: -90, relErr: 1e-9 }]), ['near[]']);
   // 0.1 rad apart they are two planes, and two laws.
@@ -254,4 +257,11 @@ test('on noisy data the residuals decide: π/7 is taken 2 standard errors away, 
   const kept = scoreFinalist({ result: far.result, subspaceIndex: 0, offset: false }, 1e-3, 12);
   assert.deepEqual(kept.exact, [null]);
   assert.deepEqual(kept.fit.params, far.result.fit.params);
+});
+
+test('a map whose residual in its worst direction exceeds maxMotionError of its step is dropped; the cap is the caller\'s', () => {
+  const laws = () => [scored({ id: 'explains', subspaceIndex: 0, dl: -100, motionError: 0.4 }), scored({ id: 'rough', subspaceIndex: 2, dl: -100, motionError: 0.8 })];
+  assert.deepEqual(summary(collapseDuplicates(laws(), BASES, 0.5, 0.5)), ['explains[]']);
+  // A caller that wants rough laws (anneal's training searches) asks only that they beat "nothing moves".
+  assert.deepEqual(summary(collapseDuplicates(laws(), BASES, 0.5, 1)).sort(), ['explains[]', 'rough[]']);
 });
