@@ -209,3 +209,11 @@ export function isConserved(c: Conservation, tolerance: number, floor: number): 
   const noWalk = Number.isNaN(c.walk) || c.walk <= WALK_MAX || unresolved;
   return c.segments > 0 && changes.every((x) => x <= bound) && noWalk && c.levels >= Math.max(LEVELS_MIN, bound) && c.coverage >= COVERAGE_MIN;
 }
+
+/**
+ * Whether an invariant that is not conserved fails only by drifting: its stretches carry its variation
+ * along the whole trajectories. Rounding or sparsifying a law can make it drift, never make it a constant.
+ */
+export function onlyDrifts(c: Conservation, tolerance: number): boolean {
+  return c.segments > 0 && c.levels >= Math.max(LEVELS_MIN, DRIFT_FACTOR * tolerance) && c.coverage >= COVERAGE_MIN;
+}

@@ -11,28 +11,36 @@ import { nestedSpans } from '../kernels/linalg.js';
 import { type Conservation, isConserved } from './conservation.js';
 import type { ScoredLaw } from './rank.js';
 
-/** A snapped invariant is checked again as fitted when that is more exact by at least this factor. */
-const ROUNDING_COST = 0.9;
-
 /** Conservation of the invariants on one subspace, in one pass (see conservation.ts). */
 export type ConservationCheck = (subspaceIndex: number, laws: ScoredLaw[]) => Promise<Conservation[]>;
 
 /**
- * The laws with only the invariants worth stating, in their order. A snapped invariant that is not
- * conserved, and that rounding made measurably less exact, is checked again as fitted (`asFitted`).
+ * The laws with only the invariants worth stating, in their order. An invariant that is not conserved
+ * is checked again in the forms `fallbacks` gives (as fitted, denser), first conserved one stated:
+ * rounding or sparsifying below the resolution may be what makes it drift.
  */
-export async function chooseInvariants(laws: ScoredLaw[], bases: number[][][], check: ConservationCheck, asFitted: (law: ScoredLaw) => ScoredLaw): Promise<ScoredLaw[]> {
+export async function chooseInvariants(laws: ScoredLaw[], bases: number[][][], check: ConservationCheck, fallbacks: (law: ScoredLaw) => ScoredLaw[]): Promise<ScoredLaw[]> {
   const invariants = laws.filter((l) => l.fit.role === 'invariant');
   const perSubspace = groupBy(invariants, (l) => l.subspaceIndex);
-  const follow = async (index: number) => {
-    const group = perSubspace.get(index)!;
-    if (group.some((l) => !l.conservation)) (await check(index, group)).forEach((c, i) => (group[i].conservation = c));
-  };
   const conserved = (l: ScoredLaw) => isConserved(l.conservation!, l.tolerance, l.finalist.floor);
+  // Each law's conserved statement (itself or a fallback), null when none is; one pass per round.
+  const stated = new Map<ScoredLaw, ScoredLaw | null>();
+  const settle = async (index: number) => {
+    const group = perSubspace.get(index)!;
+    if (group.every((l) => stated.has(l))) return;
+    (await check(index, group)).forEach((c, i) => (group[i].conservation = c));
+    const tries = new Map(group.filter((l) => !conserved(l)).map((l) => [l, fallbacks(l)]));
+    const all = [...tries.values()].flat();
+    if (all.length > 0) (await check(index, all)).forEach((c, i) => (all[i].conservation = c));
+    for (const l of group) stated.set(l, conserved(l) ? l : (tries.get(l)!.find(conserved) ?? null));
+  };
   // A system's several invariants count as such only when they are all conserved.
-  for (const [index, group] of perSubspace) if (group.length > 1) await follow(index);
-  const together = (l: ScoredLaw) => (perSubspace.get(l.subspaceIndex)!.filter((w) => w.conservation && conserved(w)).length > 1 ? 0 : 1);
-  const octave = (l: ScoredLaw) => Math.floor(Math.log2(Math.max(l.inlierRelativeError, l.finalist.floor, 1e-300)));
+  for (const [index, group] of perSubspace) if (group.length > 1) await settle(index);
+  const together = (l: ScoredLaw) => (perSubspace.get(l.subspaceIndex)!.filter((w) => stated.get(w)).length > 1 ? 0 : 1);
+  const octave = (l: ScoredLaw) => {
+    const s = stated.get(l) ?? l;
+    return Math.floor(Math.log2(Math.max(s.inlierRelativeError, s.finalist.floor, 1e-300)));
+  };
   const order = [...invariants].sort(
     (a, b) =>
       together(a) - together(b) ||
@@ -41,23 +49,16 @@ export async function chooseInvariants(laws: ScoredLaw[], bases: number[][][], c
       a.descriptionLength - b.descriptionLength,
   );
   const kept: ScoredLaw[] = [];
-  const unsnapped = new Map<ScoredLaw, ScoredLaw>();
   for (const law of order) {
     const restated = together(law) === 1 && kept.some((w) => w.subspaceIndex !== law.subspaceIndex && nestedSpans(bases[w.subspaceIndex], bases[law.subspaceIndex]));
     if (restated) continue;
-    await follow(law.subspaceIndex);
-    if (conserved(law)) kept.push(law);
-    else if (law.exact.some((e) => e !== null)) {
-      const fitted = asFitted(law);
-      // Only when rounding measurably cost exactness: else a second look is just a second chance.
-      if (!(fitted.inlierRelativeError < ROUNDING_COST * law.inlierRelativeError)) continue;
-      fitted.conservation = (await check(fitted.subspaceIndex, [fitted]))[0];
-        if (conserved(fitted)) {
-        kept.push(fitted);
-        unsnapped.set(law, fitted);
-      }
-    }
+    await settle(law.subspaceIndex);
+    const statement = stated.get(law);
+    if (statement) kept.push(statement);
   }
-  return laws.flatMap((l) => (l.fit.role !== 'invariant' || kept.includes(l) ? [l] : unsnapped.has(l) ? [unsnapped.get(l)!] : []));
+  return laws.flatMap((l) => {
+    if (l.fit.role !== 'invariant') return [l];
+    const statement = stated.get(l);
+    return statement && kept.includes(statement) ? [statement] : [];
+  });
 }
-

@@ -7,6 +7,7 @@
 import { coefficientsFor } from '../model/law-fit.js';
 import { type InvariantStats, invariantRatio, sparseInvariantPath } from '../model/sparse.js';
 import { sparseParametrization } from '../screening/screen.js';
+import { onlyDrifts } from './conservation.js';
 import { type ScoredLaw, scoreFinalist } from './rank.js';
 
 /** Invariants stated per subspace at most (the first and those independent of it). */
@@ -27,24 +28,49 @@ export function independentInvariants(law: ScoredLaw, threshold: number, maxDeno
   const bound = AS_WELL * Math.max(invariantRatio(found[0], st), law.finalist.floor ** 2);
   const out: ScoredLaw[] = [];
   while (found.length < MAX_PER_SUBSPACE) {
-    const next = sparseInvariantPath(deflated(st, found), threshold)
+    const path = sparseInvariantPath(deflated(st, found), threshold);
+    const next = path
       .map((inv) => inv.coefficients)
       .filter((c) => invariantRatio(c, st) <= bound && found.every((f) => Math.abs(covCorrelation(c, f, st.Cov)) < 0.999));
     if (next.length === 0) break;
-    const scored = next.map((c) => scoreAs(law, c, found.length + 1, maxDenominator, rescaled));
+    const scored = next.map((c) => ({ ...scoreAs(law, c, `${law.fit.id}#${found.length + 1}`, maxDenominator, rescaled), companion: found.length + 1 }));
     const best = scored.reduce((a, b) => (b.descriptionLength < a.descriptionLength ? b : a));
     if (!(best.descriptionLength < 0)) break;
-    out.push(best);
+    out.push({ ...best, densest: path[0].coefficients });
     found.push(coefficientsFor(best.fit, best.fit.params)[0]);
   }
   return out;
 }
 
-/** The law's finalist restated with coefficients `c`, scored (and snapped) as a finalist of its own. */
-function scoreAs(law: ScoredLaw, c: number[], index: number, maxDenominator: number, rescaled: boolean): ScoredLaw {
+/**
+ * A denser form is tried only if its ratio is this many times smaller (4× in one-step error): extra
+ * terms make any quantity a little better conserved, an exact law is far better.
+ */
+const CLEARLY = 16;
+
+/**
+ * The invariant at the densest support of its path (the grammar's stlsq_threshold), as fitted: below
+ * the resolution floor the description length cannot tell a sparse near-invariant from the exact one,
+ * but its drift along trajectories can. Null unless the law only drifts and that form is denser and
+ * clearly better conserved step by step.
+ */
+export function densestForm(law: ScoredLaw, threshold: number): ScoredLaw | null {
+  const stats = law.finalist.stats;
+  if (law.fit.role !== 'invariant' || law.fit.parametrization.kind !== 'sparse' || stats.role !== 'invariant') return null;
+  if (!law.conservation || !onlyDrifts(law.conservation, law.tolerance)) return null;
+  const c = coefficientsFor(law.fit, law.fit.params)[0];
+  const dense = law.densest ?? sparseInvariantPath(stats.st, threshold)[0]?.coefficients;
+  const terms = (v: number[]) => v.filter((x) => x !== 0).length;
+  if (!dense || terms(dense) <= terms(c) || !(CLEARLY * invariantRatio(dense, stats.st) < invariantRatio(c, stats.st))) return null;
+  const rescored = scoreAs(law, dense, law.fit.id, 0, false, false);
+  return { ...rescored, companion: law.companion };
+}
+
+/** The law's finalist restated with coefficients `c`, scored (snapped unless `snap` is false) as a finalist of its own. */
+function scoreAs(law: ScoredLaw, c: number[], id: string, maxDenominator: number, rescaled: boolean, snap = true): ScoredLaw {
   const { p, params } = sparseParametrization([c], law.fit.features, 'invariant');
-  const fit = { ...law.finalist.fit, id: `${law.fit.id}#${index}`, parametrization: p, params };
-  return { ...scoreFinalist({ result: { ...law.finalist, fit }, subspaceIndex: law.subspaceIndex, offset: law.offset }, law.tolerance, maxDenominator, true, rescaled), companion: index };
+  const fit = { ...law.finalist.fit, id, parametrization: p, params };
+  return scoreFinalist({ result: { ...law.finalist, fit }, subspaceIndex: law.subspaceIndex, offset: law.offset }, law.tolerance, maxDenominator, snap, rescaled);
 }
 
 /**

@@ -37,6 +37,8 @@ export interface ScoredLaw {
   conservation?: Conservation;
   /** For invariants: 1 for a subspace's simplest, 2, 3… for those independent of it (see more-invariants.ts). */
   companion?: number;
+  /** For companions: the densest form on their deflated path (see densestForm in more-invariants.ts). */
+  densest?: number[];
   /** For a map folded into its parts: the laws that state it together (see decompose.ts). */
   decomposes?: ScoredLaw[];
   /**

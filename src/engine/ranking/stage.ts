@@ -13,7 +13,7 @@ import type { Conservation, ConservationTask } from './conservation.js';
 import { chooseInvariants } from './invariant-choice.js';
 import { constantLaw } from './constant.js';
 import { foldDecompositions } from './decompose.js';
-import { independentInvariants } from './more-invariants.js';
+import { densestForm, independentInvariants } from './more-invariants.js';
 import { dropRepeatedInvariants } from './same-function.js';
 import { conservedByMap } from './implied.js';
 import { collapseDuplicates, type ScoredLaw, scoreFinalist, tolerances } from './rank.js';
@@ -55,7 +55,8 @@ export async function rankLaws(input: RankInput, run: (task: ConservationTask) =
     const { fit, exact, inlierRelativeError, complexity, descriptionLength } = scoreFinalist({ result: l.finalist, subspaceIndex: l.subspaceIndex, offset: l.offset }, l.tolerance, input.snapMaxDenominator, false);
     return { ...l, fit, exact, inlierRelativeError, complexity, descriptionLength, conservation: undefined };
   };
-  const unique = dropRepeatedInvariants(await chooseInvariants(collapsed, bases, check, asFitted), bases, input.ctx, input.sample, input.catalog);
+  const fallbacks = (l: ScoredLaw) => [...(l.exact.some((e) => e !== null) ? [asFitted(l)] : []), ...[densestForm(l, input.threshold)].filter((d) => d !== null)];
+  const unique = dropRepeatedInvariants(await chooseInvariants(collapsed, bases, check, fallbacks), bases, input.ctx, input.sample, input.catalog);
   const conserved = foldDecompositions(unique, bases);
   const c = input.constant;
   const laws = foldImpliedInvariants(conserved, input).slice(0, Math.max(input.maxLaws - (c ? 1 : 0), 0));
