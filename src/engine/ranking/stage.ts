@@ -18,6 +18,9 @@ import { dropRepeatedInvariants } from './same-function.js';
 import { conservedByMap } from './implied.js';
 import { collapseDuplicates, type ScoredLaw, scoreFinalist, tolerances } from './rank.js';
 
+/** A snapped invariant is checked again as fitted when that is more exact by at least this factor. */
+const ROUNDING_COST = 0.9;
+
 export interface RankInput {
   finalists: FinalistEntry[];
   subspaces: Subspace[];
@@ -55,7 +58,9 @@ export async function rankLaws(input: RankInput, run: (task: ConservationTask) =
     const { fit, exact, inlierRelativeError, complexity, descriptionLength } = scoreFinalist({ result: l.finalist, subspaceIndex: l.subspaceIndex, offset: l.offset }, l.tolerance, input.snapMaxDenominator, false);
     return { ...l, fit, exact, inlierRelativeError, complexity, descriptionLength, conservation: undefined };
   };
-  const fallbacks = (l: ScoredLaw) => [...(l.exact.some((e) => e !== null) ? [asFitted(l)] : []), ...[densestForm(l, input.threshold)].filter((d) => d !== null)];
+  // As fitted only when rounding measurably cost exactness: else a second look is just a second chance.
+  const unsnapped = (l: ScoredLaw) => (l.exact.some((e) => e !== null) ? [asFitted(l)].filter((f) => f.inlierRelativeError < ROUNDING_COST * l.inlierRelativeError) : []);
+  const fallbacks = (l: ScoredLaw) => [...unsnapped(l), ...[densestForm(l, input.threshold)].filter((d) => d !== null)];
   const unique = dropRepeatedInvariants(await chooseInvariants(collapsed, bases, check, fallbacks), bases, input.ctx, input.sample, input.catalog);
   const conserved = foldDecompositions(unique, bases);
   const c = input.constant;
