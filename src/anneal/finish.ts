@@ -9,6 +9,7 @@ import { writeNpy } from '../data/npy.js';
 import { writeFileAtomic } from '../io.js';
 import type { Dataset, FitResult } from '../types.js';
 import { saveModel } from './checkpoint.js';
+import { headlineLaw } from './headline.js';
 import type { FrameSet } from './datasets.js';
 import { decodeAll, type Autoencoder } from './model.js';
 
@@ -95,6 +96,6 @@ export async function finishRun(
   }
   files.push('summary.json');
   const { laws: _l, heldoutLaws: _h, ...summary } = report;
-  writeFileAtomic(join(runDir, 'summary.json'), JSON.stringify({ ...summary, bestLaw: laws.laws[0]?.id ?? null, heldoutBestLaw: report.heldoutLaws?.laws[0]?.id ?? null }, null, 2) + '\n');
+  writeFileAtomic(join(runDir, 'summary.json'), JSON.stringify({ ...summary, bestLaw: headlineLaw(laws)?.id ?? null, heldoutBestLaw: headlineLaw(report.heldoutLaws)?.id ?? null }, null, 2) + '\n');
   return report;
 }

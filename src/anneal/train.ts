@@ -21,6 +21,7 @@ import { adaptTolerance, lambdaAt, loadRunData, readRunConfig, writeRunConfig, t
 import type { FrameSet } from './datasets.js';
 import { Adam, buildAutoencoder, disposeAutoencoder, encodeAll, withVariables, type Autoencoder } from './model.js';
 import { finishRun, type FinalReport } from './finish.js';
+import { headlineLaw } from './headline.js';
 import { Rng } from '../random.js';
 
 /** Per-epoch figures (the log line, and one `epoch` record of `log.jsonl`). */
@@ -116,7 +117,7 @@ export function latentDataset(ae: Autoencoder, set: FrameSet, source: string): D
 }
 
 const bestOf = (laws: FitResult | null): EpochLog['bestLaw'] => {
-  const l: Law | undefined = laws?.laws[0];
+  const l: Law | undefined = headlineLaw(laws);
   return l ? { id: l.id, family: l.family, inlierFraction: l.metrics.inlierFraction, relativeError: l.metrics.relativeError, summary: l.summary } : null;
 };
 

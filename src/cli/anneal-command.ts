@@ -9,6 +9,7 @@ import type { SearchFn } from '../anneal/train.js';
 import { InputError } from '../errors.js';
 import { integerOption, positiveNumber } from './options.js';
 import { EXIT, interruptSignal, runCommand } from './run.js';
+import { headlineLaw } from '../anneal/headline.js';
 
 interface AnnealFlags {
   dataset?: 'spinning' | 'pendulum';
@@ -82,7 +83,7 @@ async function annealWith(flags: AnnealFlags, out: string, resume: boolean, sear
     log(`backend: ${result.backend.name} (${result.backend.reason}); seed ${flags.seed}; run folder ${result.runDir}`);
     if (result.interrupted) log(`interrupted at step ${result.step}/${result.totalSteps}; continue with: latent-laws anneal --resume ${result.runDir}`);
     else if (result.final) {
-      const best = (result.final.heldoutLaws ?? result.final.laws).laws[0];
+      const best = headlineLaw(result.final.heldoutLaws ?? result.final.laws);
       log(`done: reconstruction MSE ${result.final.recon.toExponential(3)}; best law on ${result.final.heldoutLaws ? 'held-out' : 'training'} latents: ${best ? best.summary : 'none'}`);
     }
   }

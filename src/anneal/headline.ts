@@ -1,0 +1,17 @@
+/**
+ * The law a run is summed up by. The search ranks laws by description length, so a map of the whole
+ * latent space that also describes its noise dimensions outranks the rotation in one plane; a reader of
+ * a run wants the physics: the near-perfect law that says it in the fewest bits.
+ */
+import type { FitResult, Law } from '../types.js';
+
+/** Inlier share at which a law counts as near-perfect (the bridge pulls hardest from here on). */
+export const NEAR_PERFECT = 0.98;
+
+/** The simplest near-perfect law (least model complexity, then smaller error); else the best-ranked one. */
+export function headlineLaw(result: FitResult | null | undefined): Law | undefined {
+  const laws = result?.laws ?? [];
+  const near = laws.filter((l) => l.metrics.inlierFraction >= NEAR_PERFECT);
+  if (near.length === 0) return laws[0];
+  return near.reduce((best, l) => (l.metrics.complexity < best.metrics.complexity || (l.metrics.complexity === best.metrics.complexity && l.metrics.inlierRelativeError < best.metrics.inlierRelativeError) ? l : best));
+}
