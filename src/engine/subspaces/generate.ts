@@ -217,13 +217,24 @@ function touchesConstant(s: Subspace, split: ConstantSplit): boolean {
   return projectRowsOnto(s.basis, split.varying).length < s.basis.length;
 }
 
-/** One subspace per span: the cheapest statement of it, first come on a tie. */
+/**
+ * One subspace per span: the cheapest statement of it, first come on a tie. Coordinate subsets share a
+ * span exactly when they share their coordinates, so they are matched by key: comparing every pair of
+ * 2016 coordinate planes in 64 dimensions took a second.
+ */
 function onePerSpan(subspaces: Subspace[]): Subspace[] {
   const kept: Subspace[] = [];
+  const byCoordinates = new Map<string, number>();
+  const keyOf = (s: Subspace) => (s.kind === 'coordinates' && s.coordinates ? s.coordinates.join(',') : null);
+  const sameSpan = (o: Subspace, s: Subspace) => o.basis.length === s.basis.length && spansEqual(o.basis, s.basis);
   for (const s of subspaces) {
-    const same = kept.findIndex((o) => o.basis.length === s.basis.length && spansEqual(o.basis, s.basis));
+    const key = keyOf(s);
+    const same = key !== null ? (byCoordinates.get(key) ?? kept.findIndex((o) => keyOf(o) === null && sameSpan(o, s))) : kept.findIndex((o) => sameSpan(o, s));
     if (same < 0) kept.push(s);
     else if (s.cost < kept[same].cost) kept[same] = s;
+    const index = same < 0 ? kept.length - 1 : same;
+    const keptKey = keyOf(kept[index]);
+    if (keptKey !== null) byCoordinates.set(keptKey, index);
   }
   return kept;
 }
