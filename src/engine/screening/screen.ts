@@ -147,17 +147,28 @@ export function fitOnStats(
     return { parametrization: { kind: 'linear', family, offset }, params: fitLinearFamily(family, sm, offset) };
   }
   // Two paths from dense to sparse: thresholds on coefficient size (cheap, any size) and backward
-  // elimination (what each term adds to the fit; up to 24 terms).
-  const path =
-    stats.role === 'map'
-      ? [...stlsqPath(stats.fs, threshold), ...eliminationPath(stats.fs)].map((W) => sparseParametrization(W, features, 'map'))
-      : [...sparseInvariantPath(stats.st, threshold), ...invariantEliminationPath(stats.st)].map((inv) => sparseParametrization([inv.coefficients], features, 'invariant'));
-  if (path.length === 0) throw new Error('no quantity in this subspace varies across the data');
-  const fits = path.map(({ p, params }) => ({ parametrization: p, params }));
-  const scores = fits.map(score);
+  // elimination (what each term adds to the fit; up to 24 terms). Elimination only refines a law the
+  // thresholds found: where no support beats the null model (DL ≥ 0: noise), there is none to refine.
+  const asFits = (path: { p: Parametrization; params: number[] }[]) => path.map(({ p, params }) => ({ parametrization: p, params }));
+  const isMap = stats.role === 'map';
+  const thresholds = asFits(
+    isMap
+      ? stlsqPath(stats.fs, threshold).map((W) => sparseParametrization(W, features, 'map'))
+      : sparseInvariantPath(stats.st, threshold).map((inv) => sparseParametrization([inv.coefficients], features, 'invariant')),
+  );
+  if (thresholds.length === 0) throw new Error('no quantity in this subspace varies across the data');
+  const scored = thresholds.map((fit) => ({ fit, score: score(fit) }));
+  if (scored.some((x) => x.score < 0)) {
+    const eliminated = asFits(
+      isMap
+        ? eliminationPath(stats.fs).map((W) => sparseParametrization(W, features, 'map'))
+        : invariantEliminationPath(stats.st).map((inv) => sparseParametrization([inv.coefficients], features, 'invariant')),
+    );
+    for (const fit of eliminated) scored.push({ fit, score: score(fit) });
+  }
   let best = 0;
-  for (let i = 1; i < fits.length; i++) if (scores[i] < scores[best]) best = i;
-  return fits[best];
+  for (let i = 1; i < scored.length; i++) if (scored[i].score < scored[best].score) best = i;
+  return scored[best].fit;
 }
 
 /** The description length of a parameter setting of `fit` on `stats`: the score sparse paths are chosen by. */
