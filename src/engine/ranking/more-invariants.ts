@@ -33,8 +33,11 @@ export function independentInvariants(law: ScoredLaw, threshold: number, maxDeno
       .map((inv) => inv.coefficients)
       .filter((c) => invariantRatio(c, st) <= bound && found.every((f) => Math.abs(covCorrelation(c, f, st.Cov)) < 0.999));
     if (next.length === 0) break;
-    const scored = next.map((c) => ({ ...scoreAs(law, c, `${law.fit.id}#${found.length + 1}`, maxDenominator, rescaled), companion: found.length + 1 }));
-    const best = scored.reduce((a, b) => (b.descriptionLength < a.descriptionLength ? b : a));
+    // The support is chosen as screening chooses it, by the description length as fitted; only it is snapped.
+    const id = `${law.fit.id}#${found.length + 1}`;
+    const lengths = next.map((c) => scoreAs(law, c, id, maxDenominator, rescaled, false).descriptionLength);
+    const chosen = lengths.reduce((b, dl, i) => (dl < lengths[b] ? i : b), 0);
+    const best = { ...scoreAs(law, next[chosen], id, maxDenominator, rescaled), companion: found.length + 1 };
     if (!(best.descriptionLength < 0)) break;
     out.push({ ...best, densest: path[0].coefficients });
     found.push(coefficientsFor(best.fit, best.fit.params)[0]);

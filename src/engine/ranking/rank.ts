@@ -84,6 +84,25 @@ export function tolerances(
   return out;
 }
 
+/** How many of an invariant's terms, largest first, are tried as its unit coefficient. */
+const UNIT_TRIALS = 4;
+
+/**
+ * The terms whose coefficient may be an invariant's unit: the {@link UNIT_TRIALS} largest by their
+ * share of I's variation (|c_j|·std φ_j). A unit on a minor term rarely states I shorter, and each
+ * trial snaps every coefficient again.
+ */
+function unitCandidates(params: number[], featureOf: (j: number) => number, stats: ScoringStats): number[] {
+  const spread = (j: number) => (stats.role === 'invariant' ? Math.sqrt(Math.max(stats.st.Cov[featureOf(j)]?.[featureOf(j)] ?? 0, 0)) : 1) || 1;
+  return params
+    .map((v, j) => ({ j, weight: Math.abs(v) * spread(j) }))
+    .filter((x) => x.weight > 0)
+    .sort((a, b) => b.weight - a.weight || a.j - b.j)
+    .slice(0, UNIT_TRIALS)
+    .map((x) => x.j)
+    .sort((a, b) => a - b);
+}
+
 /**
  * Score one finalist at its tolerance, snapping its constants where that shortens the description
  * (`snap` false: as fitted). `rescaled`: the search ran on data scaled by a power of two.
@@ -109,9 +128,9 @@ export function scoreFinalist(
     return 'unscaled' in powers ? params.map(() => true) : powers.param.map((g) => g !== 0);
   };
   if (snap && fit.role === 'invariant' && fit.parametrization.kind === 'sparse') {
-    // An invariant is defined up to scale: try each coefficient as the unit and keep the shortest.
-    for (let i = 0; i < params.length && params.length <= MAX_SNAPPED_PARAMETERS; i++) {
-      if (params[i] === 0) continue;
+    // An invariant is defined up to scale: try its largest terms' coefficients as the unit and keep the shortest.
+    const positions = fit.parametrization.positions;
+    for (const i of params.length <= MAX_SNAPPED_PARAMETERS ? unitCandidates(params, (j) => positions[j][1], stats) : []) {
       const scaled = params.map((v) => v / params[i]);
       const se = parameterStdErrors(fit, scaled, stats, result.floor);
       const dataSe = parameterStdErrors(fit, scaled, stats);
