@@ -142,6 +142,8 @@ export function fitSkewedShape(fs: ShapeStats, damped: boolean): number[] {
   const start = skewedShapeOf(leastSquaresMap(fs));
   if (!start) return shapeParameters(procrustesShape(fs), damped);
   const p0 = shapeParameters(start, damped);
+  // Every 2 × 2 map with complex eigenvalues is a damped skewed rotation: the start is the optimum.
+  if (damped) return p0;
   const refined = levenbergMarquardt(p0, (p) => shapeMatrix(p, damped), fs);
   // Back to the canonical ranges (r ≥ 1, φ in (−π/2, π/2], ρ > 0); the steps are unconstrained.
   const shape = skewedShapeOf(shapeMatrix(refined, damped));
