@@ -223,8 +223,23 @@ export interface Failure {
 }
 
 /** Everything `fit` returns: ranked laws plus provenance to reproduce them. */
+/**
+ * The directions no reported law (and no constant) covers: how many, their RMS spread per direction in
+ * data units, and the share of their next value that their current value predicts linearly.
+ * `white noise`: at most 5% is predicted; `structure left`: more, so something there moves by rules
+ * the search did not state (a slow drift, a law outside the grammar).
+ */
+export interface ComplementSummary {
+  dim: number;
+  rms: number;
+  predictedShare: number;
+  verdict: 'white noise' | 'structure left';
+}
+
 export interface FitResult {
   laws: Law[];
+  /** What the laws do not cover (null: the laws and constants span the whole latent space). */
+  complement?: ComplementSummary | null;
   /**
    * Pareto front of complexity vs relative error over all finalists (ids refer to finalists).
    * `sampleOnly`: the finalist was ruled out as a law on the screening sample (its residuals there

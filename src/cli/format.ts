@@ -34,6 +34,7 @@ export function formatFitResult(r: FitResult): string {
   if (p.interrupted) lines.push(bold('interrupted: these are the laws ranked from the work finished so far'));
   if (r.laws.length === 0) {
     lines.push('', 'No law found: no candidate beat the null model on at least half of the transitions.');
+    lines.push(...formatComplement(r));
     return lines.join('\n');
   }
   lines.push('');
@@ -52,6 +53,7 @@ export function formatFitResult(r: FitResult): string {
     lines.push(...formatBasis(law));
     if (law.outliers.length) lines.push(dim(`   ${law.outliers.length} outlier transitions (indices in --json)`));
   }
+  lines.push(...formatComplement(r));
   if (r.pareto.length) {
     lines.push('', dim('Pareto front (complexity bits → relative error):'));
     for (const q of r.pareto) {
@@ -61,4 +63,12 @@ export function formatFitResult(r: FitResult): string {
     }
   }
   return lines.join('\n');
+}
+
+/** One line on the directions no law covers: noise, or structure left. */
+function formatComplement(r: FitResult): string[] {
+  const c = r.complement;
+  if (!c) return [];
+  const what = c.dim === 1 ? '1 direction' : `${c.dim} directions`;
+  return ['', `Not covered by these laws: ${what}, RMS ${sci(c.rms)} each, ${c.verdict} (a linear fit predicts ${pct(c.predictedShare)} of their next value)`];
 }

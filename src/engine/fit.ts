@@ -19,6 +19,7 @@ import type { EvaluateResult } from './output/exact-pass.js';
 import { measureLaws, paretoPoints } from './output/stage.js';
 import type { Conservation } from './ranking/conservation.js';
 import { rankLaws } from './ranking/stage.js';
+import { describeComplement } from './output/complement.js';
 import { scaledSearch } from './scaling.js';
 import { createFitPool } from './runtime/pool.js';
 import type { ScreenOutcome } from './screening/screen.js';
@@ -98,8 +99,10 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
 
     const candidateFailures = [...screening.failures, ...finalistFailures];
     const failures = [...subspaceFailures, ...candidateFailures, ...measured.failures];
+    const covered = [...laws.flatMap((l) => l.subspace.basis), ...(generated.constant?.subspace.basis ?? [])];
     return {
       laws,
+      complement: describeComplement(moments, covered, search.exponent),
       pareto: paretoPoints(scored, ranked, subspaces),
       provenance: {
         source: data.source,

@@ -1,0 +1,58 @@
+/**
+ * What the laws do not cover. The directions of the latent space outside every reported law's subspace
+ * and outside its constant part are summarised, so that a user knows whether the rest is noise or
+ * structure no law explains: their number, their RMS spread, and how much of their next value their
+ * current value predicts (a lag-1 linear fit, from the moments already gathered).
+ */
+import type { ComplementSummary } from '../../types.js';
+import { type Mat, orthonormalRows, solve, symmetricEigen, timesPow2, transpose } from '../kernels/linalg.js';
+import { type Moments, projectMoments } from '../moments/moments.js';
+
+/** Share of the next value a linear fit may predict for the rest still to count as white noise. */
+export const WHITE_NOISE_MAX = 0.05;
+
+/**
+ * Summary of the complement of `covered` (orthonormal rows of laws' subspaces and of the constant
+ * part, in data coordinates), or null when the laws and constants span the whole space (or its
+ * moments are degenerate).
+ * @param exponent the data were searched × 2^-exponent: the spread is stated back in data units
+ */
+export function describeComplement(mom: Moments, covered: number[][], exponent: number): ComplementSummary | null {
+  const basis = complementBasis(mom.dim, covered);
+  if (basis.length === 0) return null;
+  try {
+    return summarise(mom, basis, exponent);
+  } catch {
+    return null; // degenerate moments (a direction without variance): nothing to say about it
+  }
+}
+
+function summarise(mom: Moments, basis: number[][], exponent: number): ComplementSummary {
+  const sm = projectMoments(mom, basis);
+  const k = basis.length;
+  const total = trace(sm.cyy);
+  const variance = trace(sm.cxx) / Math.max(sm.n, 1) / k;
+  // Residual of u' on u: cyy − cyx cxx⁻¹ cxy, its trace the unpredicted part.
+  const B = solve(sm.cxx, transpose(sm.cyx));
+  let explained = 0;
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) explained += sm.cyx[i][j] * B[j][i];
+  const predictedShare = total > 0 ? Math.min(Math.max(explained / total, 0), 1) : 0;
+  return {
+    dim: k,
+    rms: timesPow2(Math.sqrt(Math.max(variance, 0)), exponent),
+    predictedShare,
+    verdict: predictedShare <= WHITE_NOISE_MAX ? 'white noise' : 'structure left',
+  };
+}
+
+/** Orthonormal rows spanning the directions of R^d orthogonal to every row of `covered`. */
+function complementBasis(d: number, covered: number[][]): number[][] {
+  const P: Mat = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (__, j) => (i === j ? 1 : 0)));
+  // Laws' subspaces may overlap (nested or shared directions); tol: directions already covered to 1e-6.
+  const q = orthonormalRows(covered, 1e-6);
+  for (const row of q) for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) P[i][j] -= row[i] * row[j];
+  const { values, vectors } = symmetricEigen(P);
+  return vectors.filter((_, i) => values[i] > 0.5);
+}
+
+const trace = (m: Mat) => m.reduce((s, row, i) => s + row[i], 0);

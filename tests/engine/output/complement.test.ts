@@ -1,0 +1,47 @@
+/**
+ * What the laws do not cover. A user reads the last line of a fit to learn whether the directions no
+ * law explains are noise or structure left: white noise beside a planted rotation is called white
+ * noise with its spread (N(0, 1) coordinates: RMS 1), slowly drifting coordinates are structure left,
+ * and the spread is stated in data units whatever the data's scale.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { plantLaw } from '../../../src/planted.ts';
+import type { Dataset } from '../../../src/types.ts';
+import { fitInline } from '../helpers.ts';
+import { slowDrift } from '../recovery/systems.ts';
+
+test('beside a planted rotation, four N(0, 1) coordinates are white noise with RMS 1', async () => {
+  const { dataset } = plantLaw({ kind: 'rotation', seed: 11, noiseDims: 4, noise: 0, trajectories: 40, steps: 50 });
+  const r = await fitInline(dataset);
+  assert.equal(r.laws[0].family, 'rotation', r.laws.map((l) => l.id).join(', '));
+  assert.ok(r.complement, 'a complement');
+  assert.equal(r.complement.dim, 4);
+  assert.equal(r.complement.verdict, 'white noise');
+  assert.ok(Math.abs(r.complement.rms - 1) < 0.1, `rms ${r.complement.rms}`);
+  assert.ok(r.complement.predictedShare < 0.05, `predicted ${r.complement.predictedShare}`);
+});
+
+test('beside a rotation, slowly drifting coordinates are structure left, not noise', async () => {
+  const sys = slowDrift({ seed: 3, trajectories: 30, steps: 60, rhos: [1, 1, 0.995, 1], sigmas: [0, 0, 0.01, 0.01], theta: 0.5 });
+  const r = await fitInline(sys.dataset);
+  assert.ok(r.complement, `laws: ${r.laws.map((l) => l.id)}`);
+  assert.equal(r.complement.verdict, 'structure left', JSON.stringify(r.complement));
+  assert.ok(r.complement.predictedShare > 0.5, JSON.stringify(r.complement));
+});
+
+test('the spread is stated in data units at any scale', async () => {
+  const { dataset } = plantLaw({ kind: 'rotation', seed: 12, noiseDims: 2, noise: 0, trajectories: 30, steps: 40 });
+  const scaled = (c: number): Dataset => ({ ...dataset, states: dataset.states.map((v) => c * v) });
+  const [plain, huge] = await Promise.all([fitInline(dataset), fitInline(scaled(1e200))]);
+  assert.ok(plain.complement && huge.complement);
+  assert.equal(huge.complement.dim, plain.complement.dim);
+  assert.ok(Math.abs(huge.complement.rms / 1e200 / plain.complement.rms - 1) < 1e-6, `${huge.complement.rms} vs ${plain.complement.rms}`);
+  assert.equal(huge.complement.verdict, plain.complement.verdict);
+});
+
+test('laws that span the whole space leave no complement', async () => {
+  const { dataset } = plantLaw({ kind: 'rotation', seed: 13, noiseDims: 0, noise: 0, trajectories: 20, steps: 40 });
+  const r = await fitInline(dataset);
+  assert.equal(r.complement, null);
+});
