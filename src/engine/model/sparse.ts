@@ -52,22 +52,34 @@ function solveOnSupport(G: Mat, c: number[], support: number[]): number[] {
  * Returns W (k × m) with exact zeros off the support.
  */
 export function stlsq(fs: FeatureStats, threshold: number, maxIter = 10): Mat {
-  const m = fs.G.length;
+  const scale = termScales(fs);
+  return fs.C.map((cRow) => sparsifyRow(fs.G, cRow, scale, denseRow(fs.G, cRow, scale), threshold, maxIter).w);
+}
+
+/** rms(φ_j) of each term: coefficient sizes are compared as |w_j|·rms(φ_j). */
+function termScales(fs: FeatureStats): number[] {
   const n = Math.max(fs.n, 1);
-  const scale = fs.G.map((row, j) => Math.sqrt(Math.max(row[j], 0) / n));
-  return fs.C.map((cRow) => {
-    let support = Array.from({ length: m }, (_, j) => j).filter((j) => scale[j] > 0);
-    let w = solveOnSupport(fs.G, cRow, support);
-    for (let it = 0; it < maxIter; it++) {
-      const mags = w.map((v, j) => Math.abs(v) * scale[j]);
-      const top = Math.max(...mags);
-      const next = support.filter((j) => mags[j] >= threshold * top);
-      if (next.length === support.length || next.length === 0) break;
-      support = next;
-      w = solveOnSupport(fs.G, cRow, support);
-    }
-    return w;
-  });
+  return fs.G.map((row, j) => Math.sqrt(Math.max(row[j], 0) / n));
+}
+
+/** One row's least-squares fit on every term that varies. */
+function denseRow(G: Mat, cRow: number[], scale: number[]): { support: number[]; w: number[] } {
+  const support = scale.map((_, j) => j).filter((j) => scale[j] > 0);
+  return { support, w: solveOnSupport(G, cRow, support) };
+}
+
+/** STLSQ from a fitted row: drop terms below `threshold` × the largest and refit, until the support holds. */
+function sparsifyRow(G: Mat, cRow: number[], scale: number[], start: { support: number[]; w: number[] }, threshold: number, maxIter: number): { support: number[]; w: number[] } {
+  let { support, w } = start;
+  for (let it = 0; it < maxIter; it++) {
+    const mags = w.map((v, j) => Math.abs(v) * scale[j]);
+    const top = Math.max(...mags);
+    const next = support.filter((j) => mags[j] >= threshold * top);
+    if (next.length === support.length || next.length === 0) break;
+    support = next;
+    w = solveOnSupport(G, cRow, support);
+  }
+  return { support, w };
 }
 
 /** Ratio Σ ΔI² / Σ (I − Ī)² of an invariant I = c·φ: 0 when exactly conserved, ≈ 2 for an unrelated quantity. */
@@ -130,24 +142,11 @@ function pathThresholds(smallest: number): number[] {
  * about as many solves as it has distinct supports. Rows are fitted independently, as in STLSQ.
  */
 export function stlsqPath(fs: FeatureStats, smallest: number, maxIter = 10): Mat[] {
-  const m = fs.G.length;
-  const n = Math.max(fs.n, 1);
-  const scale = fs.G.map((row, j) => Math.sqrt(Math.max(row[j], 0) / n));
+  const scale = termScales(fs);
   const thresholds = pathThresholds(smallest);
   const rows = fs.C.map((cRow) => {
-    let support = Array.from({ length: m }, (_, j) => j).filter((j) => scale[j] > 0);
-    let w = solveOnSupport(fs.G, cRow, support);
-    return thresholds.map((t) => {
-      for (let it = 0; it < maxIter; it++) {
-        const mags = w.map((v, j) => Math.abs(v) * scale[j]);
-        const top = Math.max(...mags);
-        const next = support.filter((j) => mags[j] >= t * top);
-        if (next.length === support.length || next.length === 0) break;
-        support = next;
-        w = solveOnSupport(fs.G, cRow, support);
-      }
-      return w;
-    });
+    let fitted = denseRow(fs.G, cRow, scale);
+    return thresholds.map((t) => (fitted = sparsifyRow(fs.G, cRow, scale, fitted, t, maxIter)).w);
   });
   return distinct(thresholds.map((_, i) => rows.map((r) => r[i])));
 }
