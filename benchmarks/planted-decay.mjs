@@ -3,15 +3,14 @@
 // states. Nothing is conserved and no map predicts the next state near-perfectly, so a search that
 // states no false laws reports none.
 import { mulberry32, randomOrthogonal } from 'latent-laws';
+import { gaussianOf, trajectoryLayout } from './trajectory-layout.mjs';
 
 export function plantedDecay(N, d, seed) {
-  const T = 100;
-  const K = Math.ceil(N / (T - 1));
+  const { T, K, states, offsets } = trajectoryLayout(N, d);
   const rand = mulberry32(seed);
-  const gauss = () => Math.sqrt(-2 * Math.log(Math.max(rand(), 1e-300))) * Math.cos(2 * Math.PI * rand());
+  const gauss = gaussianOf(rand);
   const Q = randomOrthogonal(d, rand);
   const rates = Array.from({ length: d }, () => 0.9 + 0.099 * rand());
-  const states = new Float64Array(new SharedArrayBuffer(K * T * d * 8));
   const x = new Float64Array(d);
   for (let k = 0; k < K; k++) {
     for (let i = 0; i < d; i++) x[i] = gauss();
@@ -25,5 +24,5 @@ export function plantedDecay(N, d, seed) {
       for (let i = 0; i < d; i++) x[i] = rates[i] * x[i] + 0.05 * gauss();
     }
   }
-  return { dim: d, states, offsets: Array.from({ length: K + 1 }, (_, k) => k * T), source: `decay(N=${N},d=${d},seed=${seed})` };
+  return { dim: d, states, offsets, source: `decay(N=${N},d=${d},seed=${seed})` };
 }

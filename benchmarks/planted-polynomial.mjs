@@ -3,13 +3,12 @@
 // coordinates beside d − 3 coordinates of fresh N(0, 1) noise; about N transitions in trajectories of
 // 100 states started on the attractor's scale. Library terms need coordinates, so no rotation.
 import { mulberry32 } from 'latent-laws';
+import { gaussianOf, trajectoryLayout } from './trajectory-layout.mjs';
 
 export function plantedPolynomial(N, d, seed) {
-  const T = 100;
-  const K = Math.ceil(N / (T - 1));
+  const { T, K, states, offsets } = trajectoryLayout(N, d);
   const rand = mulberry32(seed);
-  const gauss = () => Math.sqrt(-2 * Math.log(Math.max(rand(), 1e-300))) * Math.cos(2 * Math.PI * rand());
-  const states = new Float64Array(new SharedArrayBuffer(K * T * d * 8));
+  const gauss = gaussianOf(rand);
   for (let k = 0; k < K; k++) {
     let [x, y, z] = [30 * rand() - 15, 30 * rand() - 15, 5 + 35 * rand()];
     for (let t = 0; t < T; t++) {
@@ -21,5 +20,5 @@ export function plantedPolynomial(N, d, seed) {
       [x, y, z] = [x + 0.01 * 10 * (y - x), y + 0.01 * (x * (28 - z) - y), z + 0.01 * (x * y - (8 / 3) * z)];
     }
   }
-  return { dim: d, states, offsets: Array.from({ length: K + 1 }, (_, k) => k * T), source: `lorenz-euler(N=${N},d=${d},seed=${seed})` };
+  return { dim: d, states, offsets, source: `lorenz-euler(N=${N},d=${d},seed=${seed})` };
 }

@@ -2,14 +2,13 @@
 // 1e-3, 1% outlier jumps; about N transitions in trajectories of 100 states, generated directly into
 // one shared Float64Array, as loadDataset returns data.
 import { mulberry32, randomOrthogonal } from 'latent-laws';
+import { gaussianOf, trajectoryLayout } from './trajectory-layout.mjs';
 
 export function plantedRotation(N, d, seed) {
-  const T = 100;
-  const K = Math.ceil(N / (T - 1));
+  const { T, K, states, offsets } = trajectoryLayout(N, d);
   const rand = mulberry32(seed);
-  const gauss = () => Math.sqrt(-2 * Math.log(Math.max(rand(), 1e-300))) * Math.cos(2 * Math.PI * rand());
+  const gauss = gaussianOf(rand);
   const Q = randomOrthogonal(d, rand);
-  const states = new Float64Array(new SharedArrayBuffer(K * T * d * 8));
   const x = new Float64Array(d);
   const c = Math.cos(Math.PI / 7), s = Math.sin(Math.PI / 7);
   for (let k = 0; k < K; k++) {
@@ -26,5 +25,5 @@ export function plantedRotation(N, d, seed) {
       if (rand() < 0.01) { a = gauss(); b = gauss(); } else { const a2 = c * a - s * b; b = s * a + c * b; a = a2; }
     }
   }
-  return { dim: d, states, offsets: Array.from({ length: K + 1 }, (_, k) => k * T), source: `bench(N=${N},d=${d},seed=${seed})` };
+  return { dim: d, states, offsets, source: `bench(N=${N},d=${d},seed=${seed})` };
 }
