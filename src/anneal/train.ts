@@ -152,29 +152,7 @@ export async function train(ctx: TrainContext): Promise<TrainResult> {
   const total = cfg.epochs * stepsPerEpoch;
   const d = cfg.model.latent;
 
-  let ae: Autoencoder, adam: Adam, st: TrainerState;
-  if (ctx.resume && hasCheckpoint(runDir)) {
-    const ck = await readCheckpoint<TrainerState>(runDir);
-    ae = withVariables(cfg.model, ck.encoder, ck.decoder);
-    adam = new Adam(ae.variables, cfg.learningRate);
-    adam.setState(ck.adam);
-    st = ck.state;
-    truncateLog(logPath, st.step);
-    log({ type: 'resume', step: st.step, backend: backend.name });
-    say(`resumed at step ${st.step} of ${total}`);
-  } else {
-    if (ctx.resume) throw new InputError(runDir, 'has no checkpoint to resume from');
-    ae = buildAutoencoder(cfg.model);
-    adam = new Adam(ae.variables, cfg.learningRate);
-    const rng = new Rng(cfg.seed ^ 0x7a11);
-    st = {
-      step: 0, rngState: rng.state, perm: [], laws: null, lawsStep: -1, relTol: cfg.schedule.tolStart,
-      acc: freshEpochSums(),
-      totals: { train: 0, bridge: 0, search: 0 },
-    };
-    writeFileAtomic(logPath, '');
-    log({ type: 'start', step: 0, backend: backend.name, reason: backend.reason, config: cfg, totalSteps: total });
-  }
+  const { ae, adam, st } = await openRun(ctx, backend, total, logPath, log, say);
   const rng = new Rng(0);
   rng.setState(st.rngState);
   const checkpoint = async (): Promise<void> => {
@@ -190,38 +168,13 @@ export async function train(ctx: TrainContext): Promise<TrainResult> {
         say(`interrupted at step ${st.step}; checkpoint written, resume continues`);
         return { runDir, backend, arch: cfg.model.arch, step: st.step, totalSteps: total, interrupted: true, ms: { ...st.totals } };
       }
-      if (st.step % cfg.searchEvery === 0 && st.lawsStep !== st.step) {
-        const t0 = performance.now();
-        const latents = latentDataset(ae, data, `anneal step ${st.step}`);
-        st.laws = await ctx.search(latents, { step: st.step, relTolerance: st.relTol, searchTolerance: cfg.schedule.searchTolerance, final: false });
-        st.lawsStep = st.step;
-        const ms = performance.now() - t0;
-        st.acc.search += ms;
-        st.totals.search += ms;
-        const rec: Record<string, unknown> = { type: 'search', step: st.step, ms, best: bestOf(st.laws), laws: st.laws.laws.length };
-        if (st.step / stepsPerEpoch >= cfg.schedule.warmupEpochs) {
-          // Tolerance feedback (see Schedule): measured on the whole training set, not one batch.
-          const ws = computeWeights(latents, st.laws.laws, { ...cfg.bridge, relTolerance: st.relTol });
-          const bestQ = Math.max(0, ...ws.map((w) => w.inlierFraction));
-          st.relTol = adaptTolerance(cfg.schedule, st.relTol, bestQ, cfg.bridge.qMin ?? BRIDGE_DEFAULTS.qMin);
-          Object.assign(rec, { bridgeBestQ: bestQ, relTolerance: st.relTol });
-        }
-        log(rec);
-      }
+      if (st.step % cfg.searchEvery === 0 && st.lawsStep !== st.step) log(await searchLaws(ctx, st, latentDataset(ae, data, `anneal step ${st.step}`), stepsPerEpoch));
       const pos = st.step % stepsPerEpoch;
       if (pos === 0) st.perm = rng.permutation(K);
       const seqs = st.perm.slice(pos * B, (pos + 1) * B);
       const lambda = lambdaAt(cfg.schedule, st.step / stepsPerEpoch), relTolerance = st.relTol;
       const r = trainStep(ae, adam, data, seqs, st.laws?.laws ?? [], lambda, { ...cfg.bridge, relTolerance }, cfg.schedule.physicsCap);
-      st.acc.recon += r.recon;
-      st.acc.physics += r.physics;
-      st.acc.push = (st.acc.push ?? 0) + r.push;
-      st.acc.n++;
-      st.acc.active = r.active;
-      st.acc.train += r.ms;
-      st.acc.bridge += r.bridgeMs;
-      st.totals.train += r.ms;
-      st.totals.bridge += r.bridgeMs;
+      addStep(st, r);
       st.step++;
       ctx.onStep?.(st.step, total);
       if (st.step % stepsPerEpoch === 0) {
@@ -243,6 +196,68 @@ export async function train(ctx: TrainContext): Promise<TrainResult> {
     adam.dispose();
     disposeAutoencoder(ae);
   }
+}
+
+/** The model, optimizer and trainer state: from the checkpoint when resuming, fresh otherwise (a new log). */
+async function openRun(ctx: TrainContext, backend: BackendChoice, total: number, logPath: string, log: (rec: object) => void, say: (line: string) => void): Promise<{ ae: Autoencoder; adam: Adam; st: TrainerState }> {
+  const { runDir, config: cfg } = ctx;
+  if (ctx.resume && hasCheckpoint(runDir)) {
+    const ck = await readCheckpoint<TrainerState>(runDir);
+    const ae = withVariables(cfg.model, ck.encoder, ck.decoder);
+    const adam = new Adam(ae.variables, cfg.learningRate);
+    adam.setState(ck.adam);
+    truncateLog(logPath, ck.state.step);
+    log({ type: 'resume', step: ck.state.step, backend: backend.name });
+    say(`resumed at step ${ck.state.step} of ${total}`);
+    return { ae, adam, st: ck.state };
+  }
+  if (ctx.resume) throw new InputError(runDir, 'has no checkpoint to resume from');
+  const ae = buildAutoencoder(cfg.model);
+  const adam = new Adam(ae.variables, cfg.learningRate);
+  const st: TrainerState = {
+    step: 0, rngState: new Rng(cfg.seed ^ 0x7a11).state, perm: [], laws: null, lawsStep: -1, relTol: cfg.schedule.tolStart,
+    acc: freshEpochSums(),
+    totals: { train: 0, bridge: 0, search: 0 },
+  };
+  writeFileAtomic(logPath, '');
+  log({ type: 'start', step: 0, backend: backend.name, reason: backend.reason, config: cfg, totalSteps: total });
+  return { ae, adam, st };
+}
+
+/**
+ * The search at this step: laws on the whole training set's latents, kept until the next search; past
+ * the warm-up the bridge's tolerance follows the best law's inlier share (see Schedule), measured on the
+ * whole training set, not one batch. Returns the log record.
+ */
+async function searchLaws(ctx: TrainContext, st: TrainerState, latents: Dataset, stepsPerEpoch: number): Promise<Record<string, unknown>> {
+  const cfg = ctx.config;
+  const t0 = performance.now();
+  st.laws = await ctx.search(latents, { step: st.step, relTolerance: st.relTol, searchTolerance: cfg.schedule.searchTolerance, final: false });
+  st.lawsStep = st.step;
+  const ms = performance.now() - t0;
+  st.acc.search += ms;
+  st.totals.search += ms;
+  const rec: Record<string, unknown> = { type: 'search', step: st.step, ms, best: bestOf(st.laws), laws: st.laws.laws.length };
+  if (st.step / stepsPerEpoch >= cfg.schedule.warmupEpochs) {
+    const ws = computeWeights(latents, st.laws.laws, { ...cfg.bridge, relTolerance: st.relTol });
+    const bestQ = Math.max(0, ...ws.map((w) => w.inlierFraction));
+    st.relTol = adaptTolerance(cfg.schedule, st.relTol, bestQ, cfg.bridge.qMin ?? BRIDGE_DEFAULTS.qMin);
+    Object.assign(rec, { bridgeBestQ: bestQ, relTolerance: st.relTol });
+  }
+  return rec;
+}
+
+/** Add one training step's figures to the epoch's sums and the run's totals. */
+function addStep(st: TrainerState, r: { recon: number; physics: number; push: number; active: number; ms: number; bridgeMs: number }): void {
+  st.acc.recon += r.recon;
+  st.acc.physics += r.physics;
+  st.acc.push = (st.acc.push ?? 0) + r.push;
+  st.acc.n++;
+  st.acc.active = r.active;
+  st.acc.train += r.ms;
+  st.acc.bridge += r.bridgeMs;
+  st.totals.train += r.ms;
+  st.totals.bridge += r.bridgeMs;
 }
 
 /**

@@ -14,7 +14,7 @@ import type { Moments } from './moments/moments.js';
 import { gatherSampleRows, sampleIndices } from './moments/sample.js';
 import { computeMoments } from './moments/stage.js';
 import { transitionStarts } from './moments/transitions.js';
-import { type FitOptions, type FitProgress, resolveFitOptions } from './options.js';
+import { type FitOptions, type FitProgress, type ResolvedFitOptions, resolveFitOptions } from './options.js';
 import type { EvaluateResult } from './output/exact-pass.js';
 import { measureLaws, paretoPoints } from './output/stage.js';
 import type { Conservation } from './ranking/conservation.js';
@@ -50,12 +50,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
   const onAbort = () => runner.requestStop();
   o.signal?.addEventListener('abort', onAbort);
   const progress = (stage: FitProgress['stage']) => (done: number, total: number) => o.onProgress({ stage, done, total });
-  const timings: Record<string, number> = {};
-  let mark = Date.now();
-  const lap = (stage: string) => {
-    timings[stage] = Date.now() - mark;
-    mark = Date.now();
-  };
+  const { timings, lap } = stopwatch();
   try {
     const moments = await computeMoments(ctx, (t) => runner.run<Moments>({ kind: 'moments', ...t }), progress('moments'));
     lap('moments');
@@ -98,34 +93,53 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     lap('evaluating');
 
     const candidateFailures = [...screening.failures, ...finalistFailures];
-    const failures = [...subspaceFailures, ...candidateFailures, ...measured.failures];
     const covered = [...laws.flatMap((l) => l.subspace.basis), ...(generated.constant?.subspace.basis ?? [])];
     return {
       laws,
       complement: describeComplement(moments, covered, search.exponent),
       pareto: paretoPoints(scored, ranked, subspaces),
       provenance: {
-        source: data.source,
-        grammar: grammar.source,
-        seed: o.seed,
-        workers: pool.workers,
-        version: VERSION,
-        dim: data.dim,
-        nTrajectories: data.offsets.length - 1,
-        nTransitions: n,
-        tolerance: o.tolerance,
+        ...runProvenance(data, o, search, pool.workers, n),
         candidatesScreened: screening.screened.length + candidateFailures.length,
         finalists: finalists.length,
         finalistsOnSample: finalists.filter((f) => f.result.sampleScale !== undefined).length,
-        failures,
+        failures: [...subspaceFailures, ...candidateFailures, ...measured.failures],
         interrupted: stopped(),
         elapsedMs: Date.now() - started,
         timings,
-        ...(search.provenance ? { scale: search.provenance } : {}),
       },
     };
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
     if (!o.pool) await pool.close();
   }
+}
+
+/** Stage timings in ms: `lap(stage)` records the time since the previous lap. */
+function stopwatch(): { timings: Record<string, number>; lap: (stage: string) => void } {
+  const timings: Record<string, number> = {};
+  let mark = Date.now();
+  return {
+    timings,
+    lap: (stage) => {
+      timings[stage] = Date.now() - mark;
+      mark = Date.now();
+    },
+  };
+}
+
+/** What reproduces the run: data, grammar, seed, workers, version, and the scaling of far-off data. */
+function runProvenance(data: Dataset, o: ResolvedFitOptions, search: ReturnType<typeof scaledSearch>, workers: number, n: number) {
+  return {
+    source: data.source,
+    grammar: search.grammar.source,
+    seed: o.seed,
+    workers,
+    version: VERSION,
+    dim: data.dim,
+    nTrajectories: data.offsets.length - 1,
+    nTransitions: n,
+    tolerance: o.tolerance,
+    ...(search.provenance ? { scale: search.provenance } : {}),
+  };
 }
