@@ -165,6 +165,12 @@ export interface LawMetrics {
    * data hold still.
    */
   motionError?: number;
+  /**
+   * Maps on a subspace whose readings carry measurement noise that limits the fit: the noise's scales.
+   * The law was fitted to be unbiased by that noise and holds for the clean state; `tolerance` is what
+   * the noise explains.
+   */
+  noise?: MeasurementNoise;
 }
 
 /**
@@ -229,6 +235,17 @@ export interface Failure {
  * `white noise`: at most 5% is predicted; `structure left`: more, so something there moves by rules
  * the search did not state (a slow drift, a law outside the grammar).
  */
+/**
+ * Measurement noise of a law's subspace, when it limits the law's fit (the readings are noisy, the
+ * clean state obeys the law): RMS per coordinate in data units, and as shares of the signal's RMS.
+ */
+export interface MeasurementNoise {
+  measurementRms: number;
+  processRms: number;
+  measurementShare: number;
+  processShare: number;
+}
+
 export interface ComplementSummary {
   dim: number;
   rms: number;

@@ -6,7 +6,7 @@
  * the final refit. The exact pass for the laws finally reported is `evaluate.ts`.
  */
 import { errorMessage } from '../../errors.js';
-import type { Failure } from '../../types.js';
+import type { Failure, MeasurementNoise } from '../../types.js';
 import type { SubspaceFloors } from '../moments/resolution.js';
 import { BlockResidual } from '../passes/block-residual.js';
 import { median, trimmedRefit } from '../kernels/trimmed-refit.js';
@@ -89,6 +89,11 @@ export interface FinalistResult {
    * screening sample's, and its description length is extrapolated by this factor (all / sampled).
    */
   sampleScale?: number;
+  /** On a subspace limited by measurement noise (see measurement-noise.ts): the tolerance it explains. */
+  noiseTolerance?: number;
+  noise?: MeasurementNoise;
+  /** There, for linear families: the inlier statistics of the clean state (the motion a law explains is judged on them). */
+  cleanStats?: ScoringStats;
 }
 
 const notCompleted = (member: { fit: LawFit }): Failure => ({ id: member.fit.id, error: 'internal: finalist not completed' });

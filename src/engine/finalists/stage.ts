@@ -15,6 +15,7 @@ import { type Resolution, subspaceFloors } from '../moments/resolution.js';
 import type { DataContext } from '../moments/transitions.js';
 import type { ScreenSuccess } from '../screening/screen.js';
 import { type FinalistGroupTask, type FinalistResult, finalizeGroups, type SampleVerdict } from './finalize.js';
+import { judgeThroughNoise, subspaceNoise, type SubspaceNoise } from './measurement-noise.js';
 import { finalistUnits, groupCost } from './schedule.js';
 import { coordinatesOf } from './shared-pass.js';
 
@@ -73,6 +74,7 @@ export async function finishFinalists(
   const costs = groups.map(([index, members]) => groupCost(input.subspaces[index].basis.length, input.dim, members, input.nSample / Math.max(input.nTransitions, 1), input.verdict !== null));
   const failures: Failure[] = [];
   const results: FinalistEntry[][] = groups.map(() => []);
+  const noise = groups.map(([index, members]) => (members.some((m) => m.fit.role === 'map') ? subspaceNoise(input.moments, input.subspaces[index].basis) : null));
   let done = 0;
   const collect = (g: number, finished: (FinalistResult | Failure)[]) => {
     const members = groups[g][1];
@@ -81,14 +83,14 @@ export async function finishFinalists(
     results[g] = finished.flatMap((result, i): FinalistEntry[] => {
       if ('error' in result) failures.push({ id: members[i].fit.id, error: result.error });
       else if (result.fit.params.some((v) => !Number.isFinite(v))) failures.push({ id: members[i].fit.id, error: 'refit produced a non-finite value' });
-      else return [{ result, subspaceIndex: members[i].subspaceIndex, offset: members[i].offset }];
+      else return [{ result: noise[g] ? judgeThroughNoise(result, noise[g], input.moments, members[i].offset) : result, subspaceIndex: members[i].subspaceIndex, offset: members[i].offset }];
       return [];
     });
   };
   const runUnit = async (unit: number[]): Promise<void> => {
     if (stopped()) return;
     const members = unit.flatMap((g) => groups[g][1]);
-    const task = { trees: input.catalog.subset(members.flatMap((m) => m.fit.features)), tasks: unit.map((g) => groupTask(input, groups[g][0], groups[g][1])) };
+    const task = { trees: input.catalog.subset(members.flatMap((m) => m.fit.features)), tasks: unit.map((g) => groupTask(input, groups[g][0], groups[g][1], noise[g])) };
     try {
       (await run(task))?.forEach((r, j) => collect(unit[j], r));
     } catch (err) {
@@ -100,9 +102,12 @@ export async function finishFinalists(
   return { finalists: results.flat(), failures };
 }
 
-function groupTask(input: FinalistInput, subspaceIndex: number, members: ScreenSuccess[]): FinalistGroupTask {
+function groupTask(input: FinalistInput, subspaceIndex: number, members: ScreenSuccess[], noise: SubspaceNoise | null): FinalistGroupTask {
   const basis = input.subspaces[subspaceIndex].basis;
   const sm = projectMoments(input.moments, basis);
+  // A map that holds through measurement noise must not be ruled out on the sample for its noisy residuals.
+  const spread = Math.sqrt(subspaceVariance(sm) / Math.max(sm.n, 1));
+  const verdict = input.verdict && noise ? { ...input.verdict, capRel: Math.max(input.verdict.capRel, noise.tolerance / Math.max(spread, 1e-300)) } : input.verdict;
   return {
     basis,
     variance: subspaceVariance(sm),
@@ -110,7 +115,7 @@ function groupTask(input: FinalistInput, subspaceIndex: number, members: ScreenS
     members: members.map((m) => ({ fit: m.fit, offset: m.offset })),
     threshold: input.threshold,
     sampleRows: input.sampleRows,
-    verdict: input.verdict,
+    verdict,
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { addCross, addGramUpper } from '../kernels/gram.js';
 import { type Mat, zeros } from '../kernels/linalg.js';
+import { addLagged, type LaggedMoments } from './lagged.js';
 
 /** Accumulated moments of v = [z − shift; z' − shift; 1] over a set of transitions (full symmetric matrix). */
 export interface Moments {
@@ -14,6 +15,8 @@ export interface Moments {
   shift: number[];
   /** (2d+1)² entries, row-major, symmetric. */
   sums: Float64Array;
+  /** Lag-2 sums (see lagged.ts); absent where the moments were not gathered by the moment pass. */
+  lag?: LaggedMoments;
 }
 
 /**
@@ -117,7 +120,8 @@ export function addMoments(parts: Moments[]): Moments {
     n += p.n;
     for (let i = 0; i < sums.length; i++) sums[i] += p.sums[i];
   }
-  return { dim: first.dim, n, shift: first.shift, sums };
+  const lags = parts.map((p) => p.lag).filter((l) => l !== undefined);
+  return { dim: first.dim, n, shift: first.shift, sums, ...(lags.length === parts.length ? { lag: addLagged(lags) } : {}) };
 }
 
 /** Moments of a subspace: u = B z, u' = B z' (k coordinates), raw (about the origin) and centred. */

@@ -2,6 +2,7 @@
  * The statistics stage: one pass of sufficient statistics over all transitions, in fixed chunks
  * summed in chunk order, so the moments are the same for any number of workers.
  */
+import { accumulateLagged } from './lagged.js';
 import { accumulateMoments, addMoments, momentShift, type Moments } from './moments.js';
 import type { DataContext } from './transitions.js';
 
@@ -17,7 +18,8 @@ export interface MomentTask {
 
 /** Run one chunk (on a worker or inline). */
 export function momentChunk(ctx: DataContext, task: MomentTask): Moments {
-  return accumulateMoments(ctx.states, ctx.dim, ctx.starts, task.shift, task.from, task.to);
+  const moments = accumulateMoments(ctx.states, ctx.dim, ctx.starts, task.shift, task.from, task.to);
+  return { ...moments, lag: accumulateLagged(ctx.states, ctx.dim, ctx.starts, task.shift, task.from, task.to) };
 }
 
 /** The moments of all transitions, chunk by chunk through `run`. */

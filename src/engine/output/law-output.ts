@@ -2,7 +2,7 @@
  * Ranked laws as the user gets them (the JSON schema in the README): equations and LaTeX with exact
  * constants, the model, and the metrics of the exact pass over all transitions.
  */
-import type { Law, LawAlternative, Subspace } from '../../types.js';
+import type { Law, LawAlternative, MeasurementNoise, Subspace } from '../../types.js';
 import type { EvaluateResult } from './exact-pass.js';
 import { coefficientsFor } from '../model/law-fit.js';
 import type { ScoredLaw } from '../ranking/rank.js';
@@ -29,13 +29,20 @@ function alternativeNote(law: ScoredLaw, a: ScoredLaw, subspaces: Subspace[]): s
   return `${others.length ? `with ${others.join(', ')}, ` : ''}states ${a.fit.family} on ${subspaces[a.subspaceIndex].label} (an alternative)`;
 }
 
+/** How a law fitted through measurement noise is read: it holds for the clean state, the readings are noisy. */
+function noiseNote(noise: MeasurementNoise): string {
+  const share = (x: number) => `${Number((100 * x).toPrecision(2))}%`;
+  return `holds for the clean state; measurement noise ${share(noise.measurementShare)} of the signal, process noise ${share(noise.processShare)}`;
+}
+
 function describeLaw(s: ScoredLaw, ev: EvaluateResult, subspace: Law['subspace'], dim: number, n: number, alternativeNotes: string[]): LawAlternative {
   const facts = s.conserves.map((inv) => `conserves ${renderLaw(inv.fit, inv.fit.params, inv.exact, subspace, dim, []).equations[0]}`);
   if (s.fit.family === 'rotation' && !s.offset) facts.unshift('radius conserved');
   if (s.fit.family === 'orthogonal' && !s.offset) facts.unshift('norm conserved');
   const form = skewedConservedNote(s.fit.family, s.fit.params, s.exact, s.offset, shortNumber);
   if (form) facts.unshift(form);
-  const notes = [...facts, ...alternativeNotes];
+  const noise = s.fit.role === 'map' ? s.finalist.noise : undefined;
+  const notes = [...facts, ...(noise ? [noiseNote(noise)] : []), ...alternativeNotes];
   const rendered = renderLaw(s.fit, s.fit.params, s.exact, subspace, dim, facts);
   const isMap = s.fit.role === 'map';
   const variance = s.finalist.variance;
@@ -69,6 +76,7 @@ function describeLaw(s: ScoredLaw, ev: EvaluateResult, subspace: Law['subspace']
       nTransitions: n,
       ...(s.conservation ? { drift: s.conservation.drift * ev.scale } : {}),
       ...(s.motionError !== undefined ? { motionError: s.motionError } : {}),
+      ...(noise ? { noise } : {}),
     },
     notes,
   };

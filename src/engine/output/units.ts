@@ -91,7 +91,8 @@ function keepRepresentableAlternatives(law: Law, shifts: number[], exponent: num
 
 /** Metrics in data units: the residual norms and the tolerance carry the law's units; the rest are ratios or bits. */
 function metricsInDataUnits(m: LawMetrics, shift: number): LawMetrics {
-  return { ...m, rmse: timesPow2(m.rmse, shift), inlierRmse: timesPow2(m.inlierRmse, shift), tolerance: timesPow2(m.tolerance, shift) };
+  const noise = m.noise ? { noise: { ...m.noise, measurementRms: timesPow2(m.noise.measurementRms, shift), processRms: timesPow2(m.noise.processRms, shift) } } : {};
+  return { ...m, rmse: timesPow2(m.rmse, shift), inlierRmse: timesPow2(m.inlierRmse, shift), tolerance: timesPow2(m.tolerance, shift), ...noise };
 }
 
 /** One law in data units (a shallow copy; notes and alternatives are filled in by the caller), or why not. */

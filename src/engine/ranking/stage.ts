@@ -14,6 +14,7 @@ import { chooseInvariants } from './invariant-choice.js';
 import { constantLaw } from './constant.js';
 import { foldDecompositions } from './decompose.js';
 import { densestForm, independentInvariants } from './more-invariants.js';
+import { dropNoisyCopies } from './noisy-copies.js';
 import { dropRepeatedInvariants } from './same-function.js';
 import { conservedByMap } from './implied.js';
 import { collapseDuplicates, type ScoredLaw, scoreFinalist, tolerances } from './rank.js';
@@ -50,8 +51,8 @@ export async function rankLaws(input: RankInput, run: (task: ConservationTask) =
   const table = tolerances(input.finalists, input.maxRelativeTolerance, input.tolerance);
   const scored = input.finalists.map((f) => scoreFinalist(f, table[f.result.fit.role].get(f.subspaceIndex)!, input.snapMaxDenominator, true, input.rescaled));
   const withCompanions = scored.flatMap((l) => [l, ...(l.descriptionLength < 0 ? independentInvariants(l, input.threshold, input.snapMaxDenominator, input.rescaled) : [])]);
-  const collapsed = collapseDuplicates(withCompanions, input.subspaces.map((s) => s.basis), input.minInlierFraction, input.maxMotionError);
   const bases = input.subspaces.map((s) => s.basis);
+  const collapsed = dropNoisyCopies(collapseDuplicates(withCompanions, bases, input.minInlierFraction, input.maxMotionError), bases);
   const check = (index: number, group: ScoredLaw[]) =>
     run({ basis: bases[index], laws: group.map((l) => ({ fit: l.fit, tolerance: l.tolerance, scale: stdUnit(l) })), trees: input.catalog.subset(group.flatMap((l) => l.fit.features)) });
   const asFitted = (l: ScoredLaw): ScoredLaw => {

@@ -1,0 +1,80 @@
+/**
+ * The measurement-noise model from lag-2 moments: on planted damped rotations read with noise, the
+ * clean map's ρ and θ, the noise scale, and the verdict "measurement noise" come out right; noise-free
+ * data, process noise and readings of a static point are not mistaken for it.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { computeMoments, momentChunk } from '../../../src/engine/moments/stage.ts';
+import { noiseModel } from '../../../src/engine/moments/noise-model.ts';
+import { generalEigen } from '../../../src/engine/kernels/linalg.ts';
+import { contextOf, dampedRotation, noisyReadings } from '../noisy-readings.ts';
+
+interface Noisy {
+  rho: number;
+  theta: number;
+  measurement: number;
+  process: number;
+  noiseDims: number;
+  seed: number;
+  trajectories?: number;
+  steps?: number;
+}
+
+async function modelOf(p: Noisy) {
+  const { dataset, plane } = noisyReadings({ ...p, A: dampedRotation(p.rho, p.theta), trajectories: p.trajectories ?? 40, steps: p.steps ?? 500 });
+  const ctx = contextOf(dataset);
+  const mom = await computeMoments(ctx, async (task) => momentChunk(ctx, task), () => {});
+  return noiseModel(mom, plane);
+}
+
+const angleAndRadius = (A: number[][]) => {
+  const { re, im } = generalEigen(A);
+  const i = im[0] >= 0 ? 0 : 1;
+  return { theta: Math.atan2(im[i], re[i]), rho: Math.hypot(re[i], im[i]) };
+};
+
+test('a damped rotation read with up to 30% noise: its ρ, θ and the noise scale come out of the lag-2 moments', async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.record({
+        rho: fc.double({ min: 0.98, max: 1, noNaN: true }),
+        theta: fc.double({ min: 0.3, max: 1.2, noNaN: true }),
+        share: fc.double({ min: 0.05, max: 0.3, noNaN: true }),
+        noiseDims: fc.integer({ min: 0, max: 3 }),
+        seed: fc.integer({ min: 1, max: 1e6 }),
+      }),
+      async ({ rho, theta, share, noiseDims, seed }) => {
+        // The signal's RMS per coordinate is about 1 over these trajectories: σ is its share.
+        const model = await modelOf({ rho, theta, measurement: share, process: 0, noiseDims, seed, trajectories: 160, steps: 150 });
+        assert.ok(model, 'a model');
+        const got = angleAndRadius(model.map);
+        assert.ok(Math.abs(got.theta - theta) <= 0.01 * theta, `θ ${got.theta} vs ${theta}`);
+        assert.ok(Math.abs(got.rho - rho) <= 0.01 * rho, `ρ ${got.rho} vs ${rho}`);
+        const sigma = Math.sqrt((model.measurement[0][0] + model.measurement[1][1]) / 2);
+        assert.ok(Math.abs(sigma - share) <= 0.2 * share, `σ ${sigma} vs ${share}`);
+        assert.ok(model.limited, 'judged as measurement noise');
+      },
+    ),
+    { numRuns: 12, seed: 15 },
+  );
+});
+
+test('noise-free readings have no measurement noise to speak of', async () => {
+  const model = await modelOf({ rho: 0.99, theta: 0.4, measurement: 0, process: 0, noiseDims: 1, seed: 3 });
+  assert.ok(model);
+  assert.ok(model.measurementShare < 1e-9, `share ${model.measurementShare}`);
+  assert.equal(model.limited, false);
+});
+
+test('process noise is not mistaken for measurement noise', async () => {
+  const model = await modelOf({ rho: 0.99, theta: 0.4, measurement: 0, process: 0.1, noiseDims: 1, seed: 4 });
+  assert.ok(model);
+  assert.equal(model.limited, false, `measurement share ${model.measurementShare}, process share ${model.processShare}`);
+});
+
+test('readings of a static point carry no clean motion: no model', async () => {
+  const model = await modelOf({ rho: 0, theta: 0, measurement: 0.2, process: 0, noiseDims: 2, seed: 5 });
+  assert.equal(model, null);
+});
