@@ -92,3 +92,18 @@ test('readings of a static point with 30% noise give no map law', async () => {
     [],
   );
 });
+
+test('a random walk read with noise is not "nothing moves through measurement noise"', async () => {
+  for (const [step, measurement] of [
+    [0.01, 0.2],
+    [0.002, 0.1],
+  ]) {
+    const { dataset } = noisyReadings({ A: [[1, 0], [0, 1]], process: step, measurement, noiseDims: 1, seed: 3, trajectories: 60, steps: 200 });
+    const result = await fitInline(dataset);
+    assert.deepEqual(
+      result.laws.filter((l) => l.role === 'map').map((l) => l.id),
+      [],
+      `steps ${step}, noise ${measurement}`,
+    );
+  }
+});
