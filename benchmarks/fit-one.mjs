@@ -2,7 +2,8 @@
 // Usage: node benchmarks/fit-one.mjs N d workers [new|warm] [rotation|decay|polynomial]  → prints one JSON line.
 //   rotation: a planted rotation among noise dimensions (planted-rotation.mjs, the default);
 //   decay: decay plus noise, a data set with no law (planted-decay.mjs);
-//   polynomial: one Euler step of Lorenz beside noise coordinates (planted-polynomial.mjs).
+//   polynomial: one Euler step of Lorenz beside noise coordinates (planted-polynomial.mjs);
+//   noisy: a damped oscillator read with 20% measurement noise (planted-noisy.mjs).
 //   new:  the fit starts its worker threads, as `latent-laws fit` does (default);
 //   warm: the threads have already run one fit, of other data (a second rotation, N/10 transitions),
 //         as a pool kept across fits does (`createFitPool`): V8 has compiled the engine in them.
@@ -10,6 +11,7 @@
 // process (V8's background compiler and garbage-collector helpers, libuv).
 import { createFitPool, fit } from 'latent-laws';
 import { plantedDecay } from './planted-decay.mjs';
+import { plantedNoisy } from './planted-noisy.mjs';
 import { plantedPolynomial } from './planted-polynomial.mjs';
 import { plantedRotation } from './planted-rotation.mjs';
 import { cpuSplit, threadCpu } from './thread-cpu.mjs';
@@ -18,8 +20,8 @@ const [N, d, workers] = process.argv.slice(2, 5).map(Number);
 const poolState = process.argv[5] ?? 'new';
 if (poolState !== 'new' && poolState !== 'warm') throw new Error(`pool state must be new or warm, got ${poolState}`);
 const kind = process.argv[6] ?? 'rotation';
-const generators = { rotation: plantedRotation, decay: plantedDecay, polynomial: plantedPolynomial };
-if (!(kind in generators)) throw new Error(`data must be rotation, decay or polynomial, got ${kind}`);
+const generators = { rotation: plantedRotation, decay: plantedDecay, polynomial: plantedPolynomial, noisy: plantedNoisy };
+if (!(kind in generators)) throw new Error(`data must be rotation, decay, polynomial or noisy, got ${kind}`);
 
 const data = generators[kind](N, d, 12345);
 const dataBytes = data.states.byteLength;
@@ -42,4 +44,6 @@ console.log(JSON.stringify({
   best: top ? `${top.family} ${top.parameters.find((p) => p.name === 'theta')?.exact ?? ''}` : 'none',
   laws: result.laws.map((l) => l.id),
   summaries: result.laws.map((l) => l.summary),
+  topParameters: top ? Object.fromEntries(top.parameters.map((p) => [p.name, p.exactValue ?? p.value])) : null,
+  topNoise: top?.metrics.noise ?? null,
 }));

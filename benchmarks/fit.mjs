@@ -5,6 +5,7 @@
 // one fit before (a pool kept across fits, see fit-one.mjs).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { NOISY_TRUTH } from './planted-noisy.mjs';
 
 const list = (name, fallback, parse = Number) => (process.env[name] ?? fallback).split(',').map(parse);
 const Ns = list('BENCH_N', '1e4,1e5,1e6');
@@ -58,6 +59,19 @@ if (process.env.BENCH_POLY !== '0') {
   else {
     const x = JSON.parse(r.stdout.trim().split('\n').pop());
     console.log(`3-D polynomial map (Lorenz Euler step) N=${x.N} d=8 2 workers: ${x.wallMs} ms, peak RSS ${x.peakRssMB} MB, timings ${JSON.stringify(x.timings)}; top law: ${x.laws[0] ?? 'none'}: ${x.summaries[0] ?? ''}`);
+  }
+}
+
+// Laws through measurement noise at N = 1e6, d = 16: time, and the errors of the fitted ρ and θ.
+if (process.env.BENCH_NOISY !== '0') {
+  const r = spawnSync(process.execPath, ['--max-old-space-size=16384', one, '1e6', '16', '2', 'new', 'noisy'], { encoding: 'utf8' });
+  if (r.status !== 0) console.log(`measurement-noise row failed: ${r.stderr.trim().split('\n').pop()}`);
+  else {
+    const x = JSON.parse(r.stdout.trim().split('\n').pop());
+    const p = x.topParameters ?? {};
+    const rho = p.rho ?? (p.theta !== undefined ? 1 : NaN);
+    const err = (got, want) => `${(100 * Math.abs(got - want) / want).toFixed(3)}%`;
+    console.log(`damped oscillator, 20% measurement noise, N=${x.N} d=16 2 workers: ${x.wallMs} ms, peak RSS ${x.peakRssMB} MB; top law ${x.laws[0] ?? 'none'}: ρ error ${err(rho, NOISY_TRUTH.rho)}, θ error ${err(Math.abs(p.theta), NOISY_TRUTH.theta)}, measurement noise stated ${x.topNoise ? (100 * x.topNoise.measurementShare).toFixed(1) + '%' : 'none'}`);
   }
 }
 
