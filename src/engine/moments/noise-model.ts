@@ -83,8 +83,11 @@ export function withoutMeasurementNoise(sm: SubspaceMoments, R: Mat): SubspaceMo
   return { ...sm, xx: less(sm.xx), yy: less(sm.yy), cxx: less(sm.cxx), cyy: less(sm.cyy) };
 }
 
-/** Covariances per transition over the transitions with a state two steps on, projected on `basis`. */
-function lagCovariances(mom: Moments, basis: number[][]): { C0: Mat; C0next: Mat; C1: Mat; C2: Mat; n: number } | null {
+/**
+ * Covariances per transition over the transitions with a state two steps on, projected on `basis`:
+ * C0 = cov(u_t), C0next = cov(u_{t+1}), C1 = cov(u_{t+1}, u_t), C2 = cov(u_{t+2}, u_t).
+ */
+export function lagCovariances(mom: Moments, basis: number[][]): { C0: Mat; C0next: Mat; C1: Mat; C2: Mat; n: number } | null {
   const lag = mom.lag;
   const d = mom.dim;
   if (!lag || lag.n < 3 * basis.length + 3) return null;

@@ -1,12 +1,13 @@
 /**
  * What the laws do not cover. The directions of the latent space outside every reported law's subspace
  * and outside its constant part are summarised, so that a user knows whether the rest is noise or
- * structure no law explains: their number, their RMS spread, and how much of their next value their
- * current value predicts (a lag-1 linear fit, from the moments already gathered).
+ * structure no law explains: their number, their RMS spread, and how much of their value one or two
+ * steps on their current value predicts (lag-1 and lag-2 linear fits, from the moments already gathered).
  */
 import type { ComplementSummary } from '../../types.js';
 import { type Mat, orthonormalRows, solve, symmetricEigen, timesPow2, transpose } from '../kernels/linalg.js';
 import { type Moments, projectMoments } from '../moments/moments.js';
+import { lagCovariances } from '../moments/noise-model.js';
 
 /** Share of the next value a linear fit may predict for the rest still to count as white noise. */
 export const WHITE_NOISE_MAX = 0.05;
@@ -36,13 +37,27 @@ function summarise(mom: Moments, basis: number[][], exponent: number): Complemen
   const B = solve(sm.cxx, transpose(sm.cyx));
   let explained = 0;
   for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) explained += sm.cyx[i][j] * B[j][i];
-  const predictedShare = total > 0 ? Math.min(Math.max(explained / total, 0), 1) : 0;
+  const predictedShare = Math.max(total > 0 ? Math.min(Math.max(explained / total, 0), 1) : 0, twoStepShare(mom, basis));
   return {
     dim: k,
     rms: timesPow2(Math.sqrt(Math.max(variance, 0)), exponent),
     predictedShare,
     verdict: predictedShare <= WHITE_NOISE_MAX ? 'white noise' : 'structure left',
   };
+}
+
+/**
+ * Share of u_{t+2} a linear fit on u_t predicts: structure that skips a step (a period-2 flip seen
+ * through noise, a slow oscillation) is not white noise either. 0 without lag-2 moments.
+ */
+function twoStepShare(mom: Moments, basis: number[][]): number {
+  const lag = lagCovariances(mom, basis);
+  if (!lag) return 0;
+  const B = solve(lag.C0, transpose(lag.C2));
+  let explained = 0;
+  for (let i = 0; i < basis.length; i++) for (let j = 0; j < basis.length; j++) explained += lag.C2[i][j] * B[j][i];
+  const total = lag.C0.reduce((s, row, i) => s + row[i], 0);
+  return total > 0 ? Math.min(Math.max(explained / total, 0), 1) : 0;
 }
 
 /** Orthonormal rows spanning the directions of R^d orthogonal to every row of `covered`. */

@@ -10,6 +10,7 @@ import { plantLaw } from '../../../src/planted.ts';
 import type { Dataset } from '../../../src/types.ts';
 import { fitInline } from '../helpers.ts';
 import { slowDrift } from '../recovery/systems.ts';
+import { mulberry32 } from '../../../src/random.ts';
 
 test('beside a planted rotation, four N(0, 1) coordinates are white noise with RMS 1', async () => {
   const { dataset } = plantLaw({ kind: 'rotation', seed: 11, noiseDims: 4, noise: 0, trajectories: 40, steps: 50 });
@@ -44,4 +45,24 @@ test('laws that span the whole space leave no complement', async () => {
   const { dataset } = plantLaw({ kind: 'rotation', seed: 13, noiseDims: 0, noise: 0, trajectories: 20, steps: 40 });
   const r = await fitInline(dataset);
   assert.equal(r.complement, null);
+});
+
+test('a coordinate that repeats itself negated every two steps is structure left, though its next value is unpredictable', async () => {
+  // Coordinates 0, 1 rotate by π/7; coordinate 2 reads one axis of a hidden quarter turn (y, then
+  // an independent value, then −y); coordinate 3 is white noise.
+  const rand = mulberry32(5);
+  const g = () => Math.sqrt(-2 * Math.log(Math.max(rand(), 1e-300))) * Math.cos(2 * Math.PI * rand());
+  const [K, T] = [40, 60];
+  const states = new Float64Array(K * T * 4);
+  for (let k = 0; k < K; k++) {
+    let [a, b, p, q] = [g(), g(), g(), g()];
+    for (let t = 0; t < T; t++) {
+      states.set([a, b, p + 0.01 * g(), g()], (k * T + t) * 4);
+      [a, b] = [Math.cos(Math.PI / 7) * a - Math.sin(Math.PI / 7) * b, Math.sin(Math.PI / 7) * a + Math.cos(Math.PI / 7) * b];
+      [p, q] = [-q, p];
+    }
+  }
+  const r = await fitInline({ dim: 4, states, offsets: Array.from({ length: K + 1 }, (_, k) => k * T), source: 'quarter-turn' });
+  assert.ok(r.complement, `laws: ${r.laws.map((l) => l.id)}`);
+  assert.equal(r.complement.verdict, 'structure left', JSON.stringify(r.complement));
 });

@@ -107,3 +107,18 @@ test('a random walk read with noise is not "nothing moves through measurement no
     );
   }
 });
+
+test('where the data resolve them, constants fitted through the noise snap: ρ = 0.98, θ = 1/5', async () => {
+  const system = { A: dampedRotation(0.98, 0.2), noiseDims: 1, seed: 11, trajectories: 500, steps: 100 };
+  const { signalRms } = noisyReadings({ ...system, measurement: 0 });
+  const { dataset } = noisyReadings({ ...system, measurement: 0.05 * signalRms });
+  const law = (await fitInline(dataset)).laws[0];
+  assert.equal(law?.family, 'damped_rotation');
+  assert.deepEqual(
+    law.parameters.map((p) => [p.name, p.exact]),
+    [
+      ['rho', '0.98'],
+      ['theta', '1/5'],
+    ],
+  );
+});
