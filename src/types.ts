@@ -228,13 +228,6 @@ export interface Failure {
   error: string;
 }
 
-/** Everything `fit` returns: ranked laws plus provenance to reproduce them. */
-/**
- * The directions no reported law (and no constant) covers: how many, their RMS spread per direction in
- * data units, and the share of their next value that their current value predicts linearly.
- * `white noise`: at most 5% is predicted; `structure left`: more, so something there moves by rules
- * the search did not state (a slow drift, a law outside the grammar).
- */
 /**
  * Measurement noise of a law's subspace, when it limits the law's fit (the readings are noisy, the
  * clean state obeys the law): RMS per coordinate in data units, and as shares of the signal's RMS.
@@ -246,6 +239,13 @@ export interface MeasurementNoise {
   processShare: number;
 }
 
+/**
+ * The directions no reported law (and no constant) covers: how many, their RMS spread per direction in
+ * data units, and the share of their value one or two steps on that their current value predicts
+ * linearly (the larger).
+ * `white noise`: at most 5% is predicted; `structure left`: more, so something there moves by rules
+ * the search did not state (a slow drift, a law outside the grammar).
+ */
 export interface ComplementSummary {
   dim: number;
   rms: number;
@@ -253,6 +253,7 @@ export interface ComplementSummary {
   verdict: 'white noise' | 'structure left';
 }
 
+/** Everything `fit` returns: ranked laws plus provenance to reproduce them. */
 export interface FitResult {
   laws: Law[];
   /** What the laws do not cover (null: the laws and constants span the whole latent space). */

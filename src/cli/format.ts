@@ -70,5 +70,5 @@ function formatComplement(r: FitResult): string[] {
   const c = r.complement;
   if (!c) return [];
   const what = c.dim === 1 ? '1 direction' : `${c.dim} directions`;
-  return ['', `Not covered by these laws: ${what}, RMS ${sci(c.rms)} each, ${c.verdict} (a linear fit predicts ${pct(c.predictedShare)} of their next value)`];
+  return ['', `Not covered by these laws: ${what}, RMS ${sci(c.rms)} each, ${c.verdict} (a linear fit predicts ${pct(c.predictedShare)} of their value one or two steps on)`];
 }
