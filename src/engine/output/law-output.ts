@@ -42,7 +42,8 @@ function describeLaw(s: ScoredLaw, ev: EvaluateResult, subspace: Law['subspace']
   const form = skewedConservedNote(s.fit.family, s.fit.params, s.exact, s.offset, shortNumber);
   if (form) facts.unshift(form);
   const noise = s.fit.role === 'map' ? s.finalist.noise : undefined;
-  const notes = [...facts, ...(noise ? [noiseNote(noise)] : []), ...alternativeNotes];
+  if (noise) facts.push(noiseNote(noise));
+  const notes = [...facts, ...alternativeNotes];
   const rendered = renderLaw(s.fit, s.fit.params, s.exact, subspace, dim, facts);
   const isMap = s.fit.role === 'map';
   const variance = s.finalist.variance;
