@@ -97,13 +97,14 @@ async function rolloutCommand(run: string, flags: { steps: number; out?: string;
   const r = await rollout({ run, steps: flags.steps, out: flags.out, law: flags.law, laws, lawsSource: flags.laws, sequences: flags.sequences, frames: flags.frames, hold: flags.hold, fallback: flags.fallback });
   const summary = {
     law: r.law, stability: r.stability, fallbackFrom: r.fallbackFrom, divergedAfterSteps: r.divergedAfterSteps, stabilityMessage: r.stabilityMessage,
-    hold: flags.hold, steps: r.steps, sequences: r.sequences, shape: r.shape, meanMse: r.meanMse, persistenceMse: r.persistenceMse, reconMse: r.reconMse, mse: r.mse };
+    hold: flags.hold, steps: r.steps, sequences: r.sequences, startReadings: r.startReadings, shape: r.shape, meanMse: r.meanMse, persistenceMse: r.persistenceMse, reconMse: r.reconMse, mse: r.mse };
   if (flags.json) {
     if (r.stabilityMessage) process.stderr.write(`${r.stabilityMessage}\n`);
     process.stdout.write(`${JSON.stringify(summary)}\n`);
   } else {
     if (r.stabilityMessage) process.stdout.write(`${r.stabilityMessage}\n`);
-    process.stdout.write(`law: ${r.law.summary}\n${r.steps} steps × ${r.sequences} sequences; other dimensions: ${flags.hold}\n`);
+    const start = r.startReadings > 1 ? `; started from the clean state of the first ${r.startReadings} readings` : '';
+    process.stdout.write(`law: ${r.law.summary}\n${r.steps} steps × ${r.sequences} sequences; other dimensions: ${flags.hold}${start}\n`);
     if (r.meanMse !== undefined) process.stdout.write(`frame MSE (mean over steps): ${r.meanMse.toExponential(3)}; nothing-moves baseline ${r.persistenceMse?.toExponential(3)}; reconstruction floor ${r.reconMse?.toExponential(3)}\n`);
     if (flags.out) process.stdout.write(`wrote ${flags.out}\n`);
   }

@@ -22,6 +22,7 @@ import { selectBackend, type BackendPreference } from '../anneal/backend.js';
 import { loadModel } from '../anneal/checkpoint.js';
 import { readRunConfig, readRunLatents, type DataSpec } from '../anneal/config.js';
 import { loadFrames, pendulum, spinning, type FrameSet } from '../anneal/datasets.js';
+import { cleanStarts, NOISY_START_READINGS } from './clean-start.js';
 import { latentRollout } from './latent-rollout.js';
 import { planRollout } from './rollout-plan.js';
 import type { StabilityVerdict } from './stability.js';
@@ -95,6 +96,8 @@ export interface RolloutResult {
   stabilityMessage?: string;
   steps: number;
   sequences: number;
+  /** Readings the start was estimated from: 1, or up to 4 for a law fitted through measurement noise (see clean-start.ts). */
+  startReadings: number;
   /** Shape of `predicted`: [sequences, steps + 1, ...sampleShape]. */
   shape: number[];
   /** Forecast frames in data units. */
@@ -159,9 +162,12 @@ export async function rollout(opts: RolloutOptions): Promise<RolloutResult> {
     const size = truth.sampleSize;
     if (truth.sampleShape.join() !== cfg.model.inputShape.join())
       throw new InputError(opts.frames ?? opts.run, `samples have shape [${truth.sampleShape}], the model expects [${cfg.model.inputShape}]`);
-    const starts = new Float32Array(K * size);
-    for (let k = 0; k < K; k++) starts.set(truth.samples.subarray(truth.offsets[k] * size, (truth.offsets[k] + 1) * size), k * size);
-    const z0 = encodeAll(ae, starts, K);
+    // A law fitted through measurement noise starts from the clean state its first readings pin down.
+    const shortest = Math.min(...truth.offsets.slice(1, K + 1).map((o, k) => o - truth.offsets[k]));
+    const m = law.metrics.noise ? Math.min(NOISY_START_READINGS, shortest) : 1;
+    const starts = new Float32Array(K * m * size);
+    for (let k = 0; k < K; k++) starts.set(truth.samples.subarray(truth.offsets[k] * size, (truth.offsets[k] + m) * size), k * m * size);
+    const z0 = cleanStarts(law, encodeAll(ae, starts, K * m), K, m, d);
 
     const B = law.subspace.basis;
     const Z = latentRollout(law, z0, K, d, n, held);
@@ -175,10 +181,10 @@ export async function rollout(opts: RolloutOptions): Promise<RolloutResult> {
       ...(verdict?.fallbackFrom !== undefined ? { fallbackFrom: verdict.fallbackFrom } : {}),
       ...(verdict?.divergedAfterSteps !== undefined ? { divergedAfterSteps: verdict.divergedAfterSteps } : {}),
       ...(verdict?.message !== undefined ? { stabilityMessage: verdict.message } : {}),
-      steps: n, sequences: K, shape: [K, n + 1, ...cfg.model.inputShape], predicted,
+      steps: n, sequences: K, startReadings: m, shape: [K, n + 1, ...cfg.model.inputShape], predicted,
     };
     // Compare with the truth where the test sequences are long enough.
-    const T = Math.min(...truth.offsets.slice(1, K + 1).map((o, k) => o - truth.offsets[k]));
+    const T = shortest;
     if (T >= 2) {
       const m = Math.min(n, T - 1);
       const mse = new Array<number>(m + 1).fill(0);
