@@ -1,9 +1,11 @@
 /**
  * A law fitted through measurement noise is checked against the same noise: on held-out readings of
- * the same system, with the same noise, the true law passes; a law with the wrong angle fails.
+ * the same system, with the same noise, the true law passes (a law with the wrong angle fails), and
+ * the encoder bridge counts it near-perfect there, with a weight near its cap.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { BRIDGE_DEFAULTS, computeWeights } from '../../src/anneal/bridge.ts';
 import { checkLaws } from '../../src/check/run.ts';
 import type { Law } from '../../src/types.ts';
 import { fitInline } from '../engine/helpers.ts';
@@ -24,6 +26,9 @@ test('a damped rotation fitted through 20% measurement noise passes check on noi
   // The check can fail: the same law turned by 1 rad more does not hold on these readings.
   const turned: Law = { ...law, model: { ...law.model, coefficients: turn(law.model.coefficients, 1) } };
   assert.equal(checkLaws([turned], heldOut, { runs: 200, seed: 3 }).ok, false);
+  const [weights] = computeWeights(heldOut, [law]);
+  assert.ok(weights.inlierFraction >= 0.99, `bridge inliers ${weights.inlierFraction}`);
+  assert.ok(weights.weight >= 0.5 / BRIDGE_DEFAULTS.epsilon, `bridge weight ${weights.weight}`);
 });
 
 /** The map's linear part followed by a further rotation by `angle` (offset column, if any, kept). */
