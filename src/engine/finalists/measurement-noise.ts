@@ -10,7 +10,7 @@ import type { MeasurementNoise } from '../../types.js';
 import { fitLinearFamily, LINEAR_MAP_FAMILIES } from '../model/families.js';
 import type { ScoringStats } from '../model/law-fit.js';
 import { type Moments, projectMoments } from '../moments/moments.js';
-import { type NoiseModel, noiseModel, withoutMeasurementNoise } from '../moments/noise-model.js';
+import { limitsMaps, type NoiseModel, noiseModel, withoutMeasurementNoise } from '../moments/noise-model.js';
 import type { FinalistResult } from './finalize.js';
 
 /** Share of a true law's residuals a noise tolerance leaves out (the χ² tail it cuts). */
@@ -24,24 +24,24 @@ export interface SubspaceNoise {
   tolerance: number;
 }
 
-/** The measurement noise of a subspace when it limits what its maps can reach, else null. */
-export function subspaceNoise(moments: Moments, basis: number[][]): SubspaceNoise | null {
+/** The measurement noise of a subspace when it limits what its maps can reach (see limitsMaps), else null. */
+export function subspaceNoise(moments: Moments, basis: number[][], capRel: number): SubspaceNoise | null {
   const model = noiseModel(moments, basis);
-  if (!model?.limited) return null;
+  if (!model || !limitsMaps(model, capRel)) return null;
   const k = basis.length;
   return { model, basis, tolerance: Math.sqrt((model.lawResidual * chiSquareQuantile(k)) / k) };
 }
 
 /** A map finalist on a noise-limited subspace, refitted and scored as stated in the module comment. */
 export function judgeThroughNoise(result: FinalistResult, noise: SubspaceNoise, moments: Moments, offset: boolean): FinalistResult {
-  if (result.fit.role !== 'map') return result;
+  // Only the linear families are what the noise model describes; the rest keep their judgement.
+  if (result.fit.role !== 'map' || !LINEAR_MAP_FAMILIES.has(result.fit.family) || result.stats.role !== 'map') return result;
   const { model } = noise;
-  const judged: FinalistResult = { ...result, noiseTolerance: noise.tolerance, noise: measurementSummary(model, result.spread) };
-  if (!LINEAR_MAP_FAMILIES.has(result.fit.family) || result.stats.role !== 'map') return judged;
   const cleanMoments = withoutMeasurementNoise(projectMoments(moments, noise.basis), model.measurement);
   const params = fitLinearFamily(result.fit.family, cleanMoments, offset);
   const clean = statsWithoutNoise(result.stats, result.fit.features, model.measurement, 0);
-  if (!params.every(Number.isFinite) || !clean) return judged;
+  if (!params.every(Number.isFinite) || !clean) return result;
+  const judged: FinalistResult = { ...result, noiseTolerance: noise.tolerance, noise: measurementSummary(model, result.spread) };
   // Scored with the noise a clean law leaves as a constant residual: differences between fits are
   // measured against it (as likelihoods are), without the pull toward shrinking maps.
   const scored = statsWithoutNoise(result.stats, result.fit.features, model.measurement, model.lawResidual)!;

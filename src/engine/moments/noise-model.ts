@@ -23,11 +23,10 @@ export interface NoiseModel {
   processShare: number;
   /** tr(R + A R Aᵀ): the residual variance per transition of a law that holds for the clean state. */
   lawResidual: number;
-  /**
-   * The readings' error is measurement noise: R is a measurable share of the variance and the
-   * clean state's map leaves little (Q) beside it, so laws on this subspace are judged against it.
-   */
-  limited: boolean;
+  /** tr(C0 − R): the clean state's variance per transition. */
+  cleanVariance: number;
+  /** Transitions the lagged covariances were taken over. */
+  n: number;
 }
 
 /** Smallest measurement-noise share (of variance; 3% in amplitude) that changes how laws are judged. */
@@ -48,7 +47,6 @@ export function noiseModel(mom: Moments, basis: number[][]): NoiseModel | null {
   const lag = lagCovariances(mom, basis);
   if (!lag) return null;
   const { C0, C0next, C1, C2, n } = lag;
-  const k = basis.length;
   if (smallestCorrelation(C0, C0next, C1) < Math.max(MIN_LAG_CORRELATION, 10 / Math.sqrt(n))) return null;
   if (smallestCorrelation(C0, C0next, C2) < Math.max(MIN_LAG_CORRELATION, 10 / Math.sqrt(n))) return null;
   const A = transpose(solve(transpose(C1), transpose(C2)));
@@ -61,17 +59,29 @@ export function noiseModel(mom: Moments, basis: number[][]): NoiseModel | null {
   const Q = positivePart(symmetrize(sub(sub(residual, R), ARAt)));
   const total = trace(C0);
   if (!(total > 0) || ![A, R, Q].every((M) => M.every((row) => row.every(Number.isFinite)))) return null;
-  const lawResidual = trace(R) + trace(ARAt);
-  const measurementShare = trace(R) / total;
   return {
     measurement: R,
     process: Q,
     map: A,
-    measurementShare,
+    measurementShare: trace(R) / total,
     processShare: trace(Q) / total,
-    lawResidual,
-    limited: measurementShare >= MIN_MEASUREMENT_SHARE && trace(Q) <= MAX_PROCESS_RATIO * lawResidual && k > 0,
+    lawResidual: trace(R) + trace(ARAt),
+    cleanVariance: Math.max(total - trace(R), 0),
+    n,
   };
+}
+
+/**
+ * The readings' error is measurement noise that limits what maps on the subspace can reach: R is a
+ * measurable share of the variance, and the clean state's map leaves little beside it — Q at most a
+ * {@link MAX_PROCESS_RATIO} of the noise a clean law leaves, and, less its uncertainty, within
+ * `capRel` of the clean state's spread (the bar any law meets).
+ */
+export function limitsMaps(model: NoiseModel, capRel: number): boolean {
+  const q = trace(model.process);
+  // A variance estimated from n correlated residuals is uncertain by about 2/√n of its size.
+  const resolved = Math.max(q - (4 / Math.sqrt(model.n)) * model.lawResidual, 0);
+  return model.measurementShare >= MIN_MEASUREMENT_SHARE && q <= MAX_PROCESS_RATIO * model.lawResidual && resolved <= capRel * capRel * model.cleanVariance;
 }
 
 /**

@@ -68,17 +68,16 @@ export function tolerances(
   capRel: number,
   userTolerance: number | null,
 ): ToleranceTable {
-  const best: Record<LawRole, Map<number, { median: number; spread: number; floor: number; noise: number }>> = { map: new Map(), invariant: new Map() };
+  const best: Record<LawRole, Map<number, { median: number; spread: number; floor: number }>> = { map: new Map(), invariant: new Map() };
   for (const f of finalists) {
     const table = best[f.result.fit.role];
     const cur = table.get(f.subspaceIndex);
-    if (!cur || f.result.median < cur.median) table.set(f.subspaceIndex, { median: f.result.median, spread: f.result.spread, floor: f.result.floor, noise: f.result.noiseTolerance ?? 0 });
+    if (!cur || f.result.median < cur.median) table.set(f.subspaceIndex, { median: f.result.median, spread: f.result.spread, floor: f.result.floor });
   }
   const out: ToleranceTable = { map: new Map(), invariant: new Map() };
   for (const role of ['map', 'invariant'] as const) {
-    for (const [index, { median, spread, floor, noise }] of best[role]) {
-      // Where measurement noise limits the maps, a law holding for the clean state is held to what the noise explains.
-      const auto = Math.max(Math.min(Math.max(TOLERANCE_FACTOR * median, floor * spread), Math.max(capRel, floor) * spread), noise);
+    for (const [index, { median, spread, floor }] of best[role]) {
+      const auto = Math.min(Math.max(TOLERANCE_FACTOR * median, floor * spread), Math.max(capRel, floor) * spread);
       out[role].set(index, role === 'map' && userTolerance !== null ? userTolerance : Math.max(auto, 1e-300));
     }
   }

@@ -49,7 +49,9 @@ export interface RankInput {
  */
 export async function rankLaws(input: RankInput, run: (task: ConservationTask) => Promise<Conservation[]>): Promise<{ scored: ScoredLaw[]; ranked: ScoredLaw[] }> {
   const table = tolerances(input.finalists, input.maxRelativeTolerance, input.tolerance);
-  const scored = input.finalists.map((f) => scoreFinalist(f, table[f.result.fit.role].get(f.subspaceIndex)!, input.snapMaxDenominator, true, input.rescaled));
+  // A law fitted through measurement noise is held to what the noise explains (unless the user set a tolerance).
+  const toleranceOf = (f: FinalistEntry) => Math.max(table[f.result.fit.role].get(f.subspaceIndex)!, input.tolerance === null ? (f.result.noiseTolerance ?? 0) : 0);
+  const scored = input.finalists.map((f) => scoreFinalist(f, toleranceOf(f), input.snapMaxDenominator, true, input.rescaled));
   const withCompanions = scored.flatMap((l) => [l, ...(l.descriptionLength < 0 ? independentInvariants(l, input.threshold, input.snapMaxDenominator, input.rescaled) : [])]);
   const bases = input.subspaces.map((s) => s.basis);
   const collapsed = dropNoisyCopies(collapseDuplicates(withCompanions, bases, input.minInlierFraction, input.maxMotionError), bases);

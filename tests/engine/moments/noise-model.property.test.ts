@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { computeMoments, momentChunk } from '../../../src/engine/moments/stage.ts';
-import { noiseModel } from '../../../src/engine/moments/noise-model.ts';
+import { limitsMaps, noiseModel } from '../../../src/engine/moments/noise-model.ts';
 import { generalEigen } from '../../../src/engine/kernels/linalg.ts';
 import { contextOf, dampedRotation, noisyReadings } from '../noisy-readings.ts';
 
@@ -54,7 +54,7 @@ test('a damped rotation read with up to 30% noise: its ρ, θ and the noise scal
         assert.ok(Math.abs(got.rho - rho) <= 0.01 * rho, `ρ ${got.rho} vs ${rho}`);
         const sigma = Math.sqrt((model.measurement[0][0] + model.measurement[1][1]) / 2);
         assert.ok(Math.abs(sigma - share) <= 0.2 * share, `σ ${sigma} vs ${share}`);
-        assert.ok(model.limited, 'judged as measurement noise');
+        assert.ok(limitsMaps(model, 0.05), 'judged as measurement noise');
       },
     ),
     { numRuns: 12, seed: 15 },
@@ -65,13 +65,13 @@ test('noise-free readings have no measurement noise to speak of', async () => {
   const model = await modelOf({ rho: 0.99, theta: 0.4, measurement: 0, process: 0, noiseDims: 1, seed: 3 });
   assert.ok(model);
   assert.ok(model.measurementShare < 1e-9, `share ${model.measurementShare}`);
-  assert.equal(model.limited, false);
+  assert.equal(limitsMaps(model, 0.05), false);
 });
 
 test('process noise is not mistaken for measurement noise', async () => {
   const model = await modelOf({ rho: 0.99, theta: 0.4, measurement: 0, process: 0.1, noiseDims: 1, seed: 4 });
   assert.ok(model);
-  assert.equal(model.limited, false, `measurement share ${model.measurementShare}, process share ${model.processShare}`);
+  assert.equal(limitsMaps(model, 0.05), false, `measurement share ${model.measurementShare}, process share ${model.processShare}`);
 });
 
 test('readings of a static point carry no clean motion: no model', async () => {
