@@ -78,3 +78,11 @@ test('readings of a static point carry no clean motion: no model', async () => {
   const model = await modelOf({ rho: 0, theta: 0, measurement: 0.2, process: 0, noiseDims: 2, seed: 5 });
   assert.equal(model, null);
 });
+
+test('readings with both noises limit maps only when the clean state moves within 5% of its spread', async () => {
+  const rough = await modelOf({ rho: 0.99, theta: 0.4, measurement: 0.3, process: 0.15, noiseDims: 0, seed: 6 });
+  assert.ok(rough);
+  assert.equal(limitsMaps(rough, 0.05), false, `process share ${rough.processShare}`);
+  const fine = await modelOf({ rho: 0.99, theta: 0.4, measurement: 0.3, process: 0.01, noiseDims: 0, seed: 6 });
+  assert.ok(fine && limitsMaps(fine, 0.05), `process share ${fine?.processShare}`);
+});
