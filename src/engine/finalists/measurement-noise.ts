@@ -8,7 +8,7 @@
  */
 import type { MeasurementNoise } from '../../types.js';
 import { fitLinearFamily, LINEAR_MAP_FAMILIES } from '../model/families.js';
-import type { ScoringStats } from '../model/law-fit.js';
+import { residualMeasure, type ScoringStats } from '../model/law-fit.js';
 import { type Moments, projectMoments } from '../moments/moments.js';
 import { limitsMaps, type NoiseModel, noiseModel, withoutMeasurementNoise } from '../moments/noise-model.js';
 import type { FinalistResult } from './finalize.js';
@@ -30,6 +30,24 @@ export function subspaceNoise(moments: Moments, basis: number[][], capRel: numbe
   if (!model || !limitsMaps(model, capRel)) return null;
   const k = basis.length;
   return { model, basis, tolerance: Math.sqrt((model.lawResidual * chiSquareQuantile(k)) / k) };
+}
+
+/** Below this share of the noise a clean law leaves, a fitted residual is structure the noise model missed. */
+const STRUCTURE_SHARE = 0.5;
+
+/**
+ * The finalists of a subspace whose readings' error looked like measurement noise, judged through it
+ * (see {@link judgeThroughNoise}) — unless a finalist of another family fits below that noise: then
+ * the error is structure that happens to be uncorrelated in time (an encoder's distortion that varies
+ * quickly with the state), which a nonlinear map states better, and nothing is judged through it.
+ */
+export function judgeGroupThroughNoise<E extends { result: FinalistResult; offset: boolean }>(entries: E[], noise: SubspaceNoise, moments: Moments): E[] {
+  const structured = entries.some(({ result }) => {
+    if (result.fit.role !== 'map' || LINEAR_MAP_FAMILIES.has(result.fit.family) || result.stats.role !== 'map') return false;
+    const perTransition = residualMeasure(result.fit, result.fit.params, result.stats) / Math.max(result.stats.nIn, 1);
+    return perTransition < STRUCTURE_SHARE * noise.model.lawResidual;
+  });
+  return structured ? entries : entries.map((e) => ({ ...e, result: judgeThroughNoise(e.result, noise, moments, e.offset) }));
 }
 
 /** A map finalist on a noise-limited subspace, refitted and scored as stated in the module comment. */

@@ -15,7 +15,7 @@ import { type Resolution, subspaceFloors } from '../moments/resolution.js';
 import type { DataContext } from '../moments/transitions.js';
 import type { ScreenSuccess } from '../screening/screen.js';
 import { type FinalistGroupTask, type FinalistResult, finalizeGroups, type SampleVerdict } from './finalize.js';
-import { judgeThroughNoise, subspaceNoise, type SubspaceNoise } from './measurement-noise.js';
+import { judgeGroupThroughNoise, subspaceNoise, type SubspaceNoise } from './measurement-noise.js';
 import { finalistUnits, groupCost } from './schedule.js';
 import { coordinatesOf } from './shared-pass.js';
 
@@ -82,12 +82,13 @@ export async function finishFinalists(
     const members = groups[g][1];
     done += members.length;
     progress(done, chosen.length);
-    results[g] = finished.flatMap((result, i): FinalistEntry[] => {
+    const entries = finished.flatMap((result, i): FinalistEntry[] => {
       if ('error' in result) failures.push({ id: members[i].fit.id, error: result.error });
       else if (result.fit.params.some((v) => !Number.isFinite(v))) failures.push({ id: members[i].fit.id, error: 'refit produced a non-finite value' });
-      else return [{ result: noise[g] ? judgeThroughNoise(result, noise[g], input.moments, members[i].offset) : result, subspaceIndex: members[i].subspaceIndex, offset: members[i].offset }];
+      else return [{ result, subspaceIndex: members[i].subspaceIndex, offset: members[i].offset }];
       return [];
     });
+    results[g] = noise[g] ? judgeGroupThroughNoise(entries, noise[g], input.moments) : entries;
   };
   const runUnit = async (unit: number[]): Promise<void> => {
     if (stopped()) return;
