@@ -4,72 +4,98 @@
  * the noise averages out of both, and their ratio is the clean state's map (see noise-model.ts).
  * They come with the moment pass, over the transitions t whose trajectory goes on to t + 2.
  */
-import { addCross } from '../kernels/gram.js';
+import { addCross, addGramUpper } from '../kernels/gram.js';
 
-/** Lag-2 sums over the transitions t that have a state at t + 2 in their trajectory, with w = z − shift. */
+/**
+ * Lag-2 sums over the lagged set: the transitions t with a state at t + 2 in their trajectory (every
+ * one, or every `stride`-th by global number on large data sets), with w = z − shift.
+ */
 export interface LaggedMoments {
-  /** Number of such transitions. */
+  /** Number of transitions in the lagged set. */
   n: number;
   /**
-   * Σ v vᵀ over the other transitions (those ending a trajectory), v = [w_t; w_{t+1}; 1], (2d+1)²
-   * row-major: the full moments minus these are the moments over the lagged set.
+   * Stride 1: Σ v vᵀ over the transitions left out (those ending a trajectory), v = [w_t; w_{t+1}; 1],
+   * (2d+1)² row-major: the full moments minus these are the moments over the lagged set.
    */
-  excluded: Float64Array;
-  /** Σ [w_t; 1] w_{t+2}ᵀ, (d+1) × d row-major. */
+  excluded?: Float64Array;
+  /** Larger strides: Σ v vᵀ over the lagged set itself, (2d+1)² row-major, symmetric. */
+  base?: Float64Array;
+  /** Σ [w_t; 1] w_{t+2}ᵀ over the lagged set, (d+1) × d row-major. */
   ahead: Float64Array;
 }
+
+/**
+ * Transitions in the lagged set at most, about. The noise covariance from a subset is less precise than
+ * the moments it corrects (the corrected fit then resolves spurious detail), so only data sets far
+ * larger than this are thinned, where the d² sum per transition would cost most.
+ */
+export const LAGGED_SAMPLE = 1 << 22;
+
+/** The stride of the lagged set for `n` transitions. */
+export const laggedStride = (n: number): number => Math.max(1, Math.floor(n / LAGGED_SAMPLE));
 
 const BLOCK = 256;
 
 /** Lag-2 sums over transitions [from, to) of the global numbering (the next transitions may lie beyond `to`). */
-export function accumulateLagged(states: Float64Array, dim: number, starts: Uint32Array, shift: number[], from: number, to: number): LaggedMoments {
+export function accumulateLagged(states: Float64Array, dim: number, starts: Uint32Array, shift: number[], from: number, to: number, stride = 1): LaggedMoments {
   const d = dim;
   const m = 2 * d + 1;
-  const V = new Float64Array((2 * d + 1) * BLOCK);
-  V.fill(1, d * BLOCK, (d + 1) * BLOCK);
-  const zOne = Int32Array.from({ length: d + 1 }, (_, i) => i * BLOCK);
-  const ahead2 = Int32Array.from({ length: d }, (_, i) => (d + 1 + i) * BLOCK);
+  // Block columns: w (0 … d−1), w' (d … 2d−1), 1 (2d), w'' (2d+1 … 3d).
+  const V = new Float64Array((3 * d + 1) * BLOCK);
+  V.fill(1, 2 * d * BLOCK, (2 * d + 1) * BLOCK);
+  const all = Int32Array.from({ length: m }, (_, i) => i * BLOCK);
+  const wOne = Int32Array.from({ length: d + 1 }, (_, i) => (i < d ? i : 2 * d) * BLOCK);
+  const ahead2 = Int32Array.from({ length: d }, (_, i) => (2 * d + 1 + i) * BLOCK);
   const ahead = new Float64Array((d + 1) * d);
-  const excluded = new Float64Array(m * m);
+  const sums = new Float64Array(m * m);
   const v = new Float64Array(m);
   let n = 0;
   let count = 0;
-  for (let t = from; t < to; t++) {
+  const flush = () => {
+    if (stride > 1) addGramUpper(V, all, count, sums, m);
+    addCross(V, wOne, V, ahead2, count, ahead, d);
+    count = 0;
+  };
+  for (let t = stride > 1 ? Math.ceil(from / stride) * stride : from; t < to; t += stride) {
     const st = starts[t];
     if (!(t + 1 < starts.length && starts[t + 1] === st + 1)) {
-      addExcluded(states, d, shift, st, v, excluded);
+      if (stride === 1) addOuter(states, d, shift, st, v, sums);
       continue;
     }
     const a = st * d;
     for (let j = 0; j < d; j++) {
       V[j * BLOCK + count] = states[a + j] - shift[j];
-      V[(d + 1 + j) * BLOCK + count] = states[a + 2 * d + j] - shift[j];
+      V[(d + j) * BLOCK + count] = states[a + d + j] - shift[j];
+      V[(2 * d + 1 + j) * BLOCK + count] = states[a + 2 * d + j] - shift[j];
     }
     n++;
-    if (++count === BLOCK) {
-      addCross(V, zOne, V, ahead2, count, ahead, d);
-      count = 0;
-    }
+    if (++count === BLOCK) flush();
   }
-  if (count > 0) addCross(V, zOne, V, ahead2, count, ahead, d);
-  return { n, excluded, ahead };
+  if (count > 0) flush();
+  if (stride === 1) return { n, excluded: sums, ahead };
+  for (let i = 0; i < m; i++) for (let j = 0; j < i; j++) sums[i * m + j] = sums[j * m + i];
+  return { n, base: sums, ahead };
 }
 
-/** Sum partial lag-2 moments in the given order. */
+/** Sum partial lag-2 moments (all of one stride) in the given order. */
 export function addLagged(parts: LaggedMoments[]): LaggedMoments {
-  const excluded = new Float64Array(parts[0].excluded.length);
-  const ahead = new Float64Array(parts[0].ahead.length);
-  let n = 0;
-  for (const p of parts) {
-    n += p.n;
-    for (let i = 0; i < excluded.length; i++) excluded[i] += p.excluded[i];
-    for (let i = 0; i < ahead.length; i++) ahead[i] += p.ahead[i];
-  }
-  return { n, excluded, ahead };
+  const sum = (pick: (p: LaggedMoments) => Float64Array | undefined): Float64Array | undefined => {
+    const first = pick(parts[0]);
+    if (!first) return undefined;
+    const out = new Float64Array(first.length);
+    for (const p of parts) {
+      const a = pick(p)!;
+      for (let i = 0; i < out.length; i++) out[i] += a[i];
+    }
+    return out;
+  };
+  const excluded = sum((p) => p.excluded);
+  const base = sum((p) => p.base);
+  return { n: parts.reduce((a, p) => a + p.n, 0), ...(excluded ? { excluded } : {}), ...(base ? { base } : {}), ahead: sum((p) => p.ahead)! };
 }
 
 /** Add v vᵀ for the transition starting at state `st`, v = [w_t; w_{t+1}; 1] (one per trajectory end: rare). */
-function addExcluded(states: Float64Array, d: number, shift: number[], st: number, v: Float64Array, out: Float64Array): void {
+function addOuter(states: Float64Array, d: number, shift: number[], st: number, v: Float64Array, out: Float64Array): void {
   const m = 2 * d + 1;
   for (let j = 0; j < d; j++) {
     v[j] = states[st * d + j] - shift[j];

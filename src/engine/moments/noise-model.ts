@@ -101,14 +101,14 @@ export function lagCovariances(mom: Moments, basis: number[][]): { C0: Mat; C0ne
   const lag = mom.lag;
   const d = mom.dim;
   if (!lag || lag.n < 3 * basis.length + 3) return null;
-  const sums = mom.sums.map((v, i) => v - lag.excluded[i]);
+  const sums = lag.base ?? mom.sums.map((v, i) => v - lag.excluded![i]);
   const sm = projectMoments({ dim: d, n: lag.n, shift: mom.shift, sums }, basis);
   const n = lag.n;
   // Σ u u''ᵀ and Σ u'' in shifted coordinates, like sm's centred sums.
   const k = basis.length;
   const cross = zeros(k, k);
   const s2 = new Array<number>(k).fill(0);
-  const sx = basis.map((row) => row.reduce((s, w, p) => s + w * mom.sums[p * (2 * d + 1) + 2 * d] - w * lag.excluded[p * (2 * d + 1) + 2 * d], 0));
+  const sx = basis.map((row) => row.reduce((s, w, p) => s + w * sums[p * (2 * d + 1) + 2 * d], 0));
   for (let a = 0; a < k; a++) {
     for (let q = 0; q < d; q++) {
       let t = 0;

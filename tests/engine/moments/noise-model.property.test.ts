@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { computeMoments, momentChunk } from '../../../src/engine/moments/stage.ts';
 import { limitsMaps, noiseModel } from '../../../src/engine/moments/noise-model.ts';
+import { accumulateLagged } from '../../../src/engine/moments/lagged.ts';
 import { generalEigen } from '../../../src/engine/kernels/linalg.ts';
 import { contextOf, dampedRotation, noisyReadings } from '../noisy-readings.ts';
 
@@ -85,4 +86,37 @@ test('readings with both noises limit maps only when the clean state moves withi
   assert.equal(limitsMaps(rough, 0.05), false, `process share ${rough.processShare}`);
   const fine = await modelOf({ rho: 0.99, theta: 0.4, measurement: 0.3, process: 0.01, noiseDims: 0, seed: 6 });
   assert.ok(fine && limitsMaps(fine, 0.05), `process share ${fine?.processShare}`);
+});
+
+test('lag-2 sums over every s-th transition equal plain sums over those transitions', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 7 }), (seed, d, stride) => {
+      const { dataset } = noisyReadings({ A: dampedRotation(0.9, 0.3), measurement: 0.1, noiseDims: d, seed, trajectories: 7, steps: 5 + (seed % 40) });
+      const ctx = contextOf(dataset);
+      const D = ctx.dim;
+      const shift = Array.from({ length: D }, (_, j) => 0.1 * j);
+      const n = ctx.starts.length;
+      const lag = accumulateLagged(ctx.states, D, ctx.starts, shift, 0, n, stride);
+      const w = (state: number) => Array.from({ length: D }, (_, j) => ctx.states[state * D + j] - shift[j]);
+      const m = 2 * D + 1;
+      const base = new Float64Array(m * m);
+      const ahead = new Float64Array((D + 1) * D);
+      let count = 0;
+      for (let t = 0; t < n; t += stride) {
+        const st = ctx.starts[t];
+        if (!(t + 1 < n && ctx.starts[t + 1] === st + 1)) continue;
+        count++;
+        const v = [...w(st), ...w(st + 1), 1];
+        const x = [...w(st), 1];
+        const z2 = w(st + 2);
+        for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) base[i * m + j] += v[i] * v[j];
+        for (let i = 0; i <= D; i++) for (let j = 0; j < D; j++) ahead[i * D + j] += x[i] * z2[j];
+      }
+      assert.equal(lag.n, count);
+      const close = (a: ArrayLike<number>, b: ArrayLike<number>, what: string) => Array.from(b).forEach((v, i) => assert.ok(Math.abs(a[i] - v) <= 1e-9 * (1 + Math.abs(v)), `${what}[${i}]: ${a[i]} vs ${v}`));
+      close(lag.ahead, ahead, 'ahead');
+      if (stride > 1) close(lag.base!, base, 'base');
+    }),
+    { numRuns: 60, seed: 8 },
+  );
 });
