@@ -1,5 +1,5 @@
 /** `latent-laws fit` and `latent-laws demo`: thin layers over the library's `fit`. */
-import { loadDataset } from '../data/load.js';
+import { loadDatasetAsync } from '../data/load.js';
 import { writeNpy } from '../data/npy.js';
 import { demoDataset } from '../demo.js';
 import { fit, type FitOptions } from '../engine/fit.js';
@@ -28,7 +28,7 @@ export interface CommonFitFlags {
   report?: string;
 }
 
-export async function runFit(data: ReturnType<typeof loadDataset>, flags: CommonFitFlags): Promise<FitResult> {
+export async function runFit(data: Dataset, flags: CommonFitFlags): Promise<FitResult> {
   const grammar = loadGrammar(flags.grammar ?? defaultGrammarPath());
   const progress = progressReporter(!flags.json);
   const options: FitOptions = {
@@ -71,7 +71,7 @@ async function writeReport(result: FitResult, data: Dataset, flags: { json?: boo
 }
 
 export async function fitCommand(file: string, flags: CommonFitFlags & { key?: string }): Promise<number> {
-  const data = loadDataset(file, { key: flags.key });
+  const data = await loadDatasetAsync(file, { key: flags.key });
   const result = await runFit(data, flags);
   emit(result, flags);
   await writeReport(result, data, flags);

@@ -44,10 +44,10 @@ const fitFlags = <T extends Command<any, any, any>>(cmd: T) =>
 fitFlags(
   program
     .command('fit')
-    .description('fit laws to saved latent trajectories (.npy, .npz, .json, .csv)')
-    .argument('<file>', 'latent trajectories: [T,d] or [K,T,d] array, or see the README for JSON/CSV'),
+    .description('fit laws to saved latent trajectories (.npy, .npz, .json, .csv, .safetensors, .h5/.hdf5)')
+    .argument('<file>', 'latent trajectories: a [T,d] or [K,T,d] array (FILE:NAME for one array of several), or long-format CSV; see the README'),
 )
-  .option('--key <name>', 'for .npz: use only this array')
+  .option('--key <name>', 'the array to use in a file holding several (.npz member, HDF5 dataset, safetensors tensor); or write FILE:NAME')
   .action((...args: unknown[]) => runCommand(async () => (await import('./fit-command.js')).fitCommand(args[0] as string, args[1] as never)));
 
 fitFlags(program.command('demo').description('make a planted-law data set, fit it, and show truth vs found'))

@@ -7,6 +7,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { Option, type Command } from '@commander-js/extra-typings';
+import { parseDataSpec } from '../data/source.js';
 import { InputError } from '../errors.js';
 import { integerOption } from './options.js';
 import { runCommand } from './run.js';
@@ -53,7 +54,9 @@ async function reportCommand(target: string, flags: ReportFlags): Promise<number
 
 /** A recorded input file, or a one-line error telling which flag overrides it. */
 function recordedFile(result: string, what: string, path: string | undefined, flag: string, hint: string): string {
-  if (path === undefined || !(existsSync(path) && statSync(path).isFile()))
+  // A recorded data source may name one array of its file (`latents.h5:/z`): the file is what must exist.
+  const file = path === undefined ? undefined : parseDataSpec(path).file;
+  if (path === undefined || file === undefined || !(existsSync(file) && statSync(file).isFile()))
     throw new InputError(result, `its ${what} ${path === undefined ? 'is not recorded' : `"${path}" is not a file here`}; pass ${flag} <file> with ${hint}`);
   return path;
 }
@@ -62,19 +65,19 @@ async function resultReport(file: string, flags: ReportFlags, limits: { maxTraje
   const [{ readJson, asFitResult }, { isCheckResult }] = await Promise.all([import('../report/anneal-run.js'), import('../report/check-input.js')]);
   const parsed = readJson<unknown>(file);
   if (isCheckResult(parsed)) return checkResultReport(parsed, file, flags, limits);
-  const [{ buildFitReport }, { loadDataset }] = await Promise.all([import('../report/fit-report.js'), import('../data/load.js')]);
+  const [{ buildFitReport }, { loadDatasetAsync }] = await Promise.all([import('../report/fit-report.js'), import('../data/load.js')]);
   const result = asFitResult(parsed, file);
   const dataPath = flags.data ?? recordedFile(file, 'data source', result.provenance.source, '--data', 'the trajectories it was fitted to');
-  return buildFitReport(result, loadDataset(dataPath), { limits, inputs: [['fit result', file]] });
+  return buildFitReport(result, await loadDatasetAsync(dataPath), { limits, inputs: [['fit result', file]] });
 }
 
 async function checkResultReport(parsed: unknown, file: string, flags: ReportFlags, limits: { maxTrajectories: number }): Promise<string> {
-  const [{ asCheckReport }, { buildCheckReport }, { readLawsFile }, { loadDataset }] = await Promise.all([
+  const [{ asCheckReport }, { buildCheckReport }, { readLawsFile }, { loadDatasetAsync }] = await Promise.all([
     import('../report/check-input.js'), import('../report/check-report.js'), import('../check/laws-file.js'), import('../data/load.js'),
   ]);
   const report = asCheckReport(parsed, file);
   const laws = readLawsFile(flags.laws ?? recordedFile(file, 'laws file', report.lawsFile, '--laws', 'the laws it checked'));
-  const data = loadDataset(flags.data ?? recordedFile(file, 'data file', report.source, '--data', 'the trajectories it checked'), { key: report.key });
+  const data = await loadDatasetAsync(flags.data ?? recordedFile(file, 'data file', report.source, '--data', 'the trajectories it checked'), { key: report.key });
   return buildCheckReport(report, laws, data, { limits, inputs: [['check result', file]] });
 }
 

@@ -1,6 +1,10 @@
 /**
  * Entry point for reading latent trajectories from disk: picks the format by extension and funnels
  * every format through the same checks, so a data set is valid the same way whatever it came from.
+ *
+ * Two entry points: `loadDatasetAsync` reads every format; `loadDataset` reads those that need no
+ * await (all but HDF5, whose WebAssembly library starts asynchronously) and stays synchronous for
+ * the callers that have no await to give.
  */
 import { extname } from 'node:path';
 import { InputError, OptionError } from '../errors.js';
@@ -13,14 +17,17 @@ import { readSafetensors } from './safetensors.js';
 import { CONTAINER_EXTENSIONS, parseDataSpec, type DataSpec } from './source.js';
 import { buildDataset, checkInputPath, oneLine, readInputFile, type RawTrajectory } from './validate.js';
 
-/** File extensions {@link loadDataset} understands, in the order they are listed to users. */
-export const SUPPORTED_EXTENSIONS = ['.npy', '.npz', '.json', '.csv', '.safetensors'] as const;
+/** File extensions {@link loadDatasetAsync} understands, in the order they are listed to users. */
+export const SUPPORTED_EXTENSIONS = ['.npy', '.npz', '.json', '.csv', '.safetensors', '.h5', '.hdf5'] as const;
 
-/** Options for {@link loadDataset}. */
+/** Extensions only {@link loadDatasetAsync} reads. */
+const ASYNC_EXTENSIONS: readonly string[] = ['.h5', '.hdf5'];
+
+/** Options for {@link loadDataset} and {@link loadDatasetAsync}. */
 export interface LoadOptions {
   /**
-   * For files holding several arrays: the one to use (an .npz member, with or without `.npy`; a
-   * safetensors tensor name). The same as writing `file:name` as the path.
+   * For files holding several arrays: the one to use (an .npz member, with or without `.npy`; an
+   * HDF5 dataset path; a safetensors tensor name). The same as writing `file:name` as the path.
    */
   key?: string;
 }
@@ -33,7 +40,8 @@ interface Opened extends DataSpec {
 
 /**
  * Load latent trajectories from a .npy, .npz, .json, .csv or .safetensors file (chosen by extension).
- * @param path file to read, or `file:name` for one array of an .npz or .safetensors file;
+ * HDF5 files need {@link loadDatasetAsync}.
+ * @param path file to read, or `file:name` for one array of an .npz, .h5/.hdf5 or .safetensors file;
  *   recorded as the data set's `source`
  * @param options `key` names the array to read (as the `:name` suffix does)
  * @returns the trajectories, contiguous and validated (finite, ≥ 2 states each, ≥ 3 transitions)
@@ -42,7 +50,25 @@ interface Opened extends DataSpec {
 export function loadDataset(path: string, options: LoadOptions = {}): Dataset {
   return withOneLineErrors(path, () => {
     const opened = open(path, options);
+    if (ASYNC_EXTENSIONS.includes(opened.ext))
+      throw new InputError(opened.file, `${opened.ext} files are read asynchronously: load them with loadDatasetAsync`);
     return buildDataset(opened.source, readSync(opened));
+  });
+}
+
+/**
+ * Load latent trajectories from any supported file: those of {@link loadDataset}, plus HDF5
+ * (.h5, .hdf5: one dataset of shape (T, d) or (K, T, d)).
+ * @param path as for {@link loadDataset}
+ * @throws InputError (as a rejected promise) with a one-line message naming the file and the place at fault
+ */
+export async function loadDatasetAsync(path: string, options: LoadOptions = {}): Promise<Dataset> {
+  return withOneLineErrors(path, async () => {
+    const opened = open(path, options);
+    let trajs: RawTrajectory[];
+    if (opened.ext === '.h5' || opened.ext === '.hdf5') trajs = await (await import('./hdf5.js')).readHdf5(opened.file, opened.size, opened.key);
+    else trajs = readSync(opened);
+    return buildDataset(opened.source, trajs);
   });
 }
 
@@ -92,7 +118,8 @@ function withOneLineErrors<T>(path: string, read: () => T): T {
     throw new InputError(path, `could not be read (${oneLine(what)})`);
   };
   try {
-    return read();
+    const result = read();
+    return (result instanceof Promise ? result.catch(fail) : result) as T;
   } catch (err) {
     return fail(err);
   }

@@ -1,6 +1,6 @@
 /**
- * Naming one array inside a file that holds several: `acts.safetensors:layer3.hidden`,
- * `runs.npz:train`. The suffix spares a separate option in every
+ * Naming one array inside a file that holds several: `latents.h5:/encoder/z`,
+ * `acts.safetensors:layer3.hidden`, `runs.npz:train`. The suffix spares a separate option in every
  * place a data file is named (fit, check, report, a recorded `provenance.source`), so a recorded
  * source reloads the same array.
  */
@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { OptionError } from '../errors.js';
 
 /** Extensions of formats that hold several named arrays: the ones a `file:name` suffix applies to. */
-export const CONTAINER_EXTENSIONS = ['.npz', '.safetensors'] as const;
+export const CONTAINER_EXTENSIONS = ['.npz', '.h5', '.hdf5', '.safetensors'] as const;
 
 const SUFFIX = new RegExp(`^(.*?(?:${CONTAINER_EXTENSIONS.map((e) => `\\${e}`).join('|')})):(.+)$`, 'i');
 
@@ -16,7 +16,7 @@ const SUFFIX = new RegExp(`^(.*?(?:${CONTAINER_EXTENSIONS.map((e) => `\\${e}`).j
 export interface DataSpec {
   /** The file to open. */
   file: string;
-  /** The array to read (an .npz member, a safetensors tensor name), if named. */
+  /** The array to read (an .npz member, an HDF5 dataset path, a safetensors tensor name), if named. */
   key?: string;
   /** How the data set records where it came from: `file`, or `file:key` so that it reloads the same array. */
   source: string;

@@ -4,9 +4,9 @@ import { syncBuiltinESMExports } from 'node:module';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { zipSync } from 'fflate';
-import { loadDataset, SUPPORTED_EXTENSIONS } from '../../src/data/load.ts';
+import { loadDataset, loadDatasetAsync, SUPPORTED_EXTENSIONS } from '../../src/data/load.ts';
 import { writeNpy } from '../../src/data/npy.ts';
-import { assertInputError, committed, fixture, tempDir } from './helpers.ts';
+import { assertInputError, assertInputErrorAsync, committed, fixture, tempDir } from './helpers.ts';
 
 const dir = tempDir('load');
 
@@ -24,18 +24,19 @@ describe('loadDataset: the file itself', () => {
     assertInputError(() => loadDataset(p), p, 'is a directory');
   });
 
-  it('a 0-byte file, whatever the extension', () => {
+  it('a 0-byte file, whatever the extension', async () => {
     for (const ext of SUPPORTED_EXTENSIONS) {
       const p = fixture(dir, `empty${ext}`, '');
       assertInputError(() => loadDataset(p), p, 'is empty (0 bytes)');
+      await assertInputErrorAsync(() => loadDatasetAsync(p), p, 'is empty (0 bytes)');
     }
   });
 
   it('an unknown extension lists the supported ones', () => {
     const p = fixture(dir, 'data.txt', '1 2 3');
-    assertInputError(() => loadDataset(p), p, 'unsupported file extension ".txt"', 'supported: .npy, .npz, .json, .csv, .safetensors');
+    assertInputError(() => loadDataset(p), p, 'unsupported file extension ".txt"', 'supported: .npy, .npz, .json, .csv, .safetensors, .h5, .hdf5');
     const q = fixture(dir, 'noext', '1 2 3');
-    assertInputError(() => loadDataset(q), q, 'no file extension', 'supported: .npy, .npz, .json, .csv, .safetensors');
+    assertInputError(() => loadDataset(q), q, 'no file extension', 'supported: .npy, .npz, .json, .csv, .safetensors, .h5, .hdf5');
   });
 
   it('extensions are matched case-insensitively', () => {
@@ -73,7 +74,7 @@ describe('loadDataset: the file itself', () => {
 
   it('key on a file that holds one array', () => {
     const p = fixture(dir, 'keyed.json', '[[1],[2],[3],[4]]');
-    const msg = assertInputError(() => loadDataset(p, { key: 'a' }), p, 'key names an array in an .npz, .safetensors file and does not apply to .json files');
+    const msg = assertInputError(() => loadDataset(p, { key: 'a' }), p, 'key names an array in an .npz, .h5, .hdf5, .safetensors file and does not apply to .json files');
     assert.doesNotMatch(msg, /--key/, 'the library names its option, not the CLI flag');
   });
 });
@@ -98,8 +99,14 @@ describe('loadDataset: file:name', () => {
   it('a path that exists as written is not split, and a missing file is named without its suffix', () => {
     const p = fixture(dir, 'odd.npz:name.npy', writeNpy(Float64Array.from({ length: 8 }, (_, i) => i), [4, 2]));
     assert.deepEqual(loadDataset(p).offsets, [0, 4]);
-    const missing = `${dir}/absent.safetensors:z`;
-    assertInputError(() => loadDataset(missing), `${dir}/absent.safetensors`, 'no such file');
+    const missing = `${dir}/absent.h5:/z`;
+    assertInputError(() => loadDataset(missing), `${dir}/absent.h5`, 'no such file');
+  });
+
+  it('the asynchronous loader reads the synchronous formats alike', async () => {
+    const sync = loadDataset(`${archive}:a`);
+    const async = await loadDatasetAsync(`${archive}:a`);
+    assert.deepEqual(async, sync);
   });
 });
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { loadDataset } from '../../src/data/load.ts';
+import { loadDataset, loadDatasetAsync } from '../../src/data/load.ts';
 import { assertInputError, committed, fixture, grid, tempDir } from './helpers.ts';
 
 const dir = tempDir('safetensors');
@@ -78,8 +78,10 @@ describe('.safetensors files', () => {
     assert.deepEqual(Array.from(loadDataset(`${acts}:layer2.hidden`).states), grid(1, 4, 2));
   });
 
-  it('without a name, the only float tensor of rank 2 or 3', () => {
-    assert.deepEqual(Array.from(loadDataset(committed('single.safetensors')).states), grid(1, 5, 2));
+  it('without a name, the only float tensor of rank 2 or 3; the async loader reads it too', async () => {
+    const single = committed('single.safetensors');
+    assert.deepEqual(Array.from(loadDataset(single).states), grid(1, 5, 2));
+    assert.deepEqual(Array.from((await loadDatasetAsync(single)).states), grid(1, 5, 2));
   });
 
   it('round trip: any [K, T, d] or [T, d] tensor in any float dtype, among other tensors', () => {
