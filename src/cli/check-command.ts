@@ -85,7 +85,7 @@ export function registerCheckCommand(program: Command<any, any, any>): void {
     .command('check')
     .description('test laws (a laws JSON from `fit --out`) on held-out trajectories with fast-check: pass, or a shrunk counterexample')
     .argument('<laws>', 'laws JSON file written by `latent-laws fit --out`')
-    .argument('[data]', 'held-out latent trajectories (.npy, .npz, .json, .csv, .safetensors, .h5; FILE:NAME for one array) in the same latent space')
+    .argument('[data]', 'held-out latent trajectories (.npy, .npz, .json, .csv, .safetensors, .h5, .parquet; FILE:NAME for one array) in the same latent space')
     .addOption(new Option('--runs <n>', 'cases per law').argParser(integerOption(1, 10_000_000)).default(100))
     .addOption(new Option('--seed <n>', 'fast-check seed (printed with every failure, for replay)').argParser(integerOption(-(2 ** 31), 2 ** 31 - 1)).default(1))
     .addOption(new Option('--steps <n>', 'longest segment in transitions: maps are rolled out, invariants must stay constant').argParser(integerOption(1, 1000)).default(4))

@@ -44,8 +44,8 @@ const fitFlags = <T extends Command<any, any, any>>(cmd: T) =>
 fitFlags(
   program
     .command('fit')
-    .description('fit laws to saved latent trajectories (.npy, .npz, .json, .csv, .safetensors, .h5/.hdf5)')
-    .argument('<file>', 'latent trajectories: a [T,d] or [K,T,d] array (FILE:NAME for one array of several), or long-format CSV; see the README'),
+    .description('fit laws to saved latent trajectories (.npy, .npz, .json, .csv, .safetensors, .h5/.hdf5, .parquet)')
+    .argument('<file>', 'latent trajectories: a [T,d] or [K,T,d] array (FILE:NAME for one array of several), or long-format CSV/Parquet; see the README'),
 )
   .option('--key <name>', 'the array to use in a file holding several (.npz member, HDF5 dataset, safetensors tensor); or write FILE:NAME')
   .action((...args: unknown[]) => runCommand(async () => (await import('./fit-command.js')).fitCommand(args[0] as string, args[1] as never)));

@@ -3,8 +3,8 @@
  * every format through the same checks, so a data set is valid the same way whatever it came from.
  *
  * Two entry points: `loadDatasetAsync` reads every format; `loadDataset` reads those that need no
- * await (all but HDF5, whose WebAssembly library starts asynchronously) and stays synchronous for
- * the callers that have no await to give.
+ * await (all but HDF5, whose WebAssembly library starts asynchronously, and Parquet, whose decoder
+ * is asynchronous) and stays synchronous for the callers that have no await to give.
  */
 import { extname } from 'node:path';
 import { InputError, OptionError } from '../errors.js';
@@ -18,10 +18,10 @@ import { CONTAINER_EXTENSIONS, parseDataSpec, type DataSpec } from './source.js'
 import { buildDataset, checkInputPath, oneLine, readInputFile, type RawTrajectory } from './validate.js';
 
 /** File extensions {@link loadDatasetAsync} understands, in the order they are listed to users. */
-export const SUPPORTED_EXTENSIONS = ['.npy', '.npz', '.json', '.csv', '.safetensors', '.h5', '.hdf5'] as const;
+export const SUPPORTED_EXTENSIONS = ['.npy', '.npz', '.json', '.csv', '.safetensors', '.h5', '.hdf5', '.parquet'] as const;
 
 /** Extensions only {@link loadDatasetAsync} reads. */
-const ASYNC_EXTENSIONS: readonly string[] = ['.h5', '.hdf5'];
+const ASYNC_EXTENSIONS: readonly string[] = ['.h5', '.hdf5', '.parquet'];
 
 /** Options for {@link loadDataset} and {@link loadDatasetAsync}. */
 export interface LoadOptions {
@@ -40,7 +40,7 @@ interface Opened extends DataSpec {
 
 /**
  * Load latent trajectories from a .npy, .npz, .json, .csv or .safetensors file (chosen by extension).
- * HDF5 files need {@link loadDatasetAsync}.
+ * HDF5 and Parquet files need {@link loadDatasetAsync}.
  * @param path file to read, or `file:name` for one array of an .npz, .h5/.hdf5 or .safetensors file;
  *   recorded as the data set's `source`
  * @param options `key` names the array to read (as the `:name` suffix does)
@@ -58,7 +58,7 @@ export function loadDataset(path: string, options: LoadOptions = {}): Dataset {
 
 /**
  * Load latent trajectories from any supported file: those of {@link loadDataset}, plus HDF5
- * (.h5, .hdf5: one dataset of shape (T, d) or (K, T, d)).
+ * (.h5, .hdf5: one dataset of shape (T, d) or (K, T, d)) and long-format Parquet.
  * @param path as for {@link loadDataset}
  * @throws InputError (as a rejected promise) with a one-line message naming the file and the place at fault
  */
@@ -66,7 +66,8 @@ export async function loadDatasetAsync(path: string, options: LoadOptions = {}):
   return withOneLineErrors(path, async () => {
     const opened = open(path, options);
     let trajs: RawTrajectory[];
-    if (opened.ext === '.h5' || opened.ext === '.hdf5') trajs = await (await import('./hdf5.js')).readHdf5(opened.file, opened.size, opened.key);
+    if (opened.ext === '.parquet') trajs = await (await import('./parquet.js')).readParquet(opened.file, opened.size);
+    else if (opened.ext === '.h5' || opened.ext === '.hdf5') trajs = await (await import('./hdf5.js')).readHdf5(opened.file, opened.size, opened.key);
     else trajs = readSync(opened);
     return buildDataset(opened.source, trajs);
   });

@@ -146,7 +146,7 @@ test('Ctrl-C during a long fit writes what was ranked so far and exits 130', asy
   assert.deepEqual(JSON.parse(stdout), doc);
 });
 
-test('HDF5 and safetensors: FILE:NAME or --key picks one array, the source records it, report reloads it', async () => {
+test('HDF5, safetensors and Parquet: FILE:NAME or --key picks one array, the source records it, report reloads it', async () => {
   const h5wasm = (await import('h5wasm/node')).default;
   await h5wasm.ready;
   const h5 = join(dir, 'latents.h5');
@@ -164,7 +164,7 @@ test('HDF5 and safetensors: FILE:NAME or --key picks one array, the source recor
   assert.equal(report.code, 0, report.stderr);
 
   const fixtures = fileURLToPath(new URL('../data/fixtures/', import.meta.url));
-  for (const args of [[`${fixtures}acts.safetensors`, '--key', 'layer0.hidden']]) {
+  for (const args of [[`${fixtures}acts.safetensors`, '--key', 'layer0.hidden'], [`${fixtures}gzip-float32.parquet`]]) {
     const ok = run('fit', ...args, '--workers', '0', '--json');
     assert.equal(ok.code, 0, ok.stderr);
     assert.equal(JSON.parse(ok.stdout).provenance.dim, 3);

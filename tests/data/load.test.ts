@@ -34,9 +34,9 @@ describe('loadDataset: the file itself', () => {
 
   it('an unknown extension lists the supported ones', () => {
     const p = fixture(dir, 'data.txt', '1 2 3');
-    assertInputError(() => loadDataset(p), p, 'unsupported file extension ".txt"', 'supported: .npy, .npz, .json, .csv, .safetensors, .h5, .hdf5');
+    assertInputError(() => loadDataset(p), p, 'unsupported file extension ".txt"', 'supported: .npy, .npz, .json, .csv, .safetensors, .h5, .hdf5, .parquet');
     const q = fixture(dir, 'noext', '1 2 3');
-    assertInputError(() => loadDataset(q), q, 'no file extension', 'supported: .npy, .npz, .json, .csv, .safetensors, .h5, .hdf5');
+    assertInputError(() => loadDataset(q), q, 'no file extension', 'supported: .npy, .npz, .json, .csv, .safetensors, .h5, .hdf5, .parquet');
   });
 
   it('extensions are matched case-insensitively', () => {
