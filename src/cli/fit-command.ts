@@ -24,6 +24,8 @@ export interface CommonFitFlags {
   maxMotionError?: number;
   resolution?: number;
   measureAllFinalists?: boolean;
+  /** Time between consecutive states. */
+  dt?: number;
   /** Also write an HTML report here. */
   report?: string;
 }
@@ -41,6 +43,7 @@ export async function runFit(data: Dataset, flags: CommonFitFlags): Promise<FitR
     maxMotionError: flags.maxMotionError,
     resolution: flags.resolution,
     measureAllFinalists: flags.measureAllFinalists,
+    dt: flags.dt ?? null,
     signal: interruptSignal(),
     onProgress: (p) => progress.update(p),
   };

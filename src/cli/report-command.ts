@@ -9,10 +9,11 @@ import { basename, dirname, extname, join } from 'node:path';
 import { Option, type Command } from '@commander-js/extra-typings';
 import { parseDataSpec } from '../data/source.js';
 import { InputError } from '../errors.js';
-import { integerOption } from './options.js';
+import { integerOption, positiveNumber } from './options.js';
 import { runCommand } from './run.js';
 
 interface ReportFlags {
+  dt?: number;
   out?: string;
   data?: string;
   laws?: string;
@@ -31,6 +32,7 @@ export function registerReportCommand(program: Command<any, any, any>): void {
     .option('--laws <file>', 'for a check result .json: the laws file it checked (default: its recorded laws file)')
     .addOption(new Option('--frames <n>', 'sample frames per row for anneal runs (0 = none; drawing them loads TensorFlow.js)').argParser(integerOption(0, 64)).default(8))
     .addOption(new Option('--max-trajectories <n>', 'trajectories drawn in each phase portrait').argParser(integerOption(1, 100000)).default(30))
+    .addOption(new Option('--dt <x>', 'for a fit result: time between consecutive states, to state its linear laws in continuous time too').argParser(positiveNumber))
     .action((...args: unknown[]) => runCommand(() => reportCommand(args[0] as string, args[1] as ReportFlags)));
 }
 
@@ -43,6 +45,7 @@ async function reportCommand(target: string, flags: ReportFlags): Promise<number
     out = flags.out ?? join(dirname(target), `${basename(target, extname(target))}.html`);
     html = await resultReport(target, flags, limits);
   } else {
+    if (flags.dt !== undefined) throw new InputError('--dt', `applies to a fit result; ${target} is an anneal run folder`);
     out = flags.out ?? join(target, 'report.html');
     html = await annealReport(target, flags, limits);
   }
@@ -64,9 +67,15 @@ function recordedFile(result: string, what: string, path: string | undefined, fl
 async function resultReport(file: string, flags: ReportFlags, limits: { maxTrajectories: number }): Promise<string> {
   const [{ readJson, asFitResult }, { isCheckResult }] = await Promise.all([import('../report/anneal-run.js'), import('../report/check-input.js')]);
   const parsed = readJson<unknown>(file);
-  if (isCheckResult(parsed)) return checkResultReport(parsed, file, flags, limits);
-  const [{ buildFitReport }, { loadDatasetAsync }] = await Promise.all([import('../report/fit-report.js'), import('../data/load.js')]);
-  const result = asFitResult(parsed, file);
+  if (isCheckResult(parsed)) {
+    if (flags.dt !== undefined) throw new InputError('--dt', `applies to a fit result; ${file} is a check result`);
+    return checkResultReport(parsed, file, flags, limits);
+  }
+  const [{ buildFitReport }, { loadDatasetAsync }, { withTimeStep }] = await Promise.all([
+    import('../report/fit-report.js'), import('../data/load.js'), import('../engine/output/continuous-time.js'),
+  ]);
+  const saved = asFitResult(parsed, file);
+  const result = flags.dt === undefined ? saved : withTimeStep(saved, flags.dt);
   const dataPath = flags.data ?? recordedFile(file, 'data source', result.provenance.source, '--data', 'the trajectories it was fitted to');
   return buildFitReport(result, await loadDatasetAsync(dataPath), { limits, inputs: [['fit result', file]] });
 }

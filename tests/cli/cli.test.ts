@@ -176,3 +176,18 @@ test('HDF5, safetensors and Parquet: FILE:NAME or --key picks one array, the sou
   assertOneLineError(run('fit', `${h5}:/run/z`, '--key', 'run/z_small', '--out', none), '--key "run/z_small" and the name in the path "/run/z" differ');
   assert.ok(!readdirSync(dir).includes('none.json'), 'a laws file was written');
 });
+
+test('--dt records the time step and states the rotation in continuous time, in JSON and in the table', () => {
+  const r = run('fit', dataFile, '--json', '--workers', '0', '--dt', '0.1');
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.dt, 0.1);
+  const rot = doc.laws.find((l: { family: string }) => l.family === 'rotation');
+  assert.ok(Math.abs(Math.abs(rot.continuousTime.angularVelocity) - Math.PI / 6 / 0.1) < 1e-9, JSON.stringify(rot.continuousTime));
+  assert.ok(Math.abs(rot.continuousTime.period - 1.2) < 1e-9);
+  const text = run('fit', dataFile, '--workers', '0', '--dt', '0.1').stdout;
+  assert.match(text, / · dt 0\.1 · /);
+  assert.match(text, /continuous time \(dt = 0\.1\): ω = -?5\.236 rad per time unit, period 1\.2 \(12 steps\)/);
+  assert.doesNotMatch(run('fit', dataFile, '--workers', '0').stdout, /continuous time| dt /);
+  assertOneLineError(run('fit', dataFile, '--dt', '0'), '--dt', 'expected a positive number, got "0"');
+});
