@@ -16,9 +16,17 @@ const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** What numpy and pandas write for non-finite values; parsed so the shared check can name the spot. */
 const NON_FINITE = /^([+-]?)(nan|inf|infinity)$/i;
 
-interface CsvRecord {
-  record: string[];
-  info: { lines: number };
+/** The rows read so far, in arrays sized for the most rows the text can hold (nothing is copied as they grow). */
+interface CsvTable {
+  header: string[];
+  /** 1 when a leading index column is dropped. */
+  skip: number;
+  dim: number;
+  rows: number;
+  lines: Int32Array;
+  labels: string[];
+  t: Float64Array;
+  values: Float64Array;
 }
 
 function parseNumber(cell: string): number | undefined {
@@ -43,17 +51,37 @@ function decodeText(file: string, bytes: Uint8Array): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-/** Records with their line numbers; a line of blanks is skipped like an empty one. */
-function splitRecords(file: string, text: string): CsvRecord[] {
-  let records: CsvRecord[];
+/**
+ * Hand each record to `onRecord` with the line it ends on, as csv-parse splits it; records are not
+ * kept, so a large file is held once as text and once as numbers.
+ */
+function eachRecord(file: string, text: string, onRecord: (cells: string[], line: number) => void): void {
   try {
-    records = parse(text, { info: true, trim: true, skip_empty_lines: true, relax_column_count: true }) as unknown as CsvRecord[];
+    parse(text, {
+      trim: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      on_record: (record: string[], context: { lines: number }) => {
+        // A line of blanks is skipped like an empty one.
+        if (!(record.length === 1 && record[0] === '')) onRecord(record, context.lines);
+        return null;
+      },
+    });
   } catch (err) {
+    if (err instanceof InputError) throw err;
     const line = (err as { lines?: unknown }).lines;
     const where = typeof line === 'number' ? `line ${line}: ` : '';
     throw new InputError(file, `${where}${csvProblem(err)}`);
   }
-  return records.filter((r) => !(r.record.length === 1 && r.record[0] === ''));
+}
+
+/** An upper bound on the records of `text`: one per line. */
+function lineCount(text: string): number {
+  let lf = 0;
+  let cr = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lf++;
+  for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) cr++;
+  return Math.max(lf, cr) + 1;
 }
 
 function csvProblem(err: unknown): string {
@@ -75,38 +103,58 @@ function csvProblem(err: unknown): string {
  * @throws InputError naming the line and column at fault
  */
 export function readCsv(file: string, bytes: Uint8Array): RawTrajectory[] {
-  const records = splitRecords(file, decodeText(file, bytes));
-  if (records.length === 0) throw new InputError(file, 'has no header line (expected traj,t,z0,...)');
-  const header = records[0].record;
+  const text = decodeText(file, bytes);
+  const capacity = lineCount(text);
+  let table: CsvTable | undefined;
+  eachRecord(file, text, (cells, line) => {
+    if (table) readRow(file, table, cells, line);
+    else table = startTable(file, cells, line, capacity);
+  });
+  if (!table) throw new InputError(file, 'has no header line (expected traj,t,z0,...)');
+  const { rows, dim, lines, labels } = table;
+  if (rows === 0) throw new InputError(file, `has a header but no data rows`);
+  return assembleLongFormat(file, {
+    rows,
+    dim,
+    traj: (r) => labels[r],
+    t: table.t.subarray(0, rows),
+    values: table.values.subarray(0, rows * dim),
+    place: (r) => `line ${lines[r]}`,
+  });
+}
+
+/** Check the header and size the table for `capacity` rows at most. */
+function startTable(file: string, header: string[], line: number, capacity: number): CsvTable {
   // pandas' to_csv() and R's write.csv() add a first column of row labels under an empty header cell.
   const skip = header.length > 1 && header[0] === '' && header[1] === 'traj' ? 1 : 0;
-  checkHeader(file, header, skip, records[0].info.lines);
+  checkHeader(file, header, skip, line);
   const dim = header.length - skip - 2;
-  const rows = records.length - 1;
-  if (rows === 0) throw new InputError(file, `has a header but no data rows`);
+  return {
+    header, skip, dim, rows: 0,
+    lines: new Int32Array(capacity),
+    labels: [],
+    t: new Float64Array(capacity),
+    values: new Float64Array(new SharedArrayBuffer(capacity * dim * Float64Array.BYTES_PER_ELEMENT)),
+  };
+}
 
-  const lines = new Int32Array(rows);
-  const trajLabels = new Array<string>(rows);
-  const t = new Float64Array(rows);
-  const values = new Float64Array(new SharedArrayBuffer(rows * dim * Float64Array.BYTES_PER_ELEMENT));
-  for (let r = 0; r < rows; r++) {
-    const { record: cells, info } = records[r + 1];
-    const line = info.lines;
-    lines[r] = line;
-    if (cells.length !== header.length)
-      throw new InputError(file, `line ${line}: row has ${cells.length} cells, expected ${header.length} (${header.join(',')})`);
-    trajLabels[r] = trajLabel(file, cells[skip].trim(), line);
-    t[r] = timeStep(file, cells[skip + 1].trim(), line);
-    for (let j = 0; j < dim; j++) {
-      // Quoted cells keep their inner blanks (" 3 "); a number is read without them.
-      const cell = cells[skip + 2 + j].trim();
-      if (cell === '') throw new InputError(file, `line ${line}, column z${j}: missing value`);
-      const v = parseNumber(cell);
-      if (v === undefined) throw new InputError(file, `line ${line}, column z${j}: ${quote(cell)} is not a number`);
-      values[r * dim + j] = v;
-    }
+/** Check one data row's cells and append them to the table. */
+function readRow(file: string, table: CsvTable, cells: string[], line: number): void {
+  const { header, skip, dim, rows: r } = table;
+  if (cells.length !== header.length)
+    throw new InputError(file, `line ${line}: row has ${cells.length} cells, expected ${header.length} (${header.join(',')})`);
+  table.lines[r] = line;
+  table.labels.push(trajLabel(file, cells[skip].trim(), line));
+  table.t[r] = timeStep(file, cells[skip + 1].trim(), line);
+  for (let j = 0; j < dim; j++) {
+    // Quoted cells keep their inner blanks (" 3 "); a number is read without them.
+    const cell = cells[skip + 2 + j].trim();
+    if (cell === '') throw new InputError(file, `line ${line}, column z${j}: missing value`);
+    const v = parseNumber(cell);
+    if (v === undefined) throw new InputError(file, `line ${line}, column z${j}: ${quote(cell)} is not a number`);
+    table.values[r * dim + j] = v;
   }
-  return assembleLongFormat(file, { rows, dim, traj: (r) => trajLabels[r], t, values, place: (r) => `line ${lines[r]}` });
+  table.rows = r + 1;
 }
 
 /** Numeric labels are grouped by value so "1" and "1.0" are the same trajectory. */
