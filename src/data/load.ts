@@ -88,7 +88,7 @@ function open(path: string, options: LoadOptions): Opened {
   if (spec.key !== undefined && !(CONTAINER_EXTENSIONS as readonly string[]).includes(ext))
     throw new OptionError(
       'key',
-      (name) => `${name('key')} names an array in an ${CONTAINER_EXTENSIONS.join(', ')} file and does not apply to ${ext} files`,
+      (name) => `${name('key')} names one array of an ${CONTAINER_EXTENSIONS.slice(0, -1).join(', ')} or ${CONTAINER_EXTENSIONS.at(-1)} file and does not apply to ${ext} files`,
       file,
     );
   if (size === 0) throw new InputError(file, 'is empty (0 bytes)');

@@ -74,7 +74,7 @@ describe('loadDataset: the file itself', () => {
 
   it('key on a file that holds one array', () => {
     const p = fixture(dir, 'keyed.json', '[[1],[2],[3],[4]]');
-    const msg = assertInputError(() => loadDataset(p, { key: 'a' }), p, 'key names an array in an .npz, .h5, .hdf5, .safetensors file and does not apply to .json files');
+    const msg = assertInputError(() => loadDataset(p, { key: 'a' }), p, 'key names one array of an .npz, .h5, .hdf5 or .safetensors file and does not apply to .json files');
     assert.doesNotMatch(msg, /--key/, 'the library names its option, not the CLI flag');
   });
 });
