@@ -123,8 +123,7 @@ function emptyTable(path: string, metadata: FileMetaData, dim: number): Filling 
 
 /** Copy one column of a row group (its rows from `rowStart` on) into the table, checking each cell. */
 function store(path: string, table: Filling, columnName: string, columnData: DecodedArray, rowStart: number): void {
-  const from = rowStart;
-  const to = rowStart + columnData.length;
+  const end = rowStart + columnData.length;
   const at = (row: number): unknown => columnData[row - rowStart];
   const fail = (row: number, what: string): never => {
     throw new InputError(path, `${table.place(row)}, column ${columnName}: ${what}`);
@@ -136,13 +135,13 @@ function store(path: string, table: Filling, columnName: string, columnData: Dec
     return typeof n === 'number' ? n : fail(row, `${oneLine(String(v), 40)} is not a number`);
   };
   if (columnName === 'traj') {
-    for (let row = from; row < to; row++) {
+    for (let row = rowStart; row < end; row++) {
       const v = at(row);
       if (v === null || v === undefined || v === '') fail(row, 'missing value');
       table.labels[row] = typeof v === 'string' ? v : String(number(row));
     }
   } else if (columnName === 't') {
-    for (let row = from; row < to; row++) {
+    for (let row = rowStart; row < end; row++) {
       const t = number(row);
       if (!Number.isSafeInteger(t)) fail(row, `${t} is not an integer time step`);
       table.t[row] = t;
@@ -150,6 +149,6 @@ function store(path: string, table: Filling, columnName: string, columnData: Dec
   } else {
     const j = Number(columnName.slice(1));
     const { values, dim } = table;
-    for (let row = from; row < to; row++) values[row * dim + j] = number(row);
+    for (let row = rowStart; row < end; row++) values[row * dim + j] = number(row);
   }
 }
