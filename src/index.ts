@@ -7,7 +7,8 @@
 export { fit, type FitOptions, type FitProgress } from './engine/fit.js';
 export { FIT_DEFAULTS, resolveFitOptions, type ResolvedFitOptions } from './engine/options.js';
 export { createFitPool, type FitPool } from './engine/runtime/pool.js';
-export { loadDataset, type LoadOptions } from './data/load.js';
+export { withTimeStep, continuousTimeForm, describeContinuousTime } from './engine/output/continuous-time.js';
+export { loadDataset, loadDatasetAsync, SUPPORTED_EXTENSIONS, type LoadOptions } from './data/load.js';
 export { loadGrammar, defaultGrammarPath } from './grammar/load.js';
 export { plantLaw, randomOrthogonal, type PlantOptions, type PlantedTruth, type PlantedKind } from './planted.js';
 export { mulberry32 } from './random.js';

@@ -186,6 +186,30 @@ export interface LawModel {
   coefficients: number[][];
 }
 
+/**
+ * A map law restated in continuous time, for data sampled every `dt` time units (`fit`'s `dt`): the
+ * linear flow du/dt = generator · u + drift whose value after dt is the law's step, and for rotations
+ * their rates. Angles are read as the smallest turn per step (|θ| ≤ π): sampling cannot tell θ from
+ * θ + 2π.
+ */
+export interface ContinuousTimeForm {
+  /**
+   * The principal matrix logarithm of the law's linear part divided by dt, in subspace coordinates;
+   * null when the step has no real logarithm (an eigenvalue 0 or negative real: see `note`).
+   */
+  generator: number[][] | null;
+  /** For maps with an offset: the constant term of du/dt = generator · u + drift. */
+  drift?: number[];
+  /** Rotations: θ / dt, radians per time unit (positive turns from u1 toward u2). */
+  angularVelocity?: number;
+  /** Rotations: 2π·dt / |θ|, time units per turn. */
+  period?: number;
+  /** Damped rotations: −ln(ρ) / dt per time unit (negative when the orbits grow). */
+  decayRate?: number;
+  /** Why the generator is missing. */
+  note?: string;
+}
+
 /** A ranked law as reported to the user and written to JSON (see the README's schema). */
 export interface Law {
   /** Rank-stable id, e.g. `rotation@eig(0.901±0.434i)`. */
@@ -207,6 +231,8 @@ export interface Law {
   outliers: number[];
   /** Derived facts (e.g. "radius conserved") and caveats. */
   notes: string[];
+  /** Maps that are linear (or affine) in u, when the fit was given a time step: their continuous-time form. */
+  continuousTime?: ContinuousTimeForm;
   /**
    * Laws of other families that fit the same subspace about as well but have a longer description, folded
    * into this one when duplicates collapse (see the "also fits as" notes), shortest description first.
@@ -255,6 +281,8 @@ export interface ComplementSummary {
 
 /** Everything `fit` returns: ranked laws plus provenance to reproduce them. */
 export interface FitResult {
+  /** The time between consecutive states, when the fit was given one (`dt`); laws then carry `continuousTime`. */
+  dt?: number;
   laws: Law[];
   /** What the laws do not cover (null: the laws and constants span the whole latent space). */
   complement?: ComplementSummary | null;

@@ -17,6 +17,6 @@ export { checkLaw, checkLaws, type CheckOptions, type CheckReport, type LawCheck
 export { readLawsFile, type LawsDocument } from './laws-file.js';
 export type { LawSource, TransitionsSource, RegionSource, GeneratorSource, TransitionCase, RegionCase, GeneratorCase } from './sources.js';
 export type { SegmentVerdict } from './judge.js';
-export { loadDataset, type LoadOptions } from '../data/load.js';
+export { loadDataset, loadDatasetAsync, type LoadOptions } from '../data/load.js';
 export { InputError, OptionError } from '../errors.js';
 export type { Dataset, FitResult, Law } from '../types.js';

@@ -57,8 +57,8 @@ export async function checkCommand(lawsFile: string, dataFile: string | undefine
   const { assertWritable, writeOutput } = await import('./output.js');
   // A report that cannot be written should fail before the check runs, not after.
   if (flags.report !== undefined) assertWritable(flags.report);
-  const { loadDataset } = await import('../data/load.js');
-  const data = loadDataset(dataFile, { key: flags.key });
+  const { loadDatasetAsync } = await import('../data/load.js');
+  const data = await loadDatasetAsync(dataFile, { key: flags.key });
   if (data.dim !== doc.dim)
     throw new InputError(dataFile, `has dimension ${data.dim}, but the laws in ${lawsFile} are stated in dimension ${doc.dim}`);
   const report = checkLaws(laws, data, { ...propertyOptions, runs: flags.runs, seed: flags.seed, path: flags.path });
@@ -85,7 +85,7 @@ export function registerCheckCommand(program: Command<any, any, any>): void {
     .command('check')
     .description('test laws (a laws JSON from `fit --out`) on held-out trajectories with fast-check: pass, or a shrunk counterexample')
     .argument('<laws>', 'laws JSON file written by `latent-laws fit --out`')
-    .argument('[data]', 'held-out latent trajectories (.npy, .npz, .json, .csv) in the same latent space')
+    .argument('[data]', 'held-out latent trajectories (.npy, .npz, .json, .csv, .safetensors, .h5, .parquet; FILE:NAME for one array) in the same latent space')
     .addOption(new Option('--runs <n>', 'cases per law').argParser(integerOption(1, 10_000_000)).default(100))
     .addOption(new Option('--seed <n>', 'fast-check seed (printed with every failure, for replay)').argParser(integerOption(-(2 ** 31), 2 ** 31 - 1)).default(1))
     .addOption(new Option('--steps <n>', 'longest segment in transitions: maps are rolled out, invariants must stay constant').argParser(integerOption(1, 1000)).default(4))
@@ -93,7 +93,7 @@ export function registerCheckCommand(program: Command<any, any, any>): void {
     .addOption(new Option('--growth <x>', "per-step growth of a map rollout's error bound (default: the map's own stretch)").argParser(nonNegative))
     .addOption(new Option('--law <id>', 'check only this law (id or rank); repeat for several').argParser((v, prev: string[] | undefined) => [...(prev ?? []), v]))
     .option('--path <path>', 'replay a reported failure: its path, with its --seed and --law')
-    .option('--key <name>', 'for .npz: use only this array')
+    .option('--key <name>', 'the array to use in a file holding several (.npz member, HDF5 dataset, safetensors tensor); or write FILE:NAME')
     .option('--json', 'print the report as one JSON document on stdout')
     .option('--report <file>', 'also write an HTML report: one self-contained file that opens offline')
     .option('--emit-test', 'print a test file (node:test, or see --test-runner) asserting each law, instead of checking')

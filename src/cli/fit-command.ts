@@ -1,5 +1,5 @@
 /** `latent-laws fit` and `latent-laws demo`: thin layers over the library's `fit`. */
-import { loadDataset } from '../data/load.js';
+import { loadDatasetAsync } from '../data/load.js';
 import { writeNpy } from '../data/npy.js';
 import { demoDataset } from '../demo.js';
 import { fit, type FitOptions } from '../engine/fit.js';
@@ -24,11 +24,13 @@ export interface CommonFitFlags {
   maxMotionError?: number;
   resolution?: number;
   measureAllFinalists?: boolean;
+  /** Time between consecutive states. */
+  dt?: number;
   /** Also write an HTML report here. */
   report?: string;
 }
 
-export async function runFit(data: ReturnType<typeof loadDataset>, flags: CommonFitFlags): Promise<FitResult> {
+export async function runFit(data: Dataset, flags: CommonFitFlags): Promise<FitResult> {
   const grammar = loadGrammar(flags.grammar ?? defaultGrammarPath());
   const progress = progressReporter(!flags.json);
   const options: FitOptions = {
@@ -41,6 +43,7 @@ export async function runFit(data: ReturnType<typeof loadDataset>, flags: Common
     maxMotionError: flags.maxMotionError,
     resolution: flags.resolution,
     measureAllFinalists: flags.measureAllFinalists,
+    dt: flags.dt ?? null,
     signal: interruptSignal(),
     onProgress: (p) => progress.update(p),
   };
@@ -71,7 +74,7 @@ async function writeReport(result: FitResult, data: Dataset, flags: { json?: boo
 }
 
 export async function fitCommand(file: string, flags: CommonFitFlags & { key?: string }): Promise<number> {
-  const data = loadDataset(file, { key: flags.key });
+  const data = await loadDatasetAsync(file, { key: flags.key });
   const result = await runFit(data, flags);
   emit(result, flags);
   await writeReport(result, data, flags);

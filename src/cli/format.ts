@@ -3,6 +3,7 @@
  * subspace bases, the Pareto front, and the provenance needed to reproduce the run.
  */
 import { styleText } from 'node:util';
+import { describeContinuousTime } from '../engine/output/continuous-time.js';
 import type { FitResult, Law } from '../types.js';
 
 const useColor = () => process.stdout.isTTY === true && !process.env.NO_COLOR;
@@ -22,6 +23,7 @@ export function formatProvenance(r: FitResult): string {
   const p = r.provenance;
   return (
     `latent-laws ${p.version} · ${p.source} (${p.nTrajectories} trajectories, ${p.nTransitions} transitions, d=${p.dim})` +
+    (r.dt !== undefined ? ` · dt ${r.dt}` : '') +
     ` · grammar ${p.grammar} · seed ${p.seed} · ${p.workers} worker${p.workers === 1 ? '' : 's'} · ${(p.elapsedMs / 1000).toFixed(1)} s`
   );
 }
@@ -48,6 +50,7 @@ export function formatFitResult(r: FitResult): string {
     for (const eq of law.equations) lines.push(`   ${eq}`);
     const exact = law.parameters.filter((q) => q.exact);
     if (exact.length) lines.push(dim(`   exact: ${exact.map((q) => `${q.name} = ${q.exact} (fitted ${num(q.value)})`).join(', ')}`));
+    if (law.continuousTime && r.dt !== undefined) lines.push(`   continuous time (dt = ${r.dt}): ${describeContinuousTime(law.continuousTime, r.dt)}`);
     const alternatives = law.notes.filter((n) => n.startsWith('also fits'));
     if (alternatives.length) lines.push(dim(`   ${alternatives.join('; ')}`));
     lines.push(...formatBasis(law));

@@ -39,15 +39,16 @@ const fitFlags = <T extends Command<any, any, any>>(cmd: T) =>
     .addOption(new Option('--min-inliers <q>', 'report only laws holding on at least this share of transitions').argParser(fraction).default(FIT_DEFAULTS.minInlierFraction))
     .addOption(new Option('--max-motion-error <x>', 'report only maps whose residual, in their worst direction, is at most this share of the step they predict').argParser(positiveNumber).default(FIT_DEFAULTS.maxMotionError))
     .addOption(new Option('--resolution <x>', "relative residual below which laws count as exact (a share of the step for maps, of I's spread for invariants)").argParser(fractionBelowOne).default(FIT_DEFAULTS.resolution))
-    .addOption(new Option('--measure-all-finalists', 'give every finalist a pass over all transitions, even those the screening sample rules out as laws (exact Pareto errors; slower)'));
+    .addOption(new Option('--measure-all-finalists', 'give every finalist a pass over all transitions, even those the screening sample rules out as laws (exact Pareto errors; slower)'))
+    .addOption(new Option('--dt <x>', 'time between consecutive states: also state linear laws in continuous time (generator, angular velocity, period, decay rate)').argParser(positiveNumber));
 
 fitFlags(
   program
     .command('fit')
-    .description('fit laws to saved latent trajectories (.npy, .npz, .json, .csv)')
-    .argument('<file>', 'latent trajectories: [T,d] or [K,T,d] array, or see the README for JSON/CSV'),
+    .description('fit laws to saved latent trajectories (.npy, .npz, .json, .csv, .safetensors, .h5/.hdf5, .parquet)')
+    .argument('<file>', 'latent trajectories: a [T,d] or [K,T,d] array (FILE:NAME for one array of several), or long-format CSV/Parquet; see the README'),
 )
-  .option('--key <name>', 'for .npz: use only this array')
+  .option('--key <name>', 'the array to use in a file holding several (.npz member, HDF5 dataset, safetensors tensor); or write FILE:NAME')
   .action((...args: unknown[]) => runCommand(async () => (await import('./fit-command.js')).fitCommand(args[0] as string, args[1] as never)));
 
 fitFlags(program.command('demo').description('make a planted-law data set, fit it, and show truth vs found'))

@@ -7,11 +7,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { Option, type Command } from '@commander-js/extra-typings';
+import { parseDataSpec } from '../data/source.js';
 import { InputError } from '../errors.js';
-import { integerOption } from './options.js';
+import { integerOption, positiveNumber } from './options.js';
 import { runCommand } from './run.js';
 
 interface ReportFlags {
+  dt?: number;
   out?: string;
   data?: string;
   laws?: string;
@@ -30,6 +32,7 @@ export function registerReportCommand(program: Command<any, any, any>): void {
     .option('--laws <file>', 'for a check result .json: the laws file it checked (default: its recorded laws file)')
     .addOption(new Option('--frames <n>', 'sample frames per row for anneal runs (0 = none; drawing them loads TensorFlow.js)').argParser(integerOption(0, 64)).default(8))
     .addOption(new Option('--max-trajectories <n>', 'trajectories drawn in each phase portrait').argParser(integerOption(1, 100000)).default(30))
+    .addOption(new Option('--dt <x>', 'for a fit result: time between consecutive states, to state its linear laws in continuous time too').argParser(positiveNumber))
     .action((...args: unknown[]) => runCommand(() => reportCommand(args[0] as string, args[1] as ReportFlags)));
 }
 
@@ -42,6 +45,7 @@ async function reportCommand(target: string, flags: ReportFlags): Promise<number
     out = flags.out ?? join(dirname(target), `${basename(target, extname(target))}.html`);
     html = await resultReport(target, flags, limits);
   } else {
+    if (flags.dt !== undefined) throw new InputError('--dt', `applies to a fit result; ${target} is an anneal run folder`);
     out = flags.out ?? join(target, 'report.html');
     html = await annealReport(target, flags, limits);
   }
@@ -53,7 +57,9 @@ async function reportCommand(target: string, flags: ReportFlags): Promise<number
 
 /** A recorded input file, or a one-line error telling which flag overrides it. */
 function recordedFile(result: string, what: string, path: string | undefined, flag: string, hint: string): string {
-  if (path === undefined || !(existsSync(path) && statSync(path).isFile()))
+  // A recorded data source may name one array of its file (`latents.h5:/z`): the file is what must exist.
+  const file = path === undefined ? undefined : parseDataSpec(path).file;
+  if (path === undefined || file === undefined || !(existsSync(file) && statSync(file).isFile()))
     throw new InputError(result, `its ${what} ${path === undefined ? 'is not recorded' : `"${path}" is not a file here`}; pass ${flag} <file> with ${hint}`);
   return path;
 }
@@ -61,20 +67,26 @@ function recordedFile(result: string, what: string, path: string | undefined, fl
 async function resultReport(file: string, flags: ReportFlags, limits: { maxTrajectories: number }): Promise<string> {
   const [{ readJson, asFitResult }, { isCheckResult }] = await Promise.all([import('../report/anneal-run.js'), import('../report/check-input.js')]);
   const parsed = readJson<unknown>(file);
-  if (isCheckResult(parsed)) return checkResultReport(parsed, file, flags, limits);
-  const [{ buildFitReport }, { loadDataset }] = await Promise.all([import('../report/fit-report.js'), import('../data/load.js')]);
-  const result = asFitResult(parsed, file);
+  if (isCheckResult(parsed)) {
+    if (flags.dt !== undefined) throw new InputError('--dt', `applies to a fit result; ${file} is a check result`);
+    return checkResultReport(parsed, file, flags, limits);
+  }
+  const [{ buildFitReport }, { loadDatasetAsync }, { withTimeStep }] = await Promise.all([
+    import('../report/fit-report.js'), import('../data/load.js'), import('../engine/output/continuous-time.js'),
+  ]);
+  const saved = asFitResult(parsed, file);
+  const result = flags.dt === undefined ? saved : withTimeStep(saved, flags.dt);
   const dataPath = flags.data ?? recordedFile(file, 'data source', result.provenance.source, '--data', 'the trajectories it was fitted to');
-  return buildFitReport(result, loadDataset(dataPath), { limits, inputs: [['fit result', file]] });
+  return buildFitReport(result, await loadDatasetAsync(dataPath), { limits, inputs: [['fit result', file]] });
 }
 
 async function checkResultReport(parsed: unknown, file: string, flags: ReportFlags, limits: { maxTrajectories: number }): Promise<string> {
-  const [{ asCheckReport }, { buildCheckReport }, { readLawsFile }, { loadDataset }] = await Promise.all([
+  const [{ asCheckReport }, { buildCheckReport }, { readLawsFile }, { loadDatasetAsync }] = await Promise.all([
     import('../report/check-input.js'), import('../report/check-report.js'), import('../check/laws-file.js'), import('../data/load.js'),
   ]);
   const report = asCheckReport(parsed, file);
   const laws = readLawsFile(flags.laws ?? recordedFile(file, 'laws file', report.lawsFile, '--laws', 'the laws it checked'));
-  const data = loadDataset(flags.data ?? recordedFile(file, 'data file', report.source, '--data', 'the trajectories it checked'), { key: report.key });
+  const data = await loadDatasetAsync(flags.data ?? recordedFile(file, 'data file', report.source, '--data', 'the trajectories it checked'), { key: report.key });
   return buildCheckReport(report, laws, data, { limits, inputs: [['check result', file]] });
 }
 

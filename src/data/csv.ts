@@ -1,23 +1,32 @@
 /**
  * Reader for long-format CSV: header `traj,t,z0,…,z{d-1}`, one state per row, rows in any order.
  *
- * Parsed by hand rather than with a CSV package: every cell is a bare number or label, so the whole
- * dialect is "split on commas", and owning the loop is what lets every error name its line and
- * column. Quoting is the one CSV feature we do not need, so a quoted cell is rejected explicitly
- * instead of being half-supported.
+ * Cells are split by csv-parse, so files written by pandas, R and spreadsheets load as written:
+ * quoted cells, CRLF, a BOM, and a leading index column (pandas' unnamed index, R's row names) whose
+ * header cell is empty, which is dropped. Every cell is then checked here, so that errors name
+ * their line and column.
  */
-import { InputError } from '../errors.js';
-import { describeContent, quote, type RawTrajectory } from './validate.js';
+import { parse } from 'csv-parse/sync';
+import { errorMessage, InputError } from '../errors.js';
+import { assembleLongFormat } from './long-format.js';
+import { describeContent, oneLine, quote, type RawTrajectory } from './validate.js';
 
 /** Decimal numbers only: `Number()` would also accept '', ' ', '0x1f' and '1_0'-free oddities. */
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** What numpy and pandas write for non-finite values; parsed so the shared check can name the spot. */
 const NON_FINITE = /^([+-]?)(nan|inf|infinity)$/i;
 
-interface Row {
-  t: number;
-  line: number;
-  values: number[];
+/** The rows read so far, in arrays sized for the most rows the text can hold (nothing is copied as they grow). */
+interface CsvTable {
+  header: string[];
+  /** 1 when a leading index column is dropped. */
+  skip: number;
+  dim: number;
+  rows: number;
+  lines: Int32Array;
+  labels: string[];
+  t: Float64Array;
+  values: Float64Array;
 }
 
 function parseNumber(cell: string): number | undefined {
@@ -28,12 +37,8 @@ function parseNumber(cell: string): number | undefined {
   return m[1] === '-' ? -Infinity : Infinity;
 }
 
-/**
- * Decode a long-format CSV into trajectories, ordered by `traj` (numerically when every label is a
- * number), each sorted by `t`.
- * @throws InputError naming the line and column at fault
- */
-export function readCsv(file: string, bytes: Uint8Array): RawTrajectory[] {
+/** The file as text, refusing content that is plainly not CSV. */
+function decodeText(file: string, bytes: Uint8Array): string {
   const kind = describeContent(bytes);
   if (kind !== 'CSV text' && kind !== 'text' && kind !== 'blank text')
     throw new InputError(file, `not a CSV file (content looks like ${kind})`);
@@ -43,104 +48,141 @@ export function readCsv(file: string, bytes: Uint8Array): RawTrajectory[] {
   } catch {
     throw new InputError(file, 'not a CSV file (content is not valid UTF-8 text)');
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const lines = text.split(/\r\n|\n|\r/);
-  const headerIdx = lines.findIndex((l) => l.trim() !== '');
-  if (headerIdx < 0) throw new InputError(file, 'has no header line (expected traj,t,z0,...)');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
 
-  const header = splitCells(file, lines[headerIdx], headerIdx + 1, null);
-  checkHeader(file, header, lines[headerIdx], headerIdx + 1);
-  const dim = header.length - 2;
-  const colName = (c: number): string | undefined => header[c];
-
-  const groups = new Map<string, { numeric: boolean; rows: Row[] }>();
-  for (let li = headerIdx + 1; li < lines.length; li++) {
-    const raw = lines[li];
-    if (raw.trim() === '') continue; // blank lines (including the trailing newline) carry nothing
-    const line = li + 1;
-    const cells = splitCells(file, raw, line, colName);
-    if (cells.length !== header.length)
-      throw new InputError(file, `line ${line}: row has ${cells.length} cells, expected ${header.length} (${header.join(',')})`);
-    const trajCell = cells[0];
-    if (trajCell === '') throw new InputError(file, `line ${line}, column traj: missing value`);
-    const trajNum = parseNumber(trajCell);
-    // Numeric labels are grouped by value so "1" and "1.0" are the same trajectory.
-    const numeric = trajNum !== undefined && Number.isFinite(trajNum);
-    const label = numeric ? String(trajNum) : trajCell;
-    const tCell = cells[1];
-    if (tCell === '') throw new InputError(file, `line ${line}, column t: missing value`);
-    const t = parseNumber(tCell);
-    if (t === undefined || !Number.isSafeInteger(t))
-      throw new InputError(file, `line ${line}, column t: ${quote(tCell)} is not an integer time step`);
-    const values = new Array<number>(dim);
-    for (let j = 0; j < dim; j++) {
-      const cell = cells[j + 2];
-      if (cell === '') throw new InputError(file, `line ${line}, column ${header[j + 2]}: missing value`);
-      const v = parseNumber(cell);
-      if (v === undefined) throw new InputError(file, `line ${line}, column ${header[j + 2]}: ${quote(cell)} is not a number`);
-      values[j] = v;
-    }
-    let g = groups.get(label);
-    if (!g) groups.set(label, (g = { numeric, rows: [] }));
-    g.rows.push({ t, line, values });
+/**
+ * Hand each record to `onRecord` with the line it ends on, as csv-parse splits it; records are not
+ * kept, so a large file is held once as text and once as numbers.
+ */
+function eachRecord(file: string, text: string, onRecord: (cells: string[], line: number) => void): void {
+  try {
+    parse(text, {
+      trim: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      on_record: (record: string[], context: { lines: number }) => {
+        // A line of blanks is skipped like an empty one.
+        if (!(record.length === 1 && record[0] === '')) onRecord(record, context.lines);
+        return null;
+      },
+    });
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    const line = (err as { lines?: unknown }).lines;
+    const where = typeof line === 'number' ? `line ${line}: ` : '';
+    throw new InputError(file, `${where}${csvProblem(err)}`);
   }
-  if (groups.size === 0) throw new InputError(file, `has a header but no data rows`);
+}
 
-  const labels = [...groups.keys()];
-  const allNumeric = [...groups.values()].every((g) => g.numeric);
-  labels.sort(allNumeric ? (a, b) => Number(a) - Number(b) : (a, b) => (a < b ? -1 : a > b ? 1 : 0));
+/** An upper bound on the records of `text`: one per line. */
+function lineCount(text: string): number {
+  let lf = 0;
+  let cr = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lf++;
+  for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) cr++;
+  return Math.max(lf, cr) + 1;
+}
 
-  return labels.map((label) => {
-    const rows = groups.get(label)!.rows;
-    rows.sort((a, b) => a.t - b.t);
-    for (let i = 1; i < rows.length; i++) {
-      const prev = rows[i - 1];
-      const cur = rows[i];
-      if (cur.t === prev.t)
-        throw new InputError(file, `line ${Math.max(cur.line, prev.line)}: duplicate row for traj=${label}, t=${cur.t} (also on line ${Math.min(cur.line, prev.line)})`);
-      if (cur.t !== prev.t + 1)
-        throw new InputError(
-          file,
-          `trajectory traj=${label}: t jumps from ${prev.t} (line ${prev.line}) to ${cur.t} (line ${cur.line}); a gap breaks the transition chain`,
-        );
-    }
-    const values = new Float64Array(rows.length * dim);
-    rows.forEach((r, i) => values.set(r.values, i * dim));
-    return {
-      values,
-      length: rows.length,
-      dim,
-      name: `(traj=${label})`,
-      where: (step: number) => `(t=${rows[step].t}, line ${rows[step].line})`,
-    };
+function csvProblem(err: unknown): string {
+  switch ((err as { code?: unknown }).code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'the file ends inside a quoted cell (a closing quote is missing)';
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return 'text follows a closing quote inside a cell';
+    case 'INVALID_OPENING_QUOTE':
+      return 'a quote inside an unquoted cell (quote the whole cell and double the inner quote)';
+    default:
+      return `not valid CSV (${oneLine(errorMessage(err))})`;
+  }
+}
+
+/**
+ * Decode a long-format CSV into trajectories, ordered by `traj` (numerically when every label is a
+ * number), each sorted by `t`.
+ * @throws InputError naming the line and column at fault
+ */
+export function readCsv(file: string, bytes: Uint8Array): RawTrajectory[] {
+  const text = decodeText(file, bytes);
+  const capacity = lineCount(text);
+  let table: CsvTable | undefined;
+  eachRecord(file, text, (cells, line) => {
+    if (table) readRow(file, table, cells, line);
+    else table = startTable(file, cells, line, capacity);
+  });
+  if (!table) throw new InputError(file, 'has no header line (expected traj,t,z0,...)');
+  const { rows, dim, lines, labels } = table;
+  if (rows === 0) throw new InputError(file, `has a header but no data rows`);
+  return assembleLongFormat(file, {
+    rows,
+    dim,
+    traj: (r) => labels[r],
+    t: table.t.subarray(0, rows),
+    values: table.values.subarray(0, rows * dim),
+    place: (r) => `line ${lines[r]}`,
   });
 }
 
-/** Split one line on commas and trim cells; refuse quotes rather than mis-split a quoted comma. */
-function splitCells(file: string, raw: string, line: number, colName: ((c: number) => string | undefined) | null): string[] {
-  const cells = raw.split(',').map((c) => c.trim());
-  for (let c = 0; c < cells.length; c++) {
-    const cell = cells[c];
-    if (cell.includes('"')) {
-      const where = `line ${line}, column ${colName?.(c) ?? c + 1}`;
-      throw new InputError(file, `${where}: quoted cell ${quote(cell)} is not supported; write bare numbers and names`);
-    }
-  }
-  return cells;
+/** Check the header and size the table for `capacity` rows at most. */
+function startTable(file: string, header: string[], line: number, capacity: number): CsvTable {
+  // pandas' to_csv() and R's write.csv() add a first column of row labels under an empty header cell.
+  const skip = header.length > 1 && header[0] === '' && header[1] === 'traj' ? 1 : 0;
+  checkHeader(file, header, skip, line);
+  const dim = header.length - skip - 2;
+  return {
+    header, skip, dim, rows: 0,
+    lines: new Int32Array(capacity),
+    labels: [],
+    t: new Float64Array(capacity),
+    values: new Float64Array(new SharedArrayBuffer(capacity * dim * Float64Array.BYTES_PER_ELEMENT)),
+  };
 }
 
-function checkHeader(file: string, header: string[], raw: string, line: number): void {
+/** Check one data row's cells and append them to the table. */
+function readRow(file: string, table: CsvTable, cells: string[], line: number): void {
+  const { header, skip, dim, rows: r } = table;
+  if (cells.length !== header.length)
+    throw new InputError(file, `line ${line}: row has ${cells.length} cells, expected ${header.length} (${header.join(',')})`);
+  table.lines[r] = line;
+  table.labels.push(trajLabel(file, cells[skip].trim(), line));
+  table.t[r] = timeStep(file, cells[skip + 1].trim(), line);
+  for (let j = 0; j < dim; j++) {
+    // Quoted cells keep their inner blanks (" 3 "); a number is read without them.
+    const cell = cells[skip + 2 + j].trim();
+    if (cell === '') throw new InputError(file, `line ${line}, column z${j}: missing value`);
+    const v = parseNumber(cell);
+    if (v === undefined) throw new InputError(file, `line ${line}, column z${j}: ${quote(cell)} is not a number`);
+    table.values[r * dim + j] = v;
+  }
+  table.rows = r + 1;
+}
+
+/** Numeric labels are grouped by value so "1" and "1.0" are the same trajectory. */
+function trajLabel(file: string, cell: string, line: number): string {
+  if (cell === '') throw new InputError(file, `line ${line}, column traj: missing value`);
+  const n = parseNumber(cell);
+  return n !== undefined && Number.isFinite(n) ? String(n) : cell;
+}
+
+function timeStep(file: string, cell: string, line: number): number {
+  if (cell === '') throw new InputError(file, `line ${line}, column t: missing value`);
+  const t = parseNumber(cell);
+  if (t === undefined || !Number.isSafeInteger(t)) throw new InputError(file, `line ${line}, column t: ${quote(cell)} is not an integer time step`);
+  return t;
+}
+
+function checkHeader(file: string, header: string[], skip: number, line: number): void {
   const at = line === 1 ? 'header' : `header (line ${line})`;
-  if (header.length < 3) {
+  const columns = header.length - skip;
+  if (columns < 3) {
+    const raw = header.join(',');
     const sep = [';', '\t', '|'].find((s) => raw.includes(s));
     const hint = sep ? `; the file seems to use ${JSON.stringify(sep)} as separator, only ',' is supported` : '';
-    throw new InputError(file, `${at} has ${header.length} column${header.length === 1 ? '' : 's'}, expected traj,t,z0,...,z{d-1}${hint}`);
+    throw new InputError(file, `${at} has ${columns} column${columns === 1 ? '' : 's'}, expected traj,t,z0,...,z{d-1}${hint}`);
   }
-  const expected = ['traj', 't', ...header.slice(2).map((_, j) => `z${j}`)];
-  for (let c = 0; c < header.length; c++) {
-    if (header[c] === expected[c]) continue;
-    const hint =
-      c === 0 && header[0] === '' && header[1] === 'traj' ? ' (an unnamed index column? write with pandas index=False)' : '';
-    throw new InputError(file, `${at} column ${c + 1} is ${quote(header[c])}, expected "${expected[c]}"${hint}`);
+  const expected = ['traj', 't', ...header.slice(skip + 2).map((_, j) => `z${j}`)];
+  for (let c = 0; c < columns; c++) {
+    if (header[skip + c] !== expected[c])
+      throw new InputError(file, `${at} column ${skip + c + 1} is ${quote(header[skip + c])}, expected "${expected[c]}"`);
   }
 }

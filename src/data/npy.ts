@@ -3,10 +3,10 @@
  * than with a package because the one we looked at ignores Fortran order and big-endian data, both
  * of which `np.save` produces in practice.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { errorMessage, InputError } from '../errors.js';
-import { checkInputPath, describeContent, fsProblem, quote, type RawTrajectory } from './validate.js';
+import { checkInputPath, describeContent, fsProblem, quote, readFully, sharedFloat64, type RawTrajectory } from './validate.js';
 
 /** A decoded array: values in row-major (C) order, converted to double. */
 export interface NpyArray {
@@ -61,21 +61,6 @@ export function readNpyFile(path: string, size = checkInputPath(path)): NpyArray
     return decodeLayout(new DataView(bytes.buffer), 0, layout);
   } finally {
     closeSync(fd);
-  }
-}
-
-/** Fill `into` from file position `position`; a file that shrank meanwhile is reported as truncated. */
-function readFully(fd: number, into: Uint8Array, position: number, path: string): void {
-  let done = 0;
-  while (done < into.length) {
-    let n: number;
-    try {
-      n = readSync(fd, into, done, Math.min(into.length - done, 1 << 26), position + done);
-    } catch (err) {
-      throw new InputError(path, fsProblem(err));
-    }
-    if (n === 0) throw new InputError(path, `truncated: the file ended after ${position + done} bytes while being read (was it still being written?)`);
-    done += n;
   }
 }
 
@@ -181,14 +166,6 @@ function floatType(descr: string, fail: (d: string) => never): { itemSize: numbe
   const what = names[kind] ? `${bits}${names[kind]}` : 'unknown';
   const hint = kind === 'i' || kind === 'u' || kind === 'b' ? ' (convert with arr.astype(np.float64))' : '';
   return fail(`dtype '${descr}' (${what}) is not supported; expected float16, float32 or float64${hint}`);
-}
-
-/**
- * Values decoded straight into shared memory: the data set the fit's workers read is this array (see
- * validate.ts `contiguous`), so a large file is held as the file's bytes plus one array, not two.
- */
-function sharedFloat64(count: number): Float64Array {
-  return new Float64Array(new SharedArrayBuffer(count * Float64Array.BYTES_PER_ELEMENT));
 }
 
 /**

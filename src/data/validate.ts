@@ -3,7 +3,7 @@
  * only turn bytes into {@link RawTrajectory} values; everything about what makes a usable data set
  * (finite values, consistent dimension, enough transitions) is decided here so the formats agree.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, readSync, statSync } from 'node:fs';
 import { errorMessage, InputError } from '../errors.js';
 import type { Dataset } from '../types.js';
 
@@ -35,6 +35,32 @@ export function readInputFile(path: string, size = checkInputPath(path)): Uint8A
   // The size can change between stat and read (a file being written); judge what was read.
   if (bytes.length === 0) throw new InputError(path, 'is empty (0 bytes)');
   return bytes;
+}
+
+/**
+ * Fill `into` from file position `position` of an open file; a file that shrank meanwhile is
+ * reported as truncated. Large files are read in place this way rather than whole.
+ */
+export function readFully(fd: number, into: Uint8Array, position: number, path: string): void {
+  let done = 0;
+  while (done < into.length) {
+    let n: number;
+    try {
+      n = readSync(fd, into, done, Math.min(into.length - done, 1 << 26), position + done);
+    } catch (err) {
+      throw new InputError(path, fsProblem(err));
+    }
+    if (n === 0) throw new InputError(path, `truncated: the file ended after ${position + done} bytes while being read (was it still being written?)`);
+    done += n;
+  }
+}
+
+/**
+ * Values decoded straight into shared memory: the data set the fit's workers read is this array (see
+ * `contiguous`), so a large file is held as the file's bytes plus one array, not two.
+ */
+export function sharedFloat64(count: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(count * Float64Array.BYTES_PER_ELEMENT));
 }
 
 /**

@@ -20,6 +20,7 @@ import { measureLaws, paretoPoints } from './output/stage.js';
 import type { Conservation } from './ranking/conservation.js';
 import { rankLaws } from './ranking/stage.js';
 import { describeComplement } from './output/complement.js';
+import { withTimeStep } from './output/continuous-time.js';
 import { scaledSearch } from './scaling.js';
 import { createFitPool } from './runtime/pool.js';
 import type { ScreenOutcome } from './screening/screen.js';
@@ -94,7 +95,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
 
     const candidateFailures = [...screening.failures, ...finalistFailures];
     const covered = [...laws.flatMap((l) => l.subspace.basis), ...(generated.constant?.subspace.basis ?? [])];
-    return {
+    const result: FitResult = {
       laws,
       complement: describeComplement(moments, covered, search.exponent),
       pareto: paretoPoints(scored, ranked, subspaces),
@@ -109,6 +110,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
         timings,
       },
     };
+    return o.dt === null ? result : withTimeStep(result, o.dt);
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
     if (!o.pool) await pool.close();

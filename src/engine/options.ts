@@ -54,6 +54,12 @@ export interface FitOptions {
    * exact errors.
    */
   measureAllFinalists?: boolean;
+  /**
+   * Time between consecutive states, when they are samples of a process in time: the result records
+   * it and restates map laws that are linear in u in continuous time (`Law.continuousTime`). It does
+   * not change the search or the laws.
+   */
+  dt?: number | null;
   /** Stop early (Ctrl-C): the result then holds what was ranked so far. */
   signal?: AbortSignal;
   onProgress?: (p: FitProgress) => void;
@@ -71,6 +77,7 @@ export interface ResolvedFitOptions {
   maxMotionError: number;
   resolution: number;
   measureAllFinalists: boolean;
+  dt: number | null;
   signal: AbortSignal | undefined;
   onProgress: (p: FitProgress) => void;
 }
@@ -91,6 +98,7 @@ export function resolveFitOptions(options: FitOptions = {}): ResolvedFitOptions 
     maxMotionError: options.maxMotionError ?? FIT_DEFAULTS.maxMotionError,
     resolution: options.resolution ?? FIT_DEFAULTS.resolution,
     measureAllFinalists: options.measureAllFinalists ?? FIT_DEFAULTS.measureAllFinalists,
+    dt: options.dt ?? null,
     signal: options.signal,
     onProgress: options.onProgress ?? (() => {}),
   };
@@ -102,6 +110,8 @@ export function resolveFitOptions(options: FitOptions = {}): ResolvedFitOptions 
   check('minInlierFraction', resolved.minInlierFraction, resolved.minInlierFraction >= 0 && resolved.minInlierFraction <= 1, 'in [0, 1]');
   check('maxMotionError', resolved.maxMotionError, resolved.maxMotionError > 0, 'a positive number');
   check('resolution', resolved.resolution, resolved.resolution >= 0 && resolved.resolution < 1, 'in [0, 1)');
+  const dt = resolved.dt;
+  check('dt', dt, dt === null || (Number.isFinite(dt) && dt > 0), 'a positive number');
   return resolved;
 }
 

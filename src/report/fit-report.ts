@@ -2,6 +2,7 @@
  * The report of a `fit` result: run inputs, the Pareto front, and for every law its equation, figures,
  * phase portrait with predictions and outliers, invariant traces and residual histogram.
  */
+import { describeContinuousTime } from '../engine/output/continuous-time.js';
 import { InputError } from '../errors.js';
 import type { Dataset, FitResult, Law } from '../types.js';
 import { VERSION } from '../version.js';
@@ -82,6 +83,7 @@ export function fitSections(result: FitResult, data: Dataset, limits: ViewLimits
       ['tolerance', `${sci(law.metrics.tolerance)} (${unit})`],
       ['complexity', `${law.metrics.complexity.toFixed(1)} bits; description length ${law.metrics.descriptionLength.toFixed(0)} bits`],
       ['parameters', params.length ? params.join('; ') : undefined],
+      ['continuous time', law.continuousTime && result.dt !== undefined ? `${describeContinuousTime(law.continuousTime, result.dt)} (dt = ${result.dt})` : undefined],
       ['outlier transitions', law.outliers.length],
     ]);
     const notes = law.notes.length ? `<ul class="notes">${law.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : '';
@@ -107,6 +109,7 @@ export function fitInputs(result: FitResult, extra: [string, string][] = []): [s
     ['seed', String(p.seed)],
     ['backend', `latent-laws engine, Float64 JavaScript, ${p.workers === 0 ? 'inline' : `${p.workers} worker thread${p.workers === 1 ? '' : 's'}`}`],
     ['tolerance', p.tolerance === null ? 'automatic (from the data noise)' : String(p.tolerance)],
+    ...(result.dt === undefined ? [] : [['time step', `dt = ${result.dt} between consecutive states`] as [string, string]]),
     ['data shape', `${p.nTrajectories} trajectories, ${p.nTransitions} transitions, ${p.dim}-D`],
     ['search', `${p.candidatesScreened} candidates screened, ${p.finalists} finalists, ${p.failures.length} failed; ${(p.elapsedMs / 1000).toFixed(1)} s${p.interrupted ? ' (interrupted: partial result)' : ''}`],
     ['versions', versionsText(p.version)],

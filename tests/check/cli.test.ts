@@ -96,7 +96,7 @@ test('exit 2 for data that cannot be checked and for a replay without its law', 
   // The library names its options (`laws`, `key`); the command line prints the flags the user typed.
   assertOneLineError(run('two.json', held, '--law', 'nope'), 'latent-laws: --law: no law with id or rank "nope"');
   writeFileSync(join(dir, 'held.json'), '[[[1], [2], [3], [4]]]');
-  assertOneLineError(run('laws.json', 'held.json', '--key', 'a'), 'latent-laws: held.json: --key selects a member of an .npz archive');
+  assertOneLineError(run('laws.json', 'held.json', '--key', 'a'), 'latent-laws: held.json: --key names one array of an .npz, .h5, .hdf5 or .safetensors file');
 });
 
 test('--emit-test prints a test file (no data needed) and exits 0', async () => {

@@ -44,7 +44,7 @@ test('the emitted file passes on held-out data that obeys the laws (as .ts with 
   const rotation = (await fittedLaws('rotation')).laws;
   const data = save('held.npy', planted('rotation', 11));
   const text = emitTestFile({ laws: rotation, lawsFile: 'laws.json', data, runs: 50, seed: 4 });
-  assert.match(text, /^import \{ lawProperty, loadDataset \} from 'latent-laws\/check';$/m);
+  assert.match(text, /^import \{ lawProperty, loadDatasetAsync \} from 'latent-laws\/check';$/m);
   assert.match(text, /^import fc from 'fast-check';$/m);
   assert.match(text, /^import \{ test \} from 'node:test';$/m);
   for (const [name, tsx] of [['laws.test.ts', true], ['laws.test.mjs', false]] as const) {
@@ -54,6 +54,26 @@ test('the emitted file passes on held-out data that obeys the laws (as .ts with 
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, new RegExp(`# pass ${rotation.length}\\b`));
   }
+});
+
+test('the emitted file reads held-out data in any format, an HDF5 dataset named as FILE:NAME here', async () => {
+  const h5wasm = (await import('h5wasm/node')).default;
+  await h5wasm.ready;
+  const rotation = (await fittedLaws('rotation')).laws;
+  const held = planted('rotation', 11);
+  const h5 = join(dir, 'held.h5');
+  const f = new h5wasm.File(h5, 'w');
+  f.create_dataset({ name: 'z', data: held.states, shape: [held.offsets.length - 1, held.offsets[1], held.dim], dtype: '<d' });
+  f.create_dataset({ name: 'other', data: new Float64Array(8), shape: [4, 2], dtype: '<d' });
+  f.close();
+  const file = join(dir, 'h5.test.ts');
+  writeFileSync(file, emitTestFile({ laws: rotation, lawsFile: 'laws.json', runs: 50, seed: 4 }));
+  const r = runTestFile(file, { LATENT_LAWS_DATA: `${h5}:/z` });
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, new RegExp(`# pass ${rotation.length}\\b`));
+  const unnamed = runTestFile(file, { LATENT_LAWS_DATA: h5 });
+  assert.equal(unnamed.code, 1, unnamed.out);
+  assert.match(unnamed.out, /holds 2 numeric datasets of shape \(T, d\) or \(K, T, d\)/);
 });
 
 test('the emitted file fails on violating data, with the seed and path to replay', async () => {

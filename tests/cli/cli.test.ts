@@ -145,3 +145,49 @@ test('Ctrl-C during a long fit writes what was ranked so far and exits 130', asy
   assert.equal(doc.provenance.interrupted, true);
   assert.deepEqual(JSON.parse(stdout), doc);
 });
+
+test('HDF5, safetensors and Parquet: FILE:NAME or --key picks one array, the source records it, report reloads it', async () => {
+  const h5wasm = (await import('h5wasm/node')).default;
+  await h5wasm.ready;
+  const h5 = join(dir, 'latents.h5');
+  const f = new h5wasm.File(h5, 'w');
+  f.create_group('run');
+  f.create_dataset({ name: 'run/z', data: dataset.states, shape: [10, 30, dataset.dim], dtype: '<d' });
+  f.create_dataset({ name: 'run/z_small', data: new Float32Array(8), shape: [4, 2], dtype: '<f' });
+  f.close();
+  const out = join(dir, 'h5-laws.json');
+  const r = run('fit', `${h5}:/run/z`, '--workers', '0', '--out', out);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /R\(pi\/6\)/);
+  assert.equal(JSON.parse(readFileSync(out, 'utf8')).provenance.source, `${h5}:/run/z`);
+  const report = run('report', out, '--out', join(dir, 'h5-report.html'));
+  assert.equal(report.code, 0, report.stderr);
+
+  const fixtures = fileURLToPath(new URL('../data/fixtures/', import.meta.url));
+  for (const args of [[`${fixtures}acts.safetensors`, '--key', 'layer0.hidden'], [`${fixtures}gzip-float32.parquet`]]) {
+    const ok = run('fit', ...args, '--workers', '0', '--json');
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(JSON.parse(ok.stdout).provenance.dim, 3);
+  }
+
+  const none = join(dir, 'none.json');
+  assertOneLineError(run('fit', h5, '--out', none), 'latents.h5', 'holds 2 numeric datasets', '"/run/z" float64 (10, 30, 4)');
+  assertOneLineError(run('fit', `${fixtures}dtypes.h5:lzf`, '--out', none), 'dtypes.h5', 'dataset "/lzf": compressed with the "lzf" filter');
+  assertOneLineError(run('fit', `${h5}:/run/z`, '--key', 'run/z_small', '--out', none), '--key "run/z_small" and the name in the path "/run/z" differ');
+  assert.ok(!readdirSync(dir).includes('none.json'), 'a laws file was written');
+});
+
+test('--dt records the time step and states the rotation in continuous time, in JSON and in the table', () => {
+  const r = run('fit', dataFile, '--json', '--workers', '0', '--dt', '0.1');
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.dt, 0.1);
+  const rot = doc.laws.find((l: { family: string }) => l.family === 'rotation');
+  assert.ok(Math.abs(Math.abs(rot.continuousTime.angularVelocity) - Math.PI / 6 / 0.1) < 1e-9, JSON.stringify(rot.continuousTime));
+  assert.ok(Math.abs(rot.continuousTime.period - 1.2) < 1e-9);
+  const text = run('fit', dataFile, '--workers', '0', '--dt', '0.1').stdout;
+  assert.match(text, / · dt 0\.1 · /);
+  assert.match(text, /continuous time \(dt = 0\.1\): ω = -?5\.236 rad per time unit, period 1\.2 \(12 steps\)/);
+  assert.doesNotMatch(run('fit', dataFile, '--workers', '0').stdout, /continuous time| dt /);
+  assertOneLineError(run('fit', dataFile, '--dt', '0'), '--dt', 'expected a positive number, got "0"');
+});

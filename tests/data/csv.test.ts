@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { zipSync } from 'fflate';
 import { loadDataset } from '../../src/data/load.ts';
-import { assertInputError, fixture, tempDir } from './helpers.ts';
+import { assertInputError, committed, fixture, grid, tempDir } from './helpers.ts';
 
 const dir = tempDir('csv');
 
@@ -33,6 +33,37 @@ describe('.csv trajectories', () => {
     const text = 'traj,t,z0\n10,0,100\n10,1,101\n2,0,20\n2,1,21\n1,0,10\n1.0,1,11\n';
     const ds = loadDataset(fixture(dir, 'labels.csv', text));
     assert.deepEqual(Array.from(ds.states), [10, 11, 20, 21, 100, 101]);
+  });
+
+  it('quoted cells are read as their contents, quoted commas included', () => {
+    const text = '"traj","t","z0"\n"a,b",0,"1.5"\n"a,b",1,"-2"\n"a,b",2," 3 "\n"a,b",3,4\n';
+    const ds = loadDataset(fixture(dir, 'quoted.csv', text));
+    assert.deepEqual(Array.from(ds.states), [1.5, -2, 3, 4]);
+  });
+
+  it("a leading unnamed index column (pandas' to_csv, R's write.csv row names) is dropped", () => {
+    const pandas = ',traj,t,z0\n5,1,1,11\n3,0,0,0\n9,1,0,10\n7,0,1,1\n8,0,2,2\n';
+    const r = '"","traj","t","z0"\n"1",0,0,0\n"2",0,1,1\n"3",0,2,2\n"4",1,0,10\n"5",1,1,11\n';
+    for (const [name, text] of [['pandas-index.csv', pandas], ['r-rownames.csv', r]]) {
+      const ds = loadDataset(fixture(dir, name, text));
+      assert.equal(ds.dim, 1, name);
+      assert.deepEqual(ds.offsets, [0, 3, 5], name);
+      assert.deepEqual(Array.from(ds.states), [0, 1, 2, 10, 11], name);
+    }
+  });
+
+  it('a line of blanks is skipped like an empty line', () => {
+    const ds = loadDataset(fixture(dir, 'blanks.csv', 'traj,t,z0\n0,0,1\n   \n0,1,2\n0,2,3\n\n0,3,4\n'));
+    assert.deepEqual(Array.from(ds.states), [1, 2, 3, 4]);
+  });
+
+  it('files written by pandas (index column; quoted, BOM and CRLF) and in the layout of R\'s write.csv', () => {
+    for (const name of ['pandas-index.csv', 'pandas-bom-crlf.csv', 'r-write-csv.csv']) {
+      const ds = loadDataset(committed(name));
+      assert.equal(ds.dim, 2, name);
+      assert.deepEqual(ds.offsets, [0, 4, 8], name);
+      assert.deepEqual(Array.from(ds.states), grid(2, 4, 2), name);
+    }
   });
 
   it('negative t is fine', () => {
@@ -74,8 +105,8 @@ describe('bad .csv files give specific errors', () => {
     assertInputError(() => loadDataset(p), p, 'header column 4 is "x1", expected "z1"');
     const q = fixture(dir, 'header2.csv', ['trajectory,t,z0', ...body(4, 1)].join('\n'));
     assertInputError(() => loadDataset(q), q, 'header column 1 is "trajectory", expected "traj"');
-    const r = fixture(dir, 'pandas.csv', [',traj,t,z0', ...body(4, 1).map((l, i) => `${i},${l}`)].join('\n'));
-    assertInputError(() => loadDataset(r), r, 'header column 1 is "", expected "traj"', 'index=False');
+    const r = fixture(dir, 'indexed.csv', [',traj,t,z0,x1', ...body(4, 2).map((l, i) => `${i},${l}`)].join('\n'));
+    assertInputError(() => loadDataset(r), r, 'header column 5 is "x1", expected "z1"'); // columns counted as in the file
     const s = fixture(dir, 'semicolon.csv', 'traj;t;z0\n0;0;1\n');
     assertInputError(() => loadDataset(s), s, 'header has 1 column', '";" as separator');
     const t = fixture(dir, 'nodims.csv', 'traj,t\n0,0\n');
@@ -97,9 +128,16 @@ describe('bad .csv files give specific errors', () => {
     assertInputError(() => loadDataset(p), p, 'line 3, column t: "1.5" is not an integer time step');
   });
 
-  it('a quoted cell is rejected with line and column', () => {
-    const p = fixture(dir, 'quoted.csv', 'traj,t,z0\n0,0,"1"\n');
-    assertInputError(() => loadDataset(p), p, 'line 2, column z0: quoted cell', 'not supported');
+  it('an unclosed quote, or text after a closing quote, names the line', () => {
+    const p = fixture(dir, 'unclosed.csv', 'traj,t,z0\n0,0,1\n0,1,"2\n0,2,3\n');
+    assertInputError(() => loadDataset(p), p, 'line 4: the file ends inside a quoted cell');
+    const q = fixture(dir, 'afterquote.csv', 'traj,t,z0\n0,0,1\n0,1,"2"x\n0,2,3\n');
+    assertInputError(() => loadDataset(q), q, 'line 3: text follows a closing quote inside a cell');
+  });
+
+  it('a ragged row of a file with an index column counts the index cell', () => {
+    const p = fixture(dir, 'ragged-indexed.csv', ',traj,t,z0\n0,0,0,1\n1,0,1\n2,0,2,3\n');
+    assertInputError(() => loadDataset(p), p, 'line 3: row has 3 cells, expected 4 (,traj,t,z0)');
   });
 
   it('NaN and inf cells name trajectory, step, coordinate and line', () => {

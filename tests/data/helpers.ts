@@ -73,3 +73,28 @@ export function f64Bytes(values: number[], littleEndian = true): Uint8Array {
   values.forEach((x, i) => v.setFloat64(8 * i, x, littleEndian));
   return out;
 }
+
+/** {@link assertInputError} for a loader that returns a promise. */
+export async function assertInputErrorAsync(fn: () => Promise<unknown>, file: string, ...fragments: (string | RegExp)[]): Promise<string> {
+  let caught: unknown;
+  try {
+    await fn();
+  } catch (err) {
+    caught = err;
+  }
+  return assertInputError(() => {
+    if (caught !== undefined) throw caught;
+  }, file, ...fragments);
+}
+
+/** A committed fixture of tests/data/fixtures (written by make-fixtures.py or make-parquet-fixtures.mjs). */
+export function committed(name: string): string {
+  return path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures', name);
+}
+
+/** The fixtures' values: state t of trajectory k has coordinates k*100 + t*10 + j. */
+export function grid(K: number, T: number, d: number): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < K; k++) for (let t = 0; t < T; t++) for (let j = 0; j < d; j++) out.push(k * 100 + t * 10 + j);
+  return out;
+}

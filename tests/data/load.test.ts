@@ -4,9 +4,9 @@ import { syncBuiltinESMExports } from 'node:module';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { zipSync } from 'fflate';
-import { loadDataset, SUPPORTED_EXTENSIONS } from '../../src/data/load.ts';
+import { loadDataset, loadDatasetAsync, SUPPORTED_EXTENSIONS } from '../../src/data/load.ts';
 import { writeNpy } from '../../src/data/npy.ts';
-import { assertInputError, fixture, tempDir } from './helpers.ts';
+import { assertInputError, assertInputErrorAsync, committed, fixture, tempDir } from './helpers.ts';
 
 const dir = tempDir('load');
 
@@ -24,18 +24,19 @@ describe('loadDataset: the file itself', () => {
     assertInputError(() => loadDataset(p), p, 'is a directory');
   });
 
-  it('a 0-byte file, whatever the extension', () => {
+  it('a 0-byte file, whatever the extension', async () => {
     for (const ext of SUPPORTED_EXTENSIONS) {
       const p = fixture(dir, `empty${ext}`, '');
       assertInputError(() => loadDataset(p), p, 'is empty (0 bytes)');
+      await assertInputErrorAsync(() => loadDatasetAsync(p), p, 'is empty (0 bytes)');
     }
   });
 
   it('an unknown extension lists the supported ones', () => {
     const p = fixture(dir, 'data.txt', '1 2 3');
-    assertInputError(() => loadDataset(p), p, 'unsupported file extension ".txt"', 'supported: .npy, .npz, .json, .csv');
+    assertInputError(() => loadDataset(p), p, 'unsupported file extension ".txt"', 'supported: .npy, .npz, .json, .csv, .safetensors, .h5, .hdf5, .parquet');
     const q = fixture(dir, 'noext', '1 2 3');
-    assertInputError(() => loadDataset(q), q, 'no file extension', 'supported: .npy, .npz, .json, .csv');
+    assertInputError(() => loadDataset(q), q, 'no file extension', 'supported: .npy, .npz, .json, .csv, .safetensors, .h5, .hdf5, .parquet');
   });
 
   it('extensions are matched case-insensitively', () => {
@@ -43,13 +44,14 @@ describe('loadDataset: the file itself', () => {
     assert.deepEqual(loadDataset(p).offsets, [0, 4]);
   });
 
-  it('a file is stat\'ed once, whatever the format', () => {
+  it('a file read synchronously is stat\'ed once, whatever the format', () => {
     const npy = writeNpy(Float64Array.from({ length: 8 }, (_, i) => i), [4, 2]);
     const files: Record<string, string | Uint8Array> = {
       '.npy': npy,
       '.npz': zipSync({ 'a.npy': npy }),
       '.json': '[[[0, 1], [2, 3], [4, 5], [6, 7]]]',
       '.csv': 'traj,t,z0,z1\n0,0,0,1\n0,1,2,3\n0,2,4,5\n0,3,6,7\n',
+      '.safetensors': fs.readFileSync(committed('single.safetensors')),
     };
     const names = ['statSync', 'lstatSync', 'fstatSync'] as const;
     const originals = names.map((n) => fs[n]);
@@ -58,10 +60,10 @@ describe('loadDataset: the file itself', () => {
     names.forEach((n, i) => Object.assign(fs, { [n]: (...args: unknown[]) => (stats++, (originals[i] as (...a: unknown[]) => unknown)(...args)) }));
     syncBuiltinESMExports();
     try {
-      for (const ext of SUPPORTED_EXTENSIONS) {
-        const p = fixture(dir, `once${ext}`, files[ext]);
+      for (const [ext, content] of Object.entries(files)) {
+        const p = fixture(dir, `once${ext}`, content);
         stats = 0;
-        assert.equal(loadDataset(p).states.length, 8, ext);
+        assert.equal(loadDataset(p).states.length, ext === '.safetensors' ? 10 : 8, ext);
         assert.equal(stats, 1, `${ext}: stat calls`);
       }
     } finally {
@@ -70,10 +72,41 @@ describe('loadDataset: the file itself', () => {
     }
   });
 
-  it('key on a file that is not an .npz', () => {
+  it('key on a file that holds one array', () => {
     const p = fixture(dir, 'keyed.json', '[[1],[2],[3],[4]]');
-    const msg = assertInputError(() => loadDataset(p, { key: 'a' }), p, 'key selects a member of an .npz archive', '.json');
+    const msg = assertInputError(() => loadDataset(p, { key: 'a' }), p, 'key names one array of an .npz, .h5, .hdf5 or .safetensors file and does not apply to .json files');
     assert.doesNotMatch(msg, /--key/, 'the library names its option, not the CLI flag');
+  });
+});
+
+describe('loadDataset: file:name', () => {
+  const archive = fixture(dir, 'pair.npz', zipSync({ 'a.npy': writeNpy(Float64Array.from({ length: 8 }, (_, i) => i), [4, 2]), 'b.npy': writeNpy(Float64Array.from({ length: 8 }, (_, i) => 10 + i), [4, 2]) }));
+
+  it('names a member of an .npz as key does, and is recorded in the source', () => {
+    const ds = loadDataset(`${archive}:b`);
+    assert.deepEqual(Array.from(ds.states), [10, 11, 12, 13, 14, 15, 16, 17]);
+    assert.equal(ds.source, `${archive}:b`);
+    assert.equal(loadDataset(archive, { key: 'b' }).source, `${archive}:b`);
+    assert.equal(loadDataset(archive).source, archive);
+  });
+
+  it('a name and a different key are refused; the same name twice is fine', () => {
+    const msg = assertInputError(() => loadDataset(`${archive}:b`, { key: 'a' }), `${archive}:b`, 'key "a" and the name in the path "b" differ');
+    assert.doesNotMatch(msg, /--key/);
+    assert.equal(loadDataset(`${archive}:b`, { key: 'b' }).states.length, 8);
+  });
+
+  it('a path that exists as written is not split, and a missing file is named without its suffix', () => {
+    const p = fixture(dir, 'odd.npz:name.npy', writeNpy(Float64Array.from({ length: 8 }, (_, i) => i), [4, 2]));
+    assert.deepEqual(loadDataset(p).offsets, [0, 4]);
+    const missing = `${dir}/absent.h5:/z`;
+    assertInputError(() => loadDataset(missing), `${dir}/absent.h5`, 'no such file');
+  });
+
+  it('the asynchronous loader reads the synchronous formats alike', async () => {
+    const sync = loadDataset(`${archive}:a`);
+    const async = await loadDatasetAsync(`${archive}:a`);
+    assert.deepEqual(async, sync);
   });
 });
 

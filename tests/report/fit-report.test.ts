@@ -189,3 +189,14 @@ test('a data set of another dimension is an input error; tolerance sits on a his
   assert.equal(big.reduce((s, b) => s + b.count, 0), 1e6);
   assert.equal(big.filter((b) => b.side === 'beyond tolerance').reduce((s, b) => s + b.count, 0), 1000);
 });
+
+test('with a time step the report states each linear law in continuous time and the run inputs give dt; without, neither', async () => {
+  const { withTimeStep } = await import('../../src/engine/output/continuous-time.ts');
+  const { result, dataset } = await demoFit();
+  const plain = buildFitReport(result, dataset);
+  assert.doesNotMatch(plain, /continuous time|time step/);
+  const timed = buildFitReport(withTimeStep(result, 0.05), dataset);
+  // The demo's rotation is pi/7 per step: 14 steps per turn, 0.7 time units at dt = 0.05.
+  assert.match(timed, /<th>continuous time<\/th><td>ω = 8\.976 rad per time unit, period 0\.7 \(14 steps\) \(dt = 0\.05\)<\/td>/);
+  assert.equal((embeddedData(timed).meta.inputs as Record<string, string>)['time step'], 'dt = 0.05 between consecutive states');
+});
