@@ -26,10 +26,12 @@ export function withoutLibraryFamilies(grammar: Grammar): Grammar {
 /**
  * The fit options of a training search: the simple families, the schedule's loose tolerance cap, and
  * maps that need only beat "nothing moves" in every direction. Training latents obey their laws only
- * roughly at first; the bridge pulls hardest on the nearly exact ones, so rough ones must still be proposed.
+ * roughly at first; the bridge pulls hardest on the nearly exact ones, so rough ones must still be
+ * proposed. No law is judged through measurement noise there: the encoder's noise is what the physics
+ * loss is to remove, so a law holding only up to it must not count as near-perfect to the bridge.
  */
-export function trainingSearchOptions(grammar: Grammar, hints: Pick<SearchHints, 'searchTolerance'>): { grammar: Grammar; maxRelativeTolerance: number; maxMotionError: number } {
-  return { grammar: withoutLibraryFamilies(grammar), maxRelativeTolerance: hints.searchTolerance, maxMotionError: 1 };
+export function trainingSearchOptions(grammar: Grammar, hints: Pick<SearchHints, 'searchTolerance'>): { grammar: Grammar; maxRelativeTolerance: number; maxMotionError: number; measurementNoise: boolean } {
+  return { grammar: withoutLibraryFamilies(grammar), maxRelativeTolerance: hints.searchTolerance, maxMotionError: 1, measurementNoise: false };
 }
 
 /** Where frames come from; unspecified generator parameters take the defaults shown. */

@@ -24,6 +24,8 @@ export interface CommonFitFlags {
   maxMotionError?: number;
   resolution?: number;
   measureAllFinalists?: boolean;
+  /** false with --no-measurement-noise. */
+  measurementNoise?: boolean;
   /** Time between consecutive states. */
   dt?: number;
   /** Also write an HTML report here. */
@@ -43,6 +45,7 @@ export async function runFit(data: Dataset, flags: CommonFitFlags): Promise<FitR
     maxMotionError: flags.maxMotionError,
     resolution: flags.resolution,
     measureAllFinalists: flags.measureAllFinalists,
+    measurementNoise: flags.measurementNoise,
     dt: flags.dt ?? null,
     signal: interruptSignal(),
     onProgress: (p) => progress.update(p),

@@ -40,6 +40,7 @@ const fitFlags = <T extends Command<any, any, any>>(cmd: T) =>
     .addOption(new Option('--max-motion-error <x>', 'report only maps whose residual, in their worst direction, is at most this share of the step they predict').argParser(positiveNumber).default(FIT_DEFAULTS.maxMotionError))
     .addOption(new Option('--resolution <x>', "relative residual below which laws count as exact (a share of the step for maps, of I's spread for invariants)").argParser(fractionBelowOne).default(FIT_DEFAULTS.resolution))
     .addOption(new Option('--measure-all-finalists', 'give every finalist a pass over all transitions, even those the screening sample rules out as laws (exact Pareto errors; slower)'))
+    .addOption(new Option('--no-measurement-noise', 'judge every law on the readings as they are, never through measurement noise the lag structure shows'))
     .addOption(new Option('--dt <x>', 'time between consecutive states: also state linear laws in continuous time (generator, angular velocity, period, decay rate)').argParser(positiveNumber));
 
 fitFlags(

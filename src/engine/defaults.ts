@@ -4,7 +4,7 @@
  */
 
 /** The defaults of `FitOptions` (options.ts); the grammar's default is the bundled `grammar/default.grammar`. */
-export const FIT_DEFAULTS: Readonly<{ seed: number; workers: number; tolerance: number | null; maxRelativeTolerance: number; minInlierFraction: number; maxMotionError: number; resolution: number; measureAllFinalists: boolean }> = Object.freeze({
+export const FIT_DEFAULTS: Readonly<{ seed: number; workers: number; tolerance: number | null; maxRelativeTolerance: number; minInlierFraction: number; maxMotionError: number; resolution: number; measureAllFinalists: boolean; measurementNoise: boolean }> = Object.freeze({
   seed: 1,
   workers: 2,
   tolerance: null,
@@ -13,4 +13,5 @@ export const FIT_DEFAULTS: Readonly<{ seed: number; workers: number; tolerance: 
   maxMotionError: 0.5,
   resolution: 1e-3,
   measureAllFinalists: false,
+  measurementNoise: true,
 });

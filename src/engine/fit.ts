@@ -76,7 +76,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
 
     const verdict = o.measureAllFinalists ? null : { minInlierFraction: o.minInlierFraction, capRel: o.maxRelativeTolerance, mapTolerance: tolerance };
     const { finalists, failures: finalistFailures } = await finishFinalists(
-      { screened: screening.screened, subspaces, moments, sampleRows, nTransitions: n, nSample: sample.length, dim: data.dim, catalog, maxFinalists: grammar.limits.maxFinalists, threshold, verdict, resolution, maxRelativeTolerance: o.maxRelativeTolerance },
+      { screened: screening.screened, subspaces, moments, sampleRows, nTransitions: n, nSample: sample.length, dim: data.dim, catalog, maxFinalists: grammar.limits.maxFinalists, threshold, verdict, resolution, maxRelativeTolerance: o.maxRelativeTolerance, measurementNoise: o.measurementNoise },
       (t) => runner.run<(FinalistResult | Failure)[][] | null>({ kind: 'finalize', ...t }),
       progress('finalists'),
       stopped,

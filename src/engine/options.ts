@@ -55,6 +55,11 @@ export interface FitOptions {
    */
   measureAllFinalists?: boolean;
   /**
+   * Judge linear maps through measurement noise where the data's lag structure shows it (README, step 6
+   * of How the search works); false: every law is judged on the readings as they are.
+   */
+  measurementNoise?: boolean;
+  /**
    * Time between consecutive states, when they are samples of a process in time: the result records
    * it and restates map laws that are linear in u in continuous time (`Law.continuousTime`). It does
    * not change the search or the laws.
@@ -77,6 +82,7 @@ export interface ResolvedFitOptions {
   maxMotionError: number;
   resolution: number;
   measureAllFinalists: boolean;
+  measurementNoise: boolean;
   dt: number | null;
   signal: AbortSignal | undefined;
   onProgress: (p: FitProgress) => void;
@@ -98,6 +104,7 @@ export function resolveFitOptions(options: FitOptions = {}): ResolvedFitOptions 
     maxMotionError: options.maxMotionError ?? FIT_DEFAULTS.maxMotionError,
     resolution: options.resolution ?? FIT_DEFAULTS.resolution,
     measureAllFinalists: options.measureAllFinalists ?? FIT_DEFAULTS.measureAllFinalists,
+    measurementNoise: options.measurementNoise ?? FIT_DEFAULTS.measurementNoise,
     dt: options.dt ?? null,
     signal: options.signal,
     onProgress: options.onProgress ?? (() => {}),

@@ -62,6 +62,8 @@ export interface FinalistInput {
   resolution: Resolution;
   /** FitOptions.maxRelativeTolerance: the clean state's error a law through measurement noise may leave. */
   maxRelativeTolerance: number;
+  /** FitOptions.measurementNoise: judge linear maps through measurement noise where it limits them. */
+  measurementNoise: boolean;
 }
 
 /** Choose the finalists and finish them through `run`; entries in subspace order. */
@@ -76,7 +78,7 @@ export async function finishFinalists(
   const costs = groups.map(([index, members]) => groupCost(input.subspaces[index].basis.length, input.dim, members, input.nSample / Math.max(input.nTransitions, 1), input.verdict !== null));
   const failures: Failure[] = [];
   const results: FinalistEntry[][] = groups.map(() => []);
-  const noise = groups.map(([index, members]) => (members.some((m) => m.fit.role === 'map') ? subspaceNoise(input.moments, input.subspaces[index].basis, input.maxRelativeTolerance) : null));
+  const noise = groups.map(([index, members]) => (input.measurementNoise && members.some((m) => m.fit.role === 'map') ? subspaceNoise(input.moments, input.subspaces[index].basis, input.maxRelativeTolerance) : null));
   let done = 0;
   const collect = (g: number, finished: (FinalistResult | Failure)[]) => {
     const members = groups[g][1];
