@@ -78,20 +78,22 @@ function eigenSubspaces(mom: Moments, varying: number[][], maxCount: number, sam
     const robust = samples ? robustRefine(refined, samples.states, samples.dim, samples.starts, samples.sample) : refined;
     return varying.length === d ? robust : projectRowsOnto(robust, varying);
   };
-  const modes: { label: string; basis: number[][]; modulus: number }[] = [];
+  const raw: { label: string; rows: () => number[][]; k: number; modulus: number }[] = [];
   for (let i = 0; i < re.length; i++) {
     if (im[i] < 0) continue; // the conjugate's pair member carries the same plane
     const modulus = Math.hypot(re[i], im[i]);
-    if (im[i] > 0 && i + 1 < re.length) {
-      const basis = refine(orthonormalRows(ellipseAxes(lift(vectors[i]), lift(vectors[i + 1]))));
-      if (basis.length === 2) modes.push({ label: `eig(${fmt(re[i])}±${fmt(im[i])}i)`, basis, modulus });
-    } else {
-      const basis = refine(orthonormalRows([lift(vectors[i])]));
-      if (basis.length === 1) modes.push({ label: `eig(${fmt(re[i])})`, basis, modulus });
-    }
+    if (im[i] > 0 && i + 1 < re.length) raw.push({ label: `eig(${fmt(re[i])}±${fmt(im[i])}i)`, rows: () => orthonormalRows(ellipseAxes(lift(vectors[i]), lift(vectors[i + 1]))), k: 2, modulus });
+    else raw.push({ label: `eig(${fmt(re[i])})`, rows: () => orthonormalRows([lift(vectors[i])]), k: 1, modulus });
   }
-  modes.sort((a, b) => b.modulus - a.modulus || a.label.localeCompare(b.label));
-  return uniqueLabels(modes.slice(0, maxCount));
+  raw.sort((a, b) => b.modulus - a.modulus || a.label.localeCompare(b.label));
+  // Refinement costs d² per step: only the modes kept (the largest moduli) are refined.
+  const modes: { label: string; basis: number[][]; modulus: number }[] = [];
+  for (const mode of raw) {
+    if (modes.length >= maxCount) break;
+    const basis = refine(mode.rows());
+    if (basis.length === mode.k) modes.push({ label: mode.label, basis, modulus: mode.modulus });
+  }
+  return uniqueLabels(modes);
 }
 
 /**
@@ -225,16 +227,23 @@ function touchesConstant(s: Subspace, split: ConstantSplit): boolean {
 function onePerSpan(subspaces: Subspace[]): Subspace[] {
   const kept: Subspace[] = [];
   const byCoordinates = new Map<string, number>();
+  // Kept subspaces without a coordinate key: few (data-driven ones), so only they are compared by span.
+  const unkeyed: number[] = [];
   const keyOf = (s: Subspace) => (s.kind === 'coordinates' && s.coordinates ? s.coordinates.join(',') : null);
   const sameSpan = (o: Subspace, s: Subspace) => o.basis.length === s.basis.length && spansEqual(o.basis, s.basis);
+  const spanMatch = (s: Subspace) => unkeyed.filter((i) => sameSpan(kept[i], s)).reduce((a, i) => (a < 0 ? i : Math.min(a, i)), -1);
   for (const s of subspaces) {
     const key = keyOf(s);
-    const same = key !== null ? (byCoordinates.get(key) ?? kept.findIndex((o) => keyOf(o) === null && sameSpan(o, s))) : kept.findIndex((o) => sameSpan(o, s));
+    const same = key !== null ? (byCoordinates.get(key) ?? spanMatch(s)) : kept.findIndex((o) => sameSpan(o, s));
     if (same < 0) kept.push(s);
     else if (s.cost < kept[same].cost) kept[same] = s;
     const index = same < 0 ? kept.length - 1 : same;
     const keptKey = keyOf(kept[index]);
-    if (keptKey !== null) byCoordinates.set(keptKey, index);
+    if (keptKey !== null) {
+      byCoordinates.set(keptKey, index);
+      const at = unkeyed.indexOf(index);
+      if (at >= 0) unkeyed.splice(at, 1);
+    } else if (!unkeyed.includes(index)) unkeyed.push(index);
   }
   return kept;
 }
