@@ -37,7 +37,7 @@ function summarise(mom: Moments, basis: number[][], exponent: number): Complemen
   const B = solve(sm.cxx, transpose(sm.cyx));
   let explained = 0;
   for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) explained += sm.cyx[i][j] * B[j][i];
-  const predictedShare = Math.max(total > 0 ? Math.min(Math.max(explained / total, 0), 1) : 0, twoStepShare(mom, basis));
+  const predictedShare = Math.max(adjustedShare(explained, total, sm.n, k), twoStepShare(mom, basis));
   return {
     dim: k,
     rms: timesPow2(Math.sqrt(Math.max(variance, 0)), exponent),
@@ -57,7 +57,18 @@ function twoStepShare(mom: Moments, basis: number[][]): number {
   let explained = 0;
   for (let i = 0; i < basis.length; i++) for (let j = 0; j < basis.length; j++) explained += lag.C2[i][j] * B[j][i];
   const total = lag.C0.reduce((s, row, i) => s + row[i], 0);
-  return total > 0 ? Math.min(Math.max(explained / total, 0), 1) : 0;
+  return adjustedShare(explained, total, lag.n, basis.length);
+}
+
+/**
+ * The share of a target's variance a linear fit on k predictors explains, less what k predictors
+ * explain of noise by chance over n samples (adjusted R²: 1 − (1 − R²)(n − 1)/(n − k − 1)); 0 when
+ * there are too few samples to tell.
+ */
+function adjustedShare(explained: number, total: number, n: number, k: number): number {
+  if (!(total > 0) || n - k - 1 <= 0) return 0;
+  const r2 = explained / total;
+  return Math.min(Math.max(1 - ((1 - r2) * (n - 1)) / (n - k - 1), 0), 1);
 }
 
 /** Orthonormal rows spanning the directions of R^d orthogonal to every row of `covered`. */

@@ -66,3 +66,13 @@ test('a coordinate that repeats itself negated every two steps is structure left
   assert.ok(r.complement, `laws: ${r.laws.map((l) => l.id)}`);
   assert.equal(r.complement.verdict, 'structure left', JSON.stringify(r.complement));
 });
+
+test('48 noise coordinates over 236 transitions are white noise: what 48 predictors explain by chance does not count', async () => {
+  const rand = mulberry32(8);
+  const g = () => Math.sqrt(-2 * Math.log(Math.max(rand(), 1e-300))) * Math.cos(2 * Math.PI * rand());
+  const [K, T, d] = [4, 60, 48];
+  const states = Float64Array.from({ length: K * T * d }, g);
+  const r = await fitInline({ dim: d, states, offsets: Array.from({ length: K + 1 }, (_, k) => k * T), source: 'noise' });
+  assert.deepEqual(r.laws.map((l) => l.id), []);
+  assert.equal(r.complement?.verdict, 'white noise', JSON.stringify(r.complement));
+});
