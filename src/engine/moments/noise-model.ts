@@ -32,6 +32,13 @@ export interface NoiseModel {
 /** Smallest measurement-noise share (of variance; 3% in amplitude) that changes how laws are judged. */
 export const MIN_MEASUREMENT_SHARE = 1e-3;
 
+/**
+ * Largest measurement-noise share (of variance) a subspace's laws are judged through: readings that
+ * are mostly noise are a law's plane mixed with white-noise dimensions, and the law is stated on its
+ * own plane (judging every such mixture would also cost each its own pass over the data).
+ */
+export const MAX_MEASUREMENT_SHARE = 0.5;
+
 /** Largest tr Q, as a share of tr(R + A R Aᵀ), for the error to count as measurement noise. */
 export const MAX_PROCESS_RATIO = 0.25;
 
@@ -73,7 +80,7 @@ export function noiseModel(mom: Moments, basis: number[][]): NoiseModel | null {
 
 /**
  * The readings' error is measurement noise that limits what maps on the subspace can reach: R is a
- * measurable share of the variance, and the clean state's map leaves little beside it — Q at most a
+ * measurable share of the variance but not most of it, and the clean state's map leaves little beside it — Q at most a
  * {@link MAX_PROCESS_RATIO} of the noise a clean law leaves, and, less its uncertainty, within
  * `capRel` of the clean state's spread (the bar any law meets).
  */
@@ -81,7 +88,8 @@ export function limitsMaps(model: NoiseModel, capRel: number): boolean {
   const q = trace(model.process);
   // A variance estimated from n correlated residuals is uncertain by about 2/√n of its size.
   const resolved = Math.max(q - (4 / Math.sqrt(model.n)) * model.lawResidual, 0);
-  return model.measurementShare >= MIN_MEASUREMENT_SHARE && q <= MAX_PROCESS_RATIO * model.lawResidual && resolved <= capRel * capRel * model.cleanVariance;
+  const share = model.measurementShare;
+  return share >= MIN_MEASUREMENT_SHARE && share <= MAX_MEASUREMENT_SHARE && q <= MAX_PROCESS_RATIO * model.lawResidual && resolved <= capRel * capRel * model.cleanVariance;
 }
 
 /**
