@@ -1,0 +1,40 @@
+/**
+ * The Redis side of a distributed sweep: the queue's name and defaults, the connection BullMQ opens,
+ * and a first connection check so that a wrong URL is one line, not an endless reconnect.
+ */
+import { Redis } from 'ioredis';
+import { InputError } from '../errors.js';
+
+export { QUEUE_DEFAULTS } from './defaults.js';
+
+/** Where the queue lives. */
+export interface QueueTarget {
+  /** `redis://[user:password@]host:port[/db]` (or `rediss://` for TLS). */
+  url: string;
+  /** Queue name (default {@link QUEUE_DEFAULTS}.name). */
+  name?: string;
+}
+
+/** BullMQ's connection options for a URL (workers need `maxRetriesPerRequest: null` to block on the queue). */
+export function connectionOf(url: string): { url: string; maxRetriesPerRequest: null } {
+  return { url, maxRetriesPerRequest: null };
+}
+
+/**
+ * Connect once and ping, giving up after `timeoutMs`.
+ * @throws InputError naming the URL when it is not a Redis URL or Redis does not answer
+ */
+export async function checkRedis(url: string, timeoutMs = 5_000): Promise<void> {
+  if (!/^rediss?:\/\//.test(url)) throw new InputError(url, 'expected a Redis URL such as redis://host:6379');
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs, enableOfflineQueue: false });
+  client.on('error', () => {}); // reported by connect() below
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new InputError(url, `cannot reach Redis (${e.code ?? e.message})`);
+  } finally {
+    client.disconnect();
+  }
+}
