@@ -14,26 +14,23 @@ export interface InputPlace {
 }
 
 /**
- * Runs and checkpoints from input names (paths relative to the inputs' common folder): a trailing file
- * name every input shares (`latents.npy`) says nothing and is dropped; the checkpoint is then the
- * deepest path component with a number in it (else the last), and the run is the folder above it.
- * `a/ckpt-10/latents.npy` is checkpoint `ckpt-10` of run `a`; `a/step-3.npy` is `step-3.npy` of `a`.
+ * Runs and checkpoints from input names (paths relative to the inputs' common folder): an input is a
+ * checkpoint of the folder it is in, its run. A trailing name that every input shares and that holds no
+ * number (`latents.npy`) names no checkpoint and is dropped first. So `a/ckpt-10/latents.npy` is
+ * checkpoint `ckpt-10` of run `a`, and `a/step-3.npy` is checkpoint `step-3.npy` of run `a`.
  */
 export function placeInputs(names: string[]): InputPlace[] {
   const parts = names.map((n) => n.split('/'));
+  const atEnd = (p: string[], k: number) => p[p.length - 1 - k];
   let drop = 0;
-  const shared = (k: number) => parts.every((p) => p.length > k + 1 && p[p.length - 1 - k] === parts[0][parts[0].length - 1 - k]);
-  while (names.length > 1 && shared(drop)) drop++;
+  const dropable = (k: number) => {
+    const name = atEnd(parts[0], k);
+    return !/\d/.test(name) && parts.every((p) => p.length > k + 1 && atEnd(p, k) === name);
+  };
+  while (dropable(drop)) drop++;
   return parts.map((p) => {
     const kept = p.slice(0, p.length - drop);
-    let at = kept.length - 1;
-    for (let i = kept.length - 1; i >= 0; i--) {
-      if (/\d/.test(kept[i])) {
-        at = i;
-        break;
-      }
-    }
-    return { run: kept.slice(0, at).join('/') || '.', checkpoint: kept[at] };
+    return { run: kept.slice(0, -1).join('/') || '.', checkpoint: kept[kept.length - 1] };
   });
 }
 

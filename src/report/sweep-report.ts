@@ -6,6 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
+import { naturalCompare } from '../sweep/inputs.js';
 import { SUMMARY_JSON } from '../sweep/layout.js';
 import { readSweepSummary, type SweepRow, type SweepSummary } from '../sweep/summary.js';
 import { VERSION } from '../version.js';
@@ -56,12 +57,15 @@ export function readSweepFolder(dir: string): SweepFolder {
   return { dir, summary, fitted, unreadable };
 }
 
+/** Every checkpoint name of the group's runs, in natural order (runs may name theirs differently). */
+const checkpointsOf = (group: LawGroup) => [...new Set(group.points.map((p) => p.checkpoint))].sort(naturalCompare);
+
 const pct = (q: number | null) => (q === null ? '—' : `${(100 * q).toFixed(1)}%`);
 
 /** The group's inlier fraction along the checkpoints: a line per run, crosses at 0 where it was not found. */
 function emergenceSpec(group: LawGroup): VlSpec {
   const rows = group.points.map((p) => ({ ...p, value: p.inlierFraction ?? 0, found: p.inlierFraction === null ? 'not found' : 'holds' }));
-  const order = [...new Set(group.points.map((p) => p.checkpoint))];
+  const order = checkpointsOf(group);
   const x = { field: 'checkpoint', type: 'ordinal', sort: order, title: 'checkpoint', axis: { labelAngle: order.length > 12 ? -45 : 0 } };
   const y = { field: 'value', type: 'quantitative', title: 'inlier fraction', scale: { domain: [0, 1] } };
   const color = { field: 'run', type: 'nominal', title: 'run' };
@@ -79,7 +83,7 @@ function emergenceSpec(group: LawGroup): VlSpec {
 
 /** Runs × checkpoints of one group, the inlier fraction in each cell ('—': not found there). */
 function groupTable(group: LawGroup): string {
-  const checkpoints = [...new Set(group.points.map((p) => p.checkpoint))];
+  const checkpoints = checkpointsOf(group);
   const runs = [...new Set(group.points.map((p) => p.run))];
   const cell = new Map(group.points.map((p) => [`${p.run}\u0000${p.checkpoint}`, p]));
   const head = `<tr><th>run</th>${checkpoints.map((c) => `<th class="checkpoint">${escapeHtml(c)}</th>`).join('')}</tr>`;
