@@ -34,6 +34,7 @@ export function registerWorkerCommand(program: Command<any, any, any>): void {
 }
 
 function logLine(e: WorkerEvent): string {
+  if (e.kind === 'started') return `fitting ${e.input}`;
   if (e.kind === 'done') return `fitted ${e.input} in ${(e.ms / 1000).toFixed(1)} s -> ${e.file}`;
   if (e.kind === 'failed') return `failed${e.final ? '' : ' (will retry)'}: ${e.error}`;
   return `queue error: ${e.error}`;

@@ -54,6 +54,7 @@ export async function sweep(options: SweepOptions): Promise<SweepSummary> {
   const started = Date.now();
   const spec = sweepFitSpec(options.fit);
   loadGrammar(spec.grammar); // a bad grammar fails here, once, not in every job
+  if (options.queue) await (await import('./queue.js')).checkRedis(options.queue.url);
   const inputs = await resolveInputs(options.inputs, options.cwd);
   const out = resolve(options.cwd ?? process.cwd(), options.out);
   makeFolders(out);

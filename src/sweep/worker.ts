@@ -26,6 +26,7 @@ export interface SweepWorkerOptions extends QueueTarget {
 
 /** A worker's log events. */
 export type WorkerEvent =
+  | { kind: 'started'; input: string }
   | { kind: 'done'; input: string; file: string; ms: number }
   | { kind: 'failed'; input: string; error: string; final: boolean }
   | { kind: 'error'; error: string };
@@ -56,6 +57,7 @@ export async function startWorker(options: SweepWorkerOptions): Promise<SweepWor
   const processor = async (job: Job): Promise<JobOutcome> => {
     const started = Date.now();
     const fitJob = fitJobOf(job);
+    log({ kind: 'started', input: fitJob.input });
     const outcome = await pool.run(fitJob);
     if (outcome.status === 'failed') throw new UnrecoverableError(outcome.error);
     log({ kind: 'done', input: fitJob.input, file: outcome.file, ms: Date.now() - started });
