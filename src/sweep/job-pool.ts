@@ -26,15 +26,17 @@ export class JobPool {
 
   /**
    * Fit one input on a free thread (queued until one is free).
-   * @param signal aborting it drops a queued job, or stops the thread running it (nothing is written)
-   * @throws what the fit threw when it is not the input's fault, or an AbortError
+   * @throws what the fit threw when it is not the input's fault, or why the pool stopped it
    */
-  run(job: FitJob, signal?: AbortSignal): Promise<JobOutcome> {
-    return this.#piscina.run(job, { signal }) as Promise<JobOutcome>;
+  run(job: FitJob): Promise<JobOutcome> {
+    return this.#piscina.run(job) as Promise<JobOutcome>;
   }
 
-  /** Stop the threads (jobs still running fail). */
+  #closed: Promise<void> | null = null;
+
+  /** Stop the threads (jobs still running fail); later calls wait for the first. */
   close(): Promise<void> {
-    return this.#piscina.destroy();
+    this.#closed ??= this.#piscina.destroy();
+    return this.#closed;
   }
 }

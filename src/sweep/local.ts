@@ -22,25 +22,33 @@ export interface SweepHooks {
 export async function runLocal(items: SweepItem[], jobs: number, hooks: SweepHooks = {}): Promise<Map<string, JobOutcome>> {
   const outcomes = new Map<string, JobOutcome>();
   const todo = items.filter((item) => !item.cached);
-  if (todo.length === 0 || hooks.signal?.aborted) return outcomes;
+  const signal = hooks.signal;
+  if (todo.length === 0 || signal?.aborted) return outcomes;
   const pool = new JobPool(Math.min(jobs, todo.length));
+  // Stopping the threads ends the running fits at once; nothing they were writing is renamed into place.
+  const stop = () => void pool.close();
+  signal?.addEventListener('abort', stop, { once: true });
+  let next = 0;
+  const lane = async () => {
+    while (next < todo.length && !signal?.aborted) {
+      const item = todo[next++];
+      let outcome: JobOutcome;
+      try {
+        outcome = await pool.run(item.job);
+      } catch (err) {
+        if (signal?.aborted) return;
+        // Not the input's fault (no error record is written): a re-run tries it again.
+        outcome = { status: 'failed', error: `internal error: ${errorMessage(err)}`, inputError: false };
+      }
+      outcomes.set(item.key, outcome);
+      hooks.onOutcome?.(item, outcome);
+    }
+  };
   try {
-    await Promise.all(
-      todo.map(async (item) => {
-        let outcome: JobOutcome;
-        try {
-          outcome = await pool.run(item.job, hooks.signal);
-        } catch (err) {
-          if (hooks.signal?.aborted) return;
-          // Not the input's fault (no error record is written): a re-run tries it again.
-          outcome = { status: 'failed', error: `internal error: ${errorMessage(err)}`, inputError: false };
-        }
-        outcomes.set(item.key, outcome);
-        hooks.onOutcome?.(item, outcome);
-      }),
-    );
+    await Promise.all(Array.from({ length: pool.threads }, lane));
   } finally {
-    await pool.close();
+    signal?.removeEventListener('abort', stop);
+    if (!signal?.aborted) await pool.close();
   }
   return outcomes;
 }
