@@ -93,7 +93,7 @@ function freePort() {
   });
 }
 
-async function queueRow(workers) {
+async function queueRow(workers, index) {
   const port = await freePort();
   const redis = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   await new Promise((r) => setTimeout(r, 500));
@@ -103,7 +103,7 @@ async function queueRow(workers) {
     // Started workers first load the engine, as long-running workers have.
     await new Promise((r) => setTimeout(r, 3000));
     const started = measure();
-    run(['sweep', join(dir, 'inputs', '*', '*.npy'), '--out', join(dir, `out-queue-${workers}`), '--queue', url, '--json']);
+    run(['sweep', join(dir, 'inputs', '*', '*.npy'), '--out', join(dir, `out-${index}-queue-${workers}`), '--queue', url, '--json']);
     // The workers' CPU counts once they have exited and been waited for.
     await Promise.all([...procs, redis].map((p) => new Promise((r) => (p.once('exit', r), p.kill('SIGKILL')))));
     return started;
@@ -113,7 +113,7 @@ async function queueRow(workers) {
 }
 
 console.log(`sweep benchmark: ${N} inputs of 1e4 × 16 (planted rotation), ${process.version}, ${(await import('node:os')).availableParallelism()} cores`);
-for (const row of ROWS) {
+for (const [index, row] of ROWS.entries()) {
   if (row === 'loop-inline' || row === 'loop-pool') {
     const started = measure();
     await loop(row === 'loop-pool' ? 2 : 0);
@@ -126,12 +126,12 @@ for (const row of ROWS) {
   } else if (row.startsWith('local-')) {
     const [jobs, workers] = row.slice(6).split('x');
     const started = measure();
-    run(['sweep', join(dir, 'inputs', '*', '*.npy'), '--out', join(dir, `out-${row}`), '--jobs', jobs, '--workers', workers, '--json']);
+    run(['sweep', join(dir, 'inputs', '*', '*.npy'), '--out', join(dir, `out-${index}-${row}`), '--jobs', jobs, '--workers', workers, '--json']);
     report(row, N, started, `latent-laws sweep --jobs ${jobs} --workers ${workers} (whole command)`);
   } else if (row.startsWith('queue-')) {
     const k = Number(row.slice(6));
     if (spawnSync('redis-server', ['--version']).status !== 0) console.log(`${row}\tskipped: redis-server is not installed`);
-    else report(row, N, await queueRow(k), `latent-laws sweep --queue with ${k} worker process${k === 1 ? '' : 'es'} (--jobs 1), each started 3 s before`);
+    else report(row, N, await queueRow(k, index), `latent-laws sweep --queue with ${k} worker process${k === 1 ? '' : 'es'} (--jobs 1), each started 3 s before`);
   }
 }
 const base = results.find((r) => r.row === 'loop-inline');
