@@ -10,7 +10,8 @@ import type { FitJob } from './fit-job.js';
 import { readErrorRecord, type JobOutcome } from './layout.js';
 import type { SweepHooks } from './local.js';
 import type { SweepItem } from './plan.js';
-import { checkRedis, connectionOf, QUEUE_DEFAULTS, type QueueTarget } from './queue.js';
+import { QUEUE_DEFAULTS } from './defaults.js';
+import { checkRedis, connectionOf, type QueueTarget } from './queue.js';
 
 /** Options of the coordinator. */
 export interface QueueSweepOptions extends QueueTarget {

@@ -10,6 +10,7 @@ import type { JobOutcome } from './layout.js';
 /** Fit threads of this job thread, kept across its jobs (they start, and compile the engine, once). */
 let pool: FitPool | null = null;
 
+/** Fit one input (see `runFitJob`), on this thread's fit threads when the spec asks for some. */
 export default async function runJob(job: FitJob): Promise<JobOutcome> {
   if (job.spec.workers === 0) return runFitJob(job);
   if (pool?.workers !== job.spec.workers) {

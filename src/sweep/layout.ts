@@ -11,8 +11,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SHORT_KEY } from './job-key.js';
 
+/** The summary as JSON: what `report` looks for to recognise a sweep folder. */
 export const SUMMARY_JSON = 'sweep.json';
+/** The summary as CSV. */
 export const SUMMARY_CSV = 'sweep.csv';
+/** The folder of the per-input records. */
 export const RESULTS_DIR = 'results';
 
 /** What `fit` said about an input it refused. */

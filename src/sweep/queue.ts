@@ -1,17 +1,15 @@
 /**
- * The Redis side of a distributed sweep: the queue's name and defaults, the connection BullMQ opens,
+ * The Redis side of a distributed sweep: where the queue lives, the connection BullMQ opens,
  * and a first connection check so that a wrong URL is one line, not an endless reconnect.
  */
 import { Redis } from 'ioredis';
 import { InputError } from '../errors.js';
 
-export { QUEUE_DEFAULTS } from './defaults.js';
-
 /** Where the queue lives. */
 export interface QueueTarget {
   /** `redis://[user:password@]host:port[/db]` (or `rediss://` for TLS). */
   url: string;
-  /** Queue name (default {@link QUEUE_DEFAULTS}.name). */
+  /** Queue name (default `QUEUE_DEFAULTS.name`, defaults.ts). */
   name?: string;
 }
 

@@ -95,6 +95,7 @@ export function countRows(rows: SweepRow[]): SweepCounts {
   };
 }
 
+/** The CSV's header, in column order (the JSON rows' fields in snake case, without `name`). */
 export const CSV_COLUMNS = ['input', 'status', 'cached', 'laws_found', 'families', 'exact_constants', 'inlier_fractions', 'description_lengths', 'time_ms', 'error', 'result'] as const;
 
 function csvCell(value: string | number | boolean | null): string {

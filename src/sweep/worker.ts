@@ -8,7 +8,8 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { FitJob } from './fit-job.js';
 import { JobPool } from './job-pool.js';
 import type { JobOutcome } from './layout.js';
-import { checkRedis, connectionOf, QUEUE_DEFAULTS, type QueueTarget } from './queue.js';
+import { QUEUE_DEFAULTS } from './defaults.js';
+import { checkRedis, connectionOf, type QueueTarget } from './queue.js';
 
 /** Options of {@link startWorker}. */
 export interface SweepWorkerOptions extends QueueTarget {
