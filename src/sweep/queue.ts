@@ -25,12 +25,14 @@ export function connectionOf(url: string): { url: string; maxRetriesPerRequest: 
 export async function checkRedis(url: string, timeoutMs = 5_000): Promise<void> {
   if (!/^rediss?:\/\//.test(url)) throw new InputError(url, 'expected a Redis URL such as redis://host:6379');
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs, enableOfflineQueue: false });
-  client.on('error', () => {}); // reported by connect() below
+  // The socket's own error (ECONNREFUSED) says more than connect()'s "Connection is closed".
+  let cause: NodeJS.ErrnoException | null = null;
+  client.on('error', (err: NodeJS.ErrnoException) => (cause ??= err));
   try {
     await client.connect();
     await client.ping();
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
+    const e = cause ?? (err as NodeJS.ErrnoException);
     throw new InputError(url, `cannot reach Redis (${e.code ?? e.message})`);
   } finally {
     client.disconnect();
