@@ -22,7 +22,14 @@ module.exports = {
       severity: 'error',
       comment: 'the engine does not import what consumes its laws',
       from: { path: '^src/engine/' },
-      to: { path: '^src/(anneal|check|cli|report|rollout|laws)/|^src/(index|demo|planted)\\.ts$' },
+      to: { path: '^src/(anneal|check|cli|report|rollout|laws|sweep)/|^src/(index|demo|planted)\\.ts$' },
+    },
+    {
+      name: 'sweep-before-report',
+      severity: 'error',
+      comment: 'a sweep runs fits and writes their records; reports read those records, never the other way round',
+      from: { path: '^src/sweep/' },
+      to: { path: '^src/(anneal|check|cli|report|rollout)/|^src/(index|demo|planted)\\.ts$' },
     },
     {
       name: 'cli-is-a-leaf',

@@ -22,6 +22,10 @@ export {
   type FitReportOptions, type AnnealReportOptions, type CheckReportOptions, type AnnealRun, type ViewLimits, type SampleFrames,
 } from './report/index.js';
 export { InputError, OptionError } from './errors.js';
+export {
+  sweep, readSweepSummary, resolveInputs, QUEUE_DEFAULTS, SWEEP_FIT_WORKERS,
+  type SweepOptions, type SweepSummary, type SweepRow, type SweepCounts, type SweepFitOptions, type QueueSweepOptions, type SweepWorkerOptions, type SweepWorker,
+} from './sweep/index.js';
 export * from './types.js';
 
 // The encoder bridge has no TensorFlow inside; training and rollout load TensorFlow.js on first use,
@@ -39,5 +43,7 @@ export { findLawById } from './laws/ids.js';
 export type { TrainResult, EpochLog, SearchFn, SearchHints } from './anneal/train.js';
 /** Anneal an encoder toward the exact laws of its latent space (see `latent-laws/anneal`). */
 export const anneal = async (options: import('./anneal/index.js').AnnealOptions) => (await import('./anneal/index.js')).anneal(options);
+/** Take fit jobs of a distributed sweep from its Redis queue (loads the queue client on first use). */
+export const startWorker = async (options: import('./sweep/worker.js').SweepWorkerOptions) => (await import('./sweep/worker.js')).startWorker(options);
 /** Forecast by a discovered latent law of an anneal run and decode. */
 export const rollout = async (options: import('./rollout/rollout.js').RolloutOptions) => (await import('./rollout/rollout.js')).rollout(options);

@@ -26,3 +26,11 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     throw err;
   }
 }
+
+/**
+ * The text of a JSON result file, as `fit --json` prints it: two-space indentation and a final newline.
+ * Every writer of a result uses it, so a sweep's per-input files are byte-for-byte what `fit` writes.
+ */
+export function jsonText(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}

@@ -5,6 +5,7 @@ import { demoDataset } from '../demo.js';
 import { fit, type FitOptions } from '../engine/fit.js';
 import { principalAngles } from '../engine/kernels/linalg.js';
 import { InputError } from '../errors.js';
+import { jsonText } from '../io.js';
 import { defaultGrammarPath, loadGrammar } from '../grammar/load.js';
 import type { Dataset, FitResult } from '../types.js';
 import { formatFitResult } from './format.js';
@@ -58,7 +59,7 @@ export async function runFit(data: Dataset, flags: CommonFitFlags): Promise<FitR
 }
 
 export function emit(result: FitResult, flags: { json?: boolean; out?: string }, extraText = ''): void {
-  const json = `${JSON.stringify(result, null, 2)}\n`;
+  const json = jsonText(result);
   if (flags.out) writeOutput(flags.out, json);
   if (flags.json) process.stdout.write(json);
   else {

@@ -7,9 +7,12 @@
  */
 import { Command, Option } from '@commander-js/extra-typings';
 import { FIT_DEFAULTS } from '../engine/defaults.js';
+import { SWEEP_FIT_WORKERS } from '../sweep/defaults.js';
 import { VERSION } from '../version.js';
 import { registerReportCommand } from './report-command.js';
 import { registerAnnealCommands } from './anneal-command.js';
+import { registerSweepCommand } from './sweep-command.js';
+import { registerWorkerCommand } from './worker-command.js';
 import { defaultWorkers, fraction, fractionBelowOne, integerOption, positiveNumber } from './options.js';
 import { EXIT, interruptSignal, runCommand } from './run.js';
 
@@ -26,13 +29,11 @@ const program = new Command('latent-laws')
     process.exit(EXIT.input);
   });
 
-const fitFlags = <T extends Command<any, any, any>>(cmd: T) =>
+/** The search's options, shared by `fit`, `demo` and `sweep` (`workers` defaults differ: a sweep runs fits side by side). */
+const searchFlags = <T extends Command<any, any, any>>(cmd: T, workers: number) =>
   cmd
-    .option('--json', 'print the result as one JSON document on stdout (everything else goes to stderr)')
-    .option('--out <file>', 'also write the JSON result to this file (atomically)')
-    .option('--report <file>', 'also write an HTML report: one self-contained file that opens offline')
     .option('--grammar <file>', 'grammar file (default: the bundled grammar/default.grammar)')
-    .addOption(new Option('--workers <n>', 'worker threads (0 = run inline)').argParser(integerOption(0, 64)).default(workersDefault))
+    .addOption(new Option('--workers <n>', 'worker threads (0 = run inline)').argParser(integerOption(0, 64)).default(workers))
     .addOption(new Option('--seed <n>', 'seed of the screening sample (printed with every result)').argParser(integerOption(0, 2 ** 32 - 1)).default(FIT_DEFAULTS.seed))
     .addOption(new Option('--tolerance <x>', 'absolute inlier tolerance for map residuals (default: from the data noise)').argParser(positiveNumber))
     .addOption(new Option('--max-tolerance <x>', "cap on the automatic tolerance, as a share of a subspace's spread").argParser(fraction).default(FIT_DEFAULTS.maxRelativeTolerance))
@@ -42,6 +43,15 @@ const fitFlags = <T extends Command<any, any, any>>(cmd: T) =>
     .addOption(new Option('--measure-all-finalists', 'give every finalist a pass over all transitions, even those the screening sample rules out as laws (exact Pareto errors; slower)'))
     .addOption(new Option('--no-measurement-noise', 'judge every law on the readings as they are, never through measurement noise the lag structure shows'))
     .addOption(new Option('--dt <x>', 'time between consecutive states: also state linear laws in continuous time (generator, angular velocity, period, decay rate)').argParser(positiveNumber));
+
+const fitFlags = <T extends Command<any, any, any>>(cmd: T) =>
+  searchFlags(
+    cmd
+      .option('--json', 'print the result as one JSON document on stdout (everything else goes to stderr)')
+      .option('--out <file>', 'also write the JSON result to this file (atomically)')
+      .option('--report <file>', 'also write an HTML report: one self-contained file that opens offline'),
+    workersDefault,
+  );
 
 fitFlags(
   program
@@ -58,6 +68,8 @@ fitFlags(program.command('demo').description('make a planted-law data set, fit i
 
 registerReportCommand(program);
 registerAnnealCommands(program);
+registerSweepCommand(program, (cmd) => searchFlags(cmd, SWEEP_FIT_WORKERS));
+registerWorkerCommand(program);
 
 (await import('./check-command.js')).registerCheckCommand(program);
 await program.parseAsync(process.argv);

@@ -1,7 +1,7 @@
 /**
- * `latent-laws report <run-folder>`: an HTML report of an anneal run folder, of a fit result JSON
- * (from `fit --out`) with the data it was fitted to, or of a check result JSON (from `check --json`)
- * with its laws file and the data it checked. This module stays light: the report modules, the
+ * `latent-laws report <run-folder>`: an HTML report of an anneal run folder, of a sweep folder (it holds
+ * `sweep.json`), of a fit result JSON (from `fit --out`) with the data it was fitted to, or of a check
+ * result JSON (from `check --json`) with its laws file and the data it checked. This module stays light: the report modules, the
  * loaders and (for sample frames) TensorFlow.js are imported inside the action.
  */
 import { existsSync, statSync } from 'node:fs';
@@ -25,9 +25,9 @@ interface ReportFlags {
 export function registerReportCommand(program: Command<any, any, any>): void {
   program
     .command('report')
-    .description('write an HTML report (one self-contained file) of an anneal run folder, a fit result .json or a check result .json')
-    .argument('<run>', 'anneal run folder, a fit result .json written by `fit --out`, or a check result .json printed by `check --json`')
-    .option('--out <file>', 'HTML file to write (default: report.html in the run folder, or the .json name with .html)')
+    .description('write an HTML report (one self-contained file) of an anneal run folder, a sweep folder, a fit result .json or a check result .json')
+    .argument('<run>', 'anneal run folder, sweep folder (written by `sweep --out`), a fit result .json written by `fit --out`, or a check result .json printed by `check --json`')
+    .option('--out <file>', 'HTML file to write (default: report.html in the run or sweep folder, or the .json name with .html)')
     .option('--data <file>', 'for a .json result: the trajectories it was fitted to or checked on (default: its recorded data file)')
     .option('--laws <file>', 'for a check result .json: the laws file it checked (default: its recorded laws file)')
     .addOption(new Option('--frames <n>', 'sample frames per row for anneal runs (0 = none; drawing them loads TensorFlow.js)').argParser(integerOption(0, 64)).default(8))
@@ -47,7 +47,10 @@ async function reportCommand(target: string, flags: ReportFlags): Promise<number
   } else {
     if (flags.dt !== undefined) throw new InputError('--dt', `applies to a fit result; ${target} is an anneal run folder`);
     out = flags.out ?? join(target, 'report.html');
-    html = await annealReport(target, flags, limits);
+    const { isSweepFolder, readSweepFolder, buildSweepReport } = await import('../report/sweep-report.js');
+    if (!isSweepFolder(target) && !existsSync(join(target, 'run.json')))
+      throw new InputError(target, 'is not an anneal run folder (no run.json) nor a sweep folder (no sweep.json)');
+    html = isSweepFolder(target) ? buildSweepReport(readSweepFolder(target)) : await annealReport(target, flags, limits);
   }
   const { writeOutput } = await import('./output.js');
   writeOutput(out, html);

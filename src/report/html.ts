@@ -25,7 +25,7 @@ export interface ReportChart {
 
 /** What the page embeds as JSON (`<script id="report-data">`): tests and tools read it back. */
 export interface ReportData {
-  kind: 'fit' | 'anneal' | 'check';
+  kind: 'fit' | 'anneal' | 'check' | 'sweep';
   generator: string;
   charts: ReportChart[];
   /** Anything else worth keeping machine-readable (run inputs, per-law summaries). */
@@ -136,6 +136,7 @@ table.kv td{padding:2px 0;font-family:ui-monospace,Menlo,Consolas,monospace;over
 .vega-embed{display:block}
 .verdict{font-weight:700;padding:1px 8px;border-radius:4px;font-size:14px}.verdict.pass{background:#e6f4ea;color:#1e7b34}.verdict.fail{background:#fde7e9;color:#b00020}
 pre.cmd{background:#f3f3f3;border-radius:4px;padding:6px 10px;overflow-x:auto;font-size:12.5px}
+table.grid{border-collapse:collapse;font-size:13px;margin:8px 0}table.grid th,table.grid td{border:1px solid #e3e3e3;padding:2px 8px;text-align:left}table.grid td.absent{background:#f6f6f6}
 `;
 
 /** The page's own script: draw every chart, report failures on the page and in the console. */

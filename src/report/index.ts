@@ -1,5 +1,5 @@
 /**
- * HTML reports: one self-contained file per fit result, check result or anneal run, drawn with
+ * HTML reports: one self-contained file per fit result, check result, anneal run or sweep folder, drawn with
  * Vega-Lite (inlined) and KaTeX (math rendered to MathML when the report is built). No network requests
  * when opened.
  *
@@ -15,6 +15,7 @@ import type { SampleFrames } from './anneal-charts.js';
 export { buildFitReport, type FitReportOptions } from './fit-report.js';
 export { buildAnnealReport, type AnnealReportOptions } from './anneal-report.js';
 export { buildCheckReport, type CheckReportOptions } from './check-report.js';
+export { buildSweepReport, readSweepFolder, isSweepFolder, type SweepReportOptions, type SweepFolder } from './sweep-report.js';
 export { checkLawView, type CheckLawView, type Violation } from './check-view.js';
 export { readAnnealRun, type AnnealRun } from './anneal-run.js';
 export { lawView, type LawView, type ViewLimits, type PortraitRow } from './views.js';

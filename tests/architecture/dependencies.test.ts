@@ -30,7 +30,7 @@ test('no import runs back up the pipeline, out of the engine, into the CLI, or i
   assert.deepEqual(found.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`), []);
 });
 
-test('the rule catches a kernel importing a later stage and a stage importing fit.ts', () => {
+test('the rule catches a kernel importing a later stage, a stage importing fit.ts, and a sweep importing a report', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'latent-laws-deps-'));
   try {
     const file = (rel: string, text: string) => {
@@ -43,10 +43,13 @@ test('the rule catches a kernel importing a later stage and a stage importing fi
     file('src/engine/fit.ts', 'export const fit = 1;\n');
     file('src/engine/ranking/rank.ts', "import { fit } from '../fit.js';\nexport const rank = fit;\n");
     file('src/engine/moments/moments.ts', "import { gram } from '../kernels/gram.js';\nexport const moments = gram;\n");
+    file('src/report/page.ts', 'export const page = 1;\n');
+    file('src/sweep/summary.ts', "import { page } from '../report/page.js';\nexport const summary = page;\n");
     const found = violations(dir, path.join(root, '.dependency-cruiser.cjs'), ['src']).map((v) => `${v.rule.name}: ${v.from} → ${v.to}`);
     assert.deepEqual(found.sort(), [
       'pipeline-kernels: src/engine/kernels/gram.ts → src/engine/output/render.ts',
       'pipeline-ranking: src/engine/ranking/rank.ts → src/engine/fit.ts',
+      'sweep-before-report: src/sweep/summary.ts → src/report/page.ts',
     ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
