@@ -69,6 +69,7 @@ async function sweepCommand(inputs: string[], flags: SweepFlags): Promise<number
       grammar: flags.grammar, key: flags.key, seed: flags.seed, workers: flags.workers, tolerance: flags.tolerance ?? null,
       maxRelativeTolerance: flags.maxTolerance, minInlierFraction: flags.minInliers, maxMotionError: flags.maxMotionError,
       resolution: flags.resolution, measureAllFinalists: flags.measureAllFinalists ?? false,
+      measurementNoise: flags.measurementNoise ?? true, dt: flags.dt ?? null,
     },
     queue: flags.queue === undefined ? undefined : { url: flags.queue, name: flags.queueName, attempts: flags.attempts, backoffMs: flags.backoff },
     onProgress: (done, total, latest) => {

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { loadDataset } from '../data/load.js';
+import { loadDatasetAsync } from '../data/load.js';
 import { fit } from '../engine/fit.js';
 import type { FitPool } from '../engine/runtime/pool.js';
 import { InputError, OptionError } from '../errors.js';
@@ -60,7 +60,7 @@ export async function runFitJob(job: FitJob, pool?: FitPool): Promise<JobOutcome
   const grammar = grammarOf(job.spec.grammar);
   let result;
   try {
-    result = await fit(loadDataset(job.input, { key: job.spec.key }), { ...fitOptionsOf(job.spec, grammar), pool });
+    result = await fit(await loadDatasetAsync(job.input, { key: job.spec.key }), { ...fitOptionsOf(job.spec, grammar), pool });
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     const error = inputErrorMessage(err);

@@ -24,6 +24,10 @@ export interface SweepFitSpec {
   maxMotionError: number;
   resolution: number;
   measureAllFinalists: boolean;
+  /** Judge linear maps through measurement noise where the lag structure shows it (as `fit`). */
+  measurementNoise: boolean;
+  /** Time between consecutive states (as `fit --dt`), or null. */
+  dt: number | null;
 }
 
 /** Fit options of a sweep as a caller gives them: any left out take `fit`'s defaults. */
@@ -42,6 +46,8 @@ export function sweepFitSpec(options: SweepFitOptions = {}): SweepFitSpec {
     maxMotionError: options.maxMotionError ?? FIT_DEFAULTS.maxMotionError,
     resolution: options.resolution ?? FIT_DEFAULTS.resolution,
     measureAllFinalists: options.measureAllFinalists ?? FIT_DEFAULTS.measureAllFinalists,
+    measurementNoise: options.measurementNoise ?? FIT_DEFAULTS.measurementNoise,
+    dt: options.dt ?? null,
   };
   if (options.key !== undefined) spec.key = options.key;
   return spec;
@@ -65,5 +71,7 @@ export function fitOptionsOf(spec: SweepFitSpec, grammar: Grammar): FitOptions {
     maxMotionError: spec.maxMotionError,
     resolution: spec.resolution,
     measureAllFinalists: spec.measureAllFinalists,
+    measurementNoise: spec.measurementNoise,
+    dt: spec.dt,
   };
 }
