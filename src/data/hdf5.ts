@@ -6,13 +6,13 @@
  * asynchronously; that one await is why HDF5 files load through `loadDatasetAsync`. Values are read
  * in blocks straight into the data set's shared memory, so a large dataset is never held twice.
  */
-import { closeSync, openSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { errorMessage, InputError } from '../errors.js';
 import { hdf5Dtype, hdf5Problem, hyperslabs, type Hdf5Type } from './hdf5-layout.js';
 import { checkChosen, chooseArray, type ArrayEntry } from './named-arrays.js';
 import { arrayToTrajectories, halfToDouble } from './npy.js';
-import { describeContent, fsProblem, readFully, sharedFloat64, type RawTrajectory } from './validate.js';
+import { describeContent, openInput, readFully, sharedFloat64, type RawTrajectory } from './validate.js';
 
 type H5wasm = typeof import('h5wasm/node');
 type H5Module = H5wasm['Module'];
@@ -74,12 +74,7 @@ export async function readHdf5(path: string, size: number, key?: string): Promis
 
 /** HDF5's signature sits at byte 0, or after a user block of 512, 1024, 2048, … bytes. */
 function checkSignature(path: string, size: number): void {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    throw new InputError(path, fsProblem(err));
-  }
+  const fd = openInput(path);
   try {
     const head = new Uint8Array(Math.min(size, 4096));
     readFully(fd, head, 0, path);

@@ -3,10 +3,10 @@
  * than with a package because the one we looked at ignores Fortran order and big-endian data, both
  * of which `np.save` produces in practice.
  */
-import { closeSync, openSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { errorMessage, InputError } from '../errors.js';
-import { checkInputPath, describeContent, fsProblem, quote, readFully, sharedFloat64, type RawTrajectory } from './validate.js';
+import { checkInputPath, describeContent, openInput, quote, readFully, sharedFloat64, type RawTrajectory } from './validate.js';
 
 /** A decoded array: values in row-major (C) order, converted to double. */
 export interface NpyArray {
@@ -40,12 +40,7 @@ const NPY_HEAD_BYTES = 12 + (1 << 20);
  */
 export function readNpyFile(path: string, size = checkInputPath(path)): NpyArray {
   if (size === 0) throw new InputError(path, 'is empty (0 bytes)');
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    throw new InputError(path, fsProblem(err));
-  }
+  const fd = openInput(path);
   try {
     const head = new Uint8Array(Math.min(size, NPY_HEAD_BYTES));
     readFully(fd, head, 0, path);

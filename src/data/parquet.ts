@@ -7,11 +7,11 @@
  * hyparquet-compressors. The file is read one column of one row group at a time through the file
  * descriptor, so a large file is not held as bytes while its values are decoded.
  */
-import { closeSync, openSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import type { AsyncBuffer, DecodedArray, FileMetaData, SchemaElement } from 'hyparquet';
 import { errorMessage, InputError } from '../errors.js';
 import { assembleLongFormat, type LongTable } from './long-format.js';
-import { describeContent, fsProblem, oneLine, readFully, sharedFloat64, type RawTrajectory } from './validate.js';
+import { describeContent, openInput, oneLine, readFully, sharedFloat64, type RawTrajectory } from './validate.js';
 
 const MAGIC = [0x50, 0x41, 0x52, 0x31]; // PAR1
 const INDEX_COLUMN = /^__index_level_\d+__$/;
@@ -28,12 +28,7 @@ interface Filling extends LongTable {
  * @throws InputError naming the file and the column, row and row group at fault
  */
 export async function readParquet(path: string, size: number): Promise<RawTrajectory[]> {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    throw new InputError(path, fsProblem(err));
-  }
+  const fd = openInput(path);
   try {
     checkMagic(fd, path, size);
     const [{ parquetMetadataAsync, parquetScan }, { compressors }] = await Promise.all([import('hyparquet'), import('hyparquet-compressors')]);

@@ -5,12 +5,12 @@
  * Read by hand: the format is that small, and a Node reader has to decode bf16 anyway. Only the
  * header and the chosen tensor's bytes are read, so one tensor of a large cache loads without the rest.
  */
-import { closeSync, openSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { errorMessage, InputError } from '../errors.js';
 import { checkChosen, chooseArray, type ArrayEntry } from './named-arrays.js';
 import { arrayToTrajectories, formatShape, halfToDouble } from './npy.js';
-import { describeContent, fsProblem, oneLine, readFully, sharedFloat64, type RawTrajectory } from './validate.js';
+import { describeContent, openInput, oneLine, readFully, sharedFloat64, type RawTrajectory } from './validate.js';
 
 /** Bytes per value of the dtypes this reader decodes. */
 const FLOAT_SIZES: Readonly<Record<string, number>> = { F64: 8, F32: 4, F16: 2, BF16: 2 };
@@ -30,12 +30,7 @@ interface TensorEntry extends ArrayEntry {
  * @throws InputError naming the file and the tensor at fault
  */
 export function readSafetensors(path: string, size: number, key?: string): RawTrajectory[] {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    throw new InputError(path, fsProblem(err));
-  }
+  const fd = openInput(path);
   try {
     const { entries, dataStart } = readHeader(fd, path, size);
     const tensor = chooseArray(path, entries, key, 'tensor');

@@ -3,7 +3,7 @@
  * only turn bytes into {@link RawTrajectory} values; everything about what makes a usable data set
  * (finite values, consistent dimension, enough transitions) is decided here so the formats agree.
  */
-import { readFileSync, readSync, statSync } from 'node:fs';
+import { openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { errorMessage, InputError } from '../errors.js';
 import type { Dataset } from '../types.js';
 
@@ -35,6 +35,15 @@ export function readInputFile(path: string, size = checkInputPath(path)): Uint8A
   // The size can change between stat and read (a file being written); judge what was read.
   if (bytes.length === 0) throw new InputError(path, 'is empty (0 bytes)');
   return bytes;
+}
+
+/** Open an input file for reading; the ways a path can be unusable become one-line {@link InputError}s. */
+export function openInput(path: string): number {
+  try {
+    return openSync(path, 'r');
+  } catch (err) {
+    throw new InputError(path, fsProblem(err));
+  }
 }
 
 /**

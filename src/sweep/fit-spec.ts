@@ -4,30 +4,20 @@
  */
 import { resolve } from 'node:path';
 import { FIT_DEFAULTS } from '../engine/defaults.js';
-import type { FitOptions } from '../engine/options.js';
+import type { FitOptions, ResolvedFitOptions } from '../engine/options.js';
 import { defaultGrammarPath } from '../grammar/load.js';
 import type { Grammar } from '../types.js';
 import { SWEEP_FIT_WORKERS } from './defaults.js';
 
+/** The options of {@link FitOptions} a sweep passes to every fit, as plain data (see FitOptions for each). */
+type SweptFitOptions = Pick<ResolvedFitOptions, 'seed' | 'workers' | 'tolerance' | 'maxRelativeTolerance' | 'minInlierFraction' | 'maxMotionError' | 'resolution' | 'measureAllFinalists' | 'measurementNoise' | 'dt'>;
+
 /** `fit`'s options for every input of a sweep; paths are absolute so that any machine reads the same file. */
-export interface SweepFitSpec {
+export interface SweepFitSpec extends SweptFitOptions {
   /** Grammar file (absolute path). */
   grammar: string;
   /** For .npz inputs: the member to fit (as `fit --key`). */
   key?: string;
-  seed: number;
-  /** Worker threads of each fit (0: inline); recorded in each result's provenance. */
-  workers: number;
-  tolerance: number | null;
-  maxRelativeTolerance: number;
-  minInlierFraction: number;
-  maxMotionError: number;
-  resolution: number;
-  measureAllFinalists: boolean;
-  /** Judge linear maps through measurement noise where the lag structure shows it (as `fit`). */
-  measurementNoise: boolean;
-  /** Time between consecutive states (as `fit --dt`), or null. */
-  dt: number | null;
 }
 
 /** Fit options of a sweep as a caller gives them: any left out take `fit`'s defaults. */
