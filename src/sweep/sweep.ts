@@ -52,11 +52,14 @@ function makeFolders(out: string): void {
  */
 export async function sweep(options: SweepOptions): Promise<SweepSummary> {
   const started = Date.now();
-  const spec = sweepFitSpec(options.fit);
+  const cwd = options.cwd ?? process.cwd();
+  // A relative grammar path is taken from the same folder as the inputs.
+  const grammar = options.fit?.grammar === undefined ? undefined : resolve(cwd, options.fit.grammar);
+  const spec = sweepFitSpec({ ...options.fit, grammar });
   loadGrammar(spec.grammar); // a bad grammar fails here, once, not in every job
   if (options.queue) await (await import('./queue.js')).checkRedis(options.queue.url);
-  const inputs = await resolveInputs(options.inputs, options.cwd);
-  const out = resolve(options.cwd ?? process.cwd(), options.out);
+  const inputs = await resolveInputs(options.inputs, cwd);
+  const out = resolve(cwd, options.out);
   makeFolders(out);
   const items = await planSweep(inputs, spec, out);
   let done = items.filter((i) => i.cached).length;
