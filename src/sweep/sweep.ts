@@ -12,7 +12,7 @@ import { VERSION } from '../version.js';
 import type { QueueSweepOptions } from './coordinator.js';
 import { sweepFitSpec, type SweepFitOptions } from './fit-spec.js';
 import { resolveInputs } from './inputs.js';
-import { RESULTS_DIR, type JobOutcome } from './layout.js';
+import { removeStaleTemporaries, RESULTS_DIR, type JobOutcome } from './layout.js';
 import { runLocal, type SweepHooks } from './local.js';
 import { planSweep } from './plan.js';
 import { countRows, summaryRow, writeSummary, type SweepSummary } from './summary.js';
@@ -61,6 +61,7 @@ export async function sweep(options: SweepOptions): Promise<SweepSummary> {
   const inputs = await resolveInputs(options.inputs, cwd);
   const out = resolve(cwd, options.out);
   makeFolders(out);
+  removeStaleTemporaries(out);
   const items = await planSweep(inputs, spec, out);
   let done = items.filter((i) => i.cached).length;
   options.onProgress?.(done, items.length, null);
