@@ -47,10 +47,12 @@ test('distributed sweep: Ctrl-C and re-run, a worker killed mid-job, one record 
     assert.equal(partial.interrupted, true);
     assert.deepEqual(partial.counts, { inputs, done: 0, failed: 0, pending: inputs, cached: 0, fittedThisRun: 0 });
 
-    // 2. Two workers; the coordinator runs again and picks up; one worker dies in the middle of a fit.
+    // 2. The coordinator runs again and picks up; two workers; one dies in the middle of a fit.
     const workerArgs = ['worker', '--queue', redis.url, '--jobs', '1', '--lock-duration', '3000', '--stalled-interval', '1000'];
-    workers.push(start(workerArgs), start(workerArgs));
     const second = start(sweepArgs);
+    // Workers start once it has looked at the queue: jobs they finished before would count as cached.
+    await until(() => /waiting for workers/.test(second.stderr()), 60_000, 'the coordinator to look at the queue');
+    workers.push(start(workerArgs), start(workerArgs));
     let victim: Running | undefined;
     await until(() => (victim = workers.find((w) => long.includes(fitting(w) ?? ''))) !== undefined, 120_000, 'a worker to start a long fit');
     const killedOn = fitting(victim!)!;
