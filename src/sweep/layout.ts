@@ -7,7 +7,7 @@
  *
  * `<stem>` ends in the job key's first characters, so a re-run finds what is done by key alone.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SHORT_KEY } from './job-key.js';
 
@@ -72,4 +72,30 @@ export function recordedOutcome(records: ReturnType<typeof existingRecords>, key
   const record = entry?.error ? readErrorRecord(entry.error) : null;
   if (record && record.key === key) return { status: 'failed', error: record.error, inputError: true };
   return null;
+}
+
+/** A temporary file this old was left by a writer that died mid-write (a write takes milliseconds). */
+const STALE_TEMPORARY_MS = 10 * 60_000;
+
+/**
+ * Remove the temporary files that killed writers left in the results folder (`.<record>.<pid>.<time>.tmp`,
+ * see writeFileAtomic); recent ones may belong to a worker writing now and are kept.
+ * @returns how many were removed
+ */
+export function removeStaleTemporaries(out: string, now = Date.now()): number {
+  const dir = join(out, RESULTS_DIR);
+  if (!existsSync(dir)) return 0;
+  let removed = 0;
+  for (const name of readdirSync(dir)) {
+    if (!(name.startsWith('.') && name.endsWith('.tmp'))) continue;
+    const file = join(dir, name);
+    try {
+      if (now - statSync(file).mtimeMs < STALE_TEMPORARY_MS) continue;
+      rmSync(file, { force: true });
+      removed++;
+    } catch {
+      // Gone already (another sweep cleaned it): nothing to do.
+    }
+  }
+  return removed;
 }

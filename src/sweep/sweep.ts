@@ -12,7 +12,7 @@ import { VERSION } from '../version.js';
 import type { QueueSweepOptions } from './coordinator.js';
 import { sweepFitSpec, type SweepFitOptions } from './fit-spec.js';
 import { resolveInputs } from './inputs.js';
-import { RESULTS_DIR, type JobOutcome } from './layout.js';
+import { removeStaleTemporaries, RESULTS_DIR, type JobOutcome } from './layout.js';
 import { runLocal, type SweepHooks } from './local.js';
 import { planSweep } from './plan.js';
 import { countRows, summaryRow, writeSummary, type SweepSummary } from './summary.js';
@@ -52,12 +52,16 @@ function makeFolders(out: string): void {
  */
 export async function sweep(options: SweepOptions): Promise<SweepSummary> {
   const started = Date.now();
-  const spec = sweepFitSpec(options.fit);
+  const cwd = options.cwd ?? process.cwd();
+  // A relative grammar path is taken from the same folder as the inputs.
+  const grammar = options.fit?.grammar === undefined ? undefined : resolve(cwd, options.fit.grammar);
+  const spec = sweepFitSpec({ ...options.fit, grammar });
   loadGrammar(spec.grammar); // a bad grammar fails here, once, not in every job
   if (options.queue) await (await import('./queue.js')).checkRedis(options.queue.url);
-  const inputs = await resolveInputs(options.inputs, options.cwd);
-  const out = resolve(options.cwd ?? process.cwd(), options.out);
+  const inputs = await resolveInputs(options.inputs, cwd);
+  const out = resolve(cwd, options.out);
   makeFolders(out);
+  removeStaleTemporaries(out);
   const items = await planSweep(inputs, spec, out);
   let done = items.filter((i) => i.cached).length;
   options.onProgress?.(done, items.length, null);

@@ -31,11 +31,11 @@ const PLANTS: Omit<PlantOptions, 'seed'>[] = [
   { kind: 'linear', noiseDims: 3, lawDim: 2 },
 ];
 
-/** Write one planted input (4 trajectories × 200 steps) as .npy. */
-export function writePlanted(file: string, plant: Omit<PlantOptions, 'seed'>, seed: number): void {
-  const { dataset } = plantLaw({ ...plant, seed, noise: 1e-4, trajectories: 4, steps: 200 });
+/** Write one planted input (by default 4 trajectories × 200 steps) as .npy. */
+export function writePlanted(file: string, plant: Omit<PlantOptions, 'seed'>, seed: number, trajectories = 4, steps = 200): void {
+  const { dataset } = plantLaw({ ...plant, seed, noise: 1e-4, trajectories, steps });
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, writeNpy(dataset.states, [4, 200, dataset.dim]));
+  writeFileSync(file, writeNpy(dataset.states, [trajectories, steps, dataset.dim]));
 }
 
 /**

@@ -1,16 +1,17 @@
 /**
  * What a sweep fits and how it names things: globs, manifests and plain paths resolved to absolute
  * inputs in natural order, job keys that change with content and options only, stable record names,
- * and the summary's CSV.
+ * the summary's CSV, and the clean-up of temporary files that killed writers leave.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../src/errors.ts';
 import { sweepFitSpec } from '../../src/sweep/fit-spec.ts';
 import { readManifest, resolveInputs } from '../../src/sweep/inputs.ts';
 import { fileDigest, jobKey, resultStem } from '../../src/sweep/job-key.ts';
+import { removeStaleTemporaries } from '../../src/sweep/layout.ts';
 import { summaryCsv, type SweepRow, type SweepSummary } from '../../src/sweep/summary.ts';
 import { tempDir } from './helpers.ts';
 
@@ -73,4 +74,19 @@ test('the CSV has one line per input; per-law lists are joined in rank order and
   assert.equal(csv[1], '/d/x.npy,done,false,2,rotation; library_invariant,theta = pi/7; -,1.0000; 0.9877,-15825.3; -300.0,812,,results/x.npy.0123456789ab.json');
   assert.equal(csv[2], '"/d/bad, ""odd"".npy",failed,false,,,,,,,"/d/bad, ""odd"".npy: no such file",');
   assert.equal(csv.length, 4); // header, two rows, final newline
+});
+
+test('temporary files that killed writers left behind are removed once they are old; records and recent ones stay', () => {
+  const out = join(dir, 'out');
+  mkdirSync(join(out, 'results'), { recursive: true });
+  const file = (name: string, ageMs: number) => {
+    writeFileSync(join(out, 'results', name), '{}');
+    const t = (Date.now() - ageMs) / 1000;
+    utimesSync(join(out, 'results', name), t, t);
+  };
+  file('.x.npy.0123456789ab.json.4242.1700000000000.tmp', 3_600_000);
+  file('.y.npy.0123456789ab.json.4243.1700000000001.tmp', 1_000);
+  file('x.npy.0123456789ab.json', 3_600_000);
+  assert.equal(removeStaleTemporaries(out), 1);
+  assert.deepEqual(readdirSync(join(out, 'results')).sort(), ['.y.npy.0123456789ab.json.4243.1700000000001.tmp', 'x.npy.0123456789ab.json']);
 });
