@@ -4,7 +4,7 @@
  */
 import { defaultGrammarPath, loadGrammar } from '../grammar/load.js';
 import type { Grammar } from '../types.js';
-import { FIT_DEFAULTS } from './defaults.js';
+import { FIT_DEFAULTS, type SearchSettings, searchSettings } from './defaults.js';
 import type { FitPool } from './runtime/pool.js';
 
 export { FIT_DEFAULTS } from './defaults.js';
@@ -71,19 +71,10 @@ export interface FitOptions {
 }
 
 /** {@link FitOptions} with every default filled in and every value checked. */
-export interface ResolvedFitOptions {
+export interface ResolvedFitOptions extends SearchSettings {
   grammar: Grammar;
-  seed: number;
   workers: number;
   pool: FitPool | undefined;
-  tolerance: number | null;
-  maxRelativeTolerance: number;
-  minInlierFraction: number;
-  maxMotionError: number;
-  resolution: number;
-  measureAllFinalists: boolean;
-  measurementNoise: boolean;
-  dt: number | null;
   signal: AbortSignal | undefined;
   onProgress: (p: FitProgress) => void;
 }
@@ -94,18 +85,10 @@ export interface ResolvedFitOptions {
  */
 export function resolveFitOptions(options: FitOptions = {}): ResolvedFitOptions {
   const resolved: ResolvedFitOptions = {
+    ...searchSettings(options),
     grammar: options.grammar ?? loadGrammar(defaultGrammarPath()),
-    seed: options.seed ?? FIT_DEFAULTS.seed,
     workers: options.pool?.workers ?? options.workers ?? FIT_DEFAULTS.workers,
     pool: options.pool,
-    tolerance: options.tolerance ?? FIT_DEFAULTS.tolerance,
-    maxRelativeTolerance: options.maxRelativeTolerance ?? FIT_DEFAULTS.maxRelativeTolerance,
-    minInlierFraction: options.minInlierFraction ?? FIT_DEFAULTS.minInlierFraction,
-    maxMotionError: options.maxMotionError ?? FIT_DEFAULTS.maxMotionError,
-    resolution: options.resolution ?? FIT_DEFAULTS.resolution,
-    measureAllFinalists: options.measureAllFinalists ?? FIT_DEFAULTS.measureAllFinalists,
-    measurementNoise: options.measurementNoise ?? FIT_DEFAULTS.measurementNoise,
-    dt: options.dt ?? null,
     signal: options.signal,
     onProgress: options.onProgress ?? (() => {}),
   };

@@ -3,21 +3,20 @@
  * machine, and their canonical text is part of each job's key.
  */
 import { resolve } from 'node:path';
-import { FIT_DEFAULTS } from '../engine/defaults.js';
-import type { FitOptions, ResolvedFitOptions } from '../engine/options.js';
+import { type SearchSettings, searchSettings } from '../engine/defaults.js';
+import type { FitOptions } from '../engine/options.js';
 import { defaultGrammarPath } from '../grammar/load.js';
 import type { Grammar } from '../types.js';
 import { SWEEP_FIT_WORKERS } from './defaults.js';
 
-/** The options of {@link FitOptions} a sweep passes to every fit, as plain data (see FitOptions for each). */
-type SweptFitOptions = Pick<ResolvedFitOptions, 'seed' | 'workers' | 'tolerance' | 'maxRelativeTolerance' | 'minInlierFraction' | 'maxMotionError' | 'resolution' | 'measureAllFinalists' | 'measurementNoise' | 'dt'>;
-
 /** `fit`'s options for every input of a sweep; paths are absolute so that any machine reads the same file. */
-export interface SweepFitSpec extends SweptFitOptions {
+export interface SweepFitSpec extends SearchSettings {
   /** Grammar file (absolute path). */
   grammar: string;
   /** For .npz inputs: the member to fit (as `fit --key`). */
   key?: string;
+  /** Worker threads of each fit (0: inline); recorded in each result's provenance. */
+  workers: number;
 }
 
 /** Fit options of a sweep as a caller gives them: any left out take `fit`'s defaults. */
@@ -27,17 +26,9 @@ export type SweepFitOptions = Partial<SweepFitSpec>;
 /** Fill in `fit`'s defaults (but {@link SWEEP_FIT_WORKERS} workers) and make the grammar path absolute. */
 export function sweepFitSpec(options: SweepFitOptions = {}): SweepFitSpec {
   const spec: SweepFitSpec = {
+    ...searchSettings(options),
     grammar: resolve(options.grammar ?? defaultGrammarPath()),
-    seed: options.seed ?? FIT_DEFAULTS.seed,
     workers: options.workers ?? SWEEP_FIT_WORKERS,
-    tolerance: options.tolerance ?? FIT_DEFAULTS.tolerance,
-    maxRelativeTolerance: options.maxRelativeTolerance ?? FIT_DEFAULTS.maxRelativeTolerance,
-    minInlierFraction: options.minInlierFraction ?? FIT_DEFAULTS.minInlierFraction,
-    maxMotionError: options.maxMotionError ?? FIT_DEFAULTS.maxMotionError,
-    resolution: options.resolution ?? FIT_DEFAULTS.resolution,
-    measureAllFinalists: options.measureAllFinalists ?? FIT_DEFAULTS.measureAllFinalists,
-    measurementNoise: options.measurementNoise ?? FIT_DEFAULTS.measurementNoise,
-    dt: options.dt ?? null,
   };
   if (options.key !== undefined) spec.key = options.key;
   return spec;
@@ -51,17 +42,6 @@ export function canonicalSpec(spec: SweepFitSpec): string {
 
 /** The `fit` options of a spec, with its grammar already parsed. */
 export function fitOptionsOf(spec: SweepFitSpec, grammar: Grammar): FitOptions {
-  return {
-    grammar,
-    seed: spec.seed,
-    workers: spec.workers,
-    tolerance: spec.tolerance,
-    maxRelativeTolerance: spec.maxRelativeTolerance,
-    minInlierFraction: spec.minInlierFraction,
-    maxMotionError: spec.maxMotionError,
-    resolution: spec.resolution,
-    measureAllFinalists: spec.measureAllFinalists,
-    measurementNoise: spec.measurementNoise,
-    dt: spec.dt,
-  };
+  const { grammar: _path, key: _key, ...options } = spec;
+  return { ...options, grammar };
 }
