@@ -51,7 +51,7 @@ export function judgeGroupThroughNoise<E extends { result: FinalistResult; offse
 }
 
 /** A map finalist on a noise-limited subspace, refitted and scored as stated in the module comment. */
-export function judgeThroughNoise(result: FinalistResult, noise: SubspaceNoise, moments: Moments, offset: boolean): FinalistResult {
+function judgeThroughNoise(result: FinalistResult, noise: SubspaceNoise, moments: Moments, offset: boolean): FinalistResult {
   // Only the linear families are what the noise model describes; the rest keep their judgement.
   if (result.fit.role !== 'map' || !LINEAR_MAP_FAMILIES.has(result.fit.family) || result.stats.role !== 'map') return result;
   const { model } = noise;

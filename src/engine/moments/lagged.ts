@@ -65,9 +65,10 @@ export function accumulateLagged(states: Float64Array, dim: number, starts: Uint
     const a = st * d;
     for (let j = 0; j < d; j++) {
       V[j * BLOCK + count] = states[a + j] - shift[j];
-      V[(d + j) * BLOCK + count] = states[a + d + j] - shift[j];
       V[(2 * d + 1 + j) * BLOCK + count] = states[a + 2 * d + j] - shift[j];
     }
+    // w' enters only the thinned set's own moments; at stride 1 they come from the moment pass.
+    if (stride > 1) for (let j = 0; j < d; j++) V[(d + j) * BLOCK + count] = states[a + d + j] - shift[j];
     n++;
     if (++count === BLOCK) flush();
   }
