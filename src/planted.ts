@@ -82,6 +82,42 @@ function pendulumStep(q: number, p: number, dt: number, substeps = 20): [number,
   return [q, p];
 }
 
+/** The planted law of a kind: its map u' = A u + b where it is linear, its conserved quantity where it has one. */
+function lawOf(kind: PlantedKind, k: number, angle: number, rand: () => number, g: () => number): { A?: number[][]; b?: number[]; invariant?: (u: number[]) => number } {
+  if (kind === 'rotation') {
+    return {
+      A: [
+        [Math.cos(angle), -Math.sin(angle)],
+        [Math.sin(angle), Math.cos(angle)],
+      ],
+      invariant: (u) => u[0] * u[0] + u[1] * u[1],
+    };
+  }
+  if (kind === 'ellipse') {
+    // S R S⁻¹ with S = diag(2, 1/2): conserves (u1/2)² + (2 u2)².
+    return {
+      A: [
+        [Math.cos(angle), -4 * Math.sin(angle)],
+        [Math.sin(angle) / 4, Math.cos(angle)],
+      ],
+      invariant: (u) => (u[0] / 2) ** 2 + (2 * u[1]) ** 2,
+    };
+  }
+  if (kind === 'linear' || kind === 'affine') {
+    // A random orthogonal matrix scaled into [0.9, 1): trajectories neither blow up nor collapse.
+    const Q = randomOrthogonal(k, rand);
+    const s = 0.9 + 0.1 * rand();
+    const A = Q.map((row) => row.map((v) => v * s));
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) A[i][j] += 0.05 * g();
+    return { A, b: kind === 'affine' ? Array.from({ length: k }, () => 0.5 * g()) : undefined };
+  }
+  if (kind === 'twist') {
+    // Rotation by an angle that grows with the radius: no linear map fits, but |u|² is conserved.
+    return { invariant: (u) => u[0] * u[0] + u[1] * u[1] };
+  }
+  return { invariant: (u) => (u[1] * u[1]) / 2 - Math.cos(u[0]) };
+}
+
 /** Generate a planted-law data set and its truth. Deterministic in `seed`. */
 export function plantLaw(opts: PlantOptions): { dataset: Dataset; truth: PlantedTruth } {
   const rand = mulberry32(opts.seed);
@@ -93,35 +129,7 @@ export function plantLaw(opts: PlantOptions): { dataset: Dataset; truth: Planted
   const noise = opts.noise ?? 0;
   const outlierRate = opts.outliers ?? 0;
   const angle = opts.angle ?? Math.PI / 7;
-  let A: number[][] | undefined;
-  let b: number[] | undefined;
-  let invariant: ((u: number[]) => number) | undefined;
-  if (opts.kind === 'rotation') {
-    A = [
-      [Math.cos(angle), -Math.sin(angle)],
-      [Math.sin(angle), Math.cos(angle)],
-    ];
-    invariant = (u) => u[0] * u[0] + u[1] * u[1];
-  } else if (opts.kind === 'ellipse') {
-    // S R S⁻¹ with S = diag(2, 1/2): conserves (u1/2)² + (2 u2)².
-    A = [
-      [Math.cos(angle), -4 * Math.sin(angle)],
-      [Math.sin(angle) / 4, Math.cos(angle)],
-    ];
-    invariant = (u) => (u[0] / 2) ** 2 + (2 * u[1]) ** 2;
-  } else if (opts.kind === 'linear' || opts.kind === 'affine') {
-    // A random orthogonal matrix scaled into [0.9, 1): trajectories neither blow up nor collapse.
-    const Q = randomOrthogonal(k, rand);
-    const s = 0.9 + 0.1 * rand();
-    A = Q.map((row) => row.map((v) => v * s));
-    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) A[i][j] += 0.05 * g();
-    b = opts.kind === 'affine' ? Array.from({ length: k }, () => 0.5 * g()) : undefined;
-  } else if (opts.kind === 'twist') {
-    // Rotation by an angle that grows with the radius: no linear map fits, but |u|² is conserved.
-    invariant = (u) => u[0] * u[0] + u[1] * u[1];
-  } else {
-    invariant = (u) => (u[1] * u[1]) / 2 - Math.cos(u[0]);
-  }
+  const { A, b, invariant } = lawOf(opts.kind, k, angle, rand, g);
   const mixing = opts.mix === false ? Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 1 : 0))) : randomOrthogonal(d, rand);
   // Data coordinates z = Mᵀ x, where x = [law coordinates; noise coordinates]; the law's basis is M's first k rows.
   const basis = mixing.slice(0, k);

@@ -184,39 +184,42 @@ export async function rollout(opts: RolloutOptions): Promise<RolloutResult> {
       steps: n, sequences: K, startReadings: m, shape: [K, n + 1, ...cfg.model.inputShape], predicted,
     };
     // Compare with the truth where the test sequences are long enough.
-    const T = shortest;
-    if (T >= 2) {
-      const m = Math.min(n, T - 1);
-      const mse = new Array<number>(m + 1).fill(0);
-      let pers = 0;
-      const raw = (i: number): number => truth.samples[i] * scale + offset;
-      for (let s = 0; s < K; s++)
-        for (let t = 0; t <= m; t++) {
-          const ti = (truth.offsets[s] + t) * size, pi = (s * (n + 1) + t) * size, fi = truth.offsets[s] * size;
-          let e = 0, p = 0;
-          for (let j = 0; j < size; j++) {
-            e += (predicted[pi + j] - raw(ti + j)) ** 2;
-            p += (raw(fi + j) - raw(ti + j)) ** 2;
-          }
-          mse[t] += Number.isFinite(e) ? e / size / K : Infinity; // a diverging law gives NaN frames
-          if (t > 0) pers += p / size / K / m;
-        }
-      result.mse = mse;
-      result.meanMse = mse.slice(1).reduce((a, b) => a + b, 0) / m;
-      result.persistenceMse = pers;
-      const all = truth.samples.subarray(0, truth.offsets[K] * size);
-      const zr = encodeAll(ae, all, truth.offsets[K]);
-      const xr = decodeAll(ae, zr, truth.offsets[K]);
-      let r = 0;
-      for (let i = 0; i < xr.length; i++) r += ((xr[i] - all[i]) * scale) ** 2;
-      result.reconMse = r / xr.length;
-    }
+    if (shortest >= 2) Object.assign(result, compareWithTruth(ae, truth, predicted, K, n, shortest));
     if (opts.out) writeFileAtomic(opts.out, writeNpy(predicted, result.shape));
     return result;
   } finally {
     ae.encoder.dispose();
     ae.decoder.dispose();
   }
+}
+
+/**
+ * Frame MSE of the forecast per step against the true frames (data units), the "nothing moves"
+ * baseline, and the reconstruction floor; over the first `shortest − 1` steps every sequence has.
+ */
+function compareWithTruth(ae: ReturnType<typeof withVariables>, truth: FrameSet, predicted: Float32Array, K: number, n: number, shortest: number): Pick<RolloutResult, 'mse' | 'meanMse' | 'persistenceMse' | 'reconMse'> {
+  const size = truth.sampleSize;
+  const { offset, scale } = truth.norm;
+  const m = Math.min(n, shortest - 1);
+  const mse = new Array<number>(m + 1).fill(0);
+  let pers = 0;
+  const raw = (i: number): number => truth.samples[i] * scale + offset;
+  for (let s = 0; s < K; s++)
+    for (let t = 0; t <= m; t++) {
+      const ti = (truth.offsets[s] + t) * size, pi = (s * (n + 1) + t) * size, fi = truth.offsets[s] * size;
+      let e = 0, p = 0;
+      for (let j = 0; j < size; j++) {
+        e += (predicted[pi + j] - raw(ti + j)) ** 2;
+        p += (raw(fi + j) - raw(ti + j)) ** 2;
+      }
+      mse[t] += Number.isFinite(e) ? e / size / K : Infinity; // a diverging law gives NaN frames
+      if (t > 0) pers += p / size / K / m;
+    }
+  const all = truth.samples.subarray(0, truth.offsets[K] * size);
+  const xr = decodeAll(ae, encodeAll(ae, all, truth.offsets[K]), truth.offsets[K]);
+  let r = 0;
+  for (let i = 0; i < xr.length; i++) r += ((xr[i] - all[i]) * scale) ** 2;
+  return { mse, meanMse: mse.slice(1).reduce((a, b) => a + b, 0) / m, persistenceMse: pers, reconMse: r / xr.length };
 }
 
 /**
