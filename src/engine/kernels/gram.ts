@@ -5,11 +5,27 @@
  * the loads of one dot product at a time, and each sum is one running total in transition order.
  */
 
+import { simdGram } from './gram-simd.js';
+
+const simd = simdGram();
+
 /**
  * out[i * outStride + j] += Σ_c A[offs[i] + c] · A[offs[j] + c] for i ≤ j (the upper triangle of
- * the Gram matrix of the columns).
+ * the Gram matrix of the columns). WebAssembly SIMD where available (gram-simd.ts), else scalar.
  */
 export function addGramUpper(A: Float64Array, offs: Int32Array, count: number, out: Float64Array, outStride: number): void {
+  if (simd) simd.addGramUpper(A, offs, count, out, outStride);
+  else addGramUpperScalar(A, offs, count, out, outStride);
+}
+
+/** out[i * outStride + j] += Σ_c A[offsA[i] + c] · B[offsB[j] + c] for every i, j (SIMD where available). */
+export function addCross(A: Float64Array, offsA: Int32Array, B: Float64Array, offsB: Int32Array, count: number, out: Float64Array, outStride: number): void {
+  if (simd) simd.addCross(A, offsA, B, offsB, count, out, outStride);
+  else addCrossScalar(A, offsA, B, offsB, count, out, outStride);
+}
+
+/** {@link addGramUpper} in plain JavaScript. */
+export function addGramUpperScalar(A: Float64Array, offs: Int32Array, count: number, out: Float64Array, outStride: number): void {
   const m = offs.length;
   let i = 0;
   for (; i + 1 < m; i += 2) {
@@ -40,8 +56,8 @@ export function addGramUpper(A: Float64Array, offs: Int32Array, count: number, o
   }
 }
 
-/** out[i * outStride + j] += Σ_c A[offsA[i] + c] · B[offsB[j] + c] for every i, j. */
-export function addCross(A: Float64Array, offsA: Int32Array, B: Float64Array, offsB: Int32Array, count: number, out: Float64Array, outStride: number): void {
+/** {@link addCross} in plain JavaScript. */
+export function addCrossScalar(A: Float64Array, offsA: Int32Array, B: Float64Array, offsB: Int32Array, count: number, out: Float64Array, outStride: number): void {
   const ma = offsA.length;
   let i = 0;
   for (; i + 1 < ma; i += 2) crossRows(A, offsA[i], offsA[i + 1], B, offsB, 0, count, out, i * outStride, (i + 1) * outStride);
