@@ -224,6 +224,9 @@ export function smallestGeneralizedEigen(
   b: Mat,
   relTol = 1e-10,
 ): { values: number[]; vectors: number[][] } {
+  // Cholesky whitening costs one decomposition where B is well conditioned (about half the work).
+  const L = choleskyLower(b, CHOLESKY_PIVOT);
+  if (L) return whitenedEigen(a, L);
   const eb = symmetricEigen(b);
   const top = Math.max(...eb.values.map(Math.abs), 0);
   const keep = eb.values.map((v, i) => ({ v, i })).filter(({ v }) => v > relTol * top && v > 0);
@@ -238,4 +241,61 @@ export function smallestGeneralizedEigen(
     return x;
   });
   return { values: ea.values, vectors };
+}
+
+/** Smallest pivot, as a share of the largest diagonal entry, for which B is whitened by its Cholesky factor. */
+const CHOLESKY_PIVOT = 1e-8;
+
+/** Row-major lower Cholesky factor of b, or null when a pivot is not above `relPivot` × the largest diagonal entry. */
+function choleskyLower(b: Mat, relPivot: number): Float64Array | null {
+  const n = b.length;
+  let top = 0;
+  for (let i = 0; i < n; i++) top = Math.max(top, b[i][i]);
+  if (!(top > 0 && top < Infinity)) return null;
+  const L = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    let pivot = b[j][j];
+    for (let k = 0; k < j; k++) pivot -= L[j * n + k] * L[j * n + k];
+    if (!(pivot > relPivot * top)) return null;
+    const diag = Math.sqrt(pivot);
+    L[j * n + j] = diag;
+    for (let i = j + 1; i < n; i++) {
+      let t = b[i][j];
+      for (let k = 0; k < j; k++) t -= L[i * n + k] * L[j * n + k];
+      L[i * n + j] = t / diag;
+    }
+  }
+  return L;
+}
+
+/** Eigenpairs of the pencil (A, LLᵀ) from those of L⁻¹AL⁻ᵀ: x = L⁻ᵀy, so xᵀBx = 1 as in the projected path. */
+function whitenedEigen(a: Mat, L: Float64Array): { values: number[]; vectors: number[][] } {
+  const n = a.length;
+  // Columns of L⁻¹A, then of L⁻¹(L⁻¹A)ᵀ = L⁻¹AL⁻ᵀ (A symmetric).
+  const half = a.map((row) => forwardSolve(L, n, row));
+  const whitened = half.map((_, c) => forwardSolve(L, n, half.map((col) => col[c])));
+  const e = symmetricEigen(whitened);
+  return { values: e.values, vectors: e.vectors.map((y) => backSolveTransposed(L, n, y)) };
+}
+
+/** x with Lx = y (L row-major lower triangular). */
+function forwardSolve(L: Float64Array, n: number, y: number[]): number[] {
+  const x = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    let t = y[i];
+    for (let k = 0; k < i; k++) t -= L[i * n + k] * x[k];
+    x[i] = t / L[i * n + i];
+  }
+  return x;
+}
+
+/** x with Lᵀx = y. */
+function backSolveTransposed(L: Float64Array, n: number, y: number[]): number[] {
+  const x = new Array<number>(n);
+  for (let i = n - 1; i >= 0; i--) {
+    let t = y[i];
+    for (let k = i + 1; k < n; k++) t -= L[k * n + i] * x[k];
+    x[i] = t / L[i * n + i];
+  }
+  return x;
 }
