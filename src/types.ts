@@ -96,6 +96,8 @@ export interface SearchLimits {
   screeningSample: number;
   /** How many ranked laws to report. */
   maxLaws: number;
+  /** Coordinate subsets of each size ≥ 2 searched at most: the most predictable ones (many dimensions). */
+  maxCoordinateSubsets: number;
 }
 
 /** A parsed grammar file. */

@@ -23,6 +23,7 @@ export const DEFAULT_LIMITS: Readonly<SearchLimits> = {
   snapMaxDenominator: 12,
   screeningSample: 4096,
   maxLaws: 10,
+  maxCoordinateSubsets: 256,
 };
 
 /** How each `limit` name maps to a field, and what values it accepts. */
@@ -34,6 +35,7 @@ const LIMITS: Readonly<Record<string, { field: keyof SearchLimits; integer: bool
   snap_max_denominator: { field: 'snapMaxDenominator', integer: true, min: 1 },
   screening_sample: { field: 'screeningSample', integer: true, min: 1 },
   max_laws: { field: 'maxLaws', integer: true, min: 1 },
+  max_coordinate_subsets: { field: 'maxCoordinateSubsets', integer: true, min: 1 },
 };
 
 /** Subspace generator kinds, and whether their line needs `max N`. */

@@ -9,6 +9,7 @@ import { generalEigen, orthonormalRows, symmetricEigen, transpose, solve } from 
 import { type Moments, projectMoments } from '../moments/moments.js';
 import { type ConstantSplit, projectRowsOnto, splitConstants } from './constants.js';
 import { objective, refineSubspace, robustRefine } from './refine.js';
+import { coordinateSubsets } from './coordinate-subsets.js';
 
 const log2 = Math.log2;
 
@@ -24,14 +25,6 @@ function binomial(n: number, k: number): number {
   let r = 1;
   for (let i = 1; i <= k; i++) r = (r * (n - k + i)) / i;
   return r;
-}
-
-function* combinations(n: number, k: number, start = 0, prefix: number[] = []): Generator<number[]> {
-  if (prefix.length === k) {
-    yield prefix;
-    return;
-  }
-  for (let i = start; i < n; i++) yield* combinations(n, k, i + 1, [...prefix, i]);
 }
 
 function unitRows(d: number, coords: number[]): number[][] {
@@ -149,7 +142,8 @@ export function generateSubspaces(grammar: Grammar, mom: Moments, roundoff: numb
   for (const gen of grammar.subspaces) {
     if (gen.kind === 'coordinates') {
       for (let k = 1; k <= Math.min(gen.maxSize, varyingCoords.length); k++) {
-        for (const c of combinations(varyingCoords.length, k)) all.push(coordinateSubspace(d, c.map((i) => varyingCoords[i]), gen.cost));
+        const subsets = attempt('coordinates', failures, () => coordinateSubsets(mom, varyingCoords, k, k === 1 ? Infinity : grammar.limits.maxCoordinateSubsets));
+        for (const c of subsets) all.push(coordinateSubspace(d, c, gen.cost));
       }
       const moving = attempt('predictable-coordinates', failures, () => predictableCoordinates(mom, varyingCoords));
       if (moving.length > gen.maxSize && moving.length <= grammar.limits.maxLibraryDim) all.push(coordinateSubspace(d, moving, gen.cost));
