@@ -82,6 +82,20 @@ function sparsifyRow(G: Mat, cRow: number[], scale: number[], start: { support: 
   return { support, w };
 }
 
+/** The least-squares map on every term that varies (where the threshold path starts). */
+export function denseMap(fs: FeatureStats): Mat {
+  const scale = termScales(fs);
+  return fs.C.map((cRow) => denseRow(fs.G, cRow, scale).w);
+}
+
+/** The best-conserved combination of every feature that varies, at unit variance; null when none varies. */
+export function denseInvariant(st: InvariantStats): { coefficients: number[]; ratio: number } | null {
+  const support = Array.from({ length: st.D.length }, (_, j) => j).filter((j) => st.Cov[j][j] > 0);
+  const dense = invariantOnSupport(st, support);
+  const unit = dense && unitVariance(dense.c, st);
+  return unit ? { coefficients: unit, ratio: dense.ratio } : null;
+}
+
 /** Ratio Σ ΔI² / Σ (I − Ī)² of an invariant I = c·φ: 0 when exactly conserved, ≈ 2 for an unrelated quantity. */
 export function invariantRatio(c: number[], st: InvariantStats): number {
   const quad = (M: Mat) => c.reduce((s, ci, i) => s + ci * M[i].reduce((t, mij, j) => t + mij * c[j], 0), 0);

@@ -8,7 +8,7 @@ import type { Failure, FamilyName, LawRole } from '../../types.js';
 import { errorMessage } from '../../errors.js';
 import type { CandidateSpec } from '../candidates/candidate.js';
 import type { DataContext } from '../moments/transitions.js';
-import { fitLinearFamily, LINEAR_MAP_FAMILIES, linearFeatureStats } from '../model/families.js';
+import { fitLinearFamily, LINEAR_MAP_FAMILIES, linearFeatureStats, residualSumOfSquares } from '../model/families.js';
 import { type FeatureCatalog, quadraticFeatures, subspaceVariables } from '../model/features.js';
 import { featurePasses } from '../passes/feature-pass.js';
 import { type Resolution, type SubspaceFloors, subspaceFloors } from '../moments/resolution.js';
@@ -21,7 +21,7 @@ import {
   type ScoringStats,
 } from '../model/law-fit.js';
 import { type Moments, projectMoments, type SubspaceMoments, subspaceVariance } from '../moments/moments.js';
-import { eliminationPath, invariantEliminationPath, sparseInvariantPath, stlsqPath } from '../model/sparse.js';
+import { denseInvariant, denseMap, eliminationPath, invariantEliminationPath, sparseInvariantPath, stlsqPath } from '../model/sparse.js';
 
 export interface ScreenSuccess {
   ok: true;
@@ -151,6 +151,8 @@ export function fitOnStats(
   // thresholds found: where no support beats the null model (DL ≥ 0: noise), there is none to refine.
   const asFits = (path: { p: Parametrization; params: number[] }[]) => path.map(({ p, params }) => ({ parametrization: p, params }));
   const isMap = stats.role === 'map';
+  const far = farFromLaw(stats, features);
+  if (far) return far;
   const thresholds = asFits(
     isMap
       ? stlsqPath(stats.fs, threshold).map((W) => sparseParametrization(W, features, 'map'))
@@ -169,6 +171,29 @@ export function fitOnStats(
   let best = 0;
   for (let i = 1; i < scored.length; i++) if (scored[i].score < scored[best].score) best = i;
   return scored[best].fit;
+}
+
+/**
+ * Dense fits this far from a law are stated as they are: dropping terms only fits worse, so no support
+ * of theirs can hold within any tolerance a law may have (a map leaving most of the spread, an invariant
+ * changing per step by about its spread: noise), and their sparse paths would cost most of the screening.
+ */
+const FAR_MAP = 0.8; // Σ residual² / Σ |u − ū|² of the dense map
+const FAR_INVARIANT = 1.2; // Σ ΔI² / Σ (I − Ī)² of the dense invariant (about 2 for an unrelated quantity)
+
+/** The dense fit of a candidate far from any law (see {@link FAR_MAP}), or null when its paths are worth running. */
+function farFromLaw(stats: ScoringStats, features: string[]): StatsFit | null {
+  if (stats.role === 'map') {
+    const W = denseMap(stats.fs);
+    const spread = stats.variance * (stats.nIn / Math.max(stats.n, 1));
+    if (!(residualSumOfSquares(W, stats.fs) > FAR_MAP * spread)) return null;
+    const { p, params } = sparseParametrization(W, features, 'map');
+    return { parametrization: p, params };
+  }
+  const dense = denseInvariant(stats.st);
+  if (!dense || !(dense.ratio > FAR_INVARIANT)) return null;
+  const { p, params } = sparseParametrization([dense.coefficients], features, 'invariant');
+  return { parametrization: p, params };
 }
 
 /** The description length of a parameter setting of `fit` on `stats`: the score sparse paths are chosen by. */
