@@ -9,6 +9,7 @@
  */
 import { type Mat, matmul, orthonormalRows, solve, transpose } from '../kernels/linalg.js';
 import { median, trimmedRefit } from '../kernels/trimmed-refit.js';
+import { addGramUpper } from '../kernels/gram.js';
 
 export interface CentredMoments {
   /** Σ (z − z̄)(z − z̄)ᵀ, Σ (z' − z̄')(z − z̄)ᵀ, Σ (z' − z̄')(z' − z̄')ᵀ over the full space. */
@@ -92,6 +93,9 @@ export function refineSubspace(basis: Mat, m: CentredMoments, maxIter = 150): Ma
   return B;
 }
 
+/** Rows of the sample per block of the moment kernels. */
+const SAMPLE_BLOCK = 256;
+
 /** Centred full-space moments over a subset of transitions (a sample, optionally masked). */
 export function sampleCentredMoments(states: Float64Array, dim: number, starts: Uint32Array, idx: Uint32Array, mask: Uint8Array | null): CentredMoments & { meanX: number[]; meanY: number[] } {
   const sx = new Array<number>(dim).fill(0);
@@ -109,33 +113,35 @@ export function sampleCentredMoments(states: Float64Array, dim: number, starts: 
   }
   const mx = sx.map((s) => s / Math.max(n, 1));
   const my = sy.map((s) => s / Math.max(n, 1));
-  const zero = () => Array.from({ length: dim }, () => new Array<number>(dim).fill(0));
-  const cxx = zero();
-  const cyx = zero();
-  const cyy = zero();
-  const x = new Float64Array(dim);
-  const y = new Float64Array(dim);
+  // Columns x (0 … d−1) and y (d … 2d−1) of a block; one Gram matrix of [x; y] holds all three moments.
+  const B = SAMPLE_BLOCK;
+  const m = 2 * dim;
+  const V = new Float64Array(m * B);
+  const offs = Int32Array.from({ length: m }, (_, j) => j * B);
+  const G = new Float64Array(m * m);
+  let count = 0;
   for (let i = 0; i < idx.length; i++) {
     if (mask && !mask[i]) continue;
     const a = starts[idx[i]] * dim;
     for (let j = 0; j < dim; j++) {
-      x[j] = states[a + j] - mx[j];
-      y[j] = states[a + dim + j] - my[j];
+      V[j * B + count] = states[a + j] - mx[j];
+      V[(dim + j) * B + count] = states[a + dim + j] - my[j];
     }
-    for (let p = 0; p < dim; p++) {
-      const xp = x[p];
-      const yp = y[p];
-      const rx = cxx[p];
-      const ryx = cyx[p];
-      const ry = cyy[p];
-      for (let q = 0; q < dim; q++) {
-        rx[q] += xp * x[q];
-        ryx[q] += yp * x[q];
-        ry[q] += yp * y[q];
-      }
+    if (++count === B) {
+      addGramUpper(V, offs, count, G, m);
+      count = 0;
     }
   }
-  return { cxx, cyx, cyy, meanX: mx, meanY: my };
+  if (count > 0) addGramUpper(V, offs, count, G, m);
+  const upper = (p: number, q: number) => (p <= q ? G[p * m + q] : G[q * m + p]);
+  const block = (at: (p: number, q: number) => number) => Array.from({ length: dim }, (_, p) => Array.from({ length: dim }, (__, q) => at(p, q)));
+  return {
+    cxx: block((p, q) => upper(p, q)),
+    cyx: block((p, q) => G[q * m + dim + p]),
+    cyy: block((p, q) => upper(dim + p, dim + q)),
+    meanX: mx,
+    meanY: my,
+  };
 }
 
 /** A subspace refined on a subset of the sample, with what its residuals need. */
