@@ -28,7 +28,8 @@ export function independentInvariants(law: ScoredLaw, threshold: number, maxDeno
   const bound = AS_WELL * Math.max(invariantRatio(found[0], st), law.finalist.floor ** 2);
   const out: ScoredLaw[] = [];
   while (found.length < MAX_PER_SUBSPACE) {
-    const path = sparseInvariantPath(deflated(st, found), threshold);
+    // Penalising the found directions only raises ratios: once all features together miss the bound, stop.
+    const path = sparseInvariantPath(deflated(st, found), threshold, undefined, bound);
     const next = path
       .map((inv) => inv.coefficients)
       .filter((c) => invariantRatio(c, st) <= bound && found.every((f) => Math.abs(covCorrelation(c, f, st.Cov)) < 0.999));
