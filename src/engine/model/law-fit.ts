@@ -62,6 +62,9 @@ export function relativeErrorOf(measure: number, s: ScoringStats): number {
   return Math.sqrt(measure / Math.max(s.variance * (s.nIn / Math.max(s.n, 1)), 1e-300));
 }
 
+/** Families whose parameters from this index on are offsets, entry (i, k) of W each. */
+const OFFSET_AFTER: Partial<Record<FamilyName, number>> = { constant: 0, translation: 0, scaling: 1, rotation: 1, damped_rotation: 2 };
+
 /**
  * Standard errors of the parameters from the Fisher information of the Gaussian residual model
  * (Gauss–Newton: F_ii = tr(∂W/∂p_i · G · ∂W/∂p_iᵀ) / σ²); they set the precision a free parameter is
@@ -88,7 +91,9 @@ export function parameterStdErrors(fit: Pick<LawFit, 'parametrization' | 'k'>, p
     if (p.kind === 'sparse') return p.positions[i][1];
     const k = fit.k;
     if (p.family === 'linear' || p.family === 'affine' || p.family === 'orthogonal') return i < k * k ? i % k : k;
-    return null;
+    // Offsets (and a constant map's values) are entries of the column of the feature 1.
+    const structural = OFFSET_AFTER[p.family];
+    return structural !== undefined && i >= structural ? k : null;
   };
   // A loop, not params.map: V8 drops a dead callback's optimised code, and this one (coefficientsFor
   // inlined) is costly to compile again (docs/performance.md#v8-and-closures).
