@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { errorMessage, InputError } from '../errors.js';
+import { errorMessage, InputError, OptionError } from '../errors.js';
 import { loadDataset } from '../data/load.js';
 import { FIT_DEFAULTS } from '../engine/defaults.js';
 import type { Dataset } from '../types.js';
@@ -135,7 +135,8 @@ export function loadRunData(spec: DataSpec, heldout: number): { train: FrameSet;
     set = gen({ sequences: spec.sequences + heldout, frames: spec.frames, seed: spec.seed, size: spec.size });
   }
   const K = set.offsets.length - 1;
-  if (heldout >= K) throw new InputError(spec.kind === 'file' ? spec.path : spec.kind, `has ${K} sequences; cannot hold out ${heldout} and still train`);
+  // Names both the file and the option, so the command line can say which flag to lower.
+  if (heldout >= K) throw new OptionError('heldout', (name) => `has ${K} sequences; holding out ${heldout} (${name('heldout')}) leaves none to train on`, spec.kind === 'file' ? spec.path : spec.kind);
   return splitSequences(set, heldout);
 }
 

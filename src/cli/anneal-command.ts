@@ -15,6 +15,7 @@ interface AnnealFlags {
   dataset?: 'spinning' | 'pendulum';
   frames?: string;
   stack?: number;
+  heldout?: number;
   latent: number;
   epochs?: number;
   out?: string;
@@ -36,6 +37,8 @@ async function annealCommand(flags: AnnealFlags): Promise<number> {
   const out = flags.resume ?? flags.out;
   if (!out) throw new InputError('anneal', 'needs --out <run folder> (or --resume <run folder>)');
   if (!resume && !flags.dataset === !flags.frames) throw new InputError('anneal', 'give exactly one of --dataset spinning|pendulum and --frames <file>');
+  // The run folder fixes the split; a different one on resume would train on the held-out sequences.
+  if (resume && flags.heldout !== undefined) throw new InputError('--heldout', 'cannot change on --resume: the run folder records its held-out sequences');
   const grammar = loadGrammar(defaultGrammarPath());
   // Training searches propose rough laws (see trainingSearchOptions); the final searches use the whole
   // grammar and fit's defaults.
@@ -60,6 +63,7 @@ async function annealWith(flags: AnnealFlags, out: string, resume: boolean, sear
     resume,
     search,
     data: flags.dataset ? { kind: flags.dataset } : flags.frames ? { kind: 'file', path: flags.frames, stack: flags.stack } : undefined,
+    heldout: flags.heldout,
     latent: flags.latent,
     epochs: flags.epochs,
     seed: flags.seed,
@@ -118,6 +122,7 @@ export function registerAnnealCommands(program: Command): void {
     .addOption(new Option('--dataset <name>', 'built-in synthetic video').choices(['spinning', 'pendulum'] as const))
     .option('--frames <file>', 'your own frames, [K,T,H,W] or [K,T,D] in .npy/.npz')
     .addOption(new Option('--stack <n>', 'consecutive frames per sample (velocity becomes observable)').argParser(integerOption(1, 8)))
+    .addOption(new Option('--heldout <k>', 'sequences kept out of training, encoded and searched at the end (default 8 with --dataset, 0 with --frames)').argParser(integerOption(0, 100000)))
     .addOption(new Option('--latent <n>', 'latent size').argParser(integerOption(1, 256)).default(4))
     .addOption(new Option('--epochs <n>', 'epochs (default 40; with --resume, a larger value extends the run)').argParser(integerOption(1, 100000)))
     .option('--out <folder>', 'run folder to create')

@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeNpy } from '../../src/data/npy.ts';
 import { plantLaw } from '../../src/planted.ts';
+import { parseNpy } from '../../src/data/npy.ts';
+import { hiddenRotationFrames } from '../anneal/helpers.ts';
 
 const cli = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'latent-laws-anneal-cli-'));
@@ -68,4 +70,31 @@ test('anneal and rollout reject bad run folders and options with one line', () =
     assert.equal(r.status, 2, r.stderr);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   }
+});
+
+test('anneal --heldout K keeps K sequences of a frames file out of training and fits them at the end', () => {
+  const frames = join(dir, 'frames.npy');
+  writeFileSync(frames, writeNpy(hiddenRotationFrames(6, 8, 6, 0.4), [6, 8, 6]));
+  const out = join(dir, 'held');
+  const r = run('anneal', '--frames', frames, '--heldout', '2', '--latent', '2', '--epochs', '1', '--out', out, '--workers', '0');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).heldout, 2);
+  const shape = (f: string) => parseNpy(readFileSync(join(out, f)), f).shape;
+  assert.deepEqual(shape('heldout-latents.npy'), [2, 8, 2]);
+  assert.deepEqual(shape('latents.npy'), [4, 8, 2]);
+  assert.ok(existsSync(join(out, 'heldout-laws.json')));
+  assert.match(r.stdout.trim().split('\n').pop()!, /best law on held-out latents/);
+  // Bad values: one line naming the flag (and the file when the file is what makes K too large).
+  const tooMany = run('anneal', '--frames', frames, '--heldout', '6', '--out', join(dir, 'held6'));
+  assert.equal(tooMany.status, 2, tooMany.stderr);
+  assert.equal(tooMany.stderr.trim(), `latent-laws: ${frames}: has 6 sequences; holding out 6 (--heldout) leaves none to train on`);
+  assert.ok(!existsSync(join(dir, 'held6')), 'a rejected run leaves no folder');
+  for (const bad of ['-1', '1.5', 'two']) {
+    const b = run('anneal', '--frames', frames, '--heldout', bad, '--out', join(dir, 'heldbad'));
+    assert.equal(b.status, 2, b.stderr);
+    assert.match(b.stderr.trim(), /^latent-laws: .*--heldout.*$/);
+  }
+  const onResume = run('anneal', '--resume', out, '--heldout', '1');
+  assert.equal(onResume.status, 2, onResume.stderr);
+  assert.match(onResume.stderr.trim(), /^latent-laws: --heldout: cannot change on --resume/);
 });
