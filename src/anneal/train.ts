@@ -242,7 +242,8 @@ async function searchLaws(ctx: TrainContext, st: TrainerState, latents: Dataset,
     const ws = computeWeights(latents, st.laws.laws, { ...cfg.bridge, relTolerance: st.relTol });
     const bestQ = Math.max(0, ...ws.map((w) => w.inlierFraction));
     st.relTol = adaptTolerance(cfg.schedule, st.relTol, bestQ, cfg.bridge.qMin ?? BRIDGE_DEFAULTS.qMin);
-    Object.assign(rec, { bridgeBestQ: bestQ, relTolerance: st.relTol });
+    // What the bridge measured and pulls: a log shows which law the latents were annealed toward.
+    Object.assign(rec, { bridgeBestQ: bestQ, relTolerance: st.relTol, pulled: ws.map((w) => ({ id: w.id, q: w.inlierFraction })) });
   }
   return rec;
 }
