@@ -6,16 +6,32 @@
  * ## Loss
  * For laws ℓ with subspace basis B (k×d, u = B z) and transitions t = (i, i+1) inside trajectories:
  *
- *     L(Z)   = Σ_ℓ w_ℓ · A_ℓ(Z) / (V_ℓ(Z) + δ)
+ *     L(Z)   = Σ_ℓ w_ℓ · A_ℓ(Z) / S_ℓ(Z)
  *     A_ℓ(Z) = 1/(2 n_ℓ) · Σ_t c_ℓt · ‖r_ℓt(Z)‖²
- *     map:        r_t = u_{i+1} − C φ(u_i)            (C k×m coefficients, φ the m features)
- *     invariant:  r_t = I(u_{i+1}) − I(u_i),  I(u) = C[0] · φ(u)
- *     V_ℓ(Z) = 1/N · Σ_i ‖s_i − s̄‖²,   s_i = u_i (map) or I(u_i) (invariant), over all N states
+ *     map:        r_t = u_{i+1} − C φ(u_i),     S = P
+ *     invariant:  r_t = I(u_{i+1}) − I(u_i),    S = V_I · P / V_u,   I(u) = C[0] · φ(u)
+ *     P   = 1/n · Σ_t ‖u_{i+1} − u_i‖²          (the step: the error of "nothing moves", u' = u)
+ *     V_u = 1/N · Σ_i ‖u_i − ū‖²,  V_I = 1/N · Σ_i (I(u_i) − Ī)²   (spreads over all N states)
  *
- * with δ = 1e-12 and the weights w_ℓ, c_ℓt held constant (G = ∂L/∂Z exactly at fixed weights; the
- * fast-check tests compare G with finite differences of L). Dividing by the spread V makes the loss
- * scale-free: the encoder cannot satisfy a law by shrinking the latents (maps) or by making an invariant
- * constant everywhere (invariants) — the quotient's derivative pushes back on both.
+ * with the weights w_ℓ, c_ℓt held constant (G = ∂L/∂Z exactly at fixed weights; the fast-check tests
+ * compare G with finite differences of L). A law with S = 0 adds nothing (see below), so no guard δ
+ * is needed in the quotient; an absolute one would break the scale invariance at small scales.
+ *
+ * The yardstick S is the motion the law must explain, so that no trivial latent wins (the engine's
+ * no-false-laws rules judge a map by the same step, `maxMotionError`):
+ * - A map is judged against the step, not the spread. Against the spread, a latent that moves 0.1% of
+ *   its spread per step satisfies u' = u almost perfectly, so slowing down paid. Against the step,
+ *   "nothing moves" scores ½ at any speed, and L is unchanged by z → c·z + b and by slowing time.
+ *   The raw mean squared step, not its variance about the mean step: that is exactly the residual of
+ *   u' = u, and a uniform drift (zero step variance) would otherwise divide by zero.
+ * - An invariant is judged against how much I varies across the data (V_I: making I constant
+ *   everywhere does not pay), scaled by how far the states move per step in units of their spread
+ *   (P / V_u): on slow latents every function changes little per step, so without the factor slowing
+ *   would satisfy any invariant. S then is the per-step change of a generic function of u, and L is
+ *   again unchanged by rescaling space or time.
+ * - Where nothing moves (P = 0, or I constant) there is no motion to explain: no transition is an
+ *   inlier, so a frozen latent earns no weight from u' = u or any invariant.
+ * The quotient's derivative pushes back on shrinking the steps, the spread of I, or both.
  *
  * ## Weights (the principle: only near-perfect laws count, and they count on their remaining errors)
  * - Law weight, with q the law's inlier fraction (share of transitions with ‖r_t‖ ≤ tol_ℓ):
@@ -24,9 +40,11 @@
  * - Transition weight: c_t = min(‖r_t‖ / tol_ℓ, cap)^p, defaults p = 2, cap = 10. An outlier at 10·tol
  *   weighs 100, an inlier at tol/10 weighs 0.01; so the push (∝ c_t·r_t ∝ r³ below the cap) sits on the
  *   outliers, and the cap keeps one wild sample from dominating.
- * - tol_ℓ: `relTolerance · sqrt(V_ℓ)` when `relTolerance` is set (the trainer anneals it from loose to
- *   tight); else the law's own `metrics.tolerance` (times sqrt(V_ℓ) for invariants, whose tolerance is in
- *   units of the invariant's standard deviation).
+ * - tol_ℓ: `relTolerance · sqrt(S_ℓ)` when `relTolerance` is set (the trainer anneals it from loose to
+ *   tight; below 1 "nothing moves" fails it wherever the steps are alike); else the law's own
+ *   `metrics.tolerance`, for maps at most half the RMS step (as `fit`'s default `maxMotionError`, so
+ *   a search's tolerance cannot make u' = u near-perfect), for invariants times sqrt(V_I) (their
+ *   tolerance is in units of the invariant's standard deviation).
  * Transitions whose residual is not finite (a feature such as log(u) left its domain) count as outliers
  * for q but carry no gradient.
  */
@@ -46,7 +64,7 @@ export interface BridgeOptions {
   outlierPower?: number;
   /** Cap on r/tol in the transition weight (default 10). */
   outlierCap?: number;
-  /** Tolerance as a fraction of each law's spread sqrt(V); default: use the law's metrics.tolerance. */
+  /** Tolerance as a fraction of each law's yardstick sqrt(S) (for maps the RMS step); default: the law's metrics.tolerance. */
   relTolerance?: number;
   /** Use only the first `maxLaws` laws of the ranking (default: all). */
   maxLaws?: number;
@@ -78,7 +96,8 @@ export interface BridgeResult {
 }
 
 export const BRIDGE_DEFAULTS = { qMin: 0.9, lawPower: 2, epsilon: 0.01, outlierPower: 2, outlierCap: 10 } as const;
-const DELTA = 1e-12;
+/** Largest map tolerance from a law's own metrics, as a share of the RMS step (`fit`'s default maxMotionError). */
+const MOTION_SHARE = 0.5;
 
 /** w(q) of the module comment. */
 export function lawWeight(q: number, opts: BridgeOptions = {}): number {
@@ -95,20 +114,45 @@ export function transitionWeight(r: number, tol: number, opts: BridgeOptions = {
   return ratio ** (opts.outlierPower ?? BRIDGE_DEFAULTS.outlierPower);
 }
 
-/** Per-law quantities at the current Z: subspace coordinates, spread, residuals. */
+/** Per-law quantities at the current Z: subspace coordinates, yardstick, residuals. */
 interface LawState {
   law: Law;
   cl: CompiledLaw;
+  isMap: boolean;
   /** u_i for every state, N×k. */
   u: Float64Array;
-  /** s_i: u_i (map, N×k) or I(u_i) (invariant, N×1). */
-  s: Float64Array;
-  sDim: number;
-  /** V(Z). */
-  spread: number;
+  /** I(u_i) for every state (invariants; empty for maps). */
+  inv: Float64Array;
+  /** P, V_u, V_I (0 for maps) and the yardstick S of the module comment. */
+  step: number;
+  spreadU: number;
+  spreadI: number;
+  yardstick: number;
   /** Residual vectors per transition, n×rDim (rDim = k for maps, 1 for invariants). */
   r: Float64Array;
   rDim: number;
+}
+
+/** Mean of `dim`-vectors stored row by row in `s`. */
+function meanOf(s: Float64Array, dim: number): Float64Array {
+  const N = s.length / dim, mean = new Float64Array(dim);
+  for (let i = 0; i < N; i++) for (let a = 0; a < dim; a++) mean[a] += s[i * dim + a] / N;
+  return mean;
+}
+
+/** 1/N Σ_i ‖s_i − s̄‖². */
+function spreadOf(s: Float64Array, dim: number): number {
+  const N = s.length / dim, mean = meanOf(s, dim);
+  let v = 0;
+  for (let i = 0; i < N; i++) for (let a = 0; a < dim; a++) v += (s[i * dim + a] - mean[a]) ** 2 / N;
+  return v;
+}
+
+/** P = 1/n Σ_t ‖u_{i+1} − u_i‖². */
+function meanSquaredStep(u: Float64Array, k: number, starts: Uint32Array): number {
+  let p = 0;
+  for (const i of starts) for (let a = 0; a < k; a++) p += (u[(i + 1) * k + a] - u[i * k + a]) ** 2;
+  return starts.length ? p / starts.length : 0;
 }
 
 function evaluateLaw(law: Law, Z: Dataset, starts: Uint32Array): LawState {
@@ -119,17 +163,11 @@ function evaluateLaw(law: Law, Z: Dataset, starts: Uint32Array): LawState {
   const cl = compileLaw(law);
   const u = cl.projectAll(Z.states, d);
   const isMap = law.model.role === 'map';
-  const sDim = isMap ? k : 1;
-  let s = u;
-  if (!isMap) {
-    s = new Float64Array(N);
-    for (let i = 0; i < N; i++) s[i] = cl.invariant(u.subarray(i * k, i * k + k));
-  }
-  const mean = new Float64Array(sDim);
-  for (let i = 0; i < N; i++) for (let a = 0; a < sDim; a++) mean[a] += s[i * sDim + a] / N;
-  let spread = 0;
-  for (let i = 0; i < N; i++) for (let a = 0; a < sDim; a++) spread += (s[i * sDim + a] - mean[a]) ** 2 / N;
-  return { law, cl, u, s, sDim, spread, r: cl.residualVectors(u, starts), rDim: cl.residualDim };
+  const inv = new Float64Array(isMap ? 0 : N);
+  for (let i = 0; i < inv.length; i++) inv[i] = cl.invariant(u.subarray(i * k, i * k + k));
+  const step = meanSquaredStep(u, k, starts), spreadU = spreadOf(u, k), spreadI = isMap ? 0 : spreadOf(inv, 1);
+  const yardstick = isMap ? step : spreadU > 0 ? (spreadI * step) / spreadU : 0;
+  return { law, cl, isMap, u, inv, step, spreadU, spreadI, yardstick, r: cl.residualVectors(u, starts), rDim: cl.residualDim };
 }
 
 function selectLaws(laws: Law[], opts: BridgeOptions): Law[] {
@@ -145,12 +183,13 @@ export function computeWeights(latents: Dataset, laws: Law[], opts: BridgeOption
   return selectLaws(laws, opts).map((law) => {
     const st = evaluateLaw(law, latents, starts);
     const norms = st.cl.residualsAll(st.u, starts);
-    const scale = Math.sqrt(st.spread);
     const tol = opts.relTolerance !== undefined
-      ? opts.relTolerance * scale
-      : law.metrics.tolerance * (law.model.role === 'invariant' ? scale : 1);
+      ? opts.relTolerance * Math.sqrt(st.yardstick)
+      : st.isMap ? Math.min(law.metrics.tolerance, MOTION_SHARE * Math.sqrt(st.step)) : law.metrics.tolerance * Math.sqrt(st.spreadI);
+    // Nothing to explain (a frozen subspace, a constant I): every law "holds" there, so none counts.
+    const judged = st.yardstick > 0;
     let inliers = 0;
-    for (const r of norms) if (r <= tol) inliers++;
+    if (judged) for (const r of norms) if (r <= tol) inliers++;
     const q = norms.length ? inliers / norms.length : 0;
     const weight = lawWeight(q, opts);
     const transitionWeights = new Float64Array(norms.length);
@@ -207,35 +246,64 @@ function residualTerm(st: LawState, c: Float64Array, starts: Uint32Array): { A: 
   return { A, dA };
 }
 
-/**
- * Adds w · ∂(A/V)/∂Z to G. ∂V/∂u_i = 2/N · J_s(u_i)^T (s_i − s̄); quotient rule: ∂(A/V) = ∂A/V − A/V² ∂V.
- * @returns w · A/V, the law's share of the loss
- */
-function addLawGradient(st: LawState, weight: number, A: number, dA: Float64Array, G: Float64Array, d: number): number {
-  const { u, s, sDim, cl } = st;
-  const { k, m } = cl.features;
-  const N = u.length / k;
-  const isMap = st.law.model.role === 'map';
-  const V = st.spread + DELTA;
-  const mean = new Float64Array(sDim);
-  for (let i = 0; i < N; i++) for (let a = 0; a < sDim; a++) mean[a] += s[i * sDim + a] / N;
-  const coefA = weight / V, coefV = (weight * A) / (V * V);
-  const du = new Float64Array(k), gI = new Float64Array(k), jac = new Float64Array(m * k);
-  const B = st.law.subspace.basis;
-  for (let i = 0; i < N; i++) {
-    if (isMap) for (let a = 0; a < k; a++) du[a] = coefA * dA[i * k + a] - coefV * (2 / N) * (u[i * k + a] - mean[a]);
-    else {
-      invariantGradient(st, i, jac, gI);
-      const dev = s[i] - mean[0];
-      for (let a = 0; a < k; a++) du[a] = coefA * dA[i * k + a] - coefV * (2 / N) * dev * gI[a];
-    }
-    // Back to latent coordinates: ∂/∂z = B^T ∂/∂u.
+/** Adds `scale` · ∂P/∂u to `out` (N×k): ∂P/∂u_{i+1} = 2/n Δ_t, ∂P/∂u_i = −2/n Δ_t. */
+function addStepGradient(st: LawState, starts: Uint32Array, scale: number, out: Float64Array): void {
+  const { u } = st, k = st.cl.features.k, g = (2 * scale) / starts.length;
+  for (const i of starts)
     for (let a = 0; a < k; a++) {
-      const g = du[a];
+      const step = g * (u[(i + 1) * k + a] - u[i * k + a]);
+      out[(i + 1) * k + a] += step;
+      out[i * k + a] -= step;
+    }
+}
+
+/** Adds `scale` · ∂V_u/∂u to `out`: ∂V_u/∂u_i = 2/N (u_i − ū). */
+function addSpreadGradient(st: LawState, scale: number, out: Float64Array): void {
+  const { u } = st, k = st.cl.features.k, N = u.length / k, mean = meanOf(u, k);
+  for (let i = 0; i < N; i++) for (let a = 0; a < k; a++) out[i * k + a] += ((2 * scale) / N) * (u[i * k + a] - mean[a]);
+}
+
+/** Adds `scale` · ∂V_I/∂u to `out`: ∂V_I/∂u_i = 2/N (I_i − Ī) ∇I(u_i). */
+function addInvariantSpreadGradient(st: LawState, scale: number, out: Float64Array): void {
+  const { k, m } = st.cl.features, N = st.inv.length, mean = meanOf(st.inv, 1)[0];
+  const jac = new Float64Array(m * k), gI = new Float64Array(k);
+  for (let i = 0; i < N; i++) {
+    invariantGradient(st, i, jac, gI);
+    const f = ((2 * scale) / N) * (st.inv[i] - mean);
+    for (let a = 0; a < k; a++) out[i * k + a] += f * gI[a];
+  }
+}
+
+/** ∂S/∂u per state (N×k). Invariants: S = V_I P / V_u, differentiated factor by factor. */
+function yardstickGradient(st: LawState, starts: Uint32Array): Float64Array {
+  const dS = new Float64Array(st.u.length);
+  if (st.isMap) {
+    addStepGradient(st, starts, 1, dS);
+    return dS;
+  }
+  const Vu = st.spreadU;
+  addStepGradient(st, starts, st.spreadI / Vu, dS);
+  addInvariantSpreadGradient(st, st.step / Vu, dS);
+  addSpreadGradient(st, -(st.spreadI * st.step) / (Vu * Vu), dS);
+  return dS;
+}
+
+/**
+ * Adds w · ∂(A/S)/∂Z to G; quotient rule: ∂(A/S) = ∂A/S − A/S² ∂S, then ∂/∂z = B^T ∂/∂u.
+ * @returns w · A/S, the law's share of the loss
+ */
+function addLawGradient(st: LawState, weight: number, A: number, dA: Float64Array, starts: Uint32Array, G: Float64Array, d: number): number {
+  const k = st.cl.features.k, N = st.u.length / k;
+  const S = st.yardstick;
+  const coefA = weight / S, coefS = (weight * A) / (S * S);
+  const dS = yardstickGradient(st, starts);
+  const B = st.law.subspace.basis;
+  for (let i = 0; i < N; i++)
+    for (let a = 0; a < k; a++) {
+      const g = coefA * dA[i * k + a] - coefS * dS[i * k + a];
       if (g !== 0) for (let c = 0; c < d; c++) G[i * d + c] += B[a][c] * g;
     }
-  }
-  return weight * (A / V);
+  return weight * (A / S);
 }
 
 /**
@@ -259,8 +327,13 @@ export function physicsLossAndGradient(
       continue;
     }
     const st = evaluateLaw(laws[j], latents, starts);
+    // Nothing moves (or I is constant): no motion to explain, and computeWeights gives no weight.
+    if (!(st.yardstick > 0)) {
+      perLaw.push(0);
+      continue;
+    }
     const { A, dA } = residualTerm(st, wt.transitionWeights, starts);
-    const share = addLawGradient(st, wt.weight, A, dA, G, d);
+    const share = addLawGradient(st, wt.weight, A, dA, starts, G, d);
     perLaw.push(share);
     loss += share;
   }

@@ -6,7 +6,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorMessage, InputError, OptionError } from '../errors.js';
 import { loadDataset } from '../data/load.js';
-import { FIT_DEFAULTS } from '../engine/defaults.js';
 import type { Dataset } from '../types.js';
 import { writeFileAtomic } from '../io.js';
 import type { BackendPreference } from './backend.js';
@@ -25,7 +24,8 @@ export type DataSpec =
  * λ, in (fractional) epochs e = step / stepsPerEpoch: λ(e) = 0 for e < warmupEpochs (a plain autoencoder:
  * the latents first learn to reconstruct), then rises linearly to `lambda` over `rampEpochs`, then stays.
  *
- * The bridge's relative inlier tolerance (a fraction of each law's spread) starts loose at `tolStart`, so
+ * The bridge's relative inlier tolerance (a fraction of each law's yardstick: for a map its RMS step, for
+ * an invariant the per-step change of a generic function; bridge.ts) starts loose at `tolStart`, so
  * that roughly-right laws count as near-perfect and start pulling, and is tightened by feedback rather than
  * by the clock: after each search past the warm-up, with q* the best bridge inlier fraction among the
  * fresh laws on the whole training set,
@@ -47,14 +47,17 @@ export interface Schedule {
   /** Epochs over which λ ramps up linearly (default: an eighth of the epochs). */
   rampEpochs: number;
   /**
-   * Relative inlier tolerance at the start, and the loosest it may become (default 0.6 of the law's
-   * spread: a plain autoencoder's latents obey the nearest linear law only loosely, and the physics can
-   * only start once some law has q ≥ qMin; docs/experiments.md#the-schedule).
+   * Relative inlier tolerance at the start, and the loosest it may become (default 0.8 of the law's RMS
+   * step: a plain autoencoder's latents obey the nearest linear law only loosely, and the physics can
+   * only start once some law has q ≥ qMin; below 1, so that "nothing moves" is no inlier wherever the
+   * steps are alike; docs/experiments.md#the-schedule).
    */
   tolStart: number;
   /**
-   * Tightest relative tolerance (default: the engine's default cap, so laws the bridge made exact are
-   * reported by a default search; tighter ends lose the exact rotation: docs/experiments.md#the-schedule).
+   * Tightest relative tolerance (default 0.1 of the step: on the spinning video, where the step is 0.39
+   * of the spread, that is 0.04 of the spread, within the engine's default cap of 0.05, so laws the
+   * bridge made exact are reported by a default search; 0.02 of the spread lost the exact rotation:
+   * docs/experiments.md#the-schedule).
    */
   tolEnd: number;
   /** Factor per tightening step (default 0.8). */
@@ -62,7 +65,8 @@ export interface Schedule {
   /** Best-law inlier fraction at which the tolerance tightens (default 0.98). */
   tightenAt: number;
   /**
-   * Relative tolerance the training searches are asked to use (hint `searchTolerance`; default tolStart).
+   * Relative tolerance the training searches are asked to use (hint `searchTolerance`; default 0.6). It
+   * is the engine's `maxRelativeTolerance`, a share of the subspace's spread, not of the step.
    * Kept loose on purpose: the search only proposes laws, the bridge decides which are near-perfect at
    * its own tolerance; a tight search finds no law once the latents drift, and then nothing pulls them
    * back (docs/experiments.md#training-searches).
@@ -84,11 +88,11 @@ export function resolveSchedule(epochs: number, s: Partial<Schedule> = {}): Sche
     lambda: s.lambda ?? 0.3,
     warmupEpochs: s.warmupEpochs ?? Math.floor(epochs / 2),
     rampEpochs: s.rampEpochs ?? Math.floor(epochs / 8),
-    tolStart: s.tolStart ?? 0.6,
-    tolEnd: s.tolEnd ?? FIT_DEFAULTS.maxRelativeTolerance,
+    tolStart: s.tolStart ?? 0.8,
+    tolEnd: s.tolEnd ?? 0.1,
     tolDecay: s.tolDecay ?? 0.8,
     tightenAt: s.tightenAt ?? 0.98,
-    searchTolerance: s.searchTolerance ?? s.tolStart ?? 0.6,
+    searchTolerance: s.searchTolerance ?? 0.6,
     // JSON has no Infinity: "no cap" is stored as null.
     physicsCap: s.physicsCap === undefined ? 2 : s.physicsCap === null || !Number.isFinite(s.physicsCap) ? null : s.physicsCap,
   };

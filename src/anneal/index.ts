@@ -72,12 +72,12 @@ export interface AnnealOptions {
   seed?: number;
   /** Sequences held out of training to judge the final laws on (default 8 for built-in data, 0 for files). */
   heldout?: number;
-  /** λ and tolerance schedule (see {@link Schedule}; defaults λ = 0.3, half the epochs warm-up, an eighth ramp, tolerance from 0.6 tightened by feedback down to 0.05). */
+  /** λ and tolerance schedule (see {@link Schedule}; defaults λ = 0.3, half the epochs warm-up, an eighth ramp, tolerance from 0.8 of each law's RMS step tightened by feedback down to 0.1). */
   schedule?: Partial<Schedule>;
   /**
    * Bridge weighting (qMin, lawPower, epsilon, outlierPower, outlierCap, maxLaws); the tolerance comes
-   * from the schedule. Default maxLaws 1: only the best-ranked law pulls; laws pulling at once fight
-   * each other (docs/experiments.md#the-bridge).
+   * from the schedule. Default maxLaws 1: only the headline law pulls (the simplest near-perfect law,
+   * else the best-ranked); laws pulling at once fight each other (docs/experiments.md#the-bridge).
    */
   bridge?: Omit<BridgeOptions, 'relTolerance'>;
   /** Steps between searches (default: one epoch's steps). */

@@ -2,7 +2,8 @@
  * The annealing loop. Loss per step = reconstruction MSE + λ(t) · sum(stopGradient(G) ⊙ z), where G is the
  * bridge's gradient of the physics loss at the batch's current latents (so autodiff carries exactly
  * λ·∂L/∂z into the encoder). The laws come from the last search and are frozen until the next one: every
- * `searchEvery` steps the whole training set is re-encoded and `search` re-run.
+ * `searchEvery` steps the whole training set is re-encoded and `search` re-run. The bridge takes the
+ * headline law first (the law the run reports), then the search's ranking.
  *
  * Reproducibility: every random choice is seeded (initialisers, batch order via our own Rng), the
  * optimizer state is exact, and the search happens at fixed step boundaries, so a run resumed from a
@@ -121,6 +122,18 @@ const bestOf = (laws: FitResult | null): EpochLog['bestLaw'] => {
   return l ? { id: l.id, family: l.family, inlierFraction: l.metrics.inlierFraction, relativeError: l.metrics.relativeError, summary: l.summary } : null;
 };
 
+/**
+ * The laws in the order the bridge takes them (it uses the first `maxLaws`): the headline law first,
+ * then the search's ranking. The ranking's first law need not be the physics: on the spinning video
+ * the rotation by 3π/8 of a harmonic plane outranked the π/8 rotation, the bridge made it exact, and
+ * the run then had no π/8 law left to report (docs/experiments.md#which-law-pulls).
+ */
+function pulledFirst(laws: FitResult | null): Law[] {
+  const all = laws?.laws ?? [];
+  const h = headlineLaw(laws);
+  return h ? [h, ...all.filter((l) => l !== h)] : all;
+}
+
 /** Keep only log records up to `step` (records after a checkpoint belong to lost steps). */
 function truncateLog(path: string, step: number): void {
   if (!existsSync(path)) return;
@@ -173,7 +186,7 @@ export async function train(ctx: TrainContext): Promise<TrainResult> {
       if (pos === 0) st.perm = rng.permutation(K);
       const seqs = st.perm.slice(pos * B, (pos + 1) * B);
       const lambda = lambdaAt(cfg.schedule, st.step / stepsPerEpoch), relTolerance = st.relTol;
-      const r = trainStep(ae, adam, data, seqs, st.laws?.laws ?? [], lambda, { ...cfg.bridge, relTolerance }, cfg.schedule.physicsCap);
+      const r = trainStep(ae, adam, data, seqs, pulledFirst(st.laws), lambda, { ...cfg.bridge, relTolerance }, cfg.schedule.physicsCap);
       addStep(st, r);
       st.step++;
       ctx.onStep?.(st.step, total);
@@ -239,10 +252,11 @@ async function searchLaws(ctx: TrainContext, st: TrainerState, latents: Dataset,
   st.totals.search += ms;
   const rec: Record<string, unknown> = { type: 'search', step: st.step, ms, best: bestOf(st.laws), laws: st.laws.laws.length };
   if (st.step / stepsPerEpoch >= cfg.schedule.warmupEpochs) {
-    const ws = computeWeights(latents, st.laws.laws, { ...cfg.bridge, relTolerance: st.relTol });
+    const ws = computeWeights(latents, pulledFirst(st.laws), { ...cfg.bridge, relTolerance: st.relTol });
     const bestQ = Math.max(0, ...ws.map((w) => w.inlierFraction));
     st.relTol = adaptTolerance(cfg.schedule, st.relTol, bestQ, cfg.bridge.qMin ?? BRIDGE_DEFAULTS.qMin);
-    Object.assign(rec, { bridgeBestQ: bestQ, relTolerance: st.relTol });
+    // What the bridge measured and pulls: a log shows which law the latents were annealed toward.
+    Object.assign(rec, { bridgeBestQ: bestQ, relTolerance: st.relTol, pulled: ws.map((w) => ({ id: w.id, q: w.inlierFraction })) });
   }
   return rec;
 }

@@ -21,7 +21,11 @@ test('tolerance tightens when the best law keeps up, relaxes when no law is near
   assert.equal(adaptTolerance(s, 0.1, 0.5, 0.9), 0.1 / s.tolDecay);
   assert.equal(adaptTolerance(s, s.tolEnd, 1, 0.9), s.tolEnd);
   assert.equal(adaptTolerance(s, s.tolStart, 0, 0.9), s.tolStart);
-  assert.equal(s.searchTolerance, s.tolStart);
+  // The bridge's tolerance is a share of the step: at 1 or more "nothing moves" would pass it.
+  assert.ok(s.tolStart < 1 && s.tolEnd < s.tolStart);
+  // The search's is the engine's share of the spread, and does not follow the bridge's.
+  assert.equal(s.searchTolerance, 0.6);
+  assert.equal(resolveSchedule(40, { tolStart: 0.5 }).searchTolerance, 0.6);
 });
 
 test('the physics cap defaults to 2; no cap is stored as null and survives the JSON of run.json', () => {
