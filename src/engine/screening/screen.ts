@@ -177,21 +177,26 @@ export function fitOnStats(
  * Dense fits this far from a law are stated as they are: dropping terms only fits worse, so no support
  * of theirs can hold within any tolerance a law may have (a map leaving most of the spread, an invariant
  * changing per step by about its spread: noise), and their sparse paths would cost most of the screening.
+ * "Far" is a share of what m free terms fitted to n transitions of noise reach: a map's residual
+ * 1 − m/n of the spread, an invariant's ratio 2(1 − √(m/n))² (the lower edge of the Marchenko–Pastur
+ * law), so 256 coefficients fitted to 396 transitions of noise count as noise, not as a near-law.
  */
-const FAR_MAP = 0.8; // Σ residual² / Σ |u − ū|² of the dense map
-const FAR_INVARIANT = 1.2; // Σ ΔI² / Σ (I − Ī)² of the dense invariant (about 2 for an unrelated quantity)
+const FAR_MAP = 0.8; // share of the noise level of Σ residual² / Σ |u − ū|²
+const FAR_INVARIANT = 0.6; // share of the noise level of Σ ΔI² / Σ (I − Ī)² (about 2 for an unrelated quantity)
 
 /** The dense fit of a candidate far from any law (see {@link FAR_MAP}), or null when its paths are worth running. */
 function farFromLaw(stats: ScoringStats, features: string[]): StatsFit | null {
   if (stats.role === 'map') {
     const W = denseMap(stats.fs);
     const spread = stats.variance * (stats.nIn / Math.max(stats.n, 1));
-    if (!(residualSumOfSquares(W, stats.fs) > FAR_MAP * spread)) return null;
+    const noiseLevel = Math.max(1 - features.length / Math.max(stats.nIn, 1), 0);
+    if (!(residualSumOfSquares(W, stats.fs) > FAR_MAP * noiseLevel * spread)) return null;
     const { p, params } = sparseParametrization(W, features, 'map');
     return { parametrization: p, params };
   }
   const dense = denseInvariant(stats.st);
-  if (!dense || !(dense.ratio > FAR_INVARIANT)) return null;
+  const noiseLevel = 2 * Math.max(1 - Math.sqrt(features.length / Math.max(stats.nIn, 1)), 0) ** 2;
+  if (!dense || !(dense.ratio > FAR_INVARIANT * noiseLevel)) return null;
   const { p, params } = sparseParametrization([dense.coefficients], features, 'invariant');
   return { parametrization: p, params };
 }
