@@ -43,7 +43,8 @@
  * - tol_ℓ: `relTolerance · sqrt(S_ℓ)` when `relTolerance` is set (the trainer anneals it from loose to
  *   tight; below 1 "nothing moves" fails it wherever the steps are alike); else the law's own
  *   `metrics.tolerance`, for maps at most half the RMS step (as `fit`'s default `maxMotionError`, so
- *   a search's tolerance cannot make u' = u near-perfect), for invariants times sqrt(V_I) (their
+ *   a search's tolerance cannot make u' = u near-perfect; a law fitted through measurement noise keeps
+ *   the tolerance the noise explains, its motion judged on the clean state), for invariants times sqrt(V_I) (their
  *   tolerance is in units of the invariant's standard deviation).
  * Transitions whose residual is not finite (a feature such as log(u) left its domain) count as outliers
  * for q but carry no gradient.
@@ -98,6 +99,15 @@ export interface BridgeResult {
 export const BRIDGE_DEFAULTS = { qMin: 0.9, lawPower: 2, epsilon: 0.01, outlierPower: 2, outlierCap: 10 } as const;
 /** Largest map tolerance from a law's own metrics, as a share of the RMS step (`fit`'s default maxMotionError). */
 const MOTION_SHARE = 0.5;
+
+/**
+ * A map's own tolerance, at most half its RMS step; except where the law was fitted through
+ * measurement noise: there the search judged the clean state's motion, and the tolerance is what the
+ * noise on the readings explains (the readings' steps carry that noise too).
+ */
+function mapTolerance(law: Law, meanSquareStep: number): number {
+  return law.metrics.noise ? law.metrics.tolerance : Math.min(law.metrics.tolerance, MOTION_SHARE * Math.sqrt(meanSquareStep));
+}
 
 /** w(q) of the module comment. */
 export function lawWeight(q: number, opts: BridgeOptions = {}): number {
@@ -185,7 +195,7 @@ export function computeWeights(latents: Dataset, laws: Law[], opts: BridgeOption
     const norms = st.cl.residualsAll(st.u, starts);
     const tol = opts.relTolerance !== undefined
       ? opts.relTolerance * Math.sqrt(st.yardstick)
-      : st.isMap ? Math.min(law.metrics.tolerance, MOTION_SHARE * Math.sqrt(st.step)) : law.metrics.tolerance * Math.sqrt(st.spreadI);
+      : st.isMap ? mapTolerance(law, st.step) : law.metrics.tolerance * Math.sqrt(st.spreadI);
     // Nothing to explain (a frozen subspace, a constant I): every law "holds" there, so none counts.
     const judged = st.yardstick > 0;
     let inliers = 0;
