@@ -1,9 +1,12 @@
 // One benchmark configuration in its own process (so peak RSS is this configuration's alone).
-// Usage: node benchmarks/fit-one.mjs N d workers [new|warm] [rotation|decay|polynomial]  → prints one JSON line.
+// Usage: node benchmarks/fit-one.mjs N d workers [new|warm] [rotation|decay|polynomial|noisy|noise] [floor]
+//   → prints one JSON line.
 //   rotation: a planted rotation among noise dimensions (planted-rotation.mjs, the default);
 //   decay: decay plus noise, a data set with no law (planted-decay.mjs);
 //   polynomial: one Euler step of Lorenz beside noise coordinates (planted-polynomial.mjs);
-//   noisy: a damped oscillator read with 20% measurement noise (planted-noisy.mjs).
+//   noisy: a damped oscillator read with 20% measurement noise (planted-noisy.mjs);
+//   noise: white noise, no law (planted-noise.mjs).
+//   floor: also time one Gram pass over [z; 1; z'] after the fit (gram-floor.mjs), the ratio's floor.
 //   new:  the fit starts its worker threads, as `latent-laws fit` does (default);
 //   warm: the threads have already run one fit, of other data (a second rotation, N/10 transitions),
 //         as a pool kept across fits does (`createFitPool`): V8 has compiled the engine in them.
@@ -12,6 +15,8 @@
 import { createFitPool, fit } from 'latent-laws';
 import { plantedDecay } from './planted-decay.mjs';
 import { plantedNoisy } from './planted-noisy.mjs';
+import { plantedNoise } from './planted-noise.mjs';
+import { gramFloorMs } from './gram-floor.mjs';
 import { plantedPolynomial } from './planted-polynomial.mjs';
 import { plantedRotation } from './planted-rotation.mjs';
 import { cpuSplit, threadCpu } from './thread-cpu.mjs';
@@ -20,8 +25,8 @@ const [N, d, workers] = process.argv.slice(2, 5).map(Number);
 const poolState = process.argv[5] ?? 'new';
 if (poolState !== 'new' && poolState !== 'warm') throw new Error(`pool state must be new or warm, got ${poolState}`);
 const kind = process.argv[6] ?? 'rotation';
-const generators = { rotation: plantedRotation, decay: plantedDecay, polynomial: plantedPolynomial, noisy: plantedNoisy };
-if (!(kind in generators)) throw new Error(`data must be rotation, decay, polynomial or noisy, got ${kind}`);
+const generators = { rotation: plantedRotation, decay: plantedDecay, polynomial: plantedPolynomial, noisy: plantedNoisy, noise: plantedNoise };
+if (!(kind in generators)) throw new Error(`data must be one of ${Object.keys(generators).join(', ')}, got ${kind}`);
 
 const data = generators[kind](N, d, 12345);
 const dataBytes = data.states.byteLength;
@@ -36,6 +41,7 @@ const wall = performance.now() - t0;
 const end = threadCpu();
 await pool.close();
 const cpu = cpuSplit(before, start, end);
+const floorMs = process.argv[7] === 'floor' ? Math.round(gramFloorMs(data)) : null;
 const top = result.laws[0];
 console.log(JSON.stringify({
   N: result.provenance.nTransitions, d, workers, pool: poolState, wallMs: Math.round(wall), cpuMs: Math.round(cpu.main + cpu.workers + cpu.background), cpuByThread: cpu, timings: result.provenance.timings,
@@ -46,4 +52,5 @@ console.log(JSON.stringify({
   summaries: result.laws.map((l) => l.summary),
   topParameters: top ? Object.fromEntries(top.parameters.map((p) => [p.name, p.exactValue ?? p.value])) : null,
   topNoise: top?.metrics.noise ?? null,
+  floorMs,
 }));

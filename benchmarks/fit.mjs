@@ -75,6 +75,21 @@ if (process.env.BENCH_NOISY !== '0') {
   }
 }
 
+// Many dimensions: a planted rotation among noise dimensions at d = 256 (N = 1e5) and d = 1024
+// (N = 1e4), and white noise at d = 256 with 396 transitions; each against one Gram pass over
+// [z; 1; z'] timed in the same process (the floor: the one pass over the data the search needs).
+if (process.env.BENCH_HIGH !== '0') {
+  for (const [N, d, kind] of [[1e5, 256, 'rotation'], [1e4, 1024, 'rotation'], [396, 256, 'noise']]) {
+    const r = spawnSync(process.execPath, ['--max-old-space-size=16384', one, String(N), String(d), '2', 'new', kind, 'floor'], { encoding: 'utf8' });
+    if (r.status !== 0) {
+      console.log(`d=${d} N=${N} ${kind} row failed: ${r.stderr.trim().split('\n').pop()}`);
+      continue;
+    }
+    const x = JSON.parse(r.stdout.trim().split('\n').pop());
+    console.log(`d=${d} N=${x.N} ${kind}, 2 workers: ${x.wallMs} ms (floor ${x.floorMs} ms, ${(x.wallMs / x.floorMs).toFixed(1)}x), peak RSS ${x.peakRssMB} MB (${(x.peakRssMB / x.dataMB).toFixed(1)}x the data), timings ${JSON.stringify(x.timings)}; laws: ${x.laws.length ? x.summaries[0] : 'none'}`);
+  }
+}
+
 // Parallel speed-up of the stages that run on the pool (moments, screening, finalists, exact pass).
 // The bound beside it: the 1-worker wall time over the 2-worker run's CPU time spread over 2 cores,
 // which no schedule can beat on a 2-core machine.
