@@ -64,9 +64,12 @@ function eigenSubspaces(mom: Moments, varying: number[][], maxCount: number, sam
   const { re, im, vectors } = generalEigen(transpose(A));
   // Back to data coordinates: a reduced vector v is the direction Σ v_i · varying_i.
   const lift = (v: number[]) => (varying.length === d ? v : Array.from({ length: d }, (_, j) => v.reduce((t, x, i) => t + x * varying[i][j], 0)));
+  // A mode whose own linear fit leaves most of its variance unexplained holds no law to sharpen. The
+  // operator's d² entries fitted to n transitions explain a share d/n of noise in-sample, so "most" is
+  // counted from what noise would leave: 396 transitions of 256-D noise leave 35%, not 100%.
+  const unexplained = 0.5 * Math.max(1 - varying.length / Math.max(mom.n, 1), 0);
   const refine = (basis: number[][]) => {
-    // A mode whose own linear fit leaves most of its variance unexplained holds no law to sharpen.
-    if (objective(basis, full).f > 0.5) return basis;
+    if (!(objective(basis, full).f <= unexplained)) return basis;
     const refined = refineSubspace(basis, full);
     const robust = samples ? robustRefine(refined, samples.states, samples.dim, samples.starts, samples.sample) : refined;
     return varying.length === d ? robust : projectRowsOnto(robust, varying);
