@@ -9,6 +9,7 @@ import { errorMessage } from '../../errors.js';
 import type { Expr } from '../../grammar/expr-ir.js';
 import type { Failure, LawRole, Subspace } from '../../types.js';
 import { nestedSpans } from '../kernels/linalg.js';
+import { LINEAR_MAP_FAMILIES } from '../model/families.js';
 import { FeatureCatalog } from '../model/features.js';
 import { type Moments, projectMoments, subspaceVariance } from '../moments/moments.js';
 import { type Resolution, subspaceFloors } from '../moments/resolution.js';
@@ -160,15 +161,20 @@ export function chooseFinalists(screened: ScreenSuccess[], max: number, subspace
  * Per subspace, the simplest candidate (least complexity) among those that screen about as well as the
  * best there. Screening sees every transition, and outlier jumps favour the freer families by a few
  * bits (a rotation ranks below its spiral, skewed and linear forms); the trimmed refit may find the
- * simplest one exact, so it keeps a place among the subspace's finalists.
+ * simplest one exact, so it keeps a place among the subspace's finalists. Errors are compared only
+ * among candidates scored on the same transitions: linear families on all of them (moments), library
+ * and quadratic families on the screening sample, which at d = 256 held fewer jumps than the whole
+ * and so hid the rotation behind its library map.
  */
 function simplestOfBestFits(screened: ScreenSuccess[], role: LawRole): Map<number, ScreenSuccess> {
   const candidates = screened.filter((s) => s.fit.role === role && s.descriptionLength < 0);
+  const onSample = (s: ScreenSuccess) => !LINEAR_MAP_FAMILIES.has(s.fit.family) && s.fit.family !== 'linear_invariant';
+  const key = (s: ScreenSuccess) => 2 * s.subspaceIndex + (onSample(s) ? 1 : 0);
   const best = new Map<number, number>();
-  for (const s of candidates) best.set(s.subspaceIndex, Math.min(best.get(s.subspaceIndex) ?? Infinity, s.relativeError));
+  for (const s of candidates) best.set(key(s), Math.min(best.get(key(s)) ?? Infinity, s.relativeError));
   const out = new Map<number, ScreenSuccess>();
   for (const s of candidates) {
-    if (!(s.relativeError <= SAME_FIT * best.get(s.subspaceIndex)!)) continue;
+    if (!(s.relativeError <= SAME_FIT * best.get(key(s))!)) continue;
     const current = out.get(s.subspaceIndex);
     if (!current || s.complexity < current.complexity) out.set(s.subspaceIndex, s);
   }
