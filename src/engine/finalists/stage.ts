@@ -153,8 +153,20 @@ export function chooseFinalists(screened: ScreenSuccess[], max: number, subspace
     }
     return chosen;
   };
-  const invariants = pick('invariant', Math.ceil(max / 4));
+  const invariants = withoutWiderCopies(pick('invariant', Math.ceil(max / 4)), subspaces);
   return [...pick('map', max - invariants.length), ...invariants];
+}
+
+/**
+ * Invariants on a subspace that contains another finalist invariant's smaller subspace, and conserve
+ * no better than it: the plane's radius restated on a 4-D subspace around the plane. Ranking would
+ * fold them into the plane's law; dropping them here saves their pass over all transitions.
+ */
+function withoutWiderCopies(invariants: ScreenSuccess[], subspaces: Subspace[]): ScreenSuccess[] {
+  const dim = (s: ScreenSuccess) => subspaces[s.subspaceIndex].basis.length;
+  return invariants.filter(
+    (s) => !invariants.some((c) => dim(c) < dim(s) && c.relativeError <= SAME_FIT * s.relativeError && nestedSpans(subspaces[c.subspaceIndex].basis, subspaces[s.subspaceIndex].basis)),
+  );
 }
 
 /**
