@@ -87,8 +87,11 @@ async function annealWith(flags: AnnealFlags, out: string, resume: boolean, sear
     log(`backend: ${result.backend.name} (${result.backend.reason}); seed ${flags.seed}; run folder ${result.runDir}`);
     if (result.interrupted) log(`interrupted at step ${result.step}/${result.totalSteps}; continue with: latent-laws anneal --resume ${result.runDir}`);
     else if (result.final) {
+      const where = result.final.heldoutLaws ? 'held-out' : 'training';
       const best = headlineLaw(result.final.heldoutLaws ?? result.final.laws);
-      log(`done: reconstruction MSE ${result.final.recon.toExponential(3)}; best law on ${result.final.heldoutLaws ? 'held-out' : 'training'} latents: ${best ? best.summary : 'none'}`);
+      // How much of the latents the law holds on comes before it, so the line still ends with the law.
+      const holds = best ? `; it holds on ${(100 * best.metrics.inlierFraction).toFixed(1)}% of the ${where} transitions` : '';
+      log(`done: reconstruction MSE ${result.final.recon.toExponential(3)}${holds}; best law on ${where} latents: ${best ? best.summary : 'none'}`);
     }
   }
   return result.interrupted ? EXIT.interrupted : EXIT.ok;

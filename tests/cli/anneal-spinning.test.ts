@@ -31,6 +31,7 @@ test('a default anneal on spinning names a rotation by π/8 in its summary and l
     assert.ok(Math.abs(theta / (Math.PI / 8) - 1) < 0.02, `θ = ${theta}, π/8 = ${Math.PI / 8}`);
     const last = r.stdout.trim().split('\n').pop()!;
     assert.ok(last.startsWith('done: ') && last.endsWith(`best law on held-out latents: ${law.summary}`), last);
+    assert.ok(last.includes(`it holds on ${(100 * law.metrics.inlierFraction).toFixed(1)}% of the held-out transitions`), last);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
