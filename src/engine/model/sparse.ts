@@ -88,12 +88,21 @@ export function denseMap(fs: FeatureStats): Mat {
   return fs.C.map((cRow) => denseRow(fs.G, cRow, scale).w);
 }
 
-/** The best-conserved combination of every feature that varies, at unit variance; null when none varies. */
-export function denseInvariant(st: InvariantStats): { coefficients: number[]; ratio: number } | null {
+/** The best-conserved combination of every feature that varies (where the threshold path starts). */
+export interface DenseInvariant {
+  support: number[];
+  /** Null when no feature varies or the pencil has no solution. */
+  fit: { c: number[]; ratio: number; dropCosts: number[] | null } | null;
+}
+
+export function denseInvariant(st: InvariantStats): DenseInvariant {
   const support = Array.from({ length: st.D.length }, (_, j) => j).filter((j) => st.Cov[j][j] > 0);
-  const dense = invariantOnSupport(st, support);
-  const unit = dense && unitVariance(dense.c, st);
-  return unit ? { coefficients: unit, ratio: dense.ratio } : null;
+  return { support, fit: invariantOnSupport(st, support) };
+}
+
+/** A dense invariant's coefficients at unit variance over the data; null when I does not vary. */
+export function unitDenseInvariant(dense: DenseInvariant, st: InvariantStats): number[] | null {
+  return dense.fit && unitVariance(dense.fit.c, st);
 }
 
 /** Ratio Σ ΔI² / Σ (I − Ī)² of an invariant I = c·φ: 0 when exactly conserved, ≈ 2 for an unrelated quantity. */
@@ -155,11 +164,12 @@ function pathThresholds(smallest: number): number[] {
  * threshold in turn, each starting from the support the previous one left, so the whole path costs
  * about as many solves as it has distinct supports. Rows are fitted independently, as in STLSQ.
  */
-export function stlsqPath(fs: FeatureStats, smallest: number, maxIter = 10): Mat[] {
+export function stlsqPath(fs: FeatureStats, smallest: number, maxIter = 10, dense: Mat = denseMap(fs)): Mat[] {
   const scale = termScales(fs);
   const thresholds = pathThresholds(smallest);
-  const rows = fs.C.map((cRow) => {
-    let fitted = denseRow(fs.G, cRow, scale);
+  const varying = scale.map((_, j) => j).filter((j) => scale[j] > 0);
+  const rows = fs.C.map((cRow, r) => {
+    let fitted = { support: varying, w: dense[r] };
     return thresholds.map((t) => (fitted = sparsifyRow(fs.G, cRow, scale, fitted, t, maxIter)).w);
   });
   return distinct(thresholds.map((_, i) => rows.map((r) => r[i])));
@@ -243,11 +253,9 @@ function likelyDrops(costs: number[] | null, support: number[]): number[] {
  * Sparse invariants by backward elimination: drop, one at a time, the feature whose removal worsens the
  * conservation ratio least, from all features down to one (see {@link eliminationPath}).
  */
-export function invariantEliminationPath(st: InvariantStats, maxTerms = 24): { coefficients: number[]; ratio: number }[] {
-  const m = st.D.length;
-  if (m > maxTerms) return [];
-  let support = Array.from({ length: m }, (_, j) => j).filter((j) => st.Cov[j][j] > 0);
-  let current = invariantOnSupport(st, support);
+export function invariantEliminationPath(st: InvariantStats, maxTerms = 24, dense?: DenseInvariant): { coefficients: number[]; ratio: number }[] {
+  if (st.D.length > maxTerms) return [];
+  let { support, fit: current } = dense ?? denseInvariant(st);
   const out: { coefficients: number[]; ratio: number }[] = [];
   while (current) {
     const unit = unitVariance(current.c, st);
@@ -270,10 +278,8 @@ export function invariantEliminationPath(st: InvariantStats, maxTerms = 24): { c
  * without a ratio guard: the description length, not a fixed factor, decides how sparse. Empty when
  * even all features together change by more than `stopAbove` (a ratio): no sparser support does better.
  */
-export function sparseInvariantPath(st: InvariantStats, smallest: number, maxIter = 10, stopAbove = Infinity): { coefficients: number[]; ratio: number }[] {
-  const m = st.D.length;
-  let support = Array.from({ length: m }, (_, j) => j).filter((j) => st.Cov[j][j] > 0);
-  let current = invariantOnSupport(st, support);
+export function sparseInvariantPath(st: InvariantStats, smallest: number, maxIter = 10, stopAbove = Infinity, dense: DenseInvariant = denseInvariant(st)): { coefficients: number[]; ratio: number }[] {
+  let { support, fit: current } = dense;
   if (current && current.ratio > stopAbove) return [];
   const out: { coefficients: number[]; ratio: number }[] = [];
   for (const t of pathThresholds(smallest)) {

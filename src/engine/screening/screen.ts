@@ -21,7 +21,7 @@ import {
   type ScoringStats,
 } from '../model/law-fit.js';
 import { type Moments, projectMoments, type SubspaceMoments, subspaceVariance } from '../moments/moments.js';
-import { denseInvariant, denseMap, eliminationPath, invariantEliminationPath, sparseInvariantPath, stlsqPath } from '../model/sparse.js';
+import { type DenseInvariant, denseInvariant, denseMap, eliminationPath, invariantEliminationPath, sparseInvariantPath, stlsqPath, unitDenseInvariant } from '../model/sparse.js';
 
 export interface ScreenSuccess {
   ok: true;
@@ -151,20 +151,26 @@ export function fitOnStats(
   // thresholds found: where no support beats the null model (DL ≥ 0: noise), there is none to refine.
   const asFits = (path: { p: Parametrization; params: number[] }[]) => path.map(({ p, params }) => ({ parametrization: p, params }));
   const isMap = stats.role === 'map';
-  const far = farFromLaw(stats, features);
-  if (far) return far;
-  const thresholds = asFits(
-    isMap
-      ? stlsqPath(stats.fs, threshold).map((W) => sparseParametrization(W, features, 'map'))
-      : sparseInvariantPath(stats.st, threshold).map((inv) => sparseParametrization([inv.coefficients], features, 'invariant')),
-  );
+  // The dense fit starts both paths; far from any law it is the candidate's statement (see FAR_MAP).
+  let thresholds: StatsFit[];
+  let dense: DenseInvariant | undefined;
+  if (stats.role === 'map') {
+    const W = denseMap(stats.fs);
+    if (mapIsFar(stats, features, W)) return asFits([sparseParametrization(W, features, 'map')])[0];
+    thresholds = asFits(stlsqPath(stats.fs, threshold, undefined, W).map((rows) => sparseParametrization(rows, features, 'map')));
+  } else {
+    dense = denseInvariant(stats.st);
+    const unit = unitDenseInvariant(dense, stats.st);
+    if (unit && invariantIsFar(stats, features, dense.fit!.ratio)) return asFits([sparseParametrization([unit], features, 'invariant')])[0];
+    thresholds = asFits(sparseInvariantPath(stats.st, threshold, undefined, undefined, dense).map((inv) => sparseParametrization([inv.coefficients], features, 'invariant')));
+  }
   if (thresholds.length === 0) throw new Error('no quantity in this subspace varies across the data');
   const scored = thresholds.map((fit) => ({ fit, score: score(fit) }));
   if (scored.some((x) => x.score < 0)) {
     const eliminated = asFits(
       isMap
         ? eliminationPath(stats.fs).map((W) => sparseParametrization(W, features, 'map'))
-        : invariantEliminationPath(stats.st).map((inv) => sparseParametrization([inv.coefficients], features, 'invariant')),
+        : invariantEliminationPath(stats.st, undefined, dense).map((inv) => sparseParametrization([inv.coefficients], features, 'invariant')),
     );
     for (const fit of eliminated) scored.push({ fit, score: score(fit) });
   }
@@ -184,21 +190,17 @@ export function fitOnStats(
 const FAR_MAP = 0.8; // share of the noise level of Σ residual² / Σ |u − ū|²
 const FAR_INVARIANT = 0.6; // share of the noise level of Σ ΔI² / Σ (I − Ī)² (about 2 for an unrelated quantity)
 
-/** The dense fit of a candidate far from any law (see {@link FAR_MAP}), or null when its paths are worth running. */
-function farFromLaw(stats: ScoringStats, features: string[]): StatsFit | null {
-  if (stats.role === 'map') {
-    const W = denseMap(stats.fs);
-    const spread = stats.variance * (stats.nIn / Math.max(stats.n, 1));
-    const noiseLevel = Math.max(1 - features.length / Math.max(stats.nIn, 1), 0);
-    if (!(residualSumOfSquares(W, stats.fs) > FAR_MAP * noiseLevel * spread)) return null;
-    const { p, params } = sparseParametrization(W, features, 'map');
-    return { parametrization: p, params };
-  }
-  const dense = denseInvariant(stats.st);
+/** The dense map W leaves the noise level's share {@link FAR_MAP} of the spread or more. */
+function mapIsFar(stats: Extract<ScoringStats, { role: 'map' }>, features: string[], W: number[][]): boolean {
+  const spread = stats.variance * (stats.nIn / Math.max(stats.n, 1));
+  const noiseLevel = Math.max(1 - features.length / Math.max(stats.nIn, 1), 0);
+  return residualSumOfSquares(W, stats.fs) > FAR_MAP * noiseLevel * spread;
+}
+
+/** The dense invariant's ratio is the noise level's share {@link FAR_INVARIANT} or more. */
+function invariantIsFar(stats: ScoringStats, features: string[], ratio: number): boolean {
   const noiseLevel = 2 * Math.max(1 - Math.sqrt(features.length / Math.max(stats.nIn, 1)), 0) ** 2;
-  if (!dense || !(dense.ratio > FAR_INVARIANT * noiseLevel)) return null;
-  const { p, params } = sparseParametrization([dense.coefficients], features, 'invariant');
-  return { parametrization: p, params };
+  return ratio > FAR_INVARIANT * noiseLevel;
 }
 
 /** The description length of a parameter setting of `fit` on `stats`: the score sparse paths are chosen by. */
