@@ -11,7 +11,7 @@ import { readErrorRecord, type JobOutcome } from './layout.js';
 import type { SweepHooks } from './local.js';
 import type { SweepItem } from './plan.js';
 import { QUEUE_DEFAULTS } from './defaults.js';
-import { checkRedis, connectionOf, type QueueTarget } from './queue.js';
+import { connectionOf, type QueueTarget } from './queue.js';
 
 /** Options of the coordinator. */
 export interface QueueSweepOptions extends QueueTarget {
@@ -142,11 +142,10 @@ class Coordinator {
 
 /**
  * Enqueue the items that have no record and wait until their jobs finish, or until the signal.
+ * Redis is checked by the caller (sweep.ts), before any folder is made.
  * @returns the outcome of every item that finished during the wait, by key
- * @throws InputError when Redis cannot be reached
  */
 export async function runQueued(items: SweepItem[], options: QueueSweepOptions, hooks: SweepHooks = {}): Promise<Map<string, JobOutcome>> {
-  await checkRedis(options.url);
   const name = options.name ?? QUEUE_DEFAULTS.name;
   const connection = connectionOf(options.url);
   const queue = new Queue(name, { connection });
