@@ -58,7 +58,8 @@ test('job keys follow content, path and options; record names are readable, stab
   assert.notEqual(jobKey(file, content, spec, 'another grammar'), key);
   assert.equal(await fileDigest(join(dir, 'missing.npy')), null);
   assert.match(resultStem('a/ckpt-1/latents.npy', key), /^a__ckpt-1__latents\.npy\.[0-9a-f]{12}$/);
-  assert.equal(resultStem('a/ckpt-1/latents.npy', key), resultStem('a/ckpt-1/latents.npy', key));
+  assert.notEqual(jobKey(join(dir, 'runs', 'moved', 'latents.npy'), content, spec, 'g'), key, 'the same bytes at another path are another job');
+  assert.notEqual(resultStem('a/ckpt-1/latents.npy', key), resultStem('a/ckpt-2/latents.npy', key));
   // Odd characters become '_'; no leading dot, which would make it look like a temporary file.
   assert.match(resultStem('.cache/odd name?.npy', key), /^cache__odd_name_\.npy\.[0-9a-f]{12}$/);
 });
