@@ -34,10 +34,7 @@ function summarise(mom: Moments, basis: number[][], exponent: number): Complemen
   const total = trace(sm.cyy);
   const variance = trace(sm.cxx) / Math.max(sm.n, 1) / k;
   // Residual of u' on u: cyy − cyx cxx⁻¹ cxy, its trace the unpredicted part.
-  const B = solve(sm.cxx, transpose(sm.cyx));
-  let explained = 0;
-  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) explained += sm.cyx[i][j] * B[j][i];
-  const predictedShare = Math.max(adjustedShare(explained, total, sm.n, k), twoStepShare(mom, basis));
+  const predictedShare = Math.max(adjustedShare(explainedBy(sm.cxx, sm.cyx), total, sm.n, k), twoStepShare(mom, basis));
   return {
     dim: k,
     rms: timesPow2(Math.sqrt(Math.max(variance, 0)), exponent),
@@ -53,11 +50,15 @@ function summarise(mom: Moments, basis: number[][], exponent: number): Complemen
 function twoStepShare(mom: Moments, basis: number[][]): number {
   const lag = lagCovariances(mom, basis);
   if (!lag) return 0;
-  const B = solve(lag.C0, transpose(lag.C2));
+  return adjustedShare(explainedBy(lag.C0, lag.C2), trace(lag.C0), lag.n, basis.length);
+}
+
+/** tr(C_yx C_xx⁻¹ C_xy): the variance of the target y a linear fit on x explains. */
+function explainedBy(Cxx: Mat, Cyx: Mat): number {
+  const B = solve(Cxx, transpose(Cyx));
   let explained = 0;
-  for (let i = 0; i < basis.length; i++) for (let j = 0; j < basis.length; j++) explained += lag.C2[i][j] * B[j][i];
-  const total = lag.C0.reduce((s, row, i) => s + row[i], 0);
-  return adjustedShare(explained, total, lag.n, basis.length);
+  for (let i = 0; i < Cyx.length; i++) for (let j = 0; j < Cxx.length; j++) explained += Cyx[i][j] * B[j][i];
+  return explained;
 }
 
 /**
