@@ -9,7 +9,7 @@
 import type { MeasurementNoise } from '../../types.js';
 import { fitLinearFamily, LINEAR_MAP_FAMILIES } from '../model/families.js';
 import { residualMeasure, type ScoringStats } from '../model/law-fit.js';
-import { type Moments, projectMoments } from '../moments/moments.js';
+import { type Moments, projectMoments, type SubspaceMoments } from '../moments/moments.js';
 import { limitsMaps, type NoiseModel, noiseModel, withoutMeasurementNoise } from '../moments/noise-model.js';
 import type { FinalistResult } from './finalize.js';
 
@@ -47,15 +47,17 @@ export function judgeGroupThroughNoise<E extends { result: FinalistResult; offse
     const perTransition = residualMeasure(result.fit, result.fit.params, result.stats) / Math.max(result.stats.nIn, 1);
     return perTransition < STRUCTURE_SHARE * noise.model.lawResidual;
   });
-  return structured ? entries : entries.map((e) => ({ ...e, result: judgeThroughNoise(e.result, noise, moments, e.offset) }));
+  if (structured) return entries;
+  // The subspace's clean-state moments, once for all its finalists.
+  const cleanMoments = withoutMeasurementNoise(projectMoments(moments, noise.basis), noise.model.measurement);
+  return entries.map((e) => ({ ...e, result: judgeThroughNoise(e.result, noise, cleanMoments, e.offset) }));
 }
 
 /** A map finalist on a noise-limited subspace, refitted and scored as stated in the module comment. */
-function judgeThroughNoise(result: FinalistResult, noise: SubspaceNoise, moments: Moments, offset: boolean): FinalistResult {
+function judgeThroughNoise(result: FinalistResult, noise: SubspaceNoise, cleanMoments: SubspaceMoments, offset: boolean): FinalistResult {
   // Only the linear families are what the noise model describes; the rest keep their judgement.
   if (result.fit.role !== 'map' || !LINEAR_MAP_FAMILIES.has(result.fit.family) || result.stats.role !== 'map') return result;
   const { model } = noise;
-  const cleanMoments = withoutMeasurementNoise(projectMoments(moments, noise.basis), model.measurement);
   const params = fitLinearFamily(result.fit.family, cleanMoments, offset);
   const clean = statsWithoutNoise(result.stats, result.fit.features, model.measurement, 0);
   if (!params.every(Number.isFinite) || !clean) return result;
