@@ -50,3 +50,14 @@ export class OptionError extends InputError {
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** A command's flags for library options whose flag is not the option's name in kebab case (check's `laws` is `--law`). */
+export type FlagNames = Readonly<Record<string, string>>;
+
+/** The flag of a library option: `searchEvery` → `--search-every`, unless `flags` names it. */
+export function flagOf(option: string, flags: FlagNames = {}): string {
+  return Object.hasOwn(flags, option) ? flags[option] : `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/** A message on one line, as the command line prints errors. */
+export const oneLine = (message: string): string => message.replace(/\s*\n\s*/g, ' ');

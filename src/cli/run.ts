@@ -2,13 +2,13 @@
  * How every command ends: results on stdout, one-line errors on stderr with a non-zero exit code and
  * no stack trace, and Ctrl-C turned into an abort signal so long work can stop and keep what it found.
  */
-import { errorMessage, InputError, OptionError } from '../errors.js';
+import { errorMessage, type FlagNames, flagOf, InputError, oneLine, OptionError } from '../errors.js';
 
 /** Exit codes: 0 ok, 1 a check failed (used by `check`), 2 bad input or usage, 70 internal error, 130 interrupted twice. */
 export const EXIT = { ok: 0, failed: 1, input: 2, internal: 70, interrupted: 130 } as const;
 
 export function fail(message: string, code: number): never {
-  process.stderr.write(`latent-laws: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+  process.stderr.write(`latent-laws: ${oneLine(message)}\n`);
   process.exit(code);
 }
 
@@ -33,13 +33,6 @@ export function interruptSignal(): AbortSignal {
   return c.signal;
 }
 
-/** A command's flags for library options whose flag is not the option's name in kebab case (check's `laws` is `--law`). */
-export type FlagNames = Readonly<Record<string, string>>;
-
-/** The flag of a library option: `searchEvery` → `--search-every`, unless `flags` names it. */
-export function flagOf(option: string, flags: FlagNames = {}): string {
-  return Object.hasOwn(flags, option) ? flags[option] : `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-}
 
 /**
  * Run a command body, mapping errors to one line and an exit code. The library names its options in

@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import { loadDatasetAsync } from '../data/load.js';
 import { fit } from '../engine/fit.js';
 import type { FitPool } from '../engine/runtime/pool.js';
-import { InputError, OptionError } from '../errors.js';
+import { flagOf, InputError, oneLine, OptionError } from '../errors.js';
 import { loadGrammar } from '../grammar/load.js';
 import { jsonText, writeFileAtomic } from '../io.js';
 import type { Grammar } from '../types.js';
@@ -40,8 +40,7 @@ function grammarOf(path: string): Grammar {
 
 /** The message `fit` prints for a bad input: options named by their flags (`--key`), as on its command line. */
 export function inputErrorMessage(err: InputError): string {
-  const message = err instanceof OptionError ? err.messageNaming((o) => `--${o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`) : err.message;
-  return message.replace(/\s*\n\s*/g, ' ');
+  return oneLine(err instanceof OptionError ? err.messageNaming((o) => flagOf(o)) : err.message);
 }
 
 function writeRecord(path: string, value: unknown): void {
