@@ -78,6 +78,73 @@ export function accumulateLagged(states: Float64Array, dim: number, starts: Uint
   return { n, base: sums, ahead };
 }
 
+/**
+ * Lag-2 sums at stride 1 from the moment pass's own blocks, so they cost no pass of their own: in a
+ * block of consecutive transitions, z_{t+2} is the next row's z', so Σ [w_t; 1] w_{t+2}ᵀ is the cross
+ * of the [w; 1] columns with the z' columns one row on. Pairs that straddle a trajectory's end are
+ * taken out again, and each block's last row is paired with the state after it directly.
+ */
+export class LaggedFromBlocks {
+  readonly #d: number;
+  readonly #linked: Uint8Array;
+  readonly #state: Uint32Array;
+  readonly #ahead: Float64Array;
+  readonly #excluded: Float64Array;
+  readonly #v: Float64Array;
+  /** Offsets of the w' columns one row on: row r there is row r + 1 of w'. */
+  readonly #nextAhead: Int32Array;
+  #n = 0;
+
+  /** `wOne`, `next`: the block's offsets of the columns [w; 1] and w' (`block` rows each). */
+  constructor(
+    private readonly states: Float64Array,
+    dim: number,
+    private readonly starts: Uint32Array,
+    private readonly shift: Float64Array,
+    block: number,
+    private readonly wOne: Int32Array,
+    private readonly next: Int32Array,
+  ) {
+    this.#d = dim;
+    this.#nextAhead = next.map((o) => o + 1);
+    this.#linked = new Uint8Array(block);
+    this.#state = new Uint32Array(block);
+    this.#ahead = new Float64Array((dim + 1) * dim);
+    this.#excluded = new Float64Array((2 * dim + 1) ** 2);
+    this.#v = new Float64Array(2 * dim + 1);
+  }
+
+  /** Note the transition `t` (starting at state `st`) gathered into row `row`. */
+  note(row: number, t: number, st: number): void {
+    const linked = t + 1 < this.starts.length && this.starts[t + 1] === st + 1;
+    this.#linked[row] = linked ? 1 : 0;
+    this.#state[row] = st;
+    if (linked) this.#n++;
+    else addOuter(this.states, this.#d, this.shift, st, this.#v, this.#excluded);
+  }
+
+  /** Add the pairs of the block's `count` rows, held in `V`. */
+  flush(V: Float64Array, count: number): void {
+    const [d, ahead, wOne, next] = [this.#d, this.#ahead, this.wOne, this.next];
+    if (count > 1) addCross(V, wOne, V, this.#nextAhead, count - 1, ahead, d);
+    for (let r = 0; r + 1 < count; r++) {
+      if (this.#linked[r]) continue;
+      for (let i = 0; i <= d; i++) for (let j = 0; j < d; j++) ahead[i * d + j] -= V[wOne[i] + r] * V[next[j] + r + 1];
+    }
+    const last = count - 1;
+    if (!this.#linked[last]) return;
+    const after = (this.#state[last] + 2) * d;
+    for (let i = 0; i <= d; i++) {
+      const x = V[wOne[i] + last];
+      for (let j = 0; j < d; j++) ahead[i * d + j] += x * (this.states[after + j] - this.shift[j]);
+    }
+  }
+
+  result(): LaggedMoments {
+    return { n: this.#n, excluded: this.#excluded, ahead: this.#ahead };
+  }
+}
+
 /** Sum partial lag-2 moments (all of one stride) in the given order. */
 export function addLagged(parts: LaggedMoments[]): LaggedMoments {
   const sum = (pick: (p: LaggedMoments) => Float64Array | undefined): Float64Array | undefined => {
@@ -96,7 +163,7 @@ export function addLagged(parts: LaggedMoments[]): LaggedMoments {
 }
 
 /** Add v vᵀ for the transition starting at state `st`, v = [w_t; w_{t+1}; 1] (one per trajectory end: rare). */
-function addOuter(states: Float64Array, d: number, shift: number[], st: number, v: Float64Array, out: Float64Array): void {
+function addOuter(states: Float64Array, d: number, shift: ArrayLike<number>, st: number, v: Float64Array, out: Float64Array): void {
   const m = 2 * d + 1;
   for (let j = 0; j < d; j++) {
     v[j] = states[st * d + j] - shift[j];

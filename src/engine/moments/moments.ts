@@ -5,7 +5,7 @@
  */
 import { addCross, addGramUpper } from '../kernels/gram.js';
 import { type Mat, zeros } from '../kernels/linalg.js';
-import { addLagged, type LaggedMoments } from './lagged.js';
+import { addLagged, LaggedFromBlocks, type LaggedMoments } from './lagged.js';
 
 /** Accumulated moments of v = [z − shift; z' − shift; 1] over a set of transitions (full symmetric matrix). */
 export interface Moments {
@@ -40,7 +40,8 @@ const MOMENT_BLOCK = 256;
  * (each entry one running sum per block): Σ over [z; 1] (Gram) and Σ z z'ᵀ (cross). Σ z' z'ᵀ needs
  * no sum of its own: along a run of consecutive transitions of one trajectory, z' is the next z,
  * so Σ z' z'ᵀ = Σ z zᵀ − (the run's first z)(…)ᵀ + (its last z')(…)ᵀ; likewise Σ z'. That saves a
- * quarter of the multiply-adds of summing v vᵀ for v = [z − shift; z' − shift; 1].
+ * quarter of the multiply-adds of summing v vᵀ for v = [z − shift; z' − shift; 1]. With `lagged`,
+ * the stride-1 lag-2 sums are taken from the same blocks (lagged.ts).
  */
 export function accumulateMoments(
   states: Float64Array,
@@ -49,6 +50,7 @@ export function accumulateMoments(
   shift: number[],
   from: number,
   to: number,
+  lagged = false,
 ): Moments {
   const d = dim;
   const m = 2 * d + 1;
@@ -66,6 +68,7 @@ export function accumulateMoments(
   const e1 = new Float64Array(d);
   const w = new Float64Array(d);
   const sh = Float64Array.from(shift);
+  const lag = lagged ? new LaggedFromBlocks(states, d, starts, sh, B, zOne, zNext) : null;
   let n = 0;
   let count = 0;
   let prevEnd = -1;
@@ -82,16 +85,19 @@ export function accumulateMoments(
       V[j * B + count] = states[a + j] - sh[j];
       V[(d + 1 + j) * B + count] = states[a + d + j] - sh[j];
     }
+    lag?.note(count, t, st);
     n++;
     if (++count === B) {
       addGramUpper(V, zOne, count, G, d + 1);
       addCross(V, zOnly, V, zNext, count, X, d);
+      lag?.flush(V, count);
       count = 0;
     }
   }
   if (count > 0) {
     addGramUpper(V, zOne, count, G, d + 1);
     addCross(V, zOnly, V, zNext, count, X, d);
+    lag?.flush(V, count);
   }
   if (prevEnd >= 0) addEdge(states, d, sh, w, E, e1, prevEnd, true);
   // Into the layout of v = [z; z'; 1], upper triangle, then mirrored.
@@ -108,7 +114,7 @@ export function accumulateMoments(
   }
   sums[2 * d * m + 2 * d] = g(d, d);
   for (let i = 0; i < m; i++) for (let j = 0; j < i; j++) sums[i * m + j] = sums[j * m + i];
-  return { dim, n, shift, sums };
+  return { dim, n, shift, sums, ...(lag ? { lag: lag.result() } : {}) };
 }
 
 /** Sum partial moments in the given order (fixed chunk order keeps results identical for any worker count). */

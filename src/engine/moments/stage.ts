@@ -20,8 +20,10 @@ export interface MomentTask {
 
 /** Run one chunk (on a worker or inline). */
 export function momentChunk(ctx: DataContext, task: MomentTask): Moments {
-  const moments = accumulateMoments(ctx.states, ctx.dim, ctx.starts, task.shift, task.from, task.to);
-  return { ...moments, lag: accumulateLagged(ctx.states, ctx.dim, ctx.starts, task.shift, task.from, task.to, task.lagStride) };
+  const { states, dim, starts } = ctx;
+  if (task.lagStride === 1) return accumulateMoments(states, dim, starts, task.shift, task.from, task.to, true);
+  const moments = accumulateMoments(states, dim, starts, task.shift, task.from, task.to);
+  return { ...moments, lag: accumulateLagged(states, dim, starts, task.shift, task.from, task.to, task.lagStride) };
 }
 
 /** The moments of all transitions, chunk by chunk through `run`. */
