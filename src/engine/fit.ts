@@ -15,9 +15,9 @@ import { gatherSampleRows, sampleIndices } from './moments/sample.js';
 import { computeMoments } from './moments/stage.js';
 import { transitionStarts } from './moments/transitions.js';
 import { type FitOptions, type FitProgress, type ResolvedFitOptions, resolveFitOptions } from './options.js';
-import type { EvaluateResult } from './output/exact-pass.js';
+import type { EvaluatePart, InvariantSums } from './output/exact-pass.js';
 import { measureLaws, paretoPoints } from './output/stage.js';
-import type { Conservation } from './ranking/conservation.js';
+import type { ConservationSums } from './ranking/conservation.js';
 import { rankLaws } from './ranking/stage.js';
 import { describeComplement } from './output/complement.js';
 import { withTimeStep } from './output/continuous-time.js';
@@ -88,8 +88,8 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       maxRelativeTolerance: o.maxRelativeTolerance, tolerance, minInlierFraction: o.minInlierFraction, maxMotionError: o.maxMotionError,
       snapMaxDenominator: grammar.limits.snapMaxDenominator, rescaled: search.exponent !== 0, threshold, maxLaws: grammar.limits.maxLaws,
       constant: generated.constant && { index: generated.subspaces.length, values: generated.constant.values, roundoff },
-    }, (t) => runner.run<Conservation[]>({ kind: 'conservation', ...t }));
-    const measured = await measureLaws(ranked, subspaces, data.dim, n, catalog, (t) => runner.run<EvaluateResult[]>({ kind: 'evaluate', ...t }), progress('evaluating'), search.exponent);
+    }, (t) => runner.run<ConservationSums[]>({ kind: 'conservation', ...t }));
+    const measured = await measureLaws(ranked, subspaces, data.dim, n, catalog, { sums: (t) => runner.run<InvariantSums>({ kind: 'invariant-sums', ...t }), evaluate: (t) => runner.run<EvaluatePart[]>({ kind: 'evaluate', ...t }) }, progress('evaluating'), search.exponent);
     const laws = measured.laws;
     lap('evaluating');
 

@@ -3,7 +3,8 @@
  * snapped) parameters, giving outlier indices and the final metrics. Laws on one subspace (a law and
  * its alternatives) share one stream, so the projection and features of each state are computed once
  * for all of them; each law's sums still run over the transitions in order, so a law's result is the
- * same bit for bit whatever it shares its pass with.
+ * same bit for bit whatever it shares its pass with. The pass is cut into fixed ranges (ranges.ts)
+ * that workers share, their sums added in range order.
  */
 import { BlockResidual, predictInto } from '../passes/block-residual.js';
 import type { Expr } from '../../grammar/expr-ir.js';
@@ -11,7 +12,8 @@ import { FeatureCatalog } from '../model/features.js';
 import { coefficientsFor, type LawFit } from '../model/law-fit.js';
 import { type DataContext } from '../moments/transitions.js';
 import { stdOfSums } from '../finalists/sample-fit.js';
-import { type Block, BLOCK, transitionStream } from '../passes/stream.js';
+import { passRanges } from '../passes/ranges.js';
+import { type Block, BLOCK, type PassRange, transitionStream } from '../passes/stream.js';
 
 export interface EvaluateTask {
   fit: LawFit;
@@ -28,44 +30,91 @@ export interface EvaluateResult {
   scale: number;
 }
 
-/** The laws on one subspace, as a worker task. */
+/** The laws on one subspace over one range of the transitions, as a worker task. */
 export interface EvaluateBatch {
   basis: number[][];
   tasks: EvaluateTask[];
   trees: [string, Expr][];
+  range: PassRange;
 }
 
-/** Run one exact pass (on a worker or inline). */
-export function evaluateBatch(ctx: DataContext, batch: EvaluateBatch): EvaluateResult[] {
-  return evaluateLaws(ctx, batch.basis, batch.tasks, new FeatureCatalog(batch.trees));
+/** Σ I and Σ I² of each invariant of a batch over its range (0 for maps). */
+export interface InvariantSums {
+  s1: number[];
+  s2: number[];
 }
 
-/** Exact pass for several laws on the subspace `basis`. */
-export function evaluateLaws(ctx: DataContext, basis: number[][], tasks: EvaluateTask[], catalog: FeatureCatalog): EvaluateResult[] {
-  const k = basis.length;
+/** One law's exact pass over one range; the residuals of invariants in units of their given std. */
+export interface EvaluatePart {
+  outliers: Uint32Array;
+  sumSqAll: number;
+  sumSqIn: number;
+}
+
+/** Σ I, Σ I² over a range's first states (on a worker or inline): the std that invariants' residuals are measured in. */
+export function invariantSumsBatch(ctx: DataContext, batch: EvaluateBatch): InvariantSums {
+  const catalog = new FeatureCatalog(batch.trees);
+  const { union, cols } = catalog.union(batch.tasks.map((t) => t.fit.features));
+  const stream = transitionStream(ctx, batch.basis, union, catalog);
+  const invariants = batch.tasks.map((t, i) => i).filter((i) => batch.tasks[i].fit.role !== 'map');
+  const s1 = new Float64Array(batch.tasks.length);
+  const s2 = new Float64Array(batch.tasks.length);
+  const I = new Float64Array(BLOCK);
+  const colsOf = batch.tasks.map((_, l) => Int32Array.from(cols[l]));
+  const coefficientsOf = batch.tasks.map((t) => Float64Array.from(coefficientsFor(t.fit, t.fit.params)[0]));
+  stream.run(null, (b) => invariantSums(b, invariants, colsOf, coefficientsOf, I, s1, s2), batch.range);
+  return { s1: Array.from(s1), s2: Array.from(s2) };
+}
+
+/** The exact pass over a batch's range (on a worker or inline), invariants' residuals in units of `scales`. */
+export function evaluateBatch(ctx: DataContext, batch: EvaluateBatch & { scales: number[] }): EvaluatePart[] {
+  const catalog = new FeatureCatalog(batch.trees);
+  const { tasks, basis } = batch;
   const { union, cols } = catalog.union(tasks.map((t) => t.fit.features));
   const stream = transitionStream(ctx, basis, union, catalog);
-  const W = tasks.map((t) => coefficientsFor(t.fit, t.fit.params));
-  const invariants = tasks.map((t, i) => i).filter((i) => tasks[i].fit.role !== 'map');
-  const scale = tasks.map(() => 1);
-  if (invariants.length > 0) {
-    // Std of each I over the transitions' first states, summed in transition order.
-    const s1 = new Float64Array(tasks.length);
-    const s2 = new Float64Array(tasks.length);
-    const I = new Float64Array(BLOCK);
-    const colsOf = tasks.map((_, l) => Int32Array.from(cols[l]));
-    const coefficientsOf = W.map((w) => Float64Array.from(w[0]));
-    stream.run(null, (b) => invariantSums(b, invariants, colsOf, coefficientsOf, I, s1, s2));
-    for (const l of invariants) scale[l] = stdOfSums(s1[l], s2[l], ctx.starts.length) || 1;
-  }
-  const residual = tasks.map((t, l) => new BlockResidual(t.fit.role, k, cols[l], W[l], scale[l]));
+  const residual = tasks.map((t, l) => new BlockResidual(t.fit.role, basis.length, cols[l], coefficientsFor(t.fit, t.fit.params), batch.scales[l]));
   const outliers = tasks.map((): number[] => []);
   const sumSqAll = new Float64Array(tasks.length);
   const sumSqIn = new Float64Array(tasks.length);
   const r = new Float64Array(BLOCK);
   const tolerances = tasks.map((t) => t.tolerance);
-  stream.run(null, (b) => residualSums(b, residual, tolerances, r, outliers, sumSqAll, sumSqIn));
-  return tasks.map((_, l) => ({ outliers: Uint32Array.from(outliers[l]), nIn: ctx.starts.length - outliers[l].length, sumSqAll: sumSqAll[l], sumSqIn: sumSqIn[l], scale: scale[l] }));
+  stream.run(null, (b) => residualSums(b, residual, tolerances, r, outliers, sumSqAll, sumSqIn), batch.range);
+  return tasks.map((_, l) => ({ outliers: Uint32Array.from(outliers[l]), sumSqAll: sumSqAll[l], sumSqIn: sumSqIn[l] }));
+}
+
+/** Where the ranges of an exact pass run: on workers, or inline ({@link inlinePasses}). */
+export interface ExactPassRunner {
+  sums: (batch: EvaluateBatch) => Promise<InvariantSums>;
+  evaluate: (batch: EvaluateBatch & { scales: number[] }) => Promise<EvaluatePart[]>;
+}
+
+/** The exact pass's ranges run on this thread. */
+export const inlinePasses = (ctx: DataContext): ExactPassRunner => ({
+  sums: async (batch) => invariantSumsBatch(ctx, batch),
+  evaluate: async (batch) => evaluateBatch(ctx, batch),
+});
+
+/**
+ * The exact pass over all `n` transitions for several laws on the subspace `basis`, range by range
+ * through `run`, partial sums added in range order.
+ */
+export async function evaluateLaws(n: number, basis: number[][], tasks: EvaluateTask[], trees: [string, Expr][], run: ExactPassRunner, ranges = passRanges(n)): Promise<EvaluateResult[]> {
+  const batches = ranges.map((range) => ({ basis, tasks, trees, range }));
+  const scales = tasks.map(() => 1);
+  if (tasks.some((t) => t.fit.role !== 'map')) {
+    const parts = await Promise.all(batches.map(run.sums));
+    tasks.forEach((t, l) => {
+      if (t.fit.role === 'map') return;
+      const total = (pick: (p: InvariantSums) => number[]) => parts.reduce((a, p) => a + pick(p)[l], 0);
+      scales[l] = stdOfSums(total((p) => p.s1), total((p) => p.s2), n) || 1;
+    });
+  }
+  const parts = await Promise.all(batches.map((b) => run.evaluate({ ...b, scales })));
+  return tasks.map((_, l) => {
+    const outliers = Uint32Array.from(parts.flatMap((p) => Array.from(p[l].outliers)));
+    const sum = (pick: (p: EvaluatePart) => number) => parts.reduce((a, p) => a + pick(p[l]), 0);
+    return { outliers, nIn: n - outliers.length, sumSqAll: sum((p) => p.sumSqAll), sumSqIn: sum((p) => p.sumSqIn), scale: scales[l] };
+  });
 }
 
 // The passes' loops are module-level: V8 drops a dead closure's optimised code (docs/performance.md#v8-and-closures).

@@ -7,7 +7,7 @@ import { groupBy } from '../../collections.js';
 import type { Failure, FitResult, Law, Subspace } from '../../types.js';
 import type { FeatureCatalog } from '../model/features.js';
 import { paretoFront, type ScoredLaw } from '../ranking/rank.js';
-import type { EvaluateBatch, EvaluateResult } from './exact-pass.js';
+import { evaluateLaws, type EvaluateResult, type ExactPassRunner } from './exact-pass.js';
 import { toLaw } from './law-output.js';
 import { lawsInDataUnits } from './units.js';
 
@@ -21,7 +21,7 @@ export async function measureLaws(
   dim: number,
   nTransitions: number,
   catalog: FeatureCatalog,
-  run: (batch: EvaluateBatch) => Promise<EvaluateResult[]>,
+  run: ExactPassRunner,
   progress: (done: number, total: number) => void,
   exponent = 0,
 ): Promise<{ laws: Law[]; failures: Failure[] }> {
@@ -33,7 +33,7 @@ export async function measureLaws(
     [...groups].map(async ([subspaceIndex, group]) => {
       const trees = catalog.subset(group.flatMap((law) => law.fit.features));
       const tasks = group.map((law) => ({ fit: law.fit, tolerance: law.tolerance }));
-      const results = await run({ basis: subspaces[subspaceIndex].basis, tasks, trees });
+      const results = await evaluateLaws(nTransitions, subspaces[subspaceIndex].basis, tasks, trees, run);
       results.forEach((r, i) => evaluation.set(group[i], r));
       done += group.length;
       progress(done, total);

@@ -32,12 +32,21 @@ export interface Block {
   stride: number;
 }
 
+/** Positions [from, to) of the transitions a pass visits. */
+export interface PassRange {
+  from: number;
+  to: number;
+}
+
 /** A compiled stream: the basis and feature list fixed, run over all transitions or a selection. */
 export interface TransitionStream {
   k: number;
   features: string[];
-  /** Visit `select` (ascending transition indices) or, when null, every transition, in order. */
-  run(select: Uint32Array | null, onBlock: (b: Block) => void): void;
+  /**
+   * Visit `select` (ascending transition indices) or, when null, every transition, in order; `range`
+   * limits the visit to positions [from, to) of `select` (or to those transitions).
+   */
+  run(select: Uint32Array | null, onBlock: (b: Block) => void, range?: PassRange): void;
 }
 
 /**
@@ -66,9 +75,9 @@ export function transitionStream(ctx: DataContext, basis: number[][], features: 
   return {
     k,
     features,
-    run(select, onBlock) {
-      const total = select ? select.length : starts.length;
-      for (let from = 0; from < total; from += BLOCK) {
+    run(select, onBlock, range) {
+      const total = range ? range.to : select ? select.length : starts.length;
+      for (let from = range ? range.from : 0; from < total; from += BLOCK) {
         const count = Math.min(BLOCK, total - from);
         const nRows = blockRows(starts, select, from, count, block.t, block.vRow, stateOf);
         block.count = count;

@@ -11,14 +11,16 @@ import { FeatureCatalog } from '../model/features.js';
 import { coefficientsFor, type LawFit } from '../model/law-fit.js';
 import type { DataContext } from '../moments/transitions.js';
 import { predictInto } from '../passes/block-residual.js';
-import { type Block, transitionStream } from '../passes/stream.js';
+import { type Block, type PassRange, transitionStream } from '../passes/stream.js';
 
 /** Horizons, in transitions, at which the change of an invariant is measured besides whole segments. */
 export const DRIFT_HORIZONS = [1, 4, 16, 64] as const;
 
-/** Invariant laws on one subspace, as a worker task. */
+/** Invariant laws on one subspace, over the trajectories that start in one range, as a worker task. */
 export interface ConservationTask {
   basis: number[][];
+  /** Whole trajectories (see trajectoryRanges). */
+  range: PassRange;
   /** Each law with its tolerance and the size of one standard deviation of its I (the units of the tolerance). */
   laws: { fit: LawFit; tolerance: number; scale: number }[];
   trees: [string, Expr][];
@@ -51,15 +53,70 @@ export interface Conservation {
   coverage: number;
 }
 
-/** Follow each law along the trajectories (on a worker or inline), in one pass. */
-export function conservationBatch(ctx: DataContext, task: ConservationTask): Conservation[] {
+/** What a range of whole trajectories adds to a {@link Conservation}: sums, combined in range order. */
+export interface ConservationSums {
+  net: number;
+  segments: number;
+  horizonSums: number[];
+  horizonCounts: number[];
+  /** Σ length, the length-weighted mean of the segments' mean values, and Σ length·(mean − that)². */
+  levelWeight: number;
+  levelMean: number;
+  levelSpread: number;
+  walkNet: number;
+  walkSteps: number;
+  quarterInliers: number[];
+  quarterCounts: number[];
+}
+
+/** The conservation of one law from its sums over consecutive ranges of trajectories. */
+export function conservationOf(parts: ConservationSums[]): Conservation {
+  const add = (pick: (p: ConservationSums) => number) => parts.reduce((a, p) => a + pick(p), 0);
+  const addEach = (pick: (p: ConservationSums) => number[]) => pick(parts[0]).map((_, i) => add((p) => pick(p)[i]));
+  // Weighted means and spreads of the ranges pooled (Chan, Golub and LeVeque's update).
+  let [weight, mean, spread] = [0, 0, 0];
+  for (const p of parts) {
+    if (p.levelWeight === 0) continue;
+    const total = weight + p.levelWeight;
+    const delta = p.levelMean - mean;
+    spread += p.levelSpread + (delta * delta * weight * p.levelWeight) / total;
+    mean += (delta * p.levelWeight) / total;
+    weight = total;
+  }
+  const rms = (sum: number, count: number) => (count > 0 ? Math.sqrt(sum / count) : NaN);
+  const [horizonSums, horizonCounts, walkSteps] = [addEach((p) => p.horizonSums), addEach((p) => p.horizonCounts), add((p) => p.walkSteps)];
+  const segments = add((p) => p.segments);
+  return {
+    drift: rms(add((p) => p.net), segments),
+    horizons: horizonSums.map((sum, h) => rms(sum, horizonCounts[h])),
+    levels: weight > 0 ? Math.sqrt(Math.max(spread / weight, 0)) : 0,
+    segments,
+    walk: walkSteps > 0 ? add((p) => p.walkNet) / walkSteps : NaN,
+    coverage: coverage(addEach((p) => p.quarterInliers), addEach((p) => p.quarterCounts)),
+  };
+}
+
+/** The lowest quarter's inlier share relative to the share over all (see {@link Conservation.coverage}). */
+function coverage(quarterInliers: number[], quarterCounts: number[]): number {
+  const total = quarterCounts.reduce((a, b) => a + b, 0);
+  const inliers = quarterInliers.reduce((a, b) => a + b, 0);
+  if (total === 0 || inliers === 0) return 1;
+  return Math.min(...quarterCounts.map((n, q) => quarterInliers[q] / n)) / (inliers / total);
+}
+
+/** Follow each law along the trajectories of the task's range (on a worker or inline), in one pass. */
+export function conservationBatch(ctx: DataContext, task: ConservationTask): ConservationSums[] {
   const catalog = new FeatureCatalog(task.trees);
   const { union, cols } = catalog.union(task.laws.map((l) => l.fit.features));
   const stream = transitionStream(ctx, task.basis, union, catalog);
   const followers = task.laws.map((l, i) => new Follower(Int32Array.from(cols[i]), Float64Array.from(coefficientsFor(l.fit, l.fit.params)[0].map((c) => c / l.scale)), l.tolerance, ctx.starts));
-  stream.run(null, (b) => {
-    for (const f of followers) f.follow(b);
-  });
+  stream.run(
+    null,
+    (b) => {
+      for (const f of followers) f.follow(b);
+    },
+    task.range,
+  );
   return followers.map((f) => f.result());
 }
 
@@ -120,17 +177,22 @@ class Follower {
     }
   }
 
-  result(): Conservation {
+  result(): ConservationSums {
     this.close();
     this.endTrajectory();
-    const rms = (sum: number, count: number) => (count > 0 ? Math.sqrt(sum / count) : NaN);
+    const w = this.levelWeight;
     return {
-      drift: rms(this.net, this.segments),
-      horizons: this.horizonSums.map((s, h) => rms(s, this.horizonCounts[h])),
-      levels: this.levelWeight > 0 ? Math.sqrt(Math.max(this.level2 / this.levelWeight - (this.level1 / this.levelWeight) ** 2, 0)) : 0,
+      net: this.net,
       segments: this.segments,
-      walk: this.walkSteps > 0 ? this.walkNet / this.walkSteps : NaN,
-      coverage: this.coverage(),
+      horizonSums: [...this.horizonSums],
+      horizonCounts: [...this.horizonCounts],
+      levelWeight: w,
+      levelMean: w > 0 ? this.origin + this.level1 / w : 0,
+      levelSpread: w > 0 ? Math.max(this.level2 - (this.level1 * this.level1) / w, 0) : 0,
+      walkNet: this.walkNet,
+      walkSteps: this.walkSteps,
+      quarterInliers: [...this.quarterInliers],
+      quarterCounts: [...this.quarterCounts],
     };
   }
 
@@ -152,13 +214,6 @@ class Follower {
       });
     }
     this.inliers = [];
-  }
-
-  private coverage(): number {
-    const total = this.quarterCounts.reduce((a, b) => a + b, 0);
-    const inliers = this.quarterInliers.reduce((a, b) => a + b, 0);
-    if (total === 0 || inliers === 0) return 1;
-    return Math.min(...this.quarterCounts.map((n, q) => this.quarterInliers[q] / n)) / (inliers / total);
   }
 
   private close(): void {

@@ -17,18 +17,26 @@ export type ConservationCheck = (subspaceIndex: number, laws: ScoredLaw[]) => Pr
 /**
  * The laws with only the invariants worth stating, in their order. An invariant that is not conserved
  * is checked again in the forms `fallbacks` gives (as fitted, denser), first conserved one stated:
- * rounding or sparsifying below the resolution may be what makes it drift.
+ * rounding or sparsifying below the resolution may be what makes it drift. Those `vouched` for (by a
+ * map that states them) count as conserved without a pass.
  */
-export async function chooseInvariants(laws: ScoredLaw[], bases: number[][][], check: ConservationCheck, fallbacks: (law: ScoredLaw) => ScoredLaw[]): Promise<ScoredLaw[]> {
+export async function chooseInvariants(
+  laws: ScoredLaw[],
+  bases: number[][][],
+  check: ConservationCheck,
+  fallbacks: (law: ScoredLaw) => ScoredLaw[],
+  vouched: Set<ScoredLaw> = new Set(),
+): Promise<ScoredLaw[]> {
   const invariants = laws.filter((l) => l.fit.role === 'invariant');
   const perSubspace = groupBy(invariants, (l) => l.subspaceIndex);
-  const conserved = (l: ScoredLaw) => isConserved(l.conservation!, l.tolerance, l.finalist.floor);
+  const conserved = (l: ScoredLaw) => vouched.has(l) || isConserved(l.conservation!, l.tolerance, l.finalist.floor);
   // Each law's conserved statement (itself or a fallback), null when none is; one pass per round.
   const stated = new Map<ScoredLaw, ScoredLaw | null>();
   const settle = async (index: number) => {
     const group = perSubspace.get(index)!;
     if (group.every((l) => stated.has(l))) return;
-    (await check(index, group)).forEach((c, i) => (group[i].conservation = c));
+    const followed = group.filter((l) => !vouched.has(l));
+    if (followed.length > 0) (await check(index, followed)).forEach((c, i) => (followed[i].conservation = c));
     const tries = new Map(group.filter((l) => !conserved(l)).map((l) => [l, fallbacks(l)]));
     const all = [...tries.values()].flat();
     if (all.length > 0) (await check(index, all)).forEach((c, i) => (all[i].conservation = c));

@@ -9,7 +9,8 @@ import type { FeatureCatalog } from '../model/features.js';
 import { conservesOwnForm } from '../model/skewed.js';
 import type { DataContext } from '../moments/transitions.js';
 import { roundingFloor } from '../moments/resolution.js';
-import type { Conservation, ConservationTask } from './conservation.js';
+import { conservationOf, type ConservationSums, type ConservationTask } from './conservation.js';
+import { trajectoryRanges } from '../passes/ranges.js';
 import { chooseInvariants } from './invariant-choice.js';
 import { constantLaw } from './constant.js';
 import { foldDecompositions } from './decompose.js';
@@ -47,7 +48,7 @@ export interface RankInput {
  * Every finalist scored (for the Pareto front), and the laws to report, best first. Invariants are
  * followed along whole trajectories through `run`; those that drift are not laws.
  */
-export async function rankLaws(input: RankInput, run: (task: ConservationTask) => Promise<Conservation[]>): Promise<{ scored: ScoredLaw[]; ranked: ScoredLaw[] }> {
+export async function rankLaws(input: RankInput, run: (task: ConservationTask) => Promise<ConservationSums[]>): Promise<{ scored: ScoredLaw[]; ranked: ScoredLaw[] }> {
   const table = tolerances(input.finalists, input.maxRelativeTolerance, input.tolerance);
   // A law fitted through measurement noise is held to what the noise explains (unless the user set a tolerance).
   const toleranceOf = (f: FinalistEntry) => Math.max(table[f.result.fit.role].get(f.subspaceIndex)!, input.tolerance === null ? (f.result.noiseTolerance ?? 0) : 0);
@@ -55,8 +56,12 @@ export async function rankLaws(input: RankInput, run: (task: ConservationTask) =
   const withCompanions = scored.flatMap((l) => [l, ...(l.descriptionLength < 0 ? independentInvariants(l, input.threshold, input.snapMaxDenominator, input.rescaled) : [])]);
   const bases = input.subspaces.map((s) => s.basis);
   const collapsed = dropNoisyCopies(collapseDuplicates(withCompanions, bases, input.minInlierFraction, input.maxMotionError), bases);
-  const check = (index: number, group: ScoredLaw[]) =>
-    run({ basis: bases[index], laws: group.map((l) => ({ fit: l.fit, tolerance: l.tolerance, scale: stdUnit(l) })), trees: input.catalog.subset(group.flatMap((l) => l.fit.features)) });
+  const ranges = trajectoryRanges(input.ctx.starts);
+  const check = async (index: number, group: ScoredLaw[]) => {
+    const [laws, trees] = [group.map((l) => ({ fit: l.fit, tolerance: l.tolerance, scale: stdUnit(l) })), input.catalog.subset(group.flatMap((l) => l.fit.features))];
+    const parts = await Promise.all(ranges.map((range) => run({ basis: bases[index], laws, trees, range })));
+    return group.map((_, i) => conservationOf(parts.map((p) => p[i])));
+  };
   const asFitted = (l: ScoredLaw): ScoredLaw => {
     const { fit, exact, inlierRelativeError, complexity, descriptionLength } = scoreFinalist({ result: l.finalist, subspaceIndex: l.subspaceIndex, offset: l.offset }, l.tolerance, input.snapMaxDenominator, false);
     return { ...l, fit, exact, inlierRelativeError, complexity, descriptionLength, conservation: undefined };
@@ -64,7 +69,7 @@ export async function rankLaws(input: RankInput, run: (task: ConservationTask) =
   // As fitted only when rounding measurably cost exactness: else a second look is just a second chance.
   const unsnapped = (l: ScoredLaw) => (l.exact.some((e) => e !== null) ? [asFitted(l)].filter((f) => f.inlierRelativeError < ROUNDING_COST * l.inlierRelativeError) : []);
   const fallbacks = (l: ScoredLaw) => [...unsnapped(l), ...[densestForm(l, input.threshold)].filter((d) => d !== null)];
-  const unique = dropRepeatedInvariants(await chooseInvariants(collapsed, bases, check, fallbacks), bases, input.ctx, input.sample, input.catalog);
+  const unique = dropRepeatedInvariants(await chooseInvariants(collapsed, bases, check, fallbacks, vouchedByMaps(collapsed, input)), bases, input.ctx, input.sample, input.catalog);
   const conserved = foldDecompositions(unique, bases);
   const c = input.constant;
   const laws = foldImpliedInvariants(conserved, input).slice(0, Math.max(input.maxLaws - (c ? 1 : 0), 0));
@@ -86,19 +91,32 @@ function stdUnit(law: ScoredLaw): number {
   return Number.isFinite(ratio) && ratio > 0 ? ratio : 1;
 }
 
+/** The map law among `laws` that conserves the invariant `law`, and whether the map's statement already says so. */
+function impliedBy(law: ScoredLaw, laws: ScoredLaw[], input: RankInput): { map: ScoredLaw; stated: boolean } | null {
+  const map = laws.find((m) => m.fit.role === 'map' && m.subspaceIndex === law.subspaceIndex && m.inlierFraction >= law.inlierFraction - 1e-9);
+  if (!map) return null;
+  const basis = input.subspaces[law.subspaceIndex].basis;
+  if (!conservedByMap(input.ctx, basis, map.fit, law.fit, input.sample, law.inlierRelativeError, input.catalog)) return null;
+  // A rotation or orthogonal map about the origin already states that the norm is conserved, a
+  // rotation in a linear frame its quadratic form.
+  const stated = ((map.fit.family === 'rotation' || map.fit.family === 'orthogonal') && !map.offset) || conservesOwnForm(map.fit.family, map.exact);
+  return { map, stated };
+}
+
+/**
+ * Invariants whose conservation a map's own statement implies (a rotation's radius): they need no pass
+ * along the trajectories, since the map holding on as many transitions says they are conserved there.
+ */
+function vouchedByMaps(laws: ScoredLaw[], input: RankInput): Set<ScoredLaw> {
+  return new Set(laws.filter((l) => l.fit.role === 'invariant' && impliedBy(l, laws, input)?.stated));
+}
+
 /** An invariant that a kept map law on the same subspace already conserves is a note on that map, not a law. */
 function foldImpliedInvariants(laws: ScoredLaw[], input: RankInput): ScoredLaw[] {
-  const maps = laws.filter((l) => l.fit.role === 'map');
   return laws.filter((law) => {
     if (law.fit.role !== 'invariant') return true;
-    const map = maps.find((m) => m.subspaceIndex === law.subspaceIndex && m.inlierFraction >= law.inlierFraction - 1e-9);
-    if (!map) return true;
-    const basis = input.subspaces[law.subspaceIndex].basis;
-    const ok = conservedByMap(input.ctx, basis, map.fit, law.fit, input.sample, law.inlierRelativeError, input.catalog);
-    // A rotation or orthogonal map about the origin already states that the norm is conserved, a
-    // rotation in a linear frame its quadratic form.
-    const radius = ((map.fit.family === 'rotation' || map.fit.family === 'orthogonal') && !map.offset) || conservesOwnForm(map.fit.family, map.exact);
-    if (ok && !radius) map.conserves.push(law);
-    return !ok;
+    const implied = impliedBy(law, laws, input);
+    if (implied && !implied.stated) implied.map.conserves.push(law);
+    return !implied;
   });
 }

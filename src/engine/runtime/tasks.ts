@@ -9,9 +9,9 @@ import { finalizeBatch, type FinalizeTask } from '../finalists/stage.js';
 import type { Moments } from '../moments/moments.js';
 import { momentChunk, type MomentTask } from '../moments/stage.js';
 import type { DataContext } from '../moments/transitions.js';
-import { type EvaluateBatch, evaluateBatch, type EvaluateResult } from '../output/exact-pass.js';
+import { type EvaluateBatch, evaluateBatch, type EvaluatePart, type InvariantSums, invariantSumsBatch } from '../output/exact-pass.js';
 import type { ScreenOutcome } from '../screening/screen.js';
-import { type Conservation, conservationBatch, type ConservationTask } from '../ranking/conservation.js';
+import { conservationBatch, type ConservationSums, type ConservationTask } from '../ranking/conservation.js';
 import { screenBatch, type ScreenTask } from '../screening/stage.js';
 
 export type Task =
@@ -19,9 +19,10 @@ export type Task =
   | ({ kind: 'screen' } & ScreenTask)
   | ({ kind: 'finalize' } & FinalizeTask)
   | ({ kind: 'conservation' } & ConservationTask)
-  | ({ kind: 'evaluate' } & EvaluateBatch);
+  | ({ kind: 'invariant-sums' } & EvaluateBatch)
+  | ({ kind: 'evaluate' } & EvaluateBatch & { scales: number[] });
 
-export type TaskResult = Moments | ScreenOutcome[] | (FinalistResult | Failure)[][] | Conservation[] | EvaluateResult[] | null;
+export type TaskResult = Moments | ScreenOutcome[] | (FinalistResult | Failure)[][] | ConservationSums[] | InvariantSums | EvaluatePart[] | null;
 
 /** Run one task; `stop` is the fit's interrupt flag (polled between candidates and before finalists). */
 export function runTask(ctx: DataContext, task: Task, stop?: Int32Array): TaskResult {
@@ -34,6 +35,8 @@ export function runTask(ctx: DataContext, task: Task, stop?: Int32Array): TaskRe
       return finalizeBatch(ctx, task, stop);
     case 'conservation':
       return conservationBatch(ctx, task);
+    case 'invariant-sums':
+      return invariantSumsBatch(ctx, task);
     case 'evaluate':
       return evaluateBatch(ctx, task);
   }

@@ -16,7 +16,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { type Conservation, conservationBatch, DRIFT_HORIZONS, isConserved } from '../../../src/engine/ranking/conservation.ts';
+import { type Conservation, conservationBatch, conservationOf, DRIFT_HORIZONS, isConserved } from '../../../src/engine/ranking/conservation.ts';
+import { trajectoryRanges } from '../../../src/engine/passes/ranges.ts';
 import type { LawFit } from '../../../src/engine/model/law-fit.ts';
 import { type DataContext, transitionStarts } from '../../../src/engine/moments/transitions.ts';
 import { Rng } from '../../../src/random.ts';
@@ -69,9 +70,14 @@ function stdOver(ctx: DataContext, fit: LawFit): number {
   return Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length) || 1;
 }
 
-/** Follow one invariant along the trajectories (tolerance in units of its standard deviation). */
-const follow = (ctx: DataContext, fit: LawFit, tolerance: number): Conservation =>
-  conservationBatch(ctx, { basis: PLANE, laws: [{ fit, tolerance, scale: stdOver(ctx, fit) }], trees: [] })[0];
+/**
+ * Follow one invariant along the trajectories (tolerance in units of its standard deviation), in
+ * ranges of about `size` transitions as workers do (whole trajectories each, combined in order).
+ */
+const follow = (ctx: DataContext, fit: LawFit, tolerance: number, size = 500): Conservation => {
+  const laws = [{ fit, tolerance, scale: stdOver(ctx, fit) }];
+  return conservationOf(trajectoryRanges(ctx.starts, size).map((range) => conservationBatch(ctx, { basis: PLANE, laws, trees: [], range })[0]));
+};
 
 /** Trajectories of x_{t+1} = step(x_t) in the plane, `count` of them with `length` transitions each. */
 function trajectories(rng: Rng, count: number, length: number, start: () => number[], step: (z: number[]) => number[]): number[][][] {
@@ -145,6 +151,23 @@ test('a steady drift shows at every horizon in proportion to it (property)', () 
       assert.ok(!isConserved(c, (10 * delta) / std, 1e-9));
     }),
     { numRuns: 30, seed: SEED },
+  );
+});
+
+test('followed in ranges of whole trajectories, as workers do, an invariant gets the figures of one pass (property)', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 20, max: 400 }), fc.double({ min: 0.99, max: 1, noNaN: true }), (seed, size, rho) => {
+      const rng = new Rng(seed);
+      const data = withNoise(rng, circles(rng, 12, 20 + (seed % 90), rho), 1e-3);
+      const ctx = dataOf(data);
+      const [whole, split] = [follow(ctx, RADIUS, 0.01, Infinity), follow(ctx, RADIUS, 0.01, size)];
+      assert.ok(trajectoryRanges(ctx.starts, size).length > 1 || ctx.starts.length < 2 * size);
+      const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= 1e-9 * (1 + Math.abs(b)) || (Number.isNaN(a) && Number.isNaN(b)), `${what}: ${a} vs ${b}`);
+      assert.equal(split.segments, whole.segments);
+      for (const key of ['drift', 'levels', 'walk', 'coverage'] as const) close(split[key], whole[key], key);
+      whole.horizons.forEach((h, q) => close(split.horizons[q], h, `horizon ${DRIFT_HORIZONS[q]}`));
+    }),
+    { numRuns: 40, seed: SEED },
   );
 });
 
