@@ -66,13 +66,15 @@ export function scale(a: Mat, s: number): Mat {
 }
 
 /**
- * Solve A X = B for square A; falls back to least squares (pseudo-inverse) when A is singular.
+ * Solve A X = B for square A: by the Cholesky factor when A is symmetric and well conditioned (normal
+ * equations, Gram matrices; ml-matrix's SVD solve is many times slower), else least squares
+ * (pseudo-inverse), which also serves a singular A.
  * @throws Error on a non-finite entry of A or B, or when X is not finite.
  */
 export function solve(a: Mat, b: Mat): Mat {
   const ea = checkedExponent('solve', a);
   const eb = checkedExponent('solve', b);
-  const spd = a.length >= CHOLESKY_SOLVE_FROM && isSymmetric(a) ? choleskyLower(scaled(a, -ea), 1e-10) : null;
+  const spd = isSymmetric(a) ? choleskyLower(scaled(a, -ea), 1e-10) : null;
   if (spd) {
     const columns = transpose(scaled(b, -eb)).map((col) => backSolveTransposed(spd, a.length, forwardSolve(spd, a.length, col)));
     return checkedResult('solve', scaled(transpose(columns), eb - ea));
@@ -247,13 +249,6 @@ export function smallestGeneralizedEigen(
   });
   return { values: ea.values, vectors };
 }
-
-/**
- * Symmetric systems from this size on (Gram matrices of many features) are solved by their Cholesky
- * factor when it is well conditioned: ml-matrix's SVD solve, kept for the small and singular ones,
- * takes about ten times as long at 257 unknowns.
- */
-const CHOLESKY_SOLVE_FROM = 32;
 
 /** Symmetric up to rounding (moment matrices summed in two orders). */
 function isSymmetric(a: Mat): boolean {
