@@ -24,8 +24,21 @@ export interface ConstantSplit {
 
 const identityRows = (d: number) => Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 1 : 0)));
 
-/** Split R^d into the directions the data hold fixed and those where they vary. */
-export function splitConstants(mom: Moments, roundoff: number): ConstantSplit {
+/**
+ * Eigenvalues of the state covariance are resolved only to about this share of the largest (rounding
+ * in the moment sums); directions below it are judged by their own spread over the states.
+ */
+const EIGEN_RESOLUTION = 1e-12;
+
+/** The variance of v · z over (a sample of) the states, computed from the states themselves. */
+export type DirectSpread = (v: number[]) => number;
+
+/**
+ * Split R^d into the directions the data hold fixed and those where they vary. With `spreadOf`, a
+ * direction whose variance the moments cannot resolve is constant only when its spread over the states
+ * is within rounding: a coordinate moving by 3e-9 beside one moving by 1 varies.
+ */
+export function splitConstants(mom: Moments, roundoff: number, spreadOf?: DirectSpread): ConstantSplit {
   const d = mom.dim;
   const all = projectMoments(mom, identityRows(d));
   const n = Math.max(all.n, 1);
@@ -35,15 +48,30 @@ export function splitConstants(mom: Moments, roundoff: number): ConstantSplit {
   const variance = (sm: SubspaceMoments, i: number) => (sm.cxx[i][i] + sm.cyy[i][i]) / (2 * n);
   const constantCoords = [...Array(d).keys()].filter((i) => variance(all, i) <= threshold);
   const { values, vectors } = symmetricEigen(all.cxx.map((row, i) => row.map((v, j) => (v + all.cyy[i][j]) / 2)));
-  const flat = vectors.filter((_, i) => values[i] / n <= threshold);
+  const unresolved = Math.max(threshold, (EIGEN_RESOLUTION * Math.max(...values)) / n);
+  const isFlat = vectors.map((v, i) => values[i] / n <= unresolved && (spreadOf ? spreadOf(v) : values[i] / n) <= threshold);
+  const flat = vectors.filter((_, i) => isFlat[i]);
   if (flat.length === 0) return { constant: [], coordinates: null, values: [], varying: identityRows(d), threshold };
   const axes = constantCoords.length === flat.length;
   const constant = axes ? constantCoords.map((c) => identityRows(d)[c]) : orthonormalRows(flat);
   const varying = axes
     ? identityRows(d).filter((_, i) => !constantCoords.includes(i))
-    : orthonormalRows(vectors.filter((_, i) => values[i] / n > threshold));
+    : orthonormalRows(vectors.filter((_, i) => !isFlat[i]));
   const sm = projectMoments(mom, constant);
   return { constant, coordinates: axes ? constantCoords : null, values: sm.sx.map((s) => s / n), varying, threshold };
+}
+
+/** {@link DirectSpread} over the given rows of row-major `states` (dimension `dim`). */
+export function spreadOverStates(states: Float64Array, dim: number, rows: ArrayLike<number>): DirectSpread {
+  return (v) => {
+    const values = Array.from(rows, (r) => {
+      let x = 0;
+      for (let j = 0; j < dim; j++) x += v[j] * states[r * dim + j];
+      return x;
+    });
+    const mean = values.reduce((a, b) => a + b, 0) / Math.max(values.length, 1);
+    return values.reduce((a, x) => a + (x - mean) ** 2, 0) / Math.max(values.length, 1);
+  };
 }
 
 /** Rows projected onto the span of `onto` (orthonormal rows) and made orthonormal again. */

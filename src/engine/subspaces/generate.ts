@@ -7,7 +7,7 @@ import { errorMessage } from '../../errors.js';
 import type { Failure, Grammar, Subspace } from '../../types.js';
 import { generalEigen, orthonormalRows, symmetricEigen, transpose, solve } from '../kernels/linalg.js';
 import { type Moments, projectMoments } from '../moments/moments.js';
-import { type ConstantSplit, projectRowsOnto, splitConstants } from './constants.js';
+import { type ConstantSplit, projectRowsOnto, splitConstants, spreadOverStates } from './constants.js';
 import { objective, refineSubspace, robustRefine } from './refine.js';
 import { coordinateSubsets } from './coordinate-subsets.js';
 
@@ -135,7 +135,8 @@ export interface GeneratedSubspaces {
  */
 export function generateSubspaces(grammar: Grammar, mom: Moments, roundoff: number, samples?: SampleData, failures: Failure[] = []): GeneratedSubspaces {
   const d = mom.dim;
-  const split = attempt('constants', failures, () => [splitConstants(mom, roundoff)])[0] ?? noConstants(d);
+  const spreadOf = samples && spreadOverStates(samples.states, d, Array.from(samples.sample, (t) => samples.starts[t]));
+  const split = attempt('constants', failures, () => [splitConstants(mom, roundoff, spreadOf)])[0] ?? noConstants(d);
   const varyingCoords = [...Array(d).keys()].filter((c) => !split.coordinates?.includes(c));
   const all: Subspace[] = [];
   const addDataDriven = (s: Subspace, generatorCost: number) => {
