@@ -88,6 +88,8 @@ export interface SearchLimits {
   maxFinalists: number;
   /** Library families only act on subspaces up to this dimension (features grow combinatorially). */
   maxLibraryDim: number;
+  /** Quadratic invariants act on subspaces up to this dimension (k(k+3)/2 terms: 27 at 6). */
+  maxQuadraticDim: number;
   /** Sequentially thresholded least squares: relative coefficient threshold. */
   stlsqThreshold: number;
   /** Largest denominator tried when snapping constants to exact values. */

@@ -117,7 +117,7 @@ describe('semantic errors name their line', () => {
     ['zero family cost', 'family identity cost 0\nsubspace full cost 0', 1, /cost of family identity must be positive, got 0/],
     ['negative term cost', `${MINIMAL}term t = a cost -1`, 3, /cost of term t must be positive, got -1/],
     ['negative subspace cost', 'family identity cost 1\nsubspace full cost -0.5', 2, /must be zero or positive/],
-    ['unknown limit', `${MINIMAL}limit max_law 3`, 3, /unknown limit 'max_law' \(known: max_candidates, max_finalists, max_library_dim, stlsq_threshold, snap_max_denominator, screening_sample, max_laws, max_coordinate_subsets\)/],
+    ['unknown limit', `${MINIMAL}limit max_law 3`, 3, /unknown limit 'max_law' \(known: max_candidates, max_finalists, max_library_dim, max_quadratic_dim, stlsq_threshold, snap_max_denominator, screening_sample, max_laws, max_coordinate_subsets\)/],
     ['duplicate limit', `${MINIMAL}limit max_laws 3\nlimit max_laws 4`, 4, /duplicate limit 'max_laws' \(first on line 3\)/],
     ['non-integer limit', `${MINIMAL}limit max_laws 2.5`, 3, /max_laws must be an integer >= 1, got 2.5/],
     ['zero limit', `${MINIMAL}limit max_candidates 0`, 3, /must be an integer >= 1, got 0/],

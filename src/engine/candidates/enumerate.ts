@@ -40,7 +40,7 @@ export function enumerateCandidates(grammar: Grammar, subspaces: Subspace[]): Ca
     const k = sub.basis.length;
     for (const fam of grammar.families) {
       if (!familyFitsDimension(fam.name, k)) continue;
-      if (NONLINEAR.has(fam.name) && k > grammar.limits.maxLibraryDim) continue;
+      if (NONLINEAR.has(fam.name) && k > (fam.name === 'quadratic_invariant' ? grammar.limits.maxQuadraticDim : grammar.limits.maxLibraryDim)) continue;
       if (LIBRARY.has(fam.name) && k > PLANE && !naturalCoordinates(sub)) continue;
       const variants = LINEAR_MAP_FAMILIES.has(fam.name) ? offsetVariants(fam.name) : [false];
       for (const offset of variants) {

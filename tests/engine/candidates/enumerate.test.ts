@@ -47,7 +47,7 @@ const ids = (cands: CandidateSpec[]) => cands.map((c) => c.id).sort();
 
 test('each family is proposed on the subspaces it fits, in each of its offset variants, once', () => {
   const subspaces: Subspace[] = [coordinates(3, [0], 1), coordinates(3, [0, 1], 1), { label: 'full', kind: 'full', basis: [0, 1, 2].map((i) => unit(3, i)), cost: 0, basisBits: 0 }];
-  const got = enumerateCandidates(grammar(['limit max_library_dim 2']), subspaces);
+  const got = enumerateCandidates(grammar(['limit max_library_dim 2', 'limit max_quadratic_dim 2']), subspaces);
   const on = (label: string, families: string[]) => families.map((f) => `${f}@${label}`);
   // 1-D: no plane families, no orthogonal maps, and no library families (a*b needs two coordinates).
   const line = on('coords[0]', ['identity', 'constant', 'translation', 'scaling', 'scaling+offset', 'linear', 'affine', 'linear_invariant', 'quadratic_invariant']);
@@ -55,7 +55,7 @@ test('each family is proposed on the subspaces it fits, in each of its offset va
     'identity', 'constant', 'translation', 'scaling', 'scaling+offset', 'rotation', 'rotation+offset', 'damped_rotation', 'damped_rotation+offset',
     'orthogonal', 'orthogonal+offset', 'linear', 'affine', 'library_map', 'linear_invariant', 'quadratic_invariant', 'library_invariant',
   ]);
-  // 3-D is above max_library_dim: no library or quadratic families there.
+  // 3-D is above max_library_dim and max_quadratic_dim: no library or quadratic families there.
   const space = on('full', ['identity', 'constant', 'translation', 'scaling', 'scaling+offset', 'orthogonal', 'orthogonal+offset', 'linear', 'affine', 'linear_invariant']);
   assert.deepEqual(ids(got), [...line, ...plane, ...space].sort());
   for (const c of got) {
@@ -64,6 +64,15 @@ test('each family is proposed on the subspaces it fits, in each of its offset va
     assert.equal(c.offset, fixed ?? c.id.includes('+offset'), c.id);
     assert.equal(c.family, c.id.split(/[+@]/)[0]);
     assert.equal(subspaces[c.subspaceIndex].label, c.id.split('@')[1]);
+  }
+});
+
+test('quadratic invariants reach max_quadratic_dim (6 by default) where library families stop at max_library_dim (4)', () => {
+  const full = (d: number): Subspace => ({ label: 'full', kind: 'full', basis: Array.from({ length: d }, (_, i) => unit(d, i)), cost: 0, basisBits: 0 });
+  for (const [d, quadratic, library] of [[4, true, true], [5, true, false], [6, true, false], [7, false, false]] as const) {
+    const families = new Set(enumerateCandidates(grammar(), [full(d)]).map((c) => c.family));
+    assert.equal(families.has('quadratic_invariant'), quadratic, `quadratic invariant on ${d}-D`);
+    assert.equal(families.has('library_invariant') || families.has('library_map'), library, `library families on ${d}-D`);
   }
 });
 

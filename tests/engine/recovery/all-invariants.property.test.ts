@@ -57,17 +57,14 @@ test('the rigid body\'s |L|² and L1² + L2²/2 + L3²/3 both lie in the span of
 test('leapfrog Kepler\'s angular momentum x·py − y·px is reported, noise-free and with noise 1e-5', async () => {
   await fc.assert(
     fc.asyncProperty(
-      fc
-        .record({
-          seed,
-          h: fc.double({ min: 0.01, max: 0.05, noNaN: true }),
-          placement,
-          noiseDims: fc.integer({ min: 0, max: 1 }),
-          noise: fc.constantFrom(0, 1e-5),
-          ...size,
-        })
-        // Mixed basis, a noise coordinate and measurement noise together: see the todo below.
-        .filter((c) => !(c.placement === 'mixed' && c.noiseDims > 0 && c.noise > 0)),
+      fc.record({
+        seed,
+        h: fc.double({ min: 0.01, max: 0.05, noNaN: true }),
+        placement,
+        noiseDims: fc.integer({ min: 0, max: 1 }),
+        noise: fc.constantFrom(0, 1e-5),
+        ...size,
+      }),
       async (c) => {
         const sys = keplerLeapfrog(c);
         const { laws } = await fitInline(sys.dataset);
@@ -82,7 +79,9 @@ test('leapfrog Kepler\'s angular momentum x·py − y·px is reported, noise-fre
   );
 });
 
-test('leapfrog Kepler in a random basis beside a noise coordinate, with measurement noise 1e-5', { todo: 'the 4-D subspace estimated from the linear operator tilts about 1e-4 into the noise coordinate, and the angular momentum on it drifts (seed 836245, h = 0.05)' }, async () => {
+test('leapfrog Kepler in a random basis beside a noise coordinate, with measurement noise 1e-5', async () => {
+  // The 4-D subspace estimated from the linear operator tilts about 1e-4 into the noise coordinate, and
+  // the angular momentum on it drifts; the quadratic invariant on the whole 5-D space is exact.
   const sys = keplerLeapfrog({ seed: 836245, h: 0.05, placement: 'mixed', noiseDims: 1, noise: 1e-5, trajectories: 37, steps: 54 });
   const { laws } = await fitInline(sys.dataset);
   const truth = onStates(sys, angularMomentum);
