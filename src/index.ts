@@ -7,6 +7,7 @@
 export { fit, type FitOptions, type FitProgress } from './engine/fit.js';
 export { FIT_DEFAULTS, resolveFitOptions, type ResolvedFitOptions } from './engine/options.js';
 export { createFitPool, type FitPool } from './engine/runtime/pool.js';
+export { tuneCompiler, INTERRUPT_BUDGET } from './engine/runtime/jit.js';
 export { withTimeStep, continuousTimeForm, describeContinuousTime } from './engine/output/continuous-time.js';
 export { loadDataset, loadDatasetAsync, SUPPORTED_EXTENSIONS, type LoadOptions } from './data/load.js';
 export { loadGrammar, defaultGrammarPath } from './grammar/load.js';

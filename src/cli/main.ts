@@ -7,6 +7,7 @@
  */
 import { Command, Option } from '@commander-js/extra-typings';
 import { FIT_DEFAULTS } from '../engine/defaults.js';
+import { tuneCompiler } from '../engine/runtime/jit.js';
 import { SWEEP_FIT_WORKERS } from '../sweep/defaults.js';
 import { VERSION } from '../version.js';
 import { registerReportCommand } from './report-command.js';
@@ -17,6 +18,7 @@ import { defaultWorkers, fraction, fractionBelowOne, integerOption, positiveNumb
 import { EXIT, interruptSignal, runCommand } from './run.js';
 
 interruptSignal();
+tuneCompiler();
 const workersDefault = await defaultWorkers();
 
 const program = new Command('latent-laws')
