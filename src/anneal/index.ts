@@ -6,7 +6,8 @@ import { InputError, OptionError } from '../errors.js';
 import type { Grammar } from '../types.js';
 import { selectBackend, type BackendPreference } from './backend.js';
 import type { BridgeOptions } from './bridge.js';
-import { loadRunData, resolveSchedule, type DataSpec, type RunConfig, type Schedule } from './config.js';
+import { checkBaseline } from './baseline.js';
+import { loadRunData, readRunConfig, resolveSchedule, type DataSpec, type RunConfig, type Schedule } from './config.js';
 import { chooseArch } from './model.js';
 import { prepareRun, train, type EpochLog, type SearchFn, type SearchHints, type TrainResult } from './train.js';
 
@@ -92,6 +93,11 @@ export interface AnnealOptions {
   onStep?: (step: number, total: number) => void;
   /** Informational lines (backend chosen, resume point, interruption). */
   onMessage?: (line: string) => void;
+  /**
+   * A finished λ = 0 run of the same frames and held-out split, checked before any training (see
+   * baseline.ts); the caller compares the two runs' forecasts once this one has finished.
+   */
+  baseline?: string;
 }
 
 const positiveInt = (name: string, v: number | undefined, dflt: number): number => {
@@ -110,7 +116,13 @@ const positiveInt = (name: string, v: number | undefined, dflt: number): number 
  */
 export async function anneal(options: AnnealOptions): Promise<TrainResult> {
   const ctx = { runDir: options.out, resume: !!options.resume, search: options.search, signal: options.signal, onEpoch: options.onEpoch, onStep: options.onStep, onMessage: options.onMessage };
-  if (options.resume) return train({ ...ctx, config: prepareRun(options.out, null, options.epochs) });
+  if (options.resume) {
+    if (options.baseline !== undefined) {
+      const recorded = readRunConfig(options.out);
+      checkBaseline(options.baseline, recorded.data, recorded.heldout);
+    }
+    return train({ ...ctx, config: prepareRun(options.out, null, options.epochs) });
+  }
   if (!options.data) throw new InputError('anneal', 'needs data: a built-in dataset or a frames file');
   const seed = options.seed ?? 0;
   const epochs = positiveInt('epochs', options.epochs, 40);
@@ -126,6 +138,7 @@ export async function anneal(options: AnnealOptions): Promise<TrainResult> {
   const heldout = options.heldout ?? (data.kind === 'file' ? 0 : 8);
   if (!Number.isInteger(heldout) || heldout < 0) throw new OptionError('heldout', `must be a non-negative integer, got ${heldout}`);
   const { train: set } = loadRunData(data, heldout);
+  if (options.baseline !== undefined) checkBaseline(options.baseline, data, heldout);
   const K = set.offsets.length - 1;
   const batchSequences = positiveInt('batchSequences', options.batchSequences, 4);
   const stepsPerEpoch = Math.ceil(K / Math.min(batchSequences, K));

@@ -6,6 +6,7 @@
 import { Option, type Command } from '@commander-js/extra-typings';
 import type { RolloutHold } from '../rollout/rollout.js';
 import type { SearchFn } from '../anneal/train.js';
+import type { BaselineComparison } from '../anneal/baseline.js';
 import { InputError } from '../errors.js';
 import { integerOption, positiveNumber } from './options.js';
 import { EXIT, interruptSignal, runCommand } from './run.js';
@@ -25,6 +26,7 @@ interface AnnealFlags {
   physicsCap?: number;
   workers: number;
   backend: 'node' | 'wasm' | 'cpu';
+  baseline?: string;
   json?: boolean;
 }
 
@@ -64,6 +66,7 @@ async function annealWith(flags: AnnealFlags, out: string, resume: boolean, sear
     search,
     data: flags.dataset ? { kind: flags.dataset } : flags.frames ? { kind: 'file', path: flags.frames, stack: flags.stack } : undefined,
     heldout: flags.heldout,
+    baseline: flags.baseline,
     latent: flags.latent,
     epochs: flags.epochs,
     seed: flags.seed,
@@ -82,8 +85,10 @@ async function annealWith(flags: AnnealFlags, out: string, resume: boolean, sear
     },
   });
   bar.stop();
-  if (flags.json) process.stdout.write(`${JSON.stringify({ ...result, final: result.final ? { ...result.final, laws: undefined, heldoutLaws: undefined } : undefined })}\n`);
+  const comparison = result.final && flags.baseline !== undefined ? await forecastAgainstBaseline(result.runDir, flags.baseline) : undefined;
+  if (flags.json) process.stdout.write(`${JSON.stringify({ ...result, final: result.final ? { ...result.final, laws: undefined, heldoutLaws: undefined } : undefined, ...(comparison ? { baseline: comparison } : {}) })}\n`);
   else {
+    if (comparison) log(comparison.line);
     log(`backend: ${result.backend.name} (${result.backend.reason}); seed ${flags.seed}; run folder ${result.runDir}`);
     if (result.interrupted) log(`interrupted at step ${result.step}/${result.totalSteps}; continue with: latent-laws anneal --resume ${result.runDir}`);
     else if (result.final) {
@@ -95,6 +100,14 @@ async function annealWith(flags: AnnealFlags, out: string, resume: boolean, sear
     }
   }
   return result.interrupted ? EXIT.interrupted : EXIT.ok;
+}
+
+/** Both runs' forecasts by their best map laws (`rollout`'s defaults), and the line that compares them. */
+async function forecastAgainstBaseline(runDir: string, baselineDir: string): Promise<BaselineComparison & { line: string }> {
+  const { rollout } = await import('../rollout/rollout.js');
+  const { compareWithBaseline, describeComparison } = await import('../anneal/baseline.js');
+  const comparison = await compareWithBaseline(runDir, baselineDir, (run, steps) => rollout({ run, steps }));
+  return { ...comparison, line: describeComparison(comparison, baselineDir) };
 }
 
 async function rolloutCommand(run: string, flags: { steps: number; out?: string; law?: string; laws?: string; sequences?: number; frames?: string; hold: RolloutHold; fallback: boolean; json?: boolean }): Promise<number> {
@@ -135,6 +148,7 @@ export function registerAnnealCommands(program: Command): void {
     .addOption(new Option('--physics-cap <x>', 'largest physics push on the latents, as a multiple of the reconstruction\'s (default 2; "none" = no cap)').argParser((v) => (v === 'none' ? Infinity : positiveNumber(v))))
     .addOption(new Option('--workers <n>', 'worker threads of the law searches').argParser(integerOption(0, 64)).default(1))
     .addOption(new Option('--backend <name>', 'preferred TensorFlow.js backend (falls back node → wasm → cpu)').choices(['node', 'wasm', 'cpu'] as const).default('node' as const))
+    .option('--baseline <folder>', 'a finished --lambda 0 run of the same frames: the summary compares both runs\' 50-step forecasts')
     .option('--json', 'print the run summary as JSON on stdout')
     .action((...args: unknown[]) => runCommand(() => annealCommand(args[0] as AnnealFlags), { 'data.stack': '--stack' }));
   program

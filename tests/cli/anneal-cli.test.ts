@@ -98,3 +98,36 @@ test('anneal --heldout K keeps K sequences of a frames file out of training and 
   assert.equal(onResume.status, 2, onResume.stderr);
   assert.match(onResume.stderr.trim(), /^latent-laws: --heldout: cannot change on --resume/);
 });
+
+test('anneal --baseline compares both runs\' 50-step forecasts, and rejects a folder that is not a λ = 0 run of the same frames', () => {
+  const frames = join(dir, 'long.npy');
+  writeFileSync(frames, writeNpy(hiddenRotationFrames(4, 52, 6, 0.4), [4, 52, 6]));
+  const tiny = ['--frames', frames, '--latent', '2', '--epochs', '1', '--workers', '0'];
+  const base = join(dir, 'base0');
+  assert.equal(run('anneal', ...tiny, '--lambda', '0', '--out', base).status, 0);
+  const r = run('anneal', ...tiny, '--out', join(dir, 'physics'), '--baseline', base);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  const line = lines.find((l) => l.startsWith('50-step forecast'));
+  // One epoch of a tiny model states no map law, so each side may say why it has no forecast.
+  const side = '(\\d\\.\\d{3}e[-+]\\d+|none \\(.*holds no map law to roll out\\))';
+  assert.match(line ?? '', new RegExp(`^50-step forecast by the best map law: frame MSE ${side} against ${side} for the λ = 0 baseline in ${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`), r.stdout);
+  assert.match(lines[lines.length - 1], /^done: /, 'the summary still ends with the law');
+  // What the user gets when the folder is not a comparable baseline: one line, exit 2, no run folder.
+  const other = join(dir, 'other.npy');
+  writeFileSync(other, writeNpy(hiddenRotationFrames(4, 52, 6, 0.3), [4, 52, 6]));
+  const cases: [string[], RegExp][] = [
+    [['--baseline', dir], /is not an anneal run folder \(no run\.json\)$/],
+    [['--baseline', join(dir, 'physics')], /is not a λ = 0 baseline \(trained with --lambda [\d.]+\); train one with --lambda 0$/],
+    [['--frames', other, '--baseline', base], /was trained on other frames/],
+    [['--heldout', '1', '--baseline', base], /holds out 0 sequences, this run 1$/],
+  ];
+  for (const [i, [args, message]] of cases.entries()) {
+    const out = join(dir, `rejected${i}`);
+    const bad = run('anneal', ...tiny, ...args, '--out', out);
+    assert.equal(bad.status, 2, bad.stderr);
+    assert.equal(bad.stderr.trim().split('\n').length, 1, bad.stderr);
+    assert.match(bad.stderr.trim(), message);
+    assert.ok(!existsSync(out), 'a rejected run leaves no folder');
+  }
+});
