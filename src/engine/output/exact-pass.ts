@@ -8,12 +8,11 @@
  */
 import { BlockResidual, predictInto } from '../passes/block-residual.js';
 import type { Expr } from '../../grammar/expr-ir.js';
-import { FeatureCatalog } from '../model/features.js';
 import { coefficientsFor, type LawFit } from '../model/law-fit.js';
 import { type DataContext } from '../moments/transitions.js';
 import { stdOfSums } from '../finalists/sample-fit.js';
 import { passRanges } from '../passes/ranges.js';
-import { type Block, BLOCK, type PassRange, transitionStream } from '../passes/stream.js';
+import { type Block, BLOCK, lawsStream, type PassRange } from '../passes/stream.js';
 
 export interface EvaluateTask {
   fit: LawFit;
@@ -53,9 +52,7 @@ export interface EvaluatePart {
 
 /** Σ I, Σ I² over a range's first states (on a worker or inline): the std that invariants' residuals are measured in. */
 export function invariantSumsBatch(ctx: DataContext, batch: EvaluateBatch): InvariantSums {
-  const catalog = new FeatureCatalog(batch.trees);
-  const { union, cols } = catalog.union(batch.tasks.map((t) => t.fit.features));
-  const stream = transitionStream(ctx, batch.basis, union, catalog);
+  const { stream, cols } = lawsStream(ctx, batch.basis, batch.trees, batch.tasks.map((t) => t.fit.features));
   const invariants = batch.tasks.map((t, i) => i).filter((i) => batch.tasks[i].fit.role !== 'map');
   const s1 = new Float64Array(batch.tasks.length);
   const s2 = new Float64Array(batch.tasks.length);
@@ -68,10 +65,8 @@ export function invariantSumsBatch(ctx: DataContext, batch: EvaluateBatch): Inva
 
 /** The exact pass over a batch's range (on a worker or inline), invariants' residuals in units of `scales`. */
 export function evaluateBatch(ctx: DataContext, batch: EvaluateBatch & { scales: number[] }): EvaluatePart[] {
-  const catalog = new FeatureCatalog(batch.trees);
   const { tasks, basis } = batch;
-  const { union, cols } = catalog.union(tasks.map((t) => t.fit.features));
-  const stream = transitionStream(ctx, basis, union, catalog);
+  const { stream, cols } = lawsStream(ctx, basis, batch.trees, tasks.map((t) => t.fit.features));
   const residual = tasks.map((t, l) => new BlockResidual(t.fit.role, basis.length, cols[l], coefficientsFor(t.fit, t.fit.params), batch.scales[l]));
   const outliers = tasks.map((): number[] => []);
   const sumSqAll = new Float64Array(tasks.length);

@@ -4,7 +4,8 @@
  * transitions therefore hold no N-sized copy of the data, and consecutive transitions of a
  * trajectory share the state between them (its features are evaluated once, not twice).
  */
-import { type FeatureCatalog, subspaceVariables } from '../model/features.js';
+import type { Expr } from '../../grammar/expr-ir.js';
+import { FeatureCatalog, subspaceVariables } from '../model/features.js';
 import { blockProjector } from '../kernels/project.js';
 import { type DataContext } from '../moments/transitions.js';
 
@@ -112,4 +113,14 @@ function blockRows(starts: Uint32Array, select: Uint32Array | null, from: number
     }
   }
   return nRows;
+}
+
+/**
+ * A worker task's stream over the union of several laws' features (from the task's validated trees),
+ * and where each law's features are in it.
+ */
+export function lawsStream(ctx: DataContext, basis: number[][], trees: [string, Expr][], featureLists: string[][]): { stream: TransitionStream; cols: number[][] } {
+  const catalog = new FeatureCatalog(trees);
+  const { union, cols } = catalog.union(featureLists);
+  return { stream: transitionStream(ctx, basis, union, catalog), cols };
 }

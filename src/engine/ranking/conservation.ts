@@ -7,11 +7,10 @@
  * from segment to segment (a conserved quantity must vary across the data, or it is a constant).
  */
 import type { Expr } from '../../grammar/expr-ir.js';
-import { FeatureCatalog } from '../model/features.js';
 import { coefficientsFor, type LawFit } from '../model/law-fit.js';
 import type { DataContext } from '../moments/transitions.js';
 import { predictInto } from '../passes/block-residual.js';
-import { type Block, type PassRange, transitionStream } from '../passes/stream.js';
+import { type Block, lawsStream, type PassRange } from '../passes/stream.js';
 
 /** Horizons, in transitions, at which the change of an invariant is measured besides whole segments. */
 export const DRIFT_HORIZONS = [1, 4, 16, 64] as const;
@@ -106,9 +105,7 @@ function coverage(quarterInliers: number[], quarterCounts: number[]): number {
 
 /** Follow each law along the trajectories of the task's range (on a worker or inline), in one pass. */
 export function conservationBatch(ctx: DataContext, task: ConservationTask): ConservationSums[] {
-  const catalog = new FeatureCatalog(task.trees);
-  const { union, cols } = catalog.union(task.laws.map((l) => l.fit.features));
-  const stream = transitionStream(ctx, task.basis, union, catalog);
+  const { stream, cols } = lawsStream(ctx, task.basis, task.trees, task.laws.map((l) => l.fit.features));
   const followers = task.laws.map((l, i) => new Follower(Int32Array.from(cols[i]), Float64Array.from(coefficientsFor(l.fit, l.fit.params)[0].map((c) => c / l.scale)), l.tolerance, ctx.starts));
   stream.run(
     null,
