@@ -12,7 +12,8 @@
 //         as a pool kept across fits does (`createFitPool`): V8 has compiled the engine in them.
 // CPU is split by thread from /proc: the main thread, the worker threads, and the rest of the
 // process (V8's background compiler and garbage-collector helpers, libuv).
-// V8's tier-up budget is raised first, as the command line does (tuneCompiler, engine/runtime/jit.ts).
+// V8's tier-up budget is raised first, as the command line does (tuneCompiler, engine/runtime/jit.ts);
+// V8_DEFAULTS=1 in the environment keeps V8's own budget, to measure what the raise gains.
 import { createFitPool, fit, tuneCompiler } from 'latent-laws';
 import { plantedDecay } from './planted-decay.mjs';
 import { plantedNoisy } from './planted-noisy.mjs';
@@ -22,7 +23,7 @@ import { plantedPolynomial } from './planted-polynomial.mjs';
 import { plantedRotation } from './planted-rotation.mjs';
 import { cpuSplit, threadCpu } from './thread-cpu.mjs';
 
-tuneCompiler();
+if (process.env.V8_DEFAULTS !== '1') tuneCompiler();
 const [N, d, workers] = process.argv.slice(2, 5).map(Number);
 const poolState = process.argv[5] ?? 'new';
 if (poolState !== 'new' && poolState !== 'warm') throw new Error(`pool state must be new or warm, got ${poolState}`);

@@ -3,7 +3,7 @@
  * started worker threads, and V8's default tier-up budget (66 KB of bytecode executed, Node 20)
  * sends functions to the optimising compiler before they are hot, then again as each stage feeds
  * them new shapes; on a 2-core machine that compilation competes with the workers. A larger budget
- * compiles what stays hot, about half the compiler's CPU at 10⁶ × 16, and fits take 10–25% less wall
+ * compiles what stays hot, about half the compiler's CPU at 10⁶ × 16, and fits take 5–25% less wall
  * time (docs/performance.md#the-compilers-tier-up-budget).
  */
 import v8 from 'node:v8';
