@@ -1,9 +1,13 @@
 /**
  * Small dense linear algebra on `number[][]` (matrices here are at most a few hundred wide: subspace
- * dimensions, feature counts, the latent dimension). Decompositions come from ml-matrix; this file only
- * adapts shapes and adds the few operations the engine needs that ml-matrix does not name.
+ * dimensions, feature counts, the latent dimension). The SVD and the least-squares solve come from
+ * ml-matrix; eigen-decompositions run the same algorithms on flat arrays (symmetric-eigen.ts,
+ * general-eigen.ts: twice as fast at 256 dimensions). This file adapts shapes and adds the few
+ * operations the engine needs that ml-matrix does not name.
  */
-import { EigenvalueDecomposition, Matrix, SingularValueDecomposition, solve as mlSolve } from 'ml-matrix';
+import { Matrix, SingularValueDecomposition, solve as mlSolve } from 'ml-matrix';
+import { flatGeneralEigen } from './general-eigen.js';
+import { flatSymmetricEigen } from './symmetric-eigen.js';
 
 export type Mat = number[][];
 
@@ -89,14 +93,16 @@ export function solve(a: Mat, b: Mat): Mat {
  */
 export function symmetricEigen(a: Mat): { values: number[]; vectors: number[][] } {
   const e = checkedExponent('symmetricEigen', a);
-  const b = scaled(a, -e);
-  const sym = b.map((row, i) => row.map((v, j) => 0.5 * (v + b[j][i])));
-  const evd = new EigenvalueDecomposition(new Matrix(sym), { assumeSymmetric: true });
-  const values = evd.realEigenvalues.map((x) => timesPow2(x, e));
-  const v = checkedResult('symmetricEigen', evd.eigenvectorMatrix.to2DArray());
+  const n = a.length;
+  const flat = new Float64Array(n * n);
+  // Only the lower triangle is read: it holds the symmetrised matrix.
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) flat[i * n + j] = timesPow2(0.5 * (a[i][j] + a[j][i]), -e);
+  const evd = flatSymmetricEigen(flat, n);
+  const values = Array.from(evd.values, (x) => timesPow2(x, e));
+  const vectors = Array.from({ length: n }, (_, i) => Array.from(evd.vectors.subarray(i * n, i * n + n)));
+  checkedResult('symmetricEigen', vectors);
   checkedResult('symmetricEigen', [values]);
-  const order = values.map((_, i) => i).sort((i, j) => values[i] - values[j]);
-  return { values: order.map((i) => values[i]), vectors: order.map((i) => v.map((row) => row[i])) };
+  return { values, vectors };
 }
 
 /**
@@ -106,11 +112,21 @@ export function symmetricEigen(a: Mat): { values: number[]; vectors: number[][] 
  * @throws Error on a non-finite entry, or when the decomposition is not finite.
  */
 export function generalEigen(a: Mat): { re: number[]; im: number[]; vectors: number[][] } {
+  // An exactly symmetric matrix takes the symmetric algorithm, as in ml-matrix (hqr2 never settles a zero matrix).
+  if (a.every((row, i) => row.every((v, j) => v === a[j][i]))) {
+    const { values, vectors } = symmetricEigen(a);
+    return { re: values, im: values.map(() => 0), vectors };
+  }
   const e = checkedExponent('generalEigen', a);
-  const evd = new EigenvalueDecomposition(new Matrix(scaled(a, -e)));
-  const v = checkedResult('generalEigen', evd.eigenvectorMatrix.to2DArray());
-  const [re, im] = checkedResult('generalEigen', [evd.realEigenvalues.map((x) => timesPow2(x, e)), evd.imaginaryEigenvalues.map((x) => timesPow2(x, e))]);
-  return { re, im, vectors: v[0].map((_, j) => v.map((row) => row[j])) };
+  const n = a.length;
+  const flat = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) flat[i * n + j] = timesPow2(a[i][j], -e);
+  const evd = flatGeneralEigen(flat, n);
+  // Column j of evd.vectors is the j-th eigenvector (or half of a complex pair).
+  const vectors = Array.from({ length: n }, (_, j) => Array.from({ length: n }, (_, i) => evd.vectors[i * n + j]));
+  checkedResult('generalEigen', vectors);
+  const [re, im] = checkedResult('generalEigen', [Array.from(evd.re, (x) => timesPow2(x, e)), Array.from(evd.im, (x) => timesPow2(x, e))]);
+  return { re, im, vectors };
 }
 
 /**

@@ -1,0 +1,465 @@
+/**
+ * Eigen-decomposition of a general real square matrix on flat Float64Arrays: reduction to Hessenberg
+ * form (orthes), then the shifted QR iteration with eigenvectors (hqr2), the EISPACK algorithm of JAMA.
+ * The two routines below are ml-matrix's (MIT licence, © 2014 ml.js) with its `get`/`set` accessors on
+ * arrays of rows replaced by indexing one flat array (and a bound on the iteration added): at 256
+ * dimensions the accessors made ml-matrix's version several times slower than the same arithmetic on
+ * a flat array (docs/performance.md#eigen-decompositions-on-flat-arrays). The arithmetic, and so every
+ * result, is the same as ml-matrix's.
+ */
+import { orthes, transposed } from './hessenberg.js';
+
+
+/** QR iterations allowed per eigenvalue (exceptional shifts come at 10 and 30; LAPACK allows 30 per row). */
+const MAX_QR_ITERATIONS = 300;
+
+/**
+ * Eigenvalues (real and imaginary parts) and eigenvectors of the n × n row-major matrix `a`, as
+ * ml-matrix's EigenvalueDecomposition returns them: column j of `vectors` (row-major n × n) is the j-th
+ * eigenvector, and a complex pair's two columns hold its real and imaginary parts.
+ * @throws Error when the iteration does not converge.
+ */
+export function flatGeneralEigen(a: Float64Array, n: number): { re: Float64Array; im: Float64Array; vectors: Float64Array } {
+  const H = Float64Array.from(a);
+  const V = new Float64Array(n * n);
+  const ort = new Float64Array(n);
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  orthes(n, H, ort, V);
+  hqr2(n, e, d, V, H);
+  return { re: d, im: e, vectors: V };
+}
+
+function cdiv(xr: number, xi: number, yr: number, yi: number): [number, number] {
+  let r: number, d: number;
+  if (Math.abs(yr) > Math.abs(yi)) {
+    r = yi / yr;
+    d = yr + r * yi;
+    return [(xr + r * xi) / d, (xi - r * xr) / d];
+  }
+  r = yr / yi;
+  d = yi + r * yr;
+  return [(r * xr + xi) / d, (r * xi - xr) / d];
+}
+
+function hqr2(nn: number, e: Float64Array, d: Float64Array, V: Float64Array, H: Float64Array): void {
+  const N = nn;
+  let n = nn - 1;
+  let low = 0;
+  let high = nn - 1;
+  let eps = Number.EPSILON;
+  let exshift = 0;
+  let norm = 0;
+  let p = 0;
+  let q = 0;
+  let r = 0;
+  let s = 0;
+  let z = 0;
+  let iter = 0;
+  let i: number, j: number, k: number, l: number, m: number, t: number, w: number, x: number, y: number;
+  let ra: number, sa: number, vr: number, vi: number;
+  let notlast: boolean, cdivres: [number, number];
+
+  for (i = 0; i < nn; i++) {
+    if (i < low || i > high) {
+      d[i] = H[i * N + i];
+      e[i] = 0;
+    }
+
+    for (j = Math.max(i - 1, 0); j < nn; j++) {
+      norm = norm + Math.abs(H[i * N + j]);
+    }
+  }
+
+  // The QR sweeps update V column by column: they work on its transpose, read in order.
+  const Vt = transposed(V, N);
+  while (n >= low) {
+    l = n;
+    while (l > low) {
+      s = Math.abs(H[(l - 1) * N + (l - 1)]) + Math.abs(H[l * N + l]);
+      if (s === 0) {
+        s = norm;
+      }
+      if (Math.abs(H[(l) * N + (l - 1)]) < eps * s) {
+        break;
+      }
+      l--;
+    }
+
+    if (l === n) {
+      H[n * N + n] = H[n * N + n] + exshift;
+      d[n] = H[n * N + n];
+      e[n] = 0;
+      n--;
+      iter = 0;
+    } else if (l === n - 1) {
+      w = H[(n) * N + (n - 1)] * H[(n - 1) * N + (n)];
+      p = (H[(n - 1) * N + (n - 1)] - H[n * N + n]) / 2;
+      q = p * p + w;
+      z = Math.sqrt(Math.abs(q));
+      H[n * N + n] = H[n * N + n] + exshift;
+      H[(n - 1) * N + (n - 1)] = H[(n - 1) * N + (n - 1)] + exshift;
+      x = H[n * N + n];
+
+      if (q >= 0) {
+        z = p >= 0 ? p + z : p - z;
+        d[n - 1] = x + z;
+        d[n] = d[n - 1];
+        if (z !== 0) {
+          d[n] = x - w / z;
+        }
+        e[n - 1] = 0;
+        e[n] = 0;
+        x = H[(n) * N + (n - 1)];
+        s = Math.abs(x) + Math.abs(z);
+        p = x / s;
+        q = z / s;
+        r = Math.sqrt(p * p + q * q);
+        p = p / r;
+        q = q / r;
+
+        for (j = n - 1; j < nn; j++) {
+          z = H[(n - 1) * N + (j)];
+          H[(n - 1) * N + (j)] = q * z + p * H[n * N + j];
+          H[n * N + j] = q * H[n * N + j] - p * z;
+        }
+
+        for (i = 0; i <= n; i++) {
+          z = H[(i) * N + (n - 1)];
+          H[(i) * N + (n - 1)] = q * z + p * H[i * N + n];
+          H[i * N + n] = q * H[i * N + n] - p * z;
+        }
+
+        for (i = low; i <= high; i++) {
+          z = Vt[(n - 1) * N + i];
+          Vt[(n - 1) * N + i] = q * z + p * Vt[(n) * N + i];
+          Vt[(n) * N + i] = q * Vt[(n) * N + i] - p * z;
+        }
+      } else {
+        d[n - 1] = x + p;
+        d[n] = x + p;
+        e[n - 1] = z;
+        e[n] = -z;
+      }
+
+      n = n - 2;
+      iter = 0;
+    } else {
+      x = H[n * N + n];
+      y = 0;
+      w = 0;
+      if (l < n) {
+        y = H[(n - 1) * N + (n - 1)];
+        w = H[(n) * N + (n - 1)] * H[(n - 1) * N + (n)];
+      }
+
+      if (iter === 10) {
+        exshift += x;
+        for (i = low; i <= n; i++) {
+          H[i * N + i] = H[i * N + i] - x;
+        }
+        s = Math.abs(H[(n) * N + (n - 1)]) + Math.abs(H[(n - 1) * N + (n - 2)]);
+        // eslint-disable-next-line no-multi-assign
+        x = y = 0.75 * s;
+        w = -0.4375 * s * s;
+      }
+
+      if (iter === 30) {
+        s = (y - x) / 2;
+        s = s * s + w;
+        if (s > 0) {
+          s = Math.sqrt(s);
+          if (y < x) {
+            s = -s;
+          }
+          s = x - w / ((y - x) / 2 + s);
+          for (i = low; i <= n; i++) {
+            H[i * N + i] = H[i * N + i] - s;
+          }
+          exshift += s;
+          // eslint-disable-next-line no-multi-assign
+          x = y = w = 0.964;
+        }
+      }
+
+      iter = iter + 1;
+      if (iter > MAX_QR_ITERATIONS || !Number.isFinite(norm)) throw new Error('general eigen-decomposition did not converge');
+
+      m = n - 2;
+      while (m >= l) {
+        z = H[m * N + m];
+        r = x - z;
+        s = y - z;
+        p = (r * s - w) / H[(m + 1) * N + (m)] + H[(m) * N + (m + 1)];
+        q = H[(m + 1) * N + (m + 1)] - z - r - s;
+        r = H[(m + 2) * N + (m + 1)];
+        s = Math.abs(p) + Math.abs(q) + Math.abs(r);
+        p = p / s;
+        q = q / s;
+        r = r / s;
+        if (m === l) {
+          break;
+        }
+        if (
+          Math.abs(H[(m) * N + (m - 1)]) * (Math.abs(q) + Math.abs(r)) <
+          eps *
+            (Math.abs(p) *
+              (Math.abs(H[(m - 1) * N + (m - 1)]) +
+                Math.abs(z) +
+                Math.abs(H[(m + 1) * N + (m + 1)])))
+        ) {
+          break;
+        }
+        m--;
+      }
+
+      for (i = m + 2; i <= n; i++) {
+        H[(i) * N + (i - 2)] = 0;
+        if (i > m + 2) {
+          H[(i) * N + (i - 3)] = 0;
+        }
+      }
+
+      for (k = m; k <= n - 1; k++) {
+        notlast = k !== n - 1;
+        if (k !== m) {
+          p = H[(k) * N + (k - 1)];
+          q = H[(k + 1) * N + (k - 1)];
+          r = notlast ? H[(k + 2) * N + (k - 1)] : 0;
+          x = Math.abs(p) + Math.abs(q) + Math.abs(r);
+          if (x !== 0) {
+            p = p / x;
+            q = q / x;
+            r = r / x;
+          }
+        }
+
+        if (x === 0) {
+          break;
+        }
+
+        s = Math.sqrt(p * p + q * q + r * r);
+        if (p < 0) {
+          s = -s;
+        }
+
+        if (s !== 0) {
+          if (k !== m) {
+            H[(k) * N + (k - 1)] = -s * x;
+          } else if (l !== m) {
+            H[(k) * N + (k - 1)] = -H[(k) * N + (k - 1)];
+          }
+
+          p = p + s;
+          x = p / s;
+          y = q / s;
+          z = r / s;
+          q = q / p;
+          r = r / p;
+
+          for (j = k; j < nn; j++) {
+            p = H[k * N + j] + q * H[(k + 1) * N + (j)];
+            if (notlast) {
+              p = p + r * H[(k + 2) * N + (j)];
+              H[(k + 2) * N + (j)] = H[(k + 2) * N + (j)] - p * z;
+            }
+
+            H[k * N + j] = H[k * N + j] - p * x;
+            H[(k + 1) * N + (j)] = H[(k + 1) * N + (j)] - p * y;
+          }
+
+          for (i = 0; i <= Math.min(n, k + 3); i++) {
+            p = x * H[i * N + k] + y * H[(i) * N + (k + 1)];
+            if (notlast) {
+              p = p + z * H[(i) * N + (k + 2)];
+              H[(i) * N + (k + 2)] = H[(i) * N + (k + 2)] - p * r;
+            }
+
+            H[i * N + k] = H[i * N + k] - p;
+            H[(i) * N + (k + 1)] = H[(i) * N + (k + 1)] - p * q;
+          }
+
+          for (i = low; i <= high; i++) {
+            p = x * Vt[(k) * N + i] + y * Vt[(k + 1) * N + i];
+            if (notlast) {
+              p = p + z * Vt[(k + 2) * N + i];
+              Vt[(k + 2) * N + i] = Vt[(k + 2) * N + i] - p * r;
+            }
+
+            Vt[(k) * N + i] = Vt[(k) * N + i] - p;
+            Vt[(k + 1) * N + i] = Vt[(k + 1) * N + i] - p * q;
+          }
+        }
+      }
+    }
+  }
+
+  V.set(transposed(Vt, N));
+
+  if (norm !== 0) {
+    backSubstitute(nn, d, e, H, norm);
+    backTransform(nn, V, H);
+  }
+}
+
+/** hqr2's back-substitution: the eigenvectors of the quasi-triangular H, written into H. */
+function backSubstitute(nn: number, d: Float64Array, e: Float64Array, H: Float64Array, norm: number): void {
+  const N = nn;
+  const eps = Number.EPSILON;
+  let p = 0, q = 0, r = 0, s = 0, z = 0;
+  let i: number, j: number, l: number, n: number, t: number, w: number, x: number, y: number;
+  let ra: number, sa: number, vr: number, vi: number;
+  let cdivres: [number, number];
+
+  for (n = nn - 1; n >= 0; n--) {
+    p = d[n];
+    q = e[n];
+
+    if (q === 0) {
+      l = n;
+      H[n * N + n] = 1;
+      for (i = n - 1; i >= 0; i--) {
+        w = H[i * N + i] - p;
+        r = 0;
+        for (j = l; j <= n; j++) {
+          r = r + H[i * N + j] * H[j * N + n];
+        }
+
+        if (e[i] < 0) {
+          z = w;
+          s = r;
+        } else {
+          l = i;
+          if (e[i] === 0) {
+            H[i * N + n] = w !== 0 ? -r / w : -r / (eps * norm);
+          } else {
+            x = H[(i) * N + (i + 1)];
+            y = H[(i + 1) * N + (i)];
+            q = (d[i] - p) * (d[i] - p) + e[i] * e[i];
+            t = (x * s - z * r) / q;
+            H[i * N + n] = t;
+            H[(i + 1) * N + (n)] = Math.abs(x) > Math.abs(z) ? (-r - w * t) / x : (-s - y * t) / z;
+          }
+
+          t = Math.abs(H[i * N + n]);
+          if (eps * t * t > 1) {
+            for (j = i; j <= n; j++) {
+              H[j * N + n] = H[j * N + n] / t;
+            }
+          }
+        }
+      }
+    } else if (q < 0) {
+      l = n - 1;
+
+      if (Math.abs(H[(n) * N + (n - 1)]) > Math.abs(H[(n - 1) * N + (n)])) {
+        H[(n - 1) * N + (n - 1)] = q / H[(n) * N + (n - 1)];
+        H[(n - 1) * N + (n)] = -(H[n * N + n] - p) / H[(n) * N + (n - 1)];
+      } else {
+        cdivres = cdiv(0, -H[(n - 1) * N + (n)], H[(n - 1) * N + (n - 1)] - p, q);
+        H[(n - 1) * N + (n - 1)] = cdivres[0];
+        H[(n - 1) * N + (n)] = cdivres[1];
+      }
+
+      H[(n) * N + (n - 1)] = 0;
+      H[n * N + n] = 1;
+      for (i = n - 2; i >= 0; i--) {
+        ra = 0;
+        sa = 0;
+        for (j = l; j <= n; j++) {
+          ra = ra + H[i * N + j] * H[(j) * N + (n - 1)];
+          sa = sa + H[i * N + j] * H[j * N + n];
+        }
+
+        w = H[i * N + i] - p;
+
+        if (e[i] < 0) {
+          z = w;
+          r = ra;
+          s = sa;
+        } else {
+          l = i;
+          if (e[i] === 0) {
+            cdivres = cdiv(-ra, -sa, w, q);
+            H[(i) * N + (n - 1)] = cdivres[0];
+            H[i * N + n] = cdivres[1];
+          } else {
+            x = H[(i) * N + (i + 1)];
+            y = H[(i + 1) * N + (i)];
+            vr = (d[i] - p) * (d[i] - p) + e[i] * e[i] - q * q;
+            vi = (d[i] - p) * 2 * q;
+            if (vr === 0 && vi === 0) {
+              vr =
+                eps *
+                norm *
+                (Math.abs(w) +
+                  Math.abs(q) +
+                  Math.abs(x) +
+                  Math.abs(y) +
+                  Math.abs(z));
+            }
+            cdivres = cdiv(
+              x * r - z * ra + q * sa,
+              x * s - z * sa - q * ra,
+              vr,
+              vi,
+            );
+            H[(i) * N + (n - 1)] = cdivres[0];
+            H[i * N + n] = cdivres[1];
+            if (Math.abs(x) > Math.abs(z) + Math.abs(q)) {
+              H[(i + 1) * N + (n - 1)] = (-ra - w * H[(i) * N + (n - 1)] + q * H[i * N + n]) / x;
+              H[(i + 1) * N + (n)] = (-sa - w * H[i * N + n] - q * H[(i) * N + (n - 1)]) / x;
+            } else {
+              cdivres = cdiv(
+                -r - y * H[(i) * N + (n - 1)],
+                -s - y * H[i * N + n],
+                z,
+                q,
+              );
+              H[(i + 1) * N + (n - 1)] = cdivres[0];
+              H[(i + 1) * N + (n)] = cdivres[1];
+            }
+          }
+
+          t = Math.max(Math.abs(H[(i) * N + (n - 1)]), Math.abs(H[i * N + n]));
+          if (eps * t * t > 1) {
+            for (j = i; j <= n; j++) {
+              H[(j) * N + (n - 1)] = H[(j) * N + (n - 1)] / t;
+              H[j * N + n] = H[j * N + n] / t;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** hqr2's last step: the eigenvectors of the original matrix, V ← V · H (upper triangle of H). */
+function backTransform(nn: number, V: Float64Array, H: Float64Array): void {
+  const N = nn;
+  const low = 0;
+  const high = nn - 1;
+  let i: number, j: number, k: number, z: number;
+  for (i = 0; i < nn; i++) {
+    if (i < low || i > high) {
+      for (j = i; j < nn; j++) {
+        V[i * N + j] = H[i * N + j];
+      }
+    }
+  }
+
+  // H's columns are read along k: from its transpose, in order.
+  const Ht = transposed(H, N);
+  for (j = nn - 1; j >= low; j--) {
+    const col = j * N;
+    const last = Math.min(j, high);
+    for (i = low; i <= high; i++) {
+      const row = i * N;
+      z = 0;
+      for (k = low; k <= last; k++) {
+        z = z + V[row + k] * Ht[col + k];
+      }
+      V[row + j] = z;
+    }
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * Symmetric eigen-decomposition on flat Float64Arrays: Householder reduction to tridiagonal form, then
+ * the implicit QL iteration (the algorithm of EISPACK's tred2/tql2, as in JAMA and ml-matrix). Written
+ * here because ml-matrix runs it on arrays of rows, and its column-wise inner loops then stride across
+ * rows: at 256 dimensions this flat version, which keeps the eigenvectors transposed so every inner
+ * loop reads contiguous memory, is several times faster (docs/performance.md#symmetric-eigen).
+ */
+
+/** Sweeps of the QL iteration allowed per eigenvalue; it converges in two or three. */
+const MAX_SWEEPS = 64;
+
+/**
+ * Eigenvalues ascending and eigenvectors (row i of `vectors` is the i-th, n × n row-major) of the
+ * symmetric n × n matrix `a` (row-major; only its lower triangle is read).
+ * @throws Error when the iteration does not converge (non-finite input).
+ */
+export function flatSymmetricEigen(a: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
+  // w is Vᵀ: w[j*n + k] = V[k][j], so V's columns (the eigenvectors) are w's rows.
+  const w = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) for (let k = j; k < n; k++) w[j * n + k] = a[k * n + j];
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  if (n === 0) return { values: d, vectors: w };
+  tridiagonalize(w, d, e, n);
+  diagonalize(w, d, e, n);
+  return sortAscending(w, d, n);
+}
+
+/** tred2: w (= Vᵀ, lower triangle of V filled) becomes the accumulated transform, d and e the tridiagonal. */
+function tridiagonalize(w: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+  for (let j = 0; j < n; j++) d[j] = w[j * n + n - 1];
+  for (let i = n - 1; i > 0; i--) {
+    let scale = 0;
+    let h = 0;
+    for (let k = 0; k < i; k++) scale += Math.abs(d[k]);
+    if (scale === 0) {
+      e[i] = d[i - 1];
+      for (let j = 0; j < i; j++) {
+        d[j] = w[j * n + i - 1];
+        w[j * n + i] = 0;
+        w[i * n + j] = 0;
+      }
+    } else {
+      for (let k = 0; k < i; k++) {
+        d[k] /= scale;
+        h += d[k] * d[k];
+      }
+      let f = d[i - 1];
+      let g = Math.sqrt(h);
+      if (f > 0) g = -g;
+      e[i] = scale * g;
+      h -= f * g;
+      d[i - 1] = f - g;
+      for (let j = 0; j < i; j++) e[j] = 0;
+      for (let j = 0; j < i; j++) {
+        const row = j * n;
+        f = d[j];
+        w[i * n + j] = f;
+        g = e[j] + w[row + j] * f;
+        for (let k = j + 1; k <= i - 1; k++) {
+          g += w[row + k] * d[k];
+          e[k] += w[row + k] * f;
+        }
+        e[j] = g;
+      }
+      f = 0;
+      for (let j = 0; j < i; j++) {
+        e[j] /= h;
+        f += e[j] * d[j];
+      }
+      const hh = f / (h + h);
+      for (let j = 0; j < i; j++) e[j] -= hh * d[j];
+      for (let j = 0; j < i; j++) {
+        const row = j * n;
+        f = d[j];
+        g = e[j];
+        for (let k = j; k <= i - 1; k++) w[row + k] -= f * e[k] + g * d[k];
+        d[j] = w[row + i - 1];
+        w[row + i] = 0;
+      }
+    }
+    d[i] = h;
+  }
+  accumulate(w, d, e, n);
+}
+
+/** The second half of tred2: the Householder transforms multiplied out into w. */
+function accumulate(w: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+  for (let i = 0; i < n - 1; i++) {
+    w[i * n + n - 1] = w[i * n + i];
+    w[i * n + i] = 1;
+    const h = d[i + 1];
+    const next = (i + 1) * n;
+    if (h !== 0) {
+      for (let k = 0; k <= i; k++) d[k] = w[next + k] / h;
+      for (let j = 0; j <= i; j++) {
+        const row = j * n;
+        let g = 0;
+        for (let k = 0; k <= i; k++) g += w[next + k] * w[row + k];
+        for (let k = 0; k <= i; k++) w[row + k] -= g * d[k];
+      }
+    }
+    for (let k = 0; k <= i; k++) w[next + k] = 0;
+  }
+  for (let j = 0; j < n; j++) {
+    d[j] = w[j * n + n - 1];
+    w[j * n + n - 1] = 0;
+  }
+  w[(n - 1) * n + n - 1] = 1;
+  e[0] = 0;
+}
+
+/** tql2: the implicit QL iteration on the tridiagonal (d, e), rotations applied to w's rows. */
+function diagonalize(w: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+  for (let i = 1; i < n; i++) e[i - 1] = e[i];
+  e[n - 1] = 0;
+  let f = 0;
+  let tst1 = 0;
+  const eps = 2 ** -52;
+  for (let l = 0; l < n; l++) {
+    tst1 = Math.max(tst1, Math.abs(d[l]) + Math.abs(e[l]));
+    let m = l;
+    while (m < n && Math.abs(e[m]) > eps * tst1) m++;
+    if (m > l) {
+      let sweeps = 0;
+      do {
+        if (++sweeps > MAX_SWEEPS || !Number.isFinite(tst1)) throw new Error('symmetric eigen-decomposition did not converge');
+        let g = d[l];
+        let p = (d[l + 1] - g) / (2 * e[l]);
+        let r = hypot(p, 1);
+        if (p < 0) r = -r;
+        d[l] = e[l] / (p + r);
+        d[l + 1] = e[l] * (p + r);
+        const dl1 = d[l + 1];
+        let h = g - d[l];
+        for (let i = l + 2; i < n; i++) d[i] -= h;
+        f += h;
+        p = d[m];
+        let c = 1;
+        let c2 = c;
+        let c3 = c;
+        const el1 = e[l + 1];
+        let s = 0;
+        let s2 = 0;
+        for (let i = m - 1; i >= l; i--) {
+          c3 = c2;
+          c2 = c;
+          s2 = s;
+          g = c * e[i];
+          h = c * p;
+          r = hypot(p, e[i]);
+          e[i + 1] = s * r;
+          s = e[i] / r;
+          c = p / r;
+          p = c * d[i] - s * g;
+          d[i + 1] = h + s * (c * g + s * d[i]);
+          rotateRows(w, i * n, (i + 1) * n, n, c, s);
+        }
+        p = (-s * s2 * c3 * el1 * e[l]) / dl1;
+        e[l] = s * p;
+        d[l] = c * p;
+      } while (Math.abs(e[l]) > eps * tst1);
+    }
+    d[l] += f;
+    e[l] = 0;
+  }
+}
+
+/** Rows a and b of w ← (c·a − s·b, s·a + c·b). */
+function rotateRows(w: Float64Array, a: number, b: number, n: number, c: number, s: number): void {
+  for (let k = 0; k < n; k++) {
+    const h = w[b + k];
+    w[b + k] = s * w[a + k] + c * h;
+    w[a + k] = c * w[a + k] - s * h;
+  }
+}
+
+/** √(a² + b²) without overflow for the scaled magnitudes met here. */
+function hypot(a: number, b: number): number {
+  const x = Math.abs(a);
+  const y = Math.abs(b);
+  if (x > y) {
+    const t = y / x;
+    return x * Math.sqrt(1 + t * t);
+  }
+  if (y === 0) return 0;
+  const t = x / y;
+  return y * Math.sqrt(1 + t * t);
+}
+
+/** Selection sort with swaps, as EISPACK's tql2 ends: ties keep the order the swaps leave, as in ml-matrix. */
+function sortAscending(w: Float64Array, d: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
+  for (let i = 0; i < n - 1; i++) {
+    let k = i;
+    let p = d[i];
+    for (let j = i + 1; j < n; j++) {
+      if (d[j] < p) {
+        k = j;
+        p = d[j];
+      }
+    }
+    if (k === i) continue;
+    d[k] = d[i];
+    d[i] = p;
+    for (let j = 0; j < n; j++) {
+      const t = w[i * n + j];
+      w[i * n + j] = w[k * n + j];
+      w[k * n + j] = t;
+    }
+  }
+  return { values: d, vectors: w };
+}
