@@ -4,7 +4,7 @@
  * against the compiled library:
  *   npm run build && node benchmarks/anneal.mjs [--datasets spinning,pendulum] [--seeds 5] [--epochs 40]
  *     [--lambda λ] [--physics-cap c|none] [--max-laws N] [--hold manifold|mean|initial|reencode] [--anneal-grammar simple|default]
- *     [--workers 0] [--out /tmp/latent-laws-anneal-bench] [--reuse]
+ *     [--q-min q] [--modes physics,baseline] [--workers 0] [--out /tmp/latent-laws-anneal-bench] [--reuse]
  * `--reuse` re-analyses finished runs already in the output folder instead of training again.
  *
  * For every dataset and seed it trains the same network twice — with the physics loss (λ > 0) and without
@@ -33,6 +33,8 @@ const epochs = Number(arg('epochs', '40'));
 const lambdaArg = arg('lambda', undefined); // default: the library's schedule default
 const workers = Number(arg('workers', '0'));
 const maxLaws = arg('max-laws', undefined);
+const qMin = arg('q-min', undefined); // default: the bridge's qMin
+const modes = arg('modes', 'physics,baseline').split(',');
 const physicsCap = arg('physics-cap', undefined); // default: the library's schedule default
 const hold = arg('hold', undefined); // default: rollout's default (manifold)
 const reuse = argv.includes('--reuse');
@@ -98,12 +100,12 @@ const fmt = (x, digits = 4) => (x === undefined || x === null || Number.isNaN(x)
 if (!reuse) rmSync(outRoot, { recursive: true, force: true });
 for (const dataset of datasets) {
   for (let seed = 0; seed < seeds; seed++) {
-    for (const [mode, lam] of [['physics', lambdaArg === undefined ? undefined : Number(lambdaArg)], ['baseline', 0]]) {
+    for (const [mode, lam] of [['physics', lambdaArg === undefined ? undefined : Number(lambdaArg)], ['baseline', 0]].filter(([m]) => modes.includes(m))) {
       const out = join(outRoot, `${dataset}-${mode}-s${seed}`);
       const done = reuse && existsSync(join(out, 'summary.json'));
       if (!done) {
         rmSync(out, { recursive: true, force: true });
-        await anneal({ out, data: { kind: dataset }, latent: 4, epochs, seed, search, schedule: { ...(lam === undefined ? {} : { lambda: lam }), ...(physicsCap === undefined ? {} : { physicsCap: physicsCap === 'none' ? Infinity : Number(physicsCap) }) }, ...(maxLaws ? { bridge: { maxLaws: Number(maxLaws) } } : {}) });
+        await anneal({ out, data: { kind: dataset }, latent: 4, epochs, seed, search, schedule: { ...(lam === undefined ? {} : { lambda: lam }), ...(physicsCap === undefined ? {} : { physicsCap: physicsCap === 'none' ? Infinity : Number(physicsCap) }) }, bridge: { ...(maxLaws ? { maxLaws: Number(maxLaws) } : {}), ...(qMin ? { qMin: Number(qMin) } : {}) } });
       }
       const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
       const logRecords = readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -149,7 +151,7 @@ console.log(line(header));
 console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
 for (const t of table) console.log(line(t));
 
-console.log(`\nsettings: epochs ${epochs}, λ ${lambdaArg ?? 'default'}, physics cap ${physicsCap ?? 'default'}, bridge maxLaws ${maxLaws ?? 'default'}, rollout hold ${hold ?? 'default'}, latent 4, training-search grammar ${arg('anneal-grammar', 'simple')}, workers ${workers}`);
+console.log(`\nsettings: epochs ${epochs}, λ ${lambdaArg ?? 'default'}, physics cap ${physicsCap ?? 'default'}, bridge maxLaws ${maxLaws ?? 'default'}, qMin ${qMin ?? 'default'}, rollout hold ${hold ?? 'default'}, latent 4, training-search grammar ${arg('anneal-grammar', 'simple')}, workers ${workers}`);
 for (const dataset of datasets) {
   const phys = rows.filter((r) => r.dataset === dataset && r.mode === 'physics');
   const base = rows.filter((r) => r.dataset === dataset && r.mode === 'baseline');
