@@ -1,13 +1,14 @@
 /**
  * Small dense linear algebra on `number[][]` (matrices here are at most a few hundred wide: subspace
- * dimensions, feature counts, the latent dimension). The SVD and the least-squares solve come from
- * ml-matrix; eigen-decompositions run the same algorithms on flat arrays (symmetric-eigen.ts,
- * general-eigen.ts: twice as fast at 256 dimensions). This file adapts shapes and adds the few
- * operations the engine needs that ml-matrix does not name.
+ * dimensions, feature counts, the latent dimension). The eigen-decompositions and the SVD are
+ * ml-matrix's algorithms run on flat arrays (symmetric-eigen.ts, general-eigen.ts, svd.ts: the same
+ * results, twice as fast at 256 dimensions); the least-squares solve is ml-matrix's. This file adapts
+ * shapes and adds the few operations the engine needs that ml-matrix does not name.
  */
-import { Matrix, SingularValueDecomposition, solve as mlSolve } from 'ml-matrix';
+import { Matrix, solve as mlSolve } from 'ml-matrix';
 import { flatGeneralEigen } from './general-eigen.js';
 import { flatSymmetricEigen } from './symmetric-eigen.js';
+import { flatSvd } from './svd.js';
 
 export type Mat = number[][];
 
@@ -135,9 +136,17 @@ export function generalEigen(a: Mat): { re: number[]; im: number[]; vectors: num
  */
 export function svd(a: Mat): { u: Mat; s: number[]; v: Mat } {
   const e = checkedExponent('svd', a);
-  const dec = new SingularValueDecomposition(new Matrix(scaled(a, -e)), { autoTranspose: true });
-  const [s] = checkedResult('svd', [dec.diagonal.map((x) => timesPow2(x, e))]);
-  return { u: checkedResult('svd', dec.leftSingularVectors.to2DArray()), s, v: checkedResult('svd', dec.rightSingularVectors.to2DArray()) };
+  const [rows, cols] = [a.length, a[0]?.length ?? 0];
+  const flat = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) flat[i * cols + j] = timesPow2(a[i][j], -e);
+  const dec = flatSvd(flat, rows, cols);
+  const [s] = checkedResult('svd', [Array.from(dec.s, (x) => timesPow2(x, e))]);
+  return { u: checkedResult('svd', unflatten(dec.u, dec.uCols)), s, v: checkedResult('svd', unflatten(dec.v, dec.vCols)) };
+}
+
+/** Rows of `cols` entries of a flat row-major matrix. */
+function unflatten(a: Float64Array, cols: number): Mat {
+  return Array.from({ length: cols === 0 ? 0 : a.length / cols }, (_, i) => Array.from(a.subarray(i * cols, i * cols + cols)));
 }
 
 /**

@@ -1,14 +1,15 @@
 /**
- * The flat-array eigen-solvers run ml-matrix's algorithms with the same arithmetic in the same order,
+ * The flat-array eigen-solvers and SVD run ml-matrix's algorithms with the same arithmetic in the same order,
  * so on any matrix they must return ml-matrix's results bit for bit (which is what lets them replace it
  * without changing a single law), and those results must be eigenpairs.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { EigenvalueDecomposition, Matrix, SingularValueDecomposition } from 'ml-matrix';
 import { flatGeneralEigen } from '../../../src/engine/kernels/general-eigen.ts';
 import { flatSymmetricEigen } from '../../../src/engine/kernels/symmetric-eigen.ts';
+import { flatSvd } from '../../../src/engine/kernels/svd.ts';
 import { generalEigen } from '../../../src/engine/kernels/linalg.ts';
 
 const flat = (a: number[][]) => Float64Array.from(a.flat());
@@ -34,7 +35,7 @@ function blockRotation(n: number, theta: number): number[][] {
   return a;
 }
 
-describe('flat eigen-solvers', () => {
+describe('flat decompositions', () => {
   it('general: bit for bit ml-matrix on non-symmetric matrices (real and complex eigenvalues)', () => {
     fc.assert(
       fc.property(squareMatrix, (a) => {
@@ -72,6 +73,34 @@ describe('flat eigen-solvers', () => {
         for (let k = 1; k < n; k++) assert.ok(ours.values[k - 1] <= ours.values[k]);
       }),
       { numRuns: 150, seed: 4102 },
+    );
+  });
+
+  it('SVD: bit for bit ml-matrix (autoTranspose) on tall, wide and square matrices, and A = U S Vᵀ', () => {
+    const rectangular = fc.tuple(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 20 })).chain(([r, c]) =>
+      fc.oneof(
+        fc.array(fc.array(fc.double({ min: -10, max: 10, noNaN: true }), { minLength: c, maxLength: c }), { minLength: r, maxLength: r }),
+        fc.array(fc.array(fc.constantFrom(0, 0, 1, -2), { minLength: c, maxLength: c }), { minLength: r, maxLength: r }),
+      ),
+    );
+    fc.assert(
+      fc.property(rectangular, (a) => {
+        const [rows, cols] = [a.length, a[0].length];
+        const ours = flatSvd(flat(a), rows, cols);
+        const ml = new SingularValueDecomposition(new Matrix(a), { autoTranspose: true });
+        assert.deepEqual(Array.from(ours.s), ml.diagonal);
+        assert.deepEqual(Array.from(ours.u), ml.leftSingularVectors.to1DArray());
+        assert.deepEqual(Array.from(ours.v), ml.rightSingularVectors.to1DArray());
+        const scale = Math.max(1, ...a.flat().map(Math.abs));
+        for (let i = 0; i < rows; i++) {
+          for (let j = 0; j < cols; j++) {
+            let x = 0;
+            for (let k = 0; k < ours.s.length; k++) x += ours.u[i * ours.uCols + k] * ours.s[k] * ours.v[j * ours.vCols + k];
+            assert.ok(Math.abs(x - a[i][j]) <= 1e-12 * scale * (rows + cols), `A[${i}][${j}] = ${a[i][j]} rebuilt as ${x}`);
+          }
+        }
+      }),
+      { numRuns: 150, seed: 4103 },
     );
   });
 
