@@ -7,15 +7,9 @@
  */
 import { createGroupPass, type GroupMember, type GroupResult } from './group-pass.js';
 import { type FeatureCatalog, subspaceVariables } from '../model/features.js';
-import { unitCoordinate } from '../kernels/project.js';
+import { coordinatesOf } from '../kernels/project.js';
 import { type DataContext } from '../moments/transitions.js';
 import { transitionStream } from '../passes/stream.js';
-
-/** The coordinate of each row of a basis whose rows are unit vectors, or null for any other basis. */
-export function coordinatesOf(basis: number[][]): number[] | null {
-  const coords = basis.map(unitCoordinate);
-  return coords.every((c) => c >= 0) ? coords : null;
-}
 
 /** A group as the shared pass needs it: its basis, its stream features (over u1…uk) and members. */
 export interface SharedGroup {

@@ -18,7 +18,7 @@ import type { ScreenSuccess } from '../screening/screen.js';
 import { type FinalistGroupTask, type FinalistResult, finalizeGroups, type SampleVerdict } from './finalize.js';
 import { judgeGroupThroughNoise, subspaceNoise, type SubspaceNoise } from './measurement-noise.js';
 import { finalistUnits, groupCost } from './schedule.js';
-import { coordinatesOf } from './shared-pass.js';
+import { coordinatesOf } from '../kernels/project.js';
 
 /** Finalists per subspace and role at most: the rest are the same law with more freedom. */
 const MAX_PER_SUBSPACE = 6;

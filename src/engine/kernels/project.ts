@@ -8,6 +8,12 @@ export function unitCoordinate(row: number[]): number {
   return row.every((v) => v === 0 || v === 1) && row.filter((v) => v === 1).length === 1 ? row.indexOf(1) : -1;
 }
 
+/** The coordinate of each row of a basis whose rows are unit vectors, or null for any other basis. */
+export function coordinatesOf(basis: number[][]): number[] | null {
+  const coords = basis.map(unitCoordinate);
+  return coords.every((c) => c >= 0) ? coords : null;
+}
+
 /** Project state `s` (row of `states`) onto the basis rows into `u`. */
 export function projectState(states: Float64Array, dim: number, s: number, basis: number[][], u: Float64Array): void {
   const off = s * dim;

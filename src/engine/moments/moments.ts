@@ -5,6 +5,7 @@
  */
 import { addCross, addGramUpper } from '../kernels/gram.js';
 import { type Mat, zeros } from '../kernels/linalg.js';
+import { coordinatesOf } from '../kernels/project.js';
 import { addLagged, LaggedFromBlocks, type LaggedMoments } from './lagged.js';
 
 /** Accumulated moments of v = [z − shift; z' − shift; 1] over a set of transitions (full symmetric matrix). */
@@ -154,7 +155,8 @@ export function projectMoments(mom: Moments, basis: number[][]): SubspaceMoments
   const k = basis.length;
   const S = mom.sums;
   // Rows of the projection applied to v = [z−c; z'−c; 1]: [B 0 0] for u, [0 B 0] for u'.
-  const blockSum = (oi: number, oj: number): Mat => projectedBlock(S, m, d, basis, oi, oj);
+  const coords = coordinatesOf(basis);
+  const blockSum = (oi: number, oj: number): Mat => (coords ? selectedBlock(S, m, coords, oi, oj) : projectedBlock(S, m, d, basis, oi, oj));
   const vecSum = (oi: number): number[] =>
     basis.map((row) => row.reduce((s, w, p) => s + w * S[(oi + p) * m + (m - 1)], 0));
   const n = mom.n;
@@ -204,6 +206,11 @@ function addEdge(states: Float64Array, d: number, sh: Float64Array, w: Float64Ar
       else E[a * d + b] -= wa * w[b];
     }
   }
+}
+
+/** {@link projectedBlock} for a basis of unit vectors (coordinates `coords`): the block's entries picked out. */
+function selectedBlock(S: ArrayLike<number>, m: number, coords: number[], oi: number, oj: number): Mat {
+  return coords.map((ca) => coords.map((cb) => S[(oi + ca) * m + oj + cb]));
 }
 
 /** B S_(oi,oj) Bᵀ: the d × d block of the moment sums `S` (stride m) at (oi, oj), projected on `basis`. */

@@ -6,8 +6,28 @@ import { accumulateLagged, laggedStride } from './lagged.js';
 import { accumulateMoments, addMoments, momentShift, type Moments } from './moments.js';
 import type { DataContext } from './transitions.js';
 
-/** Chunks of the moment pass: fixed, so the sum's order never depends on the worker count. */
-const MOMENT_CHUNKS = 32;
+/**
+ * Chunks of the moment pass: at most 32, each of at least {@link MIN_CHUNK_TRANSITIONS} transitions
+ * and {@link MIN_CHUNK_WORK} multiply-adds. They depend only on the data's shape, so the sum's order
+ * never depends on the worker count.
+ */
+const MAX_MOMENT_CHUNKS = 32;
+
+/**
+ * Every chunk returns its own (2d+2)² sums to be copied back and added, which costs about as much as
+ * summing a thousand transitions: 396 transitions at d = 256 in 32 chunks spent more on those copies
+ * than on the pass itself.
+ */
+const MIN_CHUNK_TRANSITIONS = 2048;
+
+/** Least work of a chunk (about 8 ms of the Gram kernel), so tiny data sets are not split at all. */
+const MIN_CHUNK_WORK = 2 ** 25;
+
+/** How many chunks the moment pass over n transitions of dimension d takes. */
+export function momentChunks(n: number, dim: number): number {
+  const byWork = Math.floor((n * (2 * dim + 2) ** 2) / MIN_CHUNK_WORK);
+  return Math.max(1, Math.min(MAX_MOMENT_CHUNKS, Math.floor(n / MIN_CHUNK_TRANSITIONS), byWork));
+}
 
 /** One chunk of the moment pass, as a worker task. */
 export interface MomentTask {
@@ -31,11 +51,12 @@ export async function computeMoments(ctx: DataContext, run: (task: MomentTask) =
   const n = ctx.starts.length;
   const shift = momentShift(ctx.states, ctx.dim);
   const lagStride = laggedStride(n);
+  const chunks = momentChunks(n, ctx.dim);
   let done = 0;
   const parts = await Promise.all(
-    Array.from({ length: MOMENT_CHUNKS }, (_, i) =>
-      run({ from: Math.floor((i * n) / MOMENT_CHUNKS), to: Math.floor(((i + 1) * n) / MOMENT_CHUNKS), shift, lagStride }).then((m) => {
-        progress(++done, MOMENT_CHUNKS);
+    Array.from({ length: chunks }, (_, i) =>
+      run({ from: Math.floor((i * n) / chunks), to: Math.floor(((i + 1) * n) / chunks), shift, lagStride }).then((m) => {
+        progress(++done, chunks);
         return m;
       }),
     ),
