@@ -156,8 +156,9 @@ for (const dataset of datasets) {
   const phys = rows.filter((r) => r.dataset === dataset && r.mode === 'physics');
   const base = rows.filter((r) => r.dataset === dataset && r.mode === 'baseline');
   const pass = phys.filter((r) => r.q >= 0.99 && r.angleErr <= 2).length;
-  const reconOk = phys.filter((r, i) => r.recon <= 1.5 * base[i].recon).length;
-  const rollOk = phys.filter((r, i) => r.roll !== undefined && (base[i].roll === undefined || r.roll < base[i].roll)).length;
+  // Without baseline runs (--modes physics) there is nothing to compare with.
+  const reconOk = base.length === 0 ? '-' : phys.filter((r, i) => r.recon <= 1.5 * base[i].recon).length;
+  const rollOk = base.length === 0 ? '-' : phys.filter((r, i) => r.roll !== undefined && (base[i].roll === undefined || r.roll < base[i].roll)).length;
   const share = phys.reduce((a, r) => a + r.share, 0) / phys.length;
   const spe = phys.reduce((a, r) => a + r.secPerEpoch, 0) / phys.length;
   console.log(`${dataset}: rotation q ≥ 0.99 and angle within 2%: ${pass}/${phys.length} seeds${dataset === 'spinning' ? ' (target ≥ 4/5)' : ' (no single angle: reported only)'}; ` +
