@@ -5,6 +5,7 @@
  * They come with the moment pass, over the transitions t whose trajectory goes on to t + 2.
  */
 import { addCross, addGramUpper } from '../kernels/gram.js';
+import { sharedFloat64 } from './shared.js';
 
 /**
  * Lag-2 sums over the lagged set: the transitions t with a state at t + 2 in their trajectory (every
@@ -150,7 +151,7 @@ export function addLagged(parts: LaggedMoments[]): LaggedMoments {
   const sum = (pick: (p: LaggedMoments) => Float64Array | undefined): Float64Array | undefined => {
     const first = pick(parts[0]);
     if (!first) return undefined;
-    const out = new Float64Array(first.length);
+    const out = sharedFloat64(first.length);
     for (const p of parts) {
       const a = pick(p)!;
       for (let i = 0; i < out.length; i++) out[i] += a[i];

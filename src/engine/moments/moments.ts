@@ -7,6 +7,7 @@ import { addCross, addGramUpper } from '../kernels/gram.js';
 import { type Mat, zeros } from '../kernels/linalg.js';
 import { coordinatesOf } from '../kernels/project.js';
 import { addLagged, LaggedFromBlocks, type LaggedMoments } from './lagged.js';
+import { sharedFloat64 } from './shared.js';
 
 /** Accumulated moments of v = [z − shift; z' − shift; 1] over a set of transitions (full symmetric matrix). */
 export interface Moments {
@@ -118,10 +119,13 @@ export function accumulateMoments(
   return { dim, n, shift, sums, ...(lag ? { lag: lag.result() } : {}) };
 }
 
-/** Sum partial moments in the given order (fixed chunk order keeps results identical for any worker count). */
+/**
+ * Sum partial moments in the given order (fixed chunk order keeps results identical for any worker
+ * count), into shared memory so that tasks carrying the result pass it by reference.
+ */
 export function addMoments(parts: Moments[]): Moments {
   const first = parts[0];
-  const sums = new Float64Array(first.sums.length);
+  const sums = sharedFloat64(first.sums.length);
   let n = 0;
   for (const p of parts) {
     n += p.n;
