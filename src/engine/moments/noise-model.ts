@@ -7,6 +7,7 @@
  * Σx = C1 C2⁻¹ C1 and R = C0 − Σx; what the residual z' − A z − b has beyond R + A R Aᵀ is Q.
  */
 import { type Mat, matmul, scale, solve, sub, symmetricEigen, trace, transpose, zeros } from '../kernels/linalg.js';
+import { coordinatesOf } from '../kernels/project.js';
 import { type Moments, projectMoments, type SubspaceMoments } from './moments.js';
 
 /** The noise of a subspace's readings, per transition (covariances in the subspace's coordinates). */
@@ -117,11 +118,25 @@ export function lagCovariances(mom: Moments, basis: number[][]): { C0: Mat; C0ne
   const cross = zeros(k, k);
   const s2 = new Array<number>(k).fill(0);
   const sx = basis.map((row) => row.reduce((s, w, p) => s + w * sums[p * (2 * d + 1) + 2 * d], 0));
-  for (let a = 0; a < k; a++) {
+  const coords = coordinatesOf(basis);
+  if (coords) {
+    // Unit vectors: the sums are picked out.
+    coords.forEach((ca, a) => {
+      coords.forEach((cb, b) => (cross[a][b] = lag.ahead[ca * d + cb]));
+      s2[a] = lag.ahead[d * d + ca];
+    });
+  }
+  // Row a of B·ahead first, walking `ahead` by rows (each entry still summed over p in order).
+  const t = new Float64Array(d);
+  for (let a = 0; a < (coords ? 0 : k); a++) {
+    t.fill(0);
+    for (let p = 0; p < d; p++) {
+      const w = basis[a][p];
+      if (w === 0) continue;
+      for (let q = 0; q < d; q++) t[q] += w * lag.ahead[p * d + q];
+    }
     for (let q = 0; q < d; q++) {
-      let t = 0;
-      for (let p = 0; p < d; p++) t += basis[a][p] * lag.ahead[p * d + q];
-      for (let b = 0; b < k; b++) cross[a][b] += t * basis[b][q];
+      for (let b = 0; b < k; b++) cross[a][b] += t[q] * basis[b][q];
       s2[a] += basis[a][q] * lag.ahead[d * d + q];
     }
   }

@@ -5,7 +5,7 @@
  * steps on their current value predicts (lag-1 and lag-2 linear fits, from the moments already gathered).
  */
 import type { ComplementSummary } from '../../types.js';
-import { type Mat, orthonormalRows, solve, symmetricEigen, timesPow2, transpose } from '../kernels/linalg.js';
+import { identity, type Mat, orthonormalRows, solve, timesPow2, transpose } from '../kernels/linalg.js';
 import { type Moments, projectMoments } from '../moments/moments.js';
 import { lagCovariances } from '../moments/noise-model.js';
 
@@ -19,22 +19,30 @@ export const WHITE_NOISE_MAX = 0.05;
  * @param exponent the data were searched × 2^-exponent: the spread is stated back in data units
  */
 export function describeComplement(mom: Moments, covered: number[][], exponent: number): ComplementSummary | null {
-  const basis = complementBasis(mom.dim, covered);
-  if (basis.length === 0) return null;
+  // Laws' subspaces may overlap (nested or shared directions); tol: directions already covered to 1e-6.
+  const q = orthonormalRows(covered, 1e-6);
+  const k = mom.dim - q.length;
+  if (k <= 0) return null;
   try {
-    return summarise(mom, basis, exponent);
+    return summarise(mom, q, k, exponent);
   } catch {
     return null; // degenerate moments (a direction without variance): nothing to say about it
   }
 }
 
-function summarise(mom: Moments, basis: number[][], exponent: number): ComplementSummary {
-  const sm = projectMoments(mom, basis);
-  const k = basis.length;
-  const total = trace(sm.cyy);
-  const variance = trace(sm.cxx) / Math.max(sm.n, 1) / k;
+/**
+ * The summary from the full space's moments and P = I − QᵀQ, the projector on the complement of the
+ * covered rows Q: every figure is a trace, unchanged by the basis of the complement, so none is built
+ * (at d = 1024 projecting the moments on one cost seconds).
+ */
+function summarise(mom: Moments, q: number[][], k: number, exponent: number): ComplementSummary {
+  const sm = projectMoments(mom, identity(mom.dim)); // coordinates: picked out, not multiplied
+  const cxx = onComplement(sm.cxx, q);
+  const total = trace(onComplement(sm.cyy, q));
+  const variance = trace(cxx) / Math.max(sm.n, 1) / k;
   // Residual of u' on u: cyy − cyx cxx⁻¹ cxy, its trace the unpredicted part.
-  const predictedShare = Math.max(adjustedShare(explainedBy(sm.cxx, sm.cyx), total, sm.n, k), twoStepShare(mom, basis));
+  const explained = explainedOnComplement(cxx, onComplement(sm.cyx, q), q);
+  const predictedShare = Math.max(adjustedShare(explained, total, sm.n, k), twoStepShare(mom, q, k));
   return {
     dim: k,
     rms: timesPow2(Math.sqrt(Math.max(variance, 0)), exponent),
@@ -47,10 +55,39 @@ function summarise(mom: Moments, basis: number[][], exponent: number): Complemen
  * Share of u_{t+2} a linear fit on u_t predicts: structure that skips a step (a period-2 flip seen
  * through noise, a slow oscillation) is not white noise either. 0 without lag-2 moments.
  */
-function twoStepShare(mom: Moments, basis: number[][]): number {
-  const lag = lagCovariances(mom, basis);
+function twoStepShare(mom: Moments, q: number[][], k: number): number {
+  const lag = lagCovariances(mom, identity(mom.dim));
   if (!lag) return 0;
-  return adjustedShare(explainedBy(lag.C0, lag.C2), trace(lag.C0), lag.n, basis.length);
+  const C0 = onComplement(lag.C0, q);
+  return adjustedShare(explainedOnComplement(C0, onComplement(lag.C2, q), q), trace(C0), lag.n, k);
+}
+
+/**
+ * tr(B Cyx Bᵀ (B Cxx Bᵀ)⁻¹ B Cxy Bᵀ) for an orthonormal basis B of the complement, from PCxxP and
+ * PCyxP: (B Cxx Bᵀ)⁻¹ = B M⁻¹ Bᵀ with M = P Cxx P + s QᵀQ (M is B Cxx Bᵀ on the complement and s·I on
+ * the covered rows; s, the mean variance, keeps M as well conditioned as B Cxx Bᵀ).
+ */
+function explainedOnComplement(pCxxP: Mat, pCyxP: Mat, q: number[][]): number {
+  const s = trace(pCxxP) / Math.max(pCxxP.length - q.length, 1);
+  const M = pCxxP.map((row, i) => row.map((v, j) => v + s * q.reduce((acc, qa) => acc + qa[i] * qa[j], 0)));
+  return explainedBy(M, pCyxP);
+}
+
+/** P X P with P = I − QᵀQ (Q orthonormal rows), by rank-r updates instead of d × d products. */
+function onComplement(X: Mat, q: number[][]): Mat {
+  if (q.length === 0) return X;
+  const d = X.length;
+  const qX = q.map((qa) => Array.from({ length: d }, (_, j) => qa.reduce((acc, w, i) => acc + w * X[i][j], 0))); // Q X
+  const Xq = X.map((row) => q.map((qa) => row.reduce((acc, v, j) => acc + v * qa[j], 0))); // X Qᵀ
+  const qXq = q.map((_, a) => q.map((qb) => qX[a].reduce((acc, v, j) => acc + v * qb[j], 0))); // Q X Qᵀ
+  const qtQXQ = Array.from({ length: d }, (_, i) => q.map((__, b) => q.reduce((acc, qa, a) => acc + qa[i] * qXq[a][b], 0))); // Qᵀ Q X Qᵀ
+  return X.map((row, i) =>
+    row.map((v, j) => {
+      let out = v;
+      for (let a = 0; a < q.length; a++) out += -q[a][i] * qX[a][j] - Xq[i][a] * q[a][j] + qtQXQ[i][a] * q[a][j];
+      return out;
+    }),
+  );
 }
 
 /** tr(C_yx C_xx⁻¹ C_xy): the variance of the target y a linear fit on x explains. */
@@ -70,16 +107,6 @@ function adjustedShare(explained: number, total: number, n: number, k: number): 
   if (!(total > 0) || n - k - 1 <= 0) return 0;
   const r2 = explained / total;
   return Math.min(Math.max(1 - ((1 - r2) * (n - 1)) / (n - k - 1), 0), 1);
-}
-
-/** Orthonormal rows spanning the directions of R^d orthogonal to every row of `covered`. */
-function complementBasis(d: number, covered: number[][]): number[][] {
-  const P: Mat = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (__, j) => (i === j ? 1 : 0)));
-  // Laws' subspaces may overlap (nested or shared directions); tol: directions already covered to 1e-6.
-  const q = orthonormalRows(covered, 1e-6);
-  for (const row of q) for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) P[i][j] -= row[i] * row[j];
-  const { values, vectors } = symmetricEigen(P);
-  return vectors.filter((_, i) => values[i] > 0.5);
 }
 
 const trace = (m: Mat) => m.reduce((s, row, i) => s + row[i], 0);
