@@ -1,10 +1,12 @@
-// Eigen-decompositions: the engine's flat-array solvers against ml-matrix's on the same random matrices.
-// Usage: npm run build && node benchmarks/eigen.mjs [sizes=64,256,512]
+// Eigen-decompositions and the SVD: the engine's flat-array versions against ml-matrix's on the same
+// random matrices.
+// Usage: npm run build && node benchmarks/decompositions.mjs [sizes=64,256,512]
 //   → per size, the fastest of five runs (after one warm-up) of each, in ms, and whether the results agree
-//     bit for bit (they run the same arithmetic: src/engine/kernels/general-eigen.ts, symmetric-eigen.ts).
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+//     bit for bit (they run the same arithmetic: src/engine/kernels/general-eigen.ts, symmetric-eigen.ts, svd.ts).
+import { EigenvalueDecomposition, Matrix, SingularValueDecomposition } from 'ml-matrix';
 import { flatGeneralEigen } from '../dist/src/engine/kernels/general-eigen.js';
 import { flatSymmetricEigen } from '../dist/src/engine/kernels/symmetric-eigen.js';
+import { flatSvd } from '../dist/src/engine/kernels/svd.js';
 
 const sizes = (process.argv[2] ?? '64,256,512').split(',').map(Number);
 let seed = 7;
@@ -25,10 +27,13 @@ for (const n of sizes) {
   const [a, s] = [Float64Array.from(A.flat()), Float64Array.from(S.flat())];
   const reference = new EigenvalueDecomposition(new Matrix(A)).eigenvectorMatrix.to1DArray();
   const same = Array.from(flatGeneralEigen(a, n).vectors).every((v, i) => v === reference[i]);
+  const leftReference = new SingularValueDecomposition(new Matrix(A), { autoTranspose: true }).leftSingularVectors.to1DArray();
+  const sameSvd = Array.from(flatSvd(a, n, n).u).every((v, i) => v === leftReference[i]);
   console.log(JSON.stringify({
     n,
     generalMs: { flat: fastest(() => flatGeneralEigen(a, n)), mlMatrix: fastest(() => new EigenvalueDecomposition(new Matrix(A))) },
     symmetricMs: { flat: fastest(() => flatSymmetricEigen(s, n)), mlMatrix: fastest(() => new EigenvalueDecomposition(new Matrix(S), { assumeSymmetric: true })) },
-    generalBitIdentical: same,
+    svdMs: { flat: fastest(() => flatSvd(a, n, n)), mlMatrix: fastest(() => new SingularValueDecomposition(new Matrix(A), { autoTranspose: true })) },
+    bitIdentical: { general: same, svd: sameSvd },
   }));
 }
