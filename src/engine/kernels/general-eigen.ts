@@ -1,13 +1,15 @@
 /**
  * Eigen-decomposition of a general real square matrix on flat Float64Arrays: reduction to Hessenberg
- * form (orthes), then the shifted QR iteration with eigenvectors (hqr2), the EISPACK algorithm of JAMA.
- * The two routines below are ml-matrix's (MIT licence, © 2014 ml.js) with its `get`/`set` accessors on
- * arrays of rows replaced by indexing one flat array (and a bound on the iteration added): at 256
- * dimensions the accessors made ml-matrix's version several times slower than the same arithmetic on
- * a flat array (docs/performance.md#eigen-decompositions-on-flat-arrays). The arithmetic, and so every
- * result, is the same as ml-matrix's.
+ * form (hessenberg.ts), the shifted QR iteration to real Schur form (hqr2, here), then the eigenvectors
+ * (schur-vectors.ts): the EISPACK algorithm as JAMA and ml-matrix have it. ml-matrix's code (MIT
+ * licence, © 2014 ml.js) with its `get`/`set` accessors on arrays of rows replaced by indexing one flat
+ * array, its column walks done on transposes, and a bound on the iteration: about twice as fast at
+ * 256–512 dimensions, with the same arithmetic in the same order, so every result is ml-matrix's bit
+ * for bit (docs/performance.md#eigen-decompositions-on-flat-arrays). hqr2 stays one long function, as in
+ * EISPACK: its deflation, shift and double-step share a dozen running values.
  */
 import { orthes, transposed } from './hessenberg.js';
+import { backSubstitute, backTransform } from './schur-vectors.js';
 
 
 /** QR iterations allowed per eigenvalue (exceptional shifts come at 10 and 30; LAPACK allows 30 per row). */
@@ -30,18 +32,6 @@ export function flatGeneralEigen(a: Float64Array, n: number): { re: Float64Array
   return { re: d, im: e, vectors: V };
 }
 
-function cdiv(xr: number, xi: number, yr: number, yi: number): [number, number] {
-  let r: number, d: number;
-  if (Math.abs(yr) > Math.abs(yi)) {
-    r = yi / yr;
-    d = yr + r * yi;
-    return [(xr + r * xi) / d, (xi - r * xr) / d];
-  }
-  r = yr / yi;
-  d = yi + r * yr;
-  return [(r * xr + xi) / d, (r * xi - xr) / d];
-}
-
 function hqr2(nn: number, e: Float64Array, d: Float64Array, V: Float64Array, H: Float64Array): void {
   const N = nn;
   let n = nn - 1;
@@ -58,7 +48,7 @@ function hqr2(nn: number, e: Float64Array, d: Float64Array, V: Float64Array, H: 
   let iter = 0;
   let i: number, j: number, k: number, l: number, m: number, t: number, w: number, x: number, y: number;
   let ra: number, sa: number, vr: number, vi: number;
-  let notlast: boolean, cdivres: [number, number];
+  let notlast: boolean;
 
   for (i = 0; i < nn; i++) {
     if (i < low || i > high) {
@@ -299,167 +289,5 @@ function hqr2(nn: number, e: Float64Array, d: Float64Array, V: Float64Array, H: 
   if (norm !== 0) {
     backSubstitute(nn, d, e, H, norm);
     backTransform(nn, V, H);
-  }
-}
-
-/** hqr2's back-substitution: the eigenvectors of the quasi-triangular H, written into H. */
-function backSubstitute(nn: number, d: Float64Array, e: Float64Array, H: Float64Array, norm: number): void {
-  const N = nn;
-  const eps = Number.EPSILON;
-  let p = 0, q = 0, r = 0, s = 0, z = 0;
-  let i: number, j: number, l: number, n: number, t: number, w: number, x: number, y: number;
-  let ra: number, sa: number, vr: number, vi: number;
-  let cdivres: [number, number];
-
-  for (n = nn - 1; n >= 0; n--) {
-    p = d[n];
-    q = e[n];
-
-    if (q === 0) {
-      l = n;
-      H[n * N + n] = 1;
-      for (i = n - 1; i >= 0; i--) {
-        w = H[i * N + i] - p;
-        r = 0;
-        for (j = l; j <= n; j++) {
-          r = r + H[i * N + j] * H[j * N + n];
-        }
-
-        if (e[i] < 0) {
-          z = w;
-          s = r;
-        } else {
-          l = i;
-          if (e[i] === 0) {
-            H[i * N + n] = w !== 0 ? -r / w : -r / (eps * norm);
-          } else {
-            x = H[(i) * N + (i + 1)];
-            y = H[(i + 1) * N + (i)];
-            q = (d[i] - p) * (d[i] - p) + e[i] * e[i];
-            t = (x * s - z * r) / q;
-            H[i * N + n] = t;
-            H[(i + 1) * N + (n)] = Math.abs(x) > Math.abs(z) ? (-r - w * t) / x : (-s - y * t) / z;
-          }
-
-          t = Math.abs(H[i * N + n]);
-          if (eps * t * t > 1) {
-            for (j = i; j <= n; j++) {
-              H[j * N + n] = H[j * N + n] / t;
-            }
-          }
-        }
-      }
-    } else if (q < 0) {
-      l = n - 1;
-
-      if (Math.abs(H[(n) * N + (n - 1)]) > Math.abs(H[(n - 1) * N + (n)])) {
-        H[(n - 1) * N + (n - 1)] = q / H[(n) * N + (n - 1)];
-        H[(n - 1) * N + (n)] = -(H[n * N + n] - p) / H[(n) * N + (n - 1)];
-      } else {
-        cdivres = cdiv(0, -H[(n - 1) * N + (n)], H[(n - 1) * N + (n - 1)] - p, q);
-        H[(n - 1) * N + (n - 1)] = cdivres[0];
-        H[(n - 1) * N + (n)] = cdivres[1];
-      }
-
-      H[(n) * N + (n - 1)] = 0;
-      H[n * N + n] = 1;
-      for (i = n - 2; i >= 0; i--) {
-        ra = 0;
-        sa = 0;
-        for (j = l; j <= n; j++) {
-          ra = ra + H[i * N + j] * H[(j) * N + (n - 1)];
-          sa = sa + H[i * N + j] * H[j * N + n];
-        }
-
-        w = H[i * N + i] - p;
-
-        if (e[i] < 0) {
-          z = w;
-          r = ra;
-          s = sa;
-        } else {
-          l = i;
-          if (e[i] === 0) {
-            cdivres = cdiv(-ra, -sa, w, q);
-            H[(i) * N + (n - 1)] = cdivres[0];
-            H[i * N + n] = cdivres[1];
-          } else {
-            x = H[(i) * N + (i + 1)];
-            y = H[(i + 1) * N + (i)];
-            vr = (d[i] - p) * (d[i] - p) + e[i] * e[i] - q * q;
-            vi = (d[i] - p) * 2 * q;
-            if (vr === 0 && vi === 0) {
-              vr =
-                eps *
-                norm *
-                (Math.abs(w) +
-                  Math.abs(q) +
-                  Math.abs(x) +
-                  Math.abs(y) +
-                  Math.abs(z));
-            }
-            cdivres = cdiv(
-              x * r - z * ra + q * sa,
-              x * s - z * sa - q * ra,
-              vr,
-              vi,
-            );
-            H[(i) * N + (n - 1)] = cdivres[0];
-            H[i * N + n] = cdivres[1];
-            if (Math.abs(x) > Math.abs(z) + Math.abs(q)) {
-              H[(i + 1) * N + (n - 1)] = (-ra - w * H[(i) * N + (n - 1)] + q * H[i * N + n]) / x;
-              H[(i + 1) * N + (n)] = (-sa - w * H[i * N + n] - q * H[(i) * N + (n - 1)]) / x;
-            } else {
-              cdivres = cdiv(
-                -r - y * H[(i) * N + (n - 1)],
-                -s - y * H[i * N + n],
-                z,
-                q,
-              );
-              H[(i + 1) * N + (n - 1)] = cdivres[0];
-              H[(i + 1) * N + (n)] = cdivres[1];
-            }
-          }
-
-          t = Math.max(Math.abs(H[(i) * N + (n - 1)]), Math.abs(H[i * N + n]));
-          if (eps * t * t > 1) {
-            for (j = i; j <= n; j++) {
-              H[(j) * N + (n - 1)] = H[(j) * N + (n - 1)] / t;
-              H[j * N + n] = H[j * N + n] / t;
-            }
-          }
-        }
-      }
-    }
-  }
-}
-
-/** hqr2's last step: the eigenvectors of the original matrix, V ← V · H (upper triangle of H). */
-function backTransform(nn: number, V: Float64Array, H: Float64Array): void {
-  const N = nn;
-  const low = 0;
-  const high = nn - 1;
-  let i: number, j: number, k: number, z: number;
-  for (i = 0; i < nn; i++) {
-    if (i < low || i > high) {
-      for (j = i; j < nn; j++) {
-        V[i * N + j] = H[i * N + j];
-      }
-    }
-  }
-
-  // H's columns are read along k: from its transpose, in order.
-  const Ht = transposed(H, N);
-  for (j = nn - 1; j >= low; j--) {
-    const col = j * N;
-    const last = Math.min(j, high);
-    for (i = low; i <= high; i++) {
-      const row = i * N;
-      z = 0;
-      for (k = low; k <= last; k++) {
-        z = z + V[row + k] * Ht[col + k];
-      }
-      V[row + j] = z;
-    }
   }
 }

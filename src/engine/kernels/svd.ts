@@ -7,6 +7,10 @@
  * ml-matrix's with `autoTranspose`.
  */
 
+/** dsvdc's switches, kept so the code reads as ml-matrix's: both sets of singular vectors are formed. */
+const wantu = true;
+const wantv = true;
+
 /** QR sweeps allowed per singular value (LAPACK's dbdsqr allows 6 per value on average; this is a hang guard). */
 const MAX_SWEEPS_PER_VALUE = 75;
 
@@ -21,26 +25,35 @@ export function flatSvd(a: Float64Array, rows: number, cols: number): { s: Float
   const m = swapped ? cols : rows;
   const n = swapped ? rows : cols;
   const at = swapped ? Float64Array.from(a) : transposedRect(a, rows, cols);
-  const wantu = true;
-  const wantv = true;
-  let nu = Math.min(m, n);
-  let ni = Math.min(m + 1, n);
-  let s = new Float64Array(ni);
+  const nu = Math.min(m, n);
+  const s = new Float64Array(Math.min(m + 1, n));
   // U (nu × m) and V (n × n) hold the transposes of the singular-vector matrices: the inner loops
   // walk the vectors, which are then rows.
   const U = new Float64Array(nu * m);
   const V = new Float64Array(n * n);
+  const e = new Float64Array(n);
+  const nct = Math.min(m - 1, n);
+  const nrt = Math.max(0, Math.min(n - 2, m));
+  bidiagonalize(at, s, e, new Float64Array(m), U, V, m, n, nct, nrt);
+  // The bidiagonal's last entries.
+  const p = Math.min(n, m + 1);
+  if (nct < n) s[nct] = at[nct * m + nct];
+  if (m < p) s[p - 1] = 0;
+  if (nrt + 1 < p) e[nrt] = at[(p - 1) * m + nrt];
+  e[p - 1] = 0;
+  formLeft(U, s, m, nu, nct);
+  formRight(V, e, n, nrt);
+  diagonalize(s, e, U, V, m, n, p);
 
-  let e = new Float64Array(n);
-  let work = new Float64Array(m);
+  // U (nu × m) and V (n × n) are transposes: the working matrix's left vectors are Uᵀ (m × nu).
+  const left = transposedRect(U, nu, m);
+  const right = transposedRect(V, n, n);
+  return swapped ? { s, u: right, uCols: n, v: left, vCols: nu } : { s, u: left, uCols: nu, v: right, vCols: n };
+}
 
-  let si = new Float64Array(ni);
-  for (let i = 0; i < ni; i++) si[i] = i;
-
-  let nct = Math.min(m - 1, n);
-  let nrt = Math.max(0, Math.min(n - 2, m));
-  let mrc = Math.max(nct, nrt);
-
+/** Householder bidiagonalisation: s and e become the bidiagonal, U and V hold the transforms' vectors. */
+function bidiagonalize(at: Float64Array, s: Float64Array, e: Float64Array, work: Float64Array, U: Float64Array, V: Float64Array, m: number, n: number, nct: number, nrt: number): void {
+  const mrc = Math.max(nct, nrt);
   for (let k = 0; k < mrc; k++) {
     if (k < nct) {
       s[k] = 0;
@@ -117,77 +130,73 @@ export function flatSvd(a: Float64Array, rows: number, cols: number): { s: Float
       }
     }
   }
+}
 
-  let p = Math.min(n, m + 1);
-  if (nct < n) {
-    s[nct] = at[nct * m + nct];
-  }
-  if (m < p) {
-    s[p - 1] = 0;
-  }
-  if (nrt + 1 < p) {
-    e[nrt] = at[(p - 1) * m + nrt];
-  }
-  e[p - 1] = 0;
-
-  if (wantu) {
-    for (let j = nct; j < nu; j++) {
-      for (let i = 0; i < m; i++) {
-        U[j * m + i] = 0;
-      }
-      U[j * m + j] = 1;
+/** U from the left Householder vectors it holds (rows are the left singular vectors' transposes). */
+function formLeft(U: Float64Array, s: Float64Array, m: number, nu: number, nct: number): void {
+  for (let j = nct; j < nu; j++) {
+    for (let i = 0; i < m; i++) {
+      U[j * m + i] = 0;
     }
-    for (let k = nct - 1; k >= 0; k--) {
-      if (s[k] !== 0) {
-        for (let j = k + 1; j < nu; j++) {
-          let t = 0;
-          for (let i = k; i < m; i++) {
-            t += U[k * m + i] * U[j * m + i];
-          }
-          t = -t / U[k * m + k];
-          for (let i = k; i < m; i++) {
-            U[j * m + i] = U[j * m + i] + t * U[k * m + i];
-          }
-        }
+    U[j * m + j] = 1;
+  }
+  for (let k = nct - 1; k >= 0; k--) {
+    if (s[k] !== 0) {
+      for (let j = k + 1; j < nu; j++) {
+        let t = 0;
         for (let i = k; i < m; i++) {
-          U[k * m + i] = -U[k * m + i];
+          t += U[k * m + i] * U[j * m + i];
         }
-        U[k * m + k] = 1 + U[k * m + k];
-        for (let i = 0; i < k - 1; i++) {
-          U[k * m + i] = 0;
+        t = -t / U[k * m + k];
+        for (let i = k; i < m; i++) {
+          U[j * m + i] = U[j * m + i] + t * U[k * m + i];
         }
-      } else {
-        for (let i = 0; i < m; i++) {
-          U[k * m + i] = 0;
-        }
-        U[k * m + k] = 1;
       }
+      for (let i = k; i < m; i++) {
+        U[k * m + i] = -U[k * m + i];
+      }
+      U[k * m + k] = 1 + U[k * m + k];
+      for (let i = 0; i < k - 1; i++) {
+        U[k * m + i] = 0;
+      }
+    } else {
+      for (let i = 0; i < m; i++) {
+        U[k * m + i] = 0;
+      }
+      U[k * m + k] = 1;
     }
   }
+}
 
-  if (wantv) {
-    for (let k = n - 1; k >= 0; k--) {
-      if (k < nrt && e[k] !== 0) {
-        for (let j = k + 1; j < n; j++) {
-          let t = 0;
-          for (let i = k + 1; i < n; i++) {
-            t += V[k * n + i] * V[j * n + i];
-          }
-          t = -t / V[k * n + (k + 1)];
-          for (let i = k + 1; i < n; i++) {
-            V[j * n + i] = V[j * n + i] + t * V[k * n + i];
-          }
+/** V from the right Householder vectors it holds. */
+function formRight(V: Float64Array, e: Float64Array, n: number, nrt: number): void {
+  for (let k = n - 1; k >= 0; k--) {
+    if (k < nrt && e[k] !== 0) {
+      for (let j = k + 1; j < n; j++) {
+        let t = 0;
+        for (let i = k + 1; i < n; i++) {
+          t += V[k * n + i] * V[j * n + i];
+        }
+        t = -t / V[k * n + (k + 1)];
+        for (let i = k + 1; i < n; i++) {
+          V[j * n + i] = V[j * n + i] + t * V[k * n + i];
         }
       }
-      for (let i = 0; i < n; i++) {
-        V[k * n + i] = 0;
-      }
-      V[k * n + k] = 1;
     }
+    for (let i = 0; i < n; i++) {
+      V[k * n + i] = 0;
+    }
+    V[k * n + k] = 1;
   }
+}
 
-  let pp = p - 1;
-  let eps = Number.EPSILON;
+/**
+ * The implicit-shift QR iteration on the bidiagonal (s, e), p values, rotations applied to U and V;
+ * each sweep first finds which of dsvdc's four cases holds.
+ */
+function diagonalize(s: Float64Array, e: Float64Array, U: Float64Array, V: Float64Array, m: number, n: number, p: number): void {
+  const pp = p - 1;
+  const eps = Number.EPSILON;
   let sweeps = 0;
   while (p > 0) {
     if (++sweeps > MAX_SWEEPS_PER_VALUE * Math.max(n, 1)) throw new Error('singular value decomposition did not converge');
@@ -230,158 +239,159 @@ export function flatSvd(a: Float64Array, rows: number, cols: number): { s: Float
     }
 
     k++;
-
-    switch (kase) {
-      case 1: {
-        let f = e[p - 2];
-        e[p - 2] = 0;
-        for (let j = p - 2; j >= k; j--) {
-          let t = hypotenuse(s[j], f);
-          let cs = s[j] / t;
-          let sn = f / t;
-          s[j] = t;
-          if (j !== k) {
-            f = -sn * e[j - 1];
-            e[j - 1] = cs * e[j - 1];
-          }
-          if (wantv) {
-            for (let i = 0; i < n; i++) {
-              t = cs * V[j * n + i] + sn * V[(p - 1) * n + i];
-              V[(p - 1) * n + i] = -sn * V[j * n + i] + cs * V[(p - 1) * n + i];
-              V[j * n + i] = t;
-            }
-          }
-        }
-        break;
-      }
-      case 2: {
-        let f = e[k - 1];
-        e[k - 1] = 0;
-        for (let j = k; j < p; j++) {
-          let t = hypotenuse(s[j], f);
-          let cs = s[j] / t;
-          let sn = f / t;
-          s[j] = t;
-          f = -sn * e[j];
-          e[j] = cs * e[j];
-          if (wantu) {
-            for (let i = 0; i < m; i++) {
-              t = cs * U[j * m + i] + sn * U[(k - 1) * m + i];
-              U[(k - 1) * m + i] = -sn * U[j * m + i] + cs * U[(k - 1) * m + i];
-              U[j * m + i] = t;
-            }
-          }
-        }
-        break;
-      }
-      case 3: {
-        const scale = Math.max(
-          Math.abs(s[p - 1]),
-          Math.abs(s[p - 2]),
-          Math.abs(e[p - 2]),
-          Math.abs(s[k]),
-          Math.abs(e[k]),
-        );
-        const sp = s[p - 1] / scale;
-        const spm1 = s[p - 2] / scale;
-        const epm1 = e[p - 2] / scale;
-        const sk = s[k] / scale;
-        const ek = e[k] / scale;
-        const b = ((spm1 + sp) * (spm1 - sp) + epm1 * epm1) / 2;
-        const c = sp * epm1 * (sp * epm1);
-        let shift = 0;
-        if (b !== 0 || c !== 0) {
-          if (b < 0) {
-            shift = 0 - Math.sqrt(b * b + c);
-          } else {
-            shift = Math.sqrt(b * b + c);
-          }
-          shift = c / (b + shift);
-        }
-        let f = (sk + sp) * (sk - sp) + shift;
-        let g = sk * ek;
-        for (let j = k; j < p - 1; j++) {
-          let t = hypotenuse(f, g);
-          if (t === 0) t = Number.MIN_VALUE;
-          let cs = f / t;
-          let sn = g / t;
-          if (j !== k) {
-            e[j - 1] = t;
-          }
-          f = cs * s[j] + sn * e[j];
-          e[j] = cs * e[j] - sn * s[j];
-          g = sn * s[j + 1];
-          s[j + 1] = cs * s[j + 1];
-          if (wantv) {
-            for (let i = 0; i < n; i++) {
-              t = cs * V[j * n + i] + sn * V[(j + 1) * n + i];
-              V[(j + 1) * n + i] = -sn * V[j * n + i] + cs * V[(j + 1) * n + i];
-              V[j * n + i] = t;
-            }
-          }
-          t = hypotenuse(f, g);
-          if (t === 0) t = Number.MIN_VALUE;
-          cs = f / t;
-          sn = g / t;
-          s[j] = t;
-          f = cs * e[j] + sn * s[j + 1];
-          s[j + 1] = -sn * e[j] + cs * s[j + 1];
-          g = sn * e[j + 1];
-          e[j + 1] = cs * e[j + 1];
-          if (wantu && j < m - 1) {
-            for (let i = 0; i < m; i++) {
-              t = cs * U[j * m + i] + sn * U[(j + 1) * m + i];
-              U[(j + 1) * m + i] = -sn * U[j * m + i] + cs * U[(j + 1) * m + i];
-              U[j * m + i] = t;
-            }
-          }
-        }
-        e[p - 2] = f;
-        break;
-      }
-      case 4: {
-        if (s[k] <= 0) {
-          s[k] = s[k] < 0 ? -s[k] : 0;
-          if (wantv) {
-            for (let i = 0; i <= pp; i++) {
-              V[k * n + i] = -V[k * n + i];
-            }
-          }
-        }
-        while (k < pp) {
-          if (s[k] >= s[k + 1]) {
-            break;
-          }
-          let t = s[k];
-          s[k] = s[k + 1];
-          s[k + 1] = t;
-          if (wantv && k < n - 1) {
-            for (let i = 0; i < n; i++) {
-              t = V[(k + 1) * n + i];
-              V[(k + 1) * n + i] = V[k * n + i];
-              V[k * n + i] = t;
-            }
-          }
-          if (wantu && k < m - 1) {
-            for (let i = 0; i < m; i++) {
-              t = U[(k + 1) * m + i];
-              U[(k + 1) * m + i] = U[k * m + i];
-              U[k * m + i] = t;
-            }
-          }
-          k++;
-        }
-        p--;
-        break;
-      }
-      // no default
+    if (kase === 1) deflateLast(s, e, V, n, k, p);
+    else if (kase === 2) splitAt(s, e, U, m, k, p);
+    else if (kase === 3) qrStep(s, e, U, V, m, n, k, p);
+    else {
+      settle(s, U, V, m, n, k, pp);
+      p--;
     }
   }
+}
 
-  // U (nu × m) and V (n × n) are transposes: the working matrix's left vectors are Uᵀ (m × nu).
-  const left = transposedRect(U, nu, m);
-  const right = transposedRect(V, n, n);
-  return swapped ? { s, u: right, uCols: n, v: left, vCols: nu } : { s, u: left, uCols: nu, v: right, vCols: n };
+/** Case 1: e[p−2] is negligible; deflate it into s by rotations of V. */
+function deflateLast(s: Float64Array, e: Float64Array, V: Float64Array, n: number, k: number, p: number): void {
+  let f = e[p - 2];
+  e[p - 2] = 0;
+  for (let j = p - 2; j >= k; j--) {
+    let t = hypotenuse(s[j], f);
+    let cs = s[j] / t;
+    let sn = f / t;
+    s[j] = t;
+    if (j !== k) {
+      f = -sn * e[j - 1];
+      e[j - 1] = cs * e[j - 1];
+    }
+    if (wantv) {
+      for (let i = 0; i < n; i++) {
+        t = cs * V[j * n + i] + sn * V[(p - 1) * n + i];
+        V[(p - 1) * n + i] = -sn * V[j * n + i] + cs * V[(p - 1) * n + i];
+        V[j * n + i] = t;
+      }
+    }
+  }
+}
+
+/** Case 2: s[k−1] is negligible; split the bidiagonal there by rotations of U. */
+function splitAt(s: Float64Array, e: Float64Array, U: Float64Array, m: number, k: number, p: number): void {
+  let f = e[k - 1];
+  e[k - 1] = 0;
+  for (let j = k; j < p; j++) {
+    let t = hypotenuse(s[j], f);
+    let cs = s[j] / t;
+    let sn = f / t;
+    s[j] = t;
+    f = -sn * e[j];
+    e[j] = cs * e[j];
+    if (wantu) {
+      for (let i = 0; i < m; i++) {
+        t = cs * U[j * m + i] + sn * U[(k - 1) * m + i];
+        U[(k - 1) * m + i] = -sn * U[j * m + i] + cs * U[(k - 1) * m + i];
+        U[j * m + i] = t;
+      }
+    }
+  }
+}
+
+/** Case 3: one QR step with the Wilkinson-like shift from the trailing 2 × 2 block. */
+function qrStep(s: Float64Array, e: Float64Array, U: Float64Array, V: Float64Array, m: number, n: number, k: number, p: number): void {
+  const scale = Math.max(
+    Math.abs(s[p - 1]),
+    Math.abs(s[p - 2]),
+    Math.abs(e[p - 2]),
+    Math.abs(s[k]),
+    Math.abs(e[k]),
+  );
+  const sp = s[p - 1] / scale;
+  const spm1 = s[p - 2] / scale;
+  const epm1 = e[p - 2] / scale;
+  const sk = s[k] / scale;
+  const ek = e[k] / scale;
+  const b = ((spm1 + sp) * (spm1 - sp) + epm1 * epm1) / 2;
+  const c = sp * epm1 * (sp * epm1);
+  let shift = 0;
+  if (b !== 0 || c !== 0) {
+    if (b < 0) {
+      shift = 0 - Math.sqrt(b * b + c);
+    } else {
+      shift = Math.sqrt(b * b + c);
+    }
+    shift = c / (b + shift);
+  }
+  let f = (sk + sp) * (sk - sp) + shift;
+  let g = sk * ek;
+  for (let j = k; j < p - 1; j++) {
+    let t = hypotenuse(f, g);
+    if (t === 0) t = Number.MIN_VALUE;
+    let cs = f / t;
+    let sn = g / t;
+    if (j !== k) {
+      e[j - 1] = t;
+    }
+    f = cs * s[j] + sn * e[j];
+    e[j] = cs * e[j] - sn * s[j];
+    g = sn * s[j + 1];
+    s[j + 1] = cs * s[j + 1];
+    if (wantv) {
+      for (let i = 0; i < n; i++) {
+        t = cs * V[j * n + i] + sn * V[(j + 1) * n + i];
+        V[(j + 1) * n + i] = -sn * V[j * n + i] + cs * V[(j + 1) * n + i];
+        V[j * n + i] = t;
+      }
+    }
+    t = hypotenuse(f, g);
+    if (t === 0) t = Number.MIN_VALUE;
+    cs = f / t;
+    sn = g / t;
+    s[j] = t;
+    f = cs * e[j] + sn * s[j + 1];
+    s[j + 1] = -sn * e[j] + cs * s[j + 1];
+    g = sn * e[j + 1];
+    e[j + 1] = cs * e[j + 1];
+    if (wantu && j < m - 1) {
+      for (let i = 0; i < m; i++) {
+        t = cs * U[j * m + i] + sn * U[(j + 1) * m + i];
+        U[(j + 1) * m + i] = -sn * U[j * m + i] + cs * U[(j + 1) * m + i];
+        U[j * m + i] = t;
+      }
+    }
+  }
+  e[p - 2] = f;
+}
+
+/** Case 4: s[k] has converged; make it positive and move it to its place in descending order. */
+function settle(s: Float64Array, U: Float64Array, V: Float64Array, m: number, n: number, k: number, pp: number): void {
+  if (s[k] <= 0) {
+    s[k] = s[k] < 0 ? -s[k] : 0;
+    if (wantv) {
+      for (let i = 0; i <= pp; i++) {
+        V[k * n + i] = -V[k * n + i];
+      }
+    }
+  }
+  while (k < pp) {
+    if (s[k] >= s[k + 1]) {
+      break;
+    }
+    let t = s[k];
+    s[k] = s[k + 1];
+    s[k + 1] = t;
+    if (wantv && k < n - 1) {
+      for (let i = 0; i < n; i++) {
+        t = V[(k + 1) * n + i];
+        V[(k + 1) * n + i] = V[k * n + i];
+        V[k * n + i] = t;
+      }
+    }
+    if (wantu && k < m - 1) {
+      for (let i = 0; i < m; i++) {
+        t = U[(k + 1) * m + i];
+        U[(k + 1) * m + i] = U[k * m + i];
+        U[k * m + i] = t;
+      }
+    }
+    k++;
+  }
 }
 
 /** The transpose of a flat rows × cols row-major matrix. */
