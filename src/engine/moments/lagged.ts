@@ -74,9 +74,8 @@ export function accumulateLagged(states: Float64Array, dim: number, starts: Uint
     if (++count === BLOCK) flush();
   }
   if (count > 0) flush();
-  if (stride === 1) return { n, excluded: sums, ahead };
-  for (let i = 0; i < m; i++) for (let j = 0; j < i; j++) sums[i * m + j] = sums[j * m + i];
-  return { n, base: sums, ahead };
+  if (stride === 1) return { n, excluded: mirrorUpper(sums, m), ahead };
+  return { n, base: mirrorUpper(sums, m), ahead };
 }
 
 /**
@@ -92,6 +91,7 @@ export class LaggedFromBlocks {
   readonly #ahead: Float64Array;
   readonly #excluded: Float64Array;
   readonly #v: Float64Array;
+  readonly #following: Float64Array;
   /** Offsets of the w' columns one row on: row r there is row r + 1 of w'. */
   readonly #nextAhead: Int32Array;
   #n = 0;
@@ -113,6 +113,7 @@ export class LaggedFromBlocks {
     this.#ahead = new Float64Array((dim + 1) * dim);
     this.#excluded = new Float64Array((2 * dim + 1) ** 2);
     this.#v = new Float64Array(2 * dim + 1);
+    this.#following = new Float64Array(dim);
   }
 
   /** Note the transition `t` (starting at state `st`) gathered into row `row`. */
@@ -128,9 +129,15 @@ export class LaggedFromBlocks {
   flush(V: Float64Array, count: number): void {
     const [d, ahead, wOne, next] = [this.#d, this.#ahead, this.wOne, this.next];
     if (count > 1) addCross(V, wOne, V, this.#nextAhead, count - 1, ahead, d);
+    const following = this.#following;
     for (let r = 0; r + 1 < count; r++) {
       if (this.#linked[r]) continue;
-      for (let i = 0; i <= d; i++) for (let j = 0; j < d; j++) ahead[i * d + j] -= V[wOne[i] + r] * V[next[j] + r + 1];
+      // Row r + 1's w' read once into a contiguous row (its columns are a block apart in V).
+      for (let j = 0; j < d; j++) following[j] = V[next[j] + r + 1];
+      for (let i = 0; i <= d; i++) {
+        const x = V[wOne[i] + r];
+        for (let j = 0; j < d; j++) ahead[i * d + j] -= x * following[j];
+      }
     }
     const last = count - 1;
     if (!this.#linked[last]) return;
@@ -142,7 +149,7 @@ export class LaggedFromBlocks {
   }
 
   result(): LaggedMoments {
-    return { n: this.#n, excluded: this.#excluded, ahead: this.#ahead };
+    return { n: this.#n, excluded: mirrorUpper(this.#excluded, 2 * this.#d + 1), ahead: this.#ahead };
   }
 }
 
@@ -171,5 +178,13 @@ function addOuter(states: Float64Array, d: number, shift: ArrayLike<number>, st:
     v[d + j] = states[(st + 1) * d + j] - shift[j];
   }
   v[2 * d] = 1;
-  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) out[i * m + j] += v[i] * v[j];
+  // The upper triangle only: v[i]·v[j] and v[j]·v[i] are the same double, so mirroring it after the
+  // last addition (mirrorUpper) gives the full sums bit for bit at half the cost.
+  for (let i = 0; i < m; i++) for (let j = i; j < m; j++) out[i * m + j] += v[i] * v[j];
+}
+
+/** Copy the upper triangle of the m × m row-major `a` onto its lower triangle. */
+function mirrorUpper(a: Float64Array, m: number): Float64Array {
+  for (let i = 0; i < m; i++) for (let j = 0; j < i; j++) a[i * m + j] = a[j * m + i];
+  return a;
 }
