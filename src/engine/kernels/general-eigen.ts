@@ -56,9 +56,7 @@ function hqr2(nn: number, e: Float64Array, d: Float64Array, V: Float64Array, H: 
       e[i] = 0;
     }
 
-    for (j = Math.max(i - 1, 0); j < nn; j++) {
-      norm = norm + Math.abs(H[i * N + j]);
-    }
+    for (j = Math.max(i - 1, 0); j < nn; j++) norm = norm + Math.abs(H[i * N + j]);
   }
 
   // The QR sweeps update V column by column: they work on its transpose, read in order.
@@ -145,9 +143,7 @@ function hqr2(nn: number, e: Float64Array, d: Float64Array, V: Float64Array, H: 
 
       if (iter === 10) {
         exshift += x;
-        for (i = low; i <= n; i++) {
-          H[i * N + i] = H[i * N + i] - x;
-        }
+        for (i = low; i <= n; i++) H[i * N + i] = H[i * N + i] - x;
         s = Math.abs(H[(n) * N + (n - 1)]) + Math.abs(H[(n - 1) * N + (n - 2)]);
         // eslint-disable-next-line no-multi-assign
         x = y = 0.75 * s;
@@ -163,9 +159,7 @@ function hqr2(nn: number, e: Float64Array, d: Float64Array, V: Float64Array, H: 
             s = -s;
           }
           s = x - w / ((y - x) / 2 + s);
-          for (i = low; i <= n; i++) {
-            H[i * N + i] = H[i * N + i] - s;
-          }
+          for (i = low; i <= n; i++) H[i * N + i] = H[i * N + i] - s;
           exshift += s;
           // eslint-disable-next-line no-multi-assign
           x = y = w = 0.964;

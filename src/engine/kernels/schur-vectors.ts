@@ -8,130 +8,133 @@ import { transposed } from './hessenberg.js';
 
 /** hqr2's back-substitution: the eigenvectors of the quasi-triangular H, written into H. */
 export function backSubstitute(nn: number, d: Float64Array, e: Float64Array, H: Float64Array, norm: number): void {
+  for (let n = nn - 1; n >= 0; n--) {
+    if (e[n] === 0) realVector(nn, d, e, H, norm, n);
+    else if (e[n] < 0) complexVector(nn, d, e, H, norm, n);
+  }
+}
+
+/** The eigenvector of the real eigenvalue d[n], by back-substitution up column n of H. */
+function realVector(nn: number, d: Float64Array, e: Float64Array, H: Float64Array, norm: number, n: number): void {
   const N = nn;
   const eps = Number.EPSILON;
-  let p = 0, q = 0, r = 0, s = 0, z = 0;
-  let i: number, j: number, l: number, n: number, t: number, w: number, x: number, y: number;
+  let p = d[n], q = e[n], r = 0, s = 0, z = 0;
+  let i: number, j: number, l: number, t: number, w: number, x: number, y: number;
+  l = n;
+  H[n * N + n] = 1;
+  for (i = n - 1; i >= 0; i--) {
+    w = H[i * N + i] - p;
+    r = 0;
+    for (j = l; j <= n; j++) r = r + H[i * N + j] * H[j * N + n];
+
+    if (e[i] < 0) {
+      z = w;
+      s = r;
+    } else {
+      l = i;
+      if (e[i] === 0) {
+        H[i * N + n] = w !== 0 ? -r / w : -r / (eps * norm);
+      } else {
+        x = H[(i) * N + (i + 1)];
+        y = H[(i + 1) * N + (i)];
+        q = (d[i] - p) * (d[i] - p) + e[i] * e[i];
+        t = (x * s - z * r) / q;
+        H[i * N + n] = t;
+        H[(i + 1) * N + (n)] = Math.abs(x) > Math.abs(z) ? (-r - w * t) / x : (-s - y * t) / z;
+      }
+
+      t = Math.abs(H[i * N + n]);
+      if (eps * t * t > 1) {
+        for (j = i; j <= n; j++) H[j * N + n] = H[j * N + n] / t;
+      }
+    }
+  }
+}
+
+/** The eigenvector pair of the complex eigenvalues d[n] ± i·e[n] (e[n] < 0: the pair's second), in columns n − 1 and n. */
+function complexVector(nn: number, d: Float64Array, e: Float64Array, H: Float64Array, norm: number, n: number): void {
+  const N = nn;
+  const eps = Number.EPSILON;
+  let p = d[n], q = e[n], r = 0, s = 0, z = 0;
+  let i: number, j: number, l: number, t: number, w: number, x: number, y: number;
   let ra: number, sa: number, vr: number, vi: number;
   let cdivres: [number, number];
+  l = n - 1;
 
-  for (n = nn - 1; n >= 0; n--) {
-    p = d[n];
-    q = e[n];
+  if (Math.abs(H[(n) * N + (n - 1)]) > Math.abs(H[(n - 1) * N + (n)])) {
+    H[(n - 1) * N + (n - 1)] = q / H[(n) * N + (n - 1)];
+    H[(n - 1) * N + (n)] = -(H[n * N + n] - p) / H[(n) * N + (n - 1)];
+  } else {
+    cdivres = cdiv(0, -H[(n - 1) * N + (n)], H[(n - 1) * N + (n - 1)] - p, q);
+    H[(n - 1) * N + (n - 1)] = cdivres[0];
+    H[(n - 1) * N + (n)] = cdivres[1];
+  }
 
-    if (q === 0) {
-      l = n;
-      H[n * N + n] = 1;
-      for (i = n - 1; i >= 0; i--) {
-        w = H[i * N + i] - p;
-        r = 0;
-        for (j = l; j <= n; j++) {
-          r = r + H[i * N + j] * H[j * N + n];
-        }
+  H[(n) * N + (n - 1)] = 0;
+  H[n * N + n] = 1;
+  for (i = n - 2; i >= 0; i--) {
+    ra = 0;
+    sa = 0;
+    for (j = l; j <= n; j++) {
+      ra = ra + H[i * N + j] * H[(j) * N + (n - 1)];
+      sa = sa + H[i * N + j] * H[j * N + n];
+    }
 
-        if (e[i] < 0) {
-          z = w;
-          s = r;
-        } else {
-          l = i;
-          if (e[i] === 0) {
-            H[i * N + n] = w !== 0 ? -r / w : -r / (eps * norm);
-          } else {
-            x = H[(i) * N + (i + 1)];
-            y = H[(i + 1) * N + (i)];
-            q = (d[i] - p) * (d[i] - p) + e[i] * e[i];
-            t = (x * s - z * r) / q;
-            H[i * N + n] = t;
-            H[(i + 1) * N + (n)] = Math.abs(x) > Math.abs(z) ? (-r - w * t) / x : (-s - y * t) / z;
-          }
+    w = H[i * N + i] - p;
 
-          t = Math.abs(H[i * N + n]);
-          if (eps * t * t > 1) {
-            for (j = i; j <= n; j++) {
-              H[j * N + n] = H[j * N + n] / t;
-            }
-          }
-        }
-      }
-    } else if (q < 0) {
-      l = n - 1;
-
-      if (Math.abs(H[(n) * N + (n - 1)]) > Math.abs(H[(n - 1) * N + (n)])) {
-        H[(n - 1) * N + (n - 1)] = q / H[(n) * N + (n - 1)];
-        H[(n - 1) * N + (n)] = -(H[n * N + n] - p) / H[(n) * N + (n - 1)];
+    if (e[i] < 0) {
+      z = w;
+      r = ra;
+      s = sa;
+    } else {
+      l = i;
+      if (e[i] === 0) {
+        cdivres = cdiv(-ra, -sa, w, q);
+        H[(i) * N + (n - 1)] = cdivres[0];
+        H[i * N + n] = cdivres[1];
       } else {
-        cdivres = cdiv(0, -H[(n - 1) * N + (n)], H[(n - 1) * N + (n - 1)] - p, q);
-        H[(n - 1) * N + (n - 1)] = cdivres[0];
-        H[(n - 1) * N + (n)] = cdivres[1];
+        x = H[(i) * N + (i + 1)];
+        y = H[(i + 1) * N + (i)];
+        vr = (d[i] - p) * (d[i] - p) + e[i] * e[i] - q * q;
+        vi = (d[i] - p) * 2 * q;
+        if (vr === 0 && vi === 0) {
+          vr =
+            eps *
+            norm *
+            (Math.abs(w) +
+              Math.abs(q) +
+              Math.abs(x) +
+              Math.abs(y) +
+              Math.abs(z));
+        }
+        cdivres = cdiv(
+          x * r - z * ra + q * sa,
+          x * s - z * sa - q * ra,
+          vr,
+          vi,
+        );
+        H[(i) * N + (n - 1)] = cdivres[0];
+        H[i * N + n] = cdivres[1];
+        if (Math.abs(x) > Math.abs(z) + Math.abs(q)) {
+          H[(i + 1) * N + (n - 1)] = (-ra - w * H[(i) * N + (n - 1)] + q * H[i * N + n]) / x;
+          H[(i + 1) * N + (n)] = (-sa - w * H[i * N + n] - q * H[(i) * N + (n - 1)]) / x;
+        } else {
+          cdivres = cdiv(
+            -r - y * H[(i) * N + (n - 1)],
+            -s - y * H[i * N + n],
+            z,
+            q,
+          );
+          H[(i + 1) * N + (n - 1)] = cdivres[0];
+          H[(i + 1) * N + (n)] = cdivres[1];
+        }
       }
 
-      H[(n) * N + (n - 1)] = 0;
-      H[n * N + n] = 1;
-      for (i = n - 2; i >= 0; i--) {
-        ra = 0;
-        sa = 0;
-        for (j = l; j <= n; j++) {
-          ra = ra + H[i * N + j] * H[(j) * N + (n - 1)];
-          sa = sa + H[i * N + j] * H[j * N + n];
-        }
-
-        w = H[i * N + i] - p;
-
-        if (e[i] < 0) {
-          z = w;
-          r = ra;
-          s = sa;
-        } else {
-          l = i;
-          if (e[i] === 0) {
-            cdivres = cdiv(-ra, -sa, w, q);
-            H[(i) * N + (n - 1)] = cdivres[0];
-            H[i * N + n] = cdivres[1];
-          } else {
-            x = H[(i) * N + (i + 1)];
-            y = H[(i + 1) * N + (i)];
-            vr = (d[i] - p) * (d[i] - p) + e[i] * e[i] - q * q;
-            vi = (d[i] - p) * 2 * q;
-            if (vr === 0 && vi === 0) {
-              vr =
-                eps *
-                norm *
-                (Math.abs(w) +
-                  Math.abs(q) +
-                  Math.abs(x) +
-                  Math.abs(y) +
-                  Math.abs(z));
-            }
-            cdivres = cdiv(
-              x * r - z * ra + q * sa,
-              x * s - z * sa - q * ra,
-              vr,
-              vi,
-            );
-            H[(i) * N + (n - 1)] = cdivres[0];
-            H[i * N + n] = cdivres[1];
-            if (Math.abs(x) > Math.abs(z) + Math.abs(q)) {
-              H[(i + 1) * N + (n - 1)] = (-ra - w * H[(i) * N + (n - 1)] + q * H[i * N + n]) / x;
-              H[(i + 1) * N + (n)] = (-sa - w * H[i * N + n] - q * H[(i) * N + (n - 1)]) / x;
-            } else {
-              cdivres = cdiv(
-                -r - y * H[(i) * N + (n - 1)],
-                -s - y * H[i * N + n],
-                z,
-                q,
-              );
-              H[(i + 1) * N + (n - 1)] = cdivres[0];
-              H[(i + 1) * N + (n)] = cdivres[1];
-            }
-          }
-
-          t = Math.max(Math.abs(H[(i) * N + (n - 1)]), Math.abs(H[i * N + n]));
-          if (eps * t * t > 1) {
-            for (j = i; j <= n; j++) {
-              H[(j) * N + (n - 1)] = H[(j) * N + (n - 1)] / t;
-              H[j * N + n] = H[j * N + n] / t;
-            }
-          }
+      t = Math.max(Math.abs(H[(i) * N + (n - 1)]), Math.abs(H[i * N + n]));
+      if (eps * t * t > 1) {
+        for (j = i; j <= n; j++) {
+          H[(j) * N + (n - 1)] = H[(j) * N + (n - 1)] / t;
+          H[j * N + n] = H[j * N + n] / t;
         }
       }
     }
@@ -146,9 +149,7 @@ export function backTransform(nn: number, V: Float64Array, H: Float64Array): voi
   let i: number, j: number, k: number, z: number;
   for (i = 0; i < nn; i++) {
     if (i < low || i > high) {
-      for (j = i; j < nn; j++) {
-        V[i * N + j] = H[i * N + j];
-      }
+      for (j = i; j < nn; j++) V[i * N + j] = H[i * N + j];
     }
   }
 
@@ -160,9 +161,7 @@ export function backTransform(nn: number, V: Float64Array, H: Float64Array): voi
     for (i = low; i <= high; i++) {
       const row = i * N;
       z = 0;
-      for (k = low; k <= last; k++) {
-        z = z + V[row + k] * Ht[col + k];
-      }
+      for (k = low; k <= last; k++) z = z + V[row + k] * Ht[col + k];
       V[row + j] = z;
     }
   }

@@ -57,16 +57,12 @@ function bidiagonalize(at: Float64Array, s: Float64Array, e: Float64Array, work:
   for (let k = 0; k < mrc; k++) {
     if (k < nct) {
       s[k] = 0;
-      for (let i = k; i < m; i++) {
-        s[k] = hypotenuse(s[k], at[k * m + i]);
-      }
+      for (let i = k; i < m; i++) s[k] = hypotenuse(s[k], at[k * m + i]);
       if (s[k] !== 0) {
         if (at[k * m + k] < 0) {
           s[k] = -s[k];
         }
-        for (let i = k; i < m; i++) {
-          at[k * m + i] = at[k * m + i] / s[k];
-        }
+        for (let i = k; i < m; i++) at[k * m + i] = at[k * m + i] / s[k];
         at[k * m + k] = at[k * m + k] + 1;
       }
       s[k] = -s[k];
@@ -74,59 +70,36 @@ function bidiagonalize(at: Float64Array, s: Float64Array, e: Float64Array, work:
 
     for (let j = k + 1; j < n; j++) {
       if (k < nct && s[k] !== 0) {
-        let t = 0;
-        for (let i = k; i < m; i++) {
-          t += at[k * m + i] * at[j * m + i];
-        }
-        t = -t / at[k * m + k];
-        for (let i = k; i < m; i++) {
-          at[j * m + i] = at[j * m + i] + t * at[k * m + i];
-        }
+        reflectRow(at, m, k, j, k);
       }
       e[j] = at[j * m + k];
     }
 
     if (wantu && k < nct) {
-      for (let i = k; i < m; i++) {
-        U[k * m + i] = at[k * m + i];
-      }
+      for (let i = k; i < m; i++) U[k * m + i] = at[k * m + i];
     }
 
     if (k < nrt) {
       e[k] = 0;
-      for (let i = k + 1; i < n; i++) {
-        e[k] = hypotenuse(e[k], e[i]);
-      }
+      for (let i = k + 1; i < n; i++) e[k] = hypotenuse(e[k], e[i]);
       if (e[k] !== 0) {
         if (e[k + 1] < 0) {
           e[k] = 0 - e[k];
         }
-        for (let i = k + 1; i < n; i++) {
-          e[i] /= e[k];
-        }
+        for (let i = k + 1; i < n; i++) e[i] /= e[k];
         e[k + 1] += 1;
       }
       e[k] = -e[k];
       if (k + 1 < m && e[k] !== 0) {
-        for (let i = k + 1; i < m; i++) {
-          work[i] = 0;
-        }
-        for (let i = k + 1; i < m; i++) {
-          for (let j = k + 1; j < n; j++) {
-            work[i] += e[j] * at[j * m + i];
-          }
-        }
+        for (let i = k + 1; i < m; i++) work[i] = 0;
+        for (let i = k + 1; i < m; i++) for (let j = k + 1; j < n; j++) work[i] += e[j] * at[j * m + i];
         for (let j = k + 1; j < n; j++) {
           let t = -e[j] / e[k + 1];
-          for (let i = k + 1; i < m; i++) {
-            at[j * m + i] = at[j * m + i] + t * work[i];
-          }
+          for (let i = k + 1; i < m; i++) at[j * m + i] = at[j * m + i] + t * work[i];
         }
       }
       if (wantv) {
-        for (let i = k + 1; i < n; i++) {
-          V[k * n + i] = e[i];
-        }
+        for (let i = k + 1; i < n; i++) V[k * n + i] = e[i];
       }
     }
   }
@@ -135,34 +108,17 @@ function bidiagonalize(at: Float64Array, s: Float64Array, e: Float64Array, work:
 /** U from the left Householder vectors it holds (rows are the left singular vectors' transposes). */
 function formLeft(U: Float64Array, s: Float64Array, m: number, nu: number, nct: number): void {
   for (let j = nct; j < nu; j++) {
-    for (let i = 0; i < m; i++) {
-      U[j * m + i] = 0;
-    }
+    for (let i = 0; i < m; i++) U[j * m + i] = 0;
     U[j * m + j] = 1;
   }
   for (let k = nct - 1; k >= 0; k--) {
     if (s[k] !== 0) {
-      for (let j = k + 1; j < nu; j++) {
-        let t = 0;
-        for (let i = k; i < m; i++) {
-          t += U[k * m + i] * U[j * m + i];
-        }
-        t = -t / U[k * m + k];
-        for (let i = k; i < m; i++) {
-          U[j * m + i] = U[j * m + i] + t * U[k * m + i];
-        }
-      }
-      for (let i = k; i < m; i++) {
-        U[k * m + i] = -U[k * m + i];
-      }
+      for (let j = k + 1; j < nu; j++) reflectRow(U, m, k, j, k);
+      for (let i = k; i < m; i++) U[k * m + i] = -U[k * m + i];
       U[k * m + k] = 1 + U[k * m + k];
-      for (let i = 0; i < k - 1; i++) {
-        U[k * m + i] = 0;
-      }
+      for (let i = 0; i < k - 1; i++) U[k * m + i] = 0;
     } else {
-      for (let i = 0; i < m; i++) {
-        U[k * m + i] = 0;
-      }
+      for (let i = 0; i < m; i++) U[k * m + i] = 0;
       U[k * m + k] = 1;
     }
   }
@@ -172,20 +128,9 @@ function formLeft(U: Float64Array, s: Float64Array, m: number, nu: number, nct: 
 function formRight(V: Float64Array, e: Float64Array, n: number, nrt: number): void {
   for (let k = n - 1; k >= 0; k--) {
     if (k < nrt && e[k] !== 0) {
-      for (let j = k + 1; j < n; j++) {
-        let t = 0;
-        for (let i = k + 1; i < n; i++) {
-          t += V[k * n + i] * V[j * n + i];
-        }
-        t = -t / V[k * n + (k + 1)];
-        for (let i = k + 1; i < n; i++) {
-          V[j * n + i] = V[j * n + i] + t * V[k * n + i];
-        }
-      }
+      for (let j = k + 1; j < n; j++) reflectRow(V, n, k, j, k + 1);
     }
-    for (let i = 0; i < n; i++) {
-      V[k * n + i] = 0;
-    }
+    for (let i = 0; i < n; i++) V[k * n + i] = 0;
     V[k * n + k] = 1;
   }
 }
@@ -364,9 +309,7 @@ function settle(s: Float64Array, U: Float64Array, V: Float64Array, m: number, n:
   if (s[k] <= 0) {
     s[k] = s[k] < 0 ? -s[k] : 0;
     if (wantv) {
-      for (let i = 0; i <= pp; i++) {
-        V[k * n + i] = -V[k * n + i];
-      }
+      for (let i = 0; i <= pp; i++) V[k * n + i] = -V[k * n + i];
     }
   }
   while (k < pp) {
@@ -392,6 +335,19 @@ function settle(s: Float64Array, U: Float64Array, V: Float64Array, m: number, n:
     }
     k++;
   }
+}
+
+/**
+ * Row j of `a` (rows `width` long) reflected by the Householder vector in row k, entries from `from`
+ * on: row j += t · row k with t = −(row k · row j) / a[k][from].
+ */
+function reflectRow(a: Float64Array, width: number, k: number, j: number, from: number): void {
+  const rk = k * width;
+  const rj = j * width;
+  let t = 0;
+  for (let i = from; i < width; i++) t += a[rk + i] * a[rj + i];
+  t = -t / a[rk + from];
+  for (let i = from; i < width; i++) a[rj + i] = a[rj + i] + t * a[rk + i];
 }
 
 /** The transpose of a flat rows × cols row-major matrix. */
