@@ -100,7 +100,7 @@ export function symmetricEigen(a: Mat): { values: number[]; vectors: number[][] 
   for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) flat[i * n + j] = timesPow2(0.5 * (a[i][j] + a[j][i]), -e);
   const evd = flatSymmetricEigen(flat, n);
   const values = Array.from(evd.values, (x) => timesPow2(x, e));
-  const vectors = Array.from({ length: n }, (_, i) => Array.from(evd.vectors.subarray(i * n, i * n + n)));
+  const vectors = unflatten(evd.vectors, n);
   checkedResult('symmetricEigen', vectors);
   checkedResult('symmetricEigen', [values]);
   return { values, vectors };
@@ -120,11 +120,9 @@ export function generalEigen(a: Mat): { re: number[]; im: number[]; vectors: num
   }
   const e = checkedExponent('generalEigen', a);
   const n = a.length;
-  const flat = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) flat[i * n + j] = timesPow2(a[i][j], -e);
-  const evd = flatGeneralEigen(flat, n);
+  const evd = flatGeneralEigen(flattened(a, -e), n);
   // Column j of evd.vectors is the j-th eigenvector (or half of a complex pair).
-  const vectors = Array.from({ length: n }, (_, j) => Array.from({ length: n }, (_, i) => evd.vectors[i * n + j]));
+  const vectors = transpose(unflatten(evd.vectors, n));
   checkedResult('generalEigen', vectors);
   const [re, im] = checkedResult('generalEigen', [Array.from(evd.re, (x) => timesPow2(x, e)), Array.from(evd.im, (x) => timesPow2(x, e))]);
   return { re, im, vectors };
@@ -136,12 +134,17 @@ export function generalEigen(a: Mat): { re: number[]; im: number[]; vectors: num
  */
 export function svd(a: Mat): { u: Mat; s: number[]; v: Mat } {
   const e = checkedExponent('svd', a);
-  const [rows, cols] = [a.length, a[0]?.length ?? 0];
-  const flat = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) flat[i * cols + j] = timesPow2(a[i][j], -e);
-  const dec = flatSvd(flat, rows, cols);
+  const dec = flatSvd(flattened(a, -e), a.length, a[0]?.length ?? 0);
   const [s] = checkedResult('svd', [Array.from(dec.s, (x) => timesPow2(x, e))]);
   return { u: checkedResult('svd', unflatten(dec.u, dec.uCols)), s, v: checkedResult('svd', unflatten(dec.v, dec.vCols)) };
+}
+
+/** The entries of `a` × 2^e, row-major in one array (the flat decompositions' input). */
+function flattened(a: Mat, e: number): Float64Array {
+  const cols = a[0]?.length ?? 0;
+  const flat = new Float64Array(a.length * cols);
+  a.forEach((row, i) => row.forEach((v, j) => (flat[i * cols + j] = timesPow2(v, e))));
+  return flat;
 }
 
 /** Rows of `cols` entries of a flat row-major matrix. */
