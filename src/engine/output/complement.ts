@@ -67,14 +67,14 @@ function twoStepShare(mom: Moments, q: number[][], k: number): number {
  * PCyxP: (B Cxx Bᵀ)⁻¹ = B M⁻¹ Bᵀ with M = P Cxx P + s QᵀQ (M is B Cxx Bᵀ on the complement and s·I on
  * the covered rows; s, the mean variance, keeps M as well conditioned as B Cxx Bᵀ).
  */
-function explainedOnComplement(pCxxP: Mat, pCyxP: Mat, q: number[][]): number {
+export function explainedOnComplement(pCxxP: Mat, pCyxP: Mat, q: number[][]): number {
   const s = trace(pCxxP) / Math.max(pCxxP.length - q.length, 1);
   const M = pCxxP.map((row, i) => row.map((v, j) => v + s * q.reduce((acc, qa) => acc + qa[i] * qa[j], 0)));
   return explainedBy(M, pCyxP);
 }
 
 /** P X P with P = I − QᵀQ (Q orthonormal rows), by rank-r updates instead of d × d products. */
-function onComplement(X: Mat, q: number[][]): Mat {
+export function onComplement(X: Mat, q: number[][]): Mat {
   if (q.length === 0) return X;
   const d = X.length;
   const qX = q.map((qa) => Array.from({ length: d }, (_, j) => qa.reduce((acc, w, i) => acc + w * X[i][j], 0))); // Q X
