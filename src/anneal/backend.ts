@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { errorMessage } from '../errors.js';
+import { useFastWasmProducts } from './wasm-matmul.js';
 
 /** Which kind of network the probe exercises: dense layers only, or convolutions too. */
 export type ProbeKind = 'dense' | 'conv';
@@ -100,6 +101,7 @@ export async function selectBackend(prefer: BackendPreference = 'node', kind: Pr
         await import('@tensorflow/tfjs-backend-wasm');
         wasmImported = true;
       }
+      useFastWasmProducts();
       const why = await tryBackend('wasm', kind);
       if (why === null) return { name: 'wasm', reason: `wasm: ${[...notes, `${kind} training probe passed`].join('; ')}` };
       notes.push(`wasm: ${why}`);
