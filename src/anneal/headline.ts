@@ -9,7 +9,7 @@ import type { FitResult, Law } from '../types.js';
 export const NEAR_PERFECT = 0.98;
 
 /** The simplest near-perfect law (least model complexity, then smaller error); else the best-ranked one. */
-export function headlineLaw(result: FitResult | null | undefined): Law | undefined {
+export function headlineLaw(result: Pick<FitResult, 'laws'> | null | undefined): Law | undefined {
   const laws = result?.laws ?? [];
   const near = laws.filter((l) => l.metrics.inlierFraction >= NEAR_PERFECT);
   if (near.length === 0) return laws[0];

@@ -157,7 +157,7 @@ export function registerAnnealCommands(program: Command): void {
     .argument('<run>', 'anneal run folder')
     .addOption(new Option('--steps <n>', 'law steps to roll out').argParser(integerOption(1, 100000)).default(50))
     .option('--out <file.npy>', 'write the forecast frames as .npy')
-    .option('--law <id>', 'law to apply (default: the best map law)')
+    .option('--law <id>', 'law to apply (default: the simplest near-perfect map law, else the best-ranked)')
     .option('--laws <file>', 'take the law from this laws file (fit --out) instead of the run’s laws.json')
     .addOption(new Option('--sequences <n>', 'test sequences to forecast').argParser(integerOption(1, 10000)))
     .option('--frames <file>', 'true frames for a file-based run (default: the run’s own frame file)')

@@ -22,6 +22,7 @@ import { selectBackend, type BackendPreference } from '../anneal/backend.js';
 import { loadModel } from '../anneal/checkpoint.js';
 import { readRunConfig, readRunLatents, type DataSpec } from '../anneal/config.js';
 import { loadFrames, pendulum, spinning, type FrameSet } from '../anneal/datasets.js';
+import { headlineLaw } from '../anneal/headline.js';
 import { cleanStarts, NOISY_START_READINGS } from './clean-start.js';
 import { latentRollout } from './latent-rollout.js';
 import { planRollout } from './rollout-plan.js';
@@ -34,7 +35,7 @@ export interface RolloutOptions {
   run: string;
   /** Number of law steps n (the forecast has n + 1 states including the encoded start). */
   steps: number;
-  /** Law to apply, by id (a reported law or one of its alternatives); default the best-ranked map law. */
+  /** Law to apply, by id (a reported law or one of its alternatives); default the simplest near-perfect map law, else the best-ranked one. */
   law?: string;
   /** Which laws file to take the law from: `train` (laws.json, default) or `heldout` (heldout-laws.json). */
   lawsFrom?: 'train' | 'heldout';
@@ -124,7 +125,9 @@ function testFrames(spec: DataSpec, nSeq: number, minSamples: number, override?:
 }
 
 function pickLaw(laws: Pick<FitResult, 'laws'>, id: string | undefined, where: string): Law {
-  const law = id === undefined ? laws.laws.find((l) => l.role === 'map') : findLawById(laws.laws, id);
+  // By default the map the run reports: the simplest near-perfect one (a library map that refines a
+  // rotation by small terms ranks first on a short run, and can leave the data when iterated).
+  const law = id === undefined ? headlineLaw({ laws: laws.laws.filter((l) => l.role === 'map') }) : findLawById(laws.laws, id);
   if (!law) throw new InputError(where, id === undefined ? 'holds no map law to roll out' : `has no law '${id}'`);
   if (law.model.role !== 'map') throw new InputError(where, `law '${law.id}' is an invariant; rollout needs a map law`);
   return law;

@@ -179,6 +179,21 @@ test('rollout falls back to a stable alternative and records which law diverged 
   assert.deepEqual([steady.law.id, steady.stability, steady.divergedAfterSteps, steady.stabilityMessage], ['affine@latent', 'stable', undefined, undefined]);
 });
 
+test('rollout takes the map the run reports, the simplest near-perfect one, not the best-ranked', async () => {
+  const { top } = runLaws(0.3, 0);
+  const rotation = top.alternatives![0];
+  // Ranked first: the library map (more bits); the run reports the rotation, near-perfect in fewer bits.
+  const ranked: Law[] = [
+    { ...top, alternatives: undefined, rank: 1, metrics: { ...top.metrics, complexity: 40 } },
+    { ...rotation, id: 'rotation@latent', rank: 2, outliers: [], metrics: { ...rotation.metrics, complexity: 12 } },
+  ];
+  const r = await rollout({ run: join(dir, 'run'), steps: 5, sequences: 2, hold: 'mean', laws: { laws: ranked } });
+  assert.equal(r.law.id, 'rotation@latent');
+  // Nothing near-perfect: the best-ranked map, as before.
+  const loose = ranked.map((l) => ({ ...l, metrics: { ...l.metrics, inlierFraction: 0.8 } }));
+  assert.equal((await rollout({ run: join(dir, 'run'), steps: 5, sequences: 2, hold: 'mean', laws: { laws: loose } })).law.id, 'library_map@latent');
+});
+
 test('the rollout command prints the fallback line, records it in --json, and --no-fallback keeps the law', () => {
   const { top, escape } = runLaws(0.3, 2 / range(loadDataset(join(dir, 'run', 'latents.npy')), [[1, 0], [0, 1]]).radius);
   const file = join(dir, 'drift.json');
