@@ -8,7 +8,7 @@ import { selectBackend, type BackendPreference } from './backend.js';
 import type { BridgeOptions } from './bridge.js';
 import { checkBaseline } from './baseline.js';
 import { loadRunData, readRunConfig, resolveSchedule, type DataSpec, type RunConfig, type Schedule } from './config.js';
-import { chooseArch } from './model.js';
+import { chooseArch, type ModelSpec } from './model.js';
 import { prepareRun, train, type EpochLog, type SearchFn, type SearchHints, type TrainResult } from './train.js';
 
 /**
@@ -42,6 +42,15 @@ export type DataInput =
   /** The user's frames, [K, T, H, W], [K, T, H, W, C] or [K, T, D] in .npy/.npz; `stack` frames per sample (default 1). */
   | { kind: 'file'; path: string; stack?: number };
 
+/** Frames stacked per sample, for the `delay` encoder: an image's channels, else the file's `stack` (the pendulum stacks 2). */
+function framesPerSample(sampleShape: number[], data: DataSpec, latent: number): number {
+  const frames = sampleShape.length === 3 ? sampleShape[2] : data.kind === 'file' ? data.stack : data.kind === 'pendulum' ? 2 : 1;
+  const source = data.kind === 'file' ? data.path : data.kind;
+  if (frames < 2) throw new OptionError('arch', (name) => `'delay' (${name('arch')}) needs stacked frames; these samples hold one frame each (stack ≥ 2)`, source);
+  if (latent % frames !== 0) throw new OptionError('latent', (name) => `is ${latent}; the delay encoder gives each of the ${frames} stacked frames the same number of coordinates, so ${name('latent')} must be a multiple of ${frames}`);
+  return frames;
+}
+
 /** Options of {@link anneal}. Only `out` and `search` are required (plus `data` for a new run). */
 export interface AnnealOptions {
   /** Run folder: created for a new run (must not already hold one), read for `resume`. */
@@ -59,8 +68,12 @@ export interface AnnealOptions {
   latent?: number;
   /** Hidden widths of the dense layers (default [256, 64]; the decoder mirrors them; narrower ones reconstruct constrained latents worse: docs/experiments.md#the-network). */
   hidden?: number[];
-  /** Encoder kind (default `auto`: convolutional only where the backend trains convolutions fast). */
-  arch?: 'auto' | 'dense' | 'conv';
+  /**
+   * Encoder kind (default `auto`: convolutional only where the backend trains convolutions fast).
+   * `delay` encodes each stacked frame alone with shared weights (needs `stack` ≥ 2 and a latent size
+   * divisible by it), so a sample's latent holds the state at successive frames: see {@link ModelSpec}.
+   */
+  arch?: 'auto' | ModelSpec['arch'];
   /** Backend preference (default `node`: tfjs-node if installed, else wasm, else cpu). */
   backend?: BackendPreference;
   /** Epochs (default 40); on resume, a larger value extends the run. */
@@ -143,6 +156,7 @@ export async function anneal(options: AnnealOptions): Promise<TrainResult> {
   const batchSequences = positiveInt('batchSequences', options.batchSequences, 4);
   const stepsPerEpoch = Math.ceil(K / Math.min(batchSequences, K));
   const requested = options.arch ?? 'auto';
+  const latent = positiveInt('latent', options.latent, 4);
   const backendPref = options.backend ?? 'node';
   // The architecture decision needs the backend active (it probes convolution gradients on it).
   await selectBackend(backendPref, requested === 'conv' ? 'conv' : 'dense');
@@ -152,8 +166,9 @@ export async function anneal(options: AnnealOptions): Promise<TrainResult> {
     heldout,
     model: {
       arch: chooseArch(set.sampleShape, requested),
+      ...(requested === 'delay' ? { frames: framesPerSample(set.sampleShape, data, latent) } : {}),
       inputShape: set.sampleShape,
-      latent: positiveInt('latent', options.latent, 4),
+      latent,
       hidden: options.hidden ?? [256, 64],
       seed,
     },

@@ -9,7 +9,14 @@ import { backendTrainsConv } from './backend.js';
 
 /** Everything needed to rebuild the same network (stored in the run folder). */
 export interface ModelSpec {
-  arch: 'dense' | 'conv';
+  /**
+   * `dense`, `conv`, or `delay`: one dense encoder shared by the frames stacked in a sample, each frame
+   * coded by `latent / frames` coordinates side by side and decoded from its own, so the latent of a
+   * sample is (e(x_t), e(x_t+1), …) and the next sample's begins where this one's second frame is.
+   */
+  arch: 'dense' | 'conv' | 'delay';
+  /** Frames stacked per sample (`delay` only): the last axis of an image sample, or of [D·frames] interleaved. */
+  frames?: number;
   /** Shape of one sample: `[H, W, C]` or `[D]`. */
   inputShape: number[];
   /** Latent size d. */
@@ -33,7 +40,7 @@ export interface Autoencoder {
  * convolution-gradient probe passes and which is not the pure-JS `cpu` backend (on `wasm`,
  * Conv2DBackpropFilter is missing; on `cpu`, a dense network trains faster than a convolutional one).
  */
-export function chooseArch(inputShape: number[], requested: 'auto' | 'dense' | 'conv' = 'auto'): 'dense' | 'conv' {
+export function chooseArch(inputShape: number[], requested: 'auto' | ModelSpec['arch'] = 'auto'): ModelSpec['arch'] {
   if (requested !== 'auto') return requested;
   const image = inputShape.length === 3 && inputShape[0] >= 16 && inputShape[1] >= 16;
   return image && backendTrainsConv() ? 'conv' : 'dense';
@@ -47,6 +54,7 @@ export function buildAutoencoder(spec: ModelSpec): Autoencoder {
   const dense = (units: number, activation: 'elu' | 'linear', extra: Record<string, unknown> = {}) =>
     tf.layers.dense({ units, activation, kernelInitializer: init(), biasInitializer: 'zeros', ...extra });
 
+  if (spec.arch === 'delay') return buildDelayAutoencoder(spec, dense);
   const encoder = tf.sequential();
   if (spec.arch === 'conv') {
     encoder.add(tf.layers.conv2d({ inputShape: spec.inputShape, filters: 16, kernelSize: 3, strides: 2, padding: 'same', activation: 'elu', kernelInitializer: init() }));
@@ -65,6 +73,33 @@ export function buildAutoencoder(spec: ModelSpec): Autoencoder {
   const widths = [...spec.hidden].reverse();
   widths.forEach((h, i) => decoder.add(dense(h, 'elu', i === 0 ? { inputShape: [spec.latent] } : {})));
   decoder.add(dense(size, 'linear', widths.length === 0 ? { inputShape: [spec.latent] } : {}));
+  decoder.add(tf.layers.reshape({ targetShape: spec.inputShape }));
+  return withVariables(spec, encoder, decoder);
+}
+
+type DenseLayer = (units: number, activation: 'elu' | 'linear', extra?: Record<string, unknown>) => tf.layers.Layer;
+
+/**
+ * The `delay` autoencoder of {@link ModelSpec}: a sample's frames become rows [frames, F] (channel-last
+ * samples interleave them), dense layers act on each row with the same weights, and the rows' codes
+ * are laid side by side; the decoder undoes it row by row.
+ */
+function buildDelayAutoencoder(spec: ModelSpec, dense: DenseLayer): Autoencoder {
+  const C = spec.frames ?? 0, size = spec.inputShape.reduce((a, b) => a * b, 1);
+  if (C < 2 || spec.latent % C !== 0 || size % C !== 0)
+    throw new Error(`a delay encoder needs at least 2 stacked frames and a latent size divisible by them (frames ${C}, latent ${spec.latent})`);
+  const F = size / C, m = spec.latent / C;
+  const encoder = tf.sequential();
+  encoder.add(tf.layers.reshape({ inputShape: spec.inputShape, targetShape: [F, C] }));
+  encoder.add(tf.layers.permute({ dims: [2, 1] }));
+  for (const h of spec.hidden) encoder.add(dense(h, 'elu'));
+  encoder.add(dense(m, 'linear'));
+  encoder.add(tf.layers.flatten());
+  const decoder = tf.sequential();
+  decoder.add(tf.layers.reshape({ inputShape: [spec.latent], targetShape: [C, m] }));
+  for (const h of [...spec.hidden].reverse()) decoder.add(dense(h, 'elu'));
+  decoder.add(dense(F, 'linear'));
+  decoder.add(tf.layers.permute({ dims: [2, 1] }));
   decoder.add(tf.layers.reshape({ targetShape: spec.inputShape }));
   return withVariables(spec, encoder, decoder);
 }

@@ -20,7 +20,7 @@ import { BRIDGE_DEFAULTS, bridge, computeWeights } from './bridge.js';
 import { hasCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { adaptTolerance, lambdaAt, loadRunData, readRunConfig, writeRunConfig, type RunConfig } from './config.js';
 import type { FrameSet } from './datasets.js';
-import { Adam, buildAutoencoder, disposeAutoencoder, encodeAll, withVariables, type Autoencoder } from './model.js';
+import { Adam, buildAutoencoder, disposeAutoencoder, encodeAll, withVariables, type Autoencoder, type ModelSpec } from './model.js';
 import { finishRun, type FinalReport } from './finish.js';
 import { headlineLaw } from './headline.js';
 import { Rng } from '../random.js';
@@ -100,7 +100,7 @@ export interface TrainContext {
 export interface TrainResult {
   runDir: string;
   backend: BackendChoice;
-  arch: 'dense' | 'conv';
+  arch: ModelSpec['arch'];
   step: number;
   totalSteps: number;
   /** True when stopped by the signal: a checkpoint was written; `resume` continues. */

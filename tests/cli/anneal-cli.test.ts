@@ -66,10 +66,12 @@ test('anneal writes a run folder (model, latents, laws, log) whose latents fit c
 
 test('anneal and rollout reject bad run folders and options with one line', () => {
   for (const r of [run('anneal', '--resume', join(dir, 'nope')), run('rollout', join(dir, 'nope')), run('anneal', '--out', join(dir, 'x')),
-    run('anneal', '--dataset', 'spinning', '--out', join(dir, 'y'), '--physics-cap', '-1'), run('rollout', join(dir, 'spin'), '--hold', 'sideways')]) {
+    run('anneal', '--dataset', 'spinning', '--out', join(dir, 'y'), '--physics-cap', '-1'), run('rollout', join(dir, 'spin'), '--hold', 'sideways'),
+    run('anneal', '--dataset', 'spinning', '--arch', 'delay', '--out', join(dir, 'z')), run('anneal', '--dataset', 'pendulum', '--arch', 'delay', '--latent', '3', '--out', join(dir, 'z'))]) {
     assert.equal(r.status, 2, r.stderr);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   }
+  assert.ok(!existsSync(join(dir, 'z')), 'a rejected delay run leaves no folder');
 });
 
 test('anneal --heldout K keeps K sequences of a frames file out of training and fits them at the end', () => {
