@@ -4,7 +4,7 @@
  * against the compiled library:
  *   npm run build && node benchmarks/anneal.mjs [--datasets spinning,pendulum] [--seeds 5 | --seed-list 0,3] [--epochs 40]
  *     [--lambda λ] [--physics-cap c|none] [--max-laws N] [--hold manifold|mean|initial|reencode] [--anneal-grammar simple|default]
- *     [--q-min q] [--tol-start t] [--latent 4] [--arch delay] [--modes physics,baseline] [--workers 0] [--out /tmp/latent-laws-anneal-bench] [--reuse]
+ *     [--q-min q] [--tol-start t] [--latent 4] [--arch delay] [--batch-sequences 4] [--learning-rate 1e-3] [--modes physics,baseline] [--workers 0] [--out /tmp/latent-laws-anneal-bench] [--reuse]
  * `--reuse` re-analyses finished runs already in the output folder instead of training again.
  *
  * For every dataset and seed it trains the same network twice — with the physics loss (λ > 0) and without
@@ -41,6 +41,7 @@ const hold = arg('hold', undefined); // default: rollout's default (manifold)
 const tolStart = arg('tol-start', undefined); // default: the library's schedule default
 const latent = Number(arg('latent', '4'));
 const arch = arg('arch', undefined); // default: the library's (auto)
+const batchSequences = arg('batch-sequences', undefined), learningRate = arg('learning-rate', undefined); // default: the library's
 const reuse = argv.includes('--reuse');
 const outRoot = arg('out', '/tmp/latent-laws-anneal-bench');
 const fullGrammar = loadGrammar(defaultGrammarPath());
@@ -109,7 +110,7 @@ for (const dataset of datasets) {
       const done = reuse && existsSync(join(out, 'summary.json'));
       if (!done) {
         rmSync(out, { recursive: true, force: true });
-        await anneal({ out, data: { kind: dataset }, latent, ...(arch ? { arch } : {}), epochs, seed, search, schedule: { ...(lam === undefined ? {} : { lambda: lam }), ...(tolStart === undefined ? {} : { tolStart: Number(tolStart) }), ...(physicsCap === undefined ? {} : { physicsCap: physicsCap === 'none' ? Infinity : Number(physicsCap) }) }, bridge: { ...(maxLaws ? { maxLaws: Number(maxLaws) } : {}), ...(qMin ? { qMin: Number(qMin) } : {}) } });
+        await anneal({ out, data: { kind: dataset }, latent, ...(arch ? { arch } : {}), ...(batchSequences ? { batchSequences: Number(batchSequences) } : {}), ...(learningRate ? { learningRate: Number(learningRate) } : {}), epochs, seed, search, schedule: { ...(lam === undefined ? {} : { lambda: lam }), ...(tolStart === undefined ? {} : { tolStart: Number(tolStart) }), ...(physicsCap === undefined ? {} : { physicsCap: physicsCap === 'none' ? Infinity : Number(physicsCap) }) }, bridge: { ...(maxLaws ? { maxLaws: Number(maxLaws) } : {}), ...(qMin ? { qMin: Number(qMin) } : {}) } });
       }
       const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
       const logRecords = readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -168,7 +169,7 @@ if (pend.length) {
   for (const c of t) console.log(ln(c));
 }
 
-console.log(`\nsettings: epochs ${epochs}, λ ${lambdaArg ?? 'default'}, physics cap ${physicsCap ?? 'default'}, bridge maxLaws ${maxLaws ?? 'default'}, qMin ${qMin ?? 'default'}, rollout hold ${hold ?? 'default'}, tolStart ${tolStart ?? 'default'}, latent ${latent}, arch ${arch ?? 'default'}, training-search grammar ${arg('anneal-grammar', 'simple')}, workers ${workers}`);
+console.log(`\nsettings: epochs ${epochs}, λ ${lambdaArg ?? 'default'}, physics cap ${physicsCap ?? 'default'}, bridge maxLaws ${maxLaws ?? 'default'}, qMin ${qMin ?? 'default'}, rollout hold ${hold ?? 'default'}, tolStart ${tolStart ?? 'default'}, latent ${latent}, arch ${arch ?? 'default'}, batch sequences ${batchSequences ?? 'default'}, learning rate ${learningRate ?? 'default'}, training-search grammar ${arg('anneal-grammar', 'simple')}, workers ${workers}`);
 for (const dataset of datasets) {
   const phys = rows.filter((r) => r.dataset === dataset && r.mode === 'physics');
   const base = rows.filter((r) => r.dataset === dataset && r.mode === 'baseline');
@@ -178,6 +179,7 @@ for (const dataset of datasets) {
   const rollOk = base.length === 0 ? '-' : phys.filter((r, i) => r.roll !== undefined && (base[i].roll === undefined || r.roll < base[i].roll)).length;
   const share = phys.reduce((a, r) => a + r.share, 0) / phys.length;
   const spe = phys.reduce((a, r) => a + r.secPerEpoch, 0) / phys.length;
+  if (phys.length === 0) continue;
   if (dataset === 'pendulum') {
     // A law that is the pendulum's: an energy-like invariant, or a near-perfect map rolling out better than the baseline.
     const isPendulums = (r, i) => r.pendulum.energyCorr >= 0.99 || (r.pendulum.nearPerfectMaps.length > 0 && base[i] && r.roll < base[i].roll);

@@ -2,7 +2,7 @@
  * Acceptance: `latent-laws anneal --dataset spinning` ends with the physical law. The video turns by
  * π/8 per frame; a user reads the run's last line and summary.json, which must name a rotation (in any
  * linear frame) by π/8 within 2%, not the longest law of the final search. A whole default run
- * (40 epochs, about 2.5 minutes on two cores with the wasm backend).
+ * (40 epochs).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
