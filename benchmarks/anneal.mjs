@@ -3,7 +3,7 @@
  * Acceptance benchmark of the encoder bridge (results: docs/performance.md#anneal-acceptance). Runs
  * against the compiled library:
  *   npm run build && node benchmarks/anneal.mjs [--datasets spinning,pendulum] [--seeds 5 | --seed-list 0,3] [--epochs 40]
- *     [--lambda λ] [--physics-cap c|none] [--max-laws N] [--hold manifold|mean|initial|reencode] [--anneal-grammar simple|default]
+ *     [--lambda λ] [--physics-cap c|none] [--max-laws N] [--hold manifold|mean|initial|reencode] [--anneal-grammar simple|invariants|default]
  *     [--q-min q] [--tol-start t] [--latent 4] [--arch delay] [--batch-sequences 4] [--learning-rate 1e-3] [--modes physics,baseline] [--workers 0] [--out /tmp/latent-laws-anneal-bench] [--reuse]
  * `--reuse` re-analyses finished runs already in the output folder instead of training again.
  *
@@ -45,7 +45,14 @@ const batchSequences = arg('batch-sequences', undefined), learningRate = arg('le
 const reuse = argv.includes('--reuse');
 const outRoot = arg('out', '/tmp/latent-laws-anneal-bench');
 const fullGrammar = loadGrammar(defaultGrammarPath());
-const trainGrammar = arg('anneal-grammar', 'simple') === 'simple' ? withoutLibraryFamilies(fullGrammar) : fullGrammar;
+// simple: no library families (the library's choice); invariants: simple plus library invariants; default: all.
+const trainGrammars = {
+  simple: withoutLibraryFamilies(fullGrammar),
+  invariants: { ...fullGrammar, families: fullGrammar.families.filter((f) => f.name !== 'library_map') },
+  default: fullGrammar,
+};
+const trainGrammar = trainGrammars[arg('anneal-grammar', 'simple')];
+if (!trainGrammar) throw new Error(`--anneal-grammar must be one of ${Object.keys(trainGrammars).join(', ')}`);
 const ROLL = 50;
 
 /** Training searches: rough laws of the simple families (trainingSearchOptions); final searches: fit's defaults. */
