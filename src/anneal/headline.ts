@@ -15,3 +15,16 @@ export function headlineLaw(result: Pick<FitResult, 'laws'> | null | undefined):
   if (near.length === 0) return laws[0];
   return near.reduce((best, l) => (l.metrics.complexity < best.metrics.complexity || (l.metrics.complexity === best.metrics.complexity && l.metrics.inlierRelativeError < best.metrics.inlierRelativeError) ? l : best));
 }
+
+/**
+ * The law the bridge pulls: of the near-perfect laws, the one closest to perfect (least relative error
+ * on its inliers), else the best-ranked. Not the headline: a training search's tolerance is loose, so
+ * nearly every rough law there is "near-perfect", and the fewest bits then named planes of a few latent
+ * coordinates that only approximate the rotation's plane (docs/experiments.md#which-law-pulls).
+ */
+export function closestToPerfect(result: Pick<FitResult, 'laws'> | null | undefined): Law | undefined {
+  const laws = result?.laws ?? [];
+  const near = laws.filter((l) => l.metrics.inlierFraction >= NEAR_PERFECT);
+  if (near.length === 0) return laws[0];
+  return near.reduce((best, l) => (l.metrics.inlierRelativeError < best.metrics.inlierRelativeError ? l : best));
+}

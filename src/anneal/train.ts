@@ -3,7 +3,7 @@
  * bridge's gradient of the physics loss at the batch's current latents (so autodiff carries exactly
  * λ·∂L/∂z into the encoder). The laws come from the last search and are frozen until the next one: every
  * `searchEvery` steps the whole training set is re-encoded and `search` re-run. The bridge takes the
- * headline law first (the law the run reports), then the search's ranking.
+ * law closest to perfect first, then the search's ranking.
  *
  * Reproducibility: every random choice is seeded (initialisers, batch order via our own Rng), the
  * optimizer state is exact, and the search happens at fixed step boundaries, so a run resumed from a
@@ -22,7 +22,7 @@ import { adaptTolerance, lambdaAt, loadRunData, readRunConfig, writeRunConfig, t
 import type { FrameSet } from './datasets.js';
 import { Adam, buildAutoencoder, disposeAutoencoder, encodeAll, withVariables, type Autoencoder, type ModelSpec } from './model.js';
 import { finishRun, type FinalReport } from './finish.js';
-import { headlineLaw } from './headline.js';
+import { closestToPerfect, headlineLaw } from './headline.js';
 import { Rng } from '../random.js';
 
 /** Per-epoch figures (the log line, and one `epoch` record of `log.jsonl`). */
@@ -123,14 +123,15 @@ const bestOf = (laws: FitResult | null): EpochLog['bestLaw'] => {
 };
 
 /**
- * The laws in the order the bridge takes them (it uses the first `maxLaws`): the headline law first,
- * then the search's ranking. The ranking's first law need not be the physics: on the spinning video
- * the rotation by 3π/8 of a harmonic plane outranked the π/8 rotation, the bridge made it exact, and
- * the run then had no π/8 law left to report (docs/experiments.md#which-law-pulls).
+ * The laws in the order the bridge takes them (it uses the first `maxLaws`): the law closest to
+ * perfect first, then the search's ranking. Neither the ranking's first law (on the spinning video a
+ * rotation by 3π/8 of a harmonic plane outranked the π/8 rotation) nor the headline (the fewest bits,
+ * at a training search's loose tolerance a plane of two latent coordinates near the rotation's) need be
+ * the physics (docs/experiments.md#which-law-pulls).
  */
 function pulledFirst(laws: FitResult | null): Law[] {
   const all = laws?.laws ?? [];
-  const h = headlineLaw(laws);
+  const h = closestToPerfect(laws);
   return h ? [h, ...all.filter((l) => l !== h)] : all;
 }
 

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { headlineLaw, NEAR_PERFECT } from '../../src/anneal/headline.ts';
+import { closestToPerfect, headlineLaw, NEAR_PERFECT } from '../../src/anneal/headline.ts';
 import type { FitResult, Law } from '../../src/types.ts';
 import { planeLaw } from '../laws/fixtures.ts';
 
@@ -33,3 +33,20 @@ test('with no near-perfect law the best-ranked law is the headline; with none, n
   assert.equal(headlineLaw(result([])), undefined);
   assert.equal(headlineLaw(null), undefined);
 });
+
+test('the bridge pulls the near-perfect law closest to perfect, not the one in the fewest bits', () => {
+  // A training search at its loose tolerance (spinning, seed 4, step 176): planes of two latent
+  // coordinates near the rotation's plane are "near-perfect" in fewer bits than the rotation itself.
+  const coordinatePlane = law('damped_skewed_rotation+offset@coords[0,2]', 1, 51, 2.8e-1);
+  const rotation = law('skewed_rotation+offset@eig(0.914±0.386i)', 1, 73, 8.4e-2);
+  const harmonic = law('damped_skewed_rotation+offset@eig(0.336±0.870i)', 1, 84, 2.2e-1);
+  const laws = result([harmonic, rotation, coordinatePlane]);
+  assert.equal(headlineLaw(laws)?.id, coordinatePlane.id);
+  assert.equal(closestToPerfect(laws)?.id, rotation.id);
+  // A more exact law that is not near-perfect is not pulled; with none near-perfect, the best-ranked.
+  const rough = law('linear@full', NEAR_PERFECT - 0.01, 300, 1e-3);
+  assert.equal(closestToPerfect(result([rough, harmonic, rotation]))?.id, rotation.id);
+  assert.equal(closestToPerfect(result([rough]))?.id, rough.id);
+  assert.equal(closestToPerfect(null), undefined);
+});
+
