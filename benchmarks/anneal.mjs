@@ -2,7 +2,7 @@
 /**
  * Acceptance benchmark of the encoder bridge (results: docs/performance.md#anneal-acceptance). Runs
  * against the compiled library:
- *   npm run build && node benchmarks/anneal.mjs [--datasets spinning,pendulum] [--seeds 5 | --seed-list 0,3] [--epochs 40]
+ *   npm run build && node benchmarks/anneal.mjs [--datasets spinning,pendulum | --frames F.npy --truth T.npy --heldout 10] [--seeds 5 | --seed-list 0,3] [--epochs 40]
  *     [--lambda λ] [--physics-cap c|none] [--max-laws N] [--hold manifold|mean|initial|reencode] [--anneal-grammar simple|invariants|default]
  *     [--q-min q] [--tol-start t] [--latent 4] [--arch delay] [--batch-sequences 4] [--learning-rate 1e-3] [--modes physics,baseline] [--workers 0] [--out /tmp/latent-laws-anneal-bench] [--reuse]
  * `--reuse` re-analyses finished runs already in the output folder instead of training again.
@@ -28,7 +28,11 @@ const arg = (name, dflt) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? argv[i + 1] : dflt;
 };
-const datasets = arg('datasets', 'spinning,pendulum').split(',');
+// --frames FILE --truth FILE: a pendulum video of your own (benchmarks/sindy-pendulum.mjs writes both),
+// two frames stacked per sample, its last --heldout sequences held out; judged as the pendulum.
+const framesFile = arg('frames', undefined), truthFile = arg('truth', undefined);
+const heldoutArg = arg('heldout', undefined);
+const datasets = framesFile ? ['frames'] : arg('datasets', 'spinning,pendulum').split(',');
 const seedList = arg('seed-list', undefined)?.split(',').map(Number) ?? [...Array(Number(arg('seeds', '5'))).keys()];
 const epochs = Number(arg('epochs', '40'));
 const lambdaArg = arg('lambda', undefined); // default: the library's schedule default
@@ -117,7 +121,7 @@ for (const dataset of datasets) {
       const done = reuse && existsSync(join(out, 'summary.json'));
       if (!done) {
         rmSync(out, { recursive: true, force: true });
-        await anneal({ out, data: { kind: dataset }, latent, ...(arch ? { arch } : {}), ...(batchSequences ? { batchSequences: Number(batchSequences) } : {}), ...(learningRate ? { learningRate: Number(learningRate) } : {}), epochs, seed, search, schedule: { ...(lam === undefined ? {} : { lambda: lam }), ...(tolStart === undefined ? {} : { tolStart: Number(tolStart) }), ...(physicsCap === undefined ? {} : { physicsCap: physicsCap === 'none' ? Infinity : Number(physicsCap) }) }, bridge: { ...(maxLaws ? { maxLaws: Number(maxLaws) } : {}), ...(qMin ? { qMin: Number(qMin) } : {}) } });
+        await anneal({ out, data: dataset === 'frames' ? { kind: 'file', path: framesFile, stack: 2 } : { kind: dataset }, ...(heldoutArg ? { heldout: Number(heldoutArg) } : {}), latent, ...(arch ? { arch } : {}), ...(batchSequences ? { batchSequences: Number(batchSequences) } : {}), ...(learningRate ? { learningRate: Number(learningRate) } : {}), epochs, seed, search, schedule: { ...(lam === undefined ? {} : { lambda: lam }), ...(tolStart === undefined ? {} : { tolStart: Number(tolStart) }), ...(physicsCap === undefined ? {} : { physicsCap: physicsCap === 'none' ? Infinity : Number(physicsCap) }) }, bridge: { ...(maxLaws ? { maxLaws: Number(maxLaws) } : {}), ...(qMin ? { qMin: Number(qMin) } : {}) } });
       }
       const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
       const logRecords = readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -149,7 +153,7 @@ for (const dataset of datasets) {
         secPerEpoch: (res.ms.train + res.ms.search) / 1000 / epochs,
         share: (100 * (res.ms.bridge + res.ms.search)) / (res.ms.train + res.ms.search),
       };
-      if (dataset === 'pendulum') row.pendulum = judgePendulum(out);
+      if (dataset === 'pendulum' || dataset === 'frames') row.pendulum = judgePendulum(out, truthFile);
       rows.push(row);
       console.error(`${dataset} seed ${seed} ${mode}: ${row.best}; rotation ${row.rotLaw} q=${fmt(row.q)} angle=${fmt(row.angle)}° recon=${fmt(row.recon)} rollout=${fmt(row.roll)} ${fmt(row.secPerEpoch, 3)} s/epoch`);
     }
@@ -187,11 +191,11 @@ for (const dataset of datasets) {
   const share = phys.reduce((a, r) => a + r.share, 0) / phys.length;
   const spe = phys.reduce((a, r) => a + r.secPerEpoch, 0) / phys.length;
   if (phys.length === 0) continue;
-  if (dataset === 'pendulum') {
+  if (dataset === 'pendulum' || dataset === 'frames') {
     // A law that is the pendulum's: an energy-like invariant, or a near-perfect map rolling out better than the baseline.
     const isPendulums = (r, i) => r.pendulum.energyCorr >= 0.99 || (r.pendulum.nearPerfectMaps.length > 0 && base[i] && r.roll < base[i].roll);
     const ok = phys.filter((r, i) => isPendulums(r, i) && base[i] && r.recon <= 1.5 * base[i].recon).length;
-    console.log(`pendulum: the pendulum's law on held-out latents with recon ≤ 1.5× baseline: ${ok}/${phys.length} seeds (target ≥ 3/5); ` +
+    console.log(`${dataset}: the pendulum's law on held-out latents with recon ≤ 1.5× baseline: ${ok}/${phys.length} seeds (target ≥ 3/5); ` +
       `smallest motion/spread ${Math.min(...phys.map((r) => r.pendulum.motion)).toFixed(3)}`);
   }
   console.log(`${dataset}: rotation q ≥ 0.99 and angle within 2%: ${pass}/${phys.length} seeds${dataset === 'spinning' ? ' (target ≥ 4/5)' : ' (no single angle: reported only)'}; ` +

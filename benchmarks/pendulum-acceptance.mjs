@@ -78,12 +78,26 @@ function smallestMotion(states, d, offsets) {
   return smallest;
 }
 
-/** The acceptance figures of the module comment for the run folder `runDir` (built-in pendulum only). */
-export function judgePendulum(runDir) {
+/**
+ * True (θ, θ') of each held-out sample: the built-in pendulum's generator, or for a run on a frames file
+ * the file `truthPath` ([K, T, 2] per frame, as benchmarks/sindy-pendulum.mjs writes it), whose last
+ * `heldout` sequences were held out; a sample of `stack` frames is the state at its first frame.
+ */
+function heldoutTruth(cfg, truthPath) {
+  if (cfg.data.kind !== 'file') return loadRunData(cfg.data, cfg.heldout).heldout.truth;
+  const truth = loadDataset(truthPath);
+  const K = truth.offsets.length - 1, stack = cfg.data.stack, values = [];
+  for (let k = K - cfg.heldout; k < K; k++)
+    for (let t = truth.offsets[k]; t + stack <= truth.offsets[k + 1]; t++) values.push(truth.states[2 * t], truth.states[2 * t + 1]);
+  return { names: ['theta', 'omega'], values: Float64Array.from(values) };
+}
+
+/** The acceptance figures of the module comment for the run folder `runDir` (see {@link heldoutTruth} for `truthPath`). */
+export function judgePendulum(runDir, truthPath) {
   const cfg = readRunConfig(runDir);
-  const { heldout } = loadRunData(cfg.data, cfg.heldout);
   const latents = loadDataset(join(runDir, 'heldout-latents.npy'));
-  const { names, values } = heldout.truth;
+  const { names, values } = heldoutTruth(cfg, truthPath);
+  if (values.length !== 2 * (latents.states.length / latents.dim)) throw new Error(`${truthPath ?? 'the generator'}: ${values.length / 2} true states for ${latents.states.length / latents.dim} held-out samples`);
   const [it, iw] = [names.indexOf('theta'), names.indexOf('omega')];
   const n = latents.states.length / latents.dim;
   const omega = Array.from({ length: n }, (_, i) => values[i * names.length + iw]);
