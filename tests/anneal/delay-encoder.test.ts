@@ -5,12 +5,13 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
-import { anneal } from '../../src/anneal/entry.ts';
+import { anneal, rollout } from '../../src/anneal/entry.ts';
+import { loadDataset } from '../../src/data/load.ts';
 import { pendulum } from '../../src/anneal/datasets.ts';
 import { buildAutoencoder, decodeAll, encodeAll } from '../../src/anneal/model.ts';
 import { writeNpy } from '../../src/data/npy.ts';
@@ -56,4 +57,21 @@ test('delay needs stacked frames and a latent size divisible by them: one-line o
   const opts = { out: join(dir, 'run'), latent: 2, epochs: 1, arch: 'delay' as const, backend: 'cpu' as const, search: stubSearch };
   await assert.rejects(anneal({ ...opts, data: { kind: 'file', path: file } }), (e: unknown) => e instanceof OptionError && /needs stacked frames/.test(e.message) && e.message.includes(file));
   await assert.rejects(anneal({ ...opts, latent: 3, data: { kind: 'file', path: file, stack: 2 } }), (e: unknown) => e instanceof OptionError && /must be a multiple of 2/.test(e.message));
+});
+
+test('a delay run trains, saves a model that loads again, and its saved latents keep the shift', async () => {
+  const file = join(dir, 'stacked.npy');
+  writeFileSync(file, writeNpy(hiddenRotationFrames(6, 10, 6, 0.4), [6, 10, 6]));
+  const out = join(dir, 'delay-run');
+  const opts = { out, data: { kind: 'file' as const, path: file, stack: 2 }, heldout: 1, latent: 2, hidden: [8], epochs: 2, batchSequences: 2, arch: 'delay' as const, backend: 'cpu' as const, search: stubSearch };
+  const r = await anneal(opts);
+  assert.equal(r.interrupted, false);
+  const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { model: { arch: string; frames: number } };
+  assert.deepEqual([run.model.arch, run.model.frames], ['delay', 2]);
+  const latents = loadDataset(join(out, 'latents.npy'));
+  for (let k = 0; k + 1 < latents.offsets.length; k++)
+    for (let i = latents.offsets[k]; i + 1 < latents.offsets[k + 1]; i++) assert.ok(Math.abs(latents.states[2 * i + 1] - latents.states[2 * (i + 1)]) <= 1e-5, `sample ${i}`);
+  // The saved model (permute and reshape layers included) loads again: a rollout decodes frames with it.
+  const roll = await rollout({ run: out, steps: 3, sequences: 1, hold: 'initial' });
+  assert.ok(roll.predicted.every(Number.isFinite));
 });
