@@ -90,8 +90,8 @@ export interface AnnealOptions {
   schedule?: Partial<Schedule>;
   /**
    * Bridge weighting (qMin, lawPower, epsilon, outlierPower, outlierCap, maxLaws); the tolerance comes
-   * from the schedule. Default maxLaws 1: only the headline law pulls (the simplest near-perfect law,
-   * else the best-ranked); laws pulling at once fight each other (docs/experiments.md#the-bridge).
+   * from the schedule. Default maxLaws 1: only the near-perfect law closest to perfect pulls (else the
+   * best-ranked); laws pulling at once fight each other (docs/experiments.md#the-bridge).
    */
   bridge?: Omit<BridgeOptions, 'relTolerance'>;
   /** Steps between searches (default: one epoch's steps). */
