@@ -56,8 +56,8 @@ function complexVector(nn: number, d: Float64Array, e: Float64Array, H: Float64A
   const N = nn;
   const eps = Number.EPSILON;
   let p = d[n], q = e[n], r = 0, s = 0, z = 0;
-  let i: number, j: number, l: number, t: number, w: number, x: number, y: number;
-  let ra: number, sa: number, vr: number, vi: number;
+  let i: number, j: number, l: number, t: number, w: number;
+  let ra: number, sa: number;
   let cdivres: [number, number];
   l = n - 1;
 
@@ -93,41 +93,7 @@ function complexVector(nn: number, d: Float64Array, e: Float64Array, H: Float64A
         H[(i) * N + (n - 1)] = cdivres[0];
         H[i * N + n] = cdivres[1];
       } else {
-        x = H[(i) * N + (i + 1)];
-        y = H[(i + 1) * N + (i)];
-        vr = (d[i] - p) * (d[i] - p) + e[i] * e[i] - q * q;
-        vi = (d[i] - p) * 2 * q;
-        if (vr === 0 && vi === 0) {
-          vr =
-            eps *
-            norm *
-            (Math.abs(w) +
-              Math.abs(q) +
-              Math.abs(x) +
-              Math.abs(y) +
-              Math.abs(z));
-        }
-        cdivres = cdiv(
-          x * r - z * ra + q * sa,
-          x * s - z * sa - q * ra,
-          vr,
-          vi,
-        );
-        H[(i) * N + (n - 1)] = cdivres[0];
-        H[i * N + n] = cdivres[1];
-        if (Math.abs(x) > Math.abs(z) + Math.abs(q)) {
-          H[(i + 1) * N + (n - 1)] = (-ra - w * H[(i) * N + (n - 1)] + q * H[i * N + n]) / x;
-          H[(i + 1) * N + (n)] = (-sa - w * H[i * N + n] - q * H[(i) * N + (n - 1)]) / x;
-        } else {
-          cdivres = cdiv(
-            -r - y * H[(i) * N + (n - 1)],
-            -s - y * H[i * N + n],
-            z,
-            q,
-          );
-          H[(i + 1) * N + (n - 1)] = cdivres[0];
-          H[(i + 1) * N + (n)] = cdivres[1];
-        }
+        solveComplexBlock(N, H, d, e, norm, n, i, [p, q, w, ra, sa, r, s, z]);
       }
 
       t = Math.max(Math.abs(H[(i) * N + (n - 1)]), Math.abs(H[i * N + n]));
@@ -138,6 +104,31 @@ function complexVector(nn: number, d: Float64Array, e: Float64Array, H: Float64A
         }
       }
     }
+  }
+}
+
+/**
+ * complexVector's rows i and i + 1 where they hold a 2 × 2 block (e[i] > 0): the pair of complex
+ * equations solved for both rows' entries in columns n − 1 and n. `v` = [p, q, w, ra, sa, r, s, z] of
+ * the caller's back-substitution.
+ */
+function solveComplexBlock(N: number, H: Float64Array, d: Float64Array, e: Float64Array, norm: number, n: number, i: number, v: number[]): void {
+  const [p, q, w, ra, sa, r, s, z] = v;
+  const x = H[(i) * N + (i + 1)];
+  const y = H[(i + 1) * N + (i)];
+  let vr = (d[i] - p) * (d[i] - p) + e[i] * e[i] - q * q;
+  const vi = (d[i] - p) * 2 * q;
+  if (vr === 0 && vi === 0) vr = Number.EPSILON * norm * (Math.abs(w) + Math.abs(q) + Math.abs(x) + Math.abs(y) + Math.abs(z));
+  let cdivres = cdiv(x * r - z * ra + q * sa, x * s - z * sa - q * ra, vr, vi);
+  H[(i) * N + (n - 1)] = cdivres[0];
+  H[i * N + n] = cdivres[1];
+  if (Math.abs(x) > Math.abs(z) + Math.abs(q)) {
+    H[(i + 1) * N + (n - 1)] = (-ra - w * H[(i) * N + (n - 1)] + q * H[i * N + n]) / x;
+    H[(i + 1) * N + (n)] = (-sa - w * H[i * N + n] - q * H[(i) * N + (n - 1)]) / x;
+  } else {
+    cdivres = cdiv(-r - y * H[(i) * N + (n - 1)], -s - y * H[i * N + n], z, q);
+    H[(i + 1) * N + (n - 1)] = cdivres[0];
+    H[(i + 1) * N + (n)] = cdivres[1];
   }
 }
 
