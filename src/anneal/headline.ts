@@ -8,12 +8,17 @@ import type { FitResult, Law } from '../types.js';
 /** Inlier share at which a law counts as near-perfect (the bridge pulls hardest from here on). */
 export const NEAR_PERFECT = 0.98;
 
-/** The simplest near-perfect law (least model complexity, then smaller error); else the best-ranked one. */
-export function headlineLaw(result: Pick<FitResult, 'laws'> | null | undefined): Law | undefined {
+/** Of the near-perfect laws, the one `better` prefers over all others; else the best-ranked law. */
+function bestNearPerfect(result: Pick<FitResult, 'laws'> | null | undefined, better: (a: Law, b: Law) => boolean): Law | undefined {
   const laws = result?.laws ?? [];
   const near = laws.filter((l) => l.metrics.inlierFraction >= NEAR_PERFECT);
   if (near.length === 0) return laws[0];
-  return near.reduce((best, l) => (l.metrics.complexity < best.metrics.complexity || (l.metrics.complexity === best.metrics.complexity && l.metrics.inlierRelativeError < best.metrics.inlierRelativeError) ? l : best));
+  return near.reduce((best, l) => (better(l, best) ? l : best));
+}
+
+/** The simplest near-perfect law (least model complexity, then smaller error); else the best-ranked one. */
+export function headlineLaw(result: Pick<FitResult, 'laws'> | null | undefined): Law | undefined {
+  return bestNearPerfect(result, (l, best) => l.metrics.complexity < best.metrics.complexity || (l.metrics.complexity === best.metrics.complexity && l.metrics.inlierRelativeError < best.metrics.inlierRelativeError));
 }
 
 /**
@@ -23,8 +28,5 @@ export function headlineLaw(result: Pick<FitResult, 'laws'> | null | undefined):
  * coordinates that only approximate the rotation's plane (docs/experiments.md#which-law-pulls).
  */
 export function closestToPerfect(result: Pick<FitResult, 'laws'> | null | undefined): Law | undefined {
-  const laws = result?.laws ?? [];
-  const near = laws.filter((l) => l.metrics.inlierFraction >= NEAR_PERFECT);
-  if (near.length === 0) return laws[0];
-  return near.reduce((best, l) => (l.metrics.inlierRelativeError < best.metrics.inlierRelativeError ? l : best));
+  return bestNearPerfect(result, (l, best) => l.metrics.inlierRelativeError < best.metrics.inlierRelativeError);
 }

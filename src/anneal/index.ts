@@ -42,9 +42,9 @@ export type DataInput =
   /** The user's frames, [K, T, H, W], [K, T, H, W, C] or [K, T, D] in .npy/.npz; `stack` frames per sample (default 1). */
   | { kind: 'file'; path: string; stack?: number };
 
-/** Frames stacked per sample, for the `delay` encoder: an image's channels, else the file's `stack` (the pendulum stacks 2). */
+/** Frames stacked per sample, for the `delay` encoder: an image's channels, else a frames file's `stack`. */
 function framesPerSample(sampleShape: number[], data: DataSpec, latent: number): number {
-  const frames = sampleShape.length === 3 ? sampleShape[2] : data.kind === 'file' ? data.stack : data.kind === 'pendulum' ? 2 : 1;
+  const frames = sampleShape.length === 3 ? sampleShape[2] : data.kind === 'file' ? data.stack : 1;
   const source = data.kind === 'file' ? data.path : data.kind;
   if (frames < 2) throw new OptionError('arch', (name) => `'delay' (${name('arch')}) needs stacked frames; these samples hold one frame each (stack ≥ 2)`, source);
   if (latent % frames !== 0) throw new OptionError('latent', (name) => `is ${latent}; the delay encoder gives each of the ${frames} stacked frames the same number of coordinates, so ${name('latent')} must be a multiple of ${frames}`);
