@@ -188,9 +188,9 @@ for (const dataset of datasets) {
   // Without baseline runs (--modes physics) there is nothing to compare with.
   const reconOk = base.length === 0 ? '-' : phys.filter((r, i) => r.recon <= 1.5 * base[i].recon).length;
   const rollOk = base.length === 0 ? '-' : phys.filter((r, i) => r.roll !== undefined && (base[i].roll === undefined || r.roll < base[i].roll)).length;
+  if (phys.length === 0) continue;
   const share = phys.reduce((a, r) => a + r.share, 0) / phys.length;
   const spe = phys.reduce((a, r) => a + r.secPerEpoch, 0) / phys.length;
-  if (phys.length === 0) continue;
   if (dataset === 'pendulum' || dataset === 'frames') {
     // A law that is the pendulum's: an energy-like invariant, or a near-perfect map rolling out better than the baseline.
     const isPendulums = (r, i) => r.pendulum.energyCorr >= 0.99 || (r.pendulum.nearPerfectMaps.length > 0 && base[i] && r.roll < base[i].roll);
