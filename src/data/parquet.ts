@@ -4,12 +4,13 @@
  * grouped by the same rules. pandas' saved index columns (`__index_level_0__`) are skipped.
  *
  * Decoded by hyparquet (pure JavaScript, asynchronous), with the usual codecs from
- * hyparquet-compressors. The file is read one column of one row group at a time through the file
- * descriptor, so a large file is not held as bytes while its values are decoded.
+ * hyparquet-compressors, one column of one row group at a time, in a worker thread with a time limit
+ * (./parquet-decoder.ts).
  */
 import { closeSync } from 'node:fs';
-import type { AsyncBuffer, DecodedArray, FileMetaData, SchemaElement } from 'hyparquet';
-import { errorMessage, InputError } from '../errors.js';
+import type { DecodedArray, FileMetaData, SchemaElement } from 'hyparquet';
+import { InputError } from '../errors.js';
+import { openParquet } from './parquet-decoder.js';
 import { assembleLongFormat, type LongTable } from './long-format.js';
 import { describeContent, openInput, oneLine, readFully, sharedFloat64, type RawTrajectory } from './validate.js';
 
@@ -31,39 +32,30 @@ export async function readParquet(path: string, size: number): Promise<RawTrajec
   const fd = openInput(path);
   try {
     checkMagic(fd, path, size);
-    const [{ parquetMetadataAsync, parquetScan }, { compressors }] = await Promise.all([import('hyparquet'), import('hyparquet-compressors')]);
-    const file: AsyncBuffer = { byteLength: size, slice: (start, end = size) => readRange(fd, path, start, end) };
-    let metadata: FileMetaData;
-    try {
-      metadata = await parquetMetadataAsync(file);
-    } catch (err) {
-      throw new InputError(path, `corrupt Parquet footer (${oneLine(errorMessage(err), 120)})`);
-    }
-    const { dim, columns } = columnLayout(path, metadata.schema);
-    const table = emptyTable(path, metadata, dim);
-    const scan = await parquetScan({ file, metadata, columns, compressors });
-    for (let g = 0; g < metadata.row_groups.length; g++) {
-      const [rowStart, rowEnd] = [table.groupStarts[g], table.groupStarts[g + 1]];
-      for (const column of columns) {
-        let data: DecodedArray;
-        try {
-          data = await scan.readColumn({ column, rowStart, rowEnd });
-        } catch (err) {
-          throw new InputError(path, `row group ${g}, column ${column}: ${oneLine(errorMessage(err).replace(/^parquet /, ''), 160)}`);
-        }
-        store(path, table, column, data, rowStart);
-      }
-    }
-    return assembleLongFormat(path, table);
   } finally {
     closeSync(fd);
   }
-}
-
-function readRange(fd: number, path: string, start: number, end: number): ArrayBuffer {
-  const bytes = new Uint8Array(Math.max(0, end - start));
-  readFully(fd, bytes, start, path);
-  return bytes.buffer;
+  const file = await openParquet(path, size);
+  try {
+    const { dim, columns } = columnLayout(path, file.metadata.schema);
+    const table = emptyTable(path, file.metadata, dim);
+    await file.select(columns);
+    // One column is decoded ahead while the previous one is stored, so the two threads overlap.
+    const chunks = file.metadata.row_groups.flatMap((_, g) => columns.map((column) => ({ g, column })));
+    const request = ({ g, column }: (typeof chunks)[number]) => {
+      const chunk = file.metadata.row_groups[g].columns.find((c) => c.meta_data?.path_in_schema.join('.') === column);
+      return file.readColumn(g, column, table.groupStarts[g], table.groupStarts[g + 1], Number(chunk?.meta_data?.total_compressed_size ?? 0));
+    };
+    let next = request(chunks[0]);
+    for (let k = 0; k < chunks.length; k++) {
+      const data = await next;
+      if (k + 1 < chunks.length) (next = request(chunks[k + 1])).catch(() => {}); // awaited next round, unless storing fails
+      store(path, table, chunks[k].column, data, table.groupStarts[chunks[k].g]);
+    }
+    return assembleLongFormat(path, table);
+  } finally {
+    file.close();
+  }
 }
 
 /** A Parquet file starts and ends with `PAR1`; a file that only starts with it was cut short. */

@@ -118,6 +118,15 @@ describe('bad .parquet files give one-line errors naming column, row and row gro
     assertInputError(() => loadDataset(p), p, '.parquet files are read asynchronously: load them with loadDatasetAsync');
   });
 
+  it('a corrupt page that sends the decoder into an endless loop gives a one-line error, then reading goes on', async () => {
+    // Found by the property below: these four flips make hyparquet loop forever on a definition-level run.
+    const b = Uint8Array.from(await import('node:fs').then((fs) => fs.readFileSync(committed('long.parquet'))));
+    [[319, 199], [104, 114], [1155, 66], [1052, 219]].forEach(([at, x]) => (b[at] ^= x));
+    const p = fixture(dir, 'endless.parquet', b);
+    await assertInputErrorAsync(() => loadDatasetAsync(p), p, /row group \d+, column z\d: decoding did not finish within \d+ s; the file looks corrupt/);
+    assert.equal((await loadDatasetAsync(committed('long.parquet'))).dim, 2);
+  });
+
   it('valid files with bytes flipped or cut give a data set or a one-line InputError', async () => {
     const valid = await import('node:fs').then((fs) => fs.readFileSync(committed('long.parquet')));
     await fc.assert(

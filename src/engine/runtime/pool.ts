@@ -5,11 +5,11 @@
  * of that once (docs/performance.md#pools-kept-across-fits). Each task carries
  * its data set as SharedArrayBuffers, which cross to a worker by reference, never copied.
  */
-import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { FIT_DEFAULTS } from '../defaults.js';
 import { runTask, type Task, type TaskResult } from './tasks.js';
 import { type DataContext } from '../moments/transitions.js';
+import { workerScript } from '../../worker-script.js';
 
 /** What a worker receives: the task and the shared memory it reads. */
 export interface PoolMessage {
@@ -37,15 +37,6 @@ function shareContext(ctx: DataContext): DataContext {
   return { states: share(ctx.states, Float64Array), starts: share(ctx.starts, Uint32Array), dim: ctx.dim };
 }
 
-/** The worker script: compiled JS next to dist/src, or the TypeScript source under tsx (tests, dev). */
-function workerLocation(): { filename: string; execArgv: string[] } {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    return { filename: fileURLToPath(new URL('../../../workers/fit-worker.ts', here)), execArgv: ['--import', 'tsx'] };
-  }
-  return { filename: fileURLToPath(new URL('../../../workers/fit-worker.js', here)), execArgv: [] };
-}
-
 /** Worker threads kept across fits: pass to `fit` as `options.pool`, and `close` when done. */
 export class FitPool {
   /** Null for a pool of 0 workers: tasks then run inline on the calling thread. */
@@ -57,7 +48,7 @@ export class FitPool {
    */
   constructor(readonly workers = FIT_DEFAULTS.workers) {
     if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`workers must be a whole number ≥ 0, got ${workers}`);
-    const { filename, execArgv } = workerLocation();
+    const { filename, execArgv } = workerScript('fit-worker');
     this.#piscina = workers === 0 ? null : new Piscina({ filename, execArgv, minThreads: workers, maxThreads: workers, idleTimeout: 60_000 });
   }
 
