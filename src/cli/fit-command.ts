@@ -3,6 +3,7 @@ import { loadDatasetAsync } from '../data/load.js';
 import { writeNpy } from '../data/npy.js';
 import { demoDataset } from '../demo.js';
 import { fit, type FitOptions } from '../engine/fit.js';
+import { createFitPool, type FitPool } from '../engine/runtime/pool.js';
 import { principalAngles } from '../engine/kernels/linalg.js';
 import { InputError } from '../errors.js';
 import { jsonText } from '../io.js';
@@ -33,13 +34,14 @@ export interface CommonFitFlags {
   report?: string;
 }
 
-export async function runFit(data: Dataset, flags: CommonFitFlags): Promise<FitResult> {
+export async function runFit(data: Dataset, flags: CommonFitFlags, pool?: FitPool): Promise<FitResult> {
   const grammar = loadGrammar(flags.grammar ?? defaultGrammarPath());
   const progress = progressReporter(!flags.json);
   const options: FitOptions = {
     grammar,
     seed: flags.seed,
     workers: flags.workers,
+    pool,
     tolerance: flags.tolerance ?? null,
     maxRelativeTolerance: flags.maxTolerance,
     minInlierFraction: flags.minInliers,
@@ -78,8 +80,16 @@ async function writeReport(result: FitResult, data: Dataset, flags: { json?: boo
 }
 
 export async function fitCommand(file: string, flags: CommonFitFlags & { key?: string }): Promise<number> {
-  const data = await loadDatasetAsync(file, { key: flags.key });
-  const result = await runFit(data, flags);
+  // Started first, so the worker threads load the engine while this thread reads the data.
+  const pool = createFitPool(flags.workers);
+  let result: FitResult;
+  let data: Dataset;
+  try {
+    data = await loadDatasetAsync(file, { key: flags.key });
+    result = await runFit(data, flags, pool);
+  } finally {
+    await pool.close();
+  }
   emit(result, flags);
   await writeReport(result, data, flags);
   return result.provenance.interrupted ? EXIT.interrupted : EXIT.ok;
