@@ -20,10 +20,14 @@ export interface CentredMoments {
 
 const sandwich = (B: Mat, S: Mat): Mat => matmul(matmul(B, S), transpose(B));
 
-export function objective(B: Mat, m: CentredMoments): { f: number; M: Mat; den: number } {
-  const bxx = sandwich(B, m.cxx);
+/** The objective at B, with M, its denominator, and B·C for the moments (the gradient reuses them). */
+export function objective(B: Mat, m: CentredMoments): { f: number; M: Mat; den: number; BCxx: Mat; BCyy: Mat } {
+  const Bt = transpose(B);
+  const BCxx = matmul(B, m.cxx);
+  const BCyy = matmul(B, m.cyy);
+  const bxx = matmul(BCxx, Bt);
   const byx = sandwich(B, m.cyx);
-  const byy = sandwich(B, m.cyy);
+  const byy = matmul(BCyy, Bt);
   const M = transpose(solve(bxx, transpose(byx)));
   const k = B.length;
   let num = 0;
@@ -34,17 +38,16 @@ export function objective(B: Mat, m: CentredMoments): { f: number; M: Mat; den: 
     num += byy[i][i] - 2 * M[i].reduce((s, v, j) => s + v * byx[i][j], 0) + MbxxMt[i][i];
     den += 0.5 * (bxx[i][i] + byy[i][i]);
   }
-  return { f: den > 0 ? Math.max(num, 0) / den : Infinity, M, den };
+  return { f: den > 0 ? Math.max(num, 0) / den : Infinity, M, den, BCxx, BCyy };
 }
 
-function gradient(B: Mat, M: Mat, f: number, den: number, m: CentredMoments): Mat {
-  const cxy = transpose(m.cyx);
+/** The Riemannian gradient at `at` (an {@link objective} result); `cxy` is cyxᵀ, transposed once per refinement. */
+function gradient(B: Mat, at: ReturnType<typeof objective>, cxy: Mat, m: CentredMoments): Mat {
+  const { M, f, den, BCxx, BCyy } = at;
   const Mt = transpose(M);
-  const BCyy = matmul(B, m.cyy);
   const MtBCyx = matmul(matmul(Mt, B), m.cyx);
   const MBCxy = matmul(matmul(M, B), cxy);
   const MtMBCxx = matmul(matmul(matmul(Mt, M), B), m.cxx);
-  const BCxx = matmul(B, m.cxx);
   const G = B.map((row, i) =>
     row.map((_, j) => {
       const gradN = 2 * BCyy[i][j] - 2 * (MtBCyx[i][j] + MBCxy[i][j]) + 2 * MtMBCxx[i][j];
@@ -63,9 +66,10 @@ export function refineSubspace(basis: Mat, m: CentredMoments, maxIter = 150): Ma
   let B = basis.map((r) => r.slice());
   let cur = objective(B, m);
   if (!Number.isFinite(cur.f)) return basis;
+  const cxy = transpose(m.cyx);
   let step = 0.1;
   for (let it = 0; it < maxIter; it++) {
-    const G = gradient(B, cur.M, cur.f, cur.den, m);
+    const G = gradient(B, cur, cxy, m);
     const gnorm = Math.sqrt(G.reduce((s, row) => s + row.reduce((t, v) => t + v * v, 0), 0));
     if (!(gnorm > 1e-15)) break;
     let accepted = false;
