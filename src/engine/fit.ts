@@ -70,7 +70,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     const threshold = grammar.limits.stlsqThreshold;
     const resolution = { resolution: o.resolution, roundoff };
     const screening = stopped()
-      ? { screened: [], failures: [] }
+      ? { screened: [], failures: [], ruledOut: 0 }
       : await screenAll({ candidates, subspaces, moments, sampleRows, catalog, threshold, resolution }, (t) => runner.run<ScreenOutcome[]>({ kind: 'screen', ...t }), progress('screening'));
     lap('screening');
 
@@ -101,7 +101,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       pareto: paretoPoints(scored, ranked, subspaces),
       provenance: {
         ...runProvenance(data, o, search, pool.workers, n),
-        candidatesScreened: screening.screened.length + candidateFailures.length,
+        candidatesScreened: screening.screened.length + screening.ruledOut + candidateFailures.length,
         finalists: finalists.length,
         finalistsOnSample: finalists.filter((f) => f.result.sampleScale !== undefined).length,
         failures: [...subspaceFailures, ...candidateFailures, ...measured.failures],

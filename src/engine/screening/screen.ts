@@ -11,6 +11,7 @@ import type { DataContext } from '../moments/transitions.js';
 import { fitLinearFamily, LINEAR_MAP_FAMILIES, linearFeatureStats, residualSumOfSquares } from '../model/families.js';
 import { type FeatureCatalog, quadraticFeatures, subspaceVariables } from '../model/features.js';
 import { featurePasses } from '../passes/feature-pass.js';
+import { cannotBeLaw, leastSquaresResidual, orthogonalResidual } from './law-bound.js';
 import { type Resolution, type SubspaceFloors, subspaceFloors } from '../moments/resolution.js';
 import {
   descriptionLength,
@@ -33,7 +34,13 @@ export interface ScreenSuccess {
   complexity: number;
   relativeError: number;
 }
-export type ScreenOutcome = ScreenSuccess | ({ ok: false } & Failure);
+/** A candidate ruled out without a fit: no law of its family on its subspace beats the null model (law-bound.ts). */
+export interface ScreenRuledOut {
+  ok: false;
+  ruledOut: true;
+  id: string;
+}
+export type ScreenOutcome = ScreenSuccess | ScreenRuledOut | ({ ok: false; ruledOut?: undefined } & Failure);
 
 /** Per-task caches so candidates on the same subspace share projections and feature passes. */
 export interface ScreenCache {
@@ -46,6 +53,8 @@ export interface ScreenCache {
   resolution: Resolution;
   /** Residual floors per subspace (see subspaceFloors). */
   floors: Map<number, SubspaceFloors>;
+  /** Per subspace and offset variant, the least-squares map's residual (see leastSquaresResidual). */
+  leastSquares: Map<string, number | null>;
 }
 
 /**
@@ -60,7 +69,7 @@ export function newScreenCache(candidates: CandidateSpec[], bases: Record<number
     list.push({ role: c.role, features: featuresFor(c, bases[c.subspaceIndex].length) });
     planned.set(c.subspaceIndex, list);
   }
-  return { projected: new Map(), sampled: new Map(), planned, catalog, resolution, floors: new Map() };
+  return { projected: new Map(), sampled: new Map(), planned, catalog, resolution, floors: new Map(), leastSquares: new Map() };
 }
 
 const sampleKey = (subspaceIndex: number, role: LawRole, features: string[]) => `${subspaceIndex}|${role}|${features.join(';')}`;
@@ -243,7 +252,14 @@ export function screenCandidate(
     let stats: ScoringStats;
     let sampleScale = 1;
     if (LINEAR_MAP_FAMILIES.has(c.family)) {
-      stats = { role: 'map', fs: linearFeatureStats(sm, c.offset), n: sm.n, nIn: sm.n, variance: subspaceVariance(sm), k };
+      const mapStats = { role: 'map' as const, fs: linearFeatureStats(sm, c.offset), n: sm.n, nIn: sm.n, variance: subspaceVariance(sm), k };
+      const lsKey = `${c.subspaceIndex}|${c.offset}`;
+      if (!cache.leastSquares.has(lsKey)) cache.leastSquares.set(lsKey, leastSquaresResidual(mapStats.fs));
+      const leastSquares = cache.leastSquares.get(lsKey);
+      const orthogonal = c.family === 'orthogonal' || c.family === 'rotation' ? orthogonalResidual(sm, c.offset) : 0;
+      const rssFloor = Math.max(leastSquares ?? 0, orthogonal);
+      if (rssFloor > 0 && cannotBeLaw(c.family, c.offset, c.structuralCost, features, mapStats, rssFloor, floor)) return { ok: false, ruledOut: true, id: c.id };
+      stats = mapStats;
     } else if (c.family === 'linear_invariant') {
       stats = linearInvariantStats(sm);
     } else {

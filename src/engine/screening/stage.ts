@@ -58,7 +58,7 @@ export async function screenAll(
   input: ScreenInput,
   run: (task: ScreenTask) => Promise<ScreenOutcome[]>,
   progress: (done: number, total: number) => void,
-): Promise<{ screened: ScreenSuccess[]; failures: Failure[] }> {
+): Promise<{ screened: ScreenSuccess[]; failures: Failure[]; ruledOut: number }> {
   let done = 0;
   const outcomes = await Promise.all(
     batchBySubspace(input.candidates).map((batch) => {
@@ -74,11 +74,13 @@ export async function screenAll(
   );
   const screened: ScreenSuccess[] = [];
   const failures: Failure[] = [];
+  let ruledOut = 0;
   for (const o of outcomes.flat()) {
     if (o.ok) screened.push(o);
+    else if (o.ruledOut) ruledOut++;
     else failures.push({ id: o.id, error: o.error });
   }
-  return { screened, failures };
+  return { screened, failures, ruledOut };
 }
 
 /** Batches of about {@link SCREEN_BATCH} candidates made of whole subspaces. */
