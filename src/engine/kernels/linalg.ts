@@ -89,6 +89,19 @@ export function solve(a: Mat, b: Mat): Mat {
 }
 
 /**
+ * tr(C G⁻¹ Cᵀ) for symmetric positive definite G, through G's Cholesky factor: one forward solve per
+ * row of C, no back-substitution. Null when G is not safely positive definite.
+ */
+export function inverseQuadraticTrace(G: Mat, C: Mat): number | null {
+  const e = checkedExponent('inverseQuadraticTrace', G);
+  const L = isSymmetric(G) ? choleskyLower(scaled(G, -e), 1e-10) : null;
+  if (!L) return null;
+  let sum = 0;
+  for (const row of C) for (const v of forwardSolve(L, G.length, row)) sum += v * v;
+  return timesPow2(sum, -e);
+}
+
+/**
  * Symmetric eigen-decomposition, eigenvalues ascending; `vectors[i]` is the i-th eigenvector.
  * @throws Error on a non-finite entry, or when the decomposition is not finite.
  */

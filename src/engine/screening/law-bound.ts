@@ -6,7 +6,7 @@
  * quarter of the whole search for candidates that were noise.
  */
 import type { FamilyName } from '../../types.js';
-import { solve, transpose } from '../kernels/linalg.js';
+import { inverseQuadraticTrace } from '../kernels/linalg.js';
 import { type FeatureStats, parameterNames } from '../model/families.js';
 import { persistenceOf, type ScoringStats } from '../model/law-fit.js';
 import { mapResidualBits } from '../model/mdl.js';
@@ -17,23 +17,20 @@ const RESIDUAL_SLACK = 1e-4;
 
 /**
  * The least-squares residual Σ|u' − M φ|² over all k × m matrices M (φ = u, or [u; 1]): no map of a
- * linear family, whose features are the same, fits better. Null when the features are degenerate.
+ * linear family, whose features are the same, fits better. Null when the features are degenerate
+ * (no candidate is then ruled out).
  */
 export function leastSquaresResidual(fs: FeatureStats): number | null {
-  // M is stored transposed (m × k): G Mᵀ = Cᵀ.
-  let M: number[][];
+  let explained: number | null;
   try {
-    M = solve(fs.G, transpose(fs.C));
+    explained = inverseQuadraticTrace(fs.G, fs.C);
   } catch {
     return null;
   }
+  if (explained === null || !Number.isFinite(explained)) return null;
   let traceY = 0;
-  let explained = 0;
-  for (let r = 0; r < fs.C.length; r++) {
-    traceY += fs.Y[r][r];
-    for (let j = 0; j < fs.G.length; j++) explained += M[j][r] * fs.C[r][j];
-  }
-  return Number.isFinite(explained) ? withSlack(traceY - explained, traceY) : null;
+  for (let r = 0; r < fs.C.length; r++) traceY += fs.Y[r][r];
+  return withSlack(traceY - explained, traceY);
 }
 
 /**
