@@ -8,7 +8,7 @@ import type { Failure, Grammar, Subspace } from '../../types.js';
 import { generalEigen, orthonormalRows, symmetricEigen, transpose, solve } from '../kernels/linalg.js';
 import { type Moments, projectMoments } from '../moments/moments.js';
 import { type ConstantSplit, projectRowsOnto, splitConstants, spreadOverStates } from './constants.js';
-import { objective, refineSubspace, robustRefine } from './refine.js';
+import { objective, refineSubspace, robustRefine, sampleCentredMoments, type SampleMoments } from './refine.js';
 import { coordinateSubsets } from './coordinate-subsets.js';
 
 const log2 = Math.log2;
@@ -68,10 +68,12 @@ function eigenSubspaces(mom: Moments, varying: number[][], maxCount: number, sam
   // operator's d² entries fitted to n transitions explain a share d/n of noise in-sample, so "most" is
   // counted from what noise would leave: 396 transitions of 256-D noise leave 35%, not 100%.
   const unexplained = 0.5 * Math.max(1 - varying.length / Math.max(mom.n, 1), 0);
+  let wholeSample: SampleMoments | undefined;
+  const sampleMoments = () => (wholeSample ??= sampleCentredMoments(samples!.states, samples!.dim, samples!.starts, samples!.sample, null));
   const refine = (basis: number[][]) => {
     if (!(objective(basis, full).f <= unexplained)) return basis;
     const refined = refineSubspace(basis, full);
-    const robust = samples ? robustRefine(refined, samples.states, samples.dim, samples.starts, samples.sample) : refined;
+    const robust = samples ? robustRefine(refined, samples.states, samples.dim, samples.starts, samples.sample, undefined, sampleMoments) : refined;
     return varying.length === d ? robust : projectRowsOnto(robust, varying);
   };
   const raw: { label: string; rows: () => number[][]; k: number; modulus: number }[] = [];

@@ -156,14 +156,18 @@ interface Refined {
   M: Mat;
 }
 
+/** Centred moments of a sample, with its means. */
+export type SampleMoments = ReturnType<typeof sampleCentredMoments>;
+
 /**
  * Outlier transitions (cuts, glitches) bias moment-based refinement. Re-weight on a sample instead:
  * fit the subspace's own linear map, keep transitions within 5× the median residual (at most a tenth
  * of the spread), refine on those, and repeat a few rounds (iteratively trimmed least squares).
+ * `wholeSample`, when given, returns the whole sample's moments, shared by the subspaces refined on it.
  */
-export function robustRefine(basis: Mat, states: Float64Array, dim: number, starts: Uint32Array, sample: Uint32Array, rounds = 8): Mat {
+export function robustRefine(basis: Mat, states: Float64Array, dim: number, starts: Uint32Array, sample: Uint32Array, rounds = 8, wholeSample?: () => SampleMoments): Mat {
   const refineOn = (B: Mat, mask: Uint8Array | null): Refined => {
-    const m = sampleCentredMoments(states, dim, starts, sample, mask);
+    const m = mask === null && wholeSample ? wholeSample() : sampleCentredMoments(states, dim, starts, sample, mask);
     const refined = refineSubspace(B, m);
     const bxx = sandwich(refined, m.cxx);
     const byx = sandwich(refined, m.cyx);
