@@ -21,12 +21,13 @@ export interface CentredMoments {
 const sandwich = (B: Mat, S: Mat): Mat => matmul(matmul(B, S), transpose(B));
 
 /** The objective at B, with M, its denominator, and B·C for the moments (the gradient reuses them). */
-export function objective(B: Mat, m: CentredMoments): { f: number; M: Mat; den: number; BCxx: Mat; BCyy: Mat } {
+export function objective(B: Mat, m: CentredMoments): { f: number; M: Mat; den: number; BCxx: Mat; BCyx: Mat; BCyy: Mat } {
   const Bt = transpose(B);
   const BCxx = matmul(B, m.cxx);
+  const BCyx = matmul(B, m.cyx);
   const BCyy = matmul(B, m.cyy);
   const bxx = matmul(BCxx, Bt);
-  const byx = sandwich(B, m.cyx);
+  const byx = matmul(BCyx, Bt);
   const byy = matmul(BCyy, Bt);
   const M = transpose(solve(bxx, transpose(byx)));
   const k = B.length;
@@ -38,16 +39,17 @@ export function objective(B: Mat, m: CentredMoments): { f: number; M: Mat; den: 
     num += byy[i][i] - 2 * M[i].reduce((s, v, j) => s + v * byx[i][j], 0) + MbxxMt[i][i];
     den += 0.5 * (bxx[i][i] + byy[i][i]);
   }
-  return { f: den > 0 ? Math.max(num, 0) / den : Infinity, M, den, BCxx, BCyy };
+  return { f: den > 0 ? Math.max(num, 0) / den : Infinity, M, den, BCxx, BCyx, BCyy };
 }
 
 /** The Riemannian gradient at `at` (an {@link objective} result); `cxy` is cyxᵀ, transposed once per refinement. */
 function gradient(B: Mat, at: ReturnType<typeof objective>, cxy: Mat, m: CentredMoments): Mat {
-  const { M, f, den, BCxx, BCyy } = at;
+  const { M, f, den, BCxx, BCyx, BCyy } = at;
   const Mt = transpose(M);
-  const MtBCyx = matmul(matmul(Mt, B), m.cyx);
-  const MBCxy = matmul(matmul(M, B), cxy);
-  const MtMBCxx = matmul(matmul(matmul(Mt, M), B), m.cxx);
+  // Small k × k factors first: Mᵀ(B Cyx) costs k²d, (Mᵀ B) Cyx k d².
+  const MtBCyx = matmul(Mt, BCyx);
+  const MBCxy = matmul(M, matmul(B, cxy));
+  const MtMBCxx = matmul(matmul(Mt, M), BCxx);
   const G = B.map((row, i) =>
     row.map((_, j) => {
       const gradN = 2 * BCyy[i][j] - 2 * (MtBCyx[i][j] + MBCxy[i][j]) + 2 * MtMBCxx[i][j];
