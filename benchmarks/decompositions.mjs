@@ -3,8 +3,12 @@
 // Usage: npm run build && node benchmarks/decompositions.mjs [sizes=64,256,512]
 //   → per size, the fastest of five runs (after one warm-up) of each, in ms, and whether the results agree
 //     bit for bit (they run the same arithmetic: src/engine/kernels/general-eigen.ts, symmetric-eigen.ts, svd.ts).
+//   "eigenvaluesAnd8Vectors": the eigenvalues alone, then eight eigenvectors by inverse iteration
+//     (eigenvectors-on-demand.ts), as the eigen-subspaces ask for them; its eigenvalues are checked
+//     bit for bit against the full decomposition's.
 import { EigenvalueDecomposition, Matrix, SingularValueDecomposition } from 'ml-matrix';
-import { flatGeneralEigen } from '../dist/src/engine/kernels/general-eigen.js';
+import { flatGeneralEigen, flatGeneralEigenvalues } from '../dist/src/engine/kernels/general-eigen.js';
+import { eigenvectorOf } from '../dist/src/engine/kernels/eigenvectors-on-demand.js';
 import { flatSymmetricEigen } from '../dist/src/engine/kernels/symmetric-eigen.js';
 import { flatSvd } from '../dist/src/engine/kernels/svd.js';
 
@@ -21,6 +25,18 @@ const fastest = (f) => {
   }
   return +best.toFixed(1);
 };
+/** The eigenvalues, then the vectors of the eight of largest modulus (one per complex pair). */
+function eightVectors(a, n) {
+  const evd = flatGeneralEigenvalues(a, n);
+  const order = Array.from(evd.re.keys()).filter((i) => evd.im[i] >= 0).sort((i, j) => Math.hypot(evd.re[j], evd.im[j]) - Math.hypot(evd.re[i], evd.im[i]));
+  for (const i of order.slice(0, 8)) eigenvectorOf(evd.hessenberg, evd.ort, n, evd.re[i], evd.im[i]);
+}
+
+function sameEigenvalues(a, n) {
+  const [full, values] = [flatGeneralEigen(a, n), flatGeneralEigenvalues(a, n)];
+  return full.re.every((v, i) => v === values.re[i]) && full.im.every((v, i) => v === values.im[i]);
+}
+
 for (const n of sizes) {
   const A = Array.from({ length: n }, () => Array.from({ length: n }, random));
   const S = A.map((row, i) => row.map((v, j) => v + A[j][i]));
@@ -31,9 +47,9 @@ for (const n of sizes) {
   const sameSvd = Array.from(flatSvd(a, n, n).u).every((v, i) => v === leftReference[i]);
   console.log(JSON.stringify({
     n,
-    generalMs: { flat: fastest(() => flatGeneralEigen(a, n)), mlMatrix: fastest(() => new EigenvalueDecomposition(new Matrix(A))) },
+    generalMs: { flat: fastest(() => flatGeneralEigen(a, n)), mlMatrix: fastest(() => new EigenvalueDecomposition(new Matrix(A))), eigenvaluesAnd8Vectors: fastest(() => eightVectors(a, n)) },
     symmetricMs: { flat: fastest(() => flatSymmetricEigen(s, n)), mlMatrix: fastest(() => new EigenvalueDecomposition(new Matrix(S), { assumeSymmetric: true })) },
     svdMs: { flat: fastest(() => flatSvd(a, n, n)), mlMatrix: fastest(() => new SingularValueDecomposition(new Matrix(A), { autoTranspose: true })) },
-    bitIdentical: { general: same, svd: sameSvd },
+    bitIdentical: { general: same, svd: sameSvd, eigenvalues: sameEigenvalues(a, n) },
   }));
 }

@@ -8,7 +8,7 @@
  * for bit (docs/performance.md#eigen-decompositions-on-flat-arrays). hqr2 stays one long function, as in
  * EISPACK: its deflation, shift and double-step share a dozen running values.
  */
-import { orthes, transposed } from './hessenberg.js';
+import { orthes, reduceToHessenberg, transposed } from './hessenberg.js';
 import { backSubstitute, backTransform } from './schur-vectors.js';
 
 
@@ -32,7 +32,31 @@ export function flatGeneralEigen(a: Float64Array, n: number): { re: Float64Array
   return { re: d, im: e, vectors: V };
 }
 
-function hqr2(nn: number, e: Float64Array, d: Float64Array, V: Float64Array, H: Float64Array): void {
+/**
+ * Eigenvalues of the n × n row-major matrix `a`, bit for bit those of {@link flatGeneralEigen}, without
+ * its eigenvectors (about half the work at d = 1024), and the upper Hessenberg form with its
+ * reflections (see hessenberg.ts), from which eigenvectors-on-demand.ts finds the vectors wanted.
+ * @throws Error when the iteration does not converge.
+ */
+export function flatGeneralEigenvalues(a: Float64Array, n: number): { re: Float64Array; im: Float64Array; hessenberg: Float64Array; ort: Float64Array } {
+  const H = Float64Array.from(a);
+  const ort = new Float64Array(n);
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  reduceToHessenberg(n, H, ort);
+  const hessenberg = Float64Array.from(H);
+  hqr2(n, e, d, null, H);
+  return { re: d, im: e, hessenberg, ort };
+}
+
+/**
+ * The shifted QR iteration. With `V` null only the eigenvalues are wanted: the transforms are not
+ * accumulated, and a sweep's row updates stop at the active block's last column (what lies to its right
+ * is never read again). Every entry the iteration reads later is computed as before, so the eigenvalues
+ * are bit for bit those of the full iteration. (EISPACK's hqr also skips the rows above the block; the
+ * block can later grow upward into them, so those are kept.)
+ */
+function hqr2(nn: number, e: Float64Array, d: Float64Array, V: Float64Array | null, H: Float64Array): void {
   const N = nn;
   let n = nn - 1;
   let low = 0;
@@ -60,7 +84,7 @@ function hqr2(nn: number, e: Float64Array, d: Float64Array, V: Float64Array, H: 
   }
 
   // The QR sweeps update V column by column: they work on its transpose, read in order.
-  const Vt = transposed(V, N);
+  const Vt = V ? transposed(V, N) : new Float64Array(0);
   while (n >= low) {
     l = n;
     while (l > low) {
@@ -106,19 +130,19 @@ function hqr2(nn: number, e: Float64Array, d: Float64Array, V: Float64Array, H: 
         p = p / r;
         q = q / r;
 
-        for (j = n - 1; j < nn; j++) {
+        for (j = n - 1; V && j < nn; j++) {
           z = H[(n - 1) * N + (j)];
           H[(n - 1) * N + (j)] = q * z + p * H[n * N + j];
           H[n * N + j] = q * H[n * N + j] - p * z;
         }
 
-        for (i = 0; i <= n; i++) {
+        for (i = 0; V && i <= n; i++) {
           z = H[(i) * N + (n - 1)];
           H[(i) * N + (n - 1)] = q * z + p * H[i * N + n];
           H[i * N + n] = q * H[i * N + n] - p * z;
         }
 
-        for (i = low; i <= high; i++) {
+        for (i = low; V && i <= high; i++) {
           z = Vt[(n - 1) * N + i];
           Vt[(n - 1) * N + i] = q * z + p * Vt[(n) * N + i];
           Vt[(n) * N + i] = q * Vt[(n) * N + i] - p * z;
@@ -204,6 +228,7 @@ function hqr2(nn: number, e: Float64Array, d: Float64Array, V: Float64Array, H: 
         }
       }
 
+      const rowEnd = V ? nn : n + 1;
       for (k = m; k <= n - 1; k++) {
         notlast = k !== n - 1;
         if (k !== m) {
@@ -241,7 +266,7 @@ function hqr2(nn: number, e: Float64Array, d: Float64Array, V: Float64Array, H: 
           q = q / p;
           r = r / p;
 
-          for (j = k; j < nn; j++) {
+          for (j = k; j < rowEnd; j++) {
             p = H[k * N + j] + q * H[(k + 1) * N + (j)];
             if (notlast) {
               p = p + r * H[(k + 2) * N + (j)];
@@ -263,7 +288,7 @@ function hqr2(nn: number, e: Float64Array, d: Float64Array, V: Float64Array, H: 
             H[(i) * N + (k + 1)] = H[(i) * N + (k + 1)] - p * q;
           }
 
-          for (i = low; i <= high; i++) {
+          for (i = low; V && i <= high; i++) {
             p = x * Vt[(k) * N + i] + y * Vt[(k + 1) * N + i];
             if (notlast) {
               p = p + z * Vt[(k + 2) * N + i];
@@ -278,6 +303,7 @@ function hqr2(nn: number, e: Float64Array, d: Float64Array, V: Float64Array, H: 
     }
   }
 
+  if (!V) return;
   V.set(transposed(Vt, N));
 
   if (norm !== 0) {

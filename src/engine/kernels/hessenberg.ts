@@ -8,10 +8,36 @@
 
 /** H (n × n, row-major) becomes Hessenberg, V the accumulated orthogonal transform; `ort` is scratch. */
 export function orthes(n: number, H: Float64Array, ort: Float64Array, V: Float64Array): void {
-  const sums = new Float64Array(n);
-  for (let m = 1; m <= n - 2; m++) reduceColumn(n, H, ort, sums, m);
+  const sums = reduceToHessenberg(n, H, ort);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) V[i * n + j] = i === j ? 1 : 0;
   for (let m = n - 2; m >= 1; m--) accumulateReflection(n, H, ort, V, sums, m);
+}
+
+/**
+ * H becomes Hessenberg; the reflections are left in `ort` and below H's subdiagonal, where
+ * {@link applyReflections} reads them. Returns scratch space for orthes.
+ */
+export function reduceToHessenberg(n: number, H: Float64Array, ort: Float64Array): Float64Array {
+  const sums = new Float64Array(n);
+  for (let m = 1; m <= n - 2; m++) reduceColumn(n, H, ort, sums, m);
+  return sums;
+}
+
+/**
+ * x ← V x for the transform orthes accumulates, from the reflections `reduceToHessenberg` left in `ort`
+ * and `H`: the same factors as accumulateReflection, applied to one vector (n² work, not n³).
+ */
+export function applyReflections(n: number, H: Float64Array, ort: Float64Array, x: Float64Array): void {
+  const high = n - 1;
+  for (let m = n - 2; m >= 1; m--) {
+    const pivot = H[m * n + (m - 1)];
+    if (pivot === 0) continue;
+    let s = ort[m] * x[m];
+    for (let i = m + 1; i <= high; i++) s += H[i * n + (m - 1)] * x[i];
+    s = s / ort[m] / pivot;
+    x[m] += s * ort[m];
+    for (let i = m + 1; i <= high; i++) x[i] += s * H[i * n + (m - 1)];
+  }
 }
 
 /** One Householder reflection zeroing column m − 1 of H below the subdiagonal; its vector is left in ort and H. */

@@ -6,7 +6,9 @@
  * shapes and adds the few operations the engine needs that ml-matrix does not name.
  */
 import { Matrix, solve as mlSolve } from 'ml-matrix';
-import { flatGeneralEigen } from './general-eigen.js';
+import { flatGeneralEigen, flatGeneralEigenvalues } from './general-eigen.js';
+import { eigenvectorOf } from './eigenvectors-on-demand.js';
+import { backSolveTransposed, choleskyLower, forwardSolve } from './cholesky.js';
 import { flatSymmetricEigen } from './symmetric-eigen.js';
 import { flatSvd } from './svd.js';
 
@@ -139,6 +141,35 @@ export function generalEigen(a: Mat): { re: number[]; im: number[]; vectors: num
   checkedResult('generalEigen', vectors);
   const [re, im] = checkedResult('generalEigen', [Array.from(evd.re, (x) => timesPow2(x, e)), Array.from(evd.im, (x) => timesPow2(x, e))]);
   return { re, im, vectors };
+}
+
+/**
+ * The eigenvalues of {@link generalEigen}, bit for bit, with each eigenvector computed only when asked
+ * for: `vector(i)` is [x] for a real eigenvalue, [x, y] (real and imaginary parts, spanning the
+ * invariant plane) for re[i] + i·im[i] with im[i] > 0. Cheaper when few vectors are wanted.
+ * @throws Error on a non-finite entry, or when the decomposition or a vector is not finite.
+ */
+export function generalEigenvalues(a: Mat): { re: number[]; im: number[]; vector(i: number): number[][] } {
+  if (a.every((row, i) => row.every((v, j) => v === a[j][i]))) {
+    const full = generalEigen(a);
+    return { re: full.re, im: full.im, vector: (i) => [full.vectors[i]] };
+  }
+  const e = checkedExponent('generalEigen', a);
+  const n = a.length;
+  const evd = flatGeneralEigenvalues(flattened(a, -e), n);
+  const [re, im] = checkedResult('generalEigen', [Array.from(evd.re, (x) => timesPow2(x, e)), Array.from(evd.im, (x) => timesPow2(x, e))]);
+  let full: ReturnType<typeof generalEigen> | undefined;
+  const vector = (i: number) => {
+    try {
+      const { x, y } = eigenvectorOf(evd.hessenberg, evd.ort, n, evd.re[i], evd.im[i]);
+      return checkedResult('generalEigen', evd.im[i] > 0 ? [Array.from(x), Array.from(y)] : [Array.from(x)]);
+    } catch {
+      // Inverse iteration over- or underflows on matrices whose entries span hundreds of decades.
+      full ??= generalEigen(a);
+      return evd.im[i] > 0 ? [full.vectors[i], full.vectors[i + 1]] : [full.vectors[i]];
+    }
+  };
+  return { re, im, vector };
 }
 
 /**
@@ -302,28 +333,6 @@ function isSymmetric(a: Mat): boolean {
 /** Smallest pivot, as a share of the largest diagonal entry, for which B is whitened by its Cholesky factor. */
 const CHOLESKY_PIVOT = 1e-8;
 
-/** Row-major lower Cholesky factor of b, or null when a pivot is not above `relPivot` × the largest diagonal entry. */
-function choleskyLower(b: Mat, relPivot: number): Float64Array | null {
-  const n = b.length;
-  let top = 0;
-  for (let i = 0; i < n; i++) top = Math.max(top, b[i][i]);
-  if (!(top > 0 && top < Infinity)) return null;
-  const L = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    let pivot = b[j][j];
-    for (let k = 0; k < j; k++) pivot -= L[j * n + k] * L[j * n + k];
-    if (!(pivot > relPivot * top)) return null;
-    const diag = Math.sqrt(pivot);
-    L[j * n + j] = diag;
-    for (let i = j + 1; i < n; i++) {
-      let t = b[i][j];
-      for (let k = 0; k < j; k++) t -= L[i * n + k] * L[j * n + k];
-      L[i * n + j] = t / diag;
-    }
-  }
-  return L;
-}
-
 /** Eigenpairs of the pencil (A, LLᵀ) from those of L⁻¹AL⁻ᵀ: x = L⁻ᵀy, so xᵀBx = 1 as in the projected path. */
 function whitenedEigen(a: Mat, L: Float64Array): { values: number[]; vectors: number[][] } {
   const n = a.length;
@@ -334,27 +343,6 @@ function whitenedEigen(a: Mat, L: Float64Array): { values: number[]; vectors: nu
   return { values: e.values, vectors: e.vectors.map((y) => backSolveTransposed(L, n, y)) };
 }
 
-/** x with Lx = y (L row-major lower triangular). */
-function forwardSolve(L: Float64Array, n: number, y: number[]): number[] {
-  const x = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    let t = y[i];
-    for (let k = 0; k < i; k++) t -= L[i * n + k] * x[k];
-    x[i] = t / L[i * n + i];
-  }
-  return x;
-}
-
-/** x with Lᵀx = y. */
-function backSolveTransposed(L: Float64Array, n: number, y: number[]): number[] {
-  const x = new Array<number>(n);
-  for (let i = n - 1; i >= 0; i--) {
-    let t = y[i];
-    for (let k = i + 1; k < n; k++) t -= L[k * n + i] * x[k];
-    x[i] = t / L[i * n + i];
-  }
-  return x;
-}
 
 /**
  * The smallest eigenpair of the pencil (A, B) by inverse iteration from `start`, for a shift `below`

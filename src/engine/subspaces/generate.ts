@@ -5,7 +5,7 @@
  */
 import { errorMessage } from '../../errors.js';
 import type { Failure, Grammar, Subspace } from '../../types.js';
-import { generalEigen, orthonormalRows, symmetricEigen, transpose, solve } from '../kernels/linalg.js';
+import { generalEigenvalues, orthonormalRows, symmetricEigen, transpose, solve } from '../kernels/linalg.js';
 import { type Moments, projectMoments } from '../moments/moments.js';
 import { type ConstantSplit, projectRowsOnto, splitConstants, spreadOverStates } from './constants.js';
 import { objective, refineSubspace, robustRefine, sampleCentredMoments, type SampleMoments } from './refine.js';
@@ -61,7 +61,8 @@ function eigenSubspaces(mom: Moments, varying: number[][], maxCount: number, sam
   const full = projectMoments(mom, unitRows(d, [...Array(d).keys()]));
   const reduced = varying.length === d ? full : projectMoments(mom, varying);
   const A = transpose(solve(reduced.cxx, transpose(reduced.cyx)));
-  const { re, im, vectors } = generalEigen(transpose(A));
+  // Eigenvectors only for the modes kept (at most maxCount of d): computed on demand.
+  const { re, im, vector } = generalEigenvalues(transpose(A));
   // Back to data coordinates: a reduced vector v is the direction Σ v_i · varying_i.
   const lift = (v: number[]) => (varying.length === d ? v : Array.from({ length: d }, (_, j) => v.reduce((t, x, i) => t + x * varying[i][j], 0)));
   // A mode whose own linear fit leaves most of its variance unexplained holds no law to sharpen. The
@@ -80,8 +81,10 @@ function eigenSubspaces(mom: Moments, varying: number[][], maxCount: number, sam
   for (let i = 0; i < re.length; i++) {
     if (im[i] < 0) continue; // the conjugate's pair member carries the same plane
     const modulus = Math.hypot(re[i], im[i]);
-    if (im[i] > 0 && i + 1 < re.length) raw.push({ label: `eig(${fmt(re[i])}±${fmt(im[i])}i)`, rows: () => orthonormalRows(ellipseAxes(lift(vectors[i]), lift(vectors[i + 1]))), k: 2, modulus });
-    else raw.push({ label: `eig(${fmt(re[i])})`, rows: () => orthonormalRows([lift(vectors[i])]), k: 1, modulus });
+    if (im[i] > 0 && i + 1 < re.length) {
+      const plane = () => vector(i).map(lift);
+      raw.push({ label: `eig(${fmt(re[i])}±${fmt(im[i])}i)`, rows: () => orthonormalRows(ellipseAxes(...(plane() as [number[], number[]]))), k: 2, modulus });
+    } else raw.push({ label: `eig(${fmt(re[i])})`, rows: () => orthonormalRows([lift(vector(i)[0])]), k: 1, modulus });
   }
   raw.sort((a, b) => b.modulus - a.modulus || a.label.localeCompare(b.label));
   // Refinement costs d² per step: only the modes kept (the largest moduli) are refined.

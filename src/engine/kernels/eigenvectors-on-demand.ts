@@ -1,0 +1,124 @@
+/**
+ * Eigenvectors one at a time, for the few eigenvalues a search keeps: inverse iteration on the upper
+ * Hessenberg form (n² work per vector: one Gaussian elimination with pivoting between adjacent rows),
+ * then the Hessenberg reduction's reflections (also n²). The full eigenvector matrix costs n³ on top of
+ * the eigenvalues, most of the decomposition at d = 1024, while the eigen-subspaces use at most a few.
+ */
+import { applyReflections } from './hessenberg.js';
+
+/**
+ * Inverse-iteration steps at most. The shift is an eigenvalue to rounding, so one or two steps settle
+ * a vector; eigenvalues in a tight cluster (nearly defective blocks) take a few more.
+ */
+const MAX_STEPS = 8;
+
+/** Largest ‖(H − μI) v‖∞ accepted, as a share of Σ|H| (v scaled to largest entry 1): rounding's order. */
+const ACCEPTED_RESIDUAL = 1e-12;
+
+/**
+ * The eigenvector x + iy of the eigenvalue re + i·im of A = V H Vᵀ, from `hessenberg` (row-major, entries
+ * below the subdiagonal ignored: they hold the reflections) and the reflections' `ort`.
+ */
+export function eigenvectorOf(hessenberg: Float64Array, ort: Float64Array, n: number, re: number, im: number): { x: Float64Array; y: Float64Array } {
+  let norm = 0;
+  for (let i = 0; i < n; i++) for (let j = Math.max(i - 1, 0); j < n; j++) norm += Math.abs(hessenberg[i * n + j]);
+  const tiny = Number.EPSILON * Math.max(norm, Number.MIN_VALUE);
+  let x: Float64Array = new Float64Array(n).fill(1);
+  let y: Float64Array = new Float64Array(n);
+  for (let step = 0; step < MAX_STEPS; step++) {
+    const [nx, ny] = normalised(...solveShifted(hessenberg, n, re, im, x, y, tiny));
+    let change = 0;
+    for (let i = 0; i < n; i++) change = Math.max(change, Math.abs(nx[i] - x[i]), Math.abs(ny[i] - y[i]));
+    [x, y] = [nx, ny];
+    if (step > 0 && change < 1e-14) break;
+  }
+  // Clustered or badly scaled eigenvalues can leave a mixture: the caller then takes the full decomposition.
+  if (residual(hessenberg, n, re, im, x, y) > ACCEPTED_RESIDUAL * norm) throw new Error('eigenvector: inverse iteration did not settle');
+  applyReflections(n, hessenberg, ort, x);
+  applyReflections(n, hessenberg, ort, y);
+  return { x, y };
+}
+
+/** Divided by its entry of largest modulus (a complex factor), so repeated solves stay in range. */
+function normalised(x: Float64Array, y: Float64Array): [Float64Array, Float64Array] {
+  let top = 0;
+  for (let i = 1; i < x.length; i++) if (Math.hypot(x[i], y[i]) > Math.hypot(x[top], y[top])) top = i;
+  const [a, b] = [x[top], y[top]];
+  const m = a * a + b * b;
+  if (!(m > 0 && m < Infinity)) throw new Error('eigenvector: inverse iteration did not give a finite vector');
+  for (let i = 0; i < x.length; i++) [x[i], y[i]] = [(x[i] * a + y[i] * b) / m, (y[i] * a - x[i] * b) / m];
+  return [x, y];
+}
+
+/**
+ * (H − μ I) z = b for upper Hessenberg H and complex μ = mr + i·mi, b = br + i·bi: elimination down the
+ * subdiagonal with row swaps between neighbours, then back-substitution. A zero pivot becomes `tiny`.
+ */
+function solveShifted(H: Float64Array, n: number, mr: number, mi: number, br: Float64Array, bi: Float64Array, tiny: number): [Float64Array, Float64Array] {
+  const Ur = new Float64Array(n * n);
+  const Ui = new Float64Array(n * n);
+  const rr = Float64Array.from(br);
+  const ri = Float64Array.from(bi);
+  // The row being eliminated (columns k…n−1 used), starting as row 0 of H − μI.
+  let cr = new Float64Array(n);
+  let ci = new Float64Array(n);
+  let nr = new Float64Array(n);
+  let ni = new Float64Array(n);
+  for (let j = 0; j < n; j++) cr[j] = H[j];
+  cr[0] -= mr;
+  ci[0] = -mi;
+  for (let k = 0; k < n; k++) {
+    if (k + 1 < n) {
+      for (let j = k; j < n; j++) [nr[j], ni[j]] = [H[(k + 1) * n + j], 0];
+      nr[k + 1] -= mr;
+      ni[k + 1] = -mi;
+      if (Math.hypot(nr[k], ni[k]) > Math.hypot(cr[k], ci[k])) {
+        [cr, nr] = [nr, cr];
+        [ci, ni] = [ni, ci];
+        [rr[k], rr[k + 1]] = [rr[k + 1], rr[k]];
+        [ri[k], ri[k + 1]] = [ri[k + 1], ri[k]];
+      }
+    }
+    if (cr[k] === 0 && ci[k] === 0) cr[k] = tiny;
+    for (let j = k; j < n; j++) [Ur[k * n + j], Ui[k * n + j]] = [cr[j], ci[j]];
+    if (k + 1 === n) break;
+    // f = next[k] / cur[k]; next −= f · cur.
+    const m = cr[k] * cr[k] + ci[k] * ci[k];
+    const fr = (nr[k] * cr[k] + ni[k] * ci[k]) / m;
+    const fi = (ni[k] * cr[k] - nr[k] * ci[k]) / m;
+    for (let j = k + 1; j < n; j++) [nr[j], ni[j]] = [nr[j] - (fr * cr[j] - fi * ci[j]), ni[j] - (fr * ci[j] + fi * cr[j])];
+    [rr[k + 1], ri[k + 1]] = [rr[k + 1] - (fr * rr[k] - fi * ri[k]), ri[k + 1] - (fr * ri[k] + fi * rr[k])];
+    [cr, nr] = [nr, cr];
+    [ci, ni] = [ni, ci];
+  }
+  const zr = new Float64Array(n);
+  const zi = new Float64Array(n);
+  for (let k = n - 1; k >= 0; k--) {
+    let sr = rr[k];
+    let si = ri[k];
+    for (let j = k + 1; j < n; j++) {
+      sr -= Ur[k * n + j] * zr[j] - Ui[k * n + j] * zi[j];
+      si -= Ur[k * n + j] * zi[j] + Ui[k * n + j] * zr[j];
+    }
+    const [ar, ai] = [Ur[k * n + k], Ui[k * n + k]];
+    const m = ar * ar + ai * ai;
+    zr[k] = (sr * ar + si * ai) / m;
+    zi[k] = (si * ar - sr * ai) / m;
+  }
+  return [zr, zi];
+}
+
+/** ‖(H − μ I)(x + iy)‖∞ for upper Hessenberg H (entries below the subdiagonal ignored). */
+function residual(H: Float64Array, n: number, mr: number, mi: number, x: Float64Array, y: Float64Array): number {
+  let worst = 0;
+  for (let i = 0; i < n; i++) {
+    let sr = -(mr * x[i] - mi * y[i]);
+    let si = -(mr * y[i] + mi * x[i]);
+    for (let j = Math.max(i - 1, 0); j < n; j++) {
+      sr += H[i * n + j] * x[j];
+      si += H[i * n + j] * y[j];
+    }
+    worst = Math.max(worst, Math.hypot(sr, si));
+  }
+  return worst;
+}
