@@ -21,13 +21,31 @@ export function flatSymmetricEigen(a: Float64Array, n: number): { values: Float6
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   if (n === 0) return { values: d, vectors: w };
-  tridiagonalize(w, d, e, n);
-  diagonalize(w, d, e, n);
-  return sortAscending(w, d, n);
+  tridiagonalize(w, d, e, n, true);
+  diagonalize(w, d, e, n, true);
+  return sortAscending(w, d, n, true);
 }
 
-/** tred2: w (= Vᵀ, lower triangle of V filled) becomes the accumulated transform, d and e the tridiagonal. */
-function tridiagonalize(w: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+/**
+ * The eigenvalues of {@link flatSymmetricEigen} alone, bit for bit (the same reduction and iteration,
+ * without accumulating the transforms): about a third of the work.
+ */
+export function flatSymmetricEigenvalues(a: Float64Array, n: number): Float64Array {
+  const w = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) for (let k = j; k < n; k++) w[j * n + k] = a[k * n + j];
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  if (n === 0) return d;
+  tridiagonalize(w, d, e, n, false);
+  diagonalize(w, d, e, n, false);
+  return sortAscending(w, d, n, false).values;
+}
+
+/**
+ * tred2: w (= Vᵀ, lower triangle of V filled) becomes the accumulated transform, d and e the
+ * tridiagonal; without `vectors`, only d and e (the diagonal is read where accumulate would stash it).
+ */
+function tridiagonalize(w: Float64Array, d: Float64Array, e: Float64Array, n: number, vectors: boolean): void {
   for (let j = 0; j < n; j++) d[j] = w[j * n + n - 1];
   for (let i = n - 1; i > 0; i--) {
     let scale = 0;
@@ -81,7 +99,9 @@ function tridiagonalize(w: Float64Array, d: Float64Array, e: Float64Array, n: nu
     }
     d[i] = h;
   }
-  accumulate(w, d, e, n);
+  if (vectors) return accumulate(w, d, e, n);
+  for (let j = 0; j < n; j++) d[j] = w[j * n + j];
+  e[0] = 0;
 }
 
 /** The second half of tred2: the Householder transforms multiplied out into w. */
@@ -110,8 +130,8 @@ function accumulate(w: Float64Array, d: Float64Array, e: Float64Array, n: number
   e[0] = 0;
 }
 
-/** tql2: the implicit QL iteration on the tridiagonal (d, e), rotations applied to w's rows. */
-function diagonalize(w: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+/** tql2: the implicit QL iteration on the tridiagonal (d, e), rotations applied to w's rows when `vectors`. */
+function diagonalize(w: Float64Array, d: Float64Array, e: Float64Array, n: number, vectors: boolean): void {
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
   e[n - 1] = 0;
   let f = 0;
@@ -154,7 +174,7 @@ function diagonalize(w: Float64Array, d: Float64Array, e: Float64Array, n: numbe
           c = p / r;
           p = c * d[i] - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]);
-          rotateRows(w, i * n, (i + 1) * n, n, c, s);
+          if (vectors) rotateRows(w, i * n, (i + 1) * n, n, c, s);
         }
         p = (-s * s2 * c3 * el1 * e[l]) / dl1;
         e[l] = s * p;
@@ -189,7 +209,7 @@ function hypot(a: number, b: number): number {
 }
 
 /** Selection sort with swaps, as EISPACK's tql2 ends: ties keep the order the swaps leave, as in ml-matrix. */
-function sortAscending(w: Float64Array, d: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
+function sortAscending(w: Float64Array, d: Float64Array, n: number, vectors: boolean): { values: Float64Array; vectors: Float64Array } {
   for (let i = 0; i < n - 1; i++) {
     let k = i;
     let p = d[i];
@@ -202,7 +222,7 @@ function sortAscending(w: Float64Array, d: Float64Array, n: number): { values: F
     if (k === i) continue;
     d[k] = d[i];
     d[i] = p;
-    for (let j = 0; j < n; j++) {
+    for (let j = 0; vectors && j < n; j++) {
       const t = w[i * n + j];
       w[i * n + j] = w[k * n + j];
       w[k * n + j] = t;

@@ -4,7 +4,7 @@
  * lies in their complement: a law stated there would be a constant restated ("I = sin(u1) is
  * conserved" for a coordinate that never moves).
  */
-import { orthonormalRows, symmetricEigen } from '../kernels/linalg.js';
+import { orthonormalRows, symmetricEigen, symmetricEigenvalues } from '../kernels/linalg.js';
 import { type Moments, projectMoments, type SubspaceMoments } from '../moments/moments.js';
 import { roundingFloor } from '../moments/resolution.js';
 
@@ -47,8 +47,12 @@ export function splitConstants(mom: Moments, roundoff: number, spreadOf?: Direct
   const threshold = roundingFloor(roundoff, Math.sqrt(raw / n)) ** 2;
   const variance = (sm: SubspaceMoments, i: number) => (sm.cxx[i][i] + sm.cyy[i][i]) / (2 * n);
   const constantCoords = [...Array(d).keys()].filter((i) => variance(all, i) <= threshold);
-  const { values, vectors } = symmetricEigen(all.cxx.map((row, i) => row.map((v, j) => (v + all.cyy[i][j]) / 2)));
-  const unresolved = Math.max(threshold, (EIGEN_RESOLUTION * Math.max(...values)) / n);
+  const averaged = all.cxx.map((row, i) => row.map((v, j) => (v + all.cyy[i][j]) / 2));
+  const eigenvalues = symmetricEigenvalues(averaged);
+  const unresolved = Math.max(threshold, (EIGEN_RESOLUTION * Math.max(...eigenvalues)) / n);
+  // The directions are needed only when some eigenvalue may be flat; mostly none is.
+  if (!eigenvalues.some((v) => v / n <= unresolved)) return { constant: [], coordinates: null, values: [], varying: identityRows(d), threshold };
+  const { values, vectors } = symmetricEigen(averaged);
   const isFlat = vectors.map((v, i) => values[i] / n <= unresolved && (spreadOf ? spreadOf(v) : values[i] / n) <= threshold);
   const flat = vectors.filter((_, i) => isFlat[i]);
   if (flat.length === 0) return { constant: [], coordinates: null, values: [], varying: identityRows(d), threshold };

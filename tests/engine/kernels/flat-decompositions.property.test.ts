@@ -1,14 +1,15 @@
 /**
  * The flat-array eigen-solvers and SVD run ml-matrix's algorithms with the same arithmetic in the same order,
  * so on any matrix they must return ml-matrix's results bit for bit (which is what lets them replace it
- * without changing a single law), and those results must be eigenpairs.
+ * without changing a single law), and those results must be eigenpairs. The eigenvalues-only symmetric
+ * path must give the same eigenvalues.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { EigenvalueDecomposition, Matrix, SingularValueDecomposition } from 'ml-matrix';
 import { flatGeneralEigen } from '../../../src/engine/kernels/general-eigen.ts';
-import { flatSymmetricEigen } from '../../../src/engine/kernels/symmetric-eigen.ts';
+import { flatSymmetricEigen, flatSymmetricEigenvalues } from '../../../src/engine/kernels/symmetric-eigen.ts';
 import { flatSvd } from '../../../src/engine/kernels/svd.ts';
 import { generalEigen } from '../../../src/engine/kernels/linalg.ts';
 
@@ -71,6 +72,8 @@ describe('flat decompositions', () => {
           }
         }
         for (let k = 1; k < n; k++) assert.ok(ours.values[k - 1] <= ours.values[k]);
+        // The eigenvalues alone (no transforms accumulated) are the same numbers.
+        assert.deepEqual(Array.from(flatSymmetricEigenvalues(flat(a), n)), Array.from(ours.values));
       }),
       { numRuns: 150, seed: 4102 },
     );
