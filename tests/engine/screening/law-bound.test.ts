@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { coefficientsOf, familyFitsDimension, fitLinearFamily, LINEAR_MAP_FAMILIES, linearFeatureStats, parameterNames, residualSumOfSquares } from '../../../src/engine/model/families.ts';
+import { coefficientsOf, familyFitsDimension, fitLinearFamily, LINEAR_MAP_FAMILIES, linearFeatureStats, offsetVariants, parameterNames, residualSumOfSquares } from '../../../src/engine/model/families.ts';
 import { descriptionLength, type LawFit, parameterStdErrors } from '../../../src/engine/model/law-fit.ts';
 import { subspaceVariance } from '../../../src/engine/moments/moments.ts';
 import { cannotBeLaw, leastSquaresResidual, orthogonalResidual } from '../../../src/engine/screening/law-bound.ts';
@@ -43,8 +43,7 @@ test('no map of a linear family fits better than the floors screening rules cand
       const fs = linearFeatureStats(sm, offset);
       const leastSquares = leastSquaresResidual(fs)!;
       const orth = orthogonalResidual(sm, offset);
-      for (const family of FAMILIES.filter((f) => familyFitsDimension(f, k))) {
-        if (family === 'identity' || family === 'linear' ? offset : ['constant', 'translation', 'affine'].includes(family) && !offset) continue;
+      for (const family of FAMILIES.filter((f) => familyFitsDimension(f, k) && offsetVariants(f).includes(offset))) {
         const rss = residualSumOfSquares(coefficientsOf(family, k, offset, fitLinearFamily(family, sm, offset)), fs);
         assert.ok(rss >= leastSquares, `${family}: ${rss} < least squares ${leastSquares}`);
         if (family === 'orthogonal' || family === 'rotation') assert.ok(rss >= orth, `${family}: ${rss} < orthogonal floor ${orth}`);
@@ -69,9 +68,8 @@ test('a candidate ruled out by its bound does not beat the null model when fitte
       const stats = { role: 'map' as const, fs, n: sm.n, nIn: sm.n, variance: subspaceVariance(sm), k };
       const features = [...Array.from({ length: k }, (_, i) => `u${i + 1}`), ...(offset ? ['1'] : [])];
       const floor = 1e-9;
-      for (const family of ['orthogonal', 'linear', 'affine', 'scaling', 'translation'] as const) {
-        if ((family === 'linear' && offset) || ((family === 'affine' || family === 'translation') && !offset)) continue;
-        const rssFloor = Math.max(leastSquaresResidual(fs)!, family === 'orthogonal' ? orthogonalResidual(sm, offset) : 0);
+      for (const family of FAMILIES.filter((f) => familyFitsDimension(f, k) && offsetVariants(f).includes(offset))) {
+        const rssFloor = Math.max(leastSquaresResidual(fs)!, family === 'orthogonal' || family === 'rotation' ? orthogonalResidual(sm, offset) : 0);
         if (!cannotBeLaw(family, offset, structuralCost, features, stats, rssFloor, floor)) continue;
         ruledOut++;
         const params = fitLinearFamily(family, sm, offset);
