@@ -5,8 +5,8 @@
  * licence, © 2014 ml.js) with its `get`/`set` accessors on arrays of rows replaced by indexing one flat
  * array, its column walks done on transposes, and a bound on the iteration: about twice as fast at
  * 256–512 dimensions, with the same arithmetic in the same order, so every result is ml-matrix's bit
- * for bit (docs/performance.md#eigen-decompositions-on-flat-arrays). hqr2 stays one long function, as in
- * EISPACK: its deflation, shift and double-step share a dozen running values.
+ * for bit (docs/performance.md#eigen-decompositions-on-flat-arrays). EISPACK's one long hqr2 is split
+ * into its phases (deflation, shift, sweep start, sweep); the arithmetic and its order are unchanged.
  */
 import { orthes, reduceToHessenberg, transposed } from './hessenberg.js';
 import { backSubstitute, backTransform } from './schur-vectors.js';
@@ -49,6 +49,20 @@ export function flatGeneralEigenvalues(a: Float64Array, n: number): { re: Float6
   return { re: d, im: e, hessenberg, ort };
 }
 
+/** What the QR iteration carries between its phases. */
+interface QrState {
+  H: Float64Array;
+  N: number;
+  /** Vᵀ while the transforms are accumulated (read in order by the sweeps); null for eigenvalues only. */
+  Vt: Float64Array | null;
+  d: Float64Array;
+  e: Float64Array;
+  /** Σ|H| over the Hessenberg part: the deflation test's scale where the diagonal is zero. */
+  norm: number;
+  /** The exceptional shifts taken so far, added back to each eigenvalue found. */
+  exshift: number;
+}
+
 /**
  * The shifted QR iteration. With `V` null only the eigenvalues are wanted: the transforms are not
  * accumulated, and a sweep's row updates stop at the active block's last column (what lies to its right
@@ -57,257 +71,224 @@ export function flatGeneralEigenvalues(a: Float64Array, n: number): { re: Float6
  * block can later grow upward into them, so those are kept.)
  */
 function hqr2(nn: number, e: Float64Array, d: Float64Array, V: Float64Array | null, H: Float64Array): void {
-  const N = nn;
-  let n = nn - 1;
-  let low = 0;
-  let high = nn - 1;
-  let eps = Number.EPSILON;
-  let exshift = 0;
   let norm = 0;
-  let p = 0;
-  let q = 0;
-  let r = 0;
-  let s = 0;
-  let z = 0;
+  for (let i = 0; i < nn; i++) for (let j = Math.max(i - 1, 0); j < nn; j++) norm = norm + Math.abs(H[i * nn + j]);
+  const st: QrState = { H, N: nn, Vt: V ? transposed(V, nn) : null, d, e, norm, exshift: 0 };
+  let n = nn - 1;
   let iter = 0;
-  let i: number, j: number, k: number, l: number, m: number, t: number, w: number, x: number, y: number;
-  let ra: number, sa: number, vr: number, vi: number;
-  let notlast: boolean;
-
-  for (i = 0; i < nn; i++) {
-    if (i < low || i > high) {
-      d[i] = H[i * N + i];
-      e[i] = 0;
-    }
-
-    for (j = Math.max(i - 1, 0); j < nn; j++) norm = norm + Math.abs(H[i * N + j]);
-  }
-
-  // The QR sweeps update V column by column: they work on its transpose, read in order.
-  const Vt = V ? transposed(V, N) : new Float64Array(0);
-  while (n >= low) {
-    l = n;
-    while (l > low) {
-      s = Math.abs(H[(l - 1) * N + (l - 1)]) + Math.abs(H[l * N + l]);
-      if (s === 0) {
-        s = norm;
-      }
-      if (Math.abs(H[(l) * N + (l - 1)]) < eps * s) {
-        break;
-      }
-      l--;
-    }
-
+  while (n >= 0) {
+    const l = deflationPoint(st, n);
     if (l === n) {
-      H[n * N + n] = H[n * N + n] + exshift;
-      d[n] = H[n * N + n];
+      H[n * nn + n] = H[n * nn + n] + st.exshift;
+      d[n] = H[n * nn + n];
       e[n] = 0;
       n--;
       iter = 0;
     } else if (l === n - 1) {
-      w = H[(n) * N + (n - 1)] * H[(n - 1) * N + (n)];
-      p = (H[(n - 1) * N + (n - 1)] - H[n * N + n]) / 2;
-      q = p * p + w;
-      z = Math.sqrt(Math.abs(q));
-      H[n * N + n] = H[n * N + n] + exshift;
-      H[(n - 1) * N + (n - 1)] = H[(n - 1) * N + (n - 1)] + exshift;
-      x = H[n * N + n];
-
-      if (q >= 0) {
-        z = p >= 0 ? p + z : p - z;
-        d[n - 1] = x + z;
-        d[n] = d[n - 1];
-        if (z !== 0) {
-          d[n] = x - w / z;
-        }
-        e[n - 1] = 0;
-        e[n] = 0;
-        x = H[(n) * N + (n - 1)];
-        s = Math.abs(x) + Math.abs(z);
-        p = x / s;
-        q = z / s;
-        r = Math.sqrt(p * p + q * q);
-        p = p / r;
-        q = q / r;
-
-        for (j = n - 1; V && j < nn; j++) {
-          z = H[(n - 1) * N + (j)];
-          H[(n - 1) * N + (j)] = q * z + p * H[n * N + j];
-          H[n * N + j] = q * H[n * N + j] - p * z;
-        }
-
-        for (i = 0; V && i <= n; i++) {
-          z = H[(i) * N + (n - 1)];
-          H[(i) * N + (n - 1)] = q * z + p * H[i * N + n];
-          H[i * N + n] = q * H[i * N + n] - p * z;
-        }
-
-        for (i = low; V && i <= high; i++) {
-          z = Vt[(n - 1) * N + i];
-          Vt[(n - 1) * N + i] = q * z + p * Vt[(n) * N + i];
-          Vt[(n) * N + i] = q * Vt[(n) * N + i] - p * z;
-        }
-      } else {
-        d[n - 1] = x + p;
-        d[n] = x + p;
-        e[n - 1] = z;
-        e[n] = -z;
-      }
-
+      twoRoots(st, n);
       n = n - 2;
       iter = 0;
     } else {
-      x = H[n * N + n];
-      y = 0;
-      w = 0;
-      if (l < n) {
-        y = H[(n - 1) * N + (n - 1)];
-        w = H[(n) * N + (n - 1)] * H[(n - 1) * N + (n)];
-      }
-
-      if (iter === 10) {
-        exshift += x;
-        for (i = low; i <= n; i++) H[i * N + i] = H[i * N + i] - x;
-        s = Math.abs(H[(n) * N + (n - 1)]) + Math.abs(H[(n - 1) * N + (n - 2)]);
-        // eslint-disable-next-line no-multi-assign
-        x = y = 0.75 * s;
-        w = -0.4375 * s * s;
-      }
-
-      if (iter === 30) {
-        s = (y - x) / 2;
-        s = s * s + w;
-        if (s > 0) {
-          s = Math.sqrt(s);
-          if (y < x) {
-            s = -s;
-          }
-          s = x - w / ((y - x) / 2 + s);
-          for (i = low; i <= n; i++) H[i * N + i] = H[i * N + i] - s;
-          exshift += s;
-          // eslint-disable-next-line no-multi-assign
-          x = y = w = 0.964;
-        }
-      }
-
+      const shift = shiftOf(st, n, iter);
       iter = iter + 1;
       if (iter > MAX_QR_ITERATIONS || !Number.isFinite(norm)) throw new Error('general eigen-decomposition did not converge');
-
-      m = n - 2;
-      while (m >= l) {
-        z = H[m * N + m];
-        r = x - z;
-        s = y - z;
-        p = (r * s - w) / H[(m + 1) * N + (m)] + H[(m) * N + (m + 1)];
-        q = H[(m + 1) * N + (m + 1)] - z - r - s;
-        r = H[(m + 2) * N + (m + 1)];
-        s = Math.abs(p) + Math.abs(q) + Math.abs(r);
-        p = p / s;
-        q = q / s;
-        r = r / s;
-        if (m === l) {
-          break;
-        }
-        if (
-          Math.abs(H[(m) * N + (m - 1)]) * (Math.abs(q) + Math.abs(r)) <
-          eps *
-            (Math.abs(p) *
-              (Math.abs(H[(m - 1) * N + (m - 1)]) +
-                Math.abs(z) +
-                Math.abs(H[(m + 1) * N + (m + 1)])))
-        ) {
-          break;
-        }
-        m--;
-      }
-
-      for (i = m + 2; i <= n; i++) {
-        H[(i) * N + (i - 2)] = 0;
-        if (i > m + 2) {
-          H[(i) * N + (i - 3)] = 0;
-        }
-      }
-
-      const rowEnd = V ? nn : n + 1;
-      for (k = m; k <= n - 1; k++) {
-        notlast = k !== n - 1;
-        if (k !== m) {
-          p = H[(k) * N + (k - 1)];
-          q = H[(k + 1) * N + (k - 1)];
-          r = notlast ? H[(k + 2) * N + (k - 1)] : 0;
-          x = Math.abs(p) + Math.abs(q) + Math.abs(r);
-          if (x !== 0) {
-            p = p / x;
-            q = q / x;
-            r = r / x;
-          }
-        }
-
-        if (x === 0) {
-          break;
-        }
-
-        s = Math.sqrt(p * p + q * q + r * r);
-        if (p < 0) {
-          s = -s;
-        }
-
-        if (s !== 0) {
-          if (k !== m) {
-            H[(k) * N + (k - 1)] = -s * x;
-          } else if (l !== m) {
-            H[(k) * N + (k - 1)] = -H[(k) * N + (k - 1)];
-          }
-
-          p = p + s;
-          x = p / s;
-          y = q / s;
-          z = r / s;
-          q = q / p;
-          r = r / p;
-
-          for (j = k; j < rowEnd; j++) {
-            p = H[k * N + j] + q * H[(k + 1) * N + (j)];
-            if (notlast) {
-              p = p + r * H[(k + 2) * N + (j)];
-              H[(k + 2) * N + (j)] = H[(k + 2) * N + (j)] - p * z;
-            }
-
-            H[k * N + j] = H[k * N + j] - p * x;
-            H[(k + 1) * N + (j)] = H[(k + 1) * N + (j)] - p * y;
-          }
-
-          for (i = 0; i <= Math.min(n, k + 3); i++) {
-            p = x * H[i * N + k] + y * H[(i) * N + (k + 1)];
-            if (notlast) {
-              p = p + z * H[(i) * N + (k + 2)];
-              H[(i) * N + (k + 2)] = H[(i) * N + (k + 2)] - p * r;
-            }
-
-            H[i * N + k] = H[i * N + k] - p;
-            H[(i) * N + (k + 1)] = H[(i) * N + (k + 1)] - p * q;
-          }
-
-          for (i = low; V && i <= high; i++) {
-            p = x * Vt[(k) * N + i] + y * Vt[(k + 1) * N + i];
-            if (notlast) {
-              p = p + z * Vt[(k + 2) * N + i];
-              Vt[(k + 2) * N + i] = Vt[(k + 2) * N + i] - p * r;
-            }
-
-            Vt[(k) * N + i] = Vt[(k) * N + i] - p;
-            Vt[(k + 1) * N + i] = Vt[(k + 1) * N + i] - p * q;
-          }
-        }
-      }
+      doubleStep(st, n, l, sweepStart(st, n, l, shift), shift.x, V ? nn : n + 1);
     }
   }
-
   if (!V) return;
-  V.set(transposed(Vt, N));
-
+  V.set(transposed(st.Vt!, nn));
   if (norm !== 0) {
     backSubstitute(nn, d, e, H, norm);
     backTransform(nn, V, H);
+  }
+}
+
+/** The top row l of the active block ending at n: the first negligible subdiagonal entry above n. */
+function deflationPoint({ H, N, norm }: QrState, n: number): number {
+  let l = n;
+  while (l > 0) {
+    let s = Math.abs(H[(l - 1) * N + (l - 1)]) + Math.abs(H[l * N + l]);
+    if (s === 0) s = norm;
+    if (Math.abs(H[l * N + (l - 1)]) < Number.EPSILON * s) break;
+    l--;
+  }
+  return l;
+}
+
+/** A 2 × 2 block at rows n − 1, n has split off: its two eigenvalues, and for a real pair the Schur form's rotation. */
+function twoRoots(st: QrState, n: number): void {
+  const { H, N, d, e, Vt } = st;
+  const w = H[n * N + (n - 1)] * H[(n - 1) * N + n];
+  let p = (H[(n - 1) * N + (n - 1)] - H[n * N + n]) / 2;
+  let q = p * p + w;
+  let z = Math.sqrt(Math.abs(q));
+  H[n * N + n] = H[n * N + n] + st.exshift;
+  H[(n - 1) * N + (n - 1)] = H[(n - 1) * N + (n - 1)] + st.exshift;
+  let x = H[n * N + n];
+  if (q < 0) {
+    d[n - 1] = x + p;
+    d[n] = x + p;
+    e[n - 1] = z;
+    e[n] = -z;
+    return;
+  }
+  z = p >= 0 ? p + z : p - z;
+  d[n - 1] = x + z;
+  d[n] = d[n - 1];
+  if (z !== 0) d[n] = x - w / z;
+  e[n - 1] = 0;
+  e[n] = 0;
+  if (!Vt) return;
+  x = H[n * N + (n - 1)];
+  const s = Math.abs(x) + Math.abs(z);
+  p = x / s;
+  q = z / s;
+  const r = Math.sqrt(p * p + q * q);
+  p = p / r;
+  q = q / r;
+  for (let j = n - 1; j < N; j++) {
+    z = H[(n - 1) * N + j];
+    H[(n - 1) * N + j] = q * z + p * H[n * N + j];
+    H[n * N + j] = q * H[n * N + j] - p * z;
+  }
+  for (let i = 0; i <= n; i++) {
+    z = H[i * N + (n - 1)];
+    H[i * N + (n - 1)] = q * z + p * H[i * N + n];
+    H[i * N + n] = q * H[i * N + n] - p * z;
+  }
+  for (let i = 0; i < N; i++) {
+    z = Vt[(n - 1) * N + i];
+    Vt[(n - 1) * N + i] = q * z + p * Vt[n * N + i];
+    Vt[n * N + i] = q * Vt[n * N + i] - p * z;
+  }
+}
+
+/** The double shift from the trailing 2 × 2 block, with EISPACK's exceptional shifts at iterations 10 and 30. */
+function shiftOf(st: QrState, n: number, iter: number): { x: number; y: number; w: number } {
+  const { H, N } = st;
+  let x = H[n * N + n];
+  let y = H[(n - 1) * N + (n - 1)];
+  let w = H[n * N + (n - 1)] * H[(n - 1) * N + n];
+  if (iter === 10) {
+    st.exshift += x;
+    for (let i = 0; i <= n; i++) H[i * N + i] = H[i * N + i] - x;
+    const s = Math.abs(H[n * N + (n - 1)]) + Math.abs(H[(n - 1) * N + (n - 2)]);
+    x = y = 0.75 * s;
+    w = -0.4375 * s * s;
+  }
+  if (iter === 30) {
+    let s = (y - x) / 2;
+    s = s * s + w;
+    if (s > 0) {
+      s = Math.sqrt(s);
+      if (y < x) s = -s;
+      s = x - w / ((y - x) / 2 + s);
+      for (let i = 0; i <= n; i++) H[i * N + i] = H[i * N + i] - s;
+      st.exshift += s;
+      x = y = w = 0.964;
+    }
+  }
+  return { x, y, w };
+}
+
+/**
+ * Where the double-shift sweep starts: the lowest row m ≥ l at which two consecutive small subdiagonal
+ * entries split the block; its first reflector (p, q, r). Entries below the new bulge's reach are zeroed.
+ */
+function sweepStart({ H, N }: QrState, n: number, l: number, { x, y, w }: { x: number; y: number; w: number }): { m: number; p: number; q: number; r: number } {
+  let m = n - 2;
+  let p = 0;
+  let q = 0;
+  let r = 0;
+  while (m >= l) {
+    const z = H[m * N + m];
+    r = x - z;
+    let s = y - z;
+    p = (r * s - w) / H[(m + 1) * N + m] + H[m * N + (m + 1)];
+    q = H[(m + 1) * N + (m + 1)] - z - r - s;
+    r = H[(m + 2) * N + (m + 1)];
+    s = Math.abs(p) + Math.abs(q) + Math.abs(r);
+    p = p / s;
+    q = q / s;
+    r = r / s;
+    if (m === l) break;
+    const left = Math.abs(H[m * N + (m - 1)]) * (Math.abs(q) + Math.abs(r));
+    const right = Number.EPSILON * (Math.abs(p) * (Math.abs(H[(m - 1) * N + (m - 1)]) + Math.abs(z) + Math.abs(H[(m + 1) * N + (m + 1)])));
+    if (left < right) break;
+    m--;
+  }
+  for (let i = m + 2; i <= n; i++) {
+    H[i * N + (i - 2)] = 0;
+    if (i > m + 2) H[i * N + (i - 3)] = 0;
+  }
+  return { m, p, q, r };
+}
+
+/**
+ * One double-shift QR sweep over rows m…n: a 3 × 3 Householder reflector per row chases the bulge
+ * down. `x` is the shift's x, which JAMA's loop tests before its first reflector; rows update up to
+ * column `rowEnd` − 1.
+ */
+function doubleStep(st: QrState, n: number, l: number, start: { m: number; p: number; q: number; r: number }, shiftX: number, rowEnd: number): void {
+  const { H, N } = st;
+  let { p, q, r } = start;
+  const m = start.m;
+  let x = shiftX;
+  for (let k = m; k <= n - 1; k++) {
+    const notlast = k !== n - 1;
+    if (k !== m) {
+      p = H[k * N + (k - 1)];
+      q = H[(k + 1) * N + (k - 1)];
+      r = notlast ? H[(k + 2) * N + (k - 1)] : 0;
+      x = Math.abs(p) + Math.abs(q) + Math.abs(r);
+      if (x !== 0) {
+        p = p / x;
+        q = q / x;
+        r = r / x;
+      }
+    }
+    if (x === 0) break;
+    let s = Math.sqrt(p * p + q * q + r * r);
+    if (p < 0) s = -s;
+    if (s === 0) continue;
+    if (k !== m) H[k * N + (k - 1)] = -s * x;
+    else if (l !== m) H[k * N + (k - 1)] = -H[k * N + (k - 1)];
+    p = p + s;
+    applyReflector(st, k, n, notlast, { x: p / s, y: q / s, z: r / s, q: q / p, r: r / p }, rowEnd);
+  }
+}
+
+/** The reflector of rows (and columns) k, k + 1, k + 2 applied to H's rows, its columns, and Vᵀ. */
+function applyReflector(st: QrState, k: number, n: number, notlast: boolean, c: { x: number; y: number; z: number; q: number; r: number }, rowEnd: number): void {
+  const { H, N, Vt } = st;
+  const { x, y, z, q, r } = c;
+  let p: number;
+  for (let j = k; j < rowEnd; j++) {
+    p = H[k * N + j] + q * H[(k + 1) * N + j];
+    if (notlast) {
+      p = p + r * H[(k + 2) * N + j];
+      H[(k + 2) * N + j] = H[(k + 2) * N + j] - p * z;
+    }
+    H[k * N + j] = H[k * N + j] - p * x;
+    H[(k + 1) * N + j] = H[(k + 1) * N + j] - p * y;
+  }
+  for (let i = 0; i <= Math.min(n, k + 3); i++) {
+    p = x * H[i * N + k] + y * H[i * N + (k + 1)];
+    if (notlast) {
+      p = p + z * H[i * N + (k + 2)];
+      H[i * N + (k + 2)] = H[i * N + (k + 2)] - p * r;
+    }
+    H[i * N + k] = H[i * N + k] - p;
+    H[i * N + (k + 1)] = H[i * N + (k + 1)] - p * q;
+  }
+  if (!Vt) return;
+  for (let i = 0; i < N; i++) {
+    p = x * Vt[k * N + i] + y * Vt[(k + 1) * N + i];
+    if (notlast) {
+      p = p + z * Vt[(k + 2) * N + i];
+      Vt[(k + 2) * N + i] = Vt[(k + 2) * N + i] - p * r;
+    }
+    Vt[k * N + i] = Vt[k * N + i] - p;
+    Vt[(k + 1) * N + i] = Vt[(k + 1) * N + i] - p * q;
   }
 }
