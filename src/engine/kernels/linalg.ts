@@ -142,7 +142,7 @@ function symmetricInput(what: string, a: Mat): { flat: Float64Array; n: number; 
  */
 export function generalEigen(a: Mat): { re: number[]; im: number[]; vectors: number[][] } {
   // An exactly symmetric matrix takes the symmetric algorithm, as in ml-matrix (hqr2 never settles a zero matrix).
-  if (a.every((row, i) => row.every((v, j) => v === a[j][i]))) {
+  if (exactlySymmetric(a)) {
     const { values, vectors } = symmetricEigen(a);
     return { re: values, im: values.map(() => 0), vectors };
   }
@@ -163,7 +163,7 @@ export function generalEigen(a: Mat): { re: number[]; im: number[]; vectors: num
  * @throws Error on a non-finite entry, or when the decomposition or a vector is not finite.
  */
 export function generalEigenvalues(a: Mat): { re: number[]; im: number[]; vector(i: number): number[][] } {
-  if (a.every((row, i) => row.every((v, j) => v === a[j][i]))) {
+  if (exactlySymmetric(a)) {
     const full = generalEigen(a);
     return { re: full.re, im: full.im, vector: (i) => [full.vectors[i]] };
   }
@@ -177,7 +177,7 @@ export function generalEigenvalues(a: Mat): { re: number[]; im: number[]; vector
       const { x, y } = eigenvectorOf(evd.hessenberg, evd.ort, n, evd.re[i], evd.im[i]);
       return checkedResult('generalEigen', evd.im[i] > 0 ? [Array.from(x), Array.from(y)] : [Array.from(x)]);
     } catch {
-      // Inverse iteration over- or underflows on matrices whose entries span hundreds of decades.
+      // A vector that did not settle (clustered eigenvalues) or left range (entries over hundreds of decades).
       full ??= generalEigen(a);
       return evd.im[i] > 0 ? [full.vectors[i], full.vectors[i + 1]] : [full.vectors[i]];
     }
@@ -334,6 +334,8 @@ export function smallestGeneralizedEigen(
   });
   return { values: ea.values, vectors };
 }
+
+const exactlySymmetric = (a: Mat): boolean => a.every((row, i) => row.every((v, j) => v === a[j][i]));
 
 /** Symmetric up to rounding (moment matrices summed in two orders). */
 function isSymmetric(a: Mat): boolean {

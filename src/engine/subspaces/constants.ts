@@ -51,11 +51,12 @@ export function splitConstants(mom: Moments, roundoff: number, spreadOf?: Direct
   const eigenvalues = symmetricEigenvalues(averaged);
   const unresolved = Math.max(threshold, (EIGEN_RESOLUTION * Math.max(...eigenvalues)) / n);
   // The directions are needed only when some eigenvalue may be flat; mostly none is.
-  if (!eigenvalues.some((v) => v / n <= unresolved)) return { constant: [], coordinates: null, values: [], varying: identityRows(d), threshold };
+  const nothingFlat = { constant: [], coordinates: null, values: [], varying: identityRows(d), threshold };
+  if (!eigenvalues.some((v) => v / n <= unresolved)) return nothingFlat;
   const { values, vectors } = symmetricEigen(averaged);
   const isFlat = vectors.map((v, i) => values[i] / n <= unresolved && (spreadOf ? spreadOf(v) : values[i] / n) <= threshold);
   const flat = vectors.filter((_, i) => isFlat[i]);
-  if (flat.length === 0) return { constant: [], coordinates: null, values: [], varying: identityRows(d), threshold };
+  if (flat.length === 0) return nothingFlat;
   const axes = constantCoords.length === flat.length;
   const constant = axes ? constantCoords.map((c) => identityRows(d)[c]) : orthonormalRows(flat);
   const varying = axes

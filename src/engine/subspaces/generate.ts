@@ -74,7 +74,7 @@ function eigenSubspaces(mom: Moments, varying: number[][], maxCount: number, sam
   const refine = (basis: number[][]) => {
     if (!(objective(basis, full).f <= unexplained)) return basis;
     const refined = refineSubspace(basis, full);
-    const robust = samples ? robustRefine(refined, samples.states, samples.dim, samples.starts, samples.sample, undefined, sampleMoments) : refined;
+    const robust = samples ? robustRefine(refined, samples.states, samples.dim, samples.starts, samples.sample, sampleMoments) : refined;
     return varying.length === d ? robust : projectRowsOnto(robust, varying);
   };
   const raw: { label: string; rows: () => number[][]; k: number; modulus: number }[] = [];

@@ -167,7 +167,7 @@ export type SampleMoments = ReturnType<typeof sampleCentredMoments>;
  * of the spread), refine on those, and repeat a few rounds (iteratively trimmed least squares).
  * `wholeSample`, when given, returns the whole sample's moments, shared by the subspaces refined on it.
  */
-export function robustRefine(basis: Mat, states: Float64Array, dim: number, starts: Uint32Array, sample: Uint32Array, rounds = 8, wholeSample?: () => SampleMoments): Mat {
+export function robustRefine(basis: Mat, states: Float64Array, dim: number, starts: Uint32Array, sample: Uint32Array, wholeSample?: () => SampleMoments, rounds = 8): Mat {
   const refineOn = (B: Mat, mask: Uint8Array | null): Refined => {
     const m = mask === null && wholeSample ? wholeSample() : sampleCentredMoments(states, dim, starts, sample, mask);
     const refined = refineSubspace(B, m);
