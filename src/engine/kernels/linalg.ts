@@ -9,7 +9,8 @@ import { Matrix, solve as mlSolve } from 'ml-matrix';
 import { flatGeneralEigen, flatGeneralEigenvalues } from './general-eigen.js';
 import { eigenvectorOf } from './eigenvectors-on-demand.js';
 import { backSolveTransposed, choleskyLower, forwardSolve } from './cholesky.js';
-import { flatSymmetricEigen, flatSymmetricEigenvalues } from './symmetric-eigen.js';
+import { flatSymmetricEigen, flatSymmetricEigenvalues, flatSymmetricEigenvaluesAndForm } from './symmetric-eigen.js';
+import { tridiagonalEigenvectors } from './tridiagonal-eigenvectors.js';
 import { flatSvd } from './svd.js';
 
 export type Mat = number[][];
@@ -122,6 +123,34 @@ export function symmetricEigenvalues(a: Mat): number[] {
   const { flat, n, e } = symmetricInput('symmetricEigen', a);
   const [values] = checkedResult('symmetricEigen', [Array.from(flatSymmetricEigenvalues(flat, n), (x) => timesPow2(x, e))]);
   return values;
+}
+
+/**
+ * All eigenvalues of {@link symmetricEigen} (ascending, bit for bit) and the unit eigenvectors of those
+ * at `wanted` (indices into that order), each signed so that its largest entry is positive. The
+ * vectors come from inverse iteration on the tridiagonal form, a small part of the full decomposition,
+ * which is the fallback when one does not settle (eigenvalues too close to tell apart).
+ * @throws Error on a non-finite entry, or when the decomposition is not finite.
+ */
+export function symmetricEigenpairs(a: Mat, wanted: number[]): { values: number[]; vectors: number[][] } {
+  const { flat, n, e } = symmetricInput('symmetricEigen', a);
+  const { values: scaledValues, form } = flatSymmetricEigenvaluesAndForm(flat, n);
+  const [values] = checkedResult('symmetricEigen', [Array.from(scaledValues, (x) => timesPow2(x, e))]);
+  const found = tridiagonalEigenvectors(form, wanted.map((i) => scaledValues[i]));
+  let vectors: number[][];
+  if (found) vectors = found.map((v) => Array.from(v));
+  else {
+    const all = unflatten(flatSymmetricEigen(flat, n).vectors, n);
+    vectors = wanted.map((i) => all[i]);
+  }
+  return { values, vectors: checkedResult('symmetricEigen', vectors.map(largestEntryPositive)) };
+}
+
+/** The vector or its negative, whichever has its entry of largest magnitude (the first of ties) positive. */
+function largestEntryPositive(v: number[]): number[] {
+  let top = 0;
+  for (let i = 1; i < v.length; i++) if (Math.abs(v[i]) > Math.abs(v[top])) top = i;
+  return v[top] < 0 ? v.map((x) => -x) : v;
 }
 
 /** The symmetrised lower triangle of `a`, scaled by 2^−e into range, as the flat solvers read it. */
@@ -306,35 +335,6 @@ export function nestedSpans(a: number[][], b: number[][], tol = 0.05): boolean {
   return angles.length === small.length && angles[angles.length - 1] < tol;
 }
 
-/**
- * Smallest generalised eigenpairs of the symmetric pencil (A, B) with B positive semi-definite:
- * minimise xᵀAx / xᵀBx over the range of B. Directions where B is (numerically) zero are constants of
- * the data, not laws, so they are projected out rather than regularised in.
- */
-export function smallestGeneralizedEigen(
-  a: Mat,
-  b: Mat,
-  relTol = 1e-10,
-): { values: number[]; vectors: number[][] } {
-  // Cholesky whitening costs one decomposition where B is well conditioned (about half the work).
-  const L = choleskyLower(b, CHOLESKY_PIVOT);
-  if (L) return whitenedEigen(a, L);
-  const eb = symmetricEigen(b);
-  const top = Math.max(...eb.values.map(Math.abs), 0);
-  const keep = eb.values.map((v, i) => ({ v, i })).filter(({ v }) => v > relTol * top && v > 0);
-  if (keep.length === 0) return { values: [], vectors: [] };
-  // W = V_keep Λ^{-1/2}: whitening of B on its range.
-  const w = keep.map(({ v, i }) => eb.vectors[i].map((x) => x / Math.sqrt(v)));
-  const aw = matmul(matmul(w, a), transpose(w));
-  const ea = symmetricEigen(aw);
-  const vectors = ea.vectors.map((y) => {
-    const x = new Array<number>(a.length).fill(0);
-    for (let r = 0; r < w.length; r++) for (let j = 0; j < x.length; j++) x[j] += y[r] * w[r][j];
-    return x;
-  });
-  return { values: ea.values, vectors };
-}
-
 const exactlySymmetric = (a: Mat): boolean => a.every((row, i) => row.every((v, j) => v === a[j][i]));
 
 /** Symmetric up to rounding (moment matrices summed in two orders). */
@@ -343,46 +343,4 @@ function isSymmetric(a: Mat): boolean {
   for (const row of a) for (const v of row) top = Math.max(top, Math.abs(v));
   for (let i = 0; i < a.length; i++) for (let j = 0; j < i; j++) if (!(Math.abs(a[i][j] - a[j][i]) <= 1e-12 * top)) return false;
   return true;
-}
-
-/** Smallest pivot, as a share of the largest diagonal entry, for which B is whitened by its Cholesky factor. */
-const CHOLESKY_PIVOT = 1e-8;
-
-/** Eigenpairs of the pencil (A, LLᵀ) from those of L⁻¹AL⁻ᵀ: x = L⁻ᵀy, so xᵀBx = 1 as in the projected path. */
-function whitenedEigen(a: Mat, L: Float64Array): { values: number[]; vectors: number[][] } {
-  const n = a.length;
-  // Columns of L⁻¹A, then of L⁻¹(L⁻¹A)ᵀ = L⁻¹AL⁻ᵀ (A symmetric).
-  const half = a.map((row) => forwardSolve(L, n, row));
-  const whitened = half.map((_, c) => forwardSolve(L, n, half.map((col) => col[c])));
-  const e = symmetricEigen(whitened);
-  return { values: e.values, vectors: e.vectors.map((y) => backSolveTransposed(L, n, y)) };
-}
-
-
-/**
- * The smallest eigenpair of the pencil (A, B) by inverse iteration from `start`, for a shift `below`
- * the smallest eigenvalue (A − σB is then positive definite, and the eigenvalue nearest σ is the
- * smallest): one Cholesky factor and a few solves instead of a full decomposition. Null when the
- * shift is not below it or the iteration does not settle; the caller then decomposes.
- */
-export function smallestPairFrom(a: Mat, b: Mat, start: number[], below: number, maxIter = 60): { value: number; vector: number[] } | null {
-  const n = a.length;
-  const shifted = a.map((row, i) => row.map((v, j) => v - below * b[i][j]));
-  const L = choleskyLower(shifted, 1e-13);
-  if (!L) return null;
-  const times = (M: Mat, x: number[]) => M.map((row) => row.reduce((t, v, j) => t + v * x[j], 0));
-  let x = start;
-  let value = NaN;
-  for (let it = 0; it < maxIter; it++) {
-    const y = backSolveTransposed(L, n, forwardSolve(L, n, times(b, x)));
-    const By = times(b, y);
-    const norm = Math.sqrt(y.reduce((t, v, i) => t + v * By[i], 0));
-    if (!(norm > 0 && Number.isFinite(norm))) return null;
-    x = y.map((v) => v / norm);
-    const Ax = times(a, x);
-    const next = x.reduce((t, v, i) => t + v * Ax[i], 0);
-    if (Math.abs(next - value) <= 1e-14 * Math.max(Math.abs(next), 1e-300)) return { value: next, vector: x };
-    value = next;
-  }
-  return null;
 }

@@ -5,6 +5,7 @@
  * one flat array the same arithmetic, in the same order, runs about twice as fast at 256 dimensions and
  * returns ml-matrix's results bit for bit (docs/performance.md#eigen-decompositions-on-flat-arrays).
  */
+import type { TridiagonalForm } from './tridiagonal-eigenvectors.js';
 
 /** Sweeps of the QL iteration allowed per eigenvalue; it converges in two or three. */
 const MAX_SWEEPS = 64;
@@ -31,21 +32,32 @@ export function flatSymmetricEigen(a: Float64Array, n: number): { values: Float6
  * without accumulating the transforms): about a third of the work.
  */
 export function flatSymmetricEigenvalues(a: Float64Array, n: number): Float64Array {
+  return flatSymmetricEigenvaluesAndForm(a, n).values;
+}
+
+/**
+ * The eigenvalues of {@link flatSymmetricEigen}, bit for bit, and the tridiagonal form with tred2's
+ * reflections, from which tridiagonal-eigenvectors.ts computes the few eigenvectors wanted.
+ */
+export function flatSymmetricEigenvaluesAndForm(a: Float64Array, n: number): { values: Float64Array; form: TridiagonalForm } {
   const w = new Float64Array(n * n);
   for (let j = 0; j < n; j++) for (let k = j; k < n; k++) w[j * n + k] = a[k * n + j];
   const d = new Float64Array(n);
   const e = new Float64Array(n);
-  if (n === 0) return d;
-  tridiagonalize(w, d, e, n, false);
+  const h = new Float64Array(n);
+  const form = { n, diag: d, sub: e, reflectors: w, h };
+  if (n === 0) return { values: d, form };
+  tridiagonalize(w, d, e, n, false, h);
+  const [diag, sub] = [Float64Array.from(d), Float64Array.from(e)];
   diagonalize(w, d, e, n, false);
-  return sortAscending(w, d, n, false).values;
+  return { values: sortAscending(w, d, n, false).values, form: { ...form, diag, sub } };
 }
 
 /**
  * tred2: w (= Vᵀ, lower triangle of V filled) becomes the accumulated transform, d and e the
  * tridiagonal; without `vectors`, only d and e (the diagonal is read where accumulate would stash it).
  */
-function tridiagonalize(w: Float64Array, d: Float64Array, e: Float64Array, n: number, vectors: boolean): void {
+function tridiagonalize(w: Float64Array, d: Float64Array, e: Float64Array, n: number, vectors: boolean, reflectorH?: Float64Array): void {
   for (let j = 0; j < n; j++) d[j] = w[j * n + n - 1];
   for (let i = n - 1; i > 0; i--) {
     let scale = 0;
@@ -100,6 +112,7 @@ function tridiagonalize(w: Float64Array, d: Float64Array, e: Float64Array, n: nu
     d[i] = h;
   }
   if (vectors) return accumulate(w, d, e, n);
+  reflectorH?.set(d);
   for (let j = 0; j < n; j++) d[j] = w[j * n + j];
   e[0] = 0;
 }

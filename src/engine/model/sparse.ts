@@ -3,7 +3,8 @@
  * (SINDy's STLSQ, discrete-time form) and conserved quantities I = c·φ(u) as the smallest generalised
  * eigenvector of (Σ Δφ Δφᵀ, Cov φ), sparsified the same way. Both work on moment matrices only.
  */
-import { type Mat, smallestGeneralizedEigen, smallestPairFrom, solve } from '../kernels/linalg.js';
+import { smallestGeneralizedEigen, smallestPairFrom } from '../kernels/generalized-eigen.js';
+import { type Mat, solve } from '../kernels/linalg.js';
 import type { FeatureStats } from './families.js';
 
 /** Moments for invariant fitting over features φ of the states. */
@@ -329,7 +330,9 @@ function restrictedInvariant(st: InvariantStats, support: number[], from: { c: n
 function invariantOnSupport(st: InvariantStats, support: number[]): { c: number[]; ratio: number; dropCosts: number[] | null } | null {
   if (support.length === 0) return null;
   const s = equilibration(support.map((i) => st.Cov[i][i]));
-  const eig = smallestGeneralizedEigen(scaledBlock(st.D, support, s), scaledBlock(st.Cov, support, s));
+  // Only backward elimination (supports of DECOMPOSE_UP_TO terms at most) reads the other eigenvectors.
+  const wanted = support.length <= DECOMPOSE_UP_TO ? Infinity : 1;
+  const eig = smallestGeneralizedEigen(scaledBlock(st.D, support, s), scaledBlock(st.Cov, support, s), undefined, wanted);
   if (eig.vectors.length === 0) return null;
   const c = new Array<number>(st.D.length).fill(0);
   support.forEach((j, idx) => (c[j] = eig.vectors[0][idx] * s[idx]));

@@ -5,7 +5,7 @@
  */
 import { errorMessage } from '../../errors.js';
 import type { Failure, Grammar, Subspace } from '../../types.js';
-import { generalEigenvalues, orthonormalRows, symmetricEigen, transpose, solve } from '../kernels/linalg.js';
+import { generalEigenvalues, orthonormalRows, symmetricEigenpairs, transpose, solve } from '../kernels/linalg.js';
 import { type Moments, projectMoments } from '../moments/moments.js';
 import { type ConstantSplit, projectRowsOnto, splitConstants, spreadOverStates } from './constants.js';
 import { objective, refineSubspace, robustRefine, sampleCentredMoments, type SampleMoments } from './refine.js';
@@ -173,7 +173,8 @@ export function generateSubspaces(grammar: Grammar, mom: Moments, roundoff: numb
         if (i > 0) addDataDriven(estimated(`eig-top${i + 1}`, union), gen.cost);
       }
     } else if (gen.kind === 'principal') {
-      const leading = attempt('principal', failures, () => principalDirections(mom, split.varying));
+      // One direction more than the largest subspace: the whole varying space is not a principal subspace.
+      const leading = attempt('principal', failures, () => principalDirections(mom, split.varying, gen.maxSize + 1));
       for (let k = 1; k <= Math.min(gen.maxSize, leading.length - 1); k++) {
         const bits = estimatedBasisBits(k, d, mom.n);
         addDataDriven({ label: `pca${k}`, kind: 'principal', basis: orthonormalRows(leading.slice(0, k)), cost: gen.cost + log2(Math.max(gen.maxSize, 1)) + bits, basisBits: bits }, gen.cost);
@@ -206,14 +207,12 @@ function predictableCoordinates(mom: Moments, coords: number[]): number[] {
   });
 }
 
-/** Principal directions of the varying part, largest variance first. */
-function principalDirections(mom: Moments, varying: number[][]): number[][] {
+/** The `count` principal directions of the varying part, largest variance first. */
+function principalDirections(mom: Moments, varying: number[][], count: number): number[][] {
   const sm = projectMoments(mom, varying);
-  const { vectors } = symmetricEigen(sm.cxx);
-  return vectors
-    .slice()
-    .reverse()
-    .map((v) => Array.from({ length: mom.dim }, (_, j) => v.reduce((t, x, i) => t + x * varying[i][j], 0)));
+  const k = sm.k;
+  const { vectors } = symmetricEigenpairs(sm.cxx, Array.from({ length: Math.min(count, k) }, (_, i) => k - 1 - i));
+  return vectors.map((v) => Array.from({ length: mom.dim }, (_, j) => v.reduce((t, x, i) => t + x * varying[i][j], 0)));
 }
 
 /** A subspace reaching into a constant direction (a coordinate subset holding a non-axis constant). */

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { smallestGeneralizedEigen, smallestPairFrom } from '../../../src/engine/kernels/linalg.ts';
+import { smallestGeneralizedEigen, smallestPairFrom } from '../../../src/engine/kernels/generalized-eigen.ts';
 import { mulberry32 } from '../../../src/random.ts';
 import { randomOrthogonal } from '../../../src/planted.ts';
 

@@ -1,5 +1,6 @@
 /** Calls of every decomposition on a matrix with one bad entry, for the guard test (run under a deadline). */
-import { generalEigen, smallestGeneralizedEigen, solve, svd, symmetricEigen } from '../../../src/engine/kernels/linalg.ts';
+import { smallestGeneralizedEigen } from '../../../src/engine/kernels/generalized-eigen.ts';
+import { generalEigen, solve, svd, symmetricEigen } from '../../../src/engine/kernels/linalg.ts';
 
 /** A full 3 × 3 matrix (no triangular shortcut in the solvers) with `v` at [0][1]. */
 export const withEntry = (v: number): number[][] => [

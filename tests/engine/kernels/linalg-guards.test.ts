@@ -6,7 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { callWithDeadline, type Outcome } from '../deadline.ts';
-import { type generalEigen, smallestGeneralizedEigen, solve, svd, symmetricEigen, timesPow2 } from '../../../src/engine/kernels/linalg.ts';
+import { smallestGeneralizedEigen } from '../../../src/engine/kernels/generalized-eigen.ts';
+import { type generalEigen, solve, svd, symmetricEigen, timesPow2 } from '../../../src/engine/kernels/linalg.ts';
 
 const linalg = new URL('../../../src/engine/kernels/linalg.ts', import.meta.url);
 const calls = new URL('./linalg-calls.ts', import.meta.url);
