@@ -105,7 +105,8 @@ const rotation = (theta: number): Mat => [
 /** Names of a family's parameters on a k-dimensional subspace. */
 export function parameterNames(family: FamilyName, k: number, offset: boolean): string[] {
   const idx = Array.from({ length: k }, (_, i) => i + 1);
-  const matrix = idx.flatMap((i) => idx.map((j) => `A${i}${j}`));
+  // k² names at k = 1024 are a million strings: made only for the families that have them.
+  const matrix = () => idx.flatMap((i) => idx.map((j) => `A${i}${j}`));
   const offsets = offset ? idx.map((i) => `b${i}`) : [];
   switch (family) {
     case 'identity':
@@ -127,9 +128,21 @@ export function parameterNames(family: FamilyName, k: number, offset: boolean): 
     case 'orthogonal':
     case 'linear':
     case 'affine':
-      return [...matrix, ...offsets];
+      return [...matrix(), ...offsets];
     default:
       throw new Error(`not a linear family: ${family}`);
+  }
+}
+
+/** How many parameters a family has on a k-dimensional subspace: {@link parameterNames}' length, without the names. */
+export function parameterCount(family: FamilyName, k: number, offset: boolean): number {
+  switch (family) {
+    case 'orthogonal':
+    case 'linear':
+    case 'affine':
+      return k * k + (offset ? k : 0);
+    default:
+      return parameterNames(family, k, offset).length;
   }
 }
 

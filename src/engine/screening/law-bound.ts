@@ -6,8 +6,8 @@
  * quarter of the whole search for candidates that were noise.
  */
 import type { FamilyName } from '../../types.js';
-import { inverseQuadraticTrace } from '../kernels/linalg.js';
-import { type FeatureStats, parameterNames } from '../model/families.js';
+import { inverseQuadraticTrace, matmul, symmetricEigenvalues, transpose } from '../kernels/linalg.js';
+import { type FeatureStats, parameterCount } from '../model/families.js';
 import { persistenceOf, type ScoringStats } from '../model/law-fit.js';
 import { mapResidualBits } from '../model/mdl.js';
 import type { SubspaceMoments } from '../moments/moments.js';
@@ -58,6 +58,25 @@ export function orthogonalResidual(sm: SubspaceMoments, offset: boolean): number
   return withSlack(traces - 2 * Math.min(rows, cols), traces);
 }
 
+/**
+ * The orthogonal maps' own residual, exactly: max tr(Q Cᵀ) over orthogonal Q is the nuclear norm of C
+ * (Procrustes), here from the eigenvalues of CᵀC with room for their rounding. A k × k eigenvalue
+ * problem instead of the fit's SVD, standard errors and code lengths (k(k − 1)/2 parameters).
+ */
+export function orthogonalResidualExact(sm: SubspaceMoments, offset: boolean): number {
+  const [xx, yx, yy] = offset ? [sm.cxx, sm.cyx, sm.cyy] : [sm.xx, sm.yx, sm.yy];
+  const k = sm.k;
+  let traces = 0;
+  for (let i = 0; i < k; i++) traces += xx[i][i] + yy[i][i];
+  const squares = symmetricEigenvalues(matmul(transpose(yx), yx));
+  const top = Math.max(...squares, 0);
+  // Each eigenvalue of CᵀC is within a few k·ε·‖C‖² of the truth; the square root of the raised value bounds σ.
+  const rounding = 8 * k * Number.EPSILON * top;
+  let nuclear = 0;
+  for (const v of squares) nuclear += Math.sqrt(Math.max(v, 0) + rounding);
+  return withSlack(traces - 2 * nuclear, traces);
+}
+
 function withSlack(residual: number, scale: number): number {
   // The closed forms cancel when the fit is near-perfect; the slack then covers their rounding.
   return Math.max(0, residual * (1 - RESIDUAL_SLACK) - 1e-12 * scale);
@@ -78,7 +97,7 @@ export function cannotBeLaw(
   floor: number,
 ): boolean {
   const k = stats.k;
-  const complexity = structuralCost + parameterNames(family, k, offset).length;
+  const complexity = structuralCost + parameterCount(family, k, offset);
   const residualBits = mapResidualBits(stats.n, stats.nIn, k, rssFloor, stats.variance, floor, persistenceOf(features, stats.fs, k));
   return complexity + residualBits >= 0;
 }

@@ -11,7 +11,7 @@ import type { DataContext } from '../moments/transitions.js';
 import { fitLinearFamily, LINEAR_MAP_FAMILIES, linearFeatureStats, residualSumOfSquares } from '../model/families.js';
 import { type FeatureCatalog, quadraticFeatures, subspaceVariables } from '../model/features.js';
 import { featurePasses } from '../passes/feature-pass.js';
-import { cannotBeLaw, leastSquaresResidual, orthogonalResidual } from './law-bound.js';
+import { cannotBeLaw, leastSquaresResidual, orthogonalResidual, orthogonalResidualExact } from './law-bound.js';
 import { type Resolution, type SubspaceFloors, subspaceFloors } from '../moments/resolution.js';
 import {
   descriptionLength,
@@ -256,9 +256,11 @@ export function screenCandidate(
       const lsKey = `${c.subspaceIndex}|${c.offset}`;
       if (!cache.leastSquares.has(lsKey)) cache.leastSquares.set(lsKey, leastSquaresResidual(mapStats.fs));
       const leastSquares = cache.leastSquares.get(lsKey);
-      const orthogonal = c.family === 'orthogonal' || c.family === 'rotation' ? orthogonalResidual(sm, c.offset) : 0;
-      const rssFloor = Math.max(leastSquares ?? 0, orthogonal);
-      if (rssFloor > 0 && cannotBeLaw(c.family, c.offset, c.structuralCost, features, mapStats, rssFloor, floor)) return { ok: false, ruledOut: true, id: c.id };
+      const orthogonalFamily = c.family === 'orthogonal' || c.family === 'rotation';
+      const ruledOut = (rssFloor: number) => rssFloor > 0 && cannotBeLaw(c.family, c.offset, c.structuralCost, features, mapStats, rssFloor, floor);
+      if (ruledOut(Math.max(leastSquares ?? 0, orthogonalFamily ? orthogonalResidual(sm, c.offset) : 0))) return { ok: false, ruledOut: true, id: c.id };
+      // The exact orthogonal floor costs a k × k eigenvalue problem: worth it where the fit is an SVD and more.
+      if (orthogonalFamily && k > 2 && ruledOut(orthogonalResidualExact(sm, c.offset))) return { ok: false, ruledOut: true, id: c.id };
       stats = mapStats;
     } else if (c.family === 'linear_invariant') {
       stats = linearInvariantStats(sm);

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { coefficientsOf, fitLinearFamily, linearFeatureStats, parameterNames, residualSumOfSquares } from '../../../src/engine/model/families.ts';
+import { coefficientsOf, fitLinearFamily, linearFeatureStats, parameterCount, parameterNames, residualSumOfSquares } from '../../../src/engine/model/families.ts';
 import { randomOrthogonal } from '../../../src/planted.ts';
 import { mulberry32 } from '../../../src/random.ts';
 import type { FamilyName } from '../../../src/types.ts';
@@ -63,6 +63,7 @@ test('each linear family recovers its planted parameters from exact moments', ()
       const sm = transitions(p, seed, 0);
       const got = fitLinearFamily(p.family, sm, p.offset);
       assert.equal(got.length, parameterNames(p.family, p.k, p.offset).length, 'one value per named parameter');
+      assert.equal(parameterCount(p.family, p.k, p.offset), got.length, 'the count screening bounds by');
       p.params.forEach((want, i) => assert.ok(Math.abs(got[i] - want) <= 1e-7 * (1 + Math.abs(want)), `${p.family}${p.offset ? '+offset' : ''} ${parameterNames(p.family, p.k, p.offset)[i]}: ${got[i]} vs ${want}`));
       // The parameters rebuild a map that reproduces every transition.
       const fs = linearFeatureStats(sm, p.offset);

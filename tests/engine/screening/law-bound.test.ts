@@ -7,10 +7,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { coefficientsOf, familyFitsDimension, fitLinearFamily, LINEAR_MAP_FAMILIES, linearFeatureStats, offsetVariants, parameterNames, residualSumOfSquares } from '../../../src/engine/model/families.ts';
+import { coefficientsOf, familyFitsDimension, fitLinearFamily, LINEAR_MAP_FAMILIES, linearFeatureStats, offsetVariants, parameterCount, residualSumOfSquares } from '../../../src/engine/model/families.ts';
 import { descriptionLength, type LawFit, parameterStdErrors } from '../../../src/engine/model/law-fit.ts';
 import { subspaceVariance } from '../../../src/engine/moments/moments.ts';
-import { cannotBeLaw, leastSquaresResidual, orthogonalResidual } from '../../../src/engine/screening/law-bound.ts';
+import { cannotBeLaw, leastSquaresResidual, orthogonalResidual, orthogonalResidualExact } from '../../../src/engine/screening/law-bound.ts';
 import { orthonormalRows } from '../../../src/engine/kernels/linalg.ts';
 import { subspaceMomentsOf } from '../exact-moments.ts';
 import { Rng } from '../../../src/random.ts';
@@ -43,17 +43,21 @@ test('no map of a linear family fits better than the floors screening rules cand
       const fs = linearFeatureStats(sm, offset);
       const leastSquares = leastSquaresResidual(fs)!;
       const orth = orthogonalResidual(sm, offset);
+      const exact = orthogonalResidualExact(sm, offset);
       for (const family of FAMILIES.filter((f) => familyFitsDimension(f, k) && offsetVariants(f).includes(offset))) {
         const rss = residualSumOfSquares(coefficientsOf(family, k, offset, fitLinearFamily(family, sm, offset)), fs);
         assert.ok(rss >= leastSquares, `${family}: ${rss} < least squares ${leastSquares}`);
-        if (family === 'orthogonal' || family === 'rotation') assert.ok(rss >= orth, `${family}: ${rss} < orthogonal floor ${orth}`);
+        if (family === 'orthogonal' || family === 'rotation') assert.ok(rss >= Math.max(orth, exact), `${family}: ${rss} < orthogonal floors ${orth}, ${exact}`);
+        // The exact floor is the Procrustes map's own residual, up to its slack: a floor of 0 would pass the line above.
+        const scale = fs.Y.reduce((t, row, i) => t + row[i], 0) + fs.G.reduce((t, row, i) => t + (i < k ? row[i] : 0), 0);
+        if (family === 'orthogonal') assert.ok(rss <= exact * (1 + 1e-3) + 1e-9 * scale, `orthogonal: ${rss} far above its exact floor ${exact}`);
       }
       // Any orthogonal map, not only the fitted one, with the best offset when there is one.
       const Q = orthonormalRows(Array.from({ length: k }, () => Array.from({ length: k }, () => rng.normal())));
       const n = sm.n;
       const b = sm.sy.map((s, i) => (s - Q[i].reduce((t, q, j) => t + q * sm.sx[j], 0)) / n);
       const rssQ = residualSumOfSquares(offset ? Q.map((row, i) => [...row, b[i]]) : Q, fs);
-      assert.ok(rssQ >= orth, `random orthogonal map: ${rssQ} < ${orth}`);
+      assert.ok(rssQ >= Math.max(orth, exact), `random orthogonal map: ${rssQ} < ${orth}, ${exact}`);
     }),
     { seed: 17, numRuns: 200 },
   );
@@ -69,14 +73,15 @@ test('a candidate ruled out by its bound does not beat the null model when fitte
       const features = [...Array.from({ length: k }, (_, i) => `u${i + 1}`), ...(offset ? ['1'] : [])];
       const floor = 1e-9;
       for (const family of FAMILIES.filter((f) => familyFitsDimension(f, k) && offsetVariants(f).includes(offset))) {
-        const rssFloor = Math.max(leastSquaresResidual(fs)!, family === 'orthogonal' || family === 'rotation' ? orthogonalResidual(sm, offset) : 0);
+        const orthogonalFamily = family === 'orthogonal' || family === 'rotation';
+        const rssFloor = Math.max(leastSquaresResidual(fs)!, orthogonalFamily ? orthogonalResidual(sm, offset) : 0, orthogonalFamily ? orthogonalResidualExact(sm, offset) : 0);
         if (!cannotBeLaw(family, offset, structuralCost, features, stats, rssFloor, floor)) continue;
         ruledOut++;
         const params = fitLinearFamily(family, sm, offset);
         const fit: Pick<LawFit, 'parametrization' | 'k' | 'structuralCost' | 'features'> = { parametrization: { kind: 'linear', family, offset }, k, structuralCost, features };
         const stderrs = parameterStdErrors(fit, params, stats, floor);
         const dl = descriptionLength(fit, params, params.map(() => null), stderrs, stats, 1, floor);
-        assert.ok(dl.total >= 0, `${family} ruled out, but its description length is ${dl.total} (${parameterNames(family, k, offset).length} parameters)`);
+        assert.ok(dl.total >= 0, `${family} ruled out, but its description length is ${dl.total} (${parameterCount(family, k, offset)} parameters)`);
       }
     }),
     { seed: 18, numRuns: 200 },
