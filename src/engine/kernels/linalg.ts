@@ -96,12 +96,20 @@ export function solve(a: Mat, b: Mat): Mat {
  * row of C, no back-substitution. Null when G is not safely positive definite.
  */
 export function inverseQuadraticTrace(G: Mat, C: Mat): number | null {
+  const diagonal = inverseQuadraticDiagonal(G, C);
+  return diagonal && diagonal.reduce((s, v) => s + v, 0);
+}
+
+/** The diagonal of C G⁻¹ Cᵀ (what the least-squares fit of each row's target explains), as {@link inverseQuadraticTrace}. */
+export function inverseQuadraticDiagonal(G: Mat, C: Mat): number[] | null {
   const e = checkedExponent('inverseQuadraticTrace', G);
   const L = isSymmetric(G) ? choleskyLower(scaled(G, -e), 1e-10) : null;
   if (!L) return null;
-  let sum = 0;
-  for (const row of C) for (const v of forwardSolve(L, G.length, row)) sum += v * v;
-  return timesPow2(sum, -e);
+  return C.map((row) => {
+    let sum = 0;
+    for (const v of forwardSolve(L, G.length, row)) sum += v * v;
+    return timesPow2(sum, -e);
+  });
 }
 
 /**

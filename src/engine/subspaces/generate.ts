@@ -5,7 +5,7 @@
  */
 import { errorMessage } from '../../errors.js';
 import type { Failure, Grammar, Subspace } from '../../types.js';
-import { generalEigenvalues, orthonormalRows, symmetricEigenpairs, transpose, solve } from '../kernels/linalg.js';
+import { generalEigenvalues, inverseQuadraticDiagonal, orthonormalRows, symmetricEigenpairs, transpose, solve } from '../kernels/linalg.js';
 import { type Moments, projectMoments } from '../moments/moments.js';
 import { type ConstantSplit, projectRowsOnto, splitConstants, spreadOverStates } from './constants.js';
 import { objective, refineSubspace, robustRefine, sampleCentredMoments, type SampleMoments } from './refine.js';
@@ -200,11 +200,11 @@ const PREDICTED = 0.5;
  */
 function predictableCoordinates(mom: Moments, coords: number[]): number[] {
   const m = projectMoments(mom, unitRows(mom.dim, coords));
-  const B = solve(m.cxx, transpose(m.cyx)); // B = cxx⁻¹ cxy
-  return coords.filter((_, i) => {
-    const explained = m.cyx[i].reduce((t, v, j) => t + v * B[j][i], 0);
-    return m.cyy[i][i] > 0 && explained / m.cyy[i][i] > PREDICTED;
-  });
+  // (cyx cxx⁻¹ cxy)_ii, through cxx's Cholesky factor where it is safely positive definite.
+  const explained =
+    inverseQuadraticDiagonal(m.cxx, m.cyx) ??
+    ((B) => m.cyx.map((row, i) => row.reduce((t, v, j) => t + v * B[j][i], 0)))(solve(m.cxx, transpose(m.cyx)));
+  return coords.filter((_, i) => m.cyy[i][i] > 0 && explained[i] / m.cyy[i][i] > PREDICTED);
 }
 
 /** The `count` principal directions of the varying part, largest variance first. */
