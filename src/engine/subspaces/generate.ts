@@ -8,7 +8,8 @@ import type { Failure, Grammar, Subspace } from '../../types.js';
 import { generalEigenvalues, inverseQuadraticDiagonal, orthonormalRows, symmetricEigenpairs, transpose, solve } from '../kernels/linalg.js';
 import { type Moments, projectMoments } from '../moments/moments.js';
 import { type ConstantSplit, projectRowsOnto, splitConstants, spreadOverStates } from './constants.js';
-import { objective, refineSubspace, robustRefine, sampleCentredMoments, type SampleMoments } from './refine.js';
+import { objective, refineSubspace, robustRefine } from './refine.js';
+import { sampleCentredMoments, type SampleMoments } from './sample-moments.js';
 import { coordinateSubsets } from './coordinate-subsets.js';
 
 const log2 = Math.log2;

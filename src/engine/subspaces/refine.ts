@@ -9,14 +9,8 @@
  */
 import { type Mat, matmul, orthonormalRows, solve, transpose } from '../kernels/linalg.js';
 import { median, trimmedRefit } from '../kernels/trimmed-refit.js';
-import { addGramUpper } from '../kernels/gram.js';
+import { type CentredMoments, maskedSampleMoments, sampleCentredMoments, type SampleMoments } from './sample-moments.js';
 
-export interface CentredMoments {
-  /** Σ (z − z̄)(z − z̄)ᵀ, Σ (z' − z̄')(z − z̄)ᵀ, Σ (z' − z̄')(z' − z̄')ᵀ over the full space. */
-  cxx: Mat;
-  cyx: Mat;
-  cyy: Mat;
-}
 
 const sandwich = (B: Mat, S: Mat): Mat => matmul(matmul(B, S), transpose(B));
 
@@ -99,67 +93,14 @@ export function refineSubspace(basis: Mat, m: CentredMoments, maxIter = 150): Ma
   return B;
 }
 
-/** Rows of the sample per block of the moment kernels. */
-const SAMPLE_BLOCK = 256;
-
-/** Centred full-space moments over a subset of transitions (a sample, optionally masked). */
-export function sampleCentredMoments(states: Float64Array, dim: number, starts: Uint32Array, idx: Uint32Array, mask: Uint8Array | null): CentredMoments & { meanX: number[]; meanY: number[] } {
-  const sx = new Array<number>(dim).fill(0);
-  const sy = new Array<number>(dim).fill(0);
-  let n = 0;
-  // Plain loops, not forEach: V8 drops a dead callback's optimised code (docs/performance.md#v8-and-closures).
-  for (let i = 0; i < idx.length; i++) {
-    if (mask && !mask[i]) continue;
-    const a = starts[idx[i]] * dim;
-    for (let j = 0; j < dim; j++) {
-      sx[j] += states[a + j];
-      sy[j] += states[a + dim + j];
-    }
-    n++;
-  }
-  const mx = sx.map((s) => s / Math.max(n, 1));
-  const my = sy.map((s) => s / Math.max(n, 1));
-  // Columns x (0 … d−1) and y (d … 2d−1) of a block; one Gram matrix of [x; y] holds all three moments.
-  const B = SAMPLE_BLOCK;
-  const m = 2 * dim;
-  const V = new Float64Array(m * B);
-  const offs = Int32Array.from({ length: m }, (_, j) => j * B);
-  const G = new Float64Array(m * m);
-  let count = 0;
-  for (let i = 0; i < idx.length; i++) {
-    if (mask && !mask[i]) continue;
-    const a = starts[idx[i]] * dim;
-    for (let j = 0; j < dim; j++) {
-      V[j * B + count] = states[a + j] - mx[j];
-      V[(dim + j) * B + count] = states[a + dim + j] - my[j];
-    }
-    if (++count === B) {
-      addGramUpper(V, offs, count, G, m);
-      count = 0;
-    }
-  }
-  if (count > 0) addGramUpper(V, offs, count, G, m);
-  const upper = (p: number, q: number) => (p <= q ? G[p * m + q] : G[q * m + p]);
-  const block = (at: (p: number, q: number) => number) => Array.from({ length: dim }, (_, p) => Array.from({ length: dim }, (__, q) => at(p, q)));
-  return {
-    cxx: block((p, q) => upper(p, q)),
-    cyx: block((p, q) => G[q * m + dim + p]),
-    cyy: block((p, q) => upper(dim + p, dim + q)),
-    meanX: mx,
-    meanY: my,
-  };
-}
-
 /** A subspace refined on a subset of the sample, with what its residuals need. */
 interface Refined {
   B: Mat;
-  m: CentredMoments & { meanX: number[]; meanY: number[] };
+  m: SampleMoments;
   bxx: Mat;
   M: Mat;
 }
 
-/** Centred moments of a sample, with its means. */
-export type SampleMoments = ReturnType<typeof sampleCentredMoments>;
 
 /**
  * Outlier transitions (cuts, glitches) bias moment-based refinement. Re-weight on a sample instead:
@@ -169,7 +110,8 @@ export type SampleMoments = ReturnType<typeof sampleCentredMoments>;
  */
 export function robustRefine(basis: Mat, states: Float64Array, dim: number, starts: Uint32Array, sample: Uint32Array, wholeSample?: () => SampleMoments, rounds = 8): Mat {
   const refineOn = (B: Mat, mask: Uint8Array | null): Refined => {
-    const m = mask === null && wholeSample ? wholeSample() : sampleCentredMoments(states, dim, starts, sample, mask);
+    const whole = wholeSample?.();
+    const m = !whole ? sampleCentredMoments(states, dim, starts, sample, mask) : mask ? maskedSampleMoments(whole, states, dim, starts, sample, mask) : whole;
     const refined = refineSubspace(B, m);
     const bxx = sandwich(refined, m.cxx);
     const byx = sandwich(refined, m.cyx);

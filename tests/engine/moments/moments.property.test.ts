@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { accumulateMoments, momentShift, projectMoments } from '../../../src/engine/moments/moments.ts';
 import { transitionStarts } from '../../../src/engine/moments/transitions.ts';
-import { sampleCentredMoments } from '../../../src/engine/subspaces/refine.ts';
+import { sampleCentredMoments } from '../../../src/engine/subspaces/sample-moments.ts';
 import { parameterStdErrors, residualMeasure, type ScoringStats } from '../../../src/engine/model/law-fit.ts';
 import { mulberry32 } from '../../../src/random.ts';
 import { randomOrthogonal } from '../../../src/planted.ts';

@@ -1,0 +1,127 @@
+/**
+ * Centred full-space moments over the screening sample, or over the part of it a trimmed refit keeps.
+ * A trimmed set's moments are the whole sample's less those of the transitions set aside: at d = 1024
+ * each moment pass over the sample is a 2048-column Gram matrix, and a round sets aside a few percent.
+ */
+import { addGramUpper } from '../kernels/gram.js';
+import type { Mat } from '../kernels/linalg.js';
+
+export interface CentredMoments {
+  /** Σ (z − z̄)(z − z̄)ᵀ, Σ (z' − z̄')(z − z̄)ᵀ, Σ (z' − z̄')(z' − z̄')ᵀ over the full space. */
+  cxx: Mat;
+  cyx: Mat;
+  cyy: Mat;
+}
+
+/** Centred moments of a sample, with its means. */
+export type SampleMoments = CentredMoments & { meanX: number[]; meanY: number[] };
+
+/** Where the sample's transitions are: transition idx[i] runs from state starts[idx[i]] to the next. */
+interface SampleRows {
+  states: Float64Array;
+  dim: number;
+  starts: Uint32Array;
+  idx: Uint32Array;
+}
+
+/** Rows of the sample per block of the moment kernels. */
+const SAMPLE_BLOCK = 256;
+
+/** Centred full-space moments over a subset of transitions (a sample, optionally masked). */
+export function sampleCentredMoments(states: Float64Array, dim: number, starts: Uint32Array, idx: Uint32Array, mask: Uint8Array | null): SampleMoments {
+  const rows = { states, dim, starts, idx };
+  const keep = (i: number) => !mask || mask[i] === 1;
+  const sx = new Array<number>(dim).fill(0);
+  const sy = new Array<number>(dim).fill(0);
+  let n = 0;
+  // Plain loops, not forEach: V8 drops a dead callback's optimised code (docs/performance.md#v8-and-closures).
+  for (let i = 0; i < idx.length; i++) {
+    if (!keep(i)) continue;
+    const a = starts[idx[i]] * dim;
+    for (let j = 0; j < dim; j++) {
+      sx[j] += states[a + j];
+      sy[j] += states[a + dim + j];
+    }
+    n++;
+  }
+  const meanX = sx.map((s) => s / Math.max(n, 1));
+  const meanY = sy.map((s) => s / Math.max(n, 1));
+  return { ...blocksOf(gramAbout(rows, keep, meanX, meanY), dim), meanX, meanY };
+}
+
+/**
+ * The moments of the sample's transitions with mask[i] = 1, from the whole sample's (`whole`, with
+ * mask = null): the set-aside rows' Gram matrix about the whole sample's means is subtracted, then the
+ * kept rows' mean shift δ (Σ_kept (v − v̄) = −Σ_aside (v − v̄)) is taken out as n_kept δ δᵀ. When more
+ * rows are set aside than kept, the kept ones are summed directly.
+ */
+export function maskedSampleMoments(whole: SampleMoments, states: Float64Array, dim: number, starts: Uint32Array, idx: Uint32Array, mask: Uint8Array): SampleMoments {
+  let kept = 0;
+  for (let i = 0; i < idx.length; i++) kept += mask[i];
+  if (idx.length - kept >= kept) return sampleCentredMoments(states, dim, starts, idx, mask);
+  const rows = { states, dim, starts, idx };
+  const aside = (i: number) => mask[i] === 0;
+  const G = gramAbout(rows, aside, whole.meanX, whole.meanY);
+  // δ over the 2·dim columns [x; y]: minus the set-aside rows' sum about the whole means, per kept row.
+  const delta = new Float64Array(2 * dim);
+  for (let i = 0; i < idx.length; i++) {
+    if (!aside(i)) continue;
+    const a = starts[idx[i]] * dim;
+    for (let j = 0; j < dim; j++) {
+      delta[j] -= states[a + j] - whole.meanX[j];
+      delta[dim + j] -= states[a + dim + j] - whole.meanY[j];
+    }
+  }
+  for (let j = 0; j < 2 * dim; j++) delta[j] /= Math.max(kept, 1);
+  const m = 2 * dim;
+  const entry = (r: number, c: number) => (r <= c ? G[r * m + c] : G[c * m + r]);
+  const block = (wholeBlock: Mat, o1: number, o2: number) => wholeBlock.map((row, p) => row.map((v, q) => v - entry(o1 + p, o2 + q) - kept * delta[o1 + p] * delta[o2 + q]));
+  return {
+    cxx: block(whole.cxx, 0, 0),
+    cyx: block(whole.cyx, dim, 0),
+    cyy: block(whole.cyy, dim, dim),
+    meanX: whole.meanX.map((m, j) => m + delta[j]),
+    meanY: whole.meanY.map((m, j) => m + delta[dim + j]),
+  };
+}
+
+/**
+ * Upper triangle of Σ v vᵀ over the selected rows, v = [z − mx; z' − my] (2·dim × 2·dim, row-major);
+ * the entry below the diagonal at (p, q) with p > q is read at (q, p).
+ */
+function gramAbout(rows: SampleRows, selected: (i: number) => boolean, mx: number[], my: number[]): Float64Array {
+  const { states, dim, starts, idx } = rows;
+  // Columns x (0 … d−1) and y (d … 2d−1) of a block; one Gram matrix of [x; y] holds all three moments.
+  const B = SAMPLE_BLOCK;
+  const m = 2 * dim;
+  const V = new Float64Array(m * B);
+  const offs = Int32Array.from({ length: m }, (_, j) => j * B);
+  const G = new Float64Array(m * m);
+  let count = 0;
+  for (let i = 0; i < idx.length; i++) {
+    if (!selected(i)) continue;
+    const a = starts[idx[i]] * dim;
+    for (let j = 0; j < dim; j++) {
+      V[j * B + count] = states[a + j] - mx[j];
+      V[(dim + j) * B + count] = states[a + dim + j] - my[j];
+    }
+    if (++count === B) {
+      addGramUpper(V, offs, count, G, m);
+      count = 0;
+    }
+  }
+  if (count > 0) addGramUpper(V, offs, count, G, m);
+  return G;
+}
+
+/** The three d × d blocks of the Gram matrix of [x; y]. */
+function blocksOf(G: Float64Array, dim: number): CentredMoments {
+  const m = 2 * dim;
+  const upper = (p: number, q: number) => (p <= q ? G[p * m + q] : G[q * m + p]);
+  const block = (at: (p: number, q: number) => number) => Array.from({ length: dim }, (_, p) => Array.from({ length: dim }, (__, q) => at(p, q)));
+  return {
+    cxx: block((p, q) => upper(p, q)),
+    cyx: block((p, q) => G[q * m + dim + p]),
+    cyy: block((p, q) => upper(dim + p, dim + q)),
+  };
+}
