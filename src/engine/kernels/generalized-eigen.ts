@@ -2,7 +2,7 @@
  * Generalised symmetric eigenproblems A x = λ B x with B positive semi-definite: the conserved
  * combinations of features are their smallest eigenvectors (Σ ΔI² against Σ (I − Ī)²).
  */
-import { backSolveTransposed, choleskyLower, forwardSolve } from './cholesky.js';
+import { backSolveTransposed, choleskyLower, forwardSolve, forwardSolveRows } from './cholesky.js';
 import { type Mat, matmul, symmetricEigen, symmetricEigenpairs, transpose } from './linalg.js';
 
 /**
@@ -42,9 +42,14 @@ const CHOLESKY_PIVOT = 1e-8;
 /** Eigenpairs of the pencil (A, LLᵀ) from those of L⁻¹AL⁻ᵀ: x = L⁻ᵀy, so xᵀBx = 1 as in the projected path. */
 function whitenedEigen(a: Mat, L: Float64Array, count: number): { values: number[]; vectors: number[][] } {
   const n = a.length;
-  // Columns of L⁻¹A, then of L⁻¹(L⁻¹A)ᵀ = L⁻¹AL⁻ᵀ (A symmetric).
-  const half = a.map((row) => forwardSolve(L, n, row));
-  const whitened = half.map((_, c) => forwardSolve(L, n, half.map((col) => col[c])));
+  // Columns of L⁻¹A, then of L⁻¹(L⁻¹A)ᵀ = L⁻¹AL⁻ᵀ (A symmetric), all solved as rows.
+  const rows = new Float64Array(n * n);
+  a.forEach((row, i) => rows.set(row, i * n));
+  const half = forwardSolveRows(L, n, rows, n);
+  const halfT = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let c = 0; c < n; c++) halfT[c * n + i] = half[i * n + c];
+  const flat = forwardSolveRows(L, n, halfT, n);
+  const whitened = Array.from({ length: n }, (_, c) => Array.from(flat.subarray(c * n, c * n + n)));
   const e = smallestEigenpairs(whitened, count);
   return { values: e.values, vectors: e.vectors.map((y) => backSolveTransposed(L, n, y)) };
 }

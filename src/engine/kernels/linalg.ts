@@ -8,7 +8,7 @@
 import { Matrix, solve as mlSolve } from 'ml-matrix';
 import { flatGeneralEigen, flatGeneralEigenvalues } from './general-eigen.js';
 import { eigenvectorOf } from './eigenvectors-on-demand.js';
-import { backSolveTransposed, choleskyLower, forwardSolve } from './cholesky.js';
+import { backSolveTransposedRows, choleskyLower, forwardSolveRows } from './cholesky.js';
 import { flatSymmetricEigen, flatSymmetricEigenvalues, flatSymmetricEigenvaluesAndForm } from './symmetric-eigen.js';
 import { tridiagonalEigenvectors } from './tridiagonal-eigenvectors.js';
 import { flatSvd } from './svd.js';
@@ -84,8 +84,13 @@ export function solve(a: Mat, b: Mat): Mat {
   const eb = checkedExponent('solve', b);
   const spd = isSymmetric(a) ? choleskyLower(scaled(a, -ea), 1e-10) : null;
   if (spd) {
-    const columns = transpose(scaled(b, -eb)).map((col) => backSolveTransposed(spd, a.length, forwardSolve(spd, a.length, col)));
-    return checkedResult('solve', scaled(transpose(columns), eb - ea));
+    const n = a.length;
+    const r = b[0]?.length ?? 0;
+    // Right-hand sides as rows: column c of b is row c of Y.
+    const Y = new Float64Array(r * n);
+    for (let i = 0; i < n; i++) for (let c = 0; c < r; c++) Y[c * n + i] = timesPow2(b[i][c], -eb);
+    const X = backSolveTransposedRows(spd, n, forwardSolveRows(spd, n, Y, r), r);
+    return checkedResult('solve', Array.from({ length: n }, (_, i) => Array.from({ length: r }, (__, c) => timesPow2(X[c * n + i], eb - ea))));
   }
   const x = mlSolve(new Matrix(scaled(a, -ea)), new Matrix(scaled(b, -eb)), true).to2DArray();
   return checkedResult('solve', scaled(x, eb - ea));
@@ -105,9 +110,13 @@ export function inverseQuadraticDiagonal(G: Mat, C: Mat): number[] | null {
   const e = checkedExponent('inverseQuadraticTrace', G);
   const L = isSymmetric(G) ? choleskyLower(scaled(G, -e), 1e-10) : null;
   if (!L) return null;
-  return C.map((row) => {
+  const n = G.length;
+  const Y = new Float64Array(C.length * n);
+  C.forEach((row, c) => Y.set(row, c * n));
+  const X = forwardSolveRows(L, n, Y, C.length);
+  return C.map((_, c) => {
     let sum = 0;
-    for (const v of forwardSolve(L, G.length, row)) sum += v * v;
+    for (let i = 0; i < n; i++) sum += X[c * n + i] ** 2;
     return timesPow2(sum, -e);
   });
 }
