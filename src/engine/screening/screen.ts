@@ -8,7 +8,7 @@ import type { Failure, FamilyName, LawRole } from '../../types.js';
 import { errorMessage } from '../../errors.js';
 import type { CandidateSpec } from '../candidates/candidate.js';
 import type { DataContext } from '../moments/transitions.js';
-import { fitLinearFamily, LINEAR_MAP_FAMILIES, linearFeatureStats, residualSumOfSquares } from '../model/families.js';
+import { type FeatureStats, fitLinearFamily, LINEAR_MAP_FAMILIES, linearFeatureStats, residualSumOfSquares } from '../model/families.js';
 import { type FeatureCatalog, quadraticFeatures, subspaceVariables } from '../model/features.js';
 import { featurePasses } from '../passes/feature-pass.js';
 import { cannotBeLaw, leastSquaresResidual, orthogonalResidual, orthogonalResidualExact } from './law-bound.js';
@@ -53,8 +53,8 @@ export interface ScreenCache {
   resolution: Resolution;
   /** Residual floors per subspace (see subspaceFloors). */
   floors: Map<number, SubspaceFloors>;
-  /** Per subspace and offset variant, the least-squares map's residual (see leastSquaresResidual). */
-  leastSquares: Map<string, number | null>;
+  /** Per subspace and offset variant, the linear features' statistics and the least-squares map's residual (see leastSquaresResidual). */
+  linear: Map<string, { fs: FeatureStats; leastSquares: number | null }>;
 }
 
 /**
@@ -69,7 +69,7 @@ export function newScreenCache(candidates: CandidateSpec[], bases: Record<number
     list.push({ role: c.role, features: featuresFor(c, bases[c.subspaceIndex].length) });
     planned.set(c.subspaceIndex, list);
   }
-  return { projected: new Map(), sampled: new Map(), planned, catalog, resolution, floors: new Map(), leastSquares: new Map() };
+  return { projected: new Map(), sampled: new Map(), planned, catalog, resolution, floors: new Map(), linear: new Map() };
 }
 
 const sampleKey = (subspaceIndex: number, role: LawRole, features: string[]) => `${subspaceIndex}|${role}|${features.join(';')}`;
@@ -252,10 +252,13 @@ export function screenCandidate(
     let stats: ScoringStats;
     let sampleScale = 1;
     if (LINEAR_MAP_FAMILIES.has(c.family)) {
-      const mapStats = { role: 'map' as const, fs: linearFeatureStats(sm, c.offset), n: sm.n, nIn: sm.n, variance: subspaceVariance(sm), k };
-      const lsKey = `${c.subspaceIndex}|${c.offset}`;
-      if (!cache.leastSquares.has(lsKey)) cache.leastSquares.set(lsKey, leastSquaresResidual(mapStats.fs));
-      const leastSquares = cache.leastSquares.get(lsKey);
+      const key = `${c.subspaceIndex}|${c.offset}`;
+      if (!cache.linear.has(key)) {
+        const fs = linearFeatureStats(sm, c.offset);
+        cache.linear.set(key, { fs, leastSquares: leastSquaresResidual(fs) });
+      }
+      const { fs, leastSquares } = cache.linear.get(key)!;
+      const mapStats = { role: 'map' as const, fs, n: sm.n, nIn: sm.n, variance: subspaceVariance(sm), k };
       const orthogonalFamily = c.family === 'orthogonal' || c.family === 'rotation';
       const ruledOut = (rssFloor: number) => rssFloor > 0 && cannotBeLaw(c.family, c.offset, c.structuralCost, features, mapStats, rssFloor, floor);
       if (ruledOut(Math.max(leastSquares ?? 0, orthogonalFamily ? orthogonalResidual(sm, c.offset) : 0))) return { ok: false, ruledOut: true, id: c.id };
