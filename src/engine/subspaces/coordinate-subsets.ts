@@ -48,9 +48,9 @@ export function subsetPredictability(mom: Moments, subset: number[]): number {
   const next = subset.map((c) => d + c);
   const Cxx = subset.map((a) => subset.map((b) => cov(a, b)));
   const Cxy = subset.map((a) => next.map((b) => cov(a, b)));
-  let B: number[][];
+  let B: number[][] | null = k === 2 ? choleskySolve2(Cxx, Cxy) : null;
   try {
-    B = solve(Cxx, Cxy);
+    B ??= solve(Cxx, Cxy);
   } catch {
     return 0;
   }
@@ -66,4 +66,30 @@ export function subsetPredictability(mom: Moments, subset: number[]): number {
     best = Math.max(best, 1 - (residual / (n - k - 1)) / (nullError / (n - 1)));
   });
   return Number.isFinite(best) ? best : 0;
+}
+
+/**
+ * solve(A, R) for a 2 × 2 symmetric positive definite A, by the same Cholesky arithmetic as linalg's
+ * solve (its power-of-two scalings change no digit), without its checks and copies: pairs are scored
+ * by the ten thousand. Null where solve would not take the Cholesky path.
+ */
+export function choleskySolve2(A: number[][], R: number[][]): number[][] | null {
+  const [a00, a10, a11] = [A[0][0], A[1][0], A[1][1]];
+  // Subnormal or non-finite entries: solve's scalings would change digits, or it throws.
+  const ordinary = (v: number) => v === 0 || (Math.abs(v) >= 2 ** -1000 && Math.abs(v) <= 2 ** 1000);
+  if (A[0][1] !== a10 || ![a00, a10, a11, ...R[0], ...R[1]].every(ordinary)) return null;
+  const top = Math.max(a00, a11);
+  if (!(top > 0 && top < Infinity) || !(a00 > 1e-10 * top)) return null;
+  const l00 = Math.sqrt(a00);
+  const l10 = a10 / l00;
+  const pivot = a11 - l10 * l10;
+  if (!(pivot > 1e-10 * top)) return null;
+  const l11 = Math.sqrt(pivot);
+  const columns = R[0].map((_, c) => {
+    const y0 = R[0][c] / l00;
+    const y1 = (R[1][c] - l10 * y0) / l11;
+    const x1 = y1 / l11;
+    return [(y0 - l10 * x1) / l00, x1];
+  });
+  return [columns.map((x) => x[0]), columns.map((x) => x[1])];
 }

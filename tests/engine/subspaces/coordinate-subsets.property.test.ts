@@ -6,7 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { coordinateSubsets, subsetPredictability } from '../../../src/engine/subspaces/coordinate-subsets.ts';
+import { choleskySolve2, coordinateSubsets, subsetPredictability } from '../../../src/engine/subspaces/coordinate-subsets.ts';
+import { solve } from '../../../src/engine/kernels/linalg.ts';
 import { accumulateMoments, momentShift } from '../../../src/engine/moments/moments.ts';
 import { transitionStarts } from '../../../src/engine/moments/transitions.ts';
 import { mulberry32 } from '../../../src/random.ts';
@@ -60,4 +61,22 @@ test('within the cap every pair is kept, in lexicographic order', () => {
   const mom = plantedPair(6, 1, 4, 0.5, false, 3);
   const kept = coordinateSubsets(mom, [0, 2, 3, 5], 2, 256);
   assert.deepEqual(kept, [[0, 2], [0, 3], [0, 5], [2, 3], [2, 5], [3, 5]]);
+});
+
+test('pairs are scored with exactly the arithmetic of the general solve, or by it', () => {
+  const entry = fc.double({ min: -1e3, max: 1e3, noNaN: true });
+  fc.assert(
+    fc.property(entry, entry, entry, fc.array(fc.tuple(entry, entry), { minLength: 1, maxLength: 3 }), fc.constantFrom(1, 1e-6, 1e12), (a, b, c, columns, scale) => {
+      // A = [[a² + s, ab], [ab, b² + c²]]·scale: positive definite but for degenerate draws.
+      const A = [
+        [(a * a + 1e-3) * scale, a * b * scale],
+        [a * b * scale, (b * b + c * c) * scale],
+      ];
+      const R = [columns.map(([x]) => x), columns.map(([, y]) => y)];
+      const fast = choleskySolve2(A, R);
+      if (fast === null) return;
+      assert.deepEqual(fast, solve(A, R));
+    }),
+    { numRuns: 500, seed: 77 },
+  );
 });
