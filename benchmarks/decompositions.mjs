@@ -6,10 +6,17 @@
 //   "eigenvaluesAnd8Vectors": the eigenvalues alone, then eight eigenvectors by inverse iteration
 //     (eigenvectors-on-demand.ts), as the eigen-subspaces ask for them; its eigenvalues are checked
 //     bit for bit against the full decomposition's.
+//   "eigenvaluesAnd4Vectors" (symmetric): all eigenvalues, then the four largest eigenvalues' vectors by
+//     inverse iteration on the tridiagonal form (tridiagonal-eigenvectors.ts), as the principal
+//     directions ask for them.
+//   "choleskyMs": the factor of S·Sᵀ + n·I, and forward then back solves for n right-hand sides, blocked
+//     on the moment kernels from 192 rows (cholesky.ts), against the plain loops one side at a time.
 import { EigenvalueDecomposition, Matrix, SingularValueDecomposition } from 'ml-matrix';
 import { flatGeneralEigen, flatGeneralEigenvalues } from '../dist/src/engine/kernels/general-eigen.js';
 import { eigenvectorOf } from '../dist/src/engine/kernels/eigenvectors-on-demand.js';
-import { flatSymmetricEigen } from '../dist/src/engine/kernels/symmetric-eigen.js';
+import { flatSymmetricEigen, flatSymmetricEigenvaluesAndForm } from '../dist/src/engine/kernels/symmetric-eigen.js';
+import { tridiagonalEigenvectors } from '../dist/src/engine/kernels/tridiagonal-eigenvectors.js';
+import { backSolveTransposed, backSolveTransposedRows, choleskyLower, forwardSolve, forwardSolveRows } from '../dist/src/engine/kernels/cholesky.js';
 import { flatSvd } from '../dist/src/engine/kernels/svd.js';
 
 const sizes = (process.argv[2] ?? '64,256,512').split(',').map(Number);
@@ -32,6 +39,20 @@ function eightVectors(a, n) {
   for (const i of order.slice(0, 8)) eigenvectorOf(evd.hessenberg, evd.ort, n, evd.re[i], evd.im[i]);
 }
 
+/** All eigenvalues, then the vectors of the four largest. */
+function fourSymmetricVectors(s, n) {
+  const { values, form } = flatSymmetricEigenvaluesAndForm(s, n);
+  if (!tridiagonalEigenvectors(form, Array.from(values.slice(Math.max(n - 4, 0))).reverse())) throw new Error('a vector did not settle');
+}
+
+/** The Cholesky factor of a positive definite P, then n right-hand sides solved both ways. */
+function choleskyAndSolves(P, n, rows) {
+  const L = choleskyLower(P, 1e-12);
+  const Y = Float64Array.from({ length: n * n }, (_, i) => Math.sin(i));
+  if (rows) return backSolveTransposedRows(L, n, forwardSolveRows(L, n, Y, n), n);
+  for (let c = 0; c < n; c++) backSolveTransposed(L, n, forwardSolve(L, n, Array.from(Y.subarray(c * n, c * n + n))));
+}
+
 function sameEigenvalues(a, n) {
   const [full, values] = [flatGeneralEigen(a, n), flatGeneralEigenvalues(a, n)];
   return full.re.every((v, i) => v === values.re[i]) && full.im.every((v, i) => v === values.im[i]);
@@ -41,6 +62,7 @@ for (const n of sizes) {
   const A = Array.from({ length: n }, () => Array.from({ length: n }, random));
   const S = A.map((row, i) => row.map((v, j) => v + A[j][i]));
   const [a, s] = [Float64Array.from(A.flat()), Float64Array.from(S.flat())];
+  const P = S.map((row, i) => S.map((other, j) => row.reduce((t, v, k) => t + v * other[k], i === j ? n : 0)));
   const reference = new EigenvalueDecomposition(new Matrix(A)).eigenvectorMatrix.to1DArray();
   const same = Array.from(flatGeneralEigen(a, n).vectors).every((v, i) => v === reference[i]);
   const leftReference = new SingularValueDecomposition(new Matrix(A), { autoTranspose: true }).leftSingularVectors.to1DArray();
@@ -48,7 +70,8 @@ for (const n of sizes) {
   console.log(JSON.stringify({
     n,
     generalMs: { flat: fastest(() => flatGeneralEigen(a, n)), mlMatrix: fastest(() => new EigenvalueDecomposition(new Matrix(A))), eigenvaluesAnd8Vectors: fastest(() => eightVectors(a, n)) },
-    symmetricMs: { flat: fastest(() => flatSymmetricEigen(s, n)), mlMatrix: fastest(() => new EigenvalueDecomposition(new Matrix(S), { assumeSymmetric: true })) },
+    symmetricMs: { flat: fastest(() => flatSymmetricEigen(s, n)), mlMatrix: fastest(() => new EigenvalueDecomposition(new Matrix(S), { assumeSymmetric: true })), eigenvaluesAnd4Vectors: fastest(() => fourSymmetricVectors(s, n)) },
+    choleskyMs: { blocked: fastest(() => choleskyAndSolves(P, n, true)), oneSideAtATime: fastest(() => choleskyAndSolves(P, n, false)) },
     svdMs: { flat: fastest(() => flatSvd(a, n, n)), mlMatrix: fastest(() => new SingularValueDecomposition(new Matrix(A), { autoTranspose: true })) },
     bitIdentical: { general: same, svd: sameSvd, eigenvalues: sameEigenvalues(a, n) },
   }));
