@@ -85,6 +85,28 @@ export function forwardSolve(L: Float64Array, n: number, y: number[]): number[] 
   return x;
 }
 
+/**
+ * x with U x = y for U = Lᵀ stored row-major: {@link backSolveTransposed}'s arithmetic, in its order,
+ * reading rows instead of columns (for repeated solves with one factor, transposed once).
+ */
+export function backSolveUpper(U: Float64Array, n: number, y: number[]): number[] {
+  const x = new Array<number>(n);
+  for (let i = n - 1; i >= 0; i--) {
+    let t = y[i];
+    const row = i * n;
+    for (let k = i + 1; k < n; k++) t -= U[row + k] * x[k];
+    x[i] = t / U[row + i];
+  }
+  return x;
+}
+
+/** The transpose of a row-major n × n lower triangle, row-major. */
+export function transposedLower(L: Float64Array, n: number): Float64Array {
+  const U = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let k = 0; k <= i; k++) U[k * n + i] = L[i * n + k];
+  return U;
+}
+
 /** x with Lᵀx = y. */
 export function backSolveTransposed(L: Float64Array, n: number, y: number[]): number[] {
   const x = new Array<number>(n);
@@ -130,8 +152,7 @@ export function forwardSolveRows(L: Float64Array, n: number, Y: Float64Array, r:
 export function backSolveTransposedRows(L: Float64Array, n: number, Y: Float64Array, r: number): Float64Array {
   const X = Float64Array.from(Y);
   // Rows of Lᵀ, so that the products read memory in order.
-  const Lt = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let k = 0; k <= i; k++) Lt[k * n + i] = L[i * n + k];
+  const Lt = transposedLower(L, n);
   const block = n < BLOCKED_FROM ? n : BLOCK;
   const solved = new Float64Array(block * r);
   for (let k1 = n; k1 > 0; k1 -= block) {

@@ -2,7 +2,7 @@
  * Generalised symmetric eigenproblems A x = λ B x with B positive semi-definite: the conserved
  * combinations of features are their smallest eigenvectors (Σ ΔI² against Σ (I − Ī)²).
  */
-import { backSolveTransposed, choleskyLower, forwardSolve, forwardSolveRows } from './cholesky.js';
+import { backSolveTransposed, backSolveUpper, choleskyLower, forwardSolve, forwardSolveRows, transposedLower } from './cholesky.js';
 import { type Mat, matmul, symmetricEigen, symmetricEigenpairs, transpose } from './linalg.js';
 
 /**
@@ -71,11 +71,12 @@ export function smallestPairFrom(a: Mat, b: Mat, start: number[], below: number,
   const shifted = a.map((row, i) => row.map((v, j) => v - below * b[i][j]));
   const L = choleskyLower(shifted, 1e-13);
   if (!L) return null;
+  const U = transposedLower(L, n);
   const times = (M: Mat, x: number[]) => M.map((row) => row.reduce((t, v, j) => t + v * x[j], 0));
   let x = start;
   let value = NaN;
   for (let it = 0; it < maxIter; it++) {
-    const y = backSolveTransposed(L, n, forwardSolve(L, n, times(b, x)));
+    const y = backSolveUpper(U, n, forwardSolve(L, n, times(b, x)));
     const By = times(b, y);
     const norm = Math.sqrt(y.reduce((t, v, i) => t + v * By[i], 0));
     if (!(norm > 0 && Number.isFinite(norm))) return null;

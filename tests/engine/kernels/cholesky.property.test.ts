@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { backSolveTransposed, backSolveTransposedRows, choleskyLower, forwardSolve, forwardSolveRows } from '../../../src/engine/kernels/cholesky.ts';
+import { backSolveTransposed, backSolveTransposedRows, backSolveUpper, choleskyLower, forwardSolve, forwardSolveRows, transposedLower } from '../../../src/engine/kernels/cholesky.ts';
 import { Rng } from '../../../src/random.ts';
 
 /** Xᵀ X + shift·I for a random (n + extra) × n matrix X: positive definite unless shift is very negative. */
@@ -48,10 +48,12 @@ describe('Cholesky factors and solves', () => {
         const back = backSolveTransposedRows(L, n, Y, r);
         for (let c = 0; c < r; c++) {
           const y = Array.from(Y.subarray(c * n, (c + 1) * n));
-          const [f, b] = [forwardSolve(L, n, y), backSolveTransposed(L, n, y)];
+          const f: number[] = forwardSolve(L, n, y);
+          const b: number[] = backSolveTransposed(L, n, y);
           const scale = Math.max(...f.map(Math.abs), ...b.map(Math.abs), 1e-300);
           f.forEach((v, i) => assert.ok(Math.abs(forward[c * n + i] - v) <= 1e-11 * scale, `forward, row ${c}, entry ${i}`));
           b.forEach((v, i) => assert.ok(Math.abs(back[c * n + i] - v) <= 1e-11 * scale, `back, row ${c}, entry ${i}`));
+          assert.deepEqual(backSolveUpper(transposedLower(L, n), n, y), b, 'the same back solve, read by rows');
         }
       }),
       { numRuns: 40, seed: 1234 },
