@@ -70,6 +70,67 @@ export class SimdGram {
   }
 }
 
+/**
+ * Fixed d × d matrices kept in a module instance of their own (the shared one's memory is scratch that
+ * every kernel call overwrites), each multiplied by a few rows at a time: the refinement's B·C for
+ * every step of its line search, where copying C in per product would cost as much as the product.
+ */
+export class ResidentRows {
+  readonly #exports: GramExports;
+  readonly #f64: Float64Array;
+  readonly #d: number;
+  readonly #rows: number;
+  readonly #mb3: number;
+  readonly #freeAt: number;
+  readonly #maxRows: number;
+
+  private constructor(exports: GramExports, matrices: Float64Array[], d: number, maxRows: number) {
+    this.#exports = exports;
+    this.#d = d;
+    this.#rows = d + (d & 1);
+    this.#mb3 = roundUp3(d);
+    this.#freeAt = matrices.length * this.#mb3 * this.#rows;
+    this.#maxRows = maxRows;
+    const ma3 = roundUp3(maxRows);
+    const total = this.#freeAt + ma3 * this.#rows + ma3 * this.#mb3;
+    const memory = exports.memory;
+    const missing = total * 8 - memory.buffer.byteLength;
+    if (missing > 0) memory.grow(Math.ceil(missing / 65536));
+    this.#f64 = new Float64Array(memory.buffer);
+    // Zero padding rows and columns: memory.grow gives zeros, and nothing else writes there.
+    matrices.forEach((M, index) => {
+      const at = index * this.#mb3 * this.#rows;
+      for (let j = 0; j < d; j++) this.#f64.set(M.subarray(j * d, j * d + d), at + j * this.#rows);
+    });
+  }
+
+  /** Row-major d × d matrices M (their rows kept), for products with up to `maxRows` rows; null without SIMD. */
+  static create(matrices: Float64Array[], d: number, maxRows: number): ResidentRows | null {
+    try {
+      const module = new WebAssembly.Module(Buffer.from(GRAM_WASM, 'base64'));
+      return new ResidentRows(new WebAssembly.Instance(module).exports as unknown as GramExports, matrices, d, maxRows);
+    } catch {
+      return null;
+    }
+  }
+
+  /** out[i][j] = Σ_c B[i][c] · M[j][c] for the matrix M at `index` (B·Mᵀ), B of at most maxRows rows. */
+  timesTransposed(index: number, B: number[][]): number[][] {
+    const [d, rows, mb3] = [this.#d, this.#rows, this.#mb3];
+    if (B.length > this.#maxRows) throw new Error(`resident product: ${B.length} rows, room for ${this.#maxRows}`);
+    const ma3 = roundUp3(B.length);
+    const f = this.#f64;
+    const bAt = this.#freeAt;
+    const outAt = bAt + ma3 * rows;
+    B.forEach((row, i) => {
+      for (let c = 0; c < d; c++) f[bAt + i * rows + c] = row[c];
+    });
+    f.fill(0, bAt + B.length * rows, bAt + ma3 * rows);
+    this.#exports.cross(ma3, bAt * 8, mb3, index * mb3 * rows * 8, rows * 8, rows * 8, outAt * 8);
+    return B.map((_, i) => Array.from(f.subarray(outAt + i * mb3, outAt + i * mb3 + d)));
+  }
+}
+
 let shared: SimdGram | null | undefined;
 
 /** This thread's SIMD kernels, or null where WebAssembly SIMD is not available. */

@@ -7,6 +7,7 @@
  * over orthonormal B by Riemannian gradient descent on moments only (variable projection: the gradient
  * is taken at the optimal M). Precision then follows the law's own noise, not the noise dimensions'.
  */
+import { ResidentRows } from '../kernels/gram-simd.js';
 import { type Mat, matmul, orthonormalRows, solve, transpose } from '../kernels/linalg.js';
 import { median, trimmedRefit } from '../kernels/trimmed-refit.js';
 import { type CentredMoments, maskedSampleMoments, sampleCentredMoments, type SampleMoments } from './sample-moments.js';
@@ -14,12 +15,49 @@ import { type CentredMoments, maskedSampleMoments, sampleCentredMoments, type Sa
 
 const sandwich = (B: Mat, S: Mat): Mat => matmul(matmul(B, S), transpose(B));
 
+/** B·C for the moments C (and B·Cxy, Cxy = Cyxᵀ): the d² work of each refinement step. */
+interface MomentProducts {
+  xx(B: Mat): Mat;
+  yx(B: Mat): Mat;
+  yy(B: Mat): Mat;
+  xy(B: Mat): Mat;
+}
+
+/** From this dimension the moments are kept in a WebAssembly instance for the whole refinement. */
+const RESIDENT_FROM = 128;
+
+/**
+ * The products for refining a k-row basis on `m`: from {@link RESIDENT_FROM} dimensions on the SIMD
+ * cross kernel with the moments kept in its memory (8× the plain product at d = 1024), else plain.
+ */
+function momentProducts(m: CentredMoments, k: number): MomentProducts {
+  const d = m.cxx.length;
+  const plain = plainProducts(m);
+  if (d < RESIDENT_FROM) return plain;
+  const cxy = transpose(m.cyx);
+  const flat = (S: Mat) => {
+    const out = new Float64Array(d * d);
+    S.forEach((row, p) => out.set(row, p * d));
+    return out;
+  };
+  // The kernel takes B against rows: B·C is B against the rows of Cᵀ (C itself where symmetric).
+  const resident = ResidentRows.create([flat(m.cxx), flat(cxy), flat(m.cyy), flat(m.cyx)], d, k);
+  if (!resident) return plain;
+  return { xx: (B) => resident.timesTransposed(0, B), yx: (B) => resident.timesTransposed(1, B), yy: (B) => resident.timesTransposed(2, B), xy: (B) => resident.timesTransposed(3, B) };
+}
+
+/** The products by the plain row-by-row multiplication (one objective, or few dimensions). */
+function plainProducts(m: CentredMoments): MomentProducts {
+  let cxy: Mat | undefined;
+  return { xx: (B) => matmul(B, m.cxx), yx: (B) => matmul(B, m.cyx), yy: (B) => matmul(B, m.cyy), xy: (B) => matmul(B, (cxy ??= transpose(m.cyx))) };
+}
+
 /** The objective at B, with M, its denominator, and B·C for the moments (the gradient reuses them). */
-export function objective(B: Mat, m: CentredMoments): { f: number; M: Mat; den: number; BCxx: Mat; BCyx: Mat; BCyy: Mat } {
+export function objective(B: Mat, m: CentredMoments, products: MomentProducts = plainProducts(m)): { f: number; M: Mat; den: number; BCxx: Mat; BCyx: Mat; BCyy: Mat } {
   const Bt = transpose(B);
-  const BCxx = matmul(B, m.cxx);
-  const BCyx = matmul(B, m.cyx);
-  const BCyy = matmul(B, m.cyy);
+  const BCxx = products.xx(B);
+  const BCyx = products.yx(B);
+  const BCyy = products.yy(B);
   const bxx = matmul(BCxx, Bt);
   const byx = matmul(BCyx, Bt);
   const byy = matmul(BCyy, Bt);
@@ -36,13 +74,13 @@ export function objective(B: Mat, m: CentredMoments): { f: number; M: Mat; den: 
   return { f: den > 0 ? Math.max(num, 0) / den : Infinity, M, den, BCxx, BCyx, BCyy };
 }
 
-/** The Riemannian gradient at `at` (an {@link objective} result); `cxy` is cyxᵀ, transposed once per refinement. */
-function gradient(B: Mat, at: ReturnType<typeof objective>, cxy: Mat, m: CentredMoments): Mat {
+/** The Riemannian gradient at `at` (an {@link objective} result). */
+function gradient(B: Mat, at: ReturnType<typeof objective>, products: MomentProducts): Mat {
   const { M, f, den, BCxx, BCyx, BCyy } = at;
   const Mt = transpose(M);
   // Small k × k factors first: Mᵀ(B Cyx) costs k²d, (Mᵀ B) Cyx k d².
   const MtBCyx = matmul(Mt, BCyx);
-  const MBCxy = matmul(M, matmul(B, cxy));
+  const MBCxy = matmul(M, products.xy(B));
   const MtMBCxx = matmul(matmul(Mt, M), BCxx);
   const G = B.map((row, i) =>
     row.map((_, j) => {
@@ -60,12 +98,12 @@ function gradient(B: Mat, at: ReturnType<typeof objective>, cxy: Mat, m: Centred
 /** Refine an orthonormal basis; returns the improved basis (never worse than the input). */
 export function refineSubspace(basis: Mat, m: CentredMoments, maxIter = 150): Mat {
   let B = basis.map((r) => r.slice());
-  let cur = objective(B, m);
+  const products = momentProducts(m, B.length);
+  let cur = objective(B, m, products);
   if (!Number.isFinite(cur.f)) return basis;
-  const cxy = transpose(m.cyx);
   let step = 0.1;
   for (let it = 0; it < maxIter; it++) {
-    const G = gradient(B, cur, cxy, m);
+    const G = gradient(B, cur, products);
     const gnorm = Math.sqrt(G.reduce((s, row) => s + row.reduce((t, v) => t + v * v, 0), 0));
     if (!(gnorm > 1e-15)) break;
     let accepted = false;
@@ -75,7 +113,7 @@ export function refineSubspace(basis: Mat, m: CentredMoments, maxIter = 150): Ma
         step /= 2;
         continue;
       }
-      const next = objective(trial, m);
+      const next = objective(trial, m, products);
       if (next.f < cur.f) {
         const gain = cur.f - next.f;
         B = trial;
