@@ -1,7 +1,7 @@
 /**
  * The screening stage: every candidate fitted and scored from sufficient statistics, in batches that
  * follow subspaces, so the candidates sharing a projection and a sample feature pass run in one task
- * and share its cache (results do not depend on the batching).
+ * and share its cache (results do not depend on the batching or on the order batches run in).
  */
 import { groupBy } from '../../collections.js';
 import type { Expr } from '../../grammar/expr-ir.js';
@@ -60,22 +60,32 @@ export async function screenAll(
   progress: (done: number, total: number) => void,
 ): Promise<{ screened: ScreenSuccess[]; failures: Failure[]; ruledOut: number }> {
   let done = 0;
-  const outcomes = await Promise.all(
-    batchBySubspace(input.candidates).map((batch) => {
-      const bases: Record<number, number[][]> = {};
-      for (const c of batch) bases[c.subspaceIndex] = input.subspaces[c.subspaceIndex].basis;
-      const trees = input.catalog.subset(batch.flatMap((c) => c.libraryFeatures));
-      return run({ trees, candidates: batch, bases, moments: input.moments, sampleRows: input.sampleRows, threshold: input.threshold, resolution: input.resolution }).then((r) => {
-        done += batch.length;
-        progress(done, input.candidates.length);
-        return r;
-      });
-    }),
-  );
+  const batches = batchBySubspace(input.candidates, input.subspaces);
+  const outcomes: Promise<ScreenOutcome[]>[] = new Array(batches.length);
+  // Widest subspaces first: one full-space candidate at d = 1024 takes seconds, and a pool that starts it
+  // last waits for it at the end. Outcomes keep the candidates' order.
+  const width = (batch: CandidateSpec[]) => input.subspaces[batch[0].subspaceIndex].basis.length;
+  const order = batches.map((_, i) => i).sort((a, b) => width(batches[b]) - width(batches[a]) || a - b);
+  for (const i of order) {
+    const batch = batches[i];
+    const bases: Record<number, number[][]> = {};
+    for (const c of batch) bases[c.subspaceIndex] = input.subspaces[c.subspaceIndex].basis;
+    const trees = input.catalog.subset(batch.flatMap((c) => c.libraryFeatures));
+    outcomes[i] = run({ trees, candidates: batch, bases, moments: input.moments, sampleRows: input.sampleRows, threshold: input.threshold, resolution: input.resolution }).then((r) => {
+      done += batch.length;
+      progress(done, input.candidates.length);
+      return r;
+    });
+  }
+  // Back in candidate order (a wide subspace's batches hold its maps, then its invariants; a batch
+  // interrupted by Ctrl-C returns its first outcomes).
+  const position = new Map(input.candidates.map((c, i) => [c, i]));
+  const placed = (await Promise.all(outcomes)).flatMap((r, i) => r.map((o, j) => ({ o, at: position.get(batches[i][j])! })));
+  const results = placed.sort((a, b) => a.at - b.at).map((p) => p.o);
   const screened: ScreenSuccess[] = [];
   const failures: Failure[] = [];
   let ruledOut = 0;
-  for (const o of outcomes.flat()) {
+  for (const o of results) {
     if (o.ok) screened.push(o);
     else if (o.ruledOut) ruledOut++;
     else failures.push({ id: o.id, error: o.error });
@@ -83,11 +93,22 @@ export async function screenAll(
   return { screened, failures, ruledOut };
 }
 
-/** Batches of about {@link SCREEN_BATCH} candidates made of whole subspaces. */
-function batchBySubspace(candidates: CandidateSpec[]): CandidateSpec[][] {
+/** From this subspace dimension a subspace's maps and invariants are screened in separate tasks. */
+const SPLIT_FROM = 64;
+
+/**
+ * Batches of about {@link SCREEN_BATCH} candidates made of whole subspaces; a subspace of
+ * {@link SPLIT_FROM} dimensions or more gives one batch of maps and one of invariants (each re-projects
+ * the moments, little beside a dense invariant's generalised eigenproblem there).
+ */
+function batchBySubspace(candidates: CandidateSpec[], subspaces: Subspace[]): CandidateSpec[][] {
   const batches: CandidateSpec[][] = [];
   let current: CandidateSpec[] = [];
   for (const group of groupBy(candidates, (c) => c.subspaceIndex).values()) {
+    if (subspaces[group[0].subspaceIndex].basis.length >= SPLIT_FROM) {
+      for (const role of groupBy(group, (c) => c.role).values()) batches.push(role);
+      continue;
+    }
     if (current.length > 0 && current.length + group.length > SCREEN_BATCH) {
       batches.push(current);
       current = [];
