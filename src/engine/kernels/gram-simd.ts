@@ -74,44 +74,57 @@ export class SimdGram {
  * Fixed d × d matrices kept in a module instance of their own (the shared one's memory is scratch that
  * every kernel call overwrites), each multiplied by a few rows at a time: the refinement's B·C for
  * every step of its line search, where copying C in per product would cost as much as the product.
+ * One instance per thread, loaded afresh by each {@link ResidentRows.load}: a refinement holds it from
+ * one load to the next (WebAssembly memory, once grown, is not given back, so it is grown only once).
  */
 export class ResidentRows {
+  static #instance: ResidentRows | null | undefined;
   readonly #exports: GramExports;
-  readonly #f64: Float64Array;
-  readonly #d: number;
-  readonly #rows: number;
-  readonly #mb3: number;
-  readonly #freeAt: number;
-  readonly #maxRows: number;
+  #f64: Float64Array;
+  #d = 0;
+  #rows = 0;
+  #mb3 = 0;
+  #freeAt = 0;
+  #maxRows = 0;
 
-  private constructor(exports: GramExports, matrices: Float64Array[], d: number, maxRows: number) {
+  private constructor(exports: GramExports) {
     this.#exports = exports;
-    this.#d = d;
-    this.#rows = d + (d & 1);
-    this.#mb3 = roundUp3(d);
+    this.#f64 = new Float64Array(exports.memory.buffer);
+  }
+
+  /**
+   * This thread's instance holding row-major d × d matrices (their rows), for products with up to
+   * `maxRows` rows; null without WebAssembly SIMD. The matrices loaded before are gone.
+   */
+  static load(matrices: Float64Array[], d: number, maxRows: number): ResidentRows | null {
+    if (ResidentRows.#instance === undefined) {
+      try {
+        const module = new WebAssembly.Module(Buffer.from(GRAM_WASM, 'base64'));
+        ResidentRows.#instance = new ResidentRows(new WebAssembly.Instance(module).exports as unknown as GramExports);
+      } catch {
+        ResidentRows.#instance = null;
+      }
+    }
+    const instance = ResidentRows.#instance;
+    if (instance) instance.#fill(matrices, d, maxRows);
+    return instance;
+  }
+
+  #fill(matrices: Float64Array[], d: number, maxRows: number): void {
+    [this.#d, this.#rows, this.#mb3, this.#maxRows] = [d, d + (d & 1), roundUp3(d), maxRows];
     this.#freeAt = matrices.length * this.#mb3 * this.#rows;
-    this.#maxRows = maxRows;
     const ma3 = roundUp3(maxRows);
     const total = this.#freeAt + ma3 * this.#rows + ma3 * this.#mb3;
-    const memory = exports.memory;
+    const memory = this.#exports.memory;
     const missing = total * 8 - memory.buffer.byteLength;
     if (missing > 0) memory.grow(Math.ceil(missing / 65536));
-    this.#f64 = new Float64Array(memory.buffer);
-    // Zero padding rows and columns: memory.grow gives zeros, and nothing else writes there.
+    if (this.#f64.buffer !== memory.buffer) this.#f64 = new Float64Array(memory.buffer);
+    // Padding (an odd d's last entry of each row, the rows up to a multiple of 3) must be zero.
+    this.#f64.fill(0, 0, total);
     matrices.forEach((M, index) => {
       const at = index * this.#mb3 * this.#rows;
       for (let j = 0; j < d; j++) this.#f64.set(M.subarray(j * d, j * d + d), at + j * this.#rows);
     });
-  }
-
-  /** Row-major d × d matrices M (their rows kept), for products with up to `maxRows` rows; null without SIMD. */
-  static create(matrices: Float64Array[], d: number, maxRows: number): ResidentRows | null {
-    try {
-      const module = new WebAssembly.Module(Buffer.from(GRAM_WASM, 'base64'));
-      return new ResidentRows(new WebAssembly.Instance(module).exports as unknown as GramExports, matrices, d, maxRows);
-    } catch {
-      return null;
-    }
   }
 
   /** out[i][j] = Σ_c B[i][c] · M[j][c] for the matrix M at `index` (B·Mᵀ), B of at most maxRows rows. */

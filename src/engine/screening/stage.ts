@@ -60,10 +60,10 @@ export async function screenAll(
   progress: (done: number, total: number) => void,
 ): Promise<{ screened: ScreenSuccess[]; failures: Failure[]; ruledOut: number }> {
   let done = 0;
-  const batches = batchBySubspace(input.candidates, input.subspaces);
+  const batches = batchBySubspace(input.candidates);
   const outcomes: Promise<ScreenOutcome[]>[] = new Array(batches.length);
   // Widest subspaces first: one full-space candidate at d = 1024 takes seconds, and a pool that starts it
-  // last waits for it at the end. Outcomes keep the candidates' order.
+  // last waits for it at the end. Outcomes stay in batch (candidate) order.
   const width = (batch: CandidateSpec[]) => input.subspaces[batch[0].subspaceIndex].basis.length;
   const order = batches.map((_, i) => i).sort((a, b) => width(batches[b]) - width(batches[a]) || a - b);
   for (const i of order) {
@@ -77,11 +77,7 @@ export async function screenAll(
       return r;
     });
   }
-  // Back in candidate order (a wide subspace's batches hold its maps, then its invariants; a batch
-  // interrupted by Ctrl-C returns its first outcomes).
-  const position = new Map(input.candidates.map((c, i) => [c, i]));
-  const placed = (await Promise.all(outcomes)).flatMap((r, i) => r.map((o, j) => ({ o, at: position.get(batches[i][j])! })));
-  const results = placed.sort((a, b) => a.at - b.at).map((p) => p.o);
+  const results = (await Promise.all(outcomes)).flat();
   const screened: ScreenSuccess[] = [];
   const failures: Failure[] = [];
   let ruledOut = 0;
@@ -93,22 +89,11 @@ export async function screenAll(
   return { screened, failures, ruledOut };
 }
 
-/** From this subspace dimension a subspace's maps and invariants are screened in separate tasks. */
-const SPLIT_FROM = 64;
-
-/**
- * Batches of about {@link SCREEN_BATCH} candidates made of whole subspaces; a subspace of
- * {@link SPLIT_FROM} dimensions or more gives one batch of maps and one of invariants (each re-projects
- * the moments, little beside a dense invariant's generalised eigenproblem there).
- */
-function batchBySubspace(candidates: CandidateSpec[], subspaces: Subspace[]): CandidateSpec[][] {
+/** Batches of about {@link SCREEN_BATCH} candidates made of whole subspaces, in candidate order. */
+function batchBySubspace(candidates: CandidateSpec[]): CandidateSpec[][] {
   const batches: CandidateSpec[][] = [];
   let current: CandidateSpec[] = [];
   for (const group of groupBy(candidates, (c) => c.subspaceIndex).values()) {
-    if (subspaces[group[0].subspaceIndex].basis.length >= SPLIT_FROM) {
-      for (const role of groupBy(group, (c) => c.role).values()) batches.push(role);
-      continue;
-    }
     if (current.length > 0 && current.length + group.length > SCREEN_BATCH) {
       batches.push(current);
       current = [];

@@ -41,7 +41,7 @@ function momentProducts(m: CentredMoments, k: number): MomentProducts {
     return out;
   };
   // The kernel takes B against rows: B·C is B against the rows of Cᵀ (C itself where symmetric).
-  const resident = ResidentRows.create([flat(m.cxx), flat(cxy), flat(m.cyy), flat(m.cyx)], d, k);
+  const resident = ResidentRows.load([flat(m.cxx), flat(cxy), flat(m.cyy), flat(m.cyx)], d, k);
   if (!resident) return plain;
   return { xx: (B) => resident.timesTransposed(0, B), yx: (B) => resident.timesTransposed(1, B), yy: (B) => resident.timesTransposed(2, B), xy: (B) => resident.timesTransposed(3, B) };
 }

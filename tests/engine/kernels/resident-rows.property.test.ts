@@ -16,7 +16,7 @@ describe('resident products', () => {
       fc.property(fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 5 }), fc.nat(), (d, k, seed) => {
         const rng = new Rng(seed);
         const matrices = [0, 1].map(() => Float64Array.from({ length: d * d }, () => rng.normal()));
-        const resident = ResidentRows.create(matrices, d, k);
+        const resident = ResidentRows.load(matrices, d, k);
         assert.ok(resident, 'this machine runs WebAssembly SIMD');
         for (let call = 0; call < 4; call++) {
           const rows = 1 + (call % k);
