@@ -55,23 +55,42 @@ function reduceColumn(n: number, H: Float64Array, ort: Float64Array, sums: Float
   if (ort[m] > 0) g = -g;
   h = h - ort[m] * g;
   ort[m] = ort[m] - g;
-  // H ← (I − u uᵀ/h) H: row by row (each column's sum still runs over i from high down), so memory is read in order.
+  // H ← (I − u uᵀ/h) H: row by row (each column's sum still runs over i from high down), so memory is
+  // read in order; two rows per sweep of `sums` (the same additions, in the same order).
   sums.fill(0, m, n);
-  for (let i = high; i >= m; i--) {
-    const row = i * n;
-    for (let j = m; j < n; j++) sums[j] += ort[i] * H[row + j];
+  let i = high;
+  for (; i - 1 >= m; i -= 2) {
+    const [row0, row1, o0, o1] = [i * n, (i - 1) * n, ort[i], ort[i - 1]];
+    for (let j = m; j < n; j++) sums[j] = sums[j] + o0 * H[row0 + j] + o1 * H[row1 + j];
   }
+  if (i === m) for (let j = m; j < n; j++) sums[j] += ort[m] * H[m * n + j];
   for (let j = m; j < n; j++) sums[j] = sums[j] / h;
-  for (let i = m; i <= high; i++) {
-    const row = i * n;
-    for (let j = m; j < n; j++) H[row + j] = H[row + j] - sums[j] * ort[i];
+  for (let r = m; r <= high; r++) {
+    const row = r * n;
+    for (let j = m; j < n; j++) H[row + j] = H[row + j] - sums[j] * ort[r];
   }
-  // H ← H (I − u uᵀ/h).
-  for (let i = 0; i <= high; i++) {
+  // H ← H (I − u uᵀ/h), two rows at a time (each row's sum over j from high down, as before).
+  let r = 0;
+  for (; r + 1 <= high; r += 2) {
+    const [row0, row1] = [r * n, (r + 1) * n];
+    let f0 = 0;
+    let f1 = 0;
+    for (let j = high; j >= m; j--) {
+      f0 += ort[j] * H[row0 + j];
+      f1 += ort[j] * H[row1 + j];
+    }
+    f0 = f0 / h;
+    f1 = f1 / h;
+    for (let j = m; j <= high; j++) {
+      H[row0 + j] = H[row0 + j] - f0 * ort[j];
+      H[row1 + j] = H[row1 + j] - f1 * ort[j];
+    }
+  }
+  if (r === high) {
     let f = 0;
-    for (let j = high; j >= m; j--) f += ort[j] * H[i * n + j];
+    for (let j = high; j >= m; j--) f += ort[j] * H[r * n + j];
     f = f / h;
-    for (let j = m; j <= high; j++) H[i * n + j] = H[i * n + j] - f * ort[j];
+    for (let j = m; j <= high; j++) H[r * n + j] = H[r * n + j] - f * ort[j];
   }
   ort[m] = scale * ort[m];
   H[m * n + (m - 1)] = scale * g;
