@@ -82,17 +82,7 @@ function tridiagonalize(w: Float64Array, d: Float64Array, e: Float64Array, n: nu
       h -= f * g;
       d[i - 1] = f - g;
       for (let j = 0; j < i; j++) e[j] = 0;
-      for (let j = 0; j < i; j++) {
-        const row = j * n;
-        f = d[j];
-        w[i * n + j] = f;
-        g = e[j] + w[row + j] * f;
-        for (let k = j + 1; k <= i - 1; k++) {
-          g += w[row + k] * d[k];
-          e[k] += w[row + k] * f;
-        }
-        e[j] = g;
-      }
+      symmetricTimes(w, d, e, n, i);
       f = 0;
       for (let j = 0; j < i; j++) {
         e[j] /= h;
@@ -100,14 +90,7 @@ function tridiagonalize(w: Float64Array, d: Float64Array, e: Float64Array, n: nu
       }
       const hh = f / (h + h);
       for (let j = 0; j < i; j++) e[j] -= hh * d[j];
-      for (let j = 0; j < i; j++) {
-        const row = j * n;
-        f = d[j];
-        g = e[j];
-        for (let k = j; k <= i - 1; k++) w[row + k] -= f * e[k] + g * d[k];
-        d[j] = w[row + i - 1];
-        w[row + i] = 0;
-      }
+      rankTwoUpdate(w, d, e, n, i);
     }
     d[i] = h;
   }
@@ -115,6 +98,75 @@ function tridiagonalize(w: Float64Array, d: Float64Array, e: Float64Array, n: nu
   reflectorH?.set(d);
   for (let j = 0; j < n; j++) d[j] = w[j * n + j];
   e[0] = 0;
+}
+
+/**
+ * e ← A d for the leading i × i block of A (its lower triangle in w's rows), as tred2 takes it: row j
+ * gives the dot product e[j] and adds its column part into e[k > j]; d is stored into w's row i. Two
+ * rows per pass over e, every sum in tred2's order (bit for bit), with half the loads and stores.
+ */
+function symmetricTimes(w: Float64Array, d: Float64Array, e: Float64Array, n: number, i: number): void {
+  let j = 0;
+  for (; j + 1 < i; j += 2) {
+    const row0 = j * n;
+    const row1 = row0 + n;
+    const f0 = d[j];
+    const f1 = d[j + 1];
+    w[i * n + j] = f0;
+    w[i * n + j + 1] = f1;
+    let g0 = e[j] + w[row0 + j] * f0;
+    g0 += w[row0 + j + 1] * d[j + 1];
+    e[j + 1] += w[row0 + j + 1] * f0;
+    let g1 = e[j + 1] + w[row1 + j + 1] * f1;
+    for (let k = j + 2; k <= i - 1; k++) {
+      const a = w[row0 + k];
+      const b = w[row1 + k];
+      const dk = d[k];
+      g0 += a * dk;
+      g1 += b * dk;
+      e[k] = e[k] + a * f0 + b * f1;
+    }
+    e[j] = g0;
+    e[j + 1] = g1;
+  }
+  if (j < i) {
+    const row = j * n;
+    w[i * n + j] = d[j];
+    e[j] = e[j] + w[row + j] * d[j];
+  }
+}
+
+/**
+ * A ← A − d eᵀ − e dᵀ on the leading i × i block (lower triangle, w's rows), then each row's entry in
+ * column i − 1 into d: tred2's update, two rows per pass over d and e (each entry's arithmetic as before).
+ */
+function rankTwoUpdate(w: Float64Array, d: Float64Array, e: Float64Array, n: number, i: number): void {
+  let j = 0;
+  for (; j + 1 < i; j += 2) {
+    const row0 = j * n;
+    const row1 = row0 + n;
+    const f0 = d[j];
+    const g0 = e[j];
+    const f1 = d[j + 1];
+    const g1 = e[j + 1];
+    w[row0 + j] -= f0 * e[j] + g0 * d[j];
+    for (let k = j + 1; k <= i - 1; k++) {
+      const ek = e[k];
+      const dk = d[k];
+      w[row0 + k] -= f0 * ek + g0 * dk;
+      w[row1 + k] -= f1 * ek + g1 * dk;
+    }
+    d[j] = w[row0 + i - 1];
+    w[row0 + i] = 0;
+    d[j + 1] = w[row1 + i - 1];
+    w[row1 + i] = 0;
+  }
+  if (j < i) {
+    const row = j * n;
+    w[row + j] -= d[j] * e[j] + e[j] * d[j];
+    d[j] = w[row + i - 1];
+    w[row + i] = 0;
+  }
 }
 
 /** The second half of tred2: the Householder transforms multiplied out into w. */
