@@ -21,14 +21,70 @@ export function* combinations(n: number, k: number, start = 0, prefix: number[] 
  * predictable (see {@link subsetPredictability}), in the lexicographic order of the rest.
  */
 export function coordinateSubsets(mom: Moments, coords: number[], k: number, cap: number): number[][] {
-  const all = [...combinations(coords.length, k)].map((c) => c.map((i) => coords[i]));
-  if (all.length <= cap) return all;
-  const scored = all.map((subset, order) => ({ subset, order, score: subsetPredictability(mom, subset) }));
-  scored.sort((a, b) => b.score - a.score || a.order - b.order);
-  return scored
-    .slice(0, cap)
+  const subsets = (function* () {
+    for (const c of combinations(coords.length, k)) yield c.map((i) => coords[i]);
+  })();
+  if (countOf(coords.length, k) <= cap) return [...subsets];
+  // The `cap` best, kept in a heap whose root is the worst of them: 523 776 pairs at d = 1024 are scored,
+  // not all held and sorted.
+  const best = new WorstFirstHeap(cap);
+  let order = 0;
+  for (const subset of subsets) best.offer({ subset, order: order++, score: subsetPredictability(mom, subset) });
+  return best
+    .items()
     .sort((a, b) => a.order - b.order)
     .map((s) => s.subset);
+}
+
+/** C(n, k), as a float (only compared with a cap). */
+function countOf(n: number, k: number): number {
+  let r = 1;
+  for (let i = 1; i <= k; i++) r = (r * (n - k + i)) / i;
+  return Math.round(r);
+}
+
+interface Scored {
+  subset: number[];
+  order: number;
+  score: number;
+}
+
+/** Better: higher score, then earlier in lexicographic order (the ranking's own tie-break). */
+const better = (a: Scored, b: Scored) => a.score > b.score || (a.score === b.score && a.order < b.order);
+
+/** At most `size` items, the best by {@link better}; the root is the worst kept. */
+class WorstFirstHeap {
+  readonly #heap: Scored[] = [];
+  constructor(readonly size: number) {}
+
+  offer(item: Scored): void {
+    const h = this.#heap;
+    if (h.length < this.size) {
+      h.push(item);
+      for (let i = h.length - 1; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (!better(h[parent], h[i])) break;
+        [h[parent], h[i]] = [h[i], h[parent]];
+        i = parent;
+      }
+      return;
+    }
+    if (this.size === 0 || !better(item, h[0])) return;
+    h[0] = item;
+    for (let i = 0; ; ) {
+      const [l, r] = [2 * i + 1, 2 * i + 2];
+      let worst = i;
+      if (l < h.length && better(h[worst], h[l])) worst = l;
+      if (r < h.length && better(h[worst], h[r])) worst = r;
+      if (worst === i) break;
+      [h[worst], h[i]] = [h[i], h[worst]];
+      i = worst;
+    }
+  }
+
+  items(): Scored[] {
+    return this.#heap.slice();
+  }
 }
 
 /**

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { choleskySolve2, coordinateSubsets, subsetPredictability } from '../../../src/engine/subspaces/coordinate-subsets.ts';
+import { choleskySolve2, combinations, coordinateSubsets, subsetPredictability } from '../../../src/engine/subspaces/coordinate-subsets.ts';
 import { solve } from '../../../src/engine/kernels/linalg.ts';
 import { accumulateMoments, momentShift } from '../../../src/engine/moments/moments.ts';
 import { transitionStarts } from '../../../src/engine/moments/transitions.ts';
@@ -78,5 +78,20 @@ test('pairs are scored with exactly the arithmetic of the general solve, or by i
       assert.deepEqual(fast, solve(A, R));
     }),
     { numRuns: 500, seed: 77 },
+  );
+});
+
+test('over the cap, the kept subsets are the best-scored ones (ties to the earlier), in lexicographic order', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 4, max: 12 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 60 }), fc.nat(), fc.boolean(), (d, k, cap, seed, walk) => {
+      const mom = plantedPair(d, 0, 1, 0.7, walk, seed + 1);
+      const coords = [...Array(d).keys()].filter((c) => c !== 2);
+      // The ranking as a plain sort: every subset scored, the first `cap` by score, then by order.
+      const all = [...combinations(coords.length, k)].map((c) => c.map((i) => coords[i]));
+      const scored = all.map((subset, order) => ({ subset, order, score: subsetPredictability(mom, subset) }));
+      const want = all.length <= cap ? all : scored.sort((a, b) => b.score - a.score || a.order - b.order).slice(0, cap).sort((a, b) => a.order - b.order).map((x) => x.subset);
+      assert.deepEqual(coordinateSubsets(mom, coords, k, cap), want);
+    }),
+    { numRuns: 150, seed: 2024 },
   );
 });
