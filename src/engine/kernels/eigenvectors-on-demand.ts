@@ -27,10 +27,12 @@ export function eigenvectorOf(hessenberg: Float64Array, ort: Float64Array, n: nu
   for (let i = 0; i < n; i++) for (let j = Math.max(i - 1, 0); j < n; j++) squares += hessenberg[i * n + j] ** 2;
   const norm = Math.sqrt(squares);
   const tiny = Number.EPSILON * Math.max(norm, Number.MIN_VALUE);
+  // The eliminated rows, for every step's solve: 16 MB at n = 1024, allocated once per vector.
+  const upper = { re: new Float64Array(n * n), im: new Float64Array(n * n) };
   let x: Float64Array = new Float64Array(n).fill(1);
   let y: Float64Array = new Float64Array(n);
   for (let step = 0; step < MAX_STEPS; step++) {
-    const [nx, ny] = normalised(...solveShifted(hessenberg, n, re, im, x, y, tiny));
+    const [nx, ny] = normalised(...solveShifted(hessenberg, n, re, im, x, y, tiny, upper));
     let change = 0;
     for (let i = 0; i < n; i++) change = Math.max(change, Math.abs(nx[i] - x[i]), Math.abs(ny[i] - y[i]));
     [x, y] = [nx, ny];
@@ -58,9 +60,10 @@ function normalised(x: Float64Array, y: Float64Array): [Float64Array, Float64Arr
  * (H − μ I) z = b for upper Hessenberg H and complex μ = mr + i·mi, b = br + i·bi: elimination down the
  * subdiagonal with row swaps between neighbours, then back-substitution. A zero pivot becomes `tiny`.
  */
-function solveShifted(H: Float64Array, n: number, mr: number, mi: number, br: Float64Array, bi: Float64Array, tiny: number): [Float64Array, Float64Array] {
-  const Ur = new Float64Array(n * n);
-  const Ui = new Float64Array(n * n);
+function solveShifted(H: Float64Array, n: number, mr: number, mi: number, br: Float64Array, bi: Float64Array, tiny: number, upper: { re: Float64Array; im: Float64Array }): [Float64Array, Float64Array] {
+  // Every entry read below (row k, columns k…n−1) is written first, so the scratch needs no clearing.
+  const Ur = upper.re;
+  const Ui = upper.im;
   const rr = Float64Array.from(br);
   const ri = Float64Array.from(bi);
   // The row being eliminated (columns k…n−1 used), starting as row 0 of H − μI.
