@@ -121,15 +121,15 @@ export function backSolveTransposed(L: Float64Array, n: number, y: number[]): nu
 /**
  * The rows xᵢ of X with L xᵢ = yᵢ for the r rows yᵢ of Y (r × n, row-major): forward solves for many
  * right-hand sides at once. From a few hundred rows on, in blocks of rows, the products with the
- * blocks solved before on the moment kernels.
+ * blocks solved before on the moment kernels; below, one {@link forwardSolve} per row.
  */
 export function forwardSolveRows(L: Float64Array, n: number, Y: Float64Array, r: number): Float64Array {
+  if (n < BLOCKED_FROM) return eachRow(Y, n, r, (y) => forwardSolve(L, n, y));
   const X = Float64Array.from(Y);
-  const block = n < BLOCKED_FROM ? n : BLOCK;
-  const solved = new Float64Array(block * r);
+  const solved = new Float64Array(BLOCK * r);
   const xOffs = Int32Array.from({ length: r }, (_, c) => c * n);
-  for (let k0 = 0; k0 < n; k0 += block) {
-    const k1 = Math.min(k0 + block, n);
+  for (let k0 = 0; k0 < n; k0 += BLOCK) {
+    const k1 = Math.min(k0 + BLOCK, n);
     if (k0 > 0) {
       // X[c][i] −= Σ_{k<k0} L[i][k] X[c][k] for the block's rows i.
       solved.fill(0);
@@ -150,13 +150,13 @@ export function forwardSolveRows(L: Float64Array, n: number, Y: Float64Array, r:
 
 /** The rows xᵢ of X with Lᵀ xᵢ = yᵢ, as {@link forwardSolveRows}. */
 export function backSolveTransposedRows(L: Float64Array, n: number, Y: Float64Array, r: number): Float64Array {
+  if (n < BLOCKED_FROM) return eachRow(Y, n, r, (y) => backSolveTransposed(L, n, y));
   const X = Float64Array.from(Y);
   // Rows of Lᵀ, so that the products read memory in order.
   const Lt = transposedLower(L, n);
-  const block = n < BLOCKED_FROM ? n : BLOCK;
-  const solved = new Float64Array(block * r);
-  for (let k1 = n; k1 > 0; k1 -= block) {
-    const k0 = Math.max(k1 - block, 0);
+  const solved = new Float64Array(BLOCK * r);
+  for (let k1 = n; k1 > 0; k1 -= BLOCK) {
+    const k0 = Math.max(k1 - BLOCK, 0);
     if (k1 < n) {
       // X[c][i] −= Σ_{k≥k1} L[k][i] X[c][k] for the block's rows i.
       solved.fill(0);
@@ -173,5 +173,12 @@ export function backSolveTransposedRows(L: Float64Array, n: number, Y: Float64Ar
       }
     }
   }
+  return X;
+}
+
+/** One solve per row of Y (r × n): small systems, solved one side at a time as before blocking. */
+function eachRow(Y: Float64Array, n: number, r: number, solveOne: (y: number[]) => number[]): Float64Array {
+  const X = new Float64Array(r * n);
+  for (let c = 0; c < r; c++) X.set(solveOne(Array.from(Y.subarray(c * n, c * n + n))), c * n);
   return X;
 }
