@@ -39,18 +39,15 @@ export function leastSquaresResidual(fs: FeatureStats): number | null {
  * of the row (or column) norms of C (moments about the mean for the offset variant).
  */
 export function orthogonalResidual(sm: SubspaceMoments, offset: boolean): number {
-  const [xx, yx, yy] = offset ? [sm.cxx, sm.cyx, sm.cyy] : [sm.xx, sm.yx, sm.yy];
-  const k = sm.k;
-  let traces = 0;
+  const { C, traces } = orthogonalTerms(sm, offset);
   let rows = 0;
   let cols = 0;
-  for (let i = 0; i < k; i++) {
-    traces += xx[i][i] + yy[i][i];
+  for (let i = 0; i < sm.k; i++) {
     let row = 0;
     let col = 0;
-    for (let j = 0; j < k; j++) {
-      row += yx[i][j] * yx[i][j];
-      col += yx[j][i] * yx[j][i];
+    for (let j = 0; j < sm.k; j++) {
+      row += C[i][j] * C[i][j];
+      col += C[j][i] * C[j][i];
     }
     rows += Math.sqrt(row);
     cols += Math.sqrt(col);
@@ -64,17 +61,22 @@ export function orthogonalResidual(sm: SubspaceMoments, offset: boolean): number
  * problem instead of the fit's SVD, standard errors and code lengths (k(k − 1)/2 parameters).
  */
 export function orthogonalResidualExact(sm: SubspaceMoments, offset: boolean): number {
-  const [xx, yx, yy] = offset ? [sm.cxx, sm.cyx, sm.cyy] : [sm.xx, sm.yx, sm.yy];
-  const k = sm.k;
-  let traces = 0;
-  for (let i = 0; i < k; i++) traces += xx[i][i] + yy[i][i];
-  const squares = symmetricEigenvalues(matmul(transpose(yx), yx));
+  const { C, traces } = orthogonalTerms(sm, offset);
+  const squares = symmetricEigenvalues(matmul(transpose(C), C));
   const top = Math.max(...squares, 0);
   // Each eigenvalue of CᵀC is within a few k·ε·‖C‖² of the truth; the square root of the raised value bounds σ.
-  const rounding = 8 * k * Number.EPSILON * top;
+  const rounding = 8 * sm.k * Number.EPSILON * top;
   let nuclear = 0;
   for (const v of squares) nuclear += Math.sqrt(Math.max(v, 0) + rounding);
   return withSlack(traces - 2 * nuclear, traces);
+}
+
+/** C = Σ u' uᵀ and tr(Σ u uᵀ) + tr(Σ u' u'ᵀ): about the mean for the offset variant, else about the origin. */
+function orthogonalTerms(sm: SubspaceMoments, offset: boolean): { C: number[][]; traces: number } {
+  const [xx, yx, yy] = offset ? [sm.cxx, sm.cyx, sm.cyy] : [sm.xx, sm.yx, sm.yy];
+  let traces = 0;
+  for (let i = 0; i < sm.k; i++) traces += xx[i][i] + yy[i][i];
+  return { C: yx, traces };
 }
 
 function withSlack(residual: number, scale: number): number {

@@ -24,7 +24,7 @@ export function coordinateSubsets(mom: Moments, coords: number[], k: number, cap
   const subsets = (function* () {
     for (const c of combinations(coords.length, k)) yield c.map((i) => coords[i]);
   })();
-  if (countOf(coords.length, k) <= cap) return [...subsets];
+  if (binomial(coords.length, k) <= cap) return [...subsets];
   // The `cap` best, kept in a heap whose root is the worst of them: 523 776 pairs at d = 1024 are scored,
   // not all held and sorted.
   const best = new WorstFirstHeap(cap);
@@ -36,11 +36,11 @@ export function coordinateSubsets(mom: Moments, coords: number[], k: number, cap
     .map((s) => s.subset);
 }
 
-/** C(n, k), as a float (only compared with a cap). */
-function countOf(n: number, k: number): number {
+/** C(n, k): each step's product is the next binomial coefficient, exact while it fits a double's 53 bits. */
+export function binomial(n: number, k: number): number {
   let r = 1;
   for (let i = 1; i <= k; i++) r = (r * (n - k + i)) / i;
-  return Math.round(r);
+  return r;
 }
 
 interface Scored {

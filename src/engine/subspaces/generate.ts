@@ -10,7 +10,7 @@ import { type Moments, projectMoments } from '../moments/moments.js';
 import { type ConstantSplit, projectRowsOnto, splitConstants, spreadOverStates } from './constants.js';
 import { objective, refineSubspace, robustRefine } from './refine.js';
 import { sampleCentredMoments, type SampleMoments } from './sample-moments.js';
-import { coordinateSubsets } from './coordinate-subsets.js';
+import { binomial, coordinateSubsets } from './coordinate-subsets.js';
 
 const log2 = Math.log2;
 
@@ -20,12 +20,6 @@ export interface SampleData {
   dim: number;
   starts: Uint32Array;
   sample: Uint32Array;
-}
-
-function binomial(n: number, k: number): number {
-  let r = 1;
-  for (let i = 1; i <= k; i++) r = (r * (n - k + i)) / i;
-  return r;
 }
 
 function unitRows(d: number, coords: number[]): number[][] {
