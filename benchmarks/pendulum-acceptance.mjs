@@ -1,8 +1,9 @@
 /**
  * The pendulum's acceptance figures for one finished anneal run (issue #16), from its held-out
  * latents and the generator's true states (θ, θ') of the same held-out sequences:
- * - energyCorr: the largest |corr(I, E)| over the held-out invariants with inlier fraction ≥ 0.99, where
- *   E = θ'²/2 − cos θ is the true energy (bestInvariantCorr: the same over every held-out invariant);
+ * - energyCorr: the largest |corr(I, E)| over the held-out invariants with inlier fraction ≥ 0.99 (laws
+ *   of their own, or conserved by a map law), where E = θ'²/2 − cos θ is the true energy
+ *   (bestInvariantCorr: the same over every held-out invariant);
  * - nearPerfectMaps: held-out map laws with inlier fraction ≥ 0.99 (their rollout is judged by the caller);
  * - omegaR2, energyR2: how much of θ' and of E a linear read-out of the latents explains (does the
  *   latent carry the velocity?);
@@ -104,7 +105,9 @@ export function judgePendulum(runDir, truthPath) {
   const energy = omega.map((w, i) => (w * w) / 2 - Math.cos(values[i * names.length + it]));
   const laws = JSON.parse(readFileSync(join(runDir, 'heldout-laws.json'), 'utf8')).laws;
   let energyCorr = 0, bestInvariantCorr = 0;
-  for (const law of laws.filter((l) => l.role === 'invariant')) {
+  // Invariants stated on their own, and those a map conserves (its "conserves I = …" notes).
+  const invariants = laws.flatMap((l) => (l.role === 'invariant' ? [l] : (l.conserved ?? []).map((c) => ({ ...c, rank: l.rank, outliers: [] }))));
+  for (const law of invariants) {
     const c = compileLaw(law);
     const I = Array.from({ length: n }, (_, i) => c.invariant(c.project(latents.states, i * latents.dim)));
     const r = Math.abs(correlation(I, energy));

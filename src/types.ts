@@ -244,13 +244,18 @@ export interface Law {
    * written before they were kept.
    */
   alternatives?: LawAlternative[];
+  /**
+   * For maps: the invariants the map conserves (its "conserves I = …" notes), evaluable on their own,
+   * with metrics from the same exact pass. Absent when there are none.
+   */
+  conserved?: LawAlternative[];
 }
 
 /**
  * A law folded into a shorter law on the same subspace: a {@link Law} without rank, outlier indices or
  * nested alternatives. Its metrics come from the same exact pass as the reported laws'.
  */
-export type LawAlternative = Omit<Law, 'rank' | 'outliers' | 'alternatives'>;
+export type LawAlternative = Omit<Law, 'rank' | 'outliers' | 'alternatives' | 'conserved'>;
 
 /** A candidate or finalist that threw or gave a non-finite value: skipped, and reported under its id. */
 export interface Failure {

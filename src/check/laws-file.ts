@@ -75,7 +75,8 @@ class Walker {
  * Validate one law object (as parsed from JSON) and return it typed. Checks exactly what evaluating the
  * law needs: role, an orthonormal basis, a model whose features compile over its variables (through the
  * restricted expression language) and whose coefficient matrix has the right shape, a tolerance, and
- * the same of each entry of `alternatives` when present (optional: files from before it existed load).
+ * the same of each entry of `alternatives` and `conserved` when present (optional: files from before
+ * they existed load).
  * @param at JSON path of the law in its file, e.g. `laws[2]`
  * @param dim expected latent dimension (basis row length), if already known
  * @throws InputError `file: at.field: what is wrong`
@@ -130,20 +131,25 @@ export function validateLaw(value: unknown, file: string, at: string, dim?: numb
   const tolerance = w.number(w.field(metrics, 'tolerance', `${at}.metrics`), `${at}.metrics.tolerance`, 'a non-negative number');
   if (tolerance < 0) w.fail(`${at}.metrics.tolerance`, `expected a non-negative number, got ${tolerance}`);
   if (law.alternatives !== undefined) validateAlternatives(w, law.alternatives, `${at}.alternatives`, role as string, d);
+  if (law.conserved !== undefined) validateAlternatives(w, law.conserved, `${at}.conserved`, 'invariant', d);
   return law as unknown as Law;
 }
 
 /**
- * A law's alternatives are laws of the same role on the same subspace, each evaluable on its own (rollout
- * may switch to one), so each is validated as a law; they carry no alternatives of their own.
+ * A law's alternatives are laws of the same role on the same subspace, and the invariants a map
+ * conserves are invariants there; each is evaluable on its own (rollout may switch to an alternative,
+ * `check` may test either), so each is validated as a law, with none of its own nested.
+ * @param role the role each entry must have
  */
 function validateAlternatives(w: Walker, value: unknown, at: string, role: string, dim: number): void {
+  const what = at.endsWith('.conserved') ? 'a conserved invariant' : 'an alternative';
   w.array(value, at).forEach((alt, i) => {
     const aAt = `${at}[${i}]`;
-    // Before validating the alternative as a law, which would validate (and report) its nested ones.
-    if (alt !== null && typeof alt === 'object' && (alt as Record<string, unknown>).alternatives !== undefined) w.fail(`${aAt}.alternatives`, 'an alternative cannot have alternatives of its own');
+    // Before validating the entry as a law, which would validate (and report) its nested ones.
+    for (const nested of ['alternatives', 'conserved'])
+      if (alt !== null && typeof alt === 'object' && (alt as Record<string, unknown>)[nested] !== undefined) w.fail(`${aAt}.${nested}`, `${what} cannot have ${nested} of its own`);
     const checked = validateLaw(alt, w.file, aAt, dim);
-    if (checked.role !== role) w.fail(`${aAt}.role`, `expected ${JSON.stringify(role)} (the role of the law it is an alternative of), got ${describe(checked.role)}`);
+    if (checked.role !== role) w.fail(`${aAt}.role`, `expected ${JSON.stringify(role)} (${what === 'an alternative' ? 'the role of the law it is an alternative of' : 'what a map conserves'}), got ${describe(checked.role)}`);
   });
 }
 

@@ -93,8 +93,8 @@ export interface CheckReport {
 }
 
 /**
- * The laws matching `wanted` (ids of laws or of their alternatives, or ranks as numbers or digit
- * strings), in file order (a law's alternatives after it).
+ * The laws matching `wanted` (ids of laws, of their alternatives or of the invariants their maps
+ * conserve, or ranks as numbers or digit strings), in file order (a law's alternatives after it).
  * @throws OptionError naming the `laws` option when one matches nothing
  */
 export function selectLaws(laws: Law[], wanted?: (string | number)[]): Law[] {
@@ -104,14 +104,16 @@ export function selectLaws(laws: Law[], wanted?: (string | number)[]): Law[] {
     wanted.map((w) => {
       const law = findLawById(laws, String(w)) ?? byRank(w);
       if (!law) {
-        const ids = laws.flatMap((l) => [l.id, ...(l.alternatives ?? []).map((a) => `${a.id} (alternative)`)]);
+        const ids = laws.flatMap((l) => [l.id, ...(l.alternatives ?? []).map((a) => `${a.id} (alternative)`), ...(l.conserved ?? []).map((a) => `${a.id} (conserved)`)]);
         throw new OptionError('laws', `no law with id or rank ${JSON.stringify(String(w))} (ids: ${ids.join(', ') || 'none'})`);
       }
       return law.id;
     }),
   );
-  // File order: each law, then its alternatives.
-  return laws.flatMap((l) => [l, ...(l.alternatives ?? []).map((a) => alternativeAsLaw(l, a))]).filter((l) => picked.has(l.id));
+  // File order: each law, then its alternatives, then the invariants it conserves.
+  return laws
+    .flatMap((l) => [l, ...[...(l.alternatives ?? []), ...(l.conserved ?? [])].map((a) => alternativeAsLaw(l, a))])
+    .filter((l) => picked.has(l.id));
 }
 
 function checkRunOptions(options: CheckOptions): { runs: number; seed: number } {

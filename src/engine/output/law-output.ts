@@ -9,7 +9,7 @@ import type { ScoredLaw } from '../ranking/rank.js';
 import { renderLaw, shortNumber } from './render.js';
 import { skewedConservedNote } from './skewed-text.js';
 
-/** A reported law, with its alternatives as evaluable laws of their own (from the same exact pass). */
+/** A reported law, with its alternatives and conserved invariants as evaluable laws of their own (from the same exact pass). */
 export function toLaw(s: ScoredLaw, evaluation: Map<ScoredLaw, EvaluateResult>, subspaces: Subspace[], dim: number, rank: number, n: number): Law {
   const subspace = subspaces[s.subspaceIndex];
   const { id, ...body } = describeLaw(s, evaluation.get(s)!, subspace, dim, n, s.alternatives.map((a) => alternativeNote(s, a, subspaces)));
@@ -19,6 +19,7 @@ export function toLaw(s: ScoredLaw, evaluation: Map<ScoredLaw, EvaluateResult>, 
     ...body,
     outliers: Array.from(evaluation.get(s)!.outliers),
     alternatives: s.alternatives.map((a) => describeLaw(a, evaluation.get(a)!, subspaces[a.subspaceIndex], dim, n, [])),
+    ...(s.conserves.length > 0 ? { conserved: s.conserves.map((c) => describeLaw(c, evaluation.get(c)!, subspace, dim, n, [])) } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 /**
- * The output stage: an exact pass over all transitions for the reported laws and their alternatives
- * (outlier indices, final metrics), then the laws and the Pareto front as the user gets them. A law
- * and its alternatives share a subspace, hence one pass.
+ * The output stage: an exact pass over all transitions for the reported laws, their alternatives and
+ * the invariants their maps conserve (outlier indices, final metrics), then the laws and the Pareto
+ * front as the user gets them. A law and those share a subspace, hence one pass.
  */
 import { groupBy } from '../../collections.js';
 import type { Failure, FitResult, Law, Subspace } from '../../types.js';
@@ -25,7 +25,7 @@ export async function measureLaws(
   progress: (done: number, total: number) => void,
   exponent = 0,
 ): Promise<{ laws: Law[]; failures: Failure[] }> {
-  const groups = groupBy(ranked.flatMap((l) => [l, ...l.alternatives]), (law) => law.subspaceIndex);
+  const groups = groupBy(ranked.flatMap((l) => [l, ...l.alternatives, ...l.conserves]), (law) => law.subspaceIndex);
   const total = [...groups.values()].reduce((a, g) => a + g.length, 0);
   let done = 0;
   const evaluation = new Map<ScoredLaw, EvaluateResult>();

@@ -60,6 +60,7 @@ export function lawsInDataUnits(
       continue;
     }
     keepRepresentableAlternatives(law, restated.alternatives.map((a) => shifts.get(a)!), exponent, failures);
+    law.conserved?.forEach((c, i) => (c.metrics = metricsInDataUnits(c.metrics, shifts.get(restated.conserves[i])!)));
     laws.push(law);
   }
   return { laws, failures };
