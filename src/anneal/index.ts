@@ -4,10 +4,12 @@
  */
 import { InputError, OptionError } from '../errors.js';
 import type { Grammar } from '../types.js';
+import type { FrameSet } from './datasets.js';
 import { selectBackend, type BackendPreference } from './backend.js';
 import type { BridgeOptions } from './bridge.js';
 import { checkBaseline } from './baseline.js';
 import { loadRunData, readRunConfig, resolveSchedule, type DataSpec, type RunConfig, type Schedule } from './config.js';
+import { keypointStarts, type KeypointStart } from './keypoint-init.js';
 import { chooseArch, type ModelSpec } from './model.js';
 import { prepareRun, train, type EpochLog, type SearchFn, type SearchHints, type TrainResult } from './train.js';
 
@@ -42,13 +44,35 @@ export type DataInput =
   /** The user's frames, [K, T, H, W], [K, T, H, W, C] or [K, T, D] in .npy/.npz; `stack` frames per sample (default 1). */
   | { kind: 'file'; path: string; stack?: number };
 
-/** Frames stacked per sample, for the `delay` encoder: an image's channels, else a frames file's `stack`. */
-function framesPerSample(sampleShape: number[], data: DataSpec, latent: number): number {
+type PerFrameArch = 'delay' | 'keypoint' | 'angle';
+
+/** Encoders that code each stacked frame alone, with shared weights. */
+function isPerFrame(arch: AnnealOptions['arch']): arch is PerFrameArch {
+  return arch === 'delay' || arch === 'keypoint' || arch === 'angle';
+}
+
+/**
+ * Frames stacked per sample, for the per-frame encoders: an image's channels, else a frames file's
+ * `stack`. The keypoint encoders need images, and `keypoint` two coordinates per keypoint.
+ */
+function framesPerSample(sampleShape: number[], data: DataSpec, latent: number, arch: PerFrameArch): number {
   const frames = sampleShape.length === 3 ? sampleShape[2] : data.kind === 'file' ? data.stack : 1;
   const source = data.kind === 'file' ? data.path : data.kind;
-  if (frames < 2) throw new OptionError('arch', (name) => `'delay' (${name('arch')}) needs stacked frames; these samples hold one frame each (stack ≥ 2)`, source);
-  if (latent % frames !== 0) throw new OptionError('latent', (name) => `is ${latent}; the delay encoder gives each of the ${frames} stacked frames the same number of coordinates, so ${name('latent')} must be a multiple of ${frames}`);
+  if (arch !== 'delay' && sampleShape.length !== 3)
+    throw new OptionError('arch', (name) => `'${arch}' (${name('arch')}) finds keypoints in images; these samples are vectors of ${sampleShape[0]}`, source);
+  if (frames < 2) throw new OptionError('arch', (name) => `'${arch}' (${name('arch')}) needs stacked frames; these samples hold one frame each (stack ≥ 2)`, source);
+  const perKeypoint = arch === 'keypoint' ? 2 : 1;
+  if (latent % (frames * perKeypoint) !== 0)
+    throw new OptionError('latent', (name) => `is ${latent}; the ${arch} encoder gives each of the ${frames} stacked frames the same number of ${arch === 'delay' ? 'coordinates' : arch === 'keypoint' ? 'keypoints (x and y each)' : 'angles'}, so ${name('latent')} must be a multiple of ${frames * perKeypoint}`);
   return frames;
+}
+
+/** Where the keypoints of a `keypoint` or `angle` encoder start, from the training frames (each sample's first). */
+function startingKeypoints(set: FrameSet, data: DataSpec, latent: number, arch: 'keypoint' | 'angle'): KeypointStart[] {
+  const [H, W, C] = set.sampleShape;
+  const count = latent / (framesPerSample(set.sampleShape, data, latent, arch) * (arch === 'keypoint' ? 2 : 1));
+  const n = set.samples.length / set.sampleSize;
+  return keypointStarts(count, { n, at: (f, p) => set.samples[f * set.sampleSize + p * C] }, H, W);
 }
 
 /** Options of {@link anneal}. Only `out` and `search` are required (plus `data` for a new run). */
@@ -166,7 +190,8 @@ export async function anneal(options: AnnealOptions): Promise<TrainResult> {
     heldout,
     model: {
       arch: chooseArch(set.sampleShape, requested),
-      ...(requested === 'delay' ? { frames: framesPerSample(set.sampleShape, data, latent) } : {}),
+      ...(isPerFrame(requested) ? { frames: framesPerSample(set.sampleShape, data, latent, requested) } : {}),
+      ...(requested === 'keypoint' || requested === 'angle' ? { keypoints: startingKeypoints(set, data, latent, requested) } : {}),
       inputShape: set.sampleShape,
       latent,
       hidden: options.hidden ?? [256, 64],

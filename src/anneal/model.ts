@@ -6,6 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { backendTrainsConv } from './backend.js';
+import type { KeypointStart } from './keypoint-init.js';
+import { FourierFeatures, KeypointChart } from './keypoint-layers.js';
 
 /** Everything needed to rebuild the same network (stored in the run folder). */
 export interface ModelSpec {
@@ -14,9 +16,20 @@ export interface ModelSpec {
    * coded by `latent / frames` coordinates side by side and decoded from its own, so the latent of a
    * sample is (e(x_t), e(x_t+1), …) and the next sample's begins where this one's second frame is.
    */
-  arch: 'dense' | 'conv' | 'delay';
-  /** Frames stacked per sample (`delay` only): the last axis of an image sample, or of [D·frames] interleaved. */
+  arch: 'dense' | 'conv' | 'delay' | 'keypoint' | 'angle';
+  /**
+   * Frames stacked per sample (`delay`, `keypoint`, `angle`): the last axis of an image sample, or of
+   * [D·frames] interleaved.
+   */
   frames?: number;
+  /**
+   * `keypoint` and `angle` (image samples): the starting parameters of each frame's keypoints, m =
+   * latent / frames of them for `angle` (one angle each), latent / (2·frames) for `keypoint` (x and y).
+   * Each keypoint is the soft-argmax of the frame's pixel intensities; `angle` charts it by its angle
+   * about the centre of the circle the untrained keypoints lie on (fixed). The dense decoder reads
+   * each frame's code alone, as cosines and sines of its multiples (Fourier features).
+   */
+  keypoints?: KeypointStart[];
   /** Shape of one sample: `[H, W, C]` or `[D]`. */
   inputShape: number[];
   /** Latent size d. */
@@ -55,6 +68,7 @@ export function buildAutoencoder(spec: ModelSpec): Autoencoder {
     tf.layers.dense({ units, activation, kernelInitializer: init(), biasInitializer: 'zeros', ...extra });
 
   if (spec.arch === 'delay') return buildDelayAutoencoder(spec, dense);
+  if (spec.arch === 'keypoint' || spec.arch === 'angle') return buildKeypointAutoencoder(spec, dense);
   const encoder = tf.sequential();
   if (spec.arch === 'conv') {
     encoder.add(tf.layers.conv2d({ inputShape: spec.inputShape, filters: 16, kernelSize: 3, strides: 2, padding: 'same', activation: 'elu', kernelInitializer: init() }));
@@ -99,6 +113,28 @@ function buildDelayAutoencoder(spec: ModelSpec, dense: DenseLayer): Autoencoder 
   decoder.add(tf.layers.reshape({ inputShape: [spec.latent], targetShape: [C, m] }));
   for (const h of [...spec.hidden].reverse()) decoder.add(dense(h, 'elu'));
   decoder.add(dense(F, 'linear'));
+  decoder.add(tf.layers.permute({ dims: [2, 1] }));
+  decoder.add(tf.layers.reshape({ targetShape: spec.inputShape }));
+  return withVariables(spec, encoder, decoder);
+}
+
+/** Harmonics of each code coordinate the keypoint decoders read. */
+const DECODER_HARMONICS = 8;
+
+/** The `keypoint` and `angle` autoencoders of {@link ModelSpec}: a keypoint chart in, a per-frame dense decoder out. */
+function buildKeypointAutoencoder(spec: ModelSpec, dense: DenseLayer): Autoencoder {
+  const starts = spec.keypoints ?? [], C = spec.frames ?? 0, angle = spec.arch === 'angle';
+  const m = starts.length, perFrame = m * (angle ? 1 : 2);
+  if (spec.inputShape.length !== 3 || spec.inputShape[2] !== C || m === 0 || C * perFrame !== spec.latent)
+    throw new Error(`a ${spec.arch} encoder needs image samples [H, W, frames] and latent = frames × ${angle ? '' : '2 × '}keypoints (shape [${spec.inputShape.join(', ')}], latent ${spec.latent}, ${m} keypoints)`);
+  const [H, W] = spec.inputShape;
+  const encoder = tf.sequential();
+  encoder.add(new KeypointChart({ keypoints: m, chart: angle ? 'angle' : 'position', starts, name: 'keypoint_chart', inputShape: spec.inputShape }));
+  const decoder = tf.sequential();
+  decoder.add(tf.layers.reshape({ inputShape: [spec.latent], targetShape: [C, perFrame] }));
+  decoder.add(new FourierFeatures({ harmonics: DECODER_HARMONICS, scale: angle ? 1 : Math.PI / 2 }));
+  for (const h of [...spec.hidden].reverse()) decoder.add(dense(h, 'elu'));
+  decoder.add(dense(H * W, 'linear'));
   decoder.add(tf.layers.permute({ dims: [2, 1] }));
   decoder.add(tf.layers.reshape({ targetShape: spec.inputShape }));
   return withVariables(spec, encoder, decoder);

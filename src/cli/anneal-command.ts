@@ -18,7 +18,7 @@ interface AnnealFlags {
   stack?: number;
   heldout?: number;
   latent: number;
-  arch: 'auto' | 'dense' | 'conv' | 'delay';
+  arch: 'auto' | 'dense' | 'conv' | 'delay' | 'keypoint' | 'angle';
   epochs?: number;
   out?: string;
   resume?: string;
@@ -142,7 +142,7 @@ export function registerAnnealCommands(program: Command): void {
     .addOption(new Option('--stack <n>', 'consecutive frames per sample (velocity becomes observable)').argParser(integerOption(1, 8)))
     .addOption(new Option('--heldout <k>', 'sequences kept out of training, encoded and searched at the end (default 8 with --dataset, 0 with --frames)').argParser(integerOption(0, 100000)))
     .addOption(new Option('--latent <n>', 'latent size').argParser(integerOption(1, 256)).default(4))
-    .addOption(new Option('--arch <kind>', 'encoder: auto (convolutional where the backend trains it fast), dense, conv, or delay (one shared encoder per stacked frame; --latent a multiple of the frames)').choices(['auto', 'dense', 'conv', 'delay'] as const).default('auto' as const))
+    .addOption(new Option('--arch <kind>', 'encoder: auto (convolutional where the backend trains it fast), dense, conv, delay (one shared encoder per stacked frame; --latent a multiple of the frames), keypoint (each frame\'s soft-argmax positions, x and y) or angle (each keypoint\'s angle about a pivot)').choices(['auto', 'dense', 'conv', 'delay', 'keypoint', 'angle'] as const).default('auto' as const))
     .addOption(new Option('--epochs <n>', 'epochs (default 40; with --resume, a larger value extends the run)').argParser(integerOption(1, 100000)))
     .option('--out <folder>', 'run folder to create')
     .option('--resume <folder>', 'continue the run in this folder from its last checkpoint')

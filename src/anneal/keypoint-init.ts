@@ -1,0 +1,119 @@
+/**
+ * Where the keypoint encoders start (pure numerics, no TensorFlow): each keypoint's softmax sharpness,
+ * and for the `angle` chart the pivot its keypoint turns about and the direction where the angle is cut.
+ * The pivot and cut are read off the untrained keypoints of the training frames, so a pendulum's angle
+ * starts continuous over the data (its cut in the widest gap of the swing) instead of jumping by 2π.
+ */
+
+/** Initial values of one keypoint's trainable parameters (image coordinates in [−1, 1]). */
+export interface KeypointStart {
+  /** Softmax gain on the pixel intensity; its sign picks bright (+) or dark (−) features. */
+  gain: number;
+  /** Pivot (x, y) the angle is measured about. */
+  pivot: [number, number];
+  /** Direction (radians, from +x toward +y) where the angle is cut: no training keypoint lies there. */
+  cut: number;
+}
+
+/**
+ * Gain of the first keypoint's softmax, in units of the frames' intensity range. With the background
+ * floor taken off (see {@link softArgmax}) a blunt gain locates a blob best; sharp ones snap the
+ * keypoint to pixel centres (docs/experiments.md#the-angle-encoder).
+ */
+const GAIN_PER_RANGE = 3;
+
+/**
+ * Keypoint k's gain: alternately bright and dark features, each pair sharper than the last, so that
+ * keypoints of one frame start distinct from each other.
+ */
+export function keypointGain(k: number, intensityRange: number): number {
+  const range = intensityRange > 0 ? intensityRange : 1;
+  return ((k % 2 === 0 ? 1 : -1) * GAIN_PER_RANGE * (1 + Math.floor(k / 2))) / range;
+}
+
+/** The image grid's coordinate of pixel i of n along one axis, in [−1, 1] at pixel centres. */
+export function gridCoordinate(i: number, n: number): number {
+  return (2 * i + 1) / n - 1;
+}
+
+/**
+ * The soft-argmax keypoint of one H×W frame (row-major, read at `frame(p)`): the expected (x, y) under
+ * weights exp(gain · intensity) less their smallest value, so a uniform background weighs nothing and
+ * cannot pull the keypoint toward the image centre. A uniform frame gives (0, 0).
+ */
+export function softArgmax(frame: (p: number) => number, H: number, W: number, gain: number): [number, number] {
+  let top = -Infinity, low = Infinity;
+  for (let p = 0; p < H * W; p++) {
+    const v = gain * frame(p);
+    if (v > top) top = v;
+    if (v < low) low = v;
+  }
+  const floor = Math.exp(low - top);
+  let sw = 0, sx = 0, sy = 0;
+  for (let r = 0; r < H; r++)
+    for (let c = 0; c < W; c++) {
+      const w = Math.exp(gain * frame(r * W + c) - top) - floor;
+      sw += w;
+      sx += w * gridCoordinate(c, W);
+      sy += w * gridCoordinate(r, H);
+    }
+  return sw > 0 ? [sx / sw, sy / sw] : [0, 0];
+}
+
+/**
+ * Least-squares circle through points (Kåsa's algebraic fit: x² + y² = 2a·x + 2b·y + c). Returns the
+ * centre, or the points' mean when they are (nearly) collinear or coincident and no circle is defined.
+ */
+export function circleCentre(xs: ArrayLike<number>, ys: ArrayLike<number>): [number, number] {
+  const n = xs.length;
+  let mx = 0, my = 0;
+  for (let i = 0; i < n; i++) { mx += xs[i] / n; my += ys[i] / n; }
+  // Centred normal equations: the constant term drops out.
+  let sxx = 0, sxy = 0, syy = 0, sxr = 0, syr = 0;
+  for (let i = 0; i < n; i++) {
+    const x = xs[i] - mx, y = ys[i] - my, r = x * x + y * y;
+    sxx += x * x; sxy += x * y; syy += y * y; sxr += x * r; syr += y * r;
+  }
+  const det = sxx * syy - sxy * sxy;
+  if (!(det > 1e-12 * Math.max(sxx * syy, 1e-300))) return [mx, my];
+  const a = (sxr * syy - syr * sxy) / (2 * det), b = (syr * sxx - sxr * sxy) / (2 * det);
+  return [mx + a, my + b];
+}
+
+/**
+ * The direction in the middle of the widest empty arc of the points' angles about `pivot`: the cut that
+ * keeps the angle continuous over all of them. With no points, 0.
+ */
+export function widestGapDirection(xs: ArrayLike<number>, ys: ArrayLike<number>, pivot: [number, number]): number {
+  const angles = Array.from({ length: xs.length }, (_, i) => Math.atan2(ys[i] - pivot[1], xs[i] - pivot[0])).sort((a, b) => a - b);
+  if (angles.length === 0) return 0;
+  let best = -1, at = 0;
+  for (let i = 0; i < angles.length; i++) {
+    const next = i + 1 < angles.length ? angles[i + 1] : angles[0] + 2 * Math.PI;
+    if (next - angles[i] > best) { best = next - angles[i]; at = angles[i] + best / 2; }
+  }
+  return Math.atan2(Math.sin(at), Math.cos(at));
+}
+
+/**
+ * Starting parameters of `count` keypoints from training frames: `frames` holds `n` frames of H×W
+ * (row-major, frame after frame; a sample's stacked frames may be passed with `stride`/`offset`).
+ */
+export function keypointStarts(
+  count: number,
+  frames: { n: number; at: (frame: number, pixel: number) => number },
+  H: number,
+  W: number,
+): KeypointStart[] {
+  let lo = Infinity, hi = -Infinity;
+  for (let f = 0; f < frames.n; f++)
+    for (let p = 0; p < H * W; p++) { const v = frames.at(f, p); if (v < lo) lo = v; if (v > hi) hi = v; }
+  const range = frames.n > 0 ? hi - lo : 1;
+  return Array.from({ length: count }, (_, k) => {
+    const gain = keypointGain(k, range);
+    const xs = new Float64Array(frames.n), ys = new Float64Array(frames.n);
+    for (let f = 0; f < frames.n; f++) [xs[f], ys[f]] = softArgmax((p) => frames.at(f, p), H, W, gain);
+    const pivot = circleCentre(xs, ys);
+    return { gain, pivot, cut: widestGapDirection(xs, ys, pivot) };
+  });
+}
