@@ -114,7 +114,7 @@ export function spinning(opts: SyntheticOptions = {}): FrameSet {
 }
 
 /** One RK4 step of θ'' = −sin θ. */
-function rk4(theta: number, omega: number, h: number): [number, number] {
+export function pendulumRk4Step(theta: number, omega: number, h: number): [number, number] {
   const f = (th: number, om: number): [number, number] => [om, -Math.sin(th)];
   const [a1, b1] = f(theta, omega);
   const [a2, b2] = f(theta + (h / 2) * a1, omega + (h / 2) * b1);
@@ -153,7 +153,7 @@ export function pendulum(opts: SyntheticOptions = {}): FrameSet {
           const px = x + 0.5 - size / 2, py = y + 0.5 - size / 2;
           frames[i * D + y * size + x] = gauss((px - bx) ** 2 + (py - by) ** 2, 2 * s);
         }
-      for (let j = 0; j < PENDULUM_SUBSTEPS; j++) [th, om] = rk4(th, om, PENDULUM_DT / PENDULUM_SUBSTEPS);
+      for (let j = 0; j < PENDULUM_SUBSTEPS; j++) [th, om] = pendulumRk4Step(th, om, PENDULUM_DT / PENDULUM_SUBSTEPS);
     }
   }
   const stacked = stackFrames(frames, Array.from({ length: K + 1 }, (_, k) => k * T), [size, size], 2);

@@ -11,15 +11,9 @@ import { findLawById } from '../../../src/laws/ids.ts';
 import { parseLaws } from '../../../src/check/laws-file.ts';
 import { Rng } from '../../../src/random.ts';
 import type { Dataset } from '../../../src/types.ts';
+import { pendulumRk4Step } from '../../../src/anneal/datasets.ts';
 import { fitInline } from '../helpers.ts';
-
-/** RK4 step of θ'' = −sin θ. */
-function rk4(th: number, om: number, h: number): [number, number] {
-  const f = (a: number, b: number): [number, number] => [b, -Math.sin(a)];
-  const [a1, b1] = f(th, om), [a2, b2] = f(th + (h / 2) * a1, om + (h / 2) * b1);
-  const [a3, b3] = f(th + (h / 2) * a2, om + (h / 2) * b2), [a4, b4] = f(th + h * a3, om + h * b3);
-  return [th + (h / 6) * (a1 + 2 * a2 + 2 * a3 + a4), om + (h / 6) * (b1 + 2 * b2 + 2 * b3 + b4)];
-}
+import { correlation } from './compare.ts';
 
 /** K swings of a pendulum sampled every `dt`, as (θ_t, θ_t+1) with an angle offset and scale; true energy per sample. */
 function delayPendulum(seed: number, offset: number, scale: number, K = 30, T = 40, dt = 0.2): { data: Dataset; energy: number[] } {
@@ -34,23 +28,12 @@ function delayPendulum(seed: number, offset: number, scale: number, K = 30, T = 
     for (let t = 0; t <= T; t++) {
       path.push(th);
       if (t < T) energy.push(om * om / 2 - Math.cos(th));
-      for (let j = 0; j < 20; j++) [th, om] = rk4(th, om, dt / 20);
+      for (let j = 0; j < 20; j++) [th, om] = pendulumRk4Step(th, om, dt / 20);
     }
     for (let t = 0; t < T; t++) states.push(offset + scale * path[t], offset + scale * path[t + 1]);
     offsets.push(offsets[k] + T);
   }
   return { data: { dim: 2, states: Float64Array.from(states), offsets, source: `delay pendulum (seed ${seed})` }, energy };
-}
-
-function correlation(x: number[], y: number[]): number {
-  const n = x.length, mx = x.reduce((a, b) => a + b, 0) / n, my = y.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0, sxx = 0, syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) ** 2;
-    syy += (y[i] - my) ** 2;
-  }
-  return sxy / Math.sqrt(sxx * syy);
 }
 
 test('a pendulum’s map in delay form carries its energy as a conserved invariant, evaluable from the JSON', async () => {
