@@ -20,6 +20,7 @@ import { BRIDGE_DEFAULTS, bridge, computeWeights } from './bridge.js';
 import { hasCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { adaptTolerance, lambdaAt, loadRunData, readRunConfig, writeRunConfig, type RunConfig } from './config.js';
 import type { FrameSet } from './datasets.js';
+import type { KeypointStart } from './keypoint-init.js';
 import { Adam, buildAutoencoder, disposeAutoencoder, encodeAll, withVariables, type Autoencoder, type ModelSpec } from './model.js';
 import { finishRun, type FinalReport } from './finish.js';
 import { closestToPerfect, headlineLaw } from './headline.js';
@@ -149,6 +150,13 @@ function truncateLog(path: string, step: number): void {
   writeFileAtomic(path, kept.map((l) => l + '\n').join(''));
 }
 
+/** One line on where a keypoint encoder starts: each keypoint's features, and an angle chart's pivot and cut. */
+function describeKeypoints(arch: string, starts: KeypointStart[]): string {
+  const f = (x: number) => (Math.abs(x) < 5e-4 ? 0 : x).toFixed(3);
+  const each = starts.map((s, k) => `keypoint ${k + 1}: ${s.gain > 0 ? 'bright' : 'dark'} features${arch === 'angle' ? `, angle about (${f(s.pivot[0])}, ${f(s.pivot[1])}) cut at ${((s.cut * 180) / Math.PI).toFixed(1)}°` : ''}`);
+  return `${arch} encoder from the training frames (image coordinates in [−1, 1]): ${each.join('; ')}`;
+}
+
 /** Run (or resume) the annealing loop described by `ctx.config` in `ctx.runDir`. */
 export async function train(ctx: TrainContext): Promise<TrainResult> {
   const { runDir, config: cfg } = ctx;
@@ -159,6 +167,7 @@ export async function train(ctx: TrainContext): Promise<TrainResult> {
 
   const backend = await selectBackend(cfg.backend, cfg.model.arch === 'conv' ? 'conv' : 'dense');
   say(`backend ${backend.name} (${backend.reason})`);
+  if (cfg.model.keypoints) say(describeKeypoints(cfg.model.arch, cfg.model.keypoints));
   const { train: data, heldout } = loadRunData(cfg.data, cfg.heldout);
   const K = data.offsets.length - 1;
   const B = Math.min(cfg.batchSequences, K);

@@ -131,12 +131,14 @@ test('keypoint encoders need stacked images and a latent size that fits them: on
 });
 
 test('an angle run trains only its gains’ sizes, saves a model that loads again, and its latents keep the shift', async () => {
-  const out = join(dir, 'angle-run');
+  const out = join(dir, 'angle-run'), messages: string[] = [];
   const r = await anneal({
     out, data: { kind: 'pendulum', sequences: 4, frames: 10, size: 24 }, heldout: 1, latent: 2, hidden: [8], epochs: 2, batchSequences: 2,
-    arch: 'angle', backend: 'cpu', search: stubSearch,
+    arch: 'angle', backend: 'cpu', search: stubSearch, onMessage: (line: string) => messages.push(line),
   });
   assert.equal(r.interrupted, false);
+  // The run says where its chart starts: the pendulum swings about the image centre.
+  assert.ok(messages.some((m) => /^angle encoder from the training frames .*keypoint 1: bright features, angle about \(-?0\.0\d\d, -?0\.0\d\d\) cut at -?\d+\.\d°$/.test(m)), messages.join('\n'));
   const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { model: { arch: string; frames: number; keypoints: { gain: number; pivot: number[]; cut: number }[] } };
   assert.deepEqual([run.model.arch, run.model.frames, run.model.keypoints.length], ['angle', 2, 1]);
   const encoder = await loadModel(join(out, 'model', 'encoder'));
