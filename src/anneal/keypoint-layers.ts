@@ -1,9 +1,9 @@
 /**
- * TensorFlow.js layers of the keypoint encoders: a spatial soft-argmax that turns each stacked frame into the
- * expected image position of its brightest (or darkest) features, optionally charted as the angle about
- * a pivot; and the decoder's periodic reading of angles. Built from element-wise ops, a softmax and a
- * matrix product, so they train on every backend (the wasm backend trains no convolutions).
- * Registered for serialisation, so saved encoders load again.
+ * TensorFlow.js layers of the keypoint encoders: a spatial soft-argmax that turns each stacked frame
+ * into the expected image position of its brightest (or darkest) features, optionally charted as the
+ * angle about a pivot; and the decoder's Fourier features of those codes. Built from element-wise ops,
+ * reductions and a matrix product, so they train on every backend (the wasm backend trains no
+ * convolutions). Registered for serialisation, so saved encoders load again.
  */
 import * as tf from '@tensorflow/tfjs';
 import { gridCoordinate, type KeypointStart } from './keypoint-init.js';
