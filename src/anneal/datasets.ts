@@ -113,8 +113,30 @@ export function spinning(opts: SyntheticOptions = {}): FrameSet {
   };
 }
 
+/**
+ * The states (θ, θ') of {@link pendulum}'s K sequences of T frames, frame after frame ([K·T·2]): each
+ * sequence from a random swing (energy ≤ 0.99), stepped {@link PENDULUM_DT} per frame.
+ */
+export function pendulumStates(K: number, T: number, seed: number): Float64Array {
+  const rng = new Rng(seed ^ 0xbe11);
+  const state = new Float64Array(K * T * 2);
+  for (let k = 0; k < K; k++) {
+    let th: number, om: number;
+    do {
+      th = rng.uniform(-Math.PI, Math.PI);
+      om = rng.uniform(-2, 2);
+    } while (om * om / 2 - Math.cos(th) > 0.99);
+    for (let t = 0; t < T; t++) {
+      state[2 * (k * T + t)] = th;
+      state[2 * (k * T + t) + 1] = om;
+      for (let j = 0; j < PENDULUM_SUBSTEPS; j++) [th, om] = rk4(th, om, PENDULUM_DT / PENDULUM_SUBSTEPS);
+    }
+  }
+  return state;
+}
+
 /** One RK4 step of θ'' = −sin θ. */
-export function pendulumRk4Step(theta: number, omega: number, h: number): [number, number] {
+function rk4(theta: number, omega: number, h: number): [number, number] {
   const f = (th: number, om: number): [number, number] => [om, -Math.sin(th)];
   const [a1, b1] = f(theta, omega);
   const [a2, b2] = f(theta + (h / 2) * a1, omega + (h / 2) * b1);
@@ -133,28 +155,17 @@ export function pendulumRk4Step(theta: number, omega: number, h: number): [numbe
  */
 export function pendulum(opts: SyntheticOptions = {}): FrameSet {
   const K = opts.sequences ?? 32, T = opts.frames ?? 32, seed = opts.seed ?? 0, size = opts.size ?? 32;
-  const rng = new Rng(seed ^ 0xbe11);
   const s = size / 32, D = size * size;
   const frames = new Float32Array(K * T * D);
-  const state = new Float64Array(K * T * 2);
-  for (let k = 0; k < K; k++) {
-    let th: number, om: number;
-    do {
-      th = rng.uniform(-Math.PI, Math.PI);
-      om = rng.uniform(-2, 2);
-    } while (om * om / 2 - Math.cos(th) > 0.99);
-    for (let t = 0; t < T; t++) {
-      const i = k * T + t;
-      state[2 * i] = th;
-      state[2 * i + 1] = om;
-      const bx = 11 * s * Math.sin(th), by = 11 * s * Math.cos(th);
-      for (let y = 0; y < size; y++)
-        for (let x = 0; x < size; x++) {
-          const px = x + 0.5 - size / 2, py = y + 0.5 - size / 2;
-          frames[i * D + y * size + x] = gauss((px - bx) ** 2 + (py - by) ** 2, 2 * s);
-        }
-      for (let j = 0; j < PENDULUM_SUBSTEPS; j++) [th, om] = pendulumRk4Step(th, om, PENDULUM_DT / PENDULUM_SUBSTEPS);
-    }
+  const state = pendulumStates(K, T, seed);
+  for (let i = 0; i < K * T; i++) {
+    const th = state[2 * i];
+    const bx = 11 * s * Math.sin(th), by = 11 * s * Math.cos(th);
+    for (let y = 0; y < size; y++)
+      for (let x = 0; x < size; x++) {
+        const px = x + 0.5 - size / 2, py = y + 0.5 - size / 2;
+        frames[i * D + y * size + x] = gauss((px - bx) ** 2 + (py - by) ** 2, 2 * s);
+      }
   }
   const stacked = stackFrames(frames, Array.from({ length: K + 1 }, (_, k) => k * T), [size, size], 2);
   const truth = new Float64Array((stacked.offsets[K]) * 2);

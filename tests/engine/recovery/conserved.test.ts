@@ -9,28 +9,20 @@ import fc from 'fast-check';
 import { compileLaw } from '../../../src/laws/compile.ts';
 import { findLawById } from '../../../src/laws/ids.ts';
 import { parseLaws } from '../../../src/check/laws-file.ts';
-import { Rng } from '../../../src/random.ts';
 import type { Dataset } from '../../../src/types.ts';
-import { pendulumRk4Step } from '../../../src/anneal/datasets.ts';
+import { pendulumStates } from '../../../src/anneal/datasets.ts';
 import { fitInline } from '../helpers.ts';
 import { correlation } from './compare.ts';
 
-/** K swings of a pendulum sampled every `dt`, as (θ_t, θ_t+1) with an angle offset and scale; true energy per sample. */
-function delayPendulum(seed: number, offset: number, scale: number, K = 30, T = 40, dt = 0.2): { data: Dataset; energy: number[] } {
-  const rng = new Rng(seed), states: number[] = [], energy: number[] = [], offsets = [0];
+/** K swings of the built-in pendulum (one frame per 0.2 time units) as (θ_t, θ_t+1), angles offset and scaled; true energy per sample. */
+function delayPendulum(seed: number, offset: number, scale: number, K = 30, T = 40): { data: Dataset; energy: number[] } {
+  const path = pendulumStates(K, T + 1, seed), states: number[] = [], energy: number[] = [], offsets = [0];
+  const theta = (k: number, t: number) => path[2 * (k * (T + 1) + t)];
   for (let k = 0; k < K; k++) {
-    let th: number, om: number;
-    do {
-      th = rng.uniform(-Math.PI, Math.PI);
-      om = rng.uniform(-2, 2);
-    } while (om * om / 2 - Math.cos(th) > 0.99);
-    const path: number[] = [];
-    for (let t = 0; t <= T; t++) {
-      path.push(th);
-      if (t < T) energy.push(om * om / 2 - Math.cos(th));
-      for (let j = 0; j < 20; j++) [th, om] = pendulumRk4Step(th, om, dt / 20);
+    for (let t = 0; t < T; t++) {
+      states.push(offset + scale * theta(k, t), offset + scale * theta(k, t + 1));
+      energy.push(path[2 * (k * (T + 1) + t) + 1] ** 2 / 2 - Math.cos(theta(k, t)));
     }
-    for (let t = 0; t < T; t++) states.push(offset + scale * path[t], offset + scale * path[t + 1]);
     offsets.push(offsets[k] + T);
   }
   return { data: { dim: 2, states: Float64Array.from(states), offsets, source: `delay pendulum (seed ${seed})` }, energy };
