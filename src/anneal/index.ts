@@ -9,7 +9,7 @@ import { selectBackend, type BackendPreference } from './backend.js';
 import type { BridgeOptions } from './bridge.js';
 import { checkBaseline } from './baseline.js';
 import { loadRunData, readRunConfig, resolveSchedule, type DataSpec, type RunConfig, type Schedule } from './config.js';
-import { keypointStarts, type KeypointStart } from './keypoint-init.js';
+import { keypointStarts } from './keypoint-init.js';
 import { chooseArch, type ModelSpec } from './model.js';
 import { prepareRun, train, type EpochLog, type SearchFn, type SearchHints, type TrainResult } from './train.js';
 
@@ -67,12 +67,18 @@ function framesPerSample(sampleShape: number[], data: DataSpec, latent: number, 
   return frames;
 }
 
-/** Where the keypoints of a `keypoint` or `angle` encoder start, from the training frames (each sample's first). */
-function startingKeypoints(set: FrameSet, data: DataSpec, latent: number, arch: 'keypoint' | 'angle'): KeypointStart[] {
+/**
+ * The model fields of a per-frame encoder: frames per sample, and for the keypoint encoders where
+ * their keypoints start, from the training frames (each sample's first).
+ */
+function perFrameFields(set: FrameSet, data: DataSpec, latent: number, arch: AnnealOptions['arch']): Pick<ModelSpec, 'frames' | 'keypoints'> {
+  if (!isPerFrame(arch)) return {};
+  const frames = framesPerSample(set.sampleShape, data, latent, arch);
+  if (arch === 'delay') return { frames };
   const [H, W, C] = set.sampleShape;
-  const count = latent / (framesPerSample(set.sampleShape, data, latent, arch) * (arch === 'keypoint' ? 2 : 1));
+  const count = latent / (frames * (arch === 'keypoint' ? 2 : 1));
   const n = set.samples.length / set.sampleSize;
-  return keypointStarts(count, { n, at: (f, p) => set.samples[f * set.sampleSize + p * C] }, H, W);
+  return { frames, keypoints: keypointStarts(count, { n, at: (f, p) => set.samples[f * set.sampleSize + p * C] }, H, W) };
 }
 
 /** Options of {@link anneal}. Only `out` and `search` are required (plus `data` for a new run). */
@@ -190,8 +196,7 @@ export async function anneal(options: AnnealOptions): Promise<TrainResult> {
     heldout,
     model: {
       arch: chooseArch(set.sampleShape, requested),
-      ...(isPerFrame(requested) ? { frames: framesPerSample(set.sampleShape, data, latent, requested) } : {}),
-      ...(requested === 'keypoint' || requested === 'angle' ? { keypoints: startingKeypoints(set, data, latent, requested) } : {}),
+      ...perFrameFields(set, data, latent, requested),
       inputShape: set.sampleShape,
       latent,
       hidden: options.hidden ?? [256, 64],
