@@ -31,10 +31,10 @@ export class KeypointChart extends tf.layers.Layer {
   static className = 'LatentLawsKeypointChart';
   private readonly args: KeypointChartArgs;
   private logGain: tf.LayerVariable | null = null;
-  private gainSign = new Float32Array(0);
   private pivot: tf.LayerVariable | null = null;
   private cut: tf.LayerVariable | null = null;
-  private grid: Float32Array | null = null;
+  /** Built once, not per batch: pixel centres [HW, 2], gain signs [1, 1, m, 1], 1 where a keypoint is bright. */
+  private constants: { grid: tf.Tensor2D; sign: tf.Tensor; bright: tf.Tensor } | null = null;
 
   constructor(args: KeypointChartArgs) {
     super({ name: args.name, inputShape: args.inputShape, batchInputShape: args.batchInputShape });
@@ -45,18 +45,24 @@ export class KeypointChart extends tf.layers.Layer {
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     const [H, W] = [shape[1] as number, shape[2] as number];
-    this.grid = new Float32Array(H * W * 2);
+    const grid = new Float32Array(H * W * 2);
     for (let r = 0; r < H; r++)
       for (let c = 0; c < W; c++) {
-        this.grid[2 * (r * W + c)] = gridCoordinate(c, W);
-        this.grid[2 * (r * W + c) + 1] = gridCoordinate(r, H);
+        grid[2 * (r * W + c)] = gridCoordinate(c, W);
+        grid[2 * (r * W + c) + 1] = gridCoordinate(r, H);
       }
     const m = this.args.keypoints, starts = this.args.starts;
+    const sign = starts.map((s) => (s.gain < 0 ? -1 : 1));
+    // Kept outside any tidy; dispose() releases them.
+    this.constants = {
+      grid: tf.tensor2d(grid, [H * W, 2]),
+      sign: tf.tensor4d(sign, [1, 1, m, 1]),
+      bright: tf.tensor4d(sign.map((v) => (v > 0 ? 1 : 0)), [1, 1, m, 1]),
+    };
     // The gain trains as log |gain| (its sign fixed): Adam's steps are about the learning rate in size,
     // which would flip a gain of 0.3 (standardised frames) within a few hundred steps.
     this.logGain = this.addWeight('log_gain', [m], 'float32', tf.initializers.zeros());
     this.logGain.write(tf.tensor1d(starts.map((s) => Math.log(Math.abs(s.gain)))));
-    this.gainSign = Float32Array.from(starts, (s) => Math.sign(s.gain) || 1);
     if (this.args.chart === 'angle') {
       // Fixed at the data's estimate: trained by reconstruction, the pivot drifts toward the keypoint's
       // path, which spreads the angles but bends the chart (docs/experiments.md#the-angle-encoder).
@@ -80,18 +86,18 @@ export class KeypointChart extends tf.layers.Layer {
       const [H, W, C] = x.shape.slice(1) as number[];
       const m = this.args.keypoints, pixels = H * W;
       const rows = tf.transpose(tf.reshape(x, [-1, pixels, C]), [0, 2, 1]); // [B, C, HW]
-      const gain = tf.reshape(tf.mul(tf.exp(this.logGain!.read()), tf.tensor1d(this.gainSign)), [1, 1, m, 1]);
+      const { grid, sign, bright } = this.constants!;
+      const gain = tf.mul(tf.reshape(tf.exp(this.logGain!.read()), [1, 1, m, 1]), sign);
       const logits = tf.mul(tf.expandDims(rows, 2), gain);
       // softArgmax's weights (keypoint-init.ts): the softmax less its background floor. The extreme
       // logits are the gain times the frame's extreme pixels, reduced from the data once per frame
       // (not through the gradient) instead of from every keypoint's logits.
       const [brightest, darkest] = [tf.expandDims(tf.max(rows, -1, true), 2), tf.expandDims(tf.min(rows, -1, true), 2)];
-      const bright = tf.reshape(tf.tensor1d(this.gainSign.map((sign) => (sign > 0 ? 1 : 0))), [1, 1, m, 1]);
       const top = tf.mul(gain, tf.add(tf.mul(bright, brightest), tf.mul(tf.sub(1, bright), darkest)));
       const low = tf.mul(gain, tf.add(tf.mul(bright, darkest), tf.mul(tf.sub(1, bright), brightest)));
       const raw = tf.sub(tf.exp(tf.sub(logits, top)), tf.exp(tf.sub(low, top)));
       const weights = tf.reshape(tf.div(raw, tf.add(tf.sum(raw, -1, true), 1e-30)), [-1, pixels]);
-      const xy = tf.reshape(tf.matMul(weights, tf.tensor2d(this.grid!, [pixels, 2])), [-1, C, m, 2]);
+      const xy = tf.reshape(tf.matMul(weights, grid), [-1, C, m, 2]);
       if (this.args.chart === 'position') return tf.reshape(xy, [-1, C * m * 2]);
       const [px, py] = tf.split(tf.sub(xy, this.pivot!.read()), 2, 3);
       const cut = this.cut!.read(), c = tf.reshape(tf.cos(cut), [1, 1, m, 1]), s = tf.reshape(tf.sin(cut), [1, 1, m, 1]);
@@ -100,6 +106,12 @@ export class KeypointChart extends tf.layers.Layer {
       const across = tf.sub(tf.mul(px, s), tf.mul(py, c));
       return tf.reshape(tf.atan2(across, along), [-1, C * m]);
     });
+  }
+
+  override dispose(): ReturnType<tf.layers.Layer['dispose']> {
+    if (this.constants) tf.dispose(Object.values(this.constants));
+    this.constants = null;
+    return super.dispose();
   }
 
   override getConfig(): tf.serialization.ConfigDict {
