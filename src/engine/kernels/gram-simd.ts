@@ -63,10 +63,27 @@ export class SimdGram {
   }
 
   #reserve(float64s: number): void {
-    const memory = this.#exports.memory;
-    const missing = float64s * 8 - memory.buffer.byteLength;
-    if (missing > 0) memory.grow(Math.ceil(missing / 65536));
-    if (this.#f64.buffer !== memory.buffer) this.#f64 = new Float64Array(memory.buffer);
+    this.#f64 = reserve(this.#exports, this.#f64, float64s);
+  }
+}
+
+/** A view of the instance's memory grown to hold `float64s` values (`view` itself when it already does). */
+function reserve(exports: GramExports, view: Float64Array, float64s: number): Float64Array {
+  const memory = exports.memory;
+  const missing = float64s * 8 - memory.buffer.byteLength;
+  if (missing > 0) memory.grow(Math.ceil(missing / 65536));
+  return view.buffer === memory.buffer ? view : new Float64Array(memory.buffer);
+}
+
+let gramModule: WebAssembly.Module | undefined;
+
+/** A fresh instance of the kernels' module (compiled once per thread), or null without WebAssembly SIMD. */
+function instantiateGram(): GramExports | null {
+  try {
+    gramModule ??= new WebAssembly.Module(Buffer.from(GRAM_WASM, 'base64'));
+    return new WebAssembly.Instance(gramModule).exports as unknown as GramExports;
+  } catch {
+    return null;
   }
 }
 
@@ -98,12 +115,8 @@ export class ResidentRows {
    */
   static load(matrices: Float64Array[], d: number, maxRows: number): ResidentRows | null {
     if (ResidentRows.#instance === undefined) {
-      try {
-        const module = new WebAssembly.Module(Buffer.from(GRAM_WASM, 'base64'));
-        ResidentRows.#instance = new ResidentRows(new WebAssembly.Instance(module).exports as unknown as GramExports);
-      } catch {
-        ResidentRows.#instance = null;
-      }
+      const exports = instantiateGram();
+      ResidentRows.#instance = exports && new ResidentRows(exports);
     }
     const instance = ResidentRows.#instance;
     if (instance) instance.#fill(matrices, d, maxRows);
@@ -115,10 +128,7 @@ export class ResidentRows {
     this.#freeAt = matrices.length * this.#mb3 * this.#rows;
     const ma3 = roundUp3(maxRows);
     const total = this.#freeAt + ma3 * this.#rows + ma3 * this.#mb3;
-    const memory = this.#exports.memory;
-    const missing = total * 8 - memory.buffer.byteLength;
-    if (missing > 0) memory.grow(Math.ceil(missing / 65536));
-    if (this.#f64.buffer !== memory.buffer) this.#f64 = new Float64Array(memory.buffer);
+    this.#f64 = reserve(this.#exports, this.#f64, total);
     // Padding (an odd d's last entry of each row, the rows up to a multiple of 3) must be zero.
     this.#f64.fill(0, 0, total);
     matrices.forEach((M, index) => {
@@ -149,12 +159,8 @@ let shared: SimdGram | null | undefined;
 /** This thread's SIMD kernels, or null where WebAssembly SIMD is not available. */
 export function simdGram(): SimdGram | null {
   if (shared === undefined) {
-    try {
-      const module = new WebAssembly.Module(Buffer.from(GRAM_WASM, 'base64'));
-      shared = new SimdGram(new WebAssembly.Instance(module).exports as unknown as GramExports);
-    } catch {
-      shared = null;
-    }
+    const exports = instantiateGram();
+    shared = exports && new SimdGram(exports);
   }
   return shared;
 }
