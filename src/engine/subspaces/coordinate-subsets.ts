@@ -126,14 +126,12 @@ export function subsetPredictability(mom: Moments, subset: number[]): number {
 
 /**
  * solve(A, R) for a 2 × 2 symmetric positive definite A, by the same Cholesky arithmetic as linalg's
- * solve (its power-of-two scalings change no digit), without its checks and copies: pairs are scored
- * by the ten thousand. Null where solve would not take the Cholesky path.
+ * solve, without its checks and copies: pairs are scored by the ten thousand. Null where solve would
+ * scale A or R first (see {@link unscaledBySolve}) or would not take the Cholesky path.
  */
 export function choleskySolve2(A: number[][], R: number[][]): number[][] | null {
   const [a00, a10, a11] = [A[0][0], A[1][0], A[1][1]];
-  // Subnormal or non-finite entries: solve's scalings would change digits, or it throws.
-  const ordinary = (v: number) => v === 0 || (Math.abs(v) >= 2 ** -1000 && Math.abs(v) <= 2 ** 1000);
-  if (A[0][1] !== a10 || ![a00, a10, a11, ...R[0], ...R[1]].every(ordinary)) return null;
+  if (A[0][1] !== a10 || !unscaledBySolve([a00, a10, a11]) || !unscaledBySolve([...R[0], ...R[1]])) return null;
   const top = Math.max(a00, a11);
   if (!(top > 0 && top < Infinity) || !(a00 > 1e-10 * top)) return null;
   const l00 = Math.sqrt(a00);
@@ -148,4 +146,11 @@ export function choleskySolve2(A: number[][], R: number[][]): number[][] | null 
     return [(y0 - l10 * x1) / l00, x1];
   });
   return [columns.map((x) => x[0]), columns.map((x) => x[1])];
+}
+
+/** Whether linalg's solve leaves these entries unscaled: all finite, the largest |entry| 0 or within 2^±256. */
+function unscaledBySolve(values: number[]): boolean {
+  let top = 0;
+  for (const v of values) top = Math.max(top, Math.abs(v));
+  return top === 0 || (top >= 2 ** -256 && top <= 2 ** 256);
 }
