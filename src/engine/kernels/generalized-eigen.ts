@@ -3,7 +3,7 @@
  * combinations of features are their smallest eigenvectors (Σ ΔI² against Σ (I − Ī)²).
  */
 import { backSolveTransposed, backSolveUpper, choleskyLower, forwardSolve, forwardSolveRows, transposedLower } from './cholesky.js';
-import { type Mat, matmul, symmetricEigen, symmetricEigenpairs, transpose } from './linalg.js';
+import { flattened, type Mat, matmul, symmetricEigen, symmetricEigenpairs, transpose, unflatten } from './linalg.js';
 
 /**
  * Smallest generalised eigenpairs of the symmetric pencil (A, B) with B positive semi-definite:
@@ -43,13 +43,11 @@ const CHOLESKY_PIVOT = 1e-8;
 function whitenedEigen(a: Mat, L: Float64Array, count: number): { values: number[]; vectors: number[][] } {
   const n = a.length;
   // Columns of L⁻¹A, then of L⁻¹(L⁻¹A)ᵀ = L⁻¹AL⁻ᵀ (A symmetric), all solved as rows.
-  const rows = new Float64Array(n * n);
-  a.forEach((row, i) => rows.set(row, i * n));
-  const half = forwardSolveRows(L, n, rows, n);
+  const half = forwardSolveRows(L, n, flattened(a), n);
   const halfT = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let c = 0; c < n; c++) halfT[c * n + i] = half[i * n + c];
   const flat = forwardSolveRows(L, n, halfT, n);
-  const whitened = Array.from({ length: n }, (_, c) => Array.from(flat.subarray(c * n, c * n + n)));
+  const whitened = unflatten(flat, n);
   const e = smallestEigenpairs(whitened, count);
   return { values: e.values, vectors: e.vectors.map((y) => backSolveTransposed(L, n, y)) };
 }

@@ -111,9 +111,7 @@ export function inverseQuadraticDiagonal(G: Mat, C: Mat): number[] | null {
   const L = isSymmetric(G) ? choleskyLower(scaled(G, -e), 1e-10) : null;
   if (!L) return null;
   const n = G.length;
-  const Y = new Float64Array(C.length * n);
-  C.forEach((row, c) => Y.set(row, c * n));
-  const X = forwardSolveRows(L, n, Y, C.length);
+  const X = forwardSolveRows(L, n, flattened(C), C.length);
   return C.map((_, c) => {
     let sum = 0;
     for (let i = 0; i < n; i++) sum += X[c * n + i] ** 2;
@@ -242,16 +240,17 @@ export function svd(a: Mat): { u: Mat; s: number[]; v: Mat } {
   return { u: checkedResult('svd', unflatten(dec.u, dec.uCols)), s, v: checkedResult('svd', unflatten(dec.v, dec.vCols)) };
 }
 
-/** The entries of `a` × 2^e, row-major in one array (the flat decompositions' input). */
-function flattened(a: Mat, e: number): Float64Array {
+/** The entries of `a` × 2^e, row-major in one array (the flat decompositions' and solves' input). */
+export function flattened(a: Mat, e = 0): Float64Array {
   const cols = a[0]?.length ?? 0;
   const flat = new Float64Array(a.length * cols);
-  a.forEach((row, i) => row.forEach((v, j) => (flat[i * cols + j] = timesPow2(v, e))));
+  if (e === 0) a.forEach((row, i) => flat.set(row, i * cols));
+  else a.forEach((row, i) => row.forEach((v, j) => (flat[i * cols + j] = timesPow2(v, e))));
   return flat;
 }
 
 /** Rows of `cols` entries of a flat row-major matrix. */
-function unflatten(a: Float64Array, cols: number): Mat {
+export function unflatten(a: Float64Array, cols: number): Mat {
   return Array.from({ length: cols === 0 ? 0 : a.length / cols }, (_, i) => Array.from(a.subarray(i * cols, i * cols + cols)));
 }
 

@@ -45,12 +45,12 @@ export function flatSymmetricEigenvaluesAndForm(a: Float64Array, n: number): { v
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   const h = new Float64Array(n);
-  const form = { n, diag: d, sub: e, reflectors: w, h };
-  if (n === 0) return { values: d, form };
+  if (n === 0) return { values: d, form: { n, diag: d, sub: e, reflectors: w, h } };
   tridiagonalize(w, d, e, n, false, h);
-  const [diag, sub] = [Float64Array.from(d), Float64Array.from(e)];
+  // The tridiagonal before diagonalize overwrites d and e.
+  const form = { n, diag: Float64Array.from(d), sub: Float64Array.from(e), reflectors: w, h };
   diagonalize(w, d, e, n, false);
-  return { values: sortAscending(w, d, n, false).values, form: { ...form, diag, sub } };
+  return { values: sortAscending(w, d, n, false).values, form };
 }
 
 /**

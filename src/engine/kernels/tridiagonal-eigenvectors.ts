@@ -51,7 +51,8 @@ export function tridiagonalEigenvectors(form: TridiagonalForm, values: number[])
     if (residual(diag, sub, n, value, y) > ACCEPTED_RESIDUAL * norm) return null;
     found.push({ value, y });
   }
-  return found.map(({ y }) => applyReflections(form, Float64Array.from(y)));
+  // In place: each y is read by no other vector from here on.
+  return found.map(({ y }) => applyReflections(form, y));
 }
 
 /** A fixed start with no special direction (LAPACK starts from random numbers; a seed keeps runs identical). */

@@ -263,7 +263,7 @@ export function screenCandidate(
       const ruledOut = (rssFloor: number) => rssFloor > 0 && cannotBeLaw(c.family, c.offset, c.structuralCost, features, mapStats, rssFloor, floor);
       if (ruledOut(Math.max(leastSquares ?? 0, orthogonalFamily ? orthogonalResidual(sm, c.offset) : 0))) return { ok: false, ruledOut: true, id: c.id };
       // The exact orthogonal floor costs a k × k eigenvalue problem: worth it where the fit is an SVD and more.
-      if (orthogonalFamily && k > 2 && ruledOut(orthogonalResidualExact(sm, c.offset))) return { ok: false, ruledOut: true, id: c.id };
+      if (c.family === 'orthogonal' && k > 2 && ruledOut(orthogonalResidualExact(sm, c.offset))) return { ok: false, ruledOut: true, id: c.id };
       stats = mapStats;
     } else if (c.family === 'linear_invariant') {
       stats = linearInvariantStats(sm);
