@@ -5,6 +5,7 @@
  * alone at 256 dimensions and five at 1024, while the principal directions use at most a few and a
  * dense invariant one.
  */
+import { mulberry32 } from '../../random.js';
 
 /** Inverse-iteration steps at most; the shift is an eigenvalue to rounding, so two or three settle a vector. */
 const MAX_STEPS = 6;
@@ -57,14 +58,11 @@ export function tridiagonalEigenvectors(form: TridiagonalForm, values: number[])
 
 /** A fixed start with no special direction (LAPACK starts from random numbers; a seed keeps runs identical). */
 function startVector(n: number): Float64Array {
-  const y = new Float64Array(n);
-  let state = 0x2545f491;
-  for (let i = 0; i < n; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    y[i] = state / 2 ** 32 - 0.5;
-  }
-  return y;
+  const rand = mulberry32(START_SEED);
+  return Float64Array.from({ length: n }, () => rand() - 0.5);
 }
+
+const START_SEED = 0x2545f491;
 
 /**
  * (T − λI) x = b by Gaussian elimination with row swaps between neighbours (U has two superdiagonals);
