@@ -17,15 +17,15 @@ export function choleskyLower(b: Mat, relPivot: number): Float64Array | null {
   for (let i = 0; i < n; i++) top = Math.max(top, b[i][i]);
   if (!(top > 0 && top < Infinity)) return null;
   const floor = relPivot * top;
-  if (n < BLOCKED_FROM) return plainCholesky(b, n, floor);
   const L = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) L[i * n + j] = b[i][j];
+  if (n < BLOCKED_FROM) return factorColumns(L, n, 0, n, floor) ? L : null;
   // Right-looking by blocks of columns: the trailing update, n³/3 of the work, is one Gram matrix of
   // the panel's rows per block, on the moment kernels (WebAssembly SIMD: about 3× the plain loops).
   const update = new Float64Array((n - BLOCK) * (n - BLOCK));
   for (let k0 = 0; k0 < n; k0 += BLOCK) {
     const k1 = Math.min(k0 + BLOCK, n);
-    if (!factorColumns(L, n, k0, k1, n, floor)) return null;
+    if (!factorColumns(L, n, k0, k1, floor)) return null;
     const m = n - k1;
     if (m === 0) break;
     const offs = Int32Array.from({ length: m }, (_, i) => (k1 + i) * n + k0);
@@ -36,36 +36,19 @@ export function choleskyLower(b: Mat, relPivot: number): Float64Array | null {
   return L;
 }
 
-/** The factor column by column, read straight from b: the fastest way below a few hundred rows. */
-function plainCholesky(b: Mat, n: number, floor: number): Float64Array | null {
-  const L = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    let pivot = b[j][j];
-    for (let k = 0; k < j; k++) pivot -= L[j * n + k] * L[j * n + k];
-    if (!(pivot > floor)) return null;
-    const diag = Math.sqrt(pivot);
-    L[j * n + j] = diag;
-    for (let i = j + 1; i < n; i++) {
-      let t = b[i][j];
-      for (let k = 0; k < j; k++) t -= L[i * n + k] * L[j * n + k];
-      L[i * n + j] = t / diag;
-    }
-  }
-  return L;
-}
-
 /**
  * Columns k0…k1−1 of the factor, in place in L (its lower triangle holds the matrix, already updated
- * for the columns before k0), for rows k0…rows−1; false when a pivot is not above `floor`.
+ * for the columns before k0); false when a pivot is not above `floor`. With k0 = 0 and k1 = n, the
+ * plain column-by-column factorisation.
  */
-function factorColumns(L: Float64Array, n: number, k0: number, k1: number, rows: number, floor: number): boolean {
+function factorColumns(L: Float64Array, n: number, k0: number, k1: number, floor: number): boolean {
   for (let j = k0; j < k1; j++) {
     let pivot = L[j * n + j];
     for (let k = k0; k < j; k++) pivot -= L[j * n + k] * L[j * n + k];
     if (!(pivot > floor)) return false;
     const diag = Math.sqrt(pivot);
     L[j * n + j] = diag;
-    for (let i = j + 1; i < rows; i++) {
+    for (let i = j + 1; i < n; i++) {
       let t = L[i * n + j];
       for (let k = k0; k < j; k++) t -= L[i * n + k] * L[j * n + k];
       L[i * n + j] = t / diag;
