@@ -120,6 +120,17 @@ export function inverseQuadraticDiagonal(G: Mat, C: Mat): number[] | null {
 }
 
 /**
+ * The diagonal of C G⁻¹ Cᵀ for symmetric G, whatever G's conditioning: through G's Cholesky factor
+ * ({@link inverseQuadraticDiagonal}), else by the general solve.
+ */
+export function explainedDiagonal(G: Mat, C: Mat): number[] {
+  const byCholesky = inverseQuadraticDiagonal(G, C);
+  if (byCholesky) return byCholesky;
+  const B = solve(G, transpose(C));
+  return C.map((row, i) => row.reduce((t, v, j) => t + v * B[j][i], 0));
+}
+
+/**
  * Symmetric eigen-decomposition, eigenvalues ascending; `vectors[i]` is the i-th eigenvector.
  * @throws Error on a non-finite entry, or when the decomposition is not finite.
  */

@@ -5,7 +5,7 @@
  * steps on their current value predicts (lag-1 and lag-2 linear fits, from the moments already gathered).
  */
 import type { ComplementSummary } from '../../types.js';
-import { identity, inverseQuadraticTrace, type Mat, orthonormalRows, solve, timesPow2, transpose } from '../kernels/linalg.js';
+import { explainedDiagonal, identity, type Mat, orthonormalRows, timesPow2 } from '../kernels/linalg.js';
 import { type Moments, projectMoments } from '../moments/moments.js';
 import { lagCovariances } from '../moments/noise-model.js';
 
@@ -92,12 +92,7 @@ export function onComplement(X: Mat, q: number[][]): Mat {
 
 /** tr(C_yx C_xx⁻¹ C_xy): the variance of the target y a linear fit on x explains. */
 function explainedBy(Cxx: Mat, Cyx: Mat): number {
-  const byCholesky = inverseQuadraticTrace(Cxx, Cyx);
-  if (byCholesky !== null) return byCholesky;
-  const B = solve(Cxx, transpose(Cyx));
-  let explained = 0;
-  for (let i = 0; i < Cyx.length; i++) for (let j = 0; j < Cxx.length; j++) explained += Cyx[i][j] * B[j][i];
-  return explained;
+  return explainedDiagonal(Cxx, Cyx).reduce((s, v) => s + v, 0);
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { errorMessage } from '../../errors.js';
 import type { Failure, Grammar, Subspace } from '../../types.js';
-import { generalEigenvalues, inverseQuadraticDiagonal, orthonormalRows, symmetricEigenpairs, transpose, solve } from '../kernels/linalg.js';
+import { explainedDiagonal, generalEigenvalues, orthonormalRows, symmetricEigenpairs, transpose, solve } from '../kernels/linalg.js';
 import { type Moments, projectMoments } from '../moments/moments.js';
 import { type ConstantSplit, projectRowsOnto, splitConstants, spreadOverStates } from './constants.js';
 import { objective, refineSubspace, robustRefine } from './refine.js';
@@ -195,10 +195,7 @@ const PREDICTED = 0.5;
  */
 function predictableCoordinates(mom: Moments, coords: number[]): number[] {
   const m = projectMoments(mom, unitRows(mom.dim, coords));
-  // (cyx cxx⁻¹ cxy)_ii, through cxx's Cholesky factor where it is safely positive definite.
-  const explained =
-    inverseQuadraticDiagonal(m.cxx, m.cyx) ??
-    ((B) => m.cyx.map((row, i) => row.reduce((t, v, j) => t + v * B[j][i], 0)))(solve(m.cxx, transpose(m.cyx)));
+  const explained = explainedDiagonal(m.cxx, m.cyx); // (cyx cxx⁻¹ cxy)_ii
   return coords.filter((_, i) => m.cyy[i][i] > 0 && explained[i] / m.cyy[i][i] > PREDICTED);
 }
 
