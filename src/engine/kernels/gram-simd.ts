@@ -32,6 +32,7 @@ export class SimdGram {
     const outAt = m3 * rows;
     this.#reserve(outAt + m3 * m3);
     this.#load(A, offs, count, 0, rows, m3);
+    this.#f64.fill(0, outAt, outAt + m3 * m3);
     this.#exports.gram(m3, 0, rows * 8, rows * 8, outAt * 8);
     const f = this.#f64;
     for (let i = 0; i < m; i++) for (let j = i; j < m; j++) out[i * outStride + j] += f[outAt + i * m3 + j];
@@ -46,6 +47,7 @@ export class SimdGram {
     this.#reserve(outAt + ma3 * mb3);
     this.#load(A, offsA, count, 0, rows, ma3);
     this.#load(B, offsB, count, bAt, rows, mb3);
+    this.#f64.fill(0, outAt, outAt + ma3 * mb3);
     this.#exports.cross(ma3, 0, mb3, bAt * 8, rows * 8, rows * 8, outAt * 8);
     const f = this.#f64;
     for (let i = 0; i < ma; i++) for (let j = 0; j < mb; j++) out[i * outStride + j] += f[outAt + i * mb3 + j];
@@ -149,8 +151,86 @@ export class ResidentRows {
       for (let c = 0; c < d; c++) f[bAt + i * rows + c] = row[c];
     });
     f.fill(0, bAt + B.length * rows, bAt + ma3 * rows);
+    f.fill(0, outAt, outAt + ma3 * mb3);
     this.#exports.cross(ma3, bAt * 8, mb3, index * mb3 * rows * 8, rows * 8, rows * 8, outAt * 8);
     return B.map((_, i) => Array.from(f.subarray(outAt + i * mb3, outAt + i * mb3 + d)));
+  }
+}
+
+/** A product over a {@link ResidentBlock}'s rows (block-products.ts says which). */
+export interface BlockProduct {
+  a: number;
+  ma: number;
+  b?: number;
+  mb?: number;
+  shift?: 0 | 1;
+}
+
+/**
+ * A block of columns and running totals of products over it, in a module instance of its own: the
+ * caller fills the block in place and each block adds to the totals there, with no copy in or out
+ * (the moment pass copied 2.5 MB per block at d = 256 before). One instance per thread, handed to
+ * one pass at a time: {@link ResidentBlock.create} clears what the previous pass left.
+ */
+export class ResidentBlock {
+  static #instance: GramExports | null | undefined;
+  readonly columns: Float64Array;
+  readonly stride: number;
+  readonly #exports: GramExports;
+  readonly #products: BlockProduct[];
+  readonly #widths: [number, number][];
+  readonly #at: number[];
+  readonly #f64: Float64Array;
+  readonly #saved: Float64Array;
+
+  /** A block of `columnCount` columns of up to `rows` rows (even), and the totals of `products`; null without SIMD. */
+  static create(columnCount: number, rows: number, products: BlockProduct[]): ResidentBlock | null {
+    if (ResidentBlock.#instance === undefined) ResidentBlock.#instance = instantiateGram();
+    const exports = ResidentBlock.#instance;
+    return exports && new ResidentBlock(exports, columnCount, rows, products);
+  }
+
+  private constructor(exports: GramExports, columnCount: number, rows: number, products: BlockProduct[]) {
+    // Two zero rows past the block (the kernels take rows two at a time, a shifted product one row
+    // on) and three zero columns past it (they take columns three at a time).
+    this.stride = rows + 2;
+    this.#exports = exports;
+    this.#products = products;
+    this.#widths = products.map((p) => [roundUp3(p.ma), roundUp3(p.mb ?? p.ma)]);
+    let end = (columnCount + 3) * this.stride;
+    this.#at = this.#widths.map(([ma3, mb3]) => (end += ma3 * mb3) - ma3 * mb3);
+    this.#f64 = reserve(exports, new Float64Array(exports.memory.buffer), end);
+    this.#f64.fill(0, 0, end);
+    this.columns = this.#f64.subarray(0, columnCount * this.stride);
+    this.#saved = new Float64Array(columnCount);
+  }
+
+  /** Add the products over the block's first `count` rows to the totals. */
+  add(count: number): void {
+    const [f, stride, columnCount] = [this.#f64, this.stride, this.#saved.length];
+    // The kernels read row `count` as padding: zero it for the call, then put back what the caller left
+    // there (a constant column stays filled).
+    const padded = count < stride - 2;
+    if (padded)
+      for (let j = 0; j < columnCount; j++) {
+        this.#saved[j] = f[j * stride + count];
+        f[j * stride + count] = 0;
+      }
+    this.#products.forEach((p, i) => {
+      const n = count - (p.shift ?? 0);
+      if (n <= 0) return;
+      const [ma3, mb3] = this.#widths[i];
+      const [bytes, rowBytes, out] = [(n + (n & 1)) * 8, stride * 8, this.#at[i] * 8];
+      if (p.b === undefined) this.#exports.gram(ma3, p.a * rowBytes, rowBytes, bytes, out);
+      else this.#exports.cross(ma3, p.a * rowBytes, mb3, p.b * rowBytes + (p.shift ?? 0) * 8, rowBytes, bytes, out);
+    });
+    if (padded) for (let j = 0; j < columnCount; j++) f[j * stride + count] = this.#saved[j];
+  }
+
+  /** The totals of product `index`, entry (i, j) at values[i · rowStride + j] (a live view). */
+  sums(index: number): { values: Float64Array; rowStride: number } {
+    const [ma3, mb3] = this.#widths[index];
+    return { values: this.#f64.subarray(this.#at[index], this.#at[index] + ma3 * mb3), rowStride: mb3 };
   }
 }
 

@@ -6,7 +6,7 @@
 (module
   (memory (export "memory") 1)
 
-  ;; The 3 × 3 tile of sums Σ a_r[c] b_s[c] for columns a0 + r·stride, b0 + s·stride, stored at
+  ;; The 3 × 3 tile of sums Σ a_r[c] b_s[c] for columns a0 + r·stride, b0 + s·stride, added to
   ;; out + r·row + 8·s.
   (func $tile (param $a0 i32) (param $b0 i32) (param $stride i32) (param $n i32) (param $out i32) (param $row i32)
     (local $c i32) (local $a1 i32) (local $a2 i32) (local $b1 i32) (local $b2 i32)
@@ -50,12 +50,14 @@
     (call $put (i32.add (local.get $out) (i32.const 8)) (local.get $s21))
     (call $put (i32.add (local.get $out) (i32.const 16)) (local.get $s22)))
 
-  ;; Even-transition sum plus odd-transition sum.
+  ;; Even-transition sum plus odd-transition sum, added to the sum at `at`: sums that stay in memory
+  ;; block after block need no copy out per block.
   (func $put (param $at i32) (param $s v128)
-    (f64.store (local.get $at) (f64.add (f64x2.extract_lane 0 (local.get $s)) (f64x2.extract_lane 1 (local.get $s)))))
+    (f64.store (local.get $at)
+      (f64.add (f64.load (local.get $at)) (f64.add (f64x2.extract_lane 0 (local.get $s)) (f64x2.extract_lane 1 (local.get $s))))))
 
   ;; Gram matrix of m columns (m a multiple of 3) at base: the tiles on and above the diagonal, into
-  ;; the m × m matrix at out (entries below the diagonal of diagonal tiles are written too).
+  ;; the m × m matrix at out (entries below the diagonal of diagonal tiles too).
   (func (export "gram") (param $m i32) (param $base i32) (param $stride i32) (param $n i32) (param $out i32)
     (local $i i32) (local $j i32) (local $row i32)
     (local.set $row (i32.shl (local.get $m) (i32.const 3)))
@@ -77,8 +79,8 @@
         (local.set $i (i32.add (local.get $i) (i32.const 3)))
         (br $rows))))
 
-  ;; Every product of the ma columns at baseA with the mb columns at baseB (both multiples of 3), into
-  ;; the ma × mb matrix at out.
+  ;; Every product of the ma columns at baseA with the mb columns at baseB (both multiples of 3), added
+  ;; into the ma × mb matrix at out.
   (func (export "cross") (param $ma i32) (param $baseA i32) (param $mb i32) (param $baseB i32) (param $stride i32) (param $n i32) (param $out i32)
     (local $i i32) (local $j i32) (local $row i32)
     (local.set $row (i32.shl (local.get $mb) (i32.const 3)))

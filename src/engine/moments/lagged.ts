@@ -5,6 +5,7 @@
  * They come with the moment pass, over the transitions t whose trajectory goes on to t + 2.
  */
 import { addCross, addGramUpper } from '../kernels/gram.js';
+import type { ProductSums } from '../kernels/block-products.js';
 import { sharedFloat64 } from './shared.js';
 
 /**
@@ -88,15 +89,16 @@ export class LaggedFromBlocks {
   readonly #d: number;
   readonly #linked: Uint8Array;
   readonly #state: Uint32Array;
-  readonly #ahead: Float64Array;
+  readonly #ahead: ProductSums;
   readonly #excluded: Float64Array;
   readonly #v: Float64Array;
   readonly #following: Float64Array;
-  /** Offsets of the w' columns one row on: row r there is row r + 1 of w'. */
-  readonly #nextAhead: Int32Array;
   #n = 0;
 
-  /** `wOne`, `next`: the block's offsets of the columns [w; 1] and w' (`block` rows each). */
+  /**
+   * `wOne`, `next`: the block's offsets of the columns [w; 1] and w' (`block` rows at most each);
+   * `ahead`: the running totals of [w; 1] against w' one row on, which the block products add to.
+   */
   constructor(
     private readonly states: Float64Array,
     dim: number,
@@ -105,12 +107,12 @@ export class LaggedFromBlocks {
     block: number,
     private readonly wOne: Int32Array,
     private readonly next: Int32Array,
+    ahead: ProductSums,
   ) {
     this.#d = dim;
-    this.#nextAhead = next.map((o) => o + 1);
     this.#linked = new Uint8Array(block);
     this.#state = new Uint32Array(block);
-    this.#ahead = new Float64Array((dim + 1) * dim);
+    this.#ahead = ahead;
     this.#excluded = new Float64Array((2 * dim + 1) ** 2);
     this.#v = new Float64Array(2 * dim + 1);
     this.#following = new Float64Array(dim);
@@ -125,10 +127,10 @@ export class LaggedFromBlocks {
     else addOuter(this.states, this.#d, this.shift, st, this.#v, this.#excluded);
   }
 
-  /** Add the pairs of the block's `count` rows, held in `V`. */
+  /** Correct the block's `count` rows, held in `V`, once the block products have added their pairs. */
   flush(V: Float64Array, count: number): void {
-    const [d, ahead, wOne, next] = [this.#d, this.#ahead, this.wOne, this.next];
-    if (count > 1) addCross(V, wOne, V, this.#nextAhead, count - 1, ahead, d);
+    const [d, wOne, next] = [this.#d, this.wOne, this.next];
+    const { values: ahead, rowStride } = this.#ahead;
     const following = this.#following;
     for (let r = 0; r + 1 < count; r++) {
       if (this.#linked[r]) continue;
@@ -136,7 +138,7 @@ export class LaggedFromBlocks {
       for (let j = 0; j < d; j++) following[j] = V[next[j] + r + 1];
       for (let i = 0; i <= d; i++) {
         const x = V[wOne[i] + r];
-        for (let j = 0; j < d; j++) ahead[i * d + j] -= x * following[j];
+        for (let j = 0; j < d; j++) ahead[i * rowStride + j] -= x * following[j];
       }
     }
     const last = count - 1;
@@ -144,12 +146,15 @@ export class LaggedFromBlocks {
     const after = (this.#state[last] + 2) * d;
     for (let i = 0; i <= d; i++) {
       const x = V[wOne[i] + last];
-      for (let j = 0; j < d; j++) ahead[i * d + j] += x * (this.states[after + j] - this.shift[j]);
+      for (let j = 0; j < d; j++) ahead[i * rowStride + j] += x * (this.states[after + j] - this.shift[j]);
     }
   }
 
   result(): LaggedMoments {
-    return { n: this.#n, excluded: mirrorUpper(this.#excluded, 2 * this.#d + 1), ahead: this.#ahead };
+    const d = this.#d, { values, rowStride } = this.#ahead;
+    const ahead = new Float64Array((d + 1) * d);
+    for (let i = 0; i <= d; i++) ahead.set(values.subarray(i * rowStride, i * rowStride + d), i * d);
+    return { n: this.#n, excluded: mirrorUpper(this.#excluded, 2 * d + 1), ahead };
   }
 }
 

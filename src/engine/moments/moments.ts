@@ -3,7 +3,7 @@
  * matrix of v = [z − c; z' − c; 1], from which every linear-family candidate on every linear subspace is
  * fitted and scored without touching the samples again.
  */
-import { addCross, addGramUpper } from '../kernels/gram.js';
+import { blockProducts, type BlockProduct, type ProductSums } from '../kernels/block-products.js';
 import { type Mat, zeros } from '../kernels/linalg.js';
 import { coordinatesOf } from '../kernels/project.js';
 import { addLagged, LaggedFromBlocks, type LaggedMoments } from './lagged.js';
@@ -39,7 +39,7 @@ const MOMENT_BLOCK = 256;
  * Moments over transitions [from, to) of the global numbering.
  *
  * Transitions are gathered block by block into columns, and the sums taken with the blocked kernels
- * (each entry one running sum per block): Σ over [z; 1] (Gram) and Σ z z'ᵀ (cross). Σ z' z'ᵀ needs
+ * (block-products.ts; each entry one running sum per block): Σ over [z; 1] (Gram) and Σ z z'ᵀ (cross). Σ z' z'ᵀ needs
  * no sum of its own: along a run of consecutive transitions of one trajectory, z' is the next z,
  * so Σ z' z'ᵀ = Σ z zᵀ − (the run's first z)(…)ᵀ + (its last z')(…)ᵀ; likewise Σ z'. That saves a
  * quarter of the multiply-adds of summing v vᵀ for v = [z − shift; z' − shift; 1]. With `lagged`,
@@ -57,25 +57,32 @@ export function accumulateMoments(
   const d = dim;
   const m = 2 * d + 1;
   const B = MOMENT_BLOCK;
-  // Block columns: z − shift (0 … d−1), 1 (d), z' − shift (d+1 … 2d).
-  const V = new Float64Array(m * B);
-  V.fill(1, d * B, (d + 1) * B);
-  const zOne = Int32Array.from({ length: d + 1 }, (_, i) => i * B);
-  const zOnly = zOne.subarray(0, d);
-  const zNext = Int32Array.from({ length: d }, (_, i) => (d + 1 + i) * B);
-  const G = new Float64Array((d + 1) * (d + 1));
-  const X = new Float64Array(d * d);
+  // Block columns: z − shift (0 … d−1), 1 (d), z' − shift (d+1 … 2d). Products: the Gram matrix of
+  // [z; 1], the cross z z'ᵀ and, with `lagged`, [z; 1] against z' one row on (lagged.ts).
+  const products: BlockProduct[] = [{ a: 0, ma: d + 1 }, { a: 0, ma: d, b: d + 1, mb: d }];
+  if (lagged) products.push({ a: 0, ma: d + 1, b: d + 1, mb: d, shift: 1 });
+  const block = blockProducts(m, B, products);
+  const { columns: V, stride } = block;
+  V.fill(1, d * stride, d * stride + B);
+  const zOne = Int32Array.from({ length: d + 1 }, (_, i) => i * stride);
+  const zNext = Int32Array.from({ length: d }, (_, i) => (d + 1 + i) * stride);
   // Run ends minus run starts: Σ w wᵀ (upper) and Σ w over those states, w = z − shift.
   const E = new Float64Array(d * d);
   const e1 = new Float64Array(d);
   const w = new Float64Array(d);
   const sh = Float64Array.from(shift);
-  const lag = lagged ? new LaggedFromBlocks(states, d, starts, sh, B, zOne, zNext) : null;
+  const lag = lagged ? new LaggedFromBlocks(states, d, starts, sh, B, zOne, zNext, block.sums(2)) : null;
   // The block's first states, gathered into columns once the block is full (see gatherBlock).
   const rowState = new Uint32Array(B);
   let n = 0;
   let count = 0;
   let prevEnd = -1;
+  const flush = () => {
+    gatherBlock(states, d, sh, rowState, count, V, stride);
+    block.add(count);
+    lag?.flush(V, count);
+    count = 0;
+  };
   for (let t = from; t < to; t++) {
     const st = starts[t];
     if (st !== prevEnd) {
@@ -87,36 +94,33 @@ export function accumulateMoments(
     rowState[count] = st;
     lag?.note(count, t, st);
     n++;
-    if (++count === B) {
-      gatherBlock(states, d, sh, rowState, count, V, B);
-      addGramUpper(V, zOne, count, G, d + 1);
-      addCross(V, zOnly, V, zNext, count, X, d);
-      lag?.flush(V, count);
-      count = 0;
-    }
+    if (++count === B) flush();
   }
-  if (count > 0) {
-    gatherBlock(states, d, sh, rowState, count, V, B);
-    addGramUpper(V, zOne, count, G, d + 1);
-    addCross(V, zOnly, V, zNext, count, X, d);
-    lag?.flush(V, count);
-  }
+  if (count > 0) flush();
   if (prevEnd >= 0) addEdge(states, d, sh, w, E, e1, prevEnd, true);
-  // Into the layout of v = [z; z'; 1], upper triangle, then mirrored.
+  return { dim, n, shift, sums: momentMatrix(d, block.sums(0), block.sums(1), E, e1), ...(lag ? { lag: lag.result() } : {}) };
+}
+
+/**
+ * The moment matrix of v = [z; z'; 1] from the block totals: Gram of [z; 1] (`G`), cross z z'ᵀ (`X`),
+ * and the run edges' corrections that give Σ z' z'ᵀ and Σ z' from Σ z zᵀ and Σ z.
+ */
+function momentMatrix(d: number, G: ProductSums, X: ProductSums, E: Float64Array, e1: Float64Array): Float64Array {
+  const m = 2 * d + 1;
   const sums = new Float64Array(m * m);
-  const g = (a: number, b: number) => G[a * (d + 1) + b];
+  const g = (a: number, b: number) => G.values[a * G.rowStride + b];
   for (let a = 0; a < d; a++) {
     for (let b = a; b < d; b++) {
       sums[a * m + b] = g(a, b);
       sums[(d + a) * m + d + b] = g(a, b) + E[a * d + b];
     }
-    for (let b = 0; b < d; b++) sums[a * m + d + b] = X[a * d + b];
+    for (let b = 0; b < d; b++) sums[a * m + d + b] = X.values[a * X.rowStride + b];
     sums[a * m + 2 * d] = g(a, d);
     sums[(d + a) * m + 2 * d] = g(a, d) + e1[a];
   }
   sums[2 * d * m + 2 * d] = g(d, d);
   for (let i = 0; i < m; i++) for (let j = 0; j < i; j++) sums[i * m + j] = sums[j * m + i];
-  return { dim, n, shift, sums, ...(lag ? { lag: lag.result() } : {}) };
+  return sums;
 }
 
 /** Columns of a block hold this many coordinates at a time in {@link gatherBlock}. */
@@ -124,18 +128,18 @@ const GATHER_TILE = 32;
 
 /**
  * The block's rows (z and z' of the transitions starting at states `rows`, less the shift) into its
- * columns: z in columns 0 … d−1, z' in d+1 … 2d, `B` rows apart. A few coordinates at a time: row by
- * row, each column is 2 KB from the next at B = 256, so at d = 256 one row's writes touched 512
+ * columns: z in columns 0 … d−1, z' in d+1 … 2d, `stride` apart. A few coordinates at a time: row
+ * by row, each column is 2 KB from the next at 256 rows, so at d = 256 one row's writes touched 512
  * memory pages.
  */
-function gatherBlock(states: Float64Array, d: number, sh: Float64Array, rows: Uint32Array, count: number, V: Float64Array, B: number): void {
+function gatherBlock(states: Float64Array, d: number, sh: Float64Array, rows: Uint32Array, count: number, V: Float64Array, stride: number): void {
   for (let j0 = 0; j0 < d; j0 += GATHER_TILE) {
     const j1 = Math.min(j0 + GATHER_TILE, d);
     for (let c = 0; c < count; c++) {
       const a = rows[c] * d;
       for (let j = j0; j < j1; j++) {
-        V[j * B + c] = states[a + j] - sh[j];
-        V[(d + 1 + j) * B + c] = states[a + d + j] - sh[j];
+        V[j * stride + c] = states[a + j] - sh[j];
+        V[(d + 1 + j) * stride + c] = states[a + d + j] - sh[j];
       }
     }
   }
