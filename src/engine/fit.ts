@@ -24,8 +24,8 @@ import { withTimeStep } from './output/continuous-time.js';
 import { scaledSearch } from './scaling.js';
 import { createFitPool } from './runtime/pool.js';
 import type { ScreenOutcome } from './screening/screen.js';
-import { screenAll } from './screening/stage.js';
-import { generateSubspaces } from './subspaces/generate.js';
+import { screenAll, type ScreenTask } from './screening/stage.js';
+import { subspaceStage } from './eigen-overlap.js';
 import { unitRoundoff } from './moments/resolution.js';
 
 export type { FitOptions, FitProgress } from './options.js';
@@ -60,18 +60,21 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     const sampleRows = gatherSampleRows(ctx, sample);
     const roundoff = unitRoundoff(sampleRows.states);
     const subspaceFailures: Failure[] = [];
-    const generated = generateSubspaces(grammar, moments, roundoff, { ...ctx, sample }, subspaceFailures);
+    const threshold = grammar.limits.stlsqThreshold;
+    const resolution = { resolution: o.resolution, roundoff };
+    const screen = (t: ScreenTask) => runner.run<ScreenOutcome[]>({ kind: 'screen', ...t });
+    // The eigen-decomposition overlaps the screening of the other subspaces' candidates (eigen-overlap.ts).
+    const stageInput = { grammar, moments, roundoff, samples: { ...ctx, sample }, sampleRows, threshold, resolution, workers: stopped() ? 0 : pool.workers };
+    const { generated, early } = await subspaceStage(stageInput, runner, screen, subspaceFailures);
     // The constant part is stated once, after the laws; it is never searched.
     const subspaces = generated.constant ? [...generated.subspaces, generated.constant.subspace] : generated.subspaces;
     const candidates = enumerateCandidates(grammar, generated.subspaces);
     const catalog = featureCatalogOf(candidates, grammar.limits.maxLibraryDim);
     lap('subspaces');
 
-    const threshold = grammar.limits.stlsqThreshold;
-    const resolution = { resolution: o.resolution, roundoff };
     const screening = stopped()
       ? { screened: [], failures: [], ruledOut: 0 }
-      : await screenAll({ candidates, subspaces, moments, sampleRows, catalog, threshold, resolution }, (t) => runner.run<ScreenOutcome[]>({ kind: 'screen', ...t }), progress('screening'));
+      : await screenAll({ candidates, subspaces, moments, sampleRows, catalog, threshold, resolution }, screen, progress('screening'), early);
     lap('screening');
 
     const verdict = o.measureAllFinalists ? null : { minInlierFraction: o.minInlierFraction, capRel: o.maxRelativeTolerance, mapTolerance: tolerance };

@@ -13,16 +13,18 @@ import { type EvaluateBatch, evaluateBatch, type EvaluatePart, type InvariantSum
 import type { ScreenOutcome } from '../screening/screen.js';
 import { conservationBatch, type ConservationSums, type ConservationTask } from '../ranking/conservation.js';
 import { screenBatch, type ScreenTask } from '../screening/stage.js';
+import { eigenTask, type EigenMode, type EigenTask } from '../subspaces/eigenspaces.js';
 
 export type Task =
   | ({ kind: 'moments' } & MomentTask)
   | ({ kind: 'screen' } & ScreenTask)
+  | ({ kind: 'eigenspaces' } & EigenTask)
   | ({ kind: 'finalize' } & FinalizeTask)
   | ({ kind: 'conservation' } & ConservationTask)
   | ({ kind: 'invariant-sums' } & EvaluateBatch)
   | ({ kind: 'evaluate' } & EvaluateBatch & { scales: number[] });
 
-export type TaskResult = Moments | ScreenOutcome[] | (FinalistResult | Failure)[][] | ConservationSums[] | InvariantSums | EvaluatePart[] | null;
+export type TaskResult = Moments | ScreenOutcome[] | EigenMode[] | (FinalistResult | Failure)[][] | ConservationSums[] | InvariantSums | EvaluatePart[] | null;
 
 /** Run one task; `stop` is the fit's interrupt flag (polled between candidates and before finalists). */
 export function runTask(ctx: DataContext, task: Task, stop?: Int32Array): TaskResult {
@@ -31,6 +33,8 @@ export function runTask(ctx: DataContext, task: Task, stop?: Int32Array): TaskRe
       return momentChunk(ctx, task);
     case 'screen':
       return screenBatch(task, stop);
+    case 'eigenspaces':
+      return eigenTask(ctx, task);
     case 'finalize':
       return finalizeBatch(ctx, task, stop);
     case 'conservation':

@@ -53,35 +53,51 @@ export interface ScreenInput {
   resolution: Resolution;
 }
 
-/** Screen every candidate through `run`; successes and failures in candidate order. */
+/**
+ * Candidates screened ahead of the rest (the coordinate subsets', while the data's own subspaces are
+ * computed), on the subspaces they were enumerated on. Their outcomes stand for a final candidate
+ * with the same specification on the same basis.
+ */
+export interface Prescreened {
+  candidates: CandidateSpec[];
+  subspaces: Subspace[];
+  outcomes: Promise<Map<CandidateSpec, ScreenOutcome>>;
+}
+
+/**
+ * Start screening `input.candidates`: in `parts` tasks of whole subspaces when given (a task per
+ * worker that is free while this thread is busy: tasks queued beyond that would wait for this thread),
+ * else in the usual batches.
+ */
+export function prescreen(input: ScreenInput, run: (task: ScreenTask) => Promise<ScreenOutcome[]>, parts?: number): Prescreened {
+  const size = parts ? Math.max(1, Math.ceil(input.candidates.length / parts)) : SCREEN_BATCH;
+  const outcomes = screenOutcomes(input, run, () => {}, size);
+  // Handled now, awaited later: this thread may be busy before it looks at them.
+  outcomes.catch(() => {});
+  return { candidates: input.candidates, subspaces: input.subspaces, outcomes };
+}
+
+/**
+ * Screen every candidate through `run`; successes and failures in candidate order. Candidates
+ * `prescreened` already are not screened again.
+ */
 export async function screenAll(
   input: ScreenInput,
   run: (task: ScreenTask) => Promise<ScreenOutcome[]>,
   progress: (done: number, total: number) => void,
+  prescreened?: Prescreened,
 ): Promise<{ screened: ScreenSuccess[]; failures: Failure[]; ruledOut: number }> {
-  let done = 0;
-  const batches = batchBySubspace(input.candidates);
-  const outcomes: Promise<ScreenOutcome[]>[] = new Array(batches.length);
-  // Widest subspaces first: one full-space candidate at d = 1024 takes seconds, and a pool that starts it
-  // last waits for it at the end. Outcomes stay in batch (candidate) order.
-  const width = (batch: CandidateSpec[]) => input.subspaces[batch[0].subspaceIndex].basis.length;
-  const order = batches.map((_, i) => i).sort((a, b) => width(batches[b]) - width(batches[a]) || a - b);
-  for (const i of order) {
-    const batch = batches[i];
-    const bases: Record<number, number[][]> = {};
-    for (const c of batch) bases[c.subspaceIndex] = input.subspaces[c.subspaceIndex].basis;
-    const trees = input.catalog.subset(batch.flatMap((c) => c.libraryFeatures));
-    outcomes[i] = run({ trees, candidates: batch, bases, moments: input.moments, sampleRows: input.sampleRows, threshold: input.threshold, resolution: input.resolution }).then((r) => {
-      done += batch.length;
-      progress(done, input.candidates.length);
-      return r;
-    });
-  }
-  const results = (await Promise.all(outcomes)).flat();
+  const outcomes = prescreened ? await reusable(input, prescreened) : new Map<CandidateSpec, ScreenOutcome>();
+  const rest = input.candidates.filter((c) => !outcomes.has(c));
+  const reused = outcomes.size;
+  for (const [c, o] of await screenOutcomes({ ...input, candidates: rest }, run, (done) => progress(reused + done, input.candidates.length))) outcomes.set(c, o);
   const screened: ScreenSuccess[] = [];
   const failures: Failure[] = [];
   let ruledOut = 0;
-  for (const o of results) {
+  // In batch order (whole subspaces, as batchBySubspace groups them), whatever ran when.
+  for (const c of batchBySubspace(input.candidates, SCREEN_BATCH).flat()) {
+    const o = outcomes.get(c);
+    if (!o) continue; // not reached before an interruption
     if (o.ok) screened.push(o);
     else if (o.ruledOut) ruledOut++;
     else failures.push({ id: o.id, error: o.error });
@@ -89,12 +105,56 @@ export async function screenAll(
   return { screened, failures, ruledOut };
 }
 
-/** Batches of about {@link SCREEN_BATCH} candidates made of whole subspaces, in candidate order. */
-function batchBySubspace(candidates: CandidateSpec[]): CandidateSpec[][] {
+/** Outcomes of prescreened candidates for the final candidates they stand for, moved to the final subspace indices. */
+async function reusable(input: ScreenInput, prescreened: Prescreened): Promise<Map<CandidateSpec, ScreenOutcome>> {
+  const outcomes = await prescreened.outcomes;
+  const key = (c: CandidateSpec) => JSON.stringify([c.id, c.family, c.role, c.offset, c.structuralCost, c.libraryFeatures, c.libraryCosts]);
+  const earlier = new Map<string, { outcome: ScreenOutcome; basis: number[][] }>();
+  for (const c of prescreened.candidates) {
+    const outcome = outcomes.get(c);
+    if (outcome) earlier.set(key(c), { outcome, basis: prescreened.subspaces[c.subspaceIndex].basis });
+  }
+  const reused = new Map<CandidateSpec, ScreenOutcome>();
+  for (const c of input.candidates) {
+    const found = earlier.get(key(c));
+    if (!found || !sameRows(found.basis, input.subspaces[c.subspaceIndex].basis)) continue;
+    reused.set(c, found.outcome.ok ? { ...found.outcome, subspaceIndex: c.subspaceIndex } : found.outcome);
+  }
+  return reused;
+}
+
+const sameRows = (a: number[][], b: number[][]) => a.length === b.length && a.every((row, i) => row.length === b[i].length && row.every((v, j) => v === b[i][j]));
+
+/** The outcome of each of `input.candidates` (absent when an interruption came first), in batches of about `batchSize`. */
+async function screenOutcomes(input: ScreenInput, run: (task: ScreenTask) => Promise<ScreenOutcome[]>, progress: (done: number, total: number) => void, batchSize = SCREEN_BATCH): Promise<Map<CandidateSpec, ScreenOutcome>> {
+  let done = 0;
+  const batches = batchBySubspace(input.candidates, batchSize);
+  const outcomes = new Map<CandidateSpec, ScreenOutcome>();
+  // Widest subspaces first: one full-space candidate at d = 1024 takes seconds, and a pool that starts it
+  // last waits for it at the end.
+  const width = (batch: CandidateSpec[]) => input.subspaces[batch[0].subspaceIndex].basis.length;
+  const order = batches.map((_, i) => i).sort((a, b) => width(batches[b]) - width(batches[a]) || a - b);
+  await Promise.all(order.map((i) => {
+    const batch = batches[i];
+    const bases: Record<number, number[][]> = {};
+    for (const c of batch) bases[c.subspaceIndex] = input.subspaces[c.subspaceIndex].basis;
+    const trees = input.catalog.subset(batch.flatMap((c) => c.libraryFeatures));
+    return run({ trees, candidates: batch, bases, moments: input.moments, sampleRows: input.sampleRows, threshold: input.threshold, resolution: input.resolution }).then((r) => {
+      // A batch cut short by an interruption has outcomes for its first candidates only.
+      r.forEach((o, j) => outcomes.set(batch[j], o));
+      done += batch.length;
+      progress(done, input.candidates.length);
+    });
+  }));
+  return outcomes;
+}
+
+/** Batches of about `size` candidates made of whole subspaces, in candidate order. */
+function batchBySubspace(candidates: CandidateSpec[], size: number): CandidateSpec[][] {
   const batches: CandidateSpec[][] = [];
   let current: CandidateSpec[] = [];
   for (const group of groupBy(candidates, (c) => c.subspaceIndex).values()) {
-    if (current.length > 0 && current.length + group.length > SCREEN_BATCH) {
+    if (current.length > 0 && current.length + group.length > size) {
       batches.push(current);
       current = [];
     }

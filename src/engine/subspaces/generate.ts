@@ -4,23 +4,16 @@
  * mode decomposition: a complex eigenvalue pair is a candidate rotation plane) and principal subspaces.
  */
 import { errorMessage } from '../../errors.js';
-import type { Failure, Grammar, Subspace } from '../../types.js';
-import { explainedDiagonal, generalEigenvalues, orthonormalRows, symmetricEigenpairs, transpose, solve } from '../kernels/linalg.js';
+import type { Failure, Grammar, Subspace, SubspaceGeneratorSpec } from '../../types.js';
+import { explainedDiagonal, orthonormalRows, symmetricEigenpairs } from '../kernels/linalg.js';
 import { type Moments, projectMoments } from '../moments/moments.js';
 import { type ConstantSplit, projectRowsOnto, splitConstants, spreadOverStates } from './constants.js';
-import { objective, refineSubspace, robustRefine } from './refine.js';
-import { sampleCentredMoments, type SampleMoments } from './sample-moments.js';
+import { eigenSubspaces, type EigenMode, type SampleData } from './eigenspaces.js';
 import { binomial, coordinateSubsets } from './coordinate-subsets.js';
 
-const log2 = Math.log2;
+export type { SampleData } from './eigenspaces.js';
 
-/** Sampled transitions for robust refinement of data-driven subspaces (outliers must not tilt them). */
-export interface SampleData {
-  states: Float64Array;
-  dim: number;
-  starts: Uint32Array;
-  sample: Uint32Array;
-}
+const log2 = Math.log2;
 
 function unitRows(d: number, coords: number[]): number[][] {
   return coords.map((c) => Array.from({ length: d }, (_, j) => (j === c ? 1 : 0)));
@@ -44,82 +37,6 @@ function estimatedBasisBits(k: number, d: number, n: number): number {
   return k * (d - k) * 0.5 * log2(Math.max(n, 2));
 }
 
-const fmt = (x: number) => (Math.abs(x) < 5e-4 ? '0' : x.toFixed(3));
-
-/**
- * Invariant subspaces of the least-squares linear operator (with offset) on the varying directions,
- * ordered by eigenvalue modulus (persistent modes first). Left-invariant subspaces are used, because a
- * law on u = B z needs B z' to depend on B z only: B A = M B.
- */
-function eigenSubspaces(mom: Moments, varying: number[][], maxCount: number, samples?: SampleData): { label: string; basis: number[][]; modulus: number }[] {
-  const d = mom.dim;
-  const full = projectMoments(mom, unitRows(d, [...Array(d).keys()]));
-  const reduced = varying.length === d ? full : projectMoments(mom, varying);
-  const A = transpose(solve(reduced.cxx, transpose(reduced.cyx)));
-  // Eigenvectors only for the modes kept (at most maxCount of d): computed on demand.
-  const { re, im, vector } = generalEigenvalues(transpose(A));
-  // Back to data coordinates: a reduced vector v is the direction Σ v_i · varying_i.
-  const lift = (v: number[]) => (varying.length === d ? v : Array.from({ length: d }, (_, j) => v.reduce((t, x, i) => t + x * varying[i][j], 0)));
-  // A mode whose own linear fit leaves most of its variance unexplained holds no law to sharpen. The
-  // operator's d² entries fitted to n transitions explain a share d/n of noise in-sample, so "most" is
-  // counted from what noise would leave: 396 transitions of 256-D noise leave 35%, not 100%.
-  const unexplained = 0.5 * Math.max(1 - varying.length / Math.max(mom.n, 1), 0);
-  let wholeSample: SampleMoments | undefined;
-  const sampleMoments = () => (wholeSample ??= sampleCentredMoments(samples!.states, samples!.dim, samples!.starts, samples!.sample, null));
-  const refine = (basis: number[][]) => {
-    if (!(objective(basis, full).f <= unexplained)) return basis;
-    const refined = refineSubspace(basis, full);
-    const robust = samples ? robustRefine(refined, samples.states, samples.dim, samples.starts, samples.sample, sampleMoments) : refined;
-    return varying.length === d ? robust : projectRowsOnto(robust, varying);
-  };
-  const raw: { label: string; rows: () => number[][]; k: number; modulus: number }[] = [];
-  for (let i = 0; i < re.length; i++) {
-    if (im[i] < 0) continue; // the conjugate's pair member carries the same plane
-    const modulus = Math.hypot(re[i], im[i]);
-    if (im[i] > 0 && i + 1 < re.length) {
-      const plane = () => vector(i).map(lift);
-      raw.push({ label: `eig(${fmt(re[i])}±${fmt(im[i])}i)`, rows: () => orthonormalRows(ellipseAxes(...(plane() as [number[], number[]]))), k: 2, modulus });
-    } else raw.push({ label: `eig(${fmt(re[i])})`, rows: () => orthonormalRows([lift(vector(i)[0])]), k: 1, modulus });
-  }
-  raw.sort((a, b) => b.modulus - a.modulus || a.label.localeCompare(b.label));
-  // Refinement costs d² per step: only the modes kept (the largest moduli) are refined.
-  const modes: { label: string; basis: number[][]; modulus: number }[] = [];
-  for (const mode of raw) {
-    if (modes.length >= maxCount) break;
-    const basis = refine(mode.rows());
-    if (basis.length === mode.k) modes.push({ label: mode.label, basis, modulus: mode.modulus });
-  }
-  return uniqueLabels(modes);
-}
-
-/**
- * The frame of a complex mode x + iy: the axes of its ellipse Re((x + iy)·e^{-iφ}), major first, its
- * largest entry positive. The eigen-solver's phase is arbitrary and jumps with rounding (A in other
- * units rounds differently), and with it the parameters that depend on the frame (a tilt, a matrix entry).
- */
-function ellipseAxes(x: number[], y: number[]): number[][] {
-  const dot = (a: number[], b: number[]) => a.reduce((t, v, i) => t + v * b[i], 0);
-  const [xx, yy, xy] = [dot(x, x), dot(y, y), dot(x, y)];
-  // A circle has no axes to find (rounding would pick them): any frame states its laws alike.
-  if (Math.hypot(xx - yy, 2 * xy) < 1e-6 * (xx + yy)) return [x, y];
-  const phi = 0.5 * Math.atan2(2 * xy, xx - yy);
-  const [c, s] = [Math.cos(phi), Math.sin(phi)];
-  const major = x.map((v, i) => c * v + s * y[i]);
-  const minor = x.map((v, i) => c * y[i] - s * v);
-  const top = major.reduce((j, v, i) => (Math.abs(v) > Math.abs(major[j]) ? i : j), 0);
-  return major[top] < 0 ? [major.map((v) => -v), minor.map((v) => -v)] : [major, minor];
-}
-
-/** Modes whose eigenvalues print alike get #2, #3…: a label names one subspace. */
-function uniqueLabels<T extends { label: string }>(modes: T[]): T[] {
-  const seen = new Map<string, number>();
-  return modes.map((m) => {
-    const count = (seen.get(m.label) ?? 0) + 1;
-    seen.set(m.label, count);
-    return count === 1 ? m : { ...m, label: `${m.label}#${count}` };
-  });
-}
-
 /** The subspaces to search, and the constant part of the data (stated once, never searched). */
 export interface GeneratedSubspaces {
   subspaces: Subspace[];
@@ -134,50 +51,111 @@ export interface GeneratedSubspaces {
  * @param roundoff unit roundoff of the data (see moments/resolution.ts): what counts as constant
  */
 export function generateSubspaces(grammar: Grammar, mom: Moments, roundoff: number, samples?: SampleData, failures: Failure[] = []): GeneratedSubspaces {
+  const plan = planSubspaces(grammar, mom, roundoff, samples, failures);
+  return plan.finish(plan.eigenRequests.map((r) => eigenModesOrError(() => eigenSubspaces(mom, r.varying, r.maxCount, samples))));
+}
+
+/**
+ * {@link generateSubspaces} in two steps: every subspace but the eigenspaces at once, then the final
+ * list from the eigenspace generators' modes, which may be computed elsewhere meanwhile (fit.ts runs
+ * them on a worker while the candidates on the `known` subspaces are screened).
+ */
+export interface SubspacePlan {
+  /** Every subspace but the eigenspaces, deduplicated; the final list may state some of them more cheaply. */
+  known: Subspace[];
+  /** What each `eigenspaces` generator asks for, in grammar order: the varying directions and its mode count. */
+  eigenRequests: { varying: number[][]; maxCount: number }[];
+  /** The final subspaces, given each request's modes or the error its decomposition threw. */
+  finish(modes: (EigenMode[] | Error)[]): GeneratedSubspaces;
+}
+
+/** Start {@link generateSubspaces}: see {@link SubspacePlan}. */
+export function planSubspaces(grammar: Grammar, mom: Moments, roundoff: number, samples?: SampleData, failures: Failure[] = []): SubspacePlan {
   const d = mom.dim;
   const spreadOf = samples && spreadOverStates(samples.states, d, Array.from(samples.sample, (t) => samples.starts[t]));
   const split = attempt('constants', failures, () => [splitConstants(mom, roundoff, spreadOf)])[0] ?? noConstants(d);
   const varyingCoords = [...Array(d).keys()].filter((c) => !split.coordinates?.includes(c));
-  const all: Subspace[] = [];
-  const addDataDriven = (s: Subspace, generatorCost: number) => {
-    const aligned = axisAligned(s.basis, d);
-    all.push(aligned ? coordinateSubspace(d, aligned, generatorCost) : s);
-  };
+  const generated = new Map<SubspaceGeneratorSpec, Subspace[]>();
+  const listed = () => onePerSpan(grammar.subspaces.flatMap((gen) => generated.get(gen) ?? []).filter((s) => !touchesConstant(s, split)));
+  const eigenGenerators = grammar.subspaces.filter((gen) => gen.kind === 'eigenspaces');
   for (const gen of grammar.subspaces) {
-    if (gen.kind === 'coordinates') {
-      for (let k = 1; k <= Math.min(gen.maxSize, varyingCoords.length); k++) {
-        const subsets = attempt('coordinates', failures, () => coordinateSubsets(mom, varyingCoords, k, k === 1 ? Infinity : grammar.limits.maxCoordinateSubsets));
-        for (const c of subsets) all.push(coordinateSubspace(d, c, gen.cost));
-      }
-      const moving = attempt('predictable-coordinates', failures, () => predictableCoordinates(mom, varyingCoords));
-      if (moving.length > gen.maxSize && moving.length <= grammar.limits.maxLibraryDim) all.push(coordinateSubspace(d, moving, gen.cost));
-    } else if (gen.kind === 'full') {
-      all.push({ label: 'full', kind: 'full', basis: split.varying, cost: gen.cost });
-    } else if (gen.kind === 'eigenspaces') {
-      const modes = attempt('eigenspaces', failures, () => eigenSubspaces(mom, split.varying, gen.maxCount, samples));
-      const naming = log2(Math.max(gen.maxCount, 1));
-      const estimated = (label: string, basis: number[][]): Subspace => {
-        const bits = estimatedBasisBits(basis.length, d, mom.n);
-        return { label, kind: 'eigenspace', basis, cost: gen.cost + naming + bits, basisBits: bits };
-      };
-      modes.forEach((mode) => addDataDriven(estimated(mode.label, mode.basis), gen.cost));
-      // Unions of the leading modes: several rotation planes together form one orthogonal map.
-      let union: number[][] = [];
-      for (let i = 0; i < modes.length - 1; i++) {
-        union = orthonormalRows([...union, ...modes[i].basis]);
-        if (i > 0) addDataDriven(estimated(`eig-top${i + 1}`, union), gen.cost);
-      }
-    } else if (gen.kind === 'principal') {
-      // One direction more than the largest subspace: the whole varying space is not a principal subspace.
-      const leading = attempt('principal', failures, () => principalDirections(mom, split.varying, gen.maxSize + 1));
-      for (let k = 1; k <= Math.min(gen.maxSize, leading.length - 1); k++) {
-        const bits = estimatedBasisBits(k, d, mom.n);
-        addDataDriven({ label: `pca${k}`, kind: 'principal', basis: orthonormalRows(leading.slice(0, k)), cost: gen.cost + log2(Math.max(gen.maxSize, 1)) + bits, basisBits: bits }, gen.cost);
-      }
-    }
+    if (gen.kind === 'coordinates') generated.set(gen, coordinateGenerator(grammar, gen, mom, varyingCoords, failures));
+    else if (gen.kind !== 'eigenspaces') generated.set(gen, dataGenerator(gen, mom, split, failures));
   }
-  const subspaces = onePerSpan(all.filter((s) => !touchesConstant(s, split)));
-  return { subspaces, constant: constantSubspace(split, d) };
+  return {
+    known: listed(),
+    eigenRequests: eigenGenerators.map((gen) => ({ varying: split.varying, maxCount: gen.kind === 'eigenspaces' ? gen.maxCount : 0 })),
+    finish: (modes) => {
+      eigenGenerators.forEach((gen, i) => generated.set(gen, eigenGenerator(gen, mom, modes[i], failures)));
+      return { subspaces: listed(), constant: constantSubspace(split, d) };
+    },
+  };
+}
+
+/** The modes `make` computes, or the error it throws (the generator then proposes nothing). */
+export function eigenModesOrError(make: () => EigenMode[]): EigenMode[] | Error {
+  try {
+    return make();
+  } catch (err) {
+    return err instanceof Error ? err : new Error(errorMessage(err));
+  }
+}
+
+/** A `coordinates` generator's subsets: every size up to its max, and the predictable coordinates together. */
+function coordinateGenerator(grammar: Grammar, gen: SubspaceGeneratorSpec, mom: Moments, varyingCoords: number[], failures: Failure[]): Subspace[] {
+  const out: Subspace[] = [];
+  const maxSize = gen.kind === 'coordinates' ? gen.maxSize : 0;
+  for (let k = 1; k <= Math.min(maxSize, varyingCoords.length); k++) {
+    const subsets = attempt('coordinates', failures, () => coordinateSubsets(mom, varyingCoords, k, k === 1 ? Infinity : grammar.limits.maxCoordinateSubsets));
+    for (const c of subsets) out.push(coordinateSubspace(mom.dim, c, gen.cost));
+  }
+  const moving = attempt('predictable-coordinates', failures, () => predictableCoordinates(mom, varyingCoords));
+  if (moving.length > maxSize && moving.length <= grammar.limits.maxLibraryDim) out.push(coordinateSubspace(mom.dim, moving, gen.cost));
+  return out;
+}
+
+/** Where a data-driven subspace that is a coordinate subset is stated as that subset. */
+function statedSubspace(s: Subspace, generatorCost: number, d: number): Subspace {
+  const aligned = axisAligned(s.basis, d);
+  return aligned ? coordinateSubspace(d, aligned, generatorCost) : s;
+}
+
+/** The subspaces of a `full` or `principal` generator. */
+function dataGenerator(gen: SubspaceGeneratorSpec, mom: Moments, split: ConstantSplit, failures: Failure[]): Subspace[] {
+  const d = mom.dim;
+  if (gen.kind === 'full') return [{ label: 'full', kind: 'full', basis: split.varying, cost: gen.cost }];
+  if (gen.kind !== 'principal') return [];
+  // One direction more than the largest subspace: the whole varying space is not a principal subspace.
+  const leading = attempt('principal', failures, () => principalDirections(mom, split.varying, gen.maxSize + 1));
+  const out: Subspace[] = [];
+  for (let k = 1; k <= Math.min(gen.maxSize, leading.length - 1); k++) {
+    const bits = estimatedBasisBits(k, d, mom.n);
+    out.push(statedSubspace({ label: `pca${k}`, kind: 'principal', basis: orthonormalRows(leading.slice(0, k)), cost: gen.cost + log2(Math.max(gen.maxSize, 1)) + bits, basisBits: bits }, gen.cost, d));
+  }
+  return out;
+}
+
+/** The subspaces of an `eigenspaces` generator from its modes: each mode, and unions of the leading ones. */
+function eigenGenerator(gen: SubspaceGeneratorSpec, mom: Moments, found: EigenMode[] | Error, failures: Failure[]): Subspace[] {
+  if (gen.kind !== 'eigenspaces') return [];
+  const modes = attempt('eigenspaces', failures, () => {
+    if (found instanceof Error) throw found;
+    return found;
+  });
+  const d = mom.dim;
+  const naming = log2(Math.max(gen.maxCount, 1));
+  const estimated = (label: string, basis: number[][]): Subspace => {
+    const bits = estimatedBasisBits(basis.length, d, mom.n);
+    return { label, kind: 'eigenspace', basis, cost: gen.cost + naming + bits, basisBits: bits };
+  };
+  const out = modes.map((mode) => statedSubspace(estimated(mode.label, mode.basis), gen.cost, d));
+  // Unions of the leading modes: several rotation planes together form one orthogonal map.
+  let union: number[][] = [];
+  for (let i = 0; i < modes.length - 1; i++) {
+    union = orthonormalRows([...union, ...modes[i].basis]);
+    if (i > 0) out.push(statedSubspace(estimated(`eig-top${i + 1}`, union), gen.cost, d));
+  }
+  return out;
 }
 
 function coordinateSubspace(d: number, coords: number[], generatorCost: number): Subspace {

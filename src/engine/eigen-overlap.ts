@@ -1,0 +1,48 @@
+/**
+ * The subspace stage as fit runs it: every subspace but the eigenspaces at once, then the
+ * eigen-decomposition (the stage's costliest step, d³ with a large constant) overlapping the screening
+ * of the candidates on the other subspaces. The outcomes are those of running the two in turn.
+ */
+import type { Failure, Grammar } from '../types.js';
+import { enumerateCandidates } from './candidates/enumerate.js';
+import { featureCatalogOf } from './candidates/feature-trees.js';
+import type { Moments } from './moments/moments.js';
+import type { Resolution } from './moments/resolution.js';
+import type { DataContext } from './moments/transitions.js';
+import type { TaskRunner } from './runtime/pool.js';
+import type { ScreenOutcome } from './screening/screen.js';
+import { prescreen, type Prescreened, type ScreenTask } from './screening/stage.js';
+import { eigenSubspaces, type EigenMode, type SampleData } from './subspaces/eigenspaces.js';
+import { eigenModesOrError, planSubspaces, type GeneratedSubspaces } from './subspaces/generate.js';
+
+/** What the stage reads: the moments, the sample (its indices and its gathered rows), the screening settings. */
+export interface SubspaceStageInput {
+  grammar: Grammar;
+  moments: Moments;
+  roundoff: number;
+  samples: SampleData;
+  sampleRows: DataContext;
+  threshold: number;
+  resolution: Resolution;
+  /** Worker threads of the pool (0: everything runs here). */
+  workers: number;
+}
+
+/**
+ * The subspaces, and the screening already started for the candidates on all of them but the
+ * eigenspaces (absent with no workers). With two workers or more the decomposition is a task of its
+ * own and the screening batches queue behind it, so no thread waits and none shares a core; with one,
+ * the decomposition runs here while the worker screens all those candidates in one task.
+ */
+export async function subspaceStage(s: SubspaceStageInput, runner: TaskRunner, screen: (t: ScreenTask) => Promise<ScreenOutcome[]>, failures: Failure[]): Promise<{ generated: GeneratedSubspaces; early?: Prescreened }> {
+  const plan = planSubspaces(s.grammar, s.moments, s.roundoff, s.samples, failures);
+  const here = () => plan.eigenRequests.map((r) => eigenModesOrError(() => eigenSubspaces(s.moments, r.varying, r.maxCount, s.samples)));
+  if (s.workers === 0) return { generated: plan.finish(here()) };
+  const onWorkers = s.workers > 1
+    ? Promise.all(plan.eigenRequests.map((r) => runner.run<EigenMode[]>({ kind: 'eigenspaces', moments: s.moments, varying: r.varying, maxCount: r.maxCount, sample: s.samples.sample }).catch((err: unknown) => eigenModesOrError(() => { throw err; }))))
+    : null;
+  const specs = enumerateCandidates(s.grammar, plan.known);
+  const input = { candidates: specs, subspaces: plan.known, moments: s.moments, sampleRows: s.sampleRows, catalog: featureCatalogOf(specs, s.grammar.limits.maxLibraryDim), threshold: s.threshold, resolution: s.resolution };
+  const early = prescreen(input, screen, onWorkers ? undefined : 1);
+  return { generated: plan.finish(onWorkers ? await onWorkers : here()), early };
+}
