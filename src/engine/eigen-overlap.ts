@@ -13,7 +13,7 @@ import type { TaskRunner } from './runtime/pool.js';
 import type { ScreenOutcome } from './screening/screen.js';
 import { prescreen, type Prescreened, type ScreenTask } from './screening/stage.js';
 import { eigenSubspaces, type EigenMode, type SampleData } from './subspaces/eigenspaces.js';
-import { eigenModesOrError, planSubspaces, type GeneratedSubspaces } from './subspaces/generate.js';
+import { eigenModesOrError, planSubspaces, type GeneratedSubspaces, type SubspacePlan } from './subspaces/generate.js';
 
 /** What the stage reads: the moments, the sample (its indices and its gathered rows), the screening settings. */
 export interface SubspaceStageInput {
@@ -35,12 +35,16 @@ export interface SubspaceStageInput {
  * the decomposition runs here while the worker screens all those candidates in one task.
  */
 export async function subspaceStage(s: SubspaceStageInput, runner: TaskRunner, screen: (t: ScreenTask) => Promise<ScreenOutcome[]>, failures: Failure[]): Promise<{ generated: GeneratedSubspaces; early?: Prescreened }> {
-  const plan = planSubspaces(s.grammar, s.moments, s.roundoff, s.samples, failures);
+  // The decomposition starts on a worker as soon as the varying directions are known; the other
+  // generators (coordinate subsets, principal directions: seconds at d = 1024) run here meanwhile.
+  let onWorkers: Promise<(EigenMode[] | Error)[]> | null = null;
+  const startEigen = (requests: SubspacePlan['eigenRequests']) => {
+    if (s.workers < 2) return;
+    onWorkers = Promise.all(requests.map((r) => runner.run<EigenMode[]>({ kind: 'eigenspaces', moments: s.moments, varying: r.varying, maxCount: r.maxCount, sample: s.samples.sample }).catch((err: unknown) => eigenModesOrError(() => { throw err; }))));
+  };
+  const plan = planSubspaces(s.grammar, s.moments, s.roundoff, s.samples, failures, startEigen);
   const here = () => plan.eigenRequests.map((r) => eigenModesOrError(() => eigenSubspaces(s.moments, r.varying, r.maxCount, s.samples)));
   if (s.workers === 0) return { generated: plan.finish(here()) };
-  const onWorkers = s.workers > 1
-    ? Promise.all(plan.eigenRequests.map((r) => runner.run<EigenMode[]>({ kind: 'eigenspaces', moments: s.moments, varying: r.varying, maxCount: r.maxCount, sample: s.samples.sample }).catch((err: unknown) => eigenModesOrError(() => { throw err; }))))
-    : null;
   const specs = enumerateCandidates(s.grammar, plan.known);
   const input = { candidates: specs, subspaces: plan.known, moments: s.moments, sampleRows: s.sampleRows, catalog: featureCatalogOf(specs, s.grammar.limits.maxLibraryDim), threshold: s.threshold, resolution: s.resolution };
   const early = prescreen(input, screen, onWorkers ? undefined : 1);

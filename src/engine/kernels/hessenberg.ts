@@ -65,28 +65,18 @@ function reduceColumn(n: number, H: Float64Array, ort: Float64Array, sums: Float
   }
   if (i === m) for (let j = m; j < n; j++) sums[j] += ort[m] * H[m * n + j];
   for (let j = m; j < n; j++) sums[j] = sums[j] / h;
-  for (let r = m; r <= high; r++) {
-    const row = r * n;
-    for (let j = m; j < n; j++) H[row + j] = H[row + j] - sums[j] * ort[r];
-  }
-  // H ← H (I − u uᵀ/h), two rows at a time (each row's sum over j from high down, as before).
+  // Then H ← H (I − u uᵀ/h). Each row's right update reads only that row after its left update, so both
+  // happen in one visit of the row (two passes over the matrix instead of three; the same arithmetic in
+  // the same order): rows above m have no left update. Two rows at a time, each row's sum over j from
+  // high down, as before.
   let r = 0;
   for (; r + 1 <= high; r += 2) {
-    const [row0, row1] = [r * n, (r + 1) * n];
-    let f0 = 0;
-    let f1 = 0;
-    for (let j = high; j >= m; j--) {
-      f0 += ort[j] * H[row0 + j];
-      f1 += ort[j] * H[row1 + j];
-    }
-    f0 = f0 / h;
-    f1 = f1 / h;
-    for (let j = m; j <= high; j++) {
-      H[row0 + j] = H[row0 + j] - f0 * ort[j];
-      H[row1 + j] = H[row1 + j] - f1 * ort[j];
-    }
+    if (r >= m) leftUpdate(H, n, m, sums, ort[r], r * n);
+    if (r + 1 >= m) leftUpdate(H, n, m, sums, ort[r + 1], (r + 1) * n);
+    rightUpdatePair(H, n, m, ort, h, r * n, (r + 1) * n);
   }
   if (r === high) {
+    if (r >= m) leftUpdate(H, n, m, sums, ort[r], r * n);
     let f = 0;
     for (let j = high; j >= m; j--) f += ort[j] * H[r * n + j];
     f = f / h;
@@ -94,6 +84,28 @@ function reduceColumn(n: number, H: Float64Array, ort: Float64Array, sums: Float
   }
   ort[m] = scale * ort[m];
   H[m * n + (m - 1)] = scale * g;
+}
+
+/** Row `row` of H ← row − ort_r · sumsᵀ over columns m … n − 1 (the left update of one row). */
+function leftUpdate(H: Float64Array, n: number, m: number, sums: Float64Array, ortR: number, row: number): void {
+  for (let j = m; j < n; j++) H[row + j] = H[row + j] - sums[j] * ortR;
+}
+
+/** Rows `row0`, `row1` of H ← row (I − u uᵀ/h) over columns m … n − 1 (the right update of two rows). */
+function rightUpdatePair(H: Float64Array, n: number, m: number, ort: Float64Array, h: number, row0: number, row1: number): void {
+  const high = n - 1;
+  let f0 = 0;
+  let f1 = 0;
+  for (let j = high; j >= m; j--) {
+    f0 += ort[j] * H[row0 + j];
+    f1 += ort[j] * H[row1 + j];
+  }
+  f0 = f0 / h;
+  f1 = f1 / h;
+  for (let j = m; j <= high; j++) {
+    H[row0 + j] = H[row0 + j] - f0 * ort[j];
+    H[row1 + j] = H[row1 + j] - f1 * ort[j];
+  }
 }
 
 /** V ← V · (reflection m), from the vector reduceColumn left in ort and H's column m − 1. */

@@ -69,8 +69,11 @@ export interface SubspacePlan {
   finish(modes: (EigenMode[] | Error)[]): GeneratedSubspaces;
 }
 
-/** Start {@link generateSubspaces}: see {@link SubspacePlan}. */
-export function planSubspaces(grammar: Grammar, mom: Moments, roundoff: number, samples?: SampleData, failures: Failure[] = []): SubspacePlan {
+/**
+ * Start {@link generateSubspaces}: see {@link SubspacePlan}. `startEigen`, when given, receives the
+ * eigenspace requests as soon as the varying directions are known, before the other generators run.
+ */
+export function planSubspaces(grammar: Grammar, mom: Moments, roundoff: number, samples?: SampleData, failures: Failure[] = [], startEigen?: (requests: SubspacePlan['eigenRequests']) => void): SubspacePlan {
   const d = mom.dim;
   const spreadOf = samples && spreadOverStates(samples.states, d, Array.from(samples.sample, (t) => samples.starts[t]));
   const split = attempt('constants', failures, () => [splitConstants(mom, roundoff, spreadOf)])[0] ?? noConstants(d);
@@ -78,13 +81,15 @@ export function planSubspaces(grammar: Grammar, mom: Moments, roundoff: number, 
   const generated = new Map<SubspaceGeneratorSpec, Subspace[]>();
   const listed = () => onePerSpan(grammar.subspaces.flatMap((gen) => generated.get(gen) ?? []).filter((s) => !touchesConstant(s, split)));
   const eigenGenerators = grammar.subspaces.filter((gen) => gen.kind === 'eigenspaces');
+  const eigenRequests = eigenGenerators.map((gen) => ({ varying: split.varying, maxCount: gen.kind === 'eigenspaces' ? gen.maxCount : 0 }));
+  startEigen?.(eigenRequests);
   for (const gen of grammar.subspaces) {
     if (gen.kind === 'coordinates') generated.set(gen, coordinateGenerator(grammar, gen, mom, varyingCoords, failures));
     else if (gen.kind !== 'eigenspaces') generated.set(gen, dataGenerator(gen, mom, split, failures));
   }
   return {
     known: listed(),
-    eigenRequests: eigenGenerators.map((gen) => ({ varying: split.varying, maxCount: gen.kind === 'eigenspaces' ? gen.maxCount : 0 })),
+    eigenRequests,
     finish: (modes) => {
       eigenGenerators.forEach((gen, i) => generated.set(gen, eigenGenerator(gen, mom, modes[i], failures)));
       return { subspaces: listed(), constant: constantSubspace(split, d) };
