@@ -54,9 +54,9 @@ export interface ScreenInput {
 }
 
 /**
- * Candidates screened ahead of the rest (the coordinate subsets', while the data's own subspaces are
- * computed), on the subspaces they were enumerated on. Their outcomes stand for a final candidate
- * with the same specification on the same basis.
+ * Candidates screened ahead of the rest (those on every subspace but the eigenspaces, while the
+ * eigen-decomposition runs: eigen-overlap.ts), on the subspaces they were enumerated on. An outcome
+ * stands for a final candidate with the same specification on the same basis.
  */
 export interface Prescreened {
   candidates: CandidateSpec[];
@@ -78,7 +78,8 @@ export function prescreen(input: ScreenInput, run: (task: ScreenTask) => Promise
 }
 
 /**
- * Screen every candidate through `run`; successes and failures in candidate order. Candidates
+ * Screen every candidate through `run`; successes and failures in batch order (whole subspaces, in
+ * the order the candidates first name them), whatever order the batches ran in. Candidates
  * `prescreened` already are not screened again.
  */
 export async function screenAll(
@@ -94,7 +95,6 @@ export async function screenAll(
   const screened: ScreenSuccess[] = [];
   const failures: Failure[] = [];
   let ruledOut = 0;
-  // In batch order (whole subspaces, as batchBySubspace groups them), whatever ran when.
   for (const c of batchBySubspace(input.candidates, SCREEN_BATCH).flat()) {
     const o = outcomes.get(c);
     if (!o) continue; // not reached before an interruption
@@ -149,7 +149,7 @@ async function screenOutcomes(input: ScreenInput, run: (task: ScreenTask) => Pro
   return outcomes;
 }
 
-/** Batches of about `size` candidates made of whole subspaces, in candidate order. */
+/** Batches of about `size` candidates made of whole subspaces, in the order the candidates first name the subspaces. */
 function batchBySubspace(candidates: CandidateSpec[], size: number): CandidateSpec[][] {
   const batches: CandidateSpec[][] = [];
   let current: CandidateSpec[] = [];
