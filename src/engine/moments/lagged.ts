@@ -6,6 +6,7 @@
  */
 import { addCross, addGramUpper } from '../kernels/gram.js';
 import type { ProductSums } from '../kernels/block-products.js';
+import { CrossSum, GramSum } from './outer-sums.js';
 import { sharedFloat64 } from './shared.js';
 
 /**
@@ -90,9 +91,13 @@ export class LaggedFromBlocks {
   readonly #linked: Uint8Array;
   readonly #state: Uint32Array;
   readonly #ahead: ProductSums;
-  readonly #excluded: Float64Array;
+  readonly #excluded: GramSum;
+  /** The pairs the block products counted across a trajectory's end (taken out), and each block's last row with the state after it (put in). */
+  readonly #straddling: CrossSum;
+  readonly #blockEnds: CrossSum;
   readonly #v: Float64Array;
-  readonly #following: Float64Array;
+  readonly #x: Float64Array;
+  readonly #y: Float64Array;
   #n = 0;
 
   /**
@@ -113,9 +118,12 @@ export class LaggedFromBlocks {
     this.#linked = new Uint8Array(block);
     this.#state = new Uint32Array(block);
     this.#ahead = ahead;
-    this.#excluded = new Float64Array((2 * dim + 1) ** 2);
+    this.#excluded = new GramSum(2 * dim + 1);
+    this.#straddling = new CrossSum(dim + 1, dim);
+    this.#blockEnds = new CrossSum(dim + 1, dim);
     this.#v = new Float64Array(2 * dim + 1);
-    this.#following = new Float64Array(dim);
+    this.#x = new Float64Array(dim + 1);
+    this.#y = new Float64Array(dim);
   }
 
   /** Note the transition `t` (starting at state `st`) gathered into row `row`. */
@@ -124,38 +132,44 @@ export class LaggedFromBlocks {
     this.#linked[row] = linked ? 1 : 0;
     this.#state[row] = st;
     if (linked) this.#n++;
-    else addOuter(this.states, this.#d, this.shift, st, this.#v, this.#excluded);
+    else this.#excluded.add(transitionVector(this.states, this.#d, this.shift, st, this.#v));
   }
 
-  /** Correct the block's `count` rows, held in `V`, once the block products have added their pairs. */
+  /** Note the corrections to the block's `count` rows, held in `V`, whose pairs the block products add. */
   flush(V: Float64Array, count: number): void {
-    const [d, wOne, next] = [this.#d, this.wOne, this.next];
-    const { values: ahead, rowStride } = this.#ahead;
-    const following = this.#following;
+    const [d, wOne, next, x, y] = [this.#d, this.wOne, this.next, this.#x, this.#y];
     for (let r = 0; r + 1 < count; r++) {
       if (this.#linked[r]) continue;
-      // Row r + 1's w' read once into a contiguous row (its columns are a block apart in V).
-      for (let j = 0; j < d; j++) following[j] = V[next[j] + r + 1];
-      for (let i = 0; i <= d; i++) {
-        const x = V[wOne[i] + r];
-        for (let j = 0; j < d; j++) ahead[i * rowStride + j] -= x * following[j];
-      }
+      for (let i = 0; i <= d; i++) x[i] = V[wOne[i] + r];
+      for (let j = 0; j < d; j++) y[j] = V[next[j] + r + 1];
+      this.#straddling.add(x, y);
     }
     const last = count - 1;
     if (!this.#linked[last]) return;
     const after = (this.#state[last] + 2) * d;
-    for (let i = 0; i <= d; i++) {
-      const x = V[wOne[i] + last];
-      for (let j = 0; j < d; j++) ahead[i * rowStride + j] += x * (this.states[after + j] - this.shift[j]);
-    }
+    for (let i = 0; i <= d; i++) x[i] = V[wOne[i] + last];
+    for (let j = 0; j < d; j++) y[j] = this.states[after + j] - this.shift[j];
+    this.#blockEnds.add(x, y);
   }
 
   result(): LaggedMoments {
     const d = this.#d, { values, rowStride } = this.#ahead;
+    for (const sums of [this.#excluded, this.#straddling, this.#blockEnds]) sums.flush();
+    const [minus, plus] = [this.#straddling.cross, this.#blockEnds.cross];
     const ahead = new Float64Array((d + 1) * d);
-    for (let i = 0; i <= d; i++) ahead.set(values.subarray(i * rowStride, i * rowStride + d), i * d);
-    return { n: this.#n, excluded: mirrorUpper(this.#excluded, 2 * d + 1), ahead };
+    for (let i = 0; i <= d; i++) for (let j = 0; j < d; j++) ahead[i * d + j] = values[i * rowStride + j] - minus[i * d + j] + plus[i * d + j];
+    return { n: this.#n, excluded: mirrorUpper(this.#excluded.gram, 2 * d + 1), ahead };
   }
+}
+
+/** v = [w_t; w_{t+1}; 1] for the transition starting at state `st`, w = z − shift, into `v`. */
+function transitionVector(states: Float64Array, d: number, shift: ArrayLike<number>, st: number, v: Float64Array): Float64Array {
+  for (let j = 0; j < d; j++) {
+    v[j] = states[st * d + j] - shift[j];
+    v[d + j] = states[(st + 1) * d + j] - shift[j];
+  }
+  v[2 * d] = 1;
+  return v;
 }
 
 /** Sum partial lag-2 moments (all of one stride) in the given order. */
@@ -178,11 +192,7 @@ export function addLagged(parts: LaggedMoments[]): LaggedMoments {
 /** Add v vᵀ for the transition starting at state `st`, v = [w_t; w_{t+1}; 1] (one per trajectory end: rare). */
 function addOuter(states: Float64Array, d: number, shift: ArrayLike<number>, st: number, v: Float64Array, out: Float64Array): void {
   const m = 2 * d + 1;
-  for (let j = 0; j < d; j++) {
-    v[j] = states[st * d + j] - shift[j];
-    v[d + j] = states[(st + 1) * d + j] - shift[j];
-  }
-  v[2 * d] = 1;
+  transitionVector(states, d, shift, st, v);
   // The upper triangle only: v[i]·v[j] and v[j]·v[i] are the same double, so mirroring it after the
   // last addition (mirrorUpper) gives the full sums bit for bit at half the cost.
   for (let i = 0; i < m; i++) for (let j = i; j < m; j++) out[i * m + j] += v[i] * v[j];

@@ -7,6 +7,7 @@ import { blockProducts, type BlockProduct, type ProductSums } from '../kernels/b
 import { type Mat, zeros } from '../kernels/linalg.js';
 import { coordinatesOf } from '../kernels/project.js';
 import { addLagged, LaggedFromBlocks, type LaggedMoments } from './lagged.js';
+import { GramSum } from './outer-sums.js';
 import { sharedFloat64 } from './shared.js';
 
 /** Accumulated moments of v = [z − shift; z' − shift; 1] over a set of transitions (full symmetric matrix). */
@@ -67,8 +68,7 @@ export function accumulateMoments(
   const zOne = Int32Array.from({ length: d + 1 }, (_, i) => i * stride);
   const zNext = Int32Array.from({ length: d }, (_, i) => (d + 1 + i) * stride);
   // Run ends minus run starts: Σ w wᵀ (upper) and Σ w over those states, w = z − shift.
-  const E = new Float64Array(d * d);
-  const e1 = new Float64Array(d);
+  const [ends, runStarts] = [new GramSum(d), new GramSum(d)];
   const w = new Float64Array(d);
   const sh = Float64Array.from(shift);
   const lag = lagged ? new LaggedFromBlocks(states, d, starts, sh, B, zOne, zNext, block.sums(2)) : null;
@@ -87,8 +87,8 @@ export function accumulateMoments(
     const st = starts[t];
     if (st !== prevEnd) {
       // A run ends (its last z' counts) and another starts (its first z does not count as a z').
-      if (prevEnd >= 0) addEdge(states, d, sh, w, E, e1, prevEnd, true);
-      addEdge(states, d, sh, w, E, e1, st, false);
+      if (prevEnd >= 0) ends.add(centred(states, d, sh, prevEnd, w));
+      runStarts.add(centred(states, d, sh, st, w));
     }
     prevEnd = st + 1;
     rowState[count] = st;
@@ -97,7 +97,11 @@ export function accumulateMoments(
     if (++count === B) flush();
   }
   if (count > 0) flush();
-  if (prevEnd >= 0) addEdge(states, d, sh, w, E, e1, prevEnd, true);
+  if (prevEnd >= 0) ends.add(centred(states, d, sh, prevEnd, w));
+  ends.flush();
+  runStarts.flush();
+  const E = ends.gram.map((v, i) => v - runStarts.gram[i]);
+  const e1 = ends.sum.map((v, i) => v - runStarts.sum[i]);
   return { dim, n, shift, sums: momentMatrix(d, block.sums(0), block.sums(1), E, e1), ...(lag ? { lag: lag.result() } : {}) };
 }
 
@@ -223,19 +227,11 @@ export function subspaceVariance(sm: SubspaceMoments): number {
 
 // Module-level loops: V8 drops a dead closure's optimised code (docs/performance.md#v8-and-closures).
 
-/** Add (or subtract) a run's end (start) state w = z − shift to Σ w wᵀ (upper, `E`) and Σ w (`e1`). */
-function addEdge(states: Float64Array, d: number, sh: Float64Array, w: Float64Array, E: Float64Array, e1: Float64Array, state: number, add: boolean): void {
+/** State `state` less the shift, into `w`. */
+function centred(states: Float64Array, d: number, sh: Float64Array, state: number, w: Float64Array): Float64Array {
   const o = state * d;
   for (let a = 0; a < d; a++) w[a] = states[o + a] - sh[a];
-  for (let a = 0; a < d; a++) {
-    const wa = w[a];
-    if (add) e1[a] += wa;
-    else e1[a] -= wa;
-    for (let b = a; b < d; b++) {
-      if (add) E[a * d + b] += wa * w[b];
-      else E[a * d + b] -= wa * w[b];
-    }
-  }
+  return w;
 }
 
 /** {@link projectedBlock} for a basis of unit vectors (coordinates `coords`): the block's entries picked out. */
