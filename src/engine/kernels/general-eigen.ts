@@ -12,6 +12,9 @@ import { orthes, reduceToHessenberg, transposed } from './hessenberg.js';
 import { backSubstitute, backTransform } from './schur-vectors.js';
 
 
+/** Extra entries per row of the QR iteration's copy of H (see flatGeneralEigenvalues). */
+const ROW_PADDING = 8;
+
 /** QR iterations allowed per eigenvalue (exceptional shifts come at 10 and 30; LAPACK allows 30 per row). */
 const MAX_QR_ITERATIONS = 300;
 
@@ -45,7 +48,12 @@ export function flatGeneralEigenvalues(a: Float64Array, n: number): { re: Float6
   const e = new Float64Array(n);
   reduceToHessenberg(n, H, ort);
   const hessenberg = Float64Array.from(H);
-  hqr2(n, e, d, null, H);
+  // The sweeps update three columns of every row above the bulge: rows a power of two apart in memory
+  // fall into the same cache sets, so the iteration runs on a copy whose rows are a little longer.
+  const S = n + ROW_PADDING;
+  const padded = new Float64Array(n * S);
+  for (let i = 0; i < n; i++) padded.set(H.subarray(i * n, i * n + n), i * S);
+  hqr2(n, e, d, null, padded, S);
   return { re: d, im: e, hessenberg, ort };
 }
 
@@ -53,6 +61,8 @@ export function flatGeneralEigenvalues(a: Float64Array, n: number): { re: Float6
 interface QrState {
   H: Float64Array;
   N: number;
+  /** H's row stride (N, or more: see flatGeneralEigenvalues). */
+  S: number;
   /** Vᵀ while the transforms are accumulated (read in order by the sweeps); null for eigenvalues only. */
   Vt: Float64Array | null;
   d: Float64Array;
@@ -70,17 +80,17 @@ interface QrState {
  * are bit for bit those of the full iteration. (EISPACK's hqr also skips the rows above the block; the
  * block can later grow upward into them, so those are kept.)
  */
-function hqr2(nn: number, e: Float64Array, d: Float64Array, V: Float64Array | null, H: Float64Array): void {
+function hqr2(nn: number, e: Float64Array, d: Float64Array, V: Float64Array | null, H: Float64Array, S = nn): void {
   let norm = 0;
-  for (let i = 0; i < nn; i++) for (let j = Math.max(i - 1, 0); j < nn; j++) norm = norm + Math.abs(H[i * nn + j]);
-  const st: QrState = { H, N: nn, Vt: V ? transposed(V, nn) : null, d, e, norm, exshift: 0 };
+  for (let i = 0; i < nn; i++) for (let j = Math.max(i - 1, 0); j < nn; j++) norm = norm + Math.abs(H[i * S + j]);
+  const st: QrState = { H, N: nn, S, Vt: V ? transposed(V, nn) : null, d, e, norm, exshift: 0 };
   let n = nn - 1;
   let iter = 0;
   while (n >= 0) {
     const l = deflationPoint(st, n);
     if (l === n) {
-      H[n * nn + n] = H[n * nn + n] + st.exshift;
-      d[n] = H[n * nn + n];
+      H[n * S + n] = H[n * S + n] + st.exshift;
+      d[n] = H[n * S + n];
       e[n] = 0;
       n--;
       iter = 0;
@@ -104,12 +114,12 @@ function hqr2(nn: number, e: Float64Array, d: Float64Array, V: Float64Array | nu
 }
 
 /** The top row l of the active block ending at n: the first negligible subdiagonal entry above n. */
-function deflationPoint({ H, N, norm }: QrState, n: number): number {
+function deflationPoint({ H, S, norm }: QrState, n: number): number {
   let l = n;
   while (l > 0) {
-    let s = Math.abs(H[(l - 1) * N + (l - 1)]) + Math.abs(H[l * N + l]);
+    let s = Math.abs(H[(l - 1) * S + (l - 1)]) + Math.abs(H[l * S + l]);
     if (s === 0) s = norm;
-    if (Math.abs(H[l * N + (l - 1)]) < Number.EPSILON * s) break;
+    if (Math.abs(H[l * S + (l - 1)]) < Number.EPSILON * s) break;
     l--;
   }
   return l;
@@ -117,14 +127,14 @@ function deflationPoint({ H, N, norm }: QrState, n: number): number {
 
 /** A 2 × 2 block at rows n − 1, n has split off: its two eigenvalues, and for a real pair the Schur form's rotation. */
 function twoRoots(st: QrState, n: number): void {
-  const { H, N, d, e, Vt } = st;
-  const w = H[n * N + (n - 1)] * H[(n - 1) * N + n];
-  let p = (H[(n - 1) * N + (n - 1)] - H[n * N + n]) / 2;
+  const { H, N, S, d, e, Vt } = st;
+  const w = H[n * S + (n - 1)] * H[(n - 1) * S + n];
+  let p = (H[(n - 1) * S + (n - 1)] - H[n * S + n]) / 2;
   let q = p * p + w;
   let z = Math.sqrt(Math.abs(q));
-  H[n * N + n] = H[n * N + n] + st.exshift;
-  H[(n - 1) * N + (n - 1)] = H[(n - 1) * N + (n - 1)] + st.exshift;
-  let x = H[n * N + n];
+  H[n * S + n] = H[n * S + n] + st.exshift;
+  H[(n - 1) * S + (n - 1)] = H[(n - 1) * S + (n - 1)] + st.exshift;
+  let x = H[n * S + n];
   if (q < 0) {
     d[n - 1] = x + p;
     d[n] = x + p;
@@ -139,7 +149,7 @@ function twoRoots(st: QrState, n: number): void {
   e[n - 1] = 0;
   e[n] = 0;
   if (!Vt) return;
-  x = H[n * N + (n - 1)];
+  x = H[n * S + (n - 1)];
   const s = Math.abs(x) + Math.abs(z);
   p = x / s;
   q = z / s;
@@ -147,14 +157,14 @@ function twoRoots(st: QrState, n: number): void {
   p = p / r;
   q = q / r;
   for (let j = n - 1; j < N; j++) {
-    z = H[(n - 1) * N + j];
-    H[(n - 1) * N + j] = q * z + p * H[n * N + j];
-    H[n * N + j] = q * H[n * N + j] - p * z;
+    z = H[(n - 1) * S + j];
+    H[(n - 1) * S + j] = q * z + p * H[n * S + j];
+    H[n * S + j] = q * H[n * S + j] - p * z;
   }
   for (let i = 0; i <= n; i++) {
-    z = H[i * N + (n - 1)];
-    H[i * N + (n - 1)] = q * z + p * H[i * N + n];
-    H[i * N + n] = q * H[i * N + n] - p * z;
+    z = H[i * S + (n - 1)];
+    H[i * S + (n - 1)] = q * z + p * H[i * S + n];
+    H[i * S + n] = q * H[i * S + n] - p * z;
   }
   for (let i = 0; i < N; i++) {
     z = Vt[(n - 1) * N + i];
@@ -165,14 +175,14 @@ function twoRoots(st: QrState, n: number): void {
 
 /** The double shift from the trailing 2 × 2 block, with EISPACK's exceptional shifts at iterations 10 and 30. */
 function shiftOf(st: QrState, n: number, iter: number): { x: number; y: number; w: number } {
-  const { H, N } = st;
-  let x = H[n * N + n];
-  let y = H[(n - 1) * N + (n - 1)];
-  let w = H[n * N + (n - 1)] * H[(n - 1) * N + n];
+  const { H, S } = st;
+  let x = H[n * S + n];
+  let y = H[(n - 1) * S + (n - 1)];
+  let w = H[n * S + (n - 1)] * H[(n - 1) * S + n];
   if (iter === 10) {
     st.exshift += x;
-    for (let i = 0; i <= n; i++) H[i * N + i] = H[i * N + i] - x;
-    const s = Math.abs(H[n * N + (n - 1)]) + Math.abs(H[(n - 1) * N + (n - 2)]);
+    for (let i = 0; i <= n; i++) H[i * S + i] = H[i * S + i] - x;
+    const s = Math.abs(H[n * S + (n - 1)]) + Math.abs(H[(n - 1) * S + (n - 2)]);
     x = y = 0.75 * s;
     w = -0.4375 * s * s;
   }
@@ -183,7 +193,7 @@ function shiftOf(st: QrState, n: number, iter: number): { x: number; y: number; 
       s = Math.sqrt(s);
       if (y < x) s = -s;
       s = x - w / ((y - x) / 2 + s);
-      for (let i = 0; i <= n; i++) H[i * N + i] = H[i * N + i] - s;
+      for (let i = 0; i <= n; i++) H[i * S + i] = H[i * S + i] - s;
       st.exshift += s;
       x = y = w = 0.964;
     }
@@ -195,31 +205,31 @@ function shiftOf(st: QrState, n: number, iter: number): { x: number; y: number; 
  * Where the double-shift sweep starts: the lowest row m ≥ l at which two consecutive small subdiagonal
  * entries split the block; its first reflector (p, q, r). Entries below the new bulge's reach are zeroed.
  */
-function sweepStart({ H, N }: QrState, n: number, l: number, { x, y, w }: { x: number; y: number; w: number }): { m: number; p: number; q: number; r: number } {
+function sweepStart({ H, S }: QrState, n: number, l: number, { x, y, w }: { x: number; y: number; w: number }): { m: number; p: number; q: number; r: number } {
   let m = n - 2;
   let p = 0;
   let q = 0;
   let r = 0;
   while (m >= l) {
-    const z = H[m * N + m];
+    const z = H[m * S + m];
     r = x - z;
     let s = y - z;
-    p = (r * s - w) / H[(m + 1) * N + m] + H[m * N + (m + 1)];
-    q = H[(m + 1) * N + (m + 1)] - z - r - s;
-    r = H[(m + 2) * N + (m + 1)];
+    p = (r * s - w) / H[(m + 1) * S + m] + H[m * S + (m + 1)];
+    q = H[(m + 1) * S + (m + 1)] - z - r - s;
+    r = H[(m + 2) * S + (m + 1)];
     s = Math.abs(p) + Math.abs(q) + Math.abs(r);
     p = p / s;
     q = q / s;
     r = r / s;
     if (m === l) break;
-    const left = Math.abs(H[m * N + (m - 1)]) * (Math.abs(q) + Math.abs(r));
-    const right = Number.EPSILON * (Math.abs(p) * (Math.abs(H[(m - 1) * N + (m - 1)]) + Math.abs(z) + Math.abs(H[(m + 1) * N + (m + 1)])));
+    const left = Math.abs(H[m * S + (m - 1)]) * (Math.abs(q) + Math.abs(r));
+    const right = Number.EPSILON * (Math.abs(p) * (Math.abs(H[(m - 1) * S + (m - 1)]) + Math.abs(z) + Math.abs(H[(m + 1) * S + (m + 1)])));
     if (left < right) break;
     m--;
   }
   for (let i = m + 2; i <= n; i++) {
-    H[i * N + (i - 2)] = 0;
-    if (i > m + 2) H[i * N + (i - 3)] = 0;
+    H[i * S + (i - 2)] = 0;
+    if (i > m + 2) H[i * S + (i - 3)] = 0;
   }
   return { m, p, q, r };
 }
@@ -230,16 +240,16 @@ function sweepStart({ H, N }: QrState, n: number, l: number, { x, y, w }: { x: n
  * column `rowEnd` − 1.
  */
 function doubleStep(st: QrState, n: number, l: number, start: { m: number; p: number; q: number; r: number }, shiftX: number, rowEnd: number): void {
-  const { H, N } = st;
+  const { H, S } = st;
   let { p, q, r } = start;
   const m = start.m;
   let x = shiftX;
   for (let k = m; k <= n - 1; k++) {
     const notlast = k !== n - 1;
     if (k !== m) {
-      p = H[k * N + (k - 1)];
-      q = H[(k + 1) * N + (k - 1)];
-      r = notlast ? H[(k + 2) * N + (k - 1)] : 0;
+      p = H[k * S + (k - 1)];
+      q = H[(k + 1) * S + (k - 1)];
+      r = notlast ? H[(k + 2) * S + (k - 1)] : 0;
       x = Math.abs(p) + Math.abs(q) + Math.abs(r);
       if (x !== 0) {
         p = p / x;
@@ -251,8 +261,8 @@ function doubleStep(st: QrState, n: number, l: number, start: { m: number; p: nu
     let s = Math.sqrt(p * p + q * q + r * r);
     if (p < 0) s = -s;
     if (s === 0) continue;
-    if (k !== m) H[k * N + (k - 1)] = -s * x;
-    else if (l !== m) H[k * N + (k - 1)] = -H[k * N + (k - 1)];
+    if (k !== m) H[k * S + (k - 1)] = -s * x;
+    else if (l !== m) H[k * S + (k - 1)] = -H[k * S + (k - 1)];
     p = p + s;
     applyReflector(st, k, n, notlast, { x: p / s, y: q / s, z: r / s, q: q / p, r: r / p }, rowEnd);
   }
@@ -260,26 +270,26 @@ function doubleStep(st: QrState, n: number, l: number, start: { m: number; p: nu
 
 /** The reflector of rows (and columns) k, k + 1, k + 2 applied to H's rows, its columns, and Vᵀ. */
 function applyReflector(st: QrState, k: number, n: number, notlast: boolean, c: { x: number; y: number; z: number; q: number; r: number }, rowEnd: number): void {
-  const { H, N, Vt } = st;
+  const { H, N, S, Vt } = st;
   const { x, y, z, q, r } = c;
   let p: number;
   for (let j = k; j < rowEnd; j++) {
-    p = H[k * N + j] + q * H[(k + 1) * N + j];
+    p = H[k * S + j] + q * H[(k + 1) * S + j];
     if (notlast) {
-      p = p + r * H[(k + 2) * N + j];
-      H[(k + 2) * N + j] = H[(k + 2) * N + j] - p * z;
+      p = p + r * H[(k + 2) * S + j];
+      H[(k + 2) * S + j] = H[(k + 2) * S + j] - p * z;
     }
-    H[k * N + j] = H[k * N + j] - p * x;
-    H[(k + 1) * N + j] = H[(k + 1) * N + j] - p * y;
+    H[k * S + j] = H[k * S + j] - p * x;
+    H[(k + 1) * S + j] = H[(k + 1) * S + j] - p * y;
   }
   for (let i = 0; i <= Math.min(n, k + 3); i++) {
-    p = x * H[i * N + k] + y * H[i * N + (k + 1)];
+    p = x * H[i * S + k] + y * H[i * S + (k + 1)];
     if (notlast) {
-      p = p + z * H[i * N + (k + 2)];
-      H[i * N + (k + 2)] = H[i * N + (k + 2)] - p * r;
+      p = p + z * H[i * S + (k + 2)];
+      H[i * S + (k + 2)] = H[i * S + (k + 2)] - p * r;
     }
-    H[i * N + k] = H[i * N + k] - p;
-    H[i * N + (k + 1)] = H[i * N + (k + 1)] - p * q;
+    H[i * S + k] = H[i * S + k] - p;
+    H[i * S + (k + 1)] = H[i * S + (k + 1)] - p * q;
   }
   if (!Vt) return;
   for (let i = 0; i < N; i++) {
