@@ -59,6 +59,12 @@ function reduceColumn(n: number, H: Float64Array, ort: Float64Array, sums: Float
   // read in order; two rows per sweep of `sums` (the same additions, in the same order).
   sums.fill(0, m, n);
   let i = high;
+  // Four rows per sweep of `sums` where they fit: the same additions as two sweeps of two.
+  for (; i - 3 >= m; i -= 4) {
+    const [row0, row1, row2, row3] = [i * n, (i - 1) * n, (i - 2) * n, (i - 3) * n];
+    const [o0, o1, o2, o3] = [ort[i], ort[i - 1], ort[i - 2], ort[i - 3]];
+    for (let j = m; j < n; j++) sums[j] = sums[j] + o0 * H[row0 + j] + o1 * H[row1 + j] + o2 * H[row2 + j] + o3 * H[row3 + j];
+  }
   for (; i - 1 >= m; i -= 2) {
     const [row0, row1, o0, o1] = [i * n, (i - 1) * n, ort[i], ort[i - 1]];
     for (let j = m; j < n; j++) sums[j] = sums[j] + o0 * H[row0 + j] + o1 * H[row1 + j];
@@ -66,10 +72,17 @@ function reduceColumn(n: number, H: Float64Array, ort: Float64Array, sums: Float
   if (i === m) for (let j = m; j < n; j++) sums[j] += ort[m] * H[m * n + j];
   for (let j = m; j < n; j++) sums[j] = sums[j] / h;
   // Then H ← H (I − u uᵀ/h). Each row's right update reads only that row after its left update, so both
-  // happen in one visit of the row (two passes over the matrix instead of three; the same arithmetic in
-  // the same order): rows above m have no left update. Two rows at a time, each row's sum over j from
+  // happen in one visit of the row (the same arithmetic in the same order): rows above m have no left
+  // update. Four rows at a time where they fit (four independent sums), each row's sum over j from
   // high down, as before.
   let r = 0;
+  for (; r + 3 <= high; r += 4) {
+    if (r >= m) bothUpdatesQuad(H, n, m, sums, ort, h, r);
+    else {
+      for (let q = r; q < r + 4; q++) if (q >= m) leftUpdate(H, n, m, sums, ort[q], q * n);
+      rightUpdateQuad(H, n, m, ort, h, r * n);
+    }
+  }
   for (; r + 1 <= high; r += 2) {
     if (r >= m) leftUpdate(H, n, m, sums, ort[r], r * n);
     if (r + 1 >= m) leftUpdate(H, n, m, sums, ort[r + 1], (r + 1) * n);
@@ -89,6 +102,64 @@ function reduceColumn(n: number, H: Float64Array, ort: Float64Array, sums: Float
 /** Row `row` of H ← row − ort_r · sumsᵀ over columns m … n − 1 (the left update of one row). */
 function leftUpdate(H: Float64Array, n: number, m: number, sums: Float64Array, ortR: number, row: number): void {
   for (let j = m; j < n; j++) H[row + j] = H[row + j] - sums[j] * ortR;
+}
+
+/**
+ * Rows r … r + 3 (all at or below m) of both updates in one sweep for the sums and one for the
+ * subtraction: each entry's left update is taken as the right update's sum reads it (high down), so
+ * every value is the one the separate updates give.
+ */
+function bothUpdatesQuad(H: Float64Array, n: number, m: number, sums: Float64Array, ort: Float64Array, h: number, r: number): void {
+  const high = n - 1;
+  const [row0, row1, row2, row3] = [r * n, (r + 1) * n, (r + 2) * n, (r + 3) * n];
+  const [l0, l1, l2, l3] = [ort[r], ort[r + 1], ort[r + 2], ort[r + 3]];
+  let [f0, f1, f2, f3] = [0, 0, 0, 0];
+  for (let j = high; j >= m; j--) {
+    const o = ort[j];
+    const s = sums[j];
+    const a = H[row0 + j] - s * l0;
+    const b = H[row1 + j] - s * l1;
+    const c = H[row2 + j] - s * l2;
+    const d = H[row3 + j] - s * l3;
+    H[row0 + j] = a;
+    H[row1 + j] = b;
+    H[row2 + j] = c;
+    H[row3 + j] = d;
+    f0 += o * a;
+    f1 += o * b;
+    f2 += o * c;
+    f3 += o * d;
+  }
+  [f0, f1, f2, f3] = [f0 / h, f1 / h, f2 / h, f3 / h];
+  for (let j = m; j <= high; j++) {
+    const o = ort[j];
+    H[row0 + j] = H[row0 + j] - f0 * o;
+    H[row1 + j] = H[row1 + j] - f1 * o;
+    H[row2 + j] = H[row2 + j] - f2 * o;
+    H[row3 + j] = H[row3 + j] - f3 * o;
+  }
+}
+
+/** Rows from `row0` on, four of them, of H ← row (I − u uᵀ/h) over columns m … n − 1 (four sums at once). */
+function rightUpdateQuad(H: Float64Array, n: number, m: number, ort: Float64Array, h: number, row0: number): void {
+  const high = n - 1;
+  const [row1, row2, row3] = [row0 + n, row0 + 2 * n, row0 + 3 * n];
+  let [f0, f1, f2, f3] = [0, 0, 0, 0];
+  for (let j = high; j >= m; j--) {
+    const o = ort[j];
+    f0 += o * H[row0 + j];
+    f1 += o * H[row1 + j];
+    f2 += o * H[row2 + j];
+    f3 += o * H[row3 + j];
+  }
+  [f0, f1, f2, f3] = [f0 / h, f1 / h, f2 / h, f3 / h];
+  for (let j = m; j <= high; j++) {
+    const o = ort[j];
+    H[row0 + j] = H[row0 + j] - f0 * o;
+    H[row1 + j] = H[row1 + j] - f1 * o;
+    H[row2 + j] = H[row2 + j] - f2 * o;
+    H[row3 + j] = H[row3 + j] - f3 * o;
+  }
 }
 
 /** Rows `row0`, `row1` of H ← row (I − u uᵀ/h) over columns m … n − 1 (the right update of two rows). */
