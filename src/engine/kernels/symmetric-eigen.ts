@@ -107,6 +107,7 @@ function tridiagonalize(w: Float64Array, d: Float64Array, e: Float64Array, n: nu
  */
 function symmetricTimes(w: Float64Array, d: Float64Array, e: Float64Array, n: number, i: number): void {
   let j = 0;
+  for (; j + 3 < i; j += 4) symmetricTimesQuad(w, d, e, n, i, j);
   for (; j + 1 < i; j += 2) {
     const row0 = j * n;
     const row1 = row0 + n;
@@ -142,6 +143,7 @@ function symmetricTimes(w: Float64Array, d: Float64Array, e: Float64Array, n: nu
  */
 function rankTwoUpdate(w: Float64Array, d: Float64Array, e: Float64Array, n: number, i: number): void {
   let j = 0;
+  for (; j + 3 < i; j += 4) rankTwoUpdateQuad(w, d, e, n, i, j);
   for (; j + 1 < i; j += 2) {
     const row0 = j * n;
     const row1 = row0 + n;
@@ -167,6 +169,98 @@ function rankTwoUpdate(w: Float64Array, d: Float64Array, e: Float64Array, n: num
     d[j] = w[row + i - 1];
     w[row + i] = 0;
   }
+}
+
+/**
+ * Rows j … j + 3 of {@link symmetricTimes} in one pass over e: each row's sum starts from e[j + q] once
+ * the rows before it have added to it, and each e[k] takes the four rows' parts in row order, so every
+ * value is tred2's.
+ */
+function symmetricTimesQuad(w: Float64Array, d: Float64Array, e: Float64Array, n: number, i: number, j: number): void {
+  const r0 = j * n;
+  const r1 = r0 + n;
+  const r2 = r1 + n;
+  const r3 = r2 + n;
+  const f0 = d[j];
+  const f1 = d[j + 1];
+  const f2 = d[j + 2];
+  const f3 = d[j + 3];
+  const into = i * n + j;
+  w[into] = f0;
+  w[into + 1] = f1;
+  w[into + 2] = f2;
+  w[into + 3] = f3;
+  let g0 = e[j] + w[r0 + j] * f0;
+  g0 += w[r0 + j + 1] * d[j + 1];
+  e[j + 1] += w[r0 + j + 1] * f0;
+  g0 += w[r0 + j + 2] * d[j + 2];
+  e[j + 2] += w[r0 + j + 2] * f0;
+  g0 += w[r0 + j + 3] * d[j + 3];
+  e[j + 3] += w[r0 + j + 3] * f0;
+  let g1 = e[j + 1] + w[r1 + j + 1] * f1;
+  g1 += w[r1 + j + 2] * d[j + 2];
+  e[j + 2] += w[r1 + j + 2] * f1;
+  g1 += w[r1 + j + 3] * d[j + 3];
+  e[j + 3] += w[r1 + j + 3] * f1;
+  let g2 = e[j + 2] + w[r2 + j + 2] * f2;
+  g2 += w[r2 + j + 3] * d[j + 3];
+  e[j + 3] += w[r2 + j + 3] * f2;
+  let g3 = e[j + 3] + w[r3 + j + 3] * f3;
+  for (let k = j + 4; k <= i - 1; k++) {
+    const a0 = w[r0 + k];
+    const a1 = w[r1 + k];
+    const a2 = w[r2 + k];
+    const a3 = w[r3 + k];
+    const dk = d[k];
+    g0 += a0 * dk;
+    g1 += a1 * dk;
+    g2 += a2 * dk;
+    g3 += a3 * dk;
+    e[k] = e[k] + a0 * f0 + a1 * f1 + a2 * f2 + a3 * f3;
+  }
+  e[j] = g0;
+  e[j + 1] = g1;
+  e[j + 2] = g2;
+  e[j + 3] = g3;
+}
+
+/** Rows j … j + 3 of {@link rankTwoUpdate} in one pass over d and e (each entry's arithmetic as before). */
+function rankTwoUpdateQuad(w: Float64Array, d: Float64Array, e: Float64Array, n: number, i: number, j: number): void {
+  const r0 = j * n;
+  const r1 = r0 + n;
+  const r2 = r1 + n;
+  const r3 = r2 + n;
+  const f0 = d[j];
+  const f1 = d[j + 1];
+  const f2 = d[j + 2];
+  const f3 = d[j + 3];
+  const g0 = e[j];
+  const g1 = e[j + 1];
+  const g2 = e[j + 2];
+  const g3 = e[j + 3];
+  // Each row from its own diagonal entry on: the first three columns before all four rows share them.
+  w[r0 + j] -= f0 * e[j] + g0 * d[j];
+  w[r0 + j + 1] -= f0 * e[j + 1] + g0 * d[j + 1];
+  w[r1 + j + 1] -= f1 * e[j + 1] + g1 * d[j + 1];
+  w[r0 + j + 2] -= f0 * e[j + 2] + g0 * d[j + 2];
+  w[r1 + j + 2] -= f1 * e[j + 2] + g1 * d[j + 2];
+  w[r2 + j + 2] -= f2 * e[j + 2] + g2 * d[j + 2];
+  for (let k = j + 3; k <= i - 1; k++) {
+    const ek = e[k];
+    const dk = d[k];
+    w[r0 + k] -= f0 * ek + g0 * dk;
+    w[r1 + k] -= f1 * ek + g1 * dk;
+    w[r2 + k] -= f2 * ek + g2 * dk;
+    w[r3 + k] -= f3 * ek + g3 * dk;
+  }
+  d[j] = w[r0 + i - 1];
+  w[r0 + i] = 0;
+  d[j + 1] = w[r1 + i - 1];
+  w[r1 + i] = 0;
+  d[j + 2] = w[r2 + i - 1];
+  w[r2 + i] = 0;
+  d[j + 3] = w[r3 + i - 1];
+  w[r3 + i] = 0;
 }
 
 /** The second half of tred2: the Householder transforms multiplied out into w. */
