@@ -26,6 +26,8 @@ export interface SubspaceStageInput {
   resolution: Resolution;
   /** Worker threads of the pool (0: everything runs here). */
   workers: number;
+  /** Ctrl-C: the search then goes on without the eigenspaces (it states no law after an interruption here anyway). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -43,10 +45,21 @@ export async function subspaceStage(s: SubspaceStageInput, runner: TaskRunner, s
     onWorkers = Promise.all(requests.map((r) => runner.run<EigenMode[]>({ kind: 'eigenspaces', moments: s.moments, varying: r.varying, maxCount: r.maxCount, sample: s.samples.sample }).catch((err: unknown) => eigenModesOrError(() => { throw err; }))));
   };
   const plan = planSubspaces(s.grammar, s.moments, s.roundoff, s.samples, failures, startEigen);
-  const here = () => plan.eigenRequests.map((r) => eigenModesOrError(() => eigenSubspaces(s.moments, r.varying, r.maxCount, s.samples)));
-  if (s.workers === 0) return { generated: plan.finish(here()) };
+  const none = plan.eigenRequests.map(() => []);
+  const here = () => (s.signal?.aborted ? none : plan.eigenRequests.map((r) => eigenModesOrError(() => eigenSubspaces(s.moments, r.varying, r.maxCount, s.samples))));
+  if (s.workers === 0 || s.signal?.aborted) return { generated: plan.finish(here()) };
   const specs = enumerateCandidates(s.grammar, plan.known);
   const input = { candidates: specs, subspaces: plan.known, moments: s.moments, sampleRows: s.sampleRows, catalog: featureCatalogOf(specs, s.grammar.limits.maxLibraryDim), threshold: s.threshold, resolution: s.resolution };
   const early = prescreen(input, screen, onWorkers ? undefined : 1);
-  return { generated: plan.finish(onWorkers ? await onWorkers : here()), early };
+  return { generated: plan.finish(onWorkers ? await untilAborted(onWorkers, none, s.signal) : here()), early };
+}
+
+/** `work`, or `instead` as soon as `signal` aborts (the work goes on where it runs; nobody waits for it). */
+function untilAborted<T>(work: Promise<T>, instead: T, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(instead);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

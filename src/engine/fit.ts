@@ -64,7 +64,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     const resolution = { resolution: o.resolution, roundoff };
     const screen = (t: ScreenTask) => runner.run<ScreenOutcome[]>({ kind: 'screen', ...t });
     // The eigen-decomposition overlaps the screening of the other subspaces' candidates (eigen-overlap.ts).
-    const stageInput = { grammar, moments, roundoff, samples: { ...ctx, sample }, sampleRows, threshold, resolution, workers: stopped() ? 0 : pool.workers };
+    const stageInput = { grammar, moments, roundoff, samples: { ...ctx, sample }, sampleRows, threshold, resolution, workers: pool.workers, signal: o.signal };
     const { generated, early } = await subspaceStage(stageInput, runner, screen, subspaceFailures);
     // The constant part is stated once, after the laws; it is never searched.
     const subspaces = generated.constant ? [...generated.subspaces, generated.constant.subspace] : generated.subspaces;
