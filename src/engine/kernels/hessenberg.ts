@@ -113,7 +113,10 @@ function bothUpdatesQuad(H: Float64Array, n: number, m: number, sums: Float64Arr
   const high = n - 1;
   const [row0, row1, row2, row3] = [r * n, (r + 1) * n, (r + 2) * n, (r + 3) * n];
   const [l0, l1, l2, l3] = [ort[r], ort[r + 1], ort[r + 2], ort[r + 3]];
-  let [f0, f1, f2, f3] = [0, 0, 0, 0];
+  let f0 = 0;
+  let f1 = 0;
+  let f2 = 0;
+  let f3 = 0;
   for (let j = high; j >= m; j--) {
     const o = ort[j];
     const s = sums[j];
@@ -130,21 +133,17 @@ function bothUpdatesQuad(H: Float64Array, n: number, m: number, sums: Float64Arr
     f2 += o * c;
     f3 += o * d;
   }
-  [f0, f1, f2, f3] = [f0 / h, f1 / h, f2 / h, f3 / h];
-  for (let j = m; j <= high; j++) {
-    const o = ort[j];
-    H[row0 + j] = H[row0 + j] - f0 * o;
-    H[row1 + j] = H[row1 + j] - f1 * o;
-    H[row2 + j] = H[row2 + j] - f2 * o;
-    H[row3 + j] = H[row3 + j] - f3 * o;
-  }
+  subtractQuad(H, n, m, ort, row0, f0 / h, f1 / h, f2 / h, f3 / h);
 }
 
 /** Rows from `row0` on, four of them, of H ← row (I − u uᵀ/h) over columns m … n − 1 (four sums at once). */
 function rightUpdateQuad(H: Float64Array, n: number, m: number, ort: Float64Array, h: number, row0: number): void {
   const high = n - 1;
   const [row1, row2, row3] = [row0 + n, row0 + 2 * n, row0 + 3 * n];
-  let [f0, f1, f2, f3] = [0, 0, 0, 0];
+  let f0 = 0;
+  let f1 = 0;
+  let f2 = 0;
+  let f3 = 0;
   for (let j = high; j >= m; j--) {
     const o = ort[j];
     f0 += o * H[row0 + j];
@@ -152,8 +151,13 @@ function rightUpdateQuad(H: Float64Array, n: number, m: number, ort: Float64Arra
     f2 += o * H[row2 + j];
     f3 += o * H[row3 + j];
   }
-  [f0, f1, f2, f3] = [f0 / h, f1 / h, f2 / h, f3 / h];
-  for (let j = m; j <= high; j++) {
+  subtractQuad(H, n, m, ort, row0, f0 / h, f1 / h, f2 / h, f3 / h);
+}
+
+/** Rows from `row0` on, four of them: row q ← row q − f_q · ortᵀ over columns m … n − 1. */
+function subtractQuad(H: Float64Array, n: number, m: number, ort: Float64Array, row0: number, f0: number, f1: number, f2: number, f3: number): void {
+  const [row1, row2, row3] = [row0 + n, row0 + 2 * n, row0 + 3 * n];
+  for (let j = m; j < n; j++) {
     const o = ort[j];
     H[row0 + j] = H[row0 + j] - f0 * o;
     H[row1 + j] = H[row1 + j] - f1 * o;
