@@ -3,9 +3,11 @@
  * eigen-decomposition (the stage's costliest step, d³ with a large constant) overlapping the screening
  * of the candidates on the other subspaces. The outcomes are those of running the two in turn.
  */
-import type { Failure, Grammar } from '../types.js';
+import type { Failure, Grammar, Subspace } from '../types.js';
+import type { CandidateSpec } from './candidates/candidate.js';
 import { enumerateCandidates } from './candidates/enumerate.js';
 import { featureCatalogOf } from './candidates/feature-trees.js';
+import type { FeatureCatalog } from './model/features.js';
 import type { Moments } from './moments/moments.js';
 import type { Resolution } from './moments/resolution.js';
 import type { DataContext } from './moments/transitions.js';
@@ -36,7 +38,24 @@ export interface SubspaceStageInput {
  * own and the screening batches queue behind it, so no thread waits and none shares a core; with one,
  * the decomposition runs here while the worker screens all those candidates in one task.
  */
-export async function subspaceStage(s: SubspaceStageInput, runner: TaskRunner, screen: (t: ScreenTask) => Promise<ScreenOutcome[]>, failures: Failure[]): Promise<{ generated: GeneratedSubspaces; early?: Prescreened }> {
+export async function subspaceStage(s: SubspaceStageInput, runner: TaskRunner, screen: (t: ScreenTask) => Promise<ScreenOutcome[]>, failures: Failure[]): Promise<SubspaceStage> {
+  const { generated, early } = await generateOverlapped(s, runner, screen, failures);
+  // The constant part is stated once, after the laws; it is never searched.
+  const subspaces = generated.constant ? [...generated.subspaces, generated.constant.subspace] : generated.subspaces;
+  const candidates = enumerateCandidates(s.grammar, generated.subspaces);
+  return { generated, subspaces, candidates, catalog: featureCatalogOf(candidates, s.grammar.limits.maxLibraryDim), early };
+}
+
+/** What the subspace stage hands on: the subspaces (the constant one last), their candidates and features, the screening begun. */
+export interface SubspaceStage {
+  generated: GeneratedSubspaces;
+  subspaces: Subspace[];
+  candidates: CandidateSpec[];
+  catalog: FeatureCatalog;
+  early?: Prescreened;
+}
+
+async function generateOverlapped(s: SubspaceStageInput, runner: TaskRunner, screen: (t: ScreenTask) => Promise<ScreenOutcome[]>, failures: Failure[]): Promise<{ generated: GeneratedSubspaces; early?: Prescreened }> {
   // The decomposition starts on a worker as soon as the varying directions are known; the other
   // generators (coordinate subsets, principal directions: seconds at d = 1024) run here meanwhile.
   let onWorkers: Promise<(EigenMode[] | Error)[]> | null = null;

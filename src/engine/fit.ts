@@ -6,10 +6,8 @@
  */
 import type { Dataset, Failure, FitResult } from '../types.js';
 import { VERSION } from '../version.js';
-import { enumerateCandidates } from './candidates/enumerate.js';
-import { featureCatalogOf } from './candidates/feature-trees.js';
 import type { FinalistResult } from './finalists/finalize.js';
-import { finishFinalists } from './finalists/stage.js';
+import { type FinalistEntry, finishFinalists } from './finalists/stage.js';
 import type { Moments } from './moments/moments.js';
 import { gatherSampleRows, sampleIndices } from './moments/sample.js';
 import { computeMoments } from './moments/stage.js';
@@ -65,11 +63,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     const screen = (t: ScreenTask) => runner.run<ScreenOutcome[]>({ kind: 'screen', ...t });
     // The eigen-decomposition overlaps the screening of the other subspaces' candidates (eigen-overlap.ts).
     const stageInput = { grammar, moments, roundoff, samples: { ...ctx, sample }, sampleRows, threshold, resolution, workers: pool.workers, signal: o.signal };
-    const { generated, early } = await subspaceStage(stageInput, runner, screen, subspaceFailures);
-    // The constant part is stated once, after the laws; it is never searched.
-    const subspaces = generated.constant ? [...generated.subspaces, generated.constant.subspace] : generated.subspaces;
-    const candidates = enumerateCandidates(grammar, generated.subspaces);
-    const catalog = featureCatalogOf(candidates, grammar.limits.maxLibraryDim);
+    const { generated, subspaces, candidates, catalog, early } = await subspaceStage(stageInput, runner, screen, subspaceFailures);
     lap('subspaces');
 
     const screening = stopped()
@@ -96,7 +90,6 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     const laws = measured.laws;
     lap('evaluating');
 
-    const candidateFailures = [...screening.failures, ...finalistFailures];
     const covered = [...laws.flatMap((l) => l.subspace.basis), ...(generated.constant?.subspace.basis ?? [])];
     const result: FitResult = {
       laws,
@@ -104,10 +97,8 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       pareto: paretoPoints(scored, ranked, subspaces),
       provenance: {
         ...runProvenance(data, o, search, pool.workers, n),
-        candidatesScreened: screening.screened.length + screening.ruledOut + candidateFailures.length,
-        finalists: finalists.length,
-        finalistsOnSample: finalists.filter((f) => f.result.sampleScale !== undefined).length,
-        failures: [...subspaceFailures, ...candidateFailures, ...measured.failures],
+        ...searchCounts(screening, finalists, finalistFailures.length),
+        failures: [...subspaceFailures, ...screening.failures, ...finalistFailures, ...measured.failures],
         interrupted: stopped(),
         elapsedMs: Date.now() - started,
         timings,
@@ -118,6 +109,15 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     o.signal?.removeEventListener('abort', onAbort);
     if (!o.pool) await pool.close();
   }
+}
+
+/** How many candidates were screened (fitted, ruled out or failed) and how many became finalists. */
+function searchCounts(screening: { screened: unknown[]; failures: unknown[]; ruledOut: number }, finalists: FinalistEntry[], finalistFailures: number) {
+  return {
+    candidatesScreened: screening.screened.length + screening.ruledOut + screening.failures.length + finalistFailures,
+    finalists: finalists.length,
+    finalistsOnSample: finalists.filter((f) => f.result.sampleScale !== undefined).length,
+  };
 }
 
 /** Stage timings in ms: `lap(stage)` records the time since the previous lap. */

@@ -11,8 +11,6 @@ import { type ConstantSplit, projectRowsOnto, splitConstants, spreadOverStates }
 import { eigenSubspaces, type EigenMode, type SampleData } from './eigenspaces.js';
 import { binomial, coordinateSubsets } from './coordinate-subsets.js';
 
-export type { SampleData } from './eigenspaces.js';
-
 const log2 = Math.log2;
 
 function unitRows(d: number, coords: number[]): number[][] {
