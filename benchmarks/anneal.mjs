@@ -3,8 +3,8 @@
  * Acceptance benchmark of the encoder bridge (results: docs/performance.md#anneal-acceptance). Runs
  * against the compiled library:
  *   npm run build && node benchmarks/anneal.mjs [--datasets spinning,pendulum | --frames F.npy --truth T.npy --heldout 10] [--seeds 5 | --seed-list 0,3] [--epochs 40]
- *     [--lambda λ] [--physics-cap c|none] [--max-laws N] [--hold manifold|mean|initial|reencode] [--anneal-grammar simple|invariants|default]
- *     [--q-min q] [--tol-start t] [--latent 4] [--arch delay] [--batch-sequences 4] [--learning-rate 1e-3] [--modes physics,baseline] [--workers 0] [--out /tmp/latent-laws-anneal-bench] [--reuse]
+ *     [--lambda λ] [--physics-cap c|none] [--max-laws N] [--hold manifold|mean|initial|reencode] [--anneal-grammar simple|invariants|default (unset: the library's choice)]
+ *     [--q-min q] [--tol-start t] [--tol-end t] [--tol-decay f] [--latent 4] [--arch delay] [--batch-sequences 4] [--learning-rate 1e-3] [--modes physics,baseline] [--workers 0] [--out /tmp/latent-laws-anneal-bench] [--reuse]
  * `--reuse` re-analyses finished runs already in the output folder instead of training again.
  *
  * For every dataset and seed it trains the same network twice — with the physics loss (λ > 0) and without
@@ -43,25 +43,28 @@ const modes = arg('modes', 'physics,baseline').split(',');
 const physicsCap = arg('physics-cap', undefined); // default: the library's schedule default
 const hold = arg('hold', undefined); // default: rollout's default (manifold)
 const tolStart = arg('tol-start', undefined); // default: the library's schedule default
-const latent = Number(arg('latent', '4'));
+const tolEnd = arg('tol-end', undefined), tolDecay = arg('tol-decay', undefined); // default: the library's
+const latentArg = arg('latent', undefined); // default: the library's (4, or one per frame for the angle chart)
 const arch = arg('arch', undefined); // default: the library's (auto)
 const batchSequences = arg('batch-sequences', undefined), learningRate = arg('learning-rate', undefined); // default: the library's
 const reuse = argv.includes('--reuse');
 const outRoot = arg('out', '/tmp/latent-laws-anneal-bench');
 const fullGrammar = loadGrammar(defaultGrammarPath());
-// simple: no library families (the library's choice); invariants: simple plus library invariants; default: all.
+// simple: no library families; invariants: simple plus library invariants; default: all.
 const trainGrammars = {
   simple: withoutLibraryFamilies(fullGrammar),
   invariants: { ...fullGrammar, families: fullGrammar.families.filter((f) => f.name !== 'library_map') },
   default: fullGrammar,
 };
-const trainGrammar = trainGrammars[arg('anneal-grammar', 'simple')];
-if (!trainGrammar) throw new Error(`--anneal-grammar must be one of ${Object.keys(trainGrammars).join(', ')}`);
+// Unset: the library's choice (trainingSearchOptions: simple families, the whole grammar for an angle chart).
+const trainGrammarName = arg('anneal-grammar', undefined);
+const trainGrammar = trainGrammarName && trainGrammars[trainGrammarName];
+if (trainGrammarName && !trainGrammar) throw new Error(`--anneal-grammar must be one of ${Object.keys(trainGrammars).join(', ')}`);
 const ROLL = 50;
 
 /** Training searches: rough laws of the simple families (trainingSearchOptions); final searches: fit's defaults. */
 const search = (latents, hints) =>
-  fit(latents, hints.final ? { workers, seed: 1 } : { workers, seed: 1, ...trainingSearchOptions(fullGrammar, hints), grammar: trainGrammar });
+  fit(latents, hints.final ? { workers, seed: 1 } : { workers, seed: 1, ...trainingSearchOptions(fullGrammar, hints), ...(trainGrammar ? { grammar: trainGrammar } : {}) });
 
 /**
  * Rotations in a linear map law: the complex eigenvalue pairs of modulus within 5% of 1 of its linear part (the
@@ -121,7 +124,7 @@ for (const dataset of datasets) {
       const done = reuse && existsSync(join(out, 'summary.json'));
       if (!done) {
         rmSync(out, { recursive: true, force: true });
-        await anneal({ out, data: dataset === 'frames' ? { kind: 'file', path: framesFile, stack: 2 } : { kind: dataset }, ...(heldoutArg ? { heldout: Number(heldoutArg) } : {}), latent, ...(arch ? { arch } : {}), ...(batchSequences ? { batchSequences: Number(batchSequences) } : {}), ...(learningRate ? { learningRate: Number(learningRate) } : {}), epochs, seed, search, schedule: { ...(lam === undefined ? {} : { lambda: lam }), ...(tolStart === undefined ? {} : { tolStart: Number(tolStart) }), ...(physicsCap === undefined ? {} : { physicsCap: physicsCap === 'none' ? Infinity : Number(physicsCap) }) }, bridge: { ...(maxLaws ? { maxLaws: Number(maxLaws) } : {}), ...(qMin ? { qMin: Number(qMin) } : {}) } });
+        await anneal({ out, data: dataset === 'frames' ? { kind: 'file', path: framesFile, stack: 2 } : { kind: dataset }, ...(heldoutArg ? { heldout: Number(heldoutArg) } : {}), ...(latentArg ? { latent: Number(latentArg) } : {}), ...(arch ? { arch } : {}), ...(batchSequences ? { batchSequences: Number(batchSequences) } : {}), ...(learningRate ? { learningRate: Number(learningRate) } : {}), epochs, seed, search, schedule: { ...(lam === undefined ? {} : { lambda: lam }), ...(tolStart === undefined ? {} : { tolStart: Number(tolStart) }), ...(tolEnd === undefined ? {} : { tolEnd: Number(tolEnd) }), ...(tolDecay === undefined ? {} : { tolDecay: Number(tolDecay) }), ...(physicsCap === undefined ? {} : { physicsCap: physicsCap === 'none' ? Infinity : Number(physicsCap) }) }, bridge: { ...(maxLaws ? { maxLaws: Number(maxLaws) } : {}), ...(qMin ? { qMin: Number(qMin) } : {}) } });
       }
       const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
       const logRecords = readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -180,7 +183,7 @@ if (pend.length) {
   for (const c of t) console.log(ln(c));
 }
 
-console.log(`\nsettings: epochs ${epochs}, λ ${lambdaArg ?? 'default'}, physics cap ${physicsCap ?? 'default'}, bridge maxLaws ${maxLaws ?? 'default'}, qMin ${qMin ?? 'default'}, rollout hold ${hold ?? 'default'}, tolStart ${tolStart ?? 'default'}, latent ${latent}, arch ${arch ?? 'default'}, batch sequences ${batchSequences ?? 'default'}, learning rate ${learningRate ?? 'default'}, training-search grammar ${arg('anneal-grammar', 'simple')}, workers ${workers}`);
+console.log(`\nsettings: epochs ${epochs}, λ ${lambdaArg ?? 'default'}, physics cap ${physicsCap ?? 'default'}, bridge maxLaws ${maxLaws ?? 'default'}, qMin ${qMin ?? 'default'}, rollout hold ${hold ?? 'default'}, tolStart ${tolStart ?? 'default'}, tolEnd ${tolEnd ?? 'default'}, tolDecay ${tolDecay ?? 'default'}, latent ${latentArg ?? 'default'}, arch ${arch ?? 'default'}, batch sequences ${batchSequences ?? 'default'}, learning rate ${learningRate ?? 'default'}, training-search grammar ${trainGrammarName ?? 'default (the library\'s)'}, workers ${workers}`);
 for (const dataset of datasets) {
   const phys = rows.filter((r) => r.dataset === dataset && r.mode === 'physics');
   const base = rows.filter((r) => r.dataset === dataset && r.mode === 'baseline');

@@ -82,19 +82,29 @@ export interface Schedule {
   physicsCap?: number | null;
 }
 
-/** Fill in schedule defaults for a run of `epochs` epochs. */
-export function resolveSchedule(epochs: number, s: Partial<Schedule> = {}): Schedule {
+/**
+ * Where an angle chart's schedule differs (docs/experiments.md#a-chart-the-physics-can-bend): its
+ * latents obey the pendulum's law to about 1e-4 of the step before any training, so the tolerance must
+ * reach that scale quickly to see the last errors; and the physics can only bend the chart's warp,
+ * which the decoder undoes, so it cannot trade reconstruction away and needs no cap.
+ */
+const CHART_SCHEDULE: Partial<Schedule> = { tolEnd: 1e-4, tolDecay: 0.5, physicsCap: null };
+
+/** Fill in schedule defaults for a run of `epochs` epochs of an encoder of kind `arch`. */
+export function resolveSchedule(epochs: number, s: Partial<Schedule> = {}, arch?: ModelSpec['arch']): Schedule {
+  const d = arch === 'angle' ? CHART_SCHEDULE : {};
+  const cap = s.physicsCap === undefined ? (d.physicsCap === undefined ? 2 : d.physicsCap) : s.physicsCap;
   return {
     lambda: s.lambda ?? 0.3,
     warmupEpochs: s.warmupEpochs ?? Math.floor(epochs / 2),
     rampEpochs: s.rampEpochs ?? Math.floor(epochs / 8),
     tolStart: s.tolStart ?? 0.8,
-    tolEnd: s.tolEnd ?? 0.1,
-    tolDecay: s.tolDecay ?? 0.8,
+    tolEnd: s.tolEnd ?? d.tolEnd ?? 0.1,
+    tolDecay: s.tolDecay ?? d.tolDecay ?? 0.8,
     tightenAt: s.tightenAt ?? 0.98,
     searchTolerance: s.searchTolerance ?? 0.6,
     // JSON has no Infinity: "no cap" is stored as null.
-    physicsCap: s.physicsCap === undefined ? 2 : s.physicsCap === null || !Number.isFinite(s.physicsCap) ? null : s.physicsCap,
+    physicsCap: cap === null || !Number.isFinite(cap) ? null : cap,
   };
 }
 

@@ -9,7 +9,7 @@ import { selectBackend, type BackendPreference } from './backend.js';
 import type { BridgeOptions } from './bridge.js';
 import { checkBaseline } from './baseline.js';
 import { loadRunData, readRunConfig, resolveSchedule, type DataSpec, type RunConfig, type Schedule } from './config.js';
-import { keypointStarts } from './keypoint-init.js';
+import { firstKeypointPath, keypointStarts, type KeypointPath } from './keypoint-init.js';
 import { chooseArch, type ModelSpec } from './model.js';
 import { prepareRun, train, type EpochLog, type SearchFn, type SearchHints, type TrainResult } from './train.js';
 
@@ -27,14 +27,15 @@ export function withoutLibraryFamilies(grammar: Grammar): Grammar {
 }
 
 /**
- * The fit options of a training search: the simple families, the schedule's loose tolerance cap, and
+ * The fit options of a training search: the simple families (the whole grammar for an angle chart,
+ * `hints.libraryFamilies`), the schedule's loose tolerance cap, and
  * maps that need only beat "nothing moves" in every direction. Training latents obey their laws only
  * roughly at first; the bridge pulls hardest on the nearly exact ones, so rough ones must still be
  * proposed. No law is judged through measurement noise there: the encoder's noise is what the physics
  * loss is to remove, so a law holding only up to it must not count as near-perfect to the bridge.
  */
-export function trainingSearchOptions(grammar: Grammar, hints: Pick<SearchHints, 'searchTolerance'>): { grammar: Grammar; maxRelativeTolerance: number; maxMotionError: number; measurementNoise: boolean } {
-  return { grammar: withoutLibraryFamilies(grammar), maxRelativeTolerance: hints.searchTolerance, maxMotionError: 1, measurementNoise: false };
+export function trainingSearchOptions(grammar: Grammar, hints: Pick<SearchHints, 'searchTolerance'> & Partial<Pick<SearchHints, 'libraryFamilies'>>): { grammar: Grammar; maxRelativeTolerance: number; maxMotionError: number; measurementNoise: boolean } {
+  return { grammar: hints.libraryFamilies ? grammar : withoutLibraryFamilies(grammar), maxRelativeTolerance: hints.searchTolerance, maxMotionError: 1, measurementNoise: false };
 }
 
 /** Where frames come from; unspecified generator parameters take the defaults shown. */
@@ -81,6 +82,36 @@ function perFrameFields(set: FrameSet, data: DataSpec, latent: number, arch: Ann
   return { frames, keypoints: keypointStarts(count, { n, at: (f, p) => set.samples[f * set.sampleSize + p * C] }, H, W) };
 }
 
+/** Harmonics of a new angle chart's warp (chart-warp.ts): the keypoint's bias needs 8 (docs/experiments.md#a-chart-the-physics-can-bend). */
+const CHART_WARP_HARMONICS = 8;
+
+/**
+ * When `auto` charts a video by angle: its brightest feature moves on a circle (radii within 1% of
+ * their mean, the circle at least a tenth of the image across) and never turns through the arc it
+ * leaves unvisited, as a pendulum swings. A rotating object turns through every direction, so it
+ * keeps the learned encoder.
+ */
+export function swingsOnArc(path: KeypointPath): boolean {
+  return path.roundness <= 0.01 && path.radius >= 0.1 && path.crossings === 0;
+}
+
+/**
+ * The encoder kind and latent size of a new run. `auto` picks the angle chart for grayscale frames
+ * stacked in twos or more whose feature swings on an arc ({@link swingsOnArc}), when the latent size is
+ * unset or one per frame; otherwise {@link chooseArch}'s choice with latent 4 unless set.
+ */
+function chooseEncoder(set: FrameSet, data: DataSpec, requested: 'auto' | ModelSpec['arch'], latent: number | undefined): { arch: ModelSpec['arch']; latent: number; why?: string } {
+  const fallback = { arch: chooseArch(set.sampleShape, requested), latent: positiveInt('latent', latent, 4) };
+  const [H, W, C] = set.sampleShape;
+  const frames = data.kind === 'file' ? data.stack : C;
+  if (requested !== 'auto' || set.sampleShape.length !== 3 || C !== frames || frames < 2 || (latent !== undefined && latent !== frames)) return fallback;
+  const n = set.samples.length / set.sampleSize;
+  const path = firstKeypointPath({ n, at: (f, frame, p) => set.samples[f * set.sampleSize + p * C + frame] }, H, W);
+  if (!swingsOnArc(path)) return fallback;
+  const degrees = ((path.gap * 180) / Math.PI).toFixed(0);
+  return { arch: 'angle', latent: frames, why: `encoder: angle chart (auto: the brightest feature swings on a circle of radius ${path.radius.toFixed(3)} and never turns through the ${degrees}° it leaves unvisited)` };
+}
+
 /** Options of {@link anneal}. Only `out` and `search` are required (plus `data` for a new run). */
 export interface AnnealOptions {
   /** Run folder: created for a new run (must not already hold one), read for `resume`. */
@@ -94,12 +125,13 @@ export interface AnnealOptions {
   data?: DataInput;
   /** Continue the run in `out` from its last checkpoint; other options except `epochs` come from the run. */
   resume?: boolean;
-  /** Latent size d (default 4). */
+  /** Latent size d (default 4; one per stacked frame when `auto` picks the angle chart). */
   latent?: number;
   /** Hidden widths of the dense layers (default [256, 64]; the decoder mirrors them; narrower ones reconstruct constrained latents worse: docs/experiments.md#the-network). */
   hidden?: number[];
   /**
-   * Encoder kind (default `auto`: convolutional only where the backend trains convolutions fast).
+   * Encoder kind (default `auto`: the angle chart for a feature swinging on an arc, {@link swingsOnArc};
+   * otherwise convolutional only where the backend trains convolutions fast).
    * `delay` encodes each stacked frame alone with shared weights (needs `stack` ≥ 2 and a latent size
    * divisible by it), so a sample's latent holds the state at successive frames: see {@link ModelSpec}.
    */
@@ -186,17 +218,19 @@ export async function anneal(options: AnnealOptions): Promise<TrainResult> {
   const batchSequences = positiveInt('batchSequences', options.batchSequences, 4);
   const stepsPerEpoch = Math.ceil(K / Math.min(batchSequences, K));
   const requested = options.arch ?? 'auto';
-  const latent = positiveInt('latent', options.latent, 4);
   const backendPref = options.backend ?? 'node';
   // The architecture decision needs the backend active (it probes convolution gradients on it).
   await selectBackend(backendPref, requested === 'conv' ? 'conv' : 'dense');
+  const { arch, latent, why } = chooseEncoder(set, data, requested, options.latent);
+  if (why) options.onMessage?.(why);
   const config: RunConfig = {
     version: 1,
     data,
     heldout,
     model: {
-      arch: chooseArch(set.sampleShape, requested),
-      ...perFrameFields(set, data, latent, requested),
+      arch,
+      ...perFrameFields(set, data, latent, arch),
+      ...(arch === 'angle' ? { chartWarp: CHART_WARP_HARMONICS } : {}),
       inputShape: set.sampleShape,
       latent,
       hidden: options.hidden ?? [256, 64],
@@ -207,7 +241,7 @@ export async function anneal(options: AnnealOptions): Promise<TrainResult> {
     batchSequences,
     learningRate: options.learningRate ?? 1e-3,
     seed,
-    schedule: resolveSchedule(epochs, options.schedule),
+    schedule: resolveSchedule(epochs, options.schedule, arch),
     bridge: { maxLaws: 1, ...(options.bridge ?? {}) },
     searchEvery: positiveInt('searchEvery', options.searchEvery, stepsPerEpoch),
     checkpointEvery: positiveInt('checkpointEvery', options.checkpointEvery, stepsPerEpoch),

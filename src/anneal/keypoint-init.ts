@@ -95,6 +95,55 @@ export function widestGapDirection(xs: ArrayLike<number>, ys: ArrayLike<number>,
   return Math.atan2(Math.sin(at), Math.cos(at));
 }
 
+/** How a keypoint moves over a set of samples' frames, seen as a turn about a pivot. */
+export interface KeypointPath {
+  /** Centre of the circle its positions lie nearest (image coordinates in [−1, 1]). */
+  pivot: [number, number];
+  /** Mean distance from the pivot. */
+  radius: number;
+  /** RMS of the distances' deviation from `radius`, relative to it: 0 on an exact circle. */
+  roundness: number;
+  /** The widest arc about the pivot that no position visits (radians). */
+  gap: number;
+  /** Samples whose two frames lie on either side of that arc: the keypoint turns through it. */
+  crossings: number;
+}
+
+/**
+ * The path of a keypoint about its least-squares circle: `first` holds its (x, y) in each sample's first
+ * frame, `second` in the next frame of the same sample (see {@link KeypointPath}).
+ */
+export function keypointPath(first: [number, number][], second: [number, number][]): KeypointPath {
+  const n = first.length;
+  const pivot = circleCentre(first.map((p) => p[0]), first.map((p) => p[1]));
+  const r = first.map(([x, y]) => Math.hypot(x - pivot[0], y - pivot[1]));
+  const radius = r.reduce((a, b) => a + b, 0) / Math.max(n, 1);
+  const roundness = Math.sqrt(r.reduce((a, b) => a + (b - radius) ** 2, 0) / Math.max(n, 1)) / (radius || 1);
+  const angle = ([x, y]: [number, number]) => Math.atan2(y - pivot[1], x - pivot[0]);
+  const sorted = first.map(angle).sort((a, b) => a - b);
+  let gap = n === 0 ? 2 * Math.PI : 0;
+  for (let i = 0; i < n; i++) gap = Math.max(gap, (i + 1 < n ? sorted[i + 1] : sorted[0] + 2 * Math.PI) - sorted[i]);
+  const cut = widestGapDirection(first.map((p) => p[0]), first.map((p) => p[1]), pivot);
+  // Angles measured from the cut's opposite: a step whose shortest arc passes ±π turns through the cut.
+  const fromCut = (p: [number, number]) => Math.atan2(Math.sin(angle(p) - cut - Math.PI), Math.cos(angle(p) - cut - Math.PI));
+  let crossings = 0;
+  for (let i = 0; i < n; i++) if (Math.abs(fromCut(first[i]) - fromCut(second[i])) > Math.PI) crossings++;
+  return { pivot, radius, roundness, gap, crossings };
+}
+
+/**
+ * The first keypoint's path (its starting gain) over samples of two or more stacked frames, read at
+ * `frames.at(sample, frame, pixel)`: what decides whether an angle chart fits the video.
+ */
+export function firstKeypointPath(frames: { n: number; at: (sample: number, frame: number, pixel: number) => number }, H: number, W: number): KeypointPath {
+  let lo = Infinity, hi = -Infinity;
+  for (let f = 0; f < frames.n; f++)
+    for (let p = 0; p < H * W; p++) { const v = frames.at(f, 0, p); if (v < lo) lo = v; if (v > hi) hi = v; }
+  const gain = keypointGain(0, frames.n > 0 ? hi - lo : 1);
+  const at = (frame: number) => Array.from({ length: frames.n }, (_, f) => softArgmax((p) => frames.at(f, frame, p), H, W, gain));
+  return keypointPath(at(0), at(1));
+}
+
 /**
  * Starting parameters of `count` keypoints from training frames: `frames` holds `n` frames of H×W
  * (row-major, frame after frame; a sample's stacked frames may be passed with `stride`/`offset`).

@@ -6,6 +6,7 @@
  * convolutions). Registered for serialisation, so saved encoders load again.
  */
 import * as tf from '@tensorflow/tfjs';
+import { warpTerm, type WarpSource } from './chart-warp.js';
 import { gridCoordinate, type KeypointStart } from './keypoint-init.js';
 
 /** Constructor arguments (and saved config) of {@link KeypointChart}. */
@@ -16,6 +17,8 @@ export interface KeypointChartArgs {
   chart: 'position' | 'angle';
   /** Initial parameters per keypoint (overwritten when saved weights are loaded). */
   starts: KeypointStart[];
+  /** `angle`: harmonics of the trainable warp of each angle (chart-warp.ts); 0 or absent: none. */
+  warpHarmonics?: number;
   name?: string;
   /** One sample's shape [H, W, C], when this is a model's first layer. */
   inputShape?: number[];
@@ -25,14 +28,16 @@ export interface KeypointChartArgs {
 /**
  * Input [batch, H, W, C] (C stacked frames), output [batch, C·m] angles or [batch, C·2m] positions (frame
  * after frame, so a sample's latent is (e(x_t), e(x_t+1), …)). Angles lie in (−π, π), cut at the
- * direction `cut` about `pivot`; both stay at their starting values, only the gains' sizes train.
+ * direction `cut` about `pivot`; both stay at their starting values, only the gains' sizes and the
+ * angles' warp train.
  */
-export class KeypointChart extends tf.layers.Layer {
+export class KeypointChart extends tf.layers.Layer implements WarpSource {
   static className = 'LatentLawsKeypointChart';
   private readonly args: KeypointChartArgs;
   private logGain: tf.LayerVariable | null = null;
   private pivot: tf.LayerVariable | null = null;
   private cut: tf.LayerVariable | null = null;
+  private warp: tf.LayerVariable | null = null;
   /** Built once, not per batch: pixel centres [HW, 2], gain signs [1, 1, m, 1], 1 where a keypoint is bright. */
   private constants: { grid: tf.Tensor2D; sign: tf.Tensor; bright: tf.Tensor } | null = null;
 
@@ -40,6 +45,14 @@ export class KeypointChart extends tf.layers.Layer {
     super({ name: args.name, inputShape: args.inputShape, batchInputShape: args.batchInputShape });
     if (args.starts.length !== args.keypoints) throw new Error(`keypoint chart: ${args.starts.length} starts for ${args.keypoints} keypoints`);
     this.args = args;
+  }
+
+  get warpHarmonics(): number {
+    return this.args.chart === 'angle' ? this.args.warpHarmonics ?? 0 : 0;
+  }
+
+  warpCoefficients(): tf.Tensor | null {
+    return this.warp ? this.warp.read() : null;
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
@@ -70,6 +83,7 @@ export class KeypointChart extends tf.layers.Layer {
       this.pivot.write(tf.tensor2d(starts.map((s) => s.pivot), [m, 2]));
       this.cut = this.addWeight('cut', [m], 'float32', tf.initializers.zeros(), undefined, false);
       this.cut.write(tf.tensor1d(starts.map((s) => s.cut)));
+      if (this.warpHarmonics > 0) this.warp = this.addWeight('warp', [2 * this.warpHarmonics, m], 'float32', tf.initializers.zeros());
     }
     this.built = true;
   }
@@ -104,7 +118,9 @@ export class KeypointChart extends tf.layers.Layer {
       // Rotate so that the cut direction points along −x: atan2's branch cut then falls on it.
       const along = tf.neg(tf.add(tf.mul(px, c), tf.mul(py, s)));
       const across = tf.sub(tf.mul(px, s), tf.mul(py, c));
-      return tf.reshape(tf.atan2(across, along), [-1, C * m]);
+      const alpha = tf.reshape(tf.atan2(across, along), [-1, C, m]);
+      const u = this.warp ? tf.add(alpha, warpTerm(alpha, this.warp.read(), this.warpHarmonics)) : alpha;
+      return tf.reshape(u, [-1, C * m]);
     });
   }
 
@@ -116,7 +132,9 @@ export class KeypointChart extends tf.layers.Layer {
 
   override getConfig(): tf.serialization.ConfigDict {
     const { keypoints, chart, starts } = this.args;
-    return { ...super.getConfig(), keypoints, chart, starts: starts.map((s) => ({ gain: s.gain, pivot: [...s.pivot], cut: s.cut })) };
+    const config: tf.serialization.ConfigDict = { ...super.getConfig(), keypoints, chart };
+    if (this.warpHarmonics > 0) config.warpHarmonics = this.warpHarmonics;
+    return { ...config, starts: starts.map((s) => ({ gain: s.gain, pivot: [...s.pivot], cut: s.cut })) };
   }
 
   static override fromConfig<T extends tf.serialization.Serializable>(cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {

@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { backendTrainsConv } from './backend.js';
 import type { KeypointStart } from './keypoint-init.js';
+import { attachUnwarp, ChartUnwarp } from './chart-warp.js';
 import { FourierFeatures, KeypointChart } from './keypoint-layers.js';
 
 /** Everything needed to rebuild the same network (stored in the run folder). */
@@ -30,6 +31,11 @@ export interface ModelSpec {
    * each frame's code alone, as cosines and sines of its multiples (Fourier features).
    */
   keypoints?: KeypointStart[];
+  /**
+   * `angle`: harmonics of the trainable warp of each angle, which the physics bends and the decoder
+   * undoes (chart-warp.ts); absent in runs made before it existed: no warp.
+   */
+  chartWarp?: number;
   /** Shape of one sample: `[H, W, C]` or `[D]`. */
   inputShape: number[];
   /** Latent size d. */
@@ -129,9 +135,11 @@ function buildKeypointAutoencoder(spec: ModelSpec, dense: DenseLayer): Autoencod
     throw new Error(`a ${spec.arch} encoder needs image samples [H, W, frames] and latent = frames × ${angle ? '' : '2 × '}keypoints (shape [${spec.inputShape.join(', ')}], latent ${spec.latent}, ${m} keypoints)`);
   const [H, W] = spec.inputShape;
   const encoder = tf.sequential();
-  encoder.add(new KeypointChart({ keypoints: m, chart: angle ? 'angle' : 'position', starts, name: 'keypoint_chart', inputShape: spec.inputShape }));
+  const warpHarmonics = angle ? spec.chartWarp ?? 0 : 0;
+  encoder.add(new KeypointChart({ keypoints: m, chart: angle ? 'angle' : 'position', starts, warpHarmonics, name: 'keypoint_chart', inputShape: spec.inputShape }));
   const decoder = tf.sequential();
-  decoder.add(tf.layers.reshape({ inputShape: [spec.latent], targetShape: [C, perFrame] }));
+  if (warpHarmonics > 0) decoder.add(new ChartUnwarp({ keypoints: m, name: 'chart_unwarp', inputShape: [spec.latent] }));
+  decoder.add(tf.layers.reshape({ targetShape: [C, perFrame], ...(warpHarmonics > 0 ? {} : { inputShape: [spec.latent] }) }));
   decoder.add(new FourierFeatures({ harmonics: DECODER_HARMONICS, scale: angle ? 1 : Math.PI / 2 }));
   for (const h of [...spec.hidden].reverse()) decoder.add(dense(h, 'elu'));
   decoder.add(dense(H * W, 'linear'));
@@ -142,6 +150,7 @@ function buildKeypointAutoencoder(spec: ModelSpec, dense: DenseLayer): Autoencod
 
 /** Wrap loaded or built models; variables = encoder's then decoder's trainable weights. */
 export function withVariables(spec: ModelSpec, encoder: tf.LayersModel, decoder: tf.LayersModel): Autoencoder {
+  attachUnwarp(encoder, decoder);
   const variables = [...encoder.trainableWeights, ...decoder.trainableWeights].map((w) => w.read() as tf.Variable);
   return { spec, encoder, decoder, variables };
 }

@@ -65,6 +65,12 @@ export interface SearchHints {
   searchTolerance: number;
   /** True for the searches on the final training and held-out latents. */
   final: boolean;
+  /**
+   * Whether training searches should propose library laws too: true for an angle chart, whose
+   * coordinates are physical angles where sin/cos laws mean something (a pendulum's); a dense
+   * encoder's latents keep to the simple families (see trainingSearchOptions).
+   */
+  libraryFamilies: boolean;
 }
 
 /** The law search the trainer calls (e.g. the engine's `fit` wrapped with the run's grammar and seed). */
@@ -212,7 +218,7 @@ export async function train(ctx: TrainContext): Promise<TrainResult> {
       }
       if (st.step % cfg.checkpointEvery === 0 || st.step === total) await checkpoint();
     }
-    const final = await finishRun(runDir, ae, data, heldout, (z) => ctx.search(z, { step: st.step, relTolerance: st.relTol, searchTolerance: cfg.schedule.searchTolerance, final: true }), d);
+    const final = await finishRun(runDir, ae, data, heldout, (z) => ctx.search(z, { step: st.step, relTolerance: st.relTol, searchTolerance: cfg.schedule.searchTolerance, final: true, libraryFamilies: cfg.model.arch === 'angle' }), d);
     log({ type: 'end', step: st.step, final: { ...final, laws: undefined, heldoutLaws: undefined }, ms: st.totals });
     return { runDir, backend, arch: cfg.model.arch, step: st.step, totalSteps: total, interrupted: false, final, ms: { ...st.totals } };
   } finally {
@@ -255,7 +261,7 @@ async function openRun(ctx: TrainContext, backend: BackendChoice, total: number,
 async function searchLaws(ctx: TrainContext, st: TrainerState, latents: Dataset, stepsPerEpoch: number): Promise<Record<string, unknown>> {
   const cfg = ctx.config;
   const t0 = performance.now();
-  st.laws = await ctx.search(latents, { step: st.step, relTolerance: st.relTol, searchTolerance: cfg.schedule.searchTolerance, final: false });
+  st.laws = await ctx.search(latents, { step: st.step, relTolerance: st.relTol, searchTolerance: cfg.schedule.searchTolerance, final: false, libraryFamilies: cfg.model.arch === 'angle' });
   st.lawsStep = st.step;
   const ms = performance.now() - t0;
   st.acc.search += ms;

@@ -130,7 +130,7 @@ test('keypoint encoders need stacked images and a latent size that fits them: on
     (e: unknown) => e instanceof OptionError && /must be a multiple of 4/.test(e.message));
 });
 
-test('an angle run trains only its gains’ sizes, saves a model that loads again, and its latents keep the shift', async () => {
+test('an angle run trains its gains’ sizes and warp, saves a model that loads again, and its latents keep the shift', async () => {
   const out = join(dir, 'angle-run'), messages: string[] = [];
   const r = await anneal({
     out, data: { kind: 'pendulum', sequences: 4, frames: 10, size: 24 }, heldout: 1, latent: 2, hidden: [8], epochs: 2, batchSequences: 2,
@@ -143,17 +143,36 @@ test('an angle run trains only its gains’ sizes, saves a model that loads agai
   assert.deepEqual([run.model.arch, run.model.frames, run.model.keypoints.length], ['angle', 2, 1]);
   const encoder = await loadModel(join(out, 'model', 'encoder'));
   try {
-    const [logGain, pivot, cut] = encoder.getWeights().map((w) => Array.from(w.dataSync()));
+    const [logGain, warp, pivot, cut] = encoder.getWeights().map((w) => Array.from(w.dataSync()));
     const start = run.model.keypoints[0];
     assert.notEqual(logGain[0], Math.fround(Math.log(start.gain)), 'the gain trains');
     assert.ok(Math.abs(logGain[0] - Math.log(start.gain)) < 0.1, `log gain ${logGain[0]} from ${Math.log(start.gain)}`);
     assert.deepEqual([...pivot, ...cut], [...start.pivot, start.cut].map(Math.fround), 'pivot and cut stay where the data put them');
+    // The stub search's linear map pulled in the physics epoch: the warp moved.
+    assert.equal(warp.length, 16);
+    assert.ok(warp.some((c) => c !== 0), `warp ${warp}`);
   } finally {
     encoder.dispose();
   }
   const latents = loadDataset(join(out, 'latents.npy'));
   for (let k = 0; k + 1 < latents.offsets.length; k++)
     for (let i = latents.offsets[k]; i + 1 < latents.offsets[k + 1]; i++) assert.ok(Math.abs(latents.states[2 * i + 1] - latents.states[2 * (i + 1)]) <= 1e-5, `sample ${i}`);
+  // The loaded decoder finds the loaded encoder's warp to undo (it would throw otherwise).
   const roll = await rollout({ run: out, steps: 3, sequences: 1, hold: 'initial' });
   assert.ok(roll.predicted.every(Number.isFinite));
+});
+
+test('without the physics (λ = 0) the angle chart’s warp stays exactly where it started', async () => {
+  const out = join(dir, 'angle-baseline');
+  await anneal({
+    out, data: { kind: 'pendulum', sequences: 4, frames: 10, size: 24 }, heldout: 1, latent: 2, hidden: [8], epochs: 2, batchSequences: 2,
+    arch: 'angle', backend: 'cpu', search: stubSearch, schedule: { lambda: 0 },
+  });
+  const encoder = await loadModel(join(out, 'model', 'encoder'));
+  try {
+    const warp = Array.from(encoder.getWeights()[1].dataSync());
+    assert.ok(warp.length === 16 && warp.every((c) => c === 0), `warp ${warp}`);
+  } finally {
+    encoder.dispose();
+  }
 });

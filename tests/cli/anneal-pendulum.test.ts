@@ -1,6 +1,6 @@
 /**
- * Acceptance: `latent-laws anneal --dataset pendulum --arch angle --latent 2` ends with the pendulum's
- * law on held-out latents, as a user reads it: Störmer–Verlet's step θ_t+1 = 2θ_t − θ_t−1 − h²·sin θ_t
+ * Acceptance: `latent-laws anneal --dataset pendulum` (its defaults: `auto` picks the angle chart, one
+ * angle per frame) ends with the pendulum's law on held-out latents, as a user reads it: Störmer–Verlet's step θ_t+1 = 2θ_t − θ_t−1 − h²·sin θ_t
  * (h = 0.2, one frame per 0.2 time units) in the last line, and, conserved by it, a quantity that is the
  * pendulum's energy. A short run (10 epochs): the law is in the angle chart from the start.
  */
@@ -20,12 +20,15 @@ import { correlation } from '../engine/recovery/compare.ts';
 
 const cli = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 
-test('an angle-encoder anneal on the pendulum video states Störmer–Verlet’s step and the energy it conserves', () => {
+test('an anneal on the pendulum video, with the defaults, states Störmer–Verlet’s step and the energy it conserves', () => {
   const dir = mkdtempSync(join(tmpdir(), 'latent-laws-pendulum-'));
   try {
     const out = join(dir, 'run');
-    const r = spawnSync(process.execPath, [cli, 'anneal', '--dataset', 'pendulum', '--arch', 'angle', '--latent', '2', '--epochs', '10', '--out', out], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const r = spawnSync(process.execPath, [cli, 'anneal', '--dataset', 'pendulum', '--epochs', '10', '--out', out], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     assert.equal(r.status, 0, r.stderr);
+    const model = readRunConfig(out).model;
+    assert.ok(model.arch === 'angle' && model.latent === 2 && model.chartWarp === 8, JSON.stringify(model));
+    assert.match(r.stdout, /^encoder: angle chart \(auto: the brightest feature swings on a circle of radius 0\.6\d+ and never turns through the \d+° it leaves unvisited\)$/m);
     const heldout = JSON.parse(readFileSync(join(out, 'heldout-laws.json'), 'utf8')) as FitResult;
     const law = heldout.laws[0];
     assert.equal(law.role, 'map', law.id);
