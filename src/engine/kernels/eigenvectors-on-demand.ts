@@ -18,21 +18,32 @@ const MAX_STEPS = 8;
  */
 const ACCEPTED_RESIDUAL = 1e-10;
 
+/** Room for the eliminated rows of one vector's solves (16 MB at n = 1024): pass one to many calls. */
+export interface EliminationScratch {
+  re: Float64Array;
+  im: Float64Array;
+}
+
+/** Scratch for {@link eigenvectorOf} at size n. */
+export function eliminationScratch(n: number): EliminationScratch {
+  return { re: new Float64Array(n * n), im: new Float64Array(n * n) };
+}
+
 /**
  * The eigenvector x + iy of the eigenvalue re + i·im of A = V H Vᵀ, from `hessenberg` (row-major, entries
- * below the subdiagonal ignored: they hold the reflections) and the reflections' `ort`.
+ * below the subdiagonal ignored: they hold the reflections) and the reflections' `ort`. `scratch` (from
+ * {@link eliminationScratch}) may be shared by the calls for one matrix: every entry is written before
+ * it is read, so results do not depend on what it held.
  */
-export function eigenvectorOf(hessenberg: Float64Array, ort: Float64Array, n: number, re: number, im: number): { x: Float64Array; y: Float64Array } {
+export function eigenvectorOf(hessenberg: Float64Array, ort: Float64Array, n: number, re: number, im: number, scratch = eliminationScratch(n)): { x: Float64Array; y: Float64Array } {
   let squares = 0;
   for (let i = 0; i < n; i++) for (let j = Math.max(i - 1, 0); j < n; j++) squares += hessenberg[i * n + j] ** 2;
   const norm = Math.sqrt(squares);
   const tiny = Number.EPSILON * Math.max(norm, Number.MIN_VALUE);
-  // The eliminated rows, for every step's solve: 16 MB at n = 1024, allocated once per vector.
-  const upper = { re: new Float64Array(n * n), im: new Float64Array(n * n) };
   let x: Float64Array = new Float64Array(n).fill(1);
   let y: Float64Array = new Float64Array(n);
   for (let step = 0; step < MAX_STEPS; step++) {
-    const [nx, ny] = normalised(...solveShifted(hessenberg, n, re, im, x, y, tiny, upper));
+    const [nx, ny] = normalised(...solveShifted(hessenberg, n, re, im, x, y, tiny, scratch));
     let change = 0;
     for (let i = 0; i < n; i++) change = Math.max(change, Math.abs(nx[i] - x[i]), Math.abs(ny[i] - y[i]));
     [x, y] = [nx, ny];
@@ -60,7 +71,7 @@ function normalised(x: Float64Array, y: Float64Array): [Float64Array, Float64Arr
  * (H − μ I) z = b for upper Hessenberg H and complex μ = mr + i·mi, b = br + i·bi: elimination down the
  * subdiagonal with row swaps between neighbours, then back-substitution. A zero pivot becomes `tiny`.
  */
-function solveShifted(H: Float64Array, n: number, mr: number, mi: number, br: Float64Array, bi: Float64Array, tiny: number, upper: { re: Float64Array; im: Float64Array }): [Float64Array, Float64Array] {
+function solveShifted(H: Float64Array, n: number, mr: number, mi: number, br: Float64Array, bi: Float64Array, tiny: number, upper: EliminationScratch): [Float64Array, Float64Array] {
   // Every entry read below (row k, columns k…n−1) is written first, so the scratch needs no clearing.
   const Ur = upper.re;
   const Ui = upper.im;

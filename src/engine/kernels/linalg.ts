@@ -7,7 +7,7 @@
  */
 import { Matrix, solve as mlSolve } from 'ml-matrix';
 import { flatGeneralEigen, flatGeneralEigenvalues } from './general-eigen.js';
-import { eigenvectorOf } from './eigenvectors-on-demand.js';
+import { eigenvectorOf, eliminationScratch, type EliminationScratch } from './eigenvectors-on-demand.js';
 import { backSolveTransposedRows, choleskyLower, forwardSolveRows } from './cholesky.js';
 import { flatSymmetricEigen, flatSymmetricEigenvalues, flatSymmetricEigenvaluesAndForm } from './symmetric-eigen.js';
 import { tridiagonalEigenvectors } from './tridiagonal-eigenvectors.js';
@@ -227,9 +227,12 @@ export function generalEigenvalues(a: Mat): { re: number[]; im: number[]; vector
   const evd = flatGeneralEigenvalues(flattened(a, -e), n);
   const [re, im] = checkedResult('generalEigen', [Array.from(evd.re, (x) => timesPow2(x, e)), Array.from(evd.im, (x) => timesPow2(x, e))]);
   let full: ReturnType<typeof generalEigen> | undefined;
+  // One scratch for every vector asked for: at n = 1024 each would otherwise allocate 16 MB.
+  let scratch: EliminationScratch | undefined;
   const vector = (i: number) => {
     try {
-      const { x, y } = eigenvectorOf(evd.hessenberg, evd.ort, n, evd.re[i], evd.im[i]);
+      scratch ??= eliminationScratch(n);
+      const { x, y } = eigenvectorOf(evd.hessenberg, evd.ort, n, evd.re[i], evd.im[i], scratch);
       return checkedResult('generalEigen', evd.im[i] > 0 ? [Array.from(x), Array.from(y)] : [Array.from(x)]);
     } catch {
       // A vector that did not settle (clustered eigenvalues) or left range (entries over hundreds of decades).
