@@ -176,3 +176,30 @@ test('without the physics (λ = 0) the angle chart’s warp stays exactly where 
     encoder.dispose();
   }
 });
+
+test('auto charts a pendulum by angle, from a frames file too, unless the latent size asks for another encoder', async () => {
+  const base = { heldout: 1, hidden: [8], epochs: 1, batchSequences: 2, backend: 'cpu' as const, search: stubSearch };
+  const arch = (out: string) => (JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { model: { arch: string; latent: number } }).model;
+  const messages: string[] = [];
+  await anneal({ ...base, out: join(dir, 'auto-built-in'), data: { kind: 'pendulum', sequences: 6, frames: 12, size: 24 }, onMessage: (m: string) => messages.push(m) });
+  const chosen = arch(join(dir, 'auto-built-in'));
+  assert.ok(chosen.arch === 'angle' && chosen.latent === 2, JSON.stringify(chosen));
+  assert.ok(messages[0].startsWith('encoder: angle chart (auto: the brightest feature swings on a circle'), messages[0]);
+  // The same frames from a file, [K, T, H, W], stacked in twos by the run.
+  const set = pendulum({ sequences: 6, frames: 12, size: 24 });
+  const frames = new Float64Array(6 * 12 * 24 * 24);
+  for (let k = 0; k < 6; k++)
+    for (let t = 0; t < 11; t++)
+      for (let p = 0; p < 24 * 24; p++) {
+        const sample = (k * 11 + t) * 2 * 24 * 24;
+        frames[((k * 12 + t) * 24 * 24) + p] = set.samples[sample + 2 * p];
+        if (t === 10) frames[((k * 12 + 11) * 24 * 24) + p] = set.samples[sample + 2 * p + 1];
+      }
+  const file = join(dir, 'pendulum-frames.npy');
+  writeFileSync(file, writeNpy(frames, [6, 12, 24, 24]));
+  await anneal({ ...base, out: join(dir, 'auto-file'), data: { kind: 'file', path: file, stack: 2 } });
+  assert.equal(arch(join(dir, 'auto-file')).arch, 'angle');
+  // Four coordinates for two stacked frames: not one angle each, so the learned encoder.
+  await anneal({ ...base, out: join(dir, 'auto-latent-4'), latent: 4, data: { kind: 'pendulum', sequences: 6, frames: 12, size: 24 } });
+  assert.notEqual(arch(join(dir, 'auto-latent-4')).arch, 'angle');
+});
