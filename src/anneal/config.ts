@@ -137,6 +137,11 @@ export interface RunConfig {
   bridge: Omit<BridgeOptions, 'relTolerance'>;
   searchEvery: number;
   checkpointEvery: number;
+  /**
+   * Whether the training searches propose library laws (SearchHints.libraryFamilies): true for an angle
+   * chart; absent in runs made before it was recorded, which trained with the simple families.
+   */
+  trainingLibraryFamilies?: boolean;
 }
 
 /** Generate or load the frames of a run and split off the held-out sequences. */

@@ -245,6 +245,7 @@ export async function anneal(options: AnnealOptions): Promise<TrainResult> {
     bridge: { maxLaws: 1, ...(options.bridge ?? {}) },
     searchEvery: positiveInt('searchEvery', options.searchEvery, stepsPerEpoch),
     checkpointEvery: positiveInt('checkpointEvery', options.checkpointEvery, stepsPerEpoch),
+    trainingLibraryFamilies: arch === 'angle',
   };
   return train({ ...ctx, config: prepareRun(options.out, config) });
 }

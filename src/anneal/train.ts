@@ -218,7 +218,7 @@ export async function train(ctx: TrainContext): Promise<TrainResult> {
       }
       if (st.step % cfg.checkpointEvery === 0 || st.step === total) await checkpoint();
     }
-    const final = await finishRun(runDir, ae, data, heldout, (z) => ctx.search(z, { step: st.step, relTolerance: st.relTol, searchTolerance: cfg.schedule.searchTolerance, final: true, libraryFamilies: cfg.model.arch === 'angle' }), d);
+    const final = await finishRun(runDir, ae, data, heldout, (z) => ctx.search(z, { step: st.step, relTolerance: st.relTol, searchTolerance: cfg.schedule.searchTolerance, final: true, libraryFamilies: cfg.trainingLibraryFamilies ?? false }), d);
     log({ type: 'end', step: st.step, final: { ...final, laws: undefined, heldoutLaws: undefined }, ms: st.totals });
     return { runDir, backend, arch: cfg.model.arch, step: st.step, totalSteps: total, interrupted: false, final, ms: { ...st.totals } };
   } finally {
@@ -261,7 +261,7 @@ async function openRun(ctx: TrainContext, backend: BackendChoice, total: number,
 async function searchLaws(ctx: TrainContext, st: TrainerState, latents: Dataset, stepsPerEpoch: number): Promise<Record<string, unknown>> {
   const cfg = ctx.config;
   const t0 = performance.now();
-  st.laws = await ctx.search(latents, { step: st.step, relTolerance: st.relTol, searchTolerance: cfg.schedule.searchTolerance, final: false, libraryFamilies: cfg.model.arch === 'angle' });
+  st.laws = await ctx.search(latents, { step: st.step, relTolerance: st.relTol, searchTolerance: cfg.schedule.searchTolerance, final: false, libraryFamilies: cfg.trainingLibraryFamilies ?? false });
   st.lawsStep = st.step;
   const ms = performance.now() - t0;
   st.acc.search += ms;

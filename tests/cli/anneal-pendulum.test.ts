@@ -28,6 +28,10 @@ test('an anneal on the pendulum video, with the defaults, states Störmer–Verl
     assert.equal(r.status, 0, r.stderr);
     const model = readRunConfig(out).model;
     assert.ok(model.arch === 'angle' && model.latent === 2 && model.chartWarp === 8, JSON.stringify(model));
+    // The training searches offer library laws (the pendulum's is one), and the bridge pulled one.
+    assert.equal(readRunConfig(out).trainingLibraryFamilies, true);
+    const searches = readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; pulled?: { id: string }[] }).filter((e) => e.type === 'search');
+    assert.ok(searches.some((e) => e.pulled?.some((p) => p.id.startsWith('library_map'))), JSON.stringify(searches.map((e) => e.pulled)));
     assert.match(r.stdout, /^encoder: angle chart \(auto: the brightest feature swings on a circle of radius 0\.6\d+ and never turns through the \d+° it leaves unvisited\)$/m);
     const heldout = JSON.parse(readFileSync(join(out, 'heldout-laws.json'), 'utf8')) as FitResult;
     const law = heldout.laws[0];
