@@ -63,7 +63,11 @@ function normalised(x: Float64Array, y: Float64Array): [Float64Array, Float64Arr
   const [a, b] = [x[top], y[top]];
   const m = a * a + b * b;
   if (!(m > 0 && m < Infinity)) throw new Error('eigenvector: inverse iteration did not give a finite vector');
-  for (let i = 0; i < x.length; i++) [x[i], y[i]] = [(x[i] * a + y[i] * b) / m, (y[i] * a - x[i] * b) / m];
+  for (let i = 0; i < x.length; i++) {
+    const xi = x[i];
+    x[i] = (xi * a + y[i] * b) / m;
+    y[i] = (y[i] * a - xi * b) / m;
+  }
   return [x, y];
 }
 
@@ -87,7 +91,10 @@ function solveShifted(H: Float64Array, n: number, mr: number, mi: number, br: Fl
   ci[0] = -mi;
   for (let k = 0; k < n; k++) {
     if (k + 1 < n) {
-      for (let j = k; j < n; j++) [nr[j], ni[j]] = [H[(k + 1) * n + j], 0];
+      for (let j = k; j < n; j++) {
+        nr[j] = H[(k + 1) * n + j];
+        ni[j] = 0;
+      }
       nr[k + 1] -= mr;
       ni[k + 1] = -mi;
       if (Math.hypot(nr[k], ni[k]) > Math.hypot(cr[k], ci[k])) {
@@ -98,13 +105,21 @@ function solveShifted(H: Float64Array, n: number, mr: number, mi: number, br: Fl
       }
     }
     if (cr[k] === 0 && ci[k] === 0) cr[k] = tiny;
-    for (let j = k; j < n; j++) [Ur[k * n + j], Ui[k * n + j]] = [cr[j], ci[j]];
+    for (let j = k; j < n; j++) {
+      Ur[k * n + j] = cr[j];
+      Ui[k * n + j] = ci[j];
+    }
     if (k + 1 === n) break;
     // f = next[k] / cur[k]; next −= f · cur.
     const m = cr[k] * cr[k] + ci[k] * ci[k];
     const fr = (nr[k] * cr[k] + ni[k] * ci[k]) / m;
     const fi = (ni[k] * cr[k] - nr[k] * ci[k]) / m;
-    for (let j = k + 1; j < n; j++) [nr[j], ni[j]] = [nr[j] - (fr * cr[j] - fi * ci[j]), ni[j] - (fr * ci[j] + fi * cr[j])];
+    // Plain assignments, not destructuring: in this n² loop each [a, b] = [c, d] allocated an array.
+    for (let j = k + 1; j < n; j++) {
+      const r = nr[j] - (fr * cr[j] - fi * ci[j]);
+      ni[j] = ni[j] - (fr * ci[j] + fi * cr[j]);
+      nr[j] = r;
+    }
     [rr[k + 1], ri[k + 1]] = [rr[k + 1] - (fr * rr[k] - fi * ri[k]), ri[k + 1] - (fr * ri[k] + fi * rr[k])];
     [cr, nr] = [nr, cr];
     [ci, ni] = [ni, ci];
