@@ -80,19 +80,31 @@ export function circleCentre(xs: ArrayLike<number>, ys: ArrayLike<number>): [num
   return [mx + a, my + b];
 }
 
+/** The widest empty arc between sorted angles: its width and the direction in its middle (0 with none). */
+function widestGap(sorted: number[]): { width: number; middle: number } {
+  if (sorted.length === 0) return { width: 2 * Math.PI, middle: 0 };
+  let best = -1, at = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const next = i + 1 < sorted.length ? sorted[i + 1] : sorted[0] + 2 * Math.PI;
+    if (next - sorted[i] > best) { best = next - sorted[i]; at = sorted[i] + best / 2; }
+  }
+  return { width: best, middle: Math.atan2(Math.sin(at), Math.cos(at)) };
+}
+
 /**
  * The direction in the middle of the widest empty arc of the points' angles about `pivot`: the cut that
  * keeps the angle continuous over all of them. With no points, 0.
  */
 export function widestGapDirection(xs: ArrayLike<number>, ys: ArrayLike<number>, pivot: [number, number]): number {
-  const angles = Array.from({ length: xs.length }, (_, i) => Math.atan2(ys[i] - pivot[1], xs[i] - pivot[0])).sort((a, b) => a - b);
-  if (angles.length === 0) return 0;
-  let best = -1, at = 0;
-  for (let i = 0; i < angles.length; i++) {
-    const next = i + 1 < angles.length ? angles[i + 1] : angles[0] + 2 * Math.PI;
-    if (next - angles[i] > best) { best = next - angles[i]; at = angles[i] + best / 2; }
-  }
-  return Math.atan2(Math.sin(at), Math.cos(at));
+  return widestGap(Array.from({ length: xs.length }, (_, i) => Math.atan2(ys[i] - pivot[1], xs[i] - pivot[0])).sort((a, b) => a - b)).middle;
+}
+
+/** Smallest to largest pixel value over frames that `at(frame, pixel)` reads (1 with no frames). */
+function intensityRange(n: number, pixels: number, at: (frame: number, pixel: number) => number): number {
+  let lo = Infinity, hi = -Infinity;
+  for (let f = 0; f < n; f++)
+    for (let p = 0; p < pixels; p++) { const v = at(f, p); if (v < lo) lo = v; if (v > hi) hi = v; }
+  return n > 0 ? hi - lo : 1;
 }
 
 /** How a keypoint moves over a set of samples' frames, seen as a turn about a pivot. */
@@ -120,10 +132,7 @@ export function keypointPath(first: [number, number][], second: [number, number]
   const radius = r.reduce((a, b) => a + b, 0) / Math.max(n, 1);
   const roundness = Math.sqrt(r.reduce((a, b) => a + (b - radius) ** 2, 0) / Math.max(n, 1)) / (radius || 1);
   const angle = ([x, y]: [number, number]) => Math.atan2(y - pivot[1], x - pivot[0]);
-  const sorted = first.map(angle).sort((a, b) => a - b);
-  let gap = n === 0 ? 2 * Math.PI : 0;
-  for (let i = 0; i < n; i++) gap = Math.max(gap, (i + 1 < n ? sorted[i + 1] : sorted[0] + 2 * Math.PI) - sorted[i]);
-  const cut = widestGapDirection(first.map((p) => p[0]), first.map((p) => p[1]), pivot);
+  const { width: gap, middle: cut } = widestGap(first.map(angle).sort((a, b) => a - b));
   // Angles measured from the cut's opposite: a step whose shortest arc passes ±π turns through the cut.
   const fromCut = (p: [number, number]) => Math.atan2(Math.sin(angle(p) - cut - Math.PI), Math.cos(angle(p) - cut - Math.PI));
   let crossings = 0;
@@ -136,10 +145,7 @@ export function keypointPath(first: [number, number][], second: [number, number]
  * `frames.at(sample, frame, pixel)`: what decides whether an angle chart fits the video.
  */
 export function firstKeypointPath(frames: { n: number; at: (sample: number, frame: number, pixel: number) => number }, H: number, W: number): KeypointPath {
-  let lo = Infinity, hi = -Infinity;
-  for (let f = 0; f < frames.n; f++)
-    for (let p = 0; p < H * W; p++) { const v = frames.at(f, 0, p); if (v < lo) lo = v; if (v > hi) hi = v; }
-  const gain = keypointGain(0, frames.n > 0 ? hi - lo : 1);
+  const gain = keypointGain(0, intensityRange(frames.n, H * W, (f, p) => frames.at(f, 0, p)));
   const at = (frame: number) => Array.from({ length: frames.n }, (_, f) => softArgmax((p) => frames.at(f, frame, p), H, W, gain));
   return keypointPath(at(0), at(1));
 }
@@ -154,10 +160,7 @@ export function keypointStarts(
   H: number,
   W: number,
 ): KeypointStart[] {
-  let lo = Infinity, hi = -Infinity;
-  for (let f = 0; f < frames.n; f++)
-    for (let p = 0; p < H * W; p++) { const v = frames.at(f, p); if (v < lo) lo = v; if (v > hi) hi = v; }
-  const range = frames.n > 0 ? hi - lo : 1;
+  const range = intensityRange(frames.n, H * W, frames.at);
   return Array.from({ length: count }, (_, k) => {
     const gain = keypointGain(k, range);
     const xs = new Float64Array(frames.n), ys = new Float64Array(frames.n);
