@@ -36,3 +36,15 @@ test('the physics cap defaults to 2; no cap is stored as null and survives the J
   // A resumed run reads its schedule back from run.json: "no cap" must not turn into the default.
   assert.equal(resolveSchedule(40, JSON.parse(JSON.stringify(none)) as typeof none).physicsCap, null);
 });
+
+test('an angle chart halves its tolerance down to 1e-4 of the step with no cap; what the caller sets still wins', () => {
+  const chart = resolveSchedule(40, {}, 'angle');
+  assert.deepEqual([chart.tolEnd, chart.tolDecay, chart.physicsCap], [1e-4, 0.5, null]);
+  // Other encoders keep the dense defaults.
+  for (const arch of ['dense', 'conv', 'delay', 'keypoint'] as const) {
+    const s = resolveSchedule(40, {}, arch);
+    assert.deepEqual([s.tolEnd, s.tolDecay, s.physicsCap], [0.1, 0.8, 2], arch);
+  }
+  const set = resolveSchedule(40, { tolEnd: 0.01, tolDecay: 0.9, physicsCap: 3 }, 'angle');
+  assert.deepEqual([set.tolEnd, set.tolDecay, set.physicsCap], [0.01, 0.9, 3]);
+});
