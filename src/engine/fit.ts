@@ -51,7 +51,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
   const progress = (stage: FitProgress['stage']) => (done: number, total: number) => o.onProgress({ stage, done, total });
   const { timings, lap } = stopwatch();
   try {
-    const moments = await computeMoments(ctx, (t) => runner.run<Moments>({ kind: 'moments', ...t }), progress('moments'));
+    const moments = await computeMoments(ctx, (t) => runner.run<Moments>({ kind: 'moments', ...t }), progress('moments'), pool.workers);
     lap('moments');
 
     const sample = sampleIndices(n, grammar.limits.screeningSample, o.seed);

@@ -172,21 +172,22 @@ function transitionVector(states: Float64Array, d: number, shift: ArrayLike<numb
   return v;
 }
 
-/** Sum partial lag-2 moments (all of one stride) in the given order. */
-export function addLagged(parts: LaggedMoments[]): LaggedMoments {
-  const sum = (pick: (p: LaggedMoments) => Float64Array | undefined): Float64Array | undefined => {
-    const first = pick(parts[0]);
-    if (!first) return undefined;
-    const out = sharedFloat64(first.length);
-    for (const p of parts) {
-      const a = pick(p)!;
-      for (let i = 0; i < out.length; i++) out[i] += a[i];
-    }
-    return out;
+/** Zeroed lag-2 sums of the same shape as `like`, in shared memory. */
+export function zeroLagged(like: LaggedMoments): LaggedMoments {
+  const zero = (a: Float64Array | undefined) => (a ? sharedFloat64(a.length) : undefined);
+  const [excluded, base] = [zero(like.excluded), zero(like.base)];
+  return { n: 0, ...(excluded ? { excluded } : {}), ...(base ? { base } : {}), ahead: zero(like.ahead)! };
+}
+
+/** `total` + `part`, entry by entry into `total`'s arrays (both of one shape, see {@link zeroLagged}). */
+export function addLaggedInto(total: LaggedMoments, part: LaggedMoments): LaggedMoments {
+  const add = (out: Float64Array | undefined, a: Float64Array | undefined) => {
+    if (out && a) for (let i = 0; i < out.length; i++) out[i] += a[i];
   };
-  const excluded = sum((p) => p.excluded);
-  const base = sum((p) => p.base);
-  return { n: parts.reduce((a, p) => a + p.n, 0), ...(excluded ? { excluded } : {}), ...(base ? { base } : {}), ahead: sum((p) => p.ahead)! };
+  add(total.excluded, part.excluded);
+  add(total.base, part.base);
+  add(total.ahead, part.ahead);
+  return { ...total, n: total.n + part.n };
 }
 
 /** Add v vᵀ for the transition starting at state `st`, v = [w_t; w_{t+1}; 1] (one per trajectory end: rare). */

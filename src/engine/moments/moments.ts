@@ -6,7 +6,7 @@
 import { blockProducts, type BlockProduct, type ProductSums } from '../kernels/block-products.js';
 import { type Mat, zeros } from '../kernels/linalg.js';
 import { coordinatesOf } from '../kernels/project.js';
-import { addLagged, LaggedFromBlocks, type LaggedMoments } from './lagged.js';
+import { addLaggedInto, LaggedFromBlocks, type LaggedMoments, zeroLagged } from './lagged.js';
 import { GramSum } from './outer-sums.js';
 import { sharedFloat64 } from './shared.js';
 
@@ -150,19 +150,43 @@ function gatherBlock(states: Float64Array, d: number, sh: Float64Array, rows: Ui
 }
 
 /**
- * Sum partial moments in the given order (fixed chunk order keeps results identical for any worker
- * count), into shared memory so that tasks carrying the result pass it by reference.
+ * Partial moments summed in chunk order as the chunks arrive: a fixed order keeps the sums identical
+ * for any worker count, and a chunk that finishes early waits only for its predecessors, so the sum
+ * holds the chunks in flight rather than all of them (at d = 1024 each is 75 MB). The totals live in
+ * shared memory, so tasks carrying them pass them by reference.
  */
-export function addMoments(parts: Moments[]): Moments {
-  const first = parts[0];
-  const sums = sharedFloat64(first.sums.length);
-  let n = 0;
-  for (const p of parts) {
-    n += p.n;
-    for (let i = 0; i < sums.length; i++) sums[i] += p.sums[i];
+export class OrderedMomentSum {
+  #next = 0;
+  readonly #early = new Map<number, Moments>();
+  #total: Moments | null = null;
+
+  /** Add chunk `index` (0, 1, 2, … each once, in any order). */
+  add(index: number, part: Moments): void {
+    this.#early.set(index, part);
+    for (let p = this.#early.get(this.#next); p; p = this.#early.get(++this.#next)) {
+      this.#early.delete(this.#next);
+      this.#total = addInto(this.#total ?? zeroMoments(p), p);
+    }
   }
-  const lags = parts.map((p) => p.lag).filter((l) => l !== undefined);
-  return { dim: first.dim, n, shift: first.shift, sums, ...(lags.length === parts.length ? { lag: addLagged(lags) } : {}) };
+
+  /** The sum of every chunk added. @throws Error when a chunk before the last one added is missing. */
+  result(): Moments {
+    if (!this.#total || this.#early.size > 0) throw new Error(`moment chunk ${this.#next} is missing`);
+    return this.#total;
+  }
+}
+
+function zeroMoments(like: Moments): Moments {
+  const { dim, shift, sums, lag } = like;
+  return { dim, n: 0, shift, sums: sharedFloat64(sums.length), ...(lag ? { lag: zeroLagged(lag) } : {}) };
+}
+
+/** `total` + `part`, entry by entry into `total`; the lag-2 sums only while every part has them. */
+function addInto(total: Moments, part: Moments): Moments {
+  const sums = total.sums;
+  for (let i = 0; i < sums.length; i++) sums[i] += part.sums[i];
+  const lag = total.lag && part.lag ? addLaggedInto(total.lag, part.lag) : undefined;
+  return { dim: total.dim, n: total.n + part.n, shift: total.shift, sums, ...(lag ? { lag } : {}) };
 }
 
 /** Moments of a subspace: u = B z, u' = B z' (k coordinates), raw (about the origin) and centred. */

@@ -3,7 +3,7 @@
  * summed in chunk order, so the moments are the same for any number of workers.
  */
 import { accumulateLagged, laggedStride } from './lagged.js';
-import { accumulateMoments, addMoments, momentShift, type Moments } from './moments.js';
+import { accumulateMoments, momentShift, type Moments, OrderedMomentSum } from './moments.js';
 import type { DataContext } from './transitions.js';
 
 /**
@@ -46,20 +46,25 @@ export function momentChunk(ctx: DataContext, task: MomentTask): Moments {
   return { ...moments, lag: accumulateLagged(states, dim, starts, task.shift, task.from, task.to, task.lagStride) };
 }
 
-/** The moments of all transitions, chunk by chunk through `run`. */
-export async function computeMoments(ctx: DataContext, run: (task: MomentTask) => Promise<Moments>, progress: (done: number, total: number) => void): Promise<Moments> {
+/**
+ * The moments of all transitions, chunk by chunk through `run`, with `lanes` chunks in flight (the
+ * workers, or 1 inline): each chunk's sums are added as soon as its predecessors' are, so memory holds
+ * about `lanes` chunks' sums rather than every chunk's.
+ */
+export async function computeMoments(ctx: DataContext, run: (task: MomentTask) => Promise<Moments>, progress: (done: number, total: number) => void, lanes = 1): Promise<Moments> {
   const n = ctx.starts.length;
   const shift = momentShift(ctx.states, ctx.dim);
   const lagStride = laggedStride(n);
   const chunks = momentChunks(n, ctx.dim);
+  const total = new OrderedMomentSum();
+  let next = 0;
   let done = 0;
-  const parts = await Promise.all(
-    Array.from({ length: chunks }, (_, i) =>
-      run({ from: Math.floor((i * n) / chunks), to: Math.floor(((i + 1) * n) / chunks), shift, lagStride }).then((m) => {
-        progress(++done, chunks);
-        return m;
-      }),
-    ),
-  );
-  return addMoments(parts);
+  const lane = async () => {
+    for (let i = next++; i < chunks; i = next++) {
+      total.add(i, await run({ from: Math.floor((i * n) / chunks), to: Math.floor(((i + 1) * n) / chunks), shift, lagStride }));
+      progress(++done, chunks);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(lanes, chunks)) }, lane));
+  return total.result();
 }
