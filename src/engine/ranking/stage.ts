@@ -17,6 +17,7 @@ import { foldDecompositions } from './decompose.js';
 import { densestForm, independentInvariants } from './more-invariants.js';
 import { dropNoisyCopies } from './noisy-copies.js';
 import { dropRepeatedInvariants } from './same-function.js';
+import { dropUntestedInvariants } from './sensitivity.js';
 import { conservedByMap } from './implied.js';
 import { collapseDuplicates, type ScoredLaw, scoreFinalist, tolerances } from './rank.js';
 
@@ -69,7 +70,9 @@ export async function rankLaws(input: RankInput, run: (task: ConservationTask) =
   // As fitted only when rounding measurably cost exactness: else a second look is just a second chance.
   const unsnapped = (l: ScoredLaw) => (l.exact.some((e) => e !== null) ? [asFitted(l)].filter((f) => f.inlierRelativeError < ROUNDING_COST * l.inlierRelativeError) : []);
   const fallbacks = (l: ScoredLaw) => [...unsnapped(l), ...[densestForm(l, input.threshold)].filter((d) => d !== null)];
-  const unique = dropRepeatedInvariants(await chooseInvariants(collapsed, bases, check, fallbacks, vouchedByMaps(collapsed, input)), bases, input.ctx, input.sample, input.catalog);
+  const chosen = await chooseInvariants(collapsed, bases, check, fallbacks, vouchedByMaps(collapsed, input));
+  const tested = dropUntestedInvariants(chosen, bases, input, stdUnit, input.minInlierFraction);
+  const unique = dropRepeatedInvariants(tested, bases, input.ctx, input.sample, input.catalog);
   const conserved = foldDecompositions(unique, bases);
   const c = input.constant;
   const laws = foldImpliedInvariants(conserved, input).slice(0, Math.max(input.maxLaws - (c ? 1 : 0), 0));
