@@ -7,6 +7,7 @@ import type { EvaluateResult } from './exact-pass.js';
 import { coefficientsFor } from '../model/law-fit.js';
 import type { ScoredLaw } from '../ranking/rank.js';
 import { renderLaw, shortNumber } from './render.js';
+import { phaseNotes } from './phase-note.js';
 import { skewedConservedNote } from './skewed-text.js';
 
 /** A reported law, with its alternatives and conserved invariants as evaluable laws of their own (from the same exact pass). */
@@ -42,6 +43,7 @@ function describeLaw(s: ScoredLaw, ev: EvaluateResult, subspace: Law['subspace']
   if (s.fit.family === 'orthogonal' && !s.offset) facts.unshift('norm conserved');
   const form = skewedConservedNote(s.fit.family, s.fit.params, s.exact, s.offset, shortNumber);
   if (form) facts.unshift(form);
+  facts.push(...phaseNotes(s.fit, s.exact, shortNumber));
   const noise = s.fit.role === 'map' ? s.finalist.noise : undefined;
   if (noise) facts.push(noiseNote(noise));
   const notes = [...facts, ...alternativeNotes];
