@@ -86,7 +86,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
       snapMaxDenominator: grammar.limits.snapMaxDenominator, rescaled: search.exponent !== 0, threshold, maxLaws: grammar.limits.maxLaws,
       constant: generated.constant && { index: generated.subspaces.length, values: generated.constant.values, roundoff },
     }, (t) => runner.run<ConservationSums[]>({ kind: 'conservation', ...t }));
-    const measured = await measureLaws(ranked, subspaces, data.dim, n, catalog, { sums: (t) => runner.run<InvariantSums>({ kind: 'invariant-sums', ...t }), evaluate: (t) => runner.run<EvaluatePart[]>({ kind: 'evaluate', ...t }) }, progress('evaluating'), search.exponent);
+    const measured = await measureLaws(ranked, subspaces, data.dim, n, catalog, { sums: (t) => runner.run<InvariantSums>({ kind: 'invariant-sums', ...t }), evaluate: (t) => runner.run<EvaluatePart[]>({ kind: 'evaluate', ...t }) }, progress('evaluating'), search.exponent, o.minInlierFraction);
     const laws = measured.laws;
     lap('evaluating');
 
@@ -94,7 +94,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     const result: FitResult = {
       laws,
       complement: describeComplement(moments, covered, search.exponent),
-      pareto: paretoPoints(scored, ranked, subspaces),
+      pareto: paretoPoints(scored, measured.reported, subspaces),
       provenance: {
         ...runProvenance(data, o, search, pool.workers, n),
         ...searchCounts(screening, finalists, finalistFailures.length),

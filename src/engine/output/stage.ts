@@ -13,7 +13,10 @@ import { lawsInDataUnits } from './units.js';
 
 /**
  * The reported laws, measured exactly through `run`, in rank order. When the data were searched scaled
- * by 2^-exponent, the laws are stated back in data units, and those that cannot be are failures.
+ * by 2^-exponent, the laws are stated back in data units, and those that cannot be are failures. A law
+ * that holds on fewer than `minInlierFraction` of the transitions when measured exactly is not reported:
+ * ranking reads inlier fractions off histograms and samples, and a companion invariant borrows its
+ * first invariant's (more-invariants.ts). `reported` are the laws kept, for the Pareto front's marks.
  */
 export async function measureLaws(
   ranked: ScoredLaw[],
@@ -24,7 +27,8 @@ export async function measureLaws(
   run: ExactPassRunner,
   progress: (done: number, total: number) => void,
   exponent = 0,
-): Promise<{ laws: Law[]; failures: Failure[] }> {
+  minInlierFraction = 0,
+): Promise<{ laws: Law[]; failures: Failure[]; reported: ScoredLaw[] }> {
   const groups = groupBy(ranked.flatMap((l) => [l, ...l.alternatives, ...l.conserves]), (law) => law.subspaceIndex);
   const total = [...groups.values()].reduce((a, g) => a + g.length, 0);
   let done = 0;
@@ -39,8 +43,9 @@ export async function measureLaws(
       progress(done, total);
     }),
   );
-  if (exponent !== 0) return lawsInDataUnits(ranked, evaluation, subspaces, dim, nTransitions, exponent);
-  return { laws: ranked.map((law, i) => toLaw(law, evaluation, subspaces, dim, i + 1, nTransitions)), failures: [] };
+  const reported = ranked.filter((law) => evaluation.get(law)!.nIn >= minInlierFraction * nTransitions);
+  if (exponent !== 0) return { ...lawsInDataUnits(reported, evaluation, subspaces, dim, nTransitions, exponent), reported };
+  return { laws: reported.map((law, i) => toLaw(law, evaluation, subspaces, dim, i + 1, nTransitions)), failures: [], reported };
 }
 
 /** Complexity against relative error over all finalists: the non-dominated points, cheapest first. */
