@@ -29,7 +29,7 @@ export interface ConservationTask {
 export interface Conservation {
   /** RMS change over whole segments (a segment: a run of inlier transitions within one trajectory). */
   drift: number;
-  /** RMS change over each of {@link DRIFT_HORIZONS} transitions within segments (NaN: no segment that long). */
+  /** RMS change over each of {@link DRIFT_HORIZONS} transitions along the trajectories, outlier steps left out (NaN: no trajectory that long). */
   horizons: number[];
   /**
    * Standard deviation of the invariant's value between segments, weighted by their length: how much
@@ -137,6 +137,8 @@ class Follower {
   private trajectoryNet = 0;
   /** Whether each transition of the current trajectory so far is an inlier. */
   private inliers: boolean[] = [];
+  /** The current trajectory's running sum of inlier steps, one entry per transition and one before them. */
+  private inlierSums: number[] = [0];
   private readonly quarterInliers = [0, 0, 0, 0];
   private readonly quarterCounts = [0, 0, 0, 0];
 
@@ -163,6 +165,7 @@ class Follower {
       this.previous = t;
       const inlier = Math.abs(after - before) <= this.tolerance;
       this.inliers.push(inlier);
+      this.inlierSums.push(this.inlierSums[this.inlierSums.length - 1] + (inlier ? after - before : 0));
       if (!inlier) {
         this.close();
         continue;
@@ -200,6 +203,17 @@ class Follower {
   }
 
   private endTrajectory(): void {
+    // Changes over each horizon along the whole trajectory, its outlier steps left out rather than cut
+    // at: cut at, frequent outliers leave no stretch long enough for a slow wander to show. (Counting
+    // the outliers' steps too would also catch the wander they carry, but it fails an approximate
+    // invariant's bounded wobble: docs/no-false-laws.md#a-slow-wander-stated-conserved.)
+    const sums = this.inlierSums;
+    for (let q = 0; q < DRIFT_HORIZONS.length; q++) {
+      const h = DRIFT_HORIZONS[q];
+      for (let s = 0; s + h < sums.length; s++) this.horizonSums[q] += (sums[s + h] - sums[s]) ** 2;
+      this.horizonCounts[q] += Math.max(sums.length - h, 0);
+    }
+    this.inlierSums = [0];
     this.walkNet += this.trajectoryNet ** 2;
     this.trajectoryNet = 0;
     const length = this.inliers.length;
@@ -224,11 +238,6 @@ class Follower {
       this.level1 += v.length * mean;
       this.level2 += v.length * mean * mean;
       this.levelWeight += v.length;
-      for (let q = 0; q < DRIFT_HORIZONS.length; q++) {
-        const h = DRIFT_HORIZONS[q];
-        for (let s = 0; s + h < v.length; s++) this.horizonSums[q] += (v[s + h] - v[s]) ** 2;
-        this.horizonCounts[q] += Math.max(v.length - h, 0);
-      }
     }
     v.length = 0;
   }

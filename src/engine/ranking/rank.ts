@@ -19,6 +19,9 @@ export const MAX_SNAPPED_PARAMETERS = 40;
 /** Alternatives kept per law: each adds one more residual per transition to its law's exact pass. */
 const MAX_ALTERNATIVES = 4;
 
+/** Largest angle (rad) between a clearly less exact map's subspace and a better map's for it to be a tilted copy. */
+const TILTED = 0.08;
+
 export interface ScoredLaw {
   fit: LawFit;
   subspaceIndex: number;
@@ -228,9 +231,28 @@ export function collapseDuplicates(laws: ScoredLaw[], bases: number[][][], minIn
     worse(law, w) || (!worse(w, law) && (w.inlierFraction > law.inlierFraction + 0.02 || (sameDimension(w, law) && byDl(w, law) < 0)));
   // Invariants on nested subspaces are weighed after conservation along trajectories (see
   // invariant-choice.ts): here every subspace keeps its own.
+  // A plane tilted a little out of an exact law's plane into noise directions carries a blurred copy
+  // of that law at a looser tolerance of its own: within TILTED of a clearly more exact map, it goes.
+  const tiltedCopy = (w: ScoredLaw, law: ScoredLaw) => worse(law, w) && nestedSpans(bases[w.subspaceIndex], bases[law.subspaceIndex], TILTED);
   return perSubspace
-    .filter((law) => law.fit.role === 'invariant' || !perSubspace.some((w) => w !== law && w.fit.role === 'map' && nestedSpans(bases[w.subspaceIndex], bases[law.subspaceIndex]) && beats(w, law)))
+    .filter((law) => law.fit.role === 'invariant' || !perSubspace.some((w) => w !== law && w.fit.role === 'map' && ((nestedSpans(bases[w.subspaceIndex], bases[law.subspaceIndex]) && beats(w, law)) || tiltedCopy(w, law))))
     .sort(byDl);
+}
+
+/**
+ * The laws without invariants on tilted copies of a map's subspace: an invariant on a subspace of the
+ * map's dimension within {@link TILTED} of it (but not the map's own, where the map states what it
+ * conserves) that holds on clearly fewer transitions is the map's plane blurred by noise directions,
+ * conserved at a looser tolerance of its own; what that plane conserves, its map says.
+ */
+export function dropTiltedInvariants(laws: ScoredLaw[], bases: number[][][]): ScoredLaw[] {
+  const maps = laws.filter((l) => l.fit.role === 'map');
+  const tilted = (inv: ScoredLaw, map: ScoredLaw) =>
+    map.subspaceIndex !== inv.subspaceIndex &&
+    bases[map.subspaceIndex].length === bases[inv.subspaceIndex].length &&
+    map.inlierFraction > inv.inlierFraction + 0.02 &&
+    nestedSpans(bases[map.subspaceIndex], bases[inv.subspaceIndex], TILTED);
+  return laws.filter((l) => l.fit.role !== 'invariant' || !maps.some((m) => tilted(l, m)));
 }
 
 /** Pareto front of complexity vs relative error (non-dominated points), cheapest first. */
