@@ -9,7 +9,7 @@
 import { groupBy } from '../../collections.js';
 import { nestedSpans } from '../kernels/linalg.js';
 import { type Conservation, isConserved } from './conservation.js';
-import type { ScoredLaw } from './rank.js';
+import { onTiltedCopy, type ScoredLaw } from './rank.js';
 
 /** Conservation of the invariants on one subspace, in one pass (see conservation.ts). */
 export type ConservationCheck = (subspaceIndex: number, laws: ScoredLaw[]) => Promise<Conservation[]>;
@@ -27,7 +27,11 @@ export async function chooseInvariants(
   fallbacks: (law: ScoredLaw) => ScoredLaw[],
   vouched: Set<ScoredLaw> = new Set(),
 ): Promise<ScoredLaw[]> {
-  const invariants = laws.filter((l) => l.fit.role === 'invariant');
+  // An invariant on a tilted copy of a map's subspace that holds on clearly fewer transitions restates
+  // that plane blurred (rank.ts); what the plane conserves, its map says.
+  const maps = laws.filter((l) => l.fit.role === 'map');
+  const blurred = (l: ScoredLaw) => maps.some((m) => m.inlierFraction > l.inlierFraction + 0.02 && onTiltedCopy(l, m, bases));
+  const invariants = laws.filter((l) => l.fit.role === 'invariant' && !blurred(l));
   const perSubspace = groupBy(invariants, (l) => l.subspaceIndex);
   const conserved = (l: ScoredLaw) => vouched.has(l) || isConserved(l.conservation!, l.tolerance, l.finalist.floor);
   // Each law's conserved statement (itself or a fallback), null when none is; one pass per round.

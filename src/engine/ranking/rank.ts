@@ -231,28 +231,21 @@ export function collapseDuplicates(laws: ScoredLaw[], bases: number[][][], minIn
     worse(law, w) || (!worse(w, law) && (w.inlierFraction > law.inlierFraction + 0.02 || (sameDimension(w, law) && byDl(w, law) < 0)));
   // Invariants on nested subspaces are weighed after conservation along trajectories (see
   // invariant-choice.ts): here every subspace keeps its own.
-  // A plane tilted a little out of an exact law's plane into noise directions carries a blurred copy
-  // of that law at a looser tolerance of its own: within TILTED of a clearly more exact map, it goes.
-  const tiltedCopy = (w: ScoredLaw, law: ScoredLaw) => worse(law, w) && nestedSpans(bases[w.subspaceIndex], bases[law.subspaceIndex], TILTED);
+  const tiltedCopy = (w: ScoredLaw, law: ScoredLaw) => worse(law, w) && onTiltedCopy(law, w, bases);
   return perSubspace
     .filter((law) => law.fit.role === 'invariant' || !perSubspace.some((w) => w !== law && w.fit.role === 'map' && ((nestedSpans(bases[w.subspaceIndex], bases[law.subspaceIndex]) && beats(w, law)) || tiltedCopy(w, law))))
     .sort(byDl);
 }
 
 /**
- * The laws without invariants on tilted copies of a map's subspace: an invariant on a subspace of the
- * map's dimension within {@link TILTED} of it (but not the map's own, where the map states what it
- * conserves) that holds on clearly fewer transitions is the map's plane blurred by noise directions,
- * conserved at a looser tolerance of its own; what that plane conserves, its map says.
+ * Whether `law` lies on a tilted copy of `map`'s subspace: another subspace of its dimension within
+ * {@link TILTED} of it. A plane leaning a little out of an exact law's plane into noise directions
+ * carries a blurred copy of that law at a looser tolerance of its own; where such a law is clearly
+ * worse than the map (less exact, or for an invariant, holding on fewer transitions), it goes.
  */
-export function dropTiltedInvariants(laws: ScoredLaw[], bases: number[][][]): ScoredLaw[] {
-  const maps = laws.filter((l) => l.fit.role === 'map');
-  const tilted = (inv: ScoredLaw, map: ScoredLaw) =>
-    map.subspaceIndex !== inv.subspaceIndex &&
-    bases[map.subspaceIndex].length === bases[inv.subspaceIndex].length &&
-    map.inlierFraction > inv.inlierFraction + 0.02 &&
-    nestedSpans(bases[map.subspaceIndex], bases[inv.subspaceIndex], TILTED);
-  return laws.filter((l) => l.fit.role !== 'invariant' || !maps.some((m) => tilted(l, m)));
+export function onTiltedCopy(law: ScoredLaw, map: ScoredLaw, bases: number[][][]): boolean {
+  const [a, b] = [bases[map.subspaceIndex], bases[law.subspaceIndex]];
+  return map.subspaceIndex !== law.subspaceIndex && a.length === b.length && nestedSpans(a, b, TILTED);
 }
 
 /** Pareto front of complexity vs relative error (non-dominated points), cheapest first. */

@@ -19,7 +19,7 @@ import { dropNoisyCopies } from './noisy-copies.js';
 import { dropRepeatedInvariants } from './same-function.js';
 import { dropUntestedInvariants } from './sensitivity.js';
 import { conservedByMap } from './implied.js';
-import { collapseDuplicates, dropTiltedInvariants, type ScoredLaw, scoreFinalist, tolerances } from './rank.js';
+import { collapseDuplicates, type ScoredLaw, scoreFinalist, tolerances } from './rank.js';
 
 /** A snapped invariant is checked again as fitted when that is more exact by at least this factor. */
 const ROUNDING_COST = 0.9;
@@ -71,7 +71,7 @@ export async function rankLaws(input: RankInput, run: (task: ConservationTask) =
   const unsnapped = (l: ScoredLaw) => (l.exact.some((e) => e !== null) ? [asFitted(l)].filter((f) => f.inlierRelativeError < ROUNDING_COST * l.inlierRelativeError) : []);
   const fallbacks = (l: ScoredLaw) => [...unsnapped(l), ...[densestForm(l, input.threshold)].filter((d) => d !== null)];
   const chosen = await chooseInvariants(collapsed, bases, check, fallbacks, vouchedByMaps(collapsed, input));
-  const tested = dropTiltedInvariants(dropUntestedInvariants(chosen, bases, input, stdUnit, input.minInlierFraction), bases);
+  const tested = dropUntestedInvariants(chosen, bases, input, stdUnit, input.minInlierFraction);
   const unique = dropRepeatedInvariants(tested, bases, input.ctx, input.sample, input.catalog);
   const conserved = foldDecompositions(unique, bases);
   const c = input.constant;
