@@ -6,8 +6,7 @@
  * quantity changing at I's local rate |∇I| by several tolerances; on those, a conserved I must hold as
  * often as any law must hold (docs/no-false-laws.md#invariants-the-data-cannot-test).
  */
-import { compileFeatures } from '../../laws/features.js';
-import { subspaceVariables } from '../model/features.js';
+import { subspaceVariables, type FeatureCatalog } from '../model/features.js';
 import { coefficientsFor } from '../model/law-fit.js';
 import { projectState } from '../kernels/project.js';
 import type { DataContext } from '../moments/transitions.js';
@@ -67,38 +66,66 @@ export const passesSensitivity = (s: Sensitivity, minInlierFraction: number): bo
 export function dropUntestedInvariants(
   laws: ScoredLaw[],
   bases: number[][][],
-  data: { ctx: DataContext; sample: Uint32Array },
+  data: { ctx: DataContext; sample: Uint32Array; catalog: FeatureCatalog },
   unit: (law: ScoredLaw) => number,
   minInlierFraction: number,
 ): ScoredLaw[] {
   return laws.filter((law) => law.fit.role !== 'invariant' || passesSensitivity(sensitivityOn(law, bases[law.subspaceIndex], data, law.tolerance * unit(law)), minInlierFraction));
 }
 
-function sensitivityOn(law: ScoredLaw, basis: number[][], data: { ctx: DataContext; sample: Uint32Array }, tolerance: number): Sensitivity {
-  const { ctx, sample } = data;
+function sensitivityOn(law: ScoredLaw, basis: number[][], data: { ctx: DataContext; sample: Uint32Array; catalog: FeatureCatalog }, tolerance: number): Sensitivity {
+  const { ctx, sample, catalog } = data;
   const k = basis.length;
-  // The output's evaluator (src/laws): the same features, with their symbolic Jacobian for |∇I|.
-  const phi = compileFeatures({ variables: subspaceVariables(k), features: law.fit.features });
+  const features = law.fit.features;
+  const evaluate = catalog.compileAll(features, subspaceVariables(k));
   const c = coefficientsFor(law.fit, law.fit.params)[0];
-  const [values, jacobian, gradient] = [new Float64Array(phi.m), new Float64Array(phi.m * k), new Float64Array(k)];
+  const phi = new Float64Array(c.length);
   const value = (u: Float64Array) => {
-    phi.values(u, values);
+    evaluate(u, phi);
     let s = 0;
-    for (let j = 0; j < c.length; j++) s += c[j] * values[j];
+    for (let j = 0; j < c.length; j++) s += c[j] * phi[j];
     return s;
   };
-  // ∇I = Σ_j c_j ∇φ_j; constant when every feature is a variable or a number (a linear I on up to the
-  // whole space, where a Jacobian per point would cost k² per transition).
-  const gradientNorm = (at: Float64Array) => {
-    phi.jacobian(at, jacobian);
-    gradient.fill(0);
-    for (let j = 0; j < c.length; j++) for (let a = 0; a < k; a++) gradient[a] += c[j] * jacobian[j * k + a];
-    return Math.hypot(...gradient);
-  };
-  const constant = phi.affine ? gradientNorm(new Float64Array(k)) : NaN;
   const transition = (i: number, u: Float64Array, v: Float64Array) => {
     projectState(ctx.states, ctx.dim, ctx.starts[sample[i]], basis, u);
     projectState(ctx.states, ctx.dim, ctx.starts[sample[i]] + 1, basis, v);
   };
-  return sensitivity(value, phi.affine ? () => constant : gradientNorm, transition, sample.length, k, tolerance);
+  return sensitivity(value, gradientNormOf(value, features, c, k, stepOf(transition, sample.length, k)), transition, sample.length, k, tolerance);
+}
+
+/**
+ * |∇I|: the coefficients' norm for a linear I (any k, up to the whole space), else central differences
+ * (library and quadratic invariants act on at most a few dimensions). Not the law evaluator's symbolic
+ * Jacobian (src/laws/features.ts): the engine does not import what lies downstream of it.
+ */
+function gradientNormOf(value: (u: Float64Array) => number, features: string[], c: number[], k: number, h: number): (at: Float64Array) => number {
+  const variables = subspaceVariables(k);
+  if (features.every((f) => f === '1' || variables.includes(f))) {
+    const norm = Math.hypot(...features.map((f, j) => (f === '1' ? 0 : c[j])));
+    return () => norm;
+  }
+  const probe = new Float64Array(k);
+  return (at) => {
+    let g2 = 0;
+    for (let a = 0; a < k; a++) {
+      probe.set(at);
+      probe[a] = at[a] + h;
+      const up = value(probe);
+      probe[a] = at[a] - h;
+      g2 += ((up - value(probe)) / (2 * h)) ** 2;
+    }
+    return Math.sqrt(g2);
+  };
+}
+
+/** The difference step: 1e-5 of the subspace's RMS coordinate, where truncation and rounding are both far below a tolerance. */
+function stepOf(transition: (i: number, u: Float64Array, v: Float64Array) => void, n: number, k: number): number {
+  const [u, v] = [new Float64Array(k), new Float64Array(k)];
+  let s2 = 0;
+  for (let i = 0; i < n; i++) {
+    transition(i, u, v);
+    for (let a = 0; a < k; a++) s2 += u[a] * u[a];
+  }
+  const rms = Math.sqrt(s2 / Math.max(n * k, 1));
+  return 1e-5 * (rms > 0 ? rms : 1);
 }
