@@ -17,7 +17,7 @@ import type { EvaluatePart, InvariantSums } from './output/exact-pass.js';
 import { measureLaws, paretoPoints } from './output/stage.js';
 import type { ConservationSums } from './ranking/conservation.js';
 import { rankLaws } from './ranking/stage.js';
-import { describeComplement } from './output/complement.js';
+import { type ComplementShare, describeComplement } from './output/complement.js';
 import { withTimeStep } from './output/continuous-time.js';
 import { scaledSearch } from './scaling.js';
 import { createFitPool } from './runtime/pool.js';
@@ -91,9 +91,11 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     lap('evaluating');
 
     const covered = [...laws.flatMap((l) => l.subspace.basis), ...(generated.constant?.subspace.basis ?? [])];
+    const complement = await describeComplement(moments, covered, search.exponent, (t) => runner.run<ComplementShare>({ kind: 'complement', ...t }));
+    lap('complement');
     const result: FitResult = {
       laws,
-      complement: describeComplement(moments, covered, search.exponent),
+      complement,
       pareto: paretoPoints(scored, measured.reported, subspaces),
       provenance: {
         ...runProvenance(data, o, search, pool.workers, n),

@@ -12,54 +12,73 @@ import { lagCovariances } from '../moments/noise-model.js';
 /** Share of the next value a linear fit may predict for the rest still to count as white noise. */
 export const WHITE_NOISE_MAX = 0.05;
 
+/** One of the complement's two predictabilities, as a worker task (see {@link predictedShareAt}). */
+export interface ComplementTask {
+  moments: Moments;
+  /** Orthonormal rows of the covered directions. */
+  covered: number[][];
+  lag: 1 | 2;
+}
+
 /**
  * Summary of the complement of `covered` (orthonormal rows of laws' subspaces and of the constant
  * part, in data coordinates), or null when the laws and constants span the whole space (or its
- * moments are degenerate).
+ * moments are degenerate). `share` computes the two predictabilities, each a d³ solve at d = 1024,
+ * so fit.ts runs them on two workers at once; by default they run here.
  * @param exponent the data were searched × 2^-exponent: the spread is stated back in data units
  */
-export function describeComplement(mom: Moments, covered: number[][], exponent: number): ComplementSummary | null {
+export async function describeComplement(
+  mom: Moments,
+  covered: number[][],
+  exponent: number,
+  share: (task: ComplementTask) => Promise<ComplementShare> = async (task) => predictedShareAt(task),
+): Promise<ComplementSummary | null> {
   // Laws' subspaces may overlap (nested or shared directions); tol: directions already covered to 1e-6.
   const q = orthonormalRows(covered, 1e-6);
   const k = mom.dim - q.length;
   if (k <= 0) return null;
   try {
-    return summarise(mom, q, k, exponent);
+    const [oneStep, twoSteps] = await Promise.all(([1, 2] as const).map((lag) => share({ moments: mom, covered: q, lag })));
+    const predictedShare = Math.max(oneStep.share, twoSteps.share);
+    return {
+      dim: k,
+      rms: timesPow2(Math.sqrt(Math.max(oneStep.variance, 0)), exponent),
+      predictedShare,
+      verdict: predictedShare <= WHITE_NOISE_MAX ? 'white noise' : 'structure left',
+    };
   } catch {
     return null; // degenerate moments (a direction without variance): nothing to say about it
   }
 }
 
-/**
- * The summary from the full space's moments and P = I − QᵀQ, the projector on the complement of the
- * covered rows Q: every figure is a trace, unchanged by the basis of the complement, so none is built
- * (at d = 1024 projecting the moments on one cost seconds).
- */
-function summarise(mom: Moments, q: number[][], k: number, exponent: number): ComplementSummary {
-  const sm = projectMoments(mom, identity(mom.dim)); // coordinates: picked out, not multiplied
-  const cxx = onComplement(sm.cxx, q);
-  const total = trace(onComplement(sm.cyy, q));
-  const variance = trace(cxx) / Math.max(sm.n, 1) / k;
-  // Residual of u' on u: cyy − cyx cxx⁻¹ cxy, its trace the unpredicted part.
-  const explained = explainedOnComplement(cxx, onComplement(sm.cyx, q), q);
-  const predictedShare = Math.max(adjustedShare(explained, total, sm.n, k), twoStepShare(mom, q, k));
-  return {
-    dim: k,
-    rms: timesPow2(Math.sqrt(Math.max(variance, 0)), exponent),
-    predictedShare,
-    verdict: predictedShare <= WHITE_NOISE_MAX ? 'white noise' : 'structure left',
-  };
+/** What a {@link ComplementTask} finds: the predicted share, and (lag 1) the mean variance per direction. */
+export interface ComplementShare {
+  share: number;
+  variance: number;
 }
 
 /**
- * Share of u_{t+2} a linear fit on u_t predicts: structure that skips a step (a period-2 flip seen
- * through noise, a slow oscillation) is not white noise either. 0 without lag-2 moments.
+ * The share of the complement's next value (lag 1), or of the one after (lag 2), that a linear fit on
+ * its current value predicts, adjusted for what chance explains; 0 at lag 2 without lag-2 moments.
+ * Structure that skips a step (a period-2 flip seen through noise, a slow oscillation) is not white
+ * noise either. Figures come from the full space's moments and P = I − QᵀQ, the projector on the
+ * complement of the covered rows Q: each is a trace, unchanged by the basis of the complement, so none
+ * is built (at d = 1024 projecting the moments on one cost seconds). @throws Error on degenerate moments.
  */
-function twoStepShare(mom: Moments, q: number[][], k: number): number {
+export function predictedShareAt(task: ComplementTask): ComplementShare {
+  const { moments: mom, covered: q, lag: steps } = task;
+  const k = mom.dim - q.length;
+  if (steps === 1) {
+    const sm = projectMoments(mom, identity(mom.dim)); // coordinates: picked out, not multiplied
+    const cxx = onComplement(sm.cxx, q);
+    // Residual of u' on u: cyy − cyx cxx⁻¹ cxy, its trace the unpredicted part.
+    const explained = explainedOnComplement(cxx, onComplement(sm.cyx, q), q);
+    return { share: adjustedShare(explained, trace(onComplement(sm.cyy, q)), sm.n, k), variance: trace(cxx) / Math.max(sm.n, 1) / k };
+  }
   const lag = lagCovariances(mom, identity(mom.dim));
-  if (!lag) return 0;
+  if (!lag) return { share: 0, variance: NaN };
   const C0 = onComplement(lag.C0, q);
-  return adjustedShare(explainedOnComplement(C0, onComplement(lag.C2, q), q), trace(C0), lag.n, k);
+  return { share: adjustedShare(explainedOnComplement(C0, onComplement(lag.C2, q), q), trace(C0), lag.n, k), variance: NaN };
 }
 
 /**

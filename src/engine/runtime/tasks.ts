@@ -7,6 +7,7 @@ import type { Failure } from '../../types.js';
 import type { FinalistResult } from '../finalists/finalize.js';
 import { finalizeBatch, type FinalizeTask } from '../finalists/stage.js';
 import type { Moments } from '../moments/moments.js';
+import { type ComplementShare, type ComplementTask, predictedShareAt } from '../output/complement.js';
 import { momentChunk, type MomentTask } from '../moments/stage.js';
 import type { DataContext } from '../moments/transitions.js';
 import { type EvaluateBatch, evaluateBatch, type EvaluatePart, type InvariantSums, invariantSumsBatch } from '../output/exact-pass.js';
@@ -22,9 +23,10 @@ export type Task =
   | ({ kind: 'finalize' } & FinalizeTask)
   | ({ kind: 'conservation' } & ConservationTask)
   | ({ kind: 'invariant-sums' } & EvaluateBatch)
-  | ({ kind: 'evaluate' } & EvaluateBatch & { scales: number[] });
+  | ({ kind: 'evaluate' } & EvaluateBatch & { scales: number[] })
+  | ({ kind: 'complement' } & ComplementTask);
 
-export type TaskResult = Moments | ScreenOutcome[] | EigenMode[] | (FinalistResult | Failure)[][] | ConservationSums[] | InvariantSums | EvaluatePart[] | null;
+export type TaskResult = Moments | ScreenOutcome[] | EigenMode[] | (FinalistResult | Failure)[][] | ConservationSums[] | InvariantSums | EvaluatePart[] | ComplementShare | null;
 
 /** Run one task; `stop` is the fit's interrupt flag (polled between candidates and before finalists). */
 export function runTask(ctx: DataContext, task: Task, stop?: Int32Array): TaskResult {
@@ -43,5 +45,7 @@ export function runTask(ctx: DataContext, task: Task, stop?: Int32Array): TaskRe
       return invariantSumsBatch(ctx, task);
     case 'evaluate':
       return evaluateBatch(ctx, task);
+    case 'complement':
+      return predictedShareAt(task);
   }
 }

@@ -109,15 +109,23 @@ export async function screenAll(
 async function reusable(input: ScreenInput, prescreened: Prescreened): Promise<Map<CandidateSpec, ScreenOutcome>> {
   const outcomes = await prescreened.outcomes;
   const key = (c: CandidateSpec) => JSON.stringify([c.id, c.family, c.role, c.offset, c.structuralCost, c.libraryFeatures, c.libraryCosts]);
-  const earlier = new Map<string, { outcome: ScreenOutcome; basis: number[][] }>();
+  const earlier = new Map<string, { outcome: ScreenOutcome; subspaceIndex: number }>();
   for (const c of prescreened.candidates) {
     const outcome = outcomes.get(c);
-    if (outcome) earlier.set(key(c), { outcome, basis: prescreened.subspaces[c.subspaceIndex].basis });
+    if (outcome) earlier.set(key(c), { outcome, subspaceIndex: c.subspaceIndex });
   }
+  // Once per pair of subspaces, not per candidate: at d = 1024 a full-space basis has 10⁶ entries.
+  const same = new Map<string, boolean>();
+  const sameBasis = (before: number, now: number) => {
+    const pair = `${before},${now}`;
+    let equal = same.get(pair);
+    if (equal === undefined) same.set(pair, (equal = sameRows(prescreened.subspaces[before].basis, input.subspaces[now].basis)));
+    return equal;
+  };
   const reused = new Map<CandidateSpec, ScreenOutcome>();
   for (const c of input.candidates) {
     const found = earlier.get(key(c));
-    if (!found || !sameRows(found.basis, input.subspaces[c.subspaceIndex].basis)) continue;
+    if (!found || !sameBasis(found.subspaceIndex, c.subspaceIndex)) continue;
     reused.set(c, found.outcome.ok ? { ...found.outcome, subspaceIndex: c.subspaceIndex } : found.outcome);
   }
   return reused;
