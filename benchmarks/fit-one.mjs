@@ -12,9 +12,10 @@
 //         as a pool kept across fits does (`createFitPool`): V8 has compiled the engine in them.
 // CPU is split by thread from /proc: the main thread, the worker threads, and the rest of the
 // process (V8's background compiler and garbage-collector helpers, libuv).
-// V8's tier-up budget is raised first, as the command line does (tuneCompiler, engine/runtime/jit.ts);
-// V8_DEFAULTS=1 in the environment keeps V8's own budget, to measure what the raise gains.
-import { createFitPool, fit, tuneCompiler } from 'latent-laws';
+// V8's tier-up budget is raised, and its heap growth step set from d = 512 on, as the command line does
+// (tuneCompiler, engine/runtime/jit.ts; tuneHeap, engine/runtime/heap.ts); V8_DEFAULTS=1 in the
+// environment keeps V8's own settings, to measure what they change.
+import { createFitPool, fit, tuneCompiler, tuneHeap } from 'latent-laws';
 import { plantedDecay } from './planted-decay.mjs';
 import { plantedNoisy } from './planted-noisy.mjs';
 import { plantedNoise } from './planted-noise.mjs';
@@ -33,6 +34,7 @@ if (!(kind in generators)) throw new Error(`data must be one of ${Object.keys(ge
 
 const data = generators[kind](N, d, 12345);
 const dataBytes = data.states.byteLength;
+if (process.env.V8_DEFAULTS !== '1') tuneHeap(d);
 const before = threadCpu(); // main thread, V8's platform threads, libuv: everything but the workers
 const pool = createFitPool(workers);
 if (poolState === 'warm') await fit(plantedRotation(Math.max(1000, Math.round(N / 10)), d, 777), { pool, seed: 2 });

@@ -9,6 +9,9 @@ export function plantedRotation(N, d, seed) {
   const rand = mulberry32(seed);
   const gauss = gaussianOf(rand);
   const Q = randomOrthogonal(d, rand);
+  // Column j of Q as row j of a flat array: the sums below read it in order (same sums, same order).
+  const Qt = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) Qt[j * d + i] = Q[i][j];
   const x = new Float64Array(d);
   const c = Math.cos(Math.PI / 7), s = Math.sin(Math.PI / 7);
   for (let k = 0; k < K; k++) {
@@ -19,7 +22,7 @@ export function plantedRotation(N, d, seed) {
       const row = (k * T + t) * d;
       for (let j = 0; j < d; j++) {
         let z = 0;
-        for (let i = 0; i < d; i++) z += Q[i][j] * x[i];
+        for (let i = 0, q = j * d; i < d; i++) z += Qt[q + i] * x[i];
         states[row + j] = z + 1e-3 * gauss();
       }
       if (rand() < 0.01) { a = gauss(); b = gauss(); } else { const a2 = c * a - s * b; b = s * a + c * b; a = a2; }

@@ -8,6 +8,7 @@ export { fit, type FitOptions, type FitProgress } from './engine/fit.js';
 export { FIT_DEFAULTS, resolveFitOptions, type ResolvedFitOptions } from './engine/options.js';
 export { createFitPool, type FitPool } from './engine/runtime/pool.js';
 export { tuneCompiler, INTERRUPT_BUDGET } from './engine/runtime/jit.js';
+export { tuneHeap, HEAP_GROWING_PERCENT, HEAP_TUNING_FROM_DIM } from './engine/runtime/heap.js';
 export { withTimeStep, continuousTimeForm, describeContinuousTime } from './engine/output/continuous-time.js';
 export { loadDataset, loadDatasetAsync, SUPPORTED_EXTENSIONS, type LoadOptions } from './data/load.js';
 export { loadGrammar, defaultGrammarPath } from './grammar/load.js';

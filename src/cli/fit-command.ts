@@ -3,6 +3,7 @@ import { loadDatasetAsync } from '../data/load.js';
 import { writeNpy } from '../data/npy.js';
 import { demoDataset } from '../demo.js';
 import { fit, type FitOptions } from '../engine/fit.js';
+import { tuneHeap } from '../engine/runtime/heap.js';
 import { createFitPool, type FitPool } from '../engine/runtime/pool.js';
 import { principalAngles } from '../engine/kernels/linalg.js';
 import { InputError } from '../errors.js';
@@ -35,6 +36,7 @@ export interface CommonFitFlags {
 }
 
 export async function runFit(data: Dataset, flags: CommonFitFlags, pool?: FitPool): Promise<FitResult> {
+  tuneHeap(data.dim);
   const grammar = loadGrammar(flags.grammar ?? defaultGrammarPath());
   const progress = progressReporter(!flags.json);
   const options: FitOptions = {
