@@ -205,7 +205,7 @@ function onePerSpan(subspaces: Subspace[]): Subspace[] {
   // Kept subspaces without a coordinate key: few (data-driven ones), so only they are compared by span.
   const unkeyed: number[] = [];
   const keyOf = (s: Subspace) => (s.kind === 'coordinates' && s.coordinates ? s.coordinates.join(',') : null);
-  const sameSpan = (o: Subspace, s: Subspace) => o.basis.length === s.basis.length && spansEqual(o.basis, s.basis);
+  const sameSpan = (o: Subspace, s: Subspace) => o.basis.length === s.basis.length && spansEqual(o.basis, s.basis, unitIndices(o), unitIndices(s));
   const spanMatch = (s: Subspace) => unkeyed.filter((i) => sameSpan(kept[i], s)).reduce((a, i) => (a < 0 ? i : Math.min(a, i)), -1);
   for (const s of subspaces) {
     const key = keyOf(s);
@@ -246,9 +246,24 @@ function attempt<T>(generator: string, failures: Failure[], make: () => T[]): T[
   }
 }
 
-function spansEqual(a: number[][], b: number[][]): boolean {
+/**
+ * Whether two orthonormal bases span one subspace. `unitA`/`unitB`: the coordinate each row of a
+ * coordinate subset is the unit vector of, so its products are entries, read instead of summed over
+ * d (the same values: the sum adds exact zeros).
+ */
+function spansEqual(a: number[][], b: number[][], unitA: number[] | null, unitB: number[] | null): boolean {
   // ‖B Aᵀ‖_F² = k exactly when the spans agree (orthonormal rows).
   let s = 0;
-  for (const ra of a) for (const rb of b) s += ra.reduce((t, x, i) => t + x * rb[i], 0) ** 2;
+  a.forEach((ra, p) =>
+    b.forEach((rb, q) => {
+      const dot = unitB ? ra[unitB[q]] : unitA ? rb[unitA[p]] : ra.reduce((t, x, i) => t + x * rb[i], 0);
+      s += dot ** 2;
+    }),
+  );
   return s >= a.length * (1 - 1e-8);
+}
+
+/** A coordinate subset's coordinates, row by row (its rows are their unit vectors); null otherwise. */
+function unitIndices(s: Subspace): number[] | null {
+  return s.kind === 'coordinates' && s.coordinates && s.coordinates.every((c, r) => s.basis[r][c] === 1) ? s.coordinates : null;
 }
