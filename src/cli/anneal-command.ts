@@ -46,13 +46,15 @@ async function annealCommand(flags: AnnealFlags): Promise<number> {
   // Training searches propose rough laws (see trainingSearchOptions); the final searches use the whole
   // grammar and fit's defaults.
   // One pool for every search of the run: the threads start, and V8 compiles the engine in them, once.
-  const pool = createFitPool(flags.workers);
+  // It starts with the first search, so a run refused for its options or folder starts no threads
+  // (a worker stopped while it still loads its script can bring Node 20 down).
+  let pool: ReturnType<typeof createFitPool> | null = null;
   try {
     return await annealWith(flags, out, resume, (latents, hints) =>
-      fit(latents, { pool, seed: flags.seed, ...(hints.final ? { grammar } : trainingSearchOptions(grammar, hints)) }),
+      fit(latents, { pool: (pool ??= createFitPool(flags.workers)), seed: flags.seed, ...(hints.final ? { grammar } : trainingSearchOptions(grammar, hints)) }),
     );
   } finally {
-    await pool.close();
+    await (pool as ReturnType<typeof createFitPool> | null)?.close();
   }
 }
 
