@@ -4,6 +4,12 @@
  */
 
 /**
+ * Latent values as stored: float64, or float32 as read from float32 files. Every float32 value is a
+ * float64 exactly, and every sum and product is taken in float64, so results do not depend on which.
+ */
+export type StateArray = Float64Array | Float32Array;
+
+/**
  * A set of latent trajectories of one dimension `dim`, stored contiguously so the whole set can be
  * handed to worker threads in one SharedArrayBuffer.
  */
@@ -11,7 +17,7 @@ export interface Dataset {
   /** Latent dimension d. */
   dim: number;
   /** All states, row-major (state i occupies `states[i*dim .. i*dim+dim)`), trajectory after trajectory. */
-  states: Float64Array;
+  states: StateArray;
   /** `offsets[k]` is the index of the first state of trajectory k; `offsets[K]` is the total state count. */
   offsets: number[];
   /** Where the data came from (a file path, or a description such as `demo(seed=7)`). */

@@ -8,6 +8,6 @@ import { runTask, type TaskResult } from '../src/engine/runtime/tasks.js';
 import type { PoolMessage } from '../src/engine/runtime/pool.js';
 
 export default function run({ data, stop, task }: PoolMessage): TaskResult {
-  const ctx = { states: new Float64Array(data.states), starts: new Uint32Array(data.starts), dim: data.dim };
+  const ctx = { states: data.float32 ? new Float32Array(data.states) : new Float64Array(data.states), starts: new Uint32Array(data.starts), dim: data.dim };
   return runTask(ctx, task, new Int32Array(stop));
 }

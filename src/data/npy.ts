@@ -7,10 +7,12 @@ import { closeSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { errorMessage, InputError } from '../errors.js';
 import { checkInputPath, describeContent, openInput, quote, readFully, sharedFloat64, type RawTrajectory } from './validate.js';
+import type { StateArray } from '../types.js';
 
 /** A decoded array: values in row-major (C) order, converted to double. */
 export interface NpyArray {
-  data: Float64Array;
+  /** Float32 where the file stores float32 (kept as stored), else float64. */
+  data: StateArray;
   shape: number[];
 }
 
@@ -33,8 +35,8 @@ const NPY_HEAD_BYTES = 12 + (1 << 20);
 
 /**
  * Read a .npy file: the header first, then the values straight into the shared memory the data set
- * uses (for float64 in native byte order and C order, the common case), so a large file is never held
- * twice. Other layouts read their bytes and decode them as {@link parseNpy} does. Errors are those of
+ * uses (for float64 or float32 in native byte order and C order, the common cases), so a large file is
+ * never held twice. Float32 values stay float32, whatever their layout. Other layouts read their bytes and decode them as {@link parseNpy} does. Errors are those of
  * parseNpy, plus the file system's.
  * @param size the file's size from {@link checkInputPath}, when the caller has just checked the path
  */
@@ -45,9 +47,9 @@ export function readNpyFile(path: string, size = checkInputPath(path)): NpyArray
     const head = new Uint8Array(Math.min(size, NPY_HEAD_BYTES));
     readFully(fd, head, 0, path);
     const layout = parseNpyHeader(head, size, path);
-    const nativeDoubles = layout.itemSize === 8 && layout.littleEndian === (endianness() === 'LE') && !(layout.fortran && layout.dims.length > 1);
-    if (nativeDoubles) {
-      const data = sharedFloat64(layout.count);
+    const native = layout.littleEndian === (endianness() === 'LE') && !(layout.fortran && layout.dims.length > 1);
+    if (native && (layout.itemSize === 8 || layout.itemSize === 4)) {
+      const data = valuesFor(layout.itemSize, layout.count);
       readFully(fd, new Uint8Array(data.buffer), layout.dataStart, path);
       return { data, shape: layout.dims };
     }
@@ -135,9 +137,11 @@ function parseNpyHeader(bytes: Uint8Array, fileSize: number, fileLabel: string):
 function decodeLayout(view: DataView, at: number, layout: NpyLayout): NpyArray {
   const { count, itemSize, littleEndian, fortran, dims } = layout;
   // Fortran order is reordered as it is decoded, so the values are copied once, not decoded then reordered.
-  const data = fortran && dims.length > 1
-    ? fortranToC(storedValue(view, at, count, itemSize, littleEndian), count, dims)
-    : decode(view, at, count, itemSize, littleEndian);
+  if (!(fortran && dims.length > 1)) return { data: decode(view, at, count, itemSize, littleEndian), shape: dims };
+  const data = valuesFor(itemSize, count);
+  // Float32 is moved as its bits (a NaN's payload included), as the block copy of native values does.
+  if (data instanceof Float32Array) fortranToC(storedBits32(view, at, littleEndian), dims, new Uint32Array(data.buffer));
+  else fortranToC(storedValue(view, at, count, itemSize, littleEndian), dims, data);
   return { data, shape: dims };
 }
 
@@ -182,17 +186,33 @@ function storedValue(view: DataView, start: number, count: number, itemSize: num
   return (i) => halfToDouble(view.getUint16(start + 2 * i, le));
 }
 
+/** Shared memory for `count` values stored with `itemSize` bytes: float32 stays float32 (exact either way). */
+function valuesFor(itemSize: number, count: number): StateArray {
+  return itemSize === 4 ? new Float32Array(new SharedArrayBuffer(count * 4)) : sharedFloat64(count);
+}
+
 /** The stored values in file order: one block copy when they are native and aligned, else value by value. */
-function decode(view: DataView, start: number, count: number, itemSize: number, le: boolean): Float64Array {
-  const out = sharedFloat64(count);
+function decode(view: DataView, start: number, count: number, itemSize: number, le: boolean): StateArray {
+  const out = valuesFor(itemSize, count);
   const native = nativeArray(view, start, count, itemSize, le);
   if (native) {
     out.set(native);
     return out;
   }
+  if (out instanceof Float32Array) {
+    const bits = new Uint32Array(out.buffer);
+    const read = storedBits32(view, start, le);
+    for (let i = 0; i < count; i++) bits[i] = read(i);
+    return out;
+  }
   const read = storedValue(view, start, count, itemSize, le);
   for (let i = 0; i < count; i++) out[i] = read(i);
   return out;
+}
+
+/** Stored float32 value `i`'s bits, in the machine's order. */
+function storedBits32(view: DataView, start: number, le: boolean): (i: number) => number {
+  return (i) => view.getUint32(start + 4 * i, le);
 }
 
 /** IEEE 754 binary16 → double (Node 20 has no Float16Array / getFloat16). */
@@ -205,10 +225,10 @@ export function halfToDouble(h: number): number {
   return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
 
-/** Row-major values of `n` stored column-major values (read with `src`), for any rank. */
-function fortranToC(src: (i: number) => number, n: number, shape: number[]): Float64Array {
+/** Row-major values into `out` of the stored column-major values (read with `src`), for any rank. */
+function fortranToC(src: (i: number) => number, shape: number[], out: Float64Array | Uint32Array): void {
   const rank = shape.length;
-  const out = sharedFloat64(n);
+  const n = out.length;
   // Fortran strides (in elements): the first axis varies fastest.
   const fStride: number[] = new Array(rank);
   let s = 1;
@@ -229,7 +249,6 @@ function fortranToC(src: (i: number) => number, n: number, shape: number[]): Flo
       idx[a] = 0;
     }
   }
-  return out;
 }
 
 /** numpy's own spelling of a shape, e.g. `(100,)` or `(3, 4)`, so users recognise it. */

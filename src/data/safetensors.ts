@@ -10,6 +10,7 @@ import { endianness } from 'node:os';
 import { errorMessage, InputError } from '../errors.js';
 import { checkChosen, chooseArray, type ArrayEntry } from './named-arrays.js';
 import { arrayToTrajectories, formatShape, halfToDouble } from './npy.js';
+import type { StateArray } from '../types.js';
 import { describeContent, openInput, oneLine, readFully, sharedFloat64, type RawTrajectory } from './validate.js';
 
 /** Bytes per value of the dtypes this reader decodes. */
@@ -90,18 +91,21 @@ function tensorEntry(path: string, name: string, value: unknown): TensorEntry {
   return { name, dtype, shape: v.shape as number[], numeric: Object.hasOwn(FLOAT_SIZES, dtype), begin, end };
 }
 
-/** The tensor's values as doubles: float64 is read straight into the data set's shared memory. */
-function readValues(fd: number, path: string, at: number, count: number, dtype: string): Float64Array {
-  const out = sharedFloat64(count);
+/**
+ * The tensor's values: float64 and float32 are read straight into the data set's shared memory (float32
+ * stays float32), the other dtypes decoded to doubles.
+ */
+function readValues(fd: number, path: string, at: number, count: number, dtype: string): StateArray {
   const little = endianness() === 'LE';
-  if (dtype === 'F64' && little) {
-    readFully(fd, new Uint8Array(out.buffer), at, path);
-    return out;
+  if ((dtype === 'F64' || dtype === 'F32') && little) {
+    const direct = dtype === 'F64' ? sharedFloat64(count) : new Float32Array(new SharedArrayBuffer(count * 4));
+    readFully(fd, new Uint8Array(direct.buffer), at, path);
+    return direct;
   }
+  const out = sharedFloat64(count);
   const bytes = new Uint8Array(count * FLOAT_SIZES[dtype]);
   readFully(fd, bytes, at, path);
-  if (little && dtype === 'F32') out.set(new Float32Array(bytes.buffer));
-  else if (dtype === 'BF16') decodeBf16(bytes, out);
+  if (dtype === 'BF16') decodeBf16(bytes, out);
   else {
     const view = new DataView(bytes.buffer);
     const read = dtype === 'F64' ? (i: number) => view.getFloat64(8 * i, true)

@@ -5,12 +5,12 @@
  */
 import { openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { errorMessage, InputError } from '../errors.js';
-import type { Dataset } from '../types.js';
+import type { Dataset, StateArray } from '../types.js';
 
 /** One trajectory as decoded by a format module, before the shared checks. */
 export interface RawTrajectory {
-  /** `length × dim` values, row-major. */
-  values: Float64Array;
+  /** `length × dim` values, row-major: float32 only where the file stores float32 (kept as stored). */
+  values: StateArray;
   length: number;
   dim: number;
   /** Extra words after `trajectory k` in messages, e.g. `(member a.npy)` or `(traj=7)`. */
@@ -210,16 +210,21 @@ export function buildDataset(file: string, trajs: RawTrajectory[]): Dataset {
  * One array of all states, in shared memory: the fit's worker threads read it without a copy, so the
  * data set exists once while the search runs (the file's bytes are garbage once this returns).
  */
-function contiguous(trajs: RawTrajectory[], total: number): Float64Array {
+function contiguous(trajs: RawTrajectory[], total: number): StateArray {
   const first = trajs[0].values;
+  // Float32 values stay float32 (half the memory; each converts to float64 exactly where it is read)
+  // when every trajectory has them; a mix is stored as float64.
+  const float32 = trajs.every((t) => t.values instanceof Float32Array);
   let end = first.byteOffset;
   const adjacent = trajs.every((t) => {
     const ok = t.values.buffer === first.buffer && t.values.byteOffset === end && t.values.length === t.length * t.dim;
     end += t.values.byteLength;
     return ok;
   });
-  if (adjacent && first.buffer instanceof SharedArrayBuffer) return new Float64Array(first.buffer, first.byteOffset, total);
-  const states = new Float64Array(new SharedArrayBuffer(total * Float64Array.BYTES_PER_ELEMENT));
+  if (adjacent && first.buffer instanceof SharedArrayBuffer && (float32 || first instanceof Float64Array)) {
+    return float32 ? new Float32Array(first.buffer, first.byteOffset, total) : new Float64Array(first.buffer, first.byteOffset, total);
+  }
+  const states: StateArray = float32 ? new Float32Array(new SharedArrayBuffer(total * 4)) : new Float64Array(new SharedArrayBuffer(total * 8));
   let at = 0;
   for (const t of trajs) {
     states.set(t.values.subarray(0, t.length * t.dim), at);
@@ -229,7 +234,7 @@ function contiguous(trajs: RawTrajectory[], total: number): Float64Array {
 }
 
 /** Kept as a tiny separate loop so V8 optimises it at once; it touches every value. */
-function firstNonFinite(values: Float64Array, n: number): number {
+function firstNonFinite(values: StateArray, n: number): number {
   for (let i = 0; i < n; i++) {
     const v = values[i];
     // v - v is 0 for finite v and NaN for NaN and ±Infinity.

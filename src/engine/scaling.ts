@@ -4,13 +4,13 @@
  * that cannot be restated in other units; the laws come back in data units (output/units.ts).
  */
 import { termsByHomogeneity } from '../grammar/degree.js';
-import type { Dataset, FitResult, Grammar } from '../types.js';
+import type { Dataset, FitResult, Grammar, StateArray } from '../types.js';
 import { timesPow2 } from './kernels/linalg.js';
 import { chooseScale, scaleStates } from './moments/scale.js';
 
 /** The data, grammar and tolerance a search runs on, and the record of any scaling for provenance. */
 export interface ScaledSearch {
-  states: Float64Array;
+  states: StateArray;
   grammar: Grammar;
   tolerance: number | null;
   /** The search ran on z · 2^-exponent (0: on the data as they are). */

@@ -9,6 +9,7 @@
  */
 import type { Law } from '../types.js';
 import { compileFeatures, type CompiledFeatures } from './features.js';
+import type { StateArray } from '../types.js';
 
 /** A law compiled to closures, ready to be evaluated on many states. */
 export interface CompiledLaw {
@@ -25,7 +26,7 @@ export interface CompiledLaw {
    * Subspace coordinates of every state of a row-major state array (k per state). The identity basis
    * returns `states` itself: a full-space law on a large data set needs no second copy.
    */
-  projectAll(states: Float64Array, dim: number): Float64Array;
+  projectAll(states: StateArray, dim: number): Float64Array;
   /** Latent state with subspace coordinates `u` and the off-subspace part of `base` (zeros by default). */
   lift(u: readonly number[], base?: readonly number[]): number[];
   /** Map laws: the predicted next subspace state W φ(u). */
@@ -139,10 +140,10 @@ export function compileLaw(law: Law): CompiledLaw {
 }
 
 /** Projection of every state onto the basis rows (the identity basis returns `states` itself). */
-function projectStates(basis: number[][], states: Float64Array, dim: number): Float64Array {
+function projectStates(basis: number[][], states: StateArray, dim: number): Float64Array {
   const k = basis.length;
   const d = basis[0]?.length ?? 0;
-  if (k === d && basis.every((row, i) => row.every((v, j) => v === (i === j ? 1 : 0)))) return states;
+  if (k === d && basis.every((row, i) => row.every((v, j) => v === (i === j ? 1 : 0)))) return states instanceof Float64Array ? states : Float64Array.from(states);
   const B = Float64Array.from(basis.flat());
   const n = states.length / dim;
   const U = new Float64Array(n * k);

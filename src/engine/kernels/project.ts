@@ -2,6 +2,7 @@
  * Projection of states onto a subspace basis (orthonormal rows): u = B z, per state, with the
  * arithmetic every pass shares so that sample and full passes see the same coordinates.
  */
+import type { StateArray } from '../../types.js';
 
 /** The coordinate a basis row picks out when it is a unit vector (one 1, the rest 0), else −1. */
 export function unitCoordinate(row: number[]): number {
@@ -15,7 +16,7 @@ export function coordinatesOf(basis: number[][]): number[] | null {
 }
 
 /** Project state `s` (row of `states`) onto the basis rows into `u`. */
-export function projectState(states: Float64Array, dim: number, s: number, basis: number[][], u: Float64Array): void {
+export function projectState(states: StateArray, dim: number, s: number, basis: number[][], u: Float64Array): void {
   const off = s * dim;
   for (let a = 0; a < basis.length; a++) {
     const row = basis[a];
@@ -29,7 +30,7 @@ export function projectState(states: Float64Array, dim: number, s: number, basis
  * Projects states onto a basis, one at a time: state `s` into `out[at … at + k)`. The same kernel as
  * {@link blockProjector} with a block of one state, so sample and streaming passes agree exactly.
  */
-export function projector(basis: number[][], dim: number): (states: Float64Array, s: number, out: Float64Array, at: number) => void {
+export function projector(basis: number[][], dim: number): (states: StateArray, s: number, out: Float64Array, at: number) => void {
   const rows = projectRows(basis, dim);
   const one = new Int32Array(1);
   return (states, s, out, at) => {
@@ -42,7 +43,7 @@ export function projector(basis: number[][], dim: number): (states: Float64Array
  * Projects many states at once: state `stateOf[i]` into row `at + i` of `out` (stride k), for i
  * below `nRows`. Streams call this once per block instead of a closure per state.
  */
-export function blockProjector(basis: number[][], dim: number): (states: Float64Array, stateOf: Int32Array, nRows: number, out: Float64Array, at: number) => void {
+export function blockProjector(basis: number[][], dim: number): (states: StateArray, stateOf: Int32Array, nRows: number, out: Float64Array, at: number) => void {
   const k = basis.length;
   const rows = projectRows(basis, dim);
   return (states, stateOf, nRows, out, at) => rows(states, stateOf, nRows, out, at * k);
@@ -54,7 +55,7 @@ export function blockProjector(basis: number[][], dim: number): (states: Float64
  * the sum gives for finite data, without its d multiplications. Dense planes and 3-d subspaces (the
  * common finalist shapes) are unrolled so each loaded coordinate feeds every row's sum.
  */
-function projectRows(basis: number[][], dim: number): (states: Float64Array, stateOf: Int32Array, nRows: number, out: Float64Array, base: number) => void {
+function projectRows(basis: number[][], dim: number): (states: StateArray, stateOf: Int32Array, nRows: number, out: Float64Array, base: number) => void {
   const k = basis.length;
   const B = Float64Array.from(basis.flat());
   const unit = Int32Array.from(basis, unitCoordinate);
@@ -65,7 +66,7 @@ function projectRows(basis: number[][], dim: number): (states: Float64Array, sta
   return (states, stateOf, nRows, out, base) => projectGeneral(states, stateOf, nRows, out, base, B, unit, k, dim);
 }
 
-function copyCoordinates(states: Float64Array, stateOf: Int32Array, nRows: number, out: Float64Array, base: number, unit: Int32Array, k: number, dim: number): void {
+function copyCoordinates(states: StateArray, stateOf: Int32Array, nRows: number, out: Float64Array, base: number, unit: Int32Array, k: number, dim: number): void {
   for (let i = 0; i < nRows; i++) {
     const off = stateOf[i] * dim;
     const o = base + i * k;
@@ -73,7 +74,7 @@ function copyCoordinates(states: Float64Array, stateOf: Int32Array, nRows: numbe
   }
 }
 
-function projectPlane(states: Float64Array, stateOf: Int32Array, nRows: number, out: Float64Array, base: number, B: Float64Array, dim: number): void {
+function projectPlane(states: StateArray, stateOf: Int32Array, nRows: number, out: Float64Array, base: number, B: Float64Array, dim: number): void {
   for (let i = 0; i < nRows; i++) {
     const off = stateOf[i] * dim;
     let a0 = 0;
@@ -89,7 +90,7 @@ function projectPlane(states: Float64Array, stateOf: Int32Array, nRows: number, 
   }
 }
 
-function projectSpace3(states: Float64Array, stateOf: Int32Array, nRows: number, out: Float64Array, base: number, B: Float64Array, dim: number): void {
+function projectSpace3(states: StateArray, stateOf: Int32Array, nRows: number, out: Float64Array, base: number, B: Float64Array, dim: number): void {
   for (let i = 0; i < nRows; i++) {
     const off = stateOf[i] * dim;
     let a0 = 0;
@@ -108,7 +109,7 @@ function projectSpace3(states: Float64Array, stateOf: Int32Array, nRows: number,
   }
 }
 
-function projectGeneral(states: Float64Array, stateOf: Int32Array, nRows: number, out: Float64Array, base: number, B: Float64Array, unit: Int32Array, k: number, dim: number): void {
+function projectGeneral(states: StateArray, stateOf: Int32Array, nRows: number, out: Float64Array, base: number, B: Float64Array, unit: Int32Array, k: number, dim: number): void {
   for (let i = 0; i < nRows; i++) {
     const off = stateOf[i] * dim;
     const o = base + i * k;

@@ -8,6 +8,7 @@ import { addCross, addGramUpper } from '../kernels/gram.js';
 import type { ProductSums } from '../kernels/block-products.js';
 import { CrossSum, GramSum } from './outer-sums.js';
 import { sharedFloat64 } from './shared.js';
+import type { StateArray } from '../../types.js';
 
 /**
  * Lag-2 sums over the lagged set: the transitions t with a state at t + 2 in their trajectory (every
@@ -40,7 +41,7 @@ export const laggedStride = (n: number): number => Math.max(1, Math.floor(n / LA
 const BLOCK = 256;
 
 /** Lag-2 sums over transitions [from, to) of the global numbering (the next transitions may lie beyond `to`). */
-export function accumulateLagged(states: Float64Array, dim: number, starts: Uint32Array, shift: number[], from: number, to: number, stride = 1): LaggedMoments {
+export function accumulateLagged(states: StateArray, dim: number, starts: Uint32Array, shift: number[], from: number, to: number, stride = 1): LaggedMoments {
   const d = dim;
   const m = 2 * d + 1;
   // Block columns: w (0 … d−1), w' (d … 2d−1), 1 (2d), w'' (2d+1 … 3d).
@@ -105,7 +106,7 @@ export class LaggedFromBlocks {
    * `ahead`: the running totals of [w; 1] against w' one row on, which the block products add to.
    */
   constructor(
-    private readonly states: Float64Array,
+    private readonly states: StateArray,
     dim: number,
     private readonly starts: Uint32Array,
     private readonly shift: Float64Array,
@@ -163,7 +164,7 @@ export class LaggedFromBlocks {
 }
 
 /** v = [w_t; w_{t+1}; 1] for the transition starting at state `st`, w = z − shift, into `v`. */
-function transitionVector(states: Float64Array, d: number, shift: ArrayLike<number>, st: number, v: Float64Array): Float64Array {
+function transitionVector(states: StateArray, d: number, shift: ArrayLike<number>, st: number, v: Float64Array): Float64Array {
   for (let j = 0; j < d; j++) {
     v[j] = states[st * d + j] - shift[j];
     v[d + j] = states[(st + 1) * d + j] - shift[j];
@@ -191,7 +192,7 @@ export function addLaggedInto(total: LaggedMoments, part: LaggedMoments): Lagged
 }
 
 /** Add v vᵀ for the transition starting at state `st`, v = [w_t; w_{t+1}; 1] (one per trajectory end: rare). */
-function addOuter(states: Float64Array, d: number, shift: ArrayLike<number>, st: number, v: Float64Array, out: Float64Array): void {
+function addOuter(states: StateArray, d: number, shift: ArrayLike<number>, st: number, v: Float64Array, out: Float64Array): void {
   const m = 2 * d + 1;
   transitionVector(states, d, shift, st, v);
   // The upper triangle only: v[i]·v[j] and v[j]·v[i] are the same double, so mirroring it after the

@@ -9,6 +9,7 @@ import { coordinatesOf } from '../kernels/project.js';
 import { addLaggedInto, LaggedFromBlocks, type LaggedMoments, zeroLagged } from './lagged.js';
 import { GramSum } from './outer-sums.js';
 import { sharedFloat64 } from './shared.js';
+import type { StateArray } from '../../types.js';
 
 /** Accumulated moments of v = [z − shift; z' − shift; 1] over a set of transitions (full symmetric matrix). */
 export interface Moments {
@@ -26,7 +27,7 @@ export interface Moments {
  * Shift used to centre the moment pass: the mean of (at most) the first 4096 states. Moments about a
  * point near the data's centre avoid the cancellation that raw moments of far-from-origin latents suffer.
  */
-export function momentShift(states: Float64Array, dim: number): number[] {
+export function momentShift(states: StateArray, dim: number): number[] {
   const count = Math.min(4096, Math.floor(states.length / dim));
   const shift = new Array<number>(dim).fill(0);
   for (let i = 0; i < count; i++) for (let j = 0; j < dim; j++) shift[j] += states[i * dim + j];
@@ -47,7 +48,7 @@ const MOMENT_BLOCK = 256;
  * the stride-1 lag-2 sums are taken from the same blocks (lagged.ts).
  */
 export function accumulateMoments(
-  states: Float64Array,
+  states: StateArray,
   dim: number,
   starts: Uint32Array,
   shift: number[],
@@ -136,7 +137,7 @@ const GATHER_TILE = 32;
  * by row, each column is 2 KB from the next at 256 rows, so at d = 256 one row's writes touched 512
  * memory pages.
  */
-function gatherBlock(states: Float64Array, d: number, sh: Float64Array, rows: Uint32Array, count: number, V: Float64Array, stride: number): void {
+function gatherBlock(states: StateArray, d: number, sh: Float64Array, rows: Uint32Array, count: number, V: Float64Array, stride: number): void {
   for (let j0 = 0; j0 < d; j0 += GATHER_TILE) {
     const j1 = Math.min(j0 + GATHER_TILE, d);
     for (let c = 0; c < count; c++) {
@@ -252,7 +253,7 @@ export function subspaceVariance(sm: SubspaceMoments): number {
 // Module-level loops: V8 drops a dead closure's optimised code (docs/performance.md#v8-and-closures).
 
 /** State `state` less the shift, into `w`. */
-function centred(states: Float64Array, d: number, sh: Float64Array, state: number, w: Float64Array): Float64Array {
+function centred(states: StateArray, d: number, sh: Float64Array, state: number, w: Float64Array): Float64Array {
   const o = state * d;
   for (let a = 0; a < d; a++) w[a] = states[o + a] - sh[a];
   return w;

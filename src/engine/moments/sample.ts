@@ -3,6 +3,7 @@
  * can be reproduced exactly.
  */
 import { mulberry32 } from '../../random.js';
+import type { StateArray } from '../../types.js';
 
 /** `count` distinct transition indices out of n (all of them when n ≤ count), sorted. */
 export function sampleIndices(n: number, count: number, seed: number): Uint32Array {
@@ -23,7 +24,7 @@ export function sampleIndices(n: number, count: number, seed: number): Uint32Arr
  * scattered over the whole data set. Values are copied exactly, so results are those of the sample
  * read in place.
  */
-export function gatherSampleRows(ctx: { states: Float64Array; dim: number; starts: Uint32Array }, sample: Uint32Array): { states: Float64Array; dim: number; starts: Uint32Array } {
+export function gatherSampleRows(ctx: { states: StateArray; dim: number; starts: Uint32Array }, sample: Uint32Array): { states: Float64Array; dim: number; starts: Uint32Array } {
   const d = ctx.dim;
   const states = new Float64Array(new SharedArrayBuffer(2 * sample.length * d * 8));
   const starts = new Uint32Array(new SharedArrayBuffer(sample.length * 4));

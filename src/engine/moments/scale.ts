@@ -6,6 +6,7 @@
  * stated back in the data's units (output/units.ts). Inside that range nothing changes at all.
  */
 import { InputError } from '../../errors.js';
+import type { StateArray } from '../../types.js';
 import { timesPow2 } from '../kernels/linalg.js';
 
 /**
@@ -34,7 +35,7 @@ export interface DataScale {
  * @param source the data's name for messages
  * @throws InputError when a value is not finite or the magnitude cannot be represented in data units
  */
-export function chooseScale(states: Float64Array, dim: number, source: string): DataScale {
+export function chooseScale(states: StateArray, dim: number, source: string): DataScale {
   let largest = 0;
   let bad = -1;
   for (let i = 0; i < states.length; i++) {
@@ -60,8 +61,8 @@ export function chooseScale(states: Float64Array, dim: number, source: string): 
  * The states times 2^-exponent, in shared memory (worker threads read it without a copy). Exact:
  * multiplying by a power of two only changes the exponent, barring values that become subnormal.
  */
-export function scaleStates(states: Float64Array, exponent: number): Float64Array {
-  const out = new Float64Array(new SharedArrayBuffer(states.byteLength));
+export function scaleStates(states: StateArray, exponent: number): Float64Array {
+  const out = new Float64Array(new SharedArrayBuffer(states.length * Float64Array.BYTES_PER_ELEMENT));
   const s = timesPow2(1, -exponent);
   // 2^-exponent itself overflows for the tiniest data (exponent < -1023): then two steps per value.
   if (Number.isFinite(s)) for (let i = 0; i < states.length; i++) out[i] = states[i] * s;

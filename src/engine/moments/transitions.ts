@@ -3,9 +3,11 @@
  * numbered trajectory by trajectory, over states in (possibly shared) memory.
  */
 
+import type { StateArray } from '../../types.js';
+
 /** The data every task reads: shared (not copied) between worker threads. */
 export interface DataContext {
-  states: Float64Array;
+  states: StateArray;
   dim: number;
   starts: Uint32Array;
 }

@@ -7,6 +7,7 @@ import type { FeatureStats } from '../model/families.js';
 import { type FeatureCatalog, subspaceVariables } from '../model/features.js';
 import type { InvariantStats } from '../model/sparse.js';
 import { MomentAccumulator, type Want } from './accumulator.js';
+import type { StateArray } from '../../types.js';
 
 /** Transitions per block of a sample feature pass (and of `statsOnRows`, which must sum as it does). */
 export const PASS_BLOCK = 512;
@@ -30,7 +31,7 @@ export interface PassRequest {
  * blocked kernels — no closure call per sample.
  */
 export function featurePasses(
-  states: Float64Array,
+  states: StateArray,
   dim: number,
   starts: Uint32Array,
   basis: number[][] | null,

@@ -13,7 +13,8 @@ import { workerScript } from '../../worker-script.js';
 
 /** What a worker receives: the task and the shared memory it reads. */
 export interface PoolMessage {
-  data: { states: SharedArrayBuffer; starts: SharedArrayBuffer; dim: number };
+  /** `float32`: the states are float32 values (as read from a float32 file), else float64. */
+  data: { states: SharedArrayBuffer; float32: boolean; starts: SharedArrayBuffer; dim: number };
   /** Nonzero once the fit that sent the task is interrupted. */
   stop: SharedArrayBuffer;
   task: Task;
@@ -28,13 +29,14 @@ export interface TaskRunner {
 
 /** Copy data into shared memory (once per fit) so every worker sees it without a per-task copy. */
 function shareContext(ctx: DataContext): DataContext {
-  const share = <T extends Float64Array | Uint32Array>(a: T, Kind: { new (b: SharedArrayBuffer): T }): T => {
+  const share = <T extends Float64Array | Float32Array | Uint32Array>(a: T, Kind: { new (b: SharedArrayBuffer): T }): T => {
     if (a.buffer instanceof SharedArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) return a;
     const out = new Kind(new SharedArrayBuffer(a.byteLength));
     out.set(a);
     return out;
   };
-  return { states: share(ctx.states, Float64Array), starts: share(ctx.starts, Uint32Array), dim: ctx.dim };
+  const states = ctx.states instanceof Float32Array ? share(ctx.states, Float32Array) : share(ctx.states, Float64Array);
+  return { states, starts: share(ctx.starts, Uint32Array), dim: ctx.dim };
 }
 
 /** Worker threads kept across fits: pass to `fit` as `options.pool`, and `close` when done. */
@@ -65,7 +67,7 @@ export class FitPool {
     const piscina = this.#piscina;
     if (!piscina) return { run: async <T extends TaskResult>(task: Task) => runTask(ctx, task, stop) as T, requestStop };
     const shared = shareContext(ctx);
-    const data = { states: shared.states.buffer as SharedArrayBuffer, starts: shared.starts.buffer as SharedArrayBuffer, dim: shared.dim };
+    const data = { states: shared.states.buffer as SharedArrayBuffer, float32: shared.states instanceof Float32Array, starts: shared.starts.buffer as SharedArrayBuffer, dim: shared.dim };
     return { run: <T extends TaskResult>(task: Task) => piscina.run({ data, stop: stopBuffer, task } satisfies PoolMessage) as Promise<T>, requestStop };
   }
 }

@@ -7,6 +7,7 @@
 import { orthonormalRows, symmetricEigen, symmetricEigenvalues } from '../kernels/linalg.js';
 import { type Moments, projectMoments, type SubspaceMoments } from '../moments/moments.js';
 import { roundingFloor } from '../moments/resolution.js';
+import type { StateArray } from '../../types.js';
 
 /** The constant part of the data and the complement every search subspace lies in. */
 export interface ConstantSplit {
@@ -67,7 +68,7 @@ export function splitConstants(mom: Moments, roundoff: number, spreadOf?: Direct
 }
 
 /** {@link DirectSpread} over the given rows of row-major `states` (dimension `dim`). */
-export function spreadOverStates(states: Float64Array, dim: number, rows: ArrayLike<number>): DirectSpread {
+export function spreadOverStates(states: StateArray, dim: number, rows: ArrayLike<number>): DirectSpread {
   return (v) => {
     const values = Array.from(rows, (r) => {
       let x = 0;

@@ -11,10 +11,11 @@ import type { DataContext } from '../moments/transitions.js';
 import { projectRowsOnto } from './constants.js';
 import { objective, refineSubspace, robustRefine } from './refine.js';
 import { sampleCentredMoments, type SampleMoments } from './sample-moments.js';
+import type { StateArray } from '../../types.js';
 
 /** Sampled transitions for robust refinement of data-driven subspaces (outliers must not tilt them). */
 export interface SampleData {
-  states: Float64Array;
+  states: StateArray;
   dim: number;
   starts: Uint32Array;
   sample: Uint32Array;

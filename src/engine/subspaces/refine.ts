@@ -11,6 +11,7 @@ import { ResidentRows } from '../kernels/gram-simd.js';
 import { flattened, type Mat, matmul, orthonormalRows, solve, transpose } from '../kernels/linalg.js';
 import { median, trimmedRefit } from '../kernels/trimmed-refit.js';
 import { type CentredMoments, maskedSampleMoments, sampleCentredMoments, type SampleMoments } from './sample-moments.js';
+import type { StateArray } from '../../types.js';
 
 
 const sandwich = (B: Mat, S: Mat): Mat => matmul(matmul(B, S), transpose(B));
@@ -139,7 +140,7 @@ interface Refined {
  * of the spread), refine on those, and repeat a few rounds (iteratively trimmed least squares).
  * `wholeSample`, when given, returns the whole sample's moments, shared by the subspaces refined on it.
  */
-export function robustRefine(basis: Mat, states: Float64Array, dim: number, starts: Uint32Array, sample: Uint32Array, wholeSample?: () => SampleMoments, rounds = 8): Mat {
+export function robustRefine(basis: Mat, states: StateArray, dim: number, starts: Uint32Array, sample: Uint32Array, wholeSample?: () => SampleMoments, rounds = 8): Mat {
   const refineOn = (B: Mat, mask: Uint8Array | null): Refined => {
     const whole = wholeSample?.();
     const m = !whole ? sampleCentredMoments(states, dim, starts, sample, mask) : mask ? maskedSampleMoments(whole, states, dim, starts, sample, mask) : whole;
@@ -168,7 +169,7 @@ export function robustRefine(basis: Mat, states: Float64Array, dim: number, star
 }
 
 /** Residual of each sampled transition under the subspace's own centred linear map. */
-function planeResiduals(f: Refined, states: Float64Array, dim: number, starts: Uint32Array, sample: Uint32Array): Float64Array {
+function planeResiduals(f: Refined, states: StateArray, dim: number, starts: Uint32Array, sample: Uint32Array): Float64Array {
   const { B, m, M } = f;
   const k = B.length;
   const r = new Float64Array(sample.length);

@@ -5,6 +5,7 @@
  */
 import { blockProducts } from '../kernels/block-products.js';
 import type { Mat } from '../kernels/linalg.js';
+import type { StateArray } from '../../types.js';
 
 export interface CentredMoments {
   /** Σ (z − z̄)(z − z̄)ᵀ, Σ (z' − z̄')(z − z̄)ᵀ, Σ (z' − z̄')(z' − z̄')ᵀ over the full space. */
@@ -18,7 +19,7 @@ export type SampleMoments = CentredMoments & { meanX: number[]; meanY: number[] 
 
 /** Where the sample's transitions are: transition idx[i] runs from state starts[idx[i]] to the next. */
 interface SampleRows {
-  states: Float64Array;
+  states: StateArray;
   dim: number;
   starts: Uint32Array;
   idx: Uint32Array;
@@ -28,7 +29,7 @@ interface SampleRows {
 const SAMPLE_BLOCK = 256;
 
 /** Centred full-space moments over a subset of transitions (a sample, optionally masked). */
-export function sampleCentredMoments(states: Float64Array, dim: number, starts: Uint32Array, idx: Uint32Array, mask: Uint8Array | null): SampleMoments {
+export function sampleCentredMoments(states: StateArray, dim: number, starts: Uint32Array, idx: Uint32Array, mask: Uint8Array | null): SampleMoments {
   const rows = { states, dim, starts, idx };
   const keep = (i: number) => !mask || mask[i] === 1;
   const sx = new Array<number>(dim).fill(0);
@@ -55,7 +56,7 @@ export function sampleCentredMoments(states: Float64Array, dim: number, starts: 
  * kept rows' mean shift δ (Σ_kept (v − v̄) = −Σ_aside (v − v̄)) is taken out as n_kept δ δᵀ. When more
  * rows are set aside than kept, the kept ones are summed directly.
  */
-export function maskedSampleMoments(whole: SampleMoments, states: Float64Array, dim: number, starts: Uint32Array, idx: Uint32Array, mask: Uint8Array): SampleMoments {
+export function maskedSampleMoments(whole: SampleMoments, states: StateArray, dim: number, starts: Uint32Array, idx: Uint32Array, mask: Uint8Array): SampleMoments {
   let kept = 0;
   for (let i = 0; i < idx.length; i++) kept += mask[i];
   if (idx.length - kept >= kept) return sampleCentredMoments(states, dim, starts, idx, mask);

@@ -21,7 +21,7 @@ function rhoTheta(law: Law): { rho: number; theta: number } {
 }
 
 /** ρ of plain least squares on the clean law's plane (the bias the noise model removes). */
-function leastSquaresRho(p: NoisyLaw, plane: number[][], states: Float64Array, d: number): number {
+function leastSquaresRho(p: NoisyLaw, plane: number[][], states: ArrayLike<number>, d: number): number {
   let num = 0;
   let den = 0;
   const [c, s] = [p.A[0][0], p.A[1][0]];
