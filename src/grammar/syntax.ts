@@ -1,6 +1,6 @@
 /**
- * Syntax of grammar files: the shape of each line, by the parser peggy compiled from meta.peggy
- * (meta-parser.ts; scripts/build-grammar-parser.mjs). Names, ranges and templates are checked
+ * Syntax of grammar files: the shape of each line, by the parser peggy generates from meta.peggy at
+ * build time (meta-parser.ts; scripts/build-grammar-parser.mjs). Names, ranges and templates are checked
  * afterwards (parse.ts) so those errors can list the valid choices.
  */
 import { parse as parseMeta } from './meta-parser.js';
