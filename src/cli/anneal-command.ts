@@ -7,6 +7,7 @@ import { Option, type Command } from '@commander-js/extra-typings';
 import type { RolloutHold } from '../rollout/rollout.js';
 import type { SearchFn } from '../anneal/train.js';
 import type { BaselineComparison } from '../anneal/baseline.js';
+import type { FitPool } from '../engine/runtime/pool.js';
 import { InputError } from '../errors.js';
 import { integerOption, positiveNumber } from './options.js';
 import { EXIT, interruptSignal, runCommand } from './run.js';
@@ -48,13 +49,13 @@ async function annealCommand(flags: AnnealFlags): Promise<number> {
   // One pool for every search of the run: the threads start, and V8 compiles the engine in them, once.
   // It starts with the first search, so a run refused for its options or folder starts no threads
   // (a worker stopped while it still loads its script can bring Node 20 down).
-  let pool: ReturnType<typeof createFitPool> | null = null;
+  let pool = null as FitPool | null;
   try {
     return await annealWith(flags, out, resume, (latents, hints) =>
       fit(latents, { pool: (pool ??= createFitPool(flags.workers)), seed: flags.seed, ...(hints.final ? { grammar } : trainingSearchOptions(grammar, hints)) }),
     );
   } finally {
-    await (pool as ReturnType<typeof createFitPool> | null)?.close();
+    await pool?.close();
   }
 }
 

@@ -6,10 +6,10 @@
 import { closeSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { errorMessage, InputError } from '../errors.js';
-import { checkInputPath, describeContent, openInput, quote, readFully, sharedFloat64, type RawTrajectory } from './validate.js';
+import { checkInputPath, describeContent, openInput, quote, readFully, sharedFloat32, sharedFloat64, type RawTrajectory } from './validate.js';
 import type { StateArray } from '../types.js';
 
-/** A decoded array: values in row-major (C) order, converted to double. */
+/** A decoded array: values in row-major (C) order. */
 export interface NpyArray {
   /** Float32 where the file stores float32 (kept as stored), else float64. */
   data: StateArray;
@@ -36,8 +36,8 @@ const NPY_HEAD_BYTES = 12 + (1 << 20);
 /**
  * Read a .npy file: the header first, then the values straight into the shared memory the data set
  * uses (for float64 or float32 in native byte order and C order, the common cases), so a large file is
- * never held twice. Float32 values stay float32, whatever their layout. Other layouts read their bytes and decode them as {@link parseNpy} does. Errors are those of
- * parseNpy, plus the file system's.
+ * never held twice. Float32 values stay float32, whatever their layout. Other layouts read their bytes
+ * and decode them as {@link parseNpy} does. Errors are those of parseNpy, plus the file system's.
  * @param size the file's size from {@link checkInputPath}, when the caller has just checked the path
  */
 export function readNpyFile(path: string, size = checkInputPath(path)): NpyArray {
@@ -188,7 +188,7 @@ function storedValue(view: DataView, start: number, count: number, itemSize: num
 
 /** Shared memory for `count` values stored with `itemSize` bytes: float32 stays float32 (exact either way). */
 function valuesFor(itemSize: number, count: number): StateArray {
-  return itemSize === 4 ? new Float32Array(new SharedArrayBuffer(count * 4)) : sharedFloat64(count);
+  return itemSize === 4 ? sharedFloat32(count) : sharedFloat64(count);
 }
 
 /** The stored values in file order: one block copy when they are native and aligned, else value by value. */

@@ -11,7 +11,7 @@ import { errorMessage, InputError } from '../errors.js';
 import { checkChosen, chooseArray, type ArrayEntry } from './named-arrays.js';
 import { arrayToTrajectories, formatShape, halfToDouble } from './npy.js';
 import type { StateArray } from '../types.js';
-import { describeContent, openInput, oneLine, readFully, sharedFloat64, type RawTrajectory } from './validate.js';
+import { describeContent, openInput, oneLine, readFully, sharedFloat32, sharedFloat64, type RawTrajectory } from './validate.js';
 
 /** Bytes per value of the dtypes this reader decodes. */
 const FLOAT_SIZES: Readonly<Record<string, number>> = { F64: 8, F32: 4, F16: 2, BF16: 2 };
@@ -98,7 +98,7 @@ function tensorEntry(path: string, name: string, value: unknown): TensorEntry {
 function readValues(fd: number, path: string, at: number, count: number, dtype: string): StateArray {
   const little = endianness() === 'LE';
   if ((dtype === 'F64' || dtype === 'F32') && little) {
-    const direct = dtype === 'F64' ? sharedFloat64(count) : new Float32Array(new SharedArrayBuffer(count * 4));
+    const direct = dtype === 'F64' ? sharedFloat64(count) : sharedFloat32(count);
     readFully(fd, new Uint8Array(direct.buffer), at, path);
     return direct;
   }

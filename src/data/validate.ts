@@ -72,6 +72,11 @@ export function sharedFloat64(count: number): Float64Array {
   return new Float64Array(new SharedArrayBuffer(count * Float64Array.BYTES_PER_ELEMENT));
 }
 
+/** {@link sharedFloat64} for float32 values kept as stored. */
+export function sharedFloat32(count: number): Float32Array {
+  return new Float32Array(new SharedArrayBuffer(count * Float32Array.BYTES_PER_ELEMENT));
+}
+
 /**
  * Check that `path` names a readable regular file, without reading it; returns its size in bytes.
  * Lets callers report a missing file before complaining about its extension.
@@ -224,7 +229,7 @@ function contiguous(trajs: RawTrajectory[], total: number): StateArray {
   if (adjacent && first.buffer instanceof SharedArrayBuffer && (float32 || first instanceof Float64Array)) {
     return float32 ? new Float32Array(first.buffer, first.byteOffset, total) : new Float64Array(first.buffer, first.byteOffset, total);
   }
-  const states: StateArray = float32 ? new Float32Array(new SharedArrayBuffer(total * 4)) : new Float64Array(new SharedArrayBuffer(total * 8));
+  const states: StateArray = float32 ? sharedFloat32(total) : sharedFloat64(total);
   let at = 0;
   for (const t of trajs) {
     states.set(t.values.subarray(0, t.length * t.dim), at);

@@ -7,9 +7,8 @@
  * data units, invariants Σ c_j (φ_j(u') − φ_j(u)) in the units of I as written in `law.model`, so
  * `law.metrics.tolerance` applies to their norms unchanged.
  */
-import type { Law } from '../types.js';
+import type { Law, StateArray } from '../types.js';
 import { compileFeatures, type CompiledFeatures } from './features.js';
-import type { StateArray } from '../types.js';
 
 /** A law compiled to closures, ready to be evaluated on many states. */
 export interface CompiledLaw {
@@ -24,7 +23,7 @@ export interface CompiledLaw {
   project(z: ArrayLike<number>, offset?: number): number[];
   /**
    * Subspace coordinates of every state of a row-major state array (k per state). The identity basis
-   * returns `states` itself: a full-space law on a large data set needs no second copy.
+   * returns float64 `states` themselves: a full-space law on a large data set needs no second copy.
    */
   projectAll(states: StateArray, dim: number): Float64Array;
   /** Latent state with subspace coordinates `u` and the off-subspace part of `base` (zeros by default). */
@@ -139,7 +138,7 @@ export function compileLaw(law: Law): CompiledLaw {
   };
 }
 
-/** Projection of every state onto the basis rows (the identity basis returns `states` itself). */
+/** Projection of every state onto the basis rows (the identity basis returns float64 `states` themselves). */
 function projectStates(basis: number[][], states: StateArray, dim: number): Float64Array {
   const k = basis.length;
   const d = basis[0]?.length ?? 0;

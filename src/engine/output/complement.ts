@@ -42,7 +42,7 @@ export async function describeComplement(
     const predictedShare = Math.max(oneStep.share, twoSteps.share);
     return {
       dim: k,
-      rms: timesPow2(Math.sqrt(Math.max(oneStep.variance, 0)), exponent),
+      rms: timesPow2(Math.sqrt(Math.max(oneStep.variance ?? 0, 0)), exponent),
       predictedShare,
       verdict: predictedShare <= WHITE_NOISE_MAX ? 'white noise' : 'structure left',
     };
@@ -51,10 +51,10 @@ export async function describeComplement(
   }
 }
 
-/** What a {@link ComplementTask} finds: the predicted share, and (lag 1) the mean variance per direction. */
+/** What a {@link ComplementTask} finds: the predicted share, and at lag 1 the mean variance per direction. */
 export interface ComplementShare {
   share: number;
-  variance: number;
+  variance?: number;
 }
 
 /**
@@ -76,9 +76,9 @@ export function predictedShareAt(task: ComplementTask): ComplementShare {
     return { share: adjustedShare(explained, trace(onComplement(sm.cyy, q)), sm.n, k), variance: trace(cxx) / Math.max(sm.n, 1) / k };
   }
   const lag = lagCovariances(mom, identity(mom.dim));
-  if (!lag) return { share: 0, variance: NaN };
+  if (!lag) return { share: 0 };
   const C0 = onComplement(lag.C0, q);
-  return { share: adjustedShare(explainedOnComplement(C0, onComplement(lag.C2, q), q), trace(C0), lag.n, k), variance: NaN };
+  return { share: adjustedShare(explainedOnComplement(C0, onComplement(lag.C2, q), q), trace(C0), lag.n, k) };
 }
 
 /**
