@@ -2,13 +2,11 @@
 import { loadDatasetAsync } from '../data/load.js';
 import { writeNpy } from '../data/npy.js';
 import { demoDataset } from '../demo.js';
-import { fit, type FitOptions } from '../engine/fit.js';
+import type { FitOptions } from '../engine/fit.js';
 import { tuneHeap } from '../engine/runtime/heap.js';
 import { createFitPool, type FitPool } from '../engine/runtime/pool.js';
-import { principalAngles } from '../engine/kernels/linalg.js';
 import { InputError } from '../errors.js';
 import { jsonText } from '../io.js';
-import { defaultGrammarPath, loadGrammar } from '../grammar/load.js';
 import type { Dataset, FitResult } from '../types.js';
 import { formatFitResult } from './format.js';
 import { writeOutput } from './output.js';
@@ -35,8 +33,15 @@ export interface CommonFitFlags {
   report?: string;
 }
 
+/**
+ * The engine and the grammar loader (mathjs) are imported when a fit starts, not with this module:
+ * `fitCommand` starts the worker threads first, and they load their own copy of the engine meanwhile.
+ */
+const importSearch = () => Promise.all([import('../engine/fit.js'), import('../grammar/load.js')]);
+
 export async function runFit(data: Dataset, flags: CommonFitFlags, pool?: FitPool): Promise<FitResult> {
   tuneHeap(data.dim);
+  const [{ fit }, { defaultGrammarPath, loadGrammar }] = await importSearch();
   const grammar = loadGrammar(flags.grammar ?? defaultGrammarPath());
   const progress = progressReporter(!flags.json);
   const options: FitOptions = {
@@ -98,7 +103,8 @@ export async function fitCommand(file: string, flags: CommonFitFlags & { key?: s
 }
 
 /** Truth-versus-found lines for the demo. */
-function compareWithTruth(result: FitResult, truths: ReturnType<typeof demoDataset>['truths']): string {
+async function compareWithTruth(result: FitResult, truths: ReturnType<typeof demoDataset>['truths']): Promise<string> {
+  const { principalAngles } = await import('../engine/kernels/linalg.js');
   const lines = ['', 'Truth vs found:'];
   for (const t of truths) {
     const k = t.basis.length;
@@ -133,7 +139,7 @@ export async function demoCommand(flags: CommonFitFlags & { saveData?: string })
     process.stdout.write('  plus 4 pure-noise dimensions, measurement noise 1e-3, 2% outlier transitions\n\n');
   }
   const result = await runFit(dataset, flags);
-  emit(result, flags, flags.json ? '' : compareWithTruth(result, truths));
+  emit(result, flags, flags.json ? '' : await compareWithTruth(result, truths));
   await writeReport(result, dataset, flags);
   if (flags.saveData && !flags.json) process.stdout.write(`wrote the demo data to ${flags.saveData}\n`);
   return result.provenance.interrupted ? EXIT.interrupted : EXIT.ok;

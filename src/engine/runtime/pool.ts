@@ -7,8 +7,8 @@
  */
 import { Piscina } from 'piscina';
 import { FIT_DEFAULTS } from '../defaults.js';
-import { runTask, type Task, type TaskResult } from './tasks.js';
-import { type DataContext } from '../moments/transitions.js';
+import type { Task, TaskResult } from './tasks.js';
+import type { DataContext } from '../moments/transitions.js';
 import { workerScript } from '../../worker-script.js';
 
 /** What a worker receives: the task and the shared memory it reads. */
@@ -65,7 +65,9 @@ export class FitPool {
     const stop = new Int32Array(stopBuffer);
     const requestStop = () => Atomics.store(stop, 0, 1);
     const piscina = this.#piscina;
-    if (!piscina) return { run: async <T extends TaskResult>(task: Task) => runTask(ctx, task, stop) as T, requestStop };
+    // Imported here, not at the top: a pool of threads then starts without loading the engine on this
+    // thread, which the command line does while it reads the data.
+    if (!piscina) return { run: async <T extends TaskResult>(task: Task) => (await import('./tasks.js')).runTask(ctx, task, stop) as T, requestStop };
     const shared = shareContext(ctx);
     const data = { states: shared.states.buffer as SharedArrayBuffer, float32: shared.states instanceof Float32Array, starts: shared.starts.buffer as SharedArrayBuffer, dim: shared.dim };
     return { run: <T extends TaskResult>(task: Task) => piscina.run({ data, stop: stopBuffer, task } satisfies PoolMessage) as Promise<T>, requestStop };
