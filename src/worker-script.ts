@@ -2,14 +2,13 @@
  * Where a worker thread's script lives: the compiled JavaScript next to dist/src, or the TypeScript
  * source under tsx (tests, development).
  */
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { packageModule, runningSources } from './package-files.js';
 
 /** The file and Node flags that start the worker `workers/<name>`. */
 export function workerScript(name: string): { filename: string; execArgv: string[] } {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) return { filename: fileURLToPath(new URL(`../workers/${name}.ts`, here)), execArgv: ['--import', 'tsx'] };
-  return { filename: fileURLToPath(new URL(`../workers/${name}.js`, here)), execArgv: [] };
+  return { filename: packageModule(`workers/${name}`), execArgv: runningSources ? ['--import', 'tsx'] : [] };
 }
 
 /**

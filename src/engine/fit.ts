@@ -21,6 +21,7 @@ import { type ComplementShare, describeComplement } from './output/complement.js
 import { withTimeStep } from './output/continuous-time.js';
 import { scaledSearch } from './scaling.js';
 import { createFitPool } from './runtime/pool.js';
+import { runTask } from './runtime/tasks.js';
 import type { ScreenOutcome } from './screening/screen.js';
 import { screenAll, type ScreenTask } from './screening/stage.js';
 import { subspaceStage } from './eigen-overlap.js';
@@ -44,7 +45,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
   const n = starts.length;
   const ctx = { states: search.states, dim: data.dim, starts };
   const pool = o.pool ?? createFitPool(o.workers);
-  const runner = pool.runner(ctx);
+  const runner = pool.runner(ctx, runTask);
   const stopped = () => o.signal?.aborted === true;
   const onAbort = () => runner.requestStop();
   o.signal?.addEventListener('abort', onAbort);

@@ -1,8 +1,8 @@
 /** Reading grammar files from disk, and locating the grammar shipped with the package. */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { errorMessage, InputError } from '../errors.js';
+import { packageRoot } from '../package-files.js';
 import type { Grammar } from '../types.js';
 import { parseGrammar } from './parse.js';
 
@@ -24,24 +24,7 @@ export function loadGrammar(path: string): Grammar {
   return parseGrammar(text, path);
 }
 
-let packageRoot: string | undefined;
-
-/**
- * The package root: the nearest folder above this module holding package.json. Walking up (rather
- * than a fixed `../..`) works both from `src/grammar/` under tsx and from compiled `dist/src/grammar/`.
- */
-function findPackageRoot(): string {
-  if (packageRoot !== undefined) return packageRoot;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return (packageRoot = dir);
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`latent-laws: no package.json above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
-}
-
 /** Absolute path of `grammar/default.grammar` shipped with the package. */
 export function defaultGrammarPath(): string {
-  return join(findPackageRoot(), 'grammar', 'default.grammar');
+  return join(packageRoot(), 'grammar', 'default.grammar');
 }

@@ -2,16 +2,14 @@
  * Threads that fit whole inputs, several at once: the local sweep runs every input on them, and a
  * queue worker runs the jobs it takes. Each thread loads the engine once and fits input after input.
  */
-import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
+import { packageModule, runningSources } from '../package-files.js';
 import type { FitJob } from './fit-job.js';
 import type { JobOutcome } from './layout.js';
 
 /** The thread's script: compiled JS next to this module, or the TypeScript source under tsx (tests). */
 function threadLocation(): { filename: string; execArgv: string[] } {
-  const here = import.meta.url;
-  const ext = here.endsWith('.ts') ? '.ts' : '.js';
-  return { filename: fileURLToPath(new URL(`./job-thread${ext}`, here)), execArgv: ext === '.ts' ? ['--import', 'tsx'] : [] };
+  return { filename: packageModule('src/sweep/job-thread'), execArgv: runningSources ? ['--import', 'tsx'] : [] };
 }
 
 /** A pool of `threads` job threads. */

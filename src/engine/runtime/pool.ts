@@ -7,7 +7,7 @@
  */
 import { Piscina } from 'piscina';
 import { FIT_DEFAULTS } from '../defaults.js';
-import type { Task, TaskResult } from './tasks.js';
+import type { runTask, Task, TaskResult } from './tasks.js';
 import type { DataContext } from '../moments/transitions.js';
 import { workerScript } from '../../worker-script.js';
 
@@ -59,15 +59,17 @@ export class FitPool {
     return this.#piscina?.destroy() ?? Promise.resolve();
   }
 
-  /** @internal A fit's tasks on this pool, reading `ctx` (shared once here). */
-  runner(ctx: DataContext): TaskRunner {
+  /**
+   * @internal A fit's tasks on this pool, reading `ctx` (shared once here). A pool of 0 workers runs
+   * them through `runInline`, passed by the fit so that this module does not load the engine: the
+   * command line starts the threads before it loads its own copy.
+   */
+  runner(ctx: DataContext, runInline: typeof runTask): TaskRunner {
     const stopBuffer = new SharedArrayBuffer(4);
     const stop = new Int32Array(stopBuffer);
     const requestStop = () => Atomics.store(stop, 0, 1);
     const piscina = this.#piscina;
-    // Imported here, not at the top: a pool of threads then starts without loading the engine on this
-    // thread, which the command line does while it reads the data.
-    if (!piscina) return { run: async <T extends TaskResult>(task: Task) => (await import('./tasks.js')).runTask(ctx, task, stop) as T, requestStop };
+    if (!piscina) return { run: async <T extends TaskResult>(task: Task) => runInline(ctx, task, stop) as T, requestStop };
     const shared = shareContext(ctx);
     const data = { states: shared.states.buffer as SharedArrayBuffer, float32: shared.states instanceof Float32Array, starts: shared.starts.buffer as SharedArrayBuffer, dim: shared.dim };
     return { run: <T extends TaskResult>(task: Task) => piscina.run({ data, stop: stopBuffer, task } satisfies PoolMessage) as Promise<T>, requestStop };
