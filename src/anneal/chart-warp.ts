@@ -10,25 +10,31 @@
 import * as tf from '@tensorflow/tfjs';
 
 /**
- * Scale of the warp's coefficients. Adam moves a weight by about the learning rate per step, and the
- * keypoint's bias is about 1e-4 rad: at unit scale each step would bend the chart ten times further.
+ * Scale of a new chart's warp coefficients: Adam moves a weight by about its learning rate (1e-3) per
+ * step, so this sets how far a step bends the chart against a keypoint bias of about 1e-4 rad; at
+ * 1e-3 the run's 160 physics steps left the chart short of exact (docs/experiments.md#the-warps-step).
+ * Recorded with each chart (`warpScale` in its config).
  */
-export const WARP_SCALE = 1e-3;
+export const WARP_SCALE = 3e-3;
+
+/** The scale of charts saved before the scale was recorded with them. */
+export const LEGACY_WARP_SCALE = 1e-3;
 
 /** Fixed-point iterations of the inverse; each shrinks the error by s·|w'| (at most about 1e-2). */
 const INVERSE_ITERATIONS = 4;
 
 /**
- * s·w(α) for angles `alpha` [B, C, m] and coefficients [2K, m] (rows: sin kα for k = 1..K, then
- * cos kα − 1, so the warp is 2π-periodic and fixes α = 0, which keeps the chart's origin where it was).
+ * s·w(α) for angles `alpha` [B, C, m], coefficients [2K, m] (rows: sin kα for k = 1..K, then
+ * cos kα − 1, so the warp is 2π-periodic and fixes α = 0, which keeps the chart's origin where it was)
+ * and scale s.
  */
-export function warpTerm(alpha: tf.Tensor, coefficients: tf.Tensor, harmonics: number): tf.Tensor {
+export function warpTerm(alpha: tf.Tensor, coefficients: tf.Tensor, harmonics: number, scale: number): tf.Tensor {
   return tf.tidy(() => {
     const multiples = Array.from({ length: harmonics }, (_, k) => tf.mul(alpha, k + 1));
     const basis = tf.stack([...multiples.map((v) => tf.sin(v)), ...multiples.map((v) => tf.sub(tf.cos(v), 1))], 3);
     const m = alpha.shape[2] as number;
     const w = tf.reshape(tf.transpose(coefficients), [1, 1, m, 2 * harmonics]);
-    return tf.mul(tf.sum(tf.mul(basis, w), 3), WARP_SCALE);
+    return tf.mul(tf.sum(tf.mul(basis, w), 3), scale);
   });
 }
 
@@ -36,6 +42,8 @@ export function warpTerm(alpha: tf.Tensor, coefficients: tf.Tensor, harmonics: n
 export interface WarpSource {
   /** Harmonics K of the warp (0: none). */
   readonly warpHarmonics: number;
+  /** Scale s of the warp's coefficients. */
+  readonly warpScale: number;
   /** The warp's coefficients [2K, m], or null when the chart has no warp. */
   warpCoefficients(): tf.Tensor | null;
 }
@@ -72,7 +80,7 @@ export class ChartUnwarp extends tf.layers.Layer {
     return tf.tidy(() => {
       const codes = tf.reshape(u, [-1, (u.shape[1] as number) / this.keypoints, this.keypoints]);
       let alpha = codes;
-      for (let i = 0; i < INVERSE_ITERATIONS; i++) alpha = tf.sub(codes, warpTerm(alpha, coefficients, this.source!.warpHarmonics));
+      for (let i = 0; i < INVERSE_ITERATIONS; i++) alpha = tf.sub(codes, warpTerm(alpha, coefficients, this.source!.warpHarmonics, this.source!.warpScale));
       return tf.reshape(alpha, u.shape);
     });
   }

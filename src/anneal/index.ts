@@ -12,6 +12,7 @@ import { loadRunData, readRunConfig, resolveSchedule, type DataSpec, type RunCon
 import { firstKeypointPath, keypointStarts, type KeypointPath } from './keypoint-init.js';
 import { chooseArch, type ModelSpec } from './model.js';
 import { prepareRun, train, type EpochLog, type SearchFn, type SearchHints, type TrainResult } from './train.js';
+import { WARP_SCALE } from './chart-warp.js';
 
 /**
  * The grammar without its library families (`library_map`, `library_invariant`). Which laws the search
@@ -230,7 +231,7 @@ export async function anneal(options: AnnealOptions): Promise<TrainResult> {
     model: {
       arch,
       ...perFrameFields(set, data, latent, arch),
-      ...(arch === 'angle' ? { chartWarp: CHART_WARP_HARMONICS } : {}),
+      ...(arch === 'angle' ? { chartWarp: CHART_WARP_HARMONICS, chartWarpScale: WARP_SCALE } : {}),
       inputShape: set.sampleShape,
       latent,
       hidden: options.hidden ?? [256, 64],

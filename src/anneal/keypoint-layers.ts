@@ -6,7 +6,7 @@
  * convolutions). Registered for serialisation, so saved encoders load again.
  */
 import * as tf from '@tensorflow/tfjs';
-import { warpTerm, type WarpSource } from './chart-warp.js';
+import { LEGACY_WARP_SCALE, warpTerm, type WarpSource } from './chart-warp.js';
 import { gridCoordinate, type KeypointStart } from './keypoint-init.js';
 
 /** Constructor arguments (and saved config) of {@link KeypointChart}. */
@@ -19,6 +19,8 @@ export interface KeypointChartArgs {
   starts: KeypointStart[];
   /** `angle`: harmonics of the trainable warp of each angle (chart-warp.ts); 0 or absent: none. */
   warpHarmonics?: number;
+  /** Scale of the warp's coefficients (absent in charts saved before it was recorded: LEGACY_WARP_SCALE). */
+  warpScale?: number;
   name?: string;
   /** One sample's shape [H, W, C], when this is a model's first layer. */
   inputShape?: number[];
@@ -49,6 +51,10 @@ export class KeypointChart extends tf.layers.Layer implements WarpSource {
 
   get warpHarmonics(): number {
     return this.args.chart === 'angle' ? this.args.warpHarmonics ?? 0 : 0;
+  }
+
+  get warpScale(): number {
+    return this.args.warpScale ?? LEGACY_WARP_SCALE;
   }
 
   warpCoefficients(): tf.Tensor | null {
@@ -119,7 +125,7 @@ export class KeypointChart extends tf.layers.Layer implements WarpSource {
       const along = tf.neg(tf.add(tf.mul(px, c), tf.mul(py, s)));
       const across = tf.sub(tf.mul(px, s), tf.mul(py, c));
       const alpha = tf.reshape(tf.atan2(across, along), [-1, C, m]);
-      const u = this.warp ? tf.add(alpha, warpTerm(alpha, this.warp.read(), this.warpHarmonics)) : alpha;
+      const u = this.warp ? tf.add(alpha, warpTerm(alpha, this.warp.read(), this.warpHarmonics, this.warpScale)) : alpha;
       return tf.reshape(u, [-1, C * m]);
     });
   }
@@ -133,7 +139,7 @@ export class KeypointChart extends tf.layers.Layer implements WarpSource {
   override getConfig(): tf.serialization.ConfigDict {
     const { keypoints, chart, starts } = this.args;
     const config: tf.serialization.ConfigDict = { ...super.getConfig(), keypoints, chart };
-    if (this.warpHarmonics > 0) config.warpHarmonics = this.warpHarmonics;
+    if (this.warpHarmonics > 0) Object.assign(config, { warpHarmonics: this.warpHarmonics, warpScale: this.warpScale });
     return { ...config, starts: starts.map((s) => ({ gain: s.gain, pivot: [...s.pivot], cut: s.cut })) };
   }
 

@@ -36,6 +36,8 @@ export interface ModelSpec {
    * undoes (chart-warp.ts); absent in runs made before it existed: no warp.
    */
   chartWarp?: number;
+  /** Scale of the warp's coefficients (chart-warp.ts; absent in runs made before it was recorded: 1e-3). */
+  chartWarpScale?: number;
   /** Shape of one sample: `[H, W, C]` or `[D]`. */
   inputShape: number[];
   /** Latent size d. */
@@ -136,7 +138,7 @@ function buildKeypointAutoencoder(spec: ModelSpec, dense: DenseLayer): Autoencod
   const [H, W] = spec.inputShape;
   const encoder = tf.sequential();
   const warpHarmonics = angle ? spec.chartWarp ?? 0 : 0;
-  encoder.add(new KeypointChart({ keypoints: m, chart: angle ? 'angle' : 'position', starts, warpHarmonics, name: 'keypoint_chart', inputShape: spec.inputShape }));
+  encoder.add(new KeypointChart({ keypoints: m, chart: angle ? 'angle' : 'position', starts, warpHarmonics, warpScale: spec.chartWarpScale, name: 'keypoint_chart', inputShape: spec.inputShape }));
   const decoder = tf.sequential();
   if (warpHarmonics > 0) decoder.add(new ChartUnwarp({ keypoints: m, name: 'chart_unwarp', inputShape: [spec.latent] }));
   decoder.add(tf.layers.reshape({ targetShape: [C, perFrame], ...(warpHarmonics > 0 ? {} : { inputShape: [spec.latent] }) }));

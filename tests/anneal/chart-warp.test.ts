@@ -6,7 +6,8 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
-import { ChartUnwarp, warpTerm, type WarpSource } from '../../src/anneal/chart-warp.ts';
+import { ChartUnwarp, LEGACY_WARP_SCALE, WARP_SCALE, warpTerm, type WarpSource } from '../../src/anneal/chart-warp.ts';
+import { KeypointChart } from '../../src/anneal/keypoint-layers.ts';
 import { pendulum, spinning, stackFrames, type FrameSet } from '../../src/anneal/datasets.ts';
 import { firstKeypointPath, keypointPath } from '../../src/anneal/keypoint-init.ts';
 import { swingsOnArc } from '../../src/anneal/index.ts';
@@ -19,10 +20,11 @@ const HARMONICS = 8;
 
 /** A warp source holding fixed coefficients [2K, m]. */
 function source(coefficients: tf.Variable): WarpSource {
-  return { warpHarmonics: HARMONICS, warpCoefficients: () => coefficients };
+  return { warpHarmonics: HARMONICS, warpScale: WARP_SCALE, warpCoefficients: () => coefficients };
 }
 
-const coefficientArrays = (m: number) => fc.array(fc.double({ min: -4, max: 4, noNaN: true }), { minLength: 2 * HARMONICS * m, maxLength: 2 * HARMONICS * m });
+/** Coefficients whose warp moves an angle by up to about 0.06 rad, far beyond a keypoint's bias. */
+const coefficientArrays = (m: number) => fc.array(fc.double({ min: -4e-3 / WARP_SCALE, max: 4e-3 / WARP_SCALE, noNaN: true }), { minLength: 2 * HARMONICS * m, maxLength: 2 * HARMONICS * m });
 
 test('the decoder’s unwarp inverts the chart’s warp for any coefficients of the warp’s scale', () => {
   fc.assert(
@@ -30,7 +32,7 @@ test('the decoder’s unwarp inverts the chart’s warp for any coefficients of 
       tf.tidy(() => {
         const c = tf.variable(tf.tensor2d(coefficients, [2 * HARMONICS, 2]));
         const alpha = tf.tensor3d(angles, [3, 2, 2]);
-        const u = tf.reshape(tf.add(alpha, warpTerm(alpha, c, HARMONICS)), [3, 4]);
+        const u = tf.reshape(tf.add(alpha, warpTerm(alpha, c, HARMONICS, WARP_SCALE)), [3, 4]);
         const layer = new ChartUnwarp({ keypoints: 2 });
         layer.attach(source(c));
         const back = (layer.apply(u) as tf.Tensor).dataSync();
@@ -49,7 +51,7 @@ test('reconstruction cannot move the warp but the physics can', () => {
   const alpha = tf.tensor3d(rng.slice(0, 20), [10, 2, 1]);
   const unwarp = new ChartUnwarp({ keypoints: 1 });
   unwarp.attach(source(c));
-  const u = () => tf.reshape(tf.add(alpha, warpTerm(alpha, c, HARMONICS)), [10, 2]);
+  const u = () => tf.reshape(tf.add(alpha, warpTerm(alpha, c, HARMONICS, WARP_SCALE)), [10, 2]);
   // Any decoder of the unwarped angles: its loss depends on α alone, whatever the warp.
   const recon = tf.variableGrads(() => tf.sum(tf.sin(tf.mul(unwarp.apply(u()) as tf.Tensor, 3))) as tf.Scalar, [c]).grads[c.name];
   const G = tf.tensor2d(rng.slice(20, 40), [10, 2]);
@@ -58,6 +60,18 @@ test('reconstruction cannot move the warp but the physics can', () => {
   assert.ok(p > 1e-4, `the physics surrogate's gradient on the warp is ${p}`);
   assert.ok(r <= 1e-6 * p, `reconstruction's gradient on the warp is ${r} (physics: ${p})`);
   tf.dispose([c, alpha, recon, G, physics]);
+});
+
+test('a chart keeps the warp scale it was made with; one saved before the scale was recorded reads 1e-3', () => {
+  const starts = [{ gain: 2, pivot: [0, 0] as [number, number], cut: 0 }];
+  const made = new KeypointChart({ keypoints: 1, chart: 'angle', starts, warpHarmonics: HARMONICS, warpScale: WARP_SCALE });
+  const config = made.getConfig();
+  assert.equal(config.warpScale, WARP_SCALE);
+  const reloaded = KeypointChart.fromConfig(KeypointChart, config) as KeypointChart;
+  assert.equal(reloaded.warpScale, WARP_SCALE);
+  const { warpScale: _omitted, ...legacy } = config;
+  assert.equal((KeypointChart.fromConfig(KeypointChart, legacy) as KeypointChart).warpScale, LEGACY_WARP_SCALE);
+  assert.notEqual(WARP_SCALE, LEGACY_WARP_SCALE);
 });
 
 /** Samples of two stacked frames of `set`'s frames (one channel per frame). */

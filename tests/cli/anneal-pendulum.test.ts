@@ -2,7 +2,8 @@
  * Acceptance: `latent-laws anneal --dataset pendulum` (its defaults: `auto` picks the angle chart, one
  * angle per frame) ends with the pendulum's law on held-out latents, as a user reads it: Störmer–Verlet's step θ_t+1 = 2θ_t − θ_t−1 − h²·sin θ_t
  * (h = 0.2, one frame per 0.2 time units) in the last line, and, conserved by it, a quantity that is the
- * pendulum's energy. A short run (10 epochs): the law is in the angle chart from the start.
+ * pendulum's energy. The default 40 epochs: shorter runs leave the chart less exact, and the energy,
+ * exact in delay form only to O(h²), is then stated in some seeds and not in others.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,7 +25,7 @@ test('an anneal on the pendulum video, with the defaults, states Störmer–Verl
   const dir = mkdtempSync(join(tmpdir(), 'latent-laws-pendulum-'));
   try {
     const out = join(dir, 'run');
-    const r = spawnSync(process.execPath, [cli, 'anneal', '--dataset', 'pendulum', '--epochs', '10', '--out', out], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const r = spawnSync(process.execPath, [cli, 'anneal', '--dataset', 'pendulum', '--out', out], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     assert.equal(r.status, 0, r.stderr);
     const model = readRunConfig(out).model;
     assert.ok(model.arch === 'angle' && model.latent === 2 && model.chartWarp === 8, JSON.stringify(model));
