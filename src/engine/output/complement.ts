@@ -87,26 +87,73 @@ export function predictedShareAt(task: ComplementTask): ComplementShare {
  * the covered rows; s, the mean variance, keeps M as well conditioned as B Cxx Bᵀ).
  */
 export function explainedOnComplement(pCxxP: Mat, pCyxP: Mat, q: number[][]): number {
-  const s = trace(pCxxP) / Math.max(pCxxP.length - q.length, 1);
-  const M = pCxxP.map((row, i) => row.map((v, j) => v + s * q.reduce((acc, qa) => acc + qa[i] * qa[j], 0)));
+  const d = pCxxP.length;
+  const s = trace(pCxxP) / Math.max(d - q.length, 1);
+  const M: Mat = new Array(d);
+  for (let i = 0; i < d; i++) {
+    const row = pCxxP[i];
+    const out = new Array<number>(d);
+    for (let j = 0; j < d; j++) {
+      let qq = 0;
+      for (let a = 0; a < q.length; a++) qq += q[a][i] * q[a][j];
+      out[j] = row[j] + s * qq;
+    }
+    M[i] = out;
+  }
   return explainedBy(M, pCyxP);
 }
 
-/** P X P with P = I − QᵀQ (Q orthonormal rows), by rank-r updates instead of d × d products. */
+/**
+ * P X P with P = I − QᵀQ (Q orthonormal rows), by rank-r updates instead of d × d products. Walks X
+ * along its rows, as it is stored (columns of a 1024-row array of rows miss the cache at every entry).
+ */
 export function onComplement(X: Mat, q: number[][]): Mat {
   if (q.length === 0) return X;
   const d = X.length;
-  const qX = q.map((qa) => Array.from({ length: d }, (_, j) => qa.reduce((acc, w, i) => acc + w * X[i][j], 0))); // Q X
-  const Xq = X.map((row) => q.map((qa) => row.reduce((acc, v, j) => acc + v * qa[j], 0))); // X Qᵀ
-  const qXq = q.map((_, a) => q.map((qb) => qX[a].reduce((acc, v, j) => acc + v * qb[j], 0))); // Q X Qᵀ
-  const qtQXQ = Array.from({ length: d }, (_, i) => q.map((__, b) => q.reduce((acc, qa, a) => acc + qa[i] * qXq[a][b], 0))); // Qᵀ Q X Qᵀ
-  return X.map((row, i) =>
-    row.map((v, j) => {
-      let out = v;
-      for (let a = 0; a < q.length; a++) out += -q[a][i] * qX[a][j] - Xq[i][a] * q[a][j] + qtQXQ[i][a] * q[a][j];
-      return out;
-    }),
-  );
+  const r = q.length;
+  const qX = q.map(() => new Float64Array(d)); // Q X
+  const Xq = X.map(() => new Float64Array(r)); // X Qᵀ
+  for (let i = 0; i < d; i++) {
+    const row = X[i];
+    for (let a = 0; a < r; a++) {
+      const qa = q[a];
+      const acc = qX[a];
+      const w = qa[i];
+      let dot = 0;
+      for (let j = 0; j < d; j++) {
+        acc[j] += w * row[j];
+        dot += row[j] * qa[j];
+      }
+      Xq[i][a] = dot;
+    }
+  }
+  const qXq = q.map((_, a) => q.map((qb) => dotOf(qX[a], qb))); // Q X Qᵀ
+  const out: Mat = new Array(d);
+  const qtQXQ = new Float64Array(r); // row i of Qᵀ Q X Qᵀ
+  for (let i = 0; i < d; i++) {
+    for (let b = 0; b < r; b++) {
+      let acc = 0;
+      for (let a = 0; a < r; a++) acc += q[a][i] * qXq[a][b];
+      qtQXQ[b] = acc;
+    }
+    const row = X[i];
+    const xq = Xq[i];
+    const o = new Array<number>(d);
+    for (let j = 0; j < d; j++) {
+      let v = row[j];
+      for (let a = 0; a < r; a++) v += -q[a][i] * qX[a][j] - xq[a] * q[a][j] + qtQXQ[a] * q[a][j];
+      o[j] = v;
+    }
+    out[i] = o;
+  }
+  return out;
+}
+
+/** Σ x_j y_j in index order. */
+function dotOf(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  let acc = 0;
+  for (let j = 0; j < x.length; j++) acc += x[j] * y[j];
+  return acc;
 }
 
 /** tr(C_yx C_xx⁻¹ C_xy): the variance of the target y a linear fit on x explains. */
