@@ -37,7 +37,8 @@ export interface CommonFitFlags {
  * The engine and the grammar loader (mathjs) are imported when a fit starts, not with this module:
  * `fitCommand` starts the worker threads first, and they load their own copy of the engine meanwhile.
  */
-const importSearch = () => Promise.all([import('../engine/fit.js'), import('../grammar/load.js')]);
+let searchModules: Promise<[typeof import('../engine/fit.js'), typeof import('../grammar/load.js')]> | undefined;
+const importSearch = () => (searchModules ??= Promise.all([import('../engine/fit.js'), import('../grammar/load.js')]));
 
 export async function runFit(data: Dataset, flags: CommonFitFlags, pool?: FitPool): Promise<FitResult> {
   tuneHeap(data.dim);
@@ -92,6 +93,8 @@ export async function fitCommand(file: string, flags: CommonFitFlags & { key?: s
   let result: FitResult;
   let data: Dataset;
   try {
+    // The engine and mathjs load on this thread while the file is read on libuv's.
+    importSearch().catch(() => {});
     data = await loadDatasetAsync(file, { key: flags.key });
     result = await runFit(data, flags, pool);
   } finally {

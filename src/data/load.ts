@@ -11,7 +11,7 @@ import { InputError, OptionError } from '../errors.js';
 import type { Dataset } from '../types.js';
 import { readCsv } from './csv.js';
 import { readJson } from './json.js';
-import { arrayToTrajectories, readNpyFile } from './npy.js';
+import { arrayToTrajectories, readNpyFile, readNpyFileAsync } from './npy.js';
 import { readNpz } from './npz.js';
 import { readSafetensors } from './safetensors.js';
 import { CONTAINER_EXTENSIONS, parseDataSpec, type DataSpec } from './source.js';
@@ -68,6 +68,7 @@ export async function loadDatasetAsync(path: string, options: LoadOptions = {}):
     let trajs: RawTrajectory[];
     if (opened.ext === '.parquet') trajs = await (await import('./parquet.js')).readParquet(opened.file, opened.size);
     else if (opened.ext === '.h5' || opened.ext === '.hdf5') trajs = await (await import('./hdf5.js')).readHdf5(opened.file, opened.size, opened.key);
+    else if (opened.ext === '.npy') trajs = arrayToTrajectories(opened.file, await readNpyFileAsync(opened.file, opened.size));
     else trajs = readSync(opened);
     return buildDataset(opened.source, trajs);
   });

@@ -6,7 +6,7 @@
 import { closeSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { errorMessage, InputError } from '../errors.js';
-import { checkInputPath, describeContent, openInput, quote, readFully, sharedFloat32, sharedFloat64, type RawTrajectory } from './validate.js';
+import { checkInputPath, describeContent, openInput, openInputAsync, quote, readFully, readFullyAsync, sharedFloat32, sharedFloat64, type RawTrajectory } from './validate.js';
 import type { StateArray } from '../types.js';
 
 /** A decoded array: values in row-major (C) order. */
@@ -46,19 +46,45 @@ export function readNpyFile(path: string, size = checkInputPath(path)): NpyArray
   try {
     const head = new Uint8Array(Math.min(size, NPY_HEAD_BYTES));
     readFully(fd, head, 0, path);
-    const layout = parseNpyHeader(head, size, path);
-    const native = layout.littleEndian === (endianness() === 'LE') && !(layout.fortran && layout.dims.length > 1);
-    if (native && (layout.itemSize === 8 || layout.itemSize === 4)) {
-      const data = valuesFor(layout.itemSize, layout.count);
-      readFully(fd, new Uint8Array(data.buffer), layout.dataStart, path);
-      return { data, shape: layout.dims };
-    }
-    const bytes = new Uint8Array(layout.count * layout.itemSize);
-    readFully(fd, bytes, layout.dataStart, path);
-    return decodeLayout(new DataView(bytes.buffer), 0, layout);
+    const plan = planNpyRead(head, size, path);
+    readFully(fd, plan.into, plan.layout.dataStart, path);
+    return plan.finish();
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * {@link readNpyFile}, reading through the event loop: the read runs on libuv's threads while this
+ * thread goes on (the command line imports the engine meanwhile).
+ */
+export async function readNpyFileAsync(path: string, size = checkInputPath(path)): Promise<NpyArray> {
+  if (size === 0) throw new InputError(path, 'is empty (0 bytes)');
+  const handle = await openInputAsync(path);
+  try {
+    const head = new Uint8Array(Math.min(size, NPY_HEAD_BYTES));
+    await readFullyAsync(handle, head, 0, path);
+    const plan = planNpyRead(head, size, path);
+    await readFullyAsync(handle, plan.into, plan.layout.dataStart, path);
+    return plan.finish();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Where a .npy file's values go: native float64 or float32 values straight into the data set's shared
+ * memory, anything else into bytes decoded afterwards.
+ */
+function planNpyRead(head: Uint8Array, size: number, path: string): { layout: NpyLayout; into: Uint8Array; finish: () => NpyArray } {
+  const layout = parseNpyHeader(head, size, path);
+  const native = layout.littleEndian === (endianness() === 'LE') && !(layout.fortran && layout.dims.length > 1);
+  if (native && (layout.itemSize === 8 || layout.itemSize === 4)) {
+    const data = valuesFor(layout.itemSize, layout.count);
+    return { layout, into: new Uint8Array(data.buffer), finish: () => ({ data, shape: layout.dims }) };
+  }
+  const bytes = new Uint8Array(layout.count * layout.itemSize);
+  return { layout, into: bytes, finish: () => decodeLayout(new DataView(bytes.buffer), 0, layout) };
 }
 
 /** Where a .npy file's values are and how to read them (see parseNpyHeader). */

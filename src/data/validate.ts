@@ -4,6 +4,7 @@
  * (finite values, consistent dimension, enough transitions) is decided here so the formats agree.
  */
 import { openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { errorMessage, InputError } from '../errors.js';
 import type { Dataset, StateArray } from '../types.js';
 
@@ -46,6 +47,11 @@ export function openInput(path: string): number {
   }
 }
 
+/** Bytes per read call of {@link readFully} and {@link readFullyAsync}. */
+const READ_CHUNK = 1 << 26;
+
+const truncated = (path: string, at: number) => new InputError(path, `truncated: the file ended after ${at} bytes while being read (was it still being written?)`);
+
 /**
  * Fill `into` from file position `position` of an open file; a file that shrank meanwhile is
  * reported as truncated. Large files are read in place this way rather than whole.
@@ -55,11 +61,35 @@ export function readFully(fd: number, into: Uint8Array, position: number, path: 
   while (done < into.length) {
     let n: number;
     try {
-      n = readSync(fd, into, done, Math.min(into.length - done, 1 << 26), position + done);
+      n = readSync(fd, into, done, Math.min(into.length - done, READ_CHUNK), position + done);
     } catch (err) {
       throw new InputError(path, fsProblem(err));
     }
-    if (n === 0) throw new InputError(path, `truncated: the file ended after ${position + done} bytes while being read (was it still being written?)`);
+    if (n === 0) throw truncated(path, position + done);
+    done += n;
+  }
+}
+
+/** {@link openInput} through the event loop. */
+export async function openInputAsync(path: string): Promise<FileHandle> {
+  try {
+    return await open(path, 'r');
+  } catch (err) {
+    throw new InputError(path, fsProblem(err));
+  }
+}
+
+/** {@link readFully} through the event loop. */
+export async function readFullyAsync(handle: FileHandle, into: Uint8Array, position: number, path: string): Promise<void> {
+  let done = 0;
+  while (done < into.length) {
+    let n: number;
+    try {
+      ({ bytesRead: n } = await handle.read(into, done, Math.min(into.length - done, READ_CHUNK), position + done));
+    } catch (err) {
+      throw new InputError(path, fsProblem(err));
+    }
+    if (n === 0) throw truncated(path, position + done);
     done += n;
   }
 }

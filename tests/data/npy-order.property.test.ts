@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { parseNpy, readNpyFile, type NpyArray } from '../../src/data/npy.ts';
+import { parseNpy, readNpyFile, readNpyFileAsync, type NpyArray } from '../../src/data/npy.ts';
 import { fixture, handNpy, tempDir } from './helpers.ts';
 
 const dir = tempDir('npy-order');
@@ -53,9 +53,9 @@ const layouts = fc
   });
 
 describe('Fortran order', () => {
-  it('decodes bit-identically to C order for every dtype, byte order, alignment and shape', () => {
-    fc.assert(
-      fc.property(layouts, ({ size, littleEndian, shape, shift, elements }) => {
+  it('decodes bit-identically to C order for every dtype, byte order, alignment and shape', async () => {
+    await fc.assert(
+      fc.asyncProperty(layouts, async ({ size, littleEndian, shape, shift, elements }) => {
         const n = elements.length / size;
         const descr = `${littleEndian ? '<' : '>'}f${size}`;
         const header = (fortran: boolean): string => `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': (${shape.join(', ')}), }`;
@@ -69,11 +69,11 @@ describe('Fortran order', () => {
           const v = new DataView(elements.buffer, elements.byteOffset, elements.byteLength);
           for (let i = 0; i < n; i++) assert.ok(Object.is(c.data[i], size === 8 ? v.getFloat64(8 * i, true) : v.getFloat32(4 * i, true)), `C order, value ${i}`);
         }
-        // From a buffer (an .npz member), aligned or not, and from a file read in place.
+        // From a buffer (an .npz member), aligned or not, and from a file read in place (either way).
         const unaligned = new Uint8Array(fFile.length + shift);
         unaligned.set(fFile, shift);
         const path = fixture(dir, `f${counter++}.npy`, fFile);
-        for (const [how, f] of [['parseNpy', parseNpy(fFile, 'f.npy')], [`parseNpy at offset ${shift}`, parseNpy(unaligned.subarray(shift), 'f.npy')], ['readNpyFile', readNpyFile(path)]] as const) {
+        for (const [how, f] of [['parseNpy', parseNpy(fFile, 'f.npy')], [`parseNpy at offset ${shift}`, parseNpy(unaligned.subarray(shift), 'f.npy')], ['readNpyFile', readNpyFile(path)], ['readNpyFileAsync', await readNpyFileAsync(path)]] as const) {
           assert.deepEqual(f.shape, shape, how);
           assert.deepEqual(bits(f), want, `${how}: ${descr} ${JSON.stringify(shape)}`);
           // The data set's states are this very array, which the fit's workers share without a copy.

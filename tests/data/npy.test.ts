@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadDataset } from '../../src/data/load.ts';
-import { halfToDouble, parseNpy, readNpyFile, writeNpy } from '../../src/data/npy.ts';
+import { halfToDouble, parseNpy, readNpyFile, readNpyFileAsync, writeNpy } from '../../src/data/npy.ts';
 import { join } from 'node:path';
-import { assertInputError, f64Bytes, fixture, handNpy, tempDir } from './helpers.ts';
+import { assertInputError, assertInputErrorAsync, f64Bytes, fixture, handNpy, tempDir } from './helpers.ts';
 
 const dir = tempDir('npy');
 
@@ -190,6 +190,16 @@ describe('bad .npy files give specific errors', () => {
   it('truncated data says expected vs actual bytes', () => {
     const p = fixture(dir, 'short.npy', handNpy(header('<f8', '(4, 2)'), new Uint8Array(60)));
     assertInputError(() => loadDataset(p), p, 'truncated data', 'needs 64 bytes, file has 60');
+  });
+
+  it('a file that ends while it is read says where, read either way', async () => {
+    // The size given is the one the header needs (as if the file shrank after it was measured).
+    const bytes = handNpy(header('<f8', '(4, 2)'), new Uint8Array(60));
+    const p = fixture(dir, 'shrank.npy', bytes);
+    const claimed = bytes.length + 4;
+    const where = `truncated: the file ended after ${bytes.length} bytes while being read`;
+    assertInputError(() => readNpyFile(p, claimed), p, where);
+    await assertInputErrorAsync(() => readNpyFileAsync(p, claimed), p, where);
   });
 
   it('trailing bytes after the data are reported', () => {
