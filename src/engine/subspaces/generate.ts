@@ -6,7 +6,8 @@
 import { errorMessage } from '../../errors.js';
 import type { Failure, Grammar, Subspace, SubspaceGeneratorSpec } from '../../types.js';
 import { explainedDiagonal, orthonormalRows, symmetricEigenpairs } from '../kernels/linalg.js';
-import { type Moments, projectMoments } from '../moments/moments.js';
+import { coordinatesOf } from '../kernels/project.js';
+import { type Moments, projectMoments, type SubspaceMoments } from '../moments/moments.js';
 import { type ConstantSplit, projectRowsOnto, splitConstants, spreadOverStates } from './constants.js';
 import { eigenSubspaces, type EigenMode, type SampleData } from './eigenspaces.js';
 import { binomial, coordinateSubsets } from './coordinate-subsets.js';
@@ -74,7 +75,10 @@ export interface SubspacePlan {
 export function planSubspaces(grammar: Grammar, mom: Moments, roundoff: number, samples?: SampleData, failures: Failure[] = [], startEigen?: (requests: SubspacePlan['eigenRequests']) => void): SubspacePlan {
   const d = mom.dim;
   const spreadOf = samples && spreadOverStates(samples.states, d, Array.from(samples.sample, (t) => samples.starts[t]));
-  const split = attempt('constants', failures, () => [splitConstants(mom, roundoff, spreadOf)])[0] ?? noConstants(d);
+  let whole: SubspaceMoments | undefined;
+  // One projection of the whole space for the generators that read it (0.2 s each at d = 1024).
+  const wholeSpace = () => (whole ??= projectMoments(mom, unitRows(d, [...Array(d).keys()])));
+  const split = attempt('constants', failures, () => [splitConstants(mom, roundoff, spreadOf, wholeSpace())])[0] ?? noConstants(d);
   const varyingCoords = [...Array(d).keys()].filter((c) => !split.coordinates?.includes(c));
   const generated = new Map<SubspaceGeneratorSpec, Subspace[]>();
   const listed = () => onePerSpan(grammar.subspaces.flatMap((gen) => generated.get(gen) ?? []).filter((s) => !touchesConstant(s, split)));
@@ -82,9 +86,10 @@ export function planSubspaces(grammar: Grammar, mom: Moments, roundoff: number, 
   const eigenRequests = eigenGenerators.map((gen) => ({ varying: split.varying, maxCount: gen.kind === 'eigenspaces' ? gen.maxCount : 0 }));
   startEigen?.(eigenRequests);
   for (const gen of grammar.subspaces) {
-    if (gen.kind === 'coordinates') generated.set(gen, coordinateGenerator(grammar, gen, mom, varyingCoords, failures));
-    else if (gen.kind !== 'eigenspaces') generated.set(gen, dataGenerator(gen, mom, split, failures));
+    if (gen.kind === 'coordinates') generated.set(gen, coordinateGenerator(grammar, gen, mom, varyingCoords, failures, wholeSpace));
+    else if (gen.kind !== 'eigenspaces') generated.set(gen, dataGenerator(gen, mom, split, failures, wholeSpace));
   }
+  whole = undefined; // 9 d × d arrays, not to be held while the eigen-decomposition runs
   return {
     known: listed(),
     eigenRequests,
@@ -105,14 +110,14 @@ export function eigenModesOrError(make: () => EigenMode[]): EigenMode[] | Error 
 }
 
 /** A `coordinates` generator's subsets: every size up to its max, and the predictable coordinates together. */
-function coordinateGenerator(grammar: Grammar, gen: SubspaceGeneratorSpec, mom: Moments, varyingCoords: number[], failures: Failure[]): Subspace[] {
+function coordinateGenerator(grammar: Grammar, gen: SubspaceGeneratorSpec, mom: Moments, varyingCoords: number[], failures: Failure[], wholeSpace: WholeSpace): Subspace[] {
   const out: Subspace[] = [];
   const maxSize = gen.kind === 'coordinates' ? gen.maxSize : 0;
   for (let k = 1; k <= Math.min(maxSize, varyingCoords.length); k++) {
     const subsets = attempt('coordinates', failures, () => coordinateSubsets(mom, varyingCoords, k, k === 1 ? Infinity : grammar.limits.maxCoordinateSubsets));
     for (const c of subsets) out.push(coordinateSubspace(mom.dim, c, gen.cost));
   }
-  const moving = attempt('predictable-coordinates', failures, () => predictableCoordinates(mom, varyingCoords));
+  const moving = attempt('predictable-coordinates', failures, () => predictableCoordinates(mom, varyingCoords, wholeSpace));
   if (moving.length > maxSize && moving.length <= grammar.limits.maxLibraryDim) out.push(coordinateSubspace(mom.dim, moving, gen.cost));
   return out;
 }
@@ -124,12 +129,12 @@ function statedSubspace(s: Subspace, generatorCost: number, d: number): Subspace
 }
 
 /** The subspaces of a `full` or `principal` generator. */
-function dataGenerator(gen: SubspaceGeneratorSpec, mom: Moments, split: ConstantSplit, failures: Failure[]): Subspace[] {
+function dataGenerator(gen: SubspaceGeneratorSpec, mom: Moments, split: ConstantSplit, failures: Failure[], wholeSpace: WholeSpace): Subspace[] {
   const d = mom.dim;
   if (gen.kind === 'full') return [{ label: 'full', kind: 'full', basis: split.varying, cost: gen.cost }];
   if (gen.kind !== 'principal') return [];
   // One direction more than the largest subspace: the whole varying space is not a principal subspace.
-  const leading = attempt('principal', failures, () => principalDirections(mom, split.varying, gen.maxSize + 1));
+  const leading = attempt('principal', failures, () => principalDirections(mom, split.varying, gen.maxSize + 1, wholeSpace));
   const out: Subspace[] = [];
   for (let k = 1; k <= Math.min(gen.maxSize, leading.length - 1); k++) {
     const bits = estimatedBasisBits(k, d, mom.n);
@@ -174,18 +179,27 @@ const PREDICTED = 0.5;
  * Lorenz among five noise ones) is one subset larger than the grammar's `coordinates max`, found
  * without enumerating every subset of that size.
  */
-function predictableCoordinates(mom: Moments, coords: number[]): number[] {
-  const m = projectMoments(mom, unitRows(mom.dim, coords));
+function predictableCoordinates(mom: Moments, coords: number[], wholeSpace: WholeSpace): number[] {
+  const m = inOrder(coords, mom.dim) ? wholeSpace() : projectMoments(mom, unitRows(mom.dim, coords));
   const explained = explainedDiagonal(m.cxx, m.cyx); // (cyx cxx⁻¹ cxy)_ii
   return coords.filter((_, i) => m.cyy[i][i] > 0 && explained[i] / m.cyy[i][i] > PREDICTED);
 }
 
 /** The `count` principal directions of the varying part, largest variance first. */
-function principalDirections(mom: Moments, varying: number[][], count: number): number[][] {
-  const sm = projectMoments(mom, varying);
+function principalDirections(mom: Moments, varying: number[][], count: number, wholeSpace: WholeSpace): number[][] {
+  const coords = varying.length === mom.dim ? coordinatesOf(varying) : null;
+  const sm = coords && inOrder(coords, mom.dim) ? wholeSpace() : projectMoments(mom, varying);
   const k = sm.k;
   const { vectors } = symmetricEigenpairs(sm.cxx, Array.from({ length: Math.min(count, k) }, (_, i) => k - 1 - i));
   return vectors.map((v) => Array.from({ length: mom.dim }, (_, j) => v.reduce((t, x, i) => t + x * varying[i][j], 0)));
+}
+
+/** The moments projected on every coordinate in order, computed once when first asked for. */
+type WholeSpace = () => SubspaceMoments;
+
+/** `coords` is 0, 1, …, d − 1: its projection is the whole space's, the same sums picked out. */
+function inOrder(coords: number[], d: number): boolean {
+  return coords.length === d && coords.every((c, i) => c === i);
 }
 
 /** A subspace reaching into a constant direction (a coordinate subset holding a non-axis constant). */

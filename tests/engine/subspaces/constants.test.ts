@@ -11,7 +11,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { splitConstants, spreadOverStates } from '../../../src/engine/subspaces/constants.ts';
+import { clearlyNothingFlat, splitConstants, spreadOverStates } from '../../../src/engine/subspaces/constants.ts';
+import { symmetricEigenvalues } from '../../../src/engine/kernels/linalg.ts';
+import { mulberry32, randomOrthogonal } from '../../../src/index.ts';
 import { accumulateMoments, momentShift } from '../../../src/engine/moments/moments.ts';
 import { unitRoundoff } from '../../../src/engine/moments/resolution.ts';
 import { transitionStarts } from '../../../src/engine/moments/transitions.ts';
@@ -106,4 +108,26 @@ test('a coordinate that moves by 3e-9 beside one that moves by 1 is not a consta
   // The data resolve this variation: 3e-9 is far above their rounding at magnitude 7 (about 1e-12).
   const s = split(data(SEED + 4, (rng) => [rng.normal(), 7 + 3e-9 * rng.normal()]));
   assert.deepEqual(s.constant, [], `constant ${JSON.stringify(s.constant)} = ${s.values}`);
+});
+
+test('the quick check for no flat direction never overrules the eigenvalues, and spares them when none is near', () => {
+  // Covariances Q diag(λ) Qᵀ in a random basis, the smallest eigenvalue from 1e-16 to 1e-2 of the
+  // largest, beside a floor: where the Cholesky check says "nothing flat", every eigenvalue is above
+  // both bars of a flat direction; where all are clearly above, it says so (the eigenvalues are spared).
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 2, max: 40 }), fc.double({ min: -16, max: -2, noNaN: true }), fc.double({ min: -20, max: 0, noNaN: true }), (seed, d, smallest, floorExp) => {
+      const rand = mulberry32(seed);
+      const Q = randomOrthogonal(d, rand);
+      const scale = 10 ** (6 * rand() - 3);
+      const values = Array.from({ length: d }, (_, i) => scale * (i === 0 ? 10 ** smallest : 0.1 + rand()));
+      const S = Q.map((qi) => Q.map((qj) => values.reduce((t, v, a) => t + v * qi[a] * qj[a], 0)));
+      const floor = scale * 10 ** floorExp;
+      const eigen = symmetricEigenvalues(S);
+      const bar = Math.max(floor, 1e-12 * Math.max(...eigen));
+      const quick = clearlyNothingFlat(S, floor);
+      if (quick) assert.ok(Math.min(...eigen) > bar, `said nothing flat, smallest ${Math.min(...eigen)} ≤ ${bar}`);
+      if (Math.min(...values) > 1e3 * Math.max(4 * floor, 1e-10 * values.reduce((a, b) => a + b, 0))) assert.ok(quick, 'every eigenvalue far above the bars, not seen');
+    }),
+    { numRuns: 200, seed: SEED },
+  );
 });
