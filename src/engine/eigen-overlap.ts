@@ -1,7 +1,8 @@
 /**
  * The subspace stage as fit runs it: every subspace but the eigenspaces at once, then the
  * eigen-decomposition (the stage's costliest step, d³ with a large constant) overlapping the screening
- * of the candidates on the other subspaces. The outcomes are those of running the two in turn.
+ * of the candidates on the other subspaces, the sample's moments it reads summed by the other worker
+ * meanwhile. The outcomes are those of running everything in turn.
  */
 import type { Failure, Grammar, Subspace } from '../types.js';
 import type { CandidateSpec } from './candidates/candidate.js';
@@ -15,6 +16,7 @@ import type { TaskRunner } from './runtime/pool.js';
 import type { ScreenOutcome } from './screening/screen.js';
 import { prescreen, type Prescreened, type ScreenTask } from './screening/stage.js';
 import { eigenSubspaces, type EigenMode, type SampleData } from './subspaces/eigenspaces.js';
+import { sampleMomentsShare } from './subspaces/shared-sample-moments.js';
 import { eigenModesOrError, planSubspaces, type GeneratedSubspaces, type SubspacePlan } from './subspaces/generate.js';
 
 /** What the stage reads: the moments, the sample (its indices and its gathered rows), the screening settings. */
@@ -61,7 +63,12 @@ async function generateOverlapped(s: SubspaceStageInput, runner: TaskRunner, scr
   let onWorkers: Promise<(EigenMode[] | Error)[]> | null = null;
   const startEigen = (requests: SubspacePlan['eigenRequests']) => {
     if (s.workers < 2) return;
-    onWorkers = Promise.all(requests.map((r) => runner.run<EigenMode[]>({ kind: 'eigenspaces', moments: s.moments, varying: r.varying, maxCount: r.maxCount, sample: s.samples.sample }).catch((err: unknown) => eigenModesOrError(() => { throw err; }))));
+    const share = sampleMomentsShare(s.moments.dim);
+    onWorkers = Promise.all(requests.map((r) => runner.run<EigenMode[]>({ kind: 'eigenspaces', moments: s.moments, varying: r.varying, maxCount: r.maxCount, sample: s.samples.sample, share }).catch((err: unknown) => eigenModesOrError(() => { throw err; }))));
+    // Queued second: the other worker, idle until the plan below is made, sums the sample's moments
+    // that the decomposition's refinement reads (shared-sample-moments.ts). Its failure costs nothing:
+    // the eigen task then sums them itself.
+    if (requests.length > 0) runner.run<null>({ kind: 'sample-moments', sample: s.samples.sample, share }).catch(() => {});
   };
   const plan = planSubspaces(s.grammar, s.moments, s.roundoff, s.samples, failures, startEigen);
   const none = plan.eigenRequests.map(() => []);

@@ -14,12 +14,13 @@ import { type EvaluateBatch, evaluateBatch, type EvaluatePart, type InvariantSum
 import type { ScreenOutcome } from '../screening/screen.js';
 import { conservationBatch, type ConservationSums, type ConservationTask } from '../ranking/conservation.js';
 import { screenBatch, type ScreenTask } from '../screening/stage.js';
-import { eigenTask, type EigenMode, type EigenTask } from '../subspaces/eigenspaces.js';
+import { eigenTask, type EigenMode, type EigenTask, sampleMomentsTask, type SampleMomentsTask } from '../subspaces/eigenspaces.js';
 
 export type Task =
   | ({ kind: 'moments' } & MomentTask)
   | ({ kind: 'screen' } & ScreenTask)
   | ({ kind: 'eigenspaces' } & EigenTask)
+  | ({ kind: 'sample-moments' } & SampleMomentsTask)
   | ({ kind: 'finalize' } & FinalizeTask)
   | ({ kind: 'conservation' } & ConservationTask)
   | ({ kind: 'invariant-sums' } & EvaluateBatch)
@@ -37,6 +38,8 @@ export function runTask(ctx: DataContext, task: Task, stop?: Int32Array): TaskRe
       return screenBatch(task, stop);
     case 'eigenspaces':
       return eigenTask(ctx, task);
+    case 'sample-moments':
+      return sampleMomentsTask(ctx, task);
     case 'finalize':
       return finalizeBatch(ctx, task, stop);
     case 'conservation':

@@ -11,6 +11,7 @@ import type { DataContext } from '../moments/transitions.js';
 import { projectRowsOnto } from './constants.js';
 import { objective, refineSubspace, robustRefine } from './refine.js';
 import { sampleCentredMoments, type SampleMoments } from './sample-moments.js';
+import { fillSampleMoments, type SampleMomentsShare, takeSampleMoments } from './shared-sample-moments.js';
 import type { StateArray } from '../../types.js';
 
 /** Sampled transitions for robust refinement of data-driven subspaces (outliers must not tilt them). */
@@ -28,17 +29,35 @@ export interface EigenMode {
   modulus: number;
 }
 
-/** The eigenspace generator as a worker task: the moments, the varying directions, and the sample's transitions. */
+/**
+ * The eigenspace generator as a worker task: the moments, the varying directions, and the sample's
+ * transitions, whose moments another worker may sum into `share` meanwhile (see shared-sample-moments.ts).
+ */
 export interface EigenTask {
   moments: Moments;
   varying: number[][];
   maxCount: number;
   sample: Uint32Array | null;
+  share?: SampleMomentsShare;
 }
 
 /** Run an {@link EigenTask} (on a worker or inline) over the data set it reads. */
 export function eigenTask(ctx: DataContext, task: EigenTask): EigenMode[] {
-  return eigenSubspaces(task.moments, task.varying, task.maxCount, task.sample ? { ...ctx, sample: task.sample } : undefined);
+  const samples = task.sample ? { ...ctx, sample: task.sample } : undefined;
+  const share = task.share;
+  return eigenSubspaces(task.moments, task.varying, task.maxCount, samples, share && samples ? () => takeSampleMoments(share, samples) : undefined);
+}
+
+/** The sample's moments summed for an eigen task on another worker, as a task of its own. */
+export interface SampleMomentsTask {
+  sample: Uint32Array;
+  share: SampleMomentsShare;
+}
+
+/** Run a {@link SampleMomentsTask} on a worker. */
+export function sampleMomentsTask(ctx: DataContext, task: SampleMomentsTask): null {
+  fillSampleMoments(task.share, { ...ctx, sample: task.sample });
+  return null;
 }
 
 function unitRows(d: number, coords: number[]): number[][] {
@@ -52,7 +71,7 @@ const fmt = (x: number) => (Math.abs(x) < 5e-4 ? '0' : x.toFixed(3));
  * ordered by eigenvalue modulus (persistent modes first). Left-invariant subspaces are used, because a
  * law on u = B z needs B z' to depend on B z only: B A = M B.
  */
-export function eigenSubspaces(mom: Moments, varying: number[][], maxCount: number, samples?: SampleData): EigenMode[] {
+export function eigenSubspaces(mom: Moments, varying: number[][], maxCount: number, samples?: SampleData, summedSample?: () => SampleMoments): EigenMode[] {
   const d = mom.dim;
   const full = projectMoments(mom, unitRows(d, [...Array(d).keys()]));
   const reduced = varying.length === d ? full : projectMoments(mom, varying);
@@ -66,7 +85,7 @@ export function eigenSubspaces(mom: Moments, varying: number[][], maxCount: numb
   // counted from what noise would leave: 396 transitions of 256-D noise leave 35%, not 100%.
   const unexplained = 0.5 * Math.max(1 - varying.length / Math.max(mom.n, 1), 0);
   let wholeSample: SampleMoments | undefined;
-  const sampleMoments = () => (wholeSample ??= sampleCentredMoments(samples!.states, samples!.dim, samples!.starts, samples!.sample, null));
+  const sampleMoments = () => (wholeSample ??= summedSample?.() ?? sampleCentredMoments(samples!.states, samples!.dim, samples!.starts, samples!.sample, null));
   const refine = (basis: number[][]) => {
     if (!(objective(basis, full).f <= unexplained)) return basis;
     const refined = refineSubspace(basis, full);

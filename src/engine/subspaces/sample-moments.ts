@@ -32,6 +32,31 @@ const SAMPLE_BLOCK = 256;
 export function sampleCentredMoments(states: StateArray, dim: number, starts: Uint32Array, idx: Uint32Array, mask: Uint8Array | null): SampleMoments {
   const rows = { states, dim, starts, idx };
   const keep = (i: number) => !mask || mask[i] === 1;
+  const { meanX, meanY } = sampleMeans(rows, keep);
+  return { ...blocksOf(gramAbout(rows, keep, meanX, meanY), dim), meanX, meanY };
+}
+
+/**
+ * {@link sampleCentredMoments} of the whole sample written into `gram` ((2·dim)², zeroed; the upper
+ * triangle of the Gram matrix of [x; y] about the means) and `means` (x's, then y's), for
+ * {@link sampleMomentsFrom} to read on another thread: the same values.
+ */
+export function sampleMomentsInto(states: StateArray, dim: number, starts: Uint32Array, idx: Uint32Array, gram: Float64Array, means: Float64Array): void {
+  const rows = { states, dim, starts, idx };
+  const { meanX, meanY } = sampleMeans(rows, () => true);
+  gramAbout(rows, () => true, meanX, meanY, gram);
+  means.set(meanX);
+  means.set(meanY, dim);
+}
+
+/** The moments {@link sampleMomentsInto} wrote. */
+export function sampleMomentsFrom(gram: Float64Array, means: Float64Array, dim: number): SampleMoments {
+  return { ...blocksOf(gram, dim), meanX: Array.from(means.subarray(0, dim)), meanY: Array.from(means.subarray(dim, 2 * dim)) };
+}
+
+/** The means of x and y over the selected transitions of the sample. */
+function sampleMeans(rows: SampleRows, keep: (i: number) => boolean): { meanX: number[]; meanY: number[] } {
+  const { states, dim, starts, idx } = rows;
   const sx = new Array<number>(dim).fill(0);
   const sy = new Array<number>(dim).fill(0);
   let n = 0;
@@ -45,9 +70,7 @@ export function sampleCentredMoments(states: StateArray, dim: number, starts: Ui
     }
     n++;
   }
-  const meanX = sx.map((s) => s / Math.max(n, 1));
-  const meanY = sy.map((s) => s / Math.max(n, 1));
-  return { ...blocksOf(gramAbout(rows, keep, meanX, meanY), dim), meanX, meanY };
+  return { meanX: sx.map((s) => s / Math.max(n, 1)), meanY: sy.map((s) => s / Math.max(n, 1)) };
 }
 
 /**
@@ -90,7 +113,7 @@ export function maskedSampleMoments(whole: SampleMoments, states: StateArray, di
  * Upper triangle of Σ v vᵀ over the selected rows, v = [z − mx; z' − my] (2·dim × 2·dim, row-major);
  * the entry below the diagonal at (p, q) with p > q is read at (q, p).
  */
-function gramAbout(rows: SampleRows, selected: (i: number) => boolean, mx: number[], my: number[]): Float64Array {
+function gramAbout(rows: SampleRows, selected: (i: number) => boolean, mx: number[], my: number[], out?: Float64Array): Float64Array {
   const { states, dim, starts, idx } = rows;
   // Columns x (0 … d−1) and y (d … 2d−1) of a block; one Gram matrix of [x; y] holds all three moments.
   const B = SAMPLE_BLOCK;
@@ -114,7 +137,7 @@ function gramAbout(rows: SampleRows, selected: (i: number) => boolean, mx: numbe
   }
   if (count > 0) block.add(count);
   const { values, rowStride } = block.sums(0);
-  const G = new Float64Array(m * m);
+  const G = out ?? new Float64Array(m * m);
   for (let p = 0; p < m; p++) G.set(values.subarray(p * rowStride + p, p * rowStride + m), p * m + p);
   return G;
 }
