@@ -13,12 +13,17 @@ const BLOCKED_FROM = 3 * BLOCK;
 /** Row-major lower Cholesky factor of b, or null when a pivot is not above `relPivot` × the largest diagonal entry. */
 export function choleskyLower(b: Mat, relPivot: number): Float64Array | null {
   const n = b.length;
-  let top = 0;
-  for (let i = 0; i < n; i++) top = Math.max(top, b[i][i]);
-  if (!(top > 0 && top < Infinity)) return null;
-  const floor = relPivot * top;
   const L = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) L[i * n + j] = b[i][j];
+  return choleskyInPlace(L, n, relPivot);
+}
+
+/** {@link choleskyLower} of the n × n matrix whose lower triangle `L` holds (row-major, upper zero), in place. */
+export function choleskyInPlace(L: Float64Array, n: number, relPivot: number): Float64Array | null {
+  let top = 0;
+  for (let i = 0; i < n; i++) top = Math.max(top, L[i * n + i]);
+  if (!(top > 0 && top < Infinity)) return null;
+  const floor = relPivot * top;
   if (n < BLOCKED_FROM) return factorColumns(L, n, 0, n, floor) ? L : null;
   // Right-looking by blocks of columns: the trailing update, n³/3 of the work, is one Gram matrix of
   // the panel's rows per block, on the moment kernels (WebAssembly SIMD: about 3× the plain loops).

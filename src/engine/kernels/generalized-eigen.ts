@@ -2,7 +2,7 @@
  * Generalised symmetric eigenproblems A x = λ B x with B positive semi-definite: the conserved
  * combinations of features are their smallest eigenvectors (Σ ΔI² against Σ (I − Ī)²).
  */
-import { backSolveTransposed, backSolveUpper, choleskyLower, forwardSolve, forwardSolveRows, transposedLower } from './cholesky.js';
+import { backSolveTransposed, backSolveUpper, choleskyInPlace, choleskyLower, forwardSolve, forwardSolveRows, transposedLower } from './cholesky.js';
 import { flattened, type Mat, matmul, symmetricEigen, symmetricEigenpairs, transpose, unflatten } from './linalg.js';
 
 /**
@@ -65,24 +65,43 @@ function smallestEigenpairs(a: Mat, count: number): { values: number[]; vectors:
  * shift is not below it or the iteration does not settle; the caller then decomposes.
  */
 export function smallestPairFrom(a: Mat, b: Mat, start: number[], below: number, maxIter = 60): { value: number; vector: number[] } | null {
-  const n = a.length;
-  const shifted = a.map((row, i) => row.map((v, j) => v - below * b[i][j]));
-  const L = choleskyLower(shifted, 1e-13);
+  return smallestPairFromFlat(flattened(a), flattened(b), a.length, start, below, maxIter);
+}
+
+/**
+ * {@link smallestPairFrom} of n × n row-major matrices: at a thousand terms building arrays of rows for
+ * the shifted pencil cost as much as its Cholesky factor. The same arithmetic in the same order.
+ */
+export function smallestPairFromFlat(A: Float64Array, B: Float64Array, n: number, start: number[], below: number, maxIter = 60): { value: number; vector: number[] } | null {
+  const shifted = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) shifted[i * n + j] = A[i * n + j] - below * B[i * n + j];
+  const L = choleskyInPlace(shifted, n, 1e-13);
   if (!L) return null;
   const U = transposedLower(L, n);
-  const times = (M: Mat, x: number[]) => M.map((row) => row.reduce((t, v, j) => t + v * x[j], 0));
   let x = start;
   let value = NaN;
   for (let it = 0; it < maxIter; it++) {
-    const y = backSolveUpper(U, n, forwardSolve(L, n, times(b, x)));
-    const By = times(b, y);
+    const y = backSolveUpper(U, n, forwardSolve(L, n, flatTimes(B, n, x)));
+    const By = flatTimes(B, n, y);
     const norm = Math.sqrt(y.reduce((t, v, i) => t + v * By[i], 0));
     if (!(norm > 0 && Number.isFinite(norm))) return null;
     x = y.map((v) => v / norm);
-    const Ax = times(a, x);
+    const Ax = flatTimes(A, n, x);
     const next = x.reduce((t, v, i) => t + v * Ax[i], 0);
     if (Math.abs(next - value) <= 1e-14 * Math.max(Math.abs(next), 1e-300)) return { value: next, vector: x };
     value = next;
   }
   return null;
+}
+
+/** M x for row-major n × n M, each entry summed from 0 in column order (as a row's reduce would). */
+function flatTimes(M: Float64Array, n: number, x: number[]): number[] {
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    let t = 0;
+    const row = i * n;
+    for (let j = 0; j < n; j++) t = t + M[row + j] * x[j];
+    out[i] = t;
+  }
+  return out;
 }

@@ -3,7 +3,7 @@
  * (SINDy's STLSQ, discrete-time form) and conserved quantities I = c·φ(u) as the smallest generalised
  * eigenvector of (Σ Δφ Δφᵀ, Cov φ), sparsified the same way. Both work on moment matrices only.
  */
-import { smallestGeneralizedEigen, smallestPairFrom } from '../kernels/generalized-eigen.js';
+import { smallestGeneralizedEigen, smallestPairFromFlat } from '../kernels/generalized-eigen.js';
 import { type Mat, solve } from '../kernels/linalg.js';
 import type { FeatureStats } from './families.js';
 
@@ -30,6 +30,17 @@ function equilibration(diag: number[]): number[] {
 /** M_SS with rows and columns multiplied by s (the support's equilibration). */
 function scaledBlock(M: Mat, support: number[], s: number[]): Mat {
   return support.map((i, a) => support.map((j, b) => M[i][j] * s[a] * s[b]));
+}
+
+/** {@link scaledBlock} as one row-major array (the same products). */
+function scaledFlat(M: Mat, support: number[], s: number[]): Float64Array {
+  const n = support.length;
+  const out = new Float64Array(n * n);
+  for (let a = 0; a < n; a++) {
+    const row = M[support[a]];
+    for (let b = 0; b < n; b++) out[a * n + b] = row[support[b]] * s[a] * s[b];
+  }
+  return out;
 }
 
 /** Solve G_SS w = c_S on a support set, with a tiny ridge so collinear library terms stay solvable. */
@@ -108,9 +119,21 @@ export function unitDenseInvariant(dense: DenseInvariant, st: InvariantStats): n
 
 /** Ratio Σ ΔI² / Σ (I − Ī)² of an invariant I = c·φ: 0 when exactly conserved, ≈ 2 for an unrelated quantity. */
 export function invariantRatio(c: number[], st: InvariantStats): number {
-  const quad = (M: Mat) => c.reduce((s, ci, i) => s + ci * M[i].reduce((t, mij, j) => t + mij * c[j], 0), 0);
+  const quad = (M: Mat) => quadraticForm(M, c);
   const den = quad(st.Cov);
   return den > 0 ? Math.max(quad(st.D), 0) / den : Infinity;
+}
+
+/** cᵀ M c summed row by row, each row's product from 0 in column order (as nested reduces would). */
+function quadraticForm(M: Mat, c: number[]): number {
+  let s = 0;
+  for (let i = 0; i < c.length; i++) {
+    const row = M[i];
+    let t = 0;
+    for (let j = 0; j < c.length; j++) t = t + row[j] * c[j];
+    s = s + c[i] * t;
+  }
+  return s;
 }
 
 /**
@@ -310,10 +333,8 @@ const DECOMPOSE_UP_TO = 24;
  */
 function restrictedInvariant(st: InvariantStats, support: number[], from: { c: number[]; ratio: number }): { c: number[]; ratio: number; dropCosts: null } | null {
   const s = equilibration(support.map((i) => st.Cov[i][i]));
-  const A = scaledBlock(st.D, support, s);
-  const B = scaledBlock(st.Cov, support, s);
   const below = from.ratio - 1e-9 * Math.max(from.ratio, 1e-300);
-  const pair = smallestPairFrom(A, B, support.map((j, a) => from.c[j] / s[a]), below);
+  const pair = smallestPairFromFlat(scaledFlat(st.D, support, s), scaledFlat(st.Cov, support, s), support.length, support.map((j, a) => from.c[j] / s[a]), below);
   if (!pair) {
     const full = invariantOnSupport(st, support);
     return full && { ...full, dropCosts: null };
