@@ -7,6 +7,8 @@
 //   noisy: a damped oscillator read with 20% measurement noise (planted-noisy.mjs);
 //   noise: white noise, no law (planted-noise.mjs).
 //   floor: also time one Gram pass over [z; 1; z'] after the fit (gram-floor.mjs), the ratio's floor.
+//   BENCH_SAVE=FILE in the environment also saves the data as a .npy file [K, T, d], for timing the
+//   command line on it (fit.mjs does).
 //   new:  the fit starts its worker threads, as `latent-laws fit` does (default);
 //   warm: the threads have already run one fit, of other data (a second rotation, N/10 transitions),
 //         as a pool kept across fits does (`createFitPool`): V8 has compiled the engine in them.
@@ -23,6 +25,8 @@ import { gramFloorMs } from './gram-floor.mjs';
 import { plantedPolynomial } from './planted-polynomial.mjs';
 import { plantedRotation } from './planted-rotation.mjs';
 import { cpuSplit, threadCpu } from './thread-cpu.mjs';
+import { writeFileSync } from 'node:fs';
+import { writeNpy } from '../dist/src/data/npy.js';
 
 if (process.env.V8_DEFAULTS !== '1') tuneCompiler();
 const [N, d, workers] = process.argv.slice(2, 5).map(Number);
@@ -34,6 +38,7 @@ if (!(kind in generators)) throw new Error(`data must be one of ${Object.keys(ge
 
 const data = generators[kind](N, d, 12345);
 const dataBytes = data.states.byteLength;
+if (process.env.BENCH_SAVE) writeFileSync(process.env.BENCH_SAVE, writeNpy(data.states, [data.offsets.length - 1, data.offsets[1] - data.offsets[0], d]));
 if (process.env.V8_DEFAULTS !== '1') tuneHeap(d);
 const before = threadCpu(); // main thread, V8's platform threads, libuv: everything but the workers
 const pool = createFitPool(workers);

@@ -1,9 +1,13 @@
 // Speed and memory of `fit`: one process per configuration (clean peak RSS), table on stdout.
 // Usage: npm run bench:fit
-//   (BENCH_N=1e4,1e5 BENCH_D=8,16 BENCH_WORKERS=1,2 BENCH_POOL=new,warm to narrow it down)
+//   (BENCH_N=1e4,1e5 BENCH_D=8,16 BENCH_WORKERS=1,2 BENCH_POOL=new,warm to narrow it down;
+//   BENCH_NOLAW, BENCH_POLY, BENCH_NOISY, BENCH_HIGH, BENCH_WHOLE = 0 to leave out the rows below the table)
 // pool "new": the fit starts its worker threads (as `latent-laws fit` does); "warm": they have run
 // one fit before (a pool kept across fits, see fit-one.mjs).
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NOISY_TRUTH } from './planted-noisy.mjs';
 
@@ -80,14 +84,42 @@ if (process.env.BENCH_NOISY !== '0') {
 // [z; 1; z'] timed in the same process (the floor: the one pass over the data the search needs).
 if (process.env.BENCH_HIGH !== '0') {
   for (const [N, d, kind] of [[1e5, 256, 'rotation'], [1e4, 1024, 'rotation'], [396, 256, 'noise']]) {
-    const r = spawnSync(process.execPath, ['--max-old-space-size=16384', one, String(N), String(d), '2', 'new', kind, 'floor'], { encoding: 'utf8' });
+    const file = join(tmpdir(), `latent-laws-bench-${process.pid}-${d}-${N}.npy`);
+    const r = spawnSync(process.execPath, ['--max-old-space-size=16384', one, String(N), String(d), '2', 'new', kind, 'floor'], { encoding: 'utf8', env: { ...process.env, BENCH_SAVE: file } });
     if (r.status !== 0) {
       console.log(`d=${d} N=${N} ${kind} row failed: ${r.stderr.trim().split('\n').pop()}`);
       continue;
     }
     const x = JSON.parse(r.stdout.trim().split('\n').pop());
-    console.log(`d=${d} N=${x.N} ${kind}, 2 workers: ${x.wallMs} ms (floor ${x.floorMs} ms, ${(x.wallMs / x.floorMs).toFixed(1)}x), peak RSS ${x.peakRssMB} MB (${(x.peakRssMB / x.dataMB).toFixed(1)}x the data), timings ${JSON.stringify(x.timings)}; laws: ${x.laws.length ? x.summaries[0] : 'none'}`);
+    const cli = wholeProcess(file);
+    rmSync(file, { force: true });
+    console.log(`d=${d} N=${x.N} ${kind}, 2 workers: ${x.wallMs} ms (floor ${x.floorMs} ms, ${(x.wallMs / x.floorMs).toFixed(1)}x), peak RSS ${x.peakRssMB} MB (${(x.peakRssMB / x.dataMB).toFixed(1)}x the data), timings ${JSON.stringify(x.timings)}; laws: ${x.laws.length ? x.summaries[0] : 'none'}; whole process (latent-laws fit FILE --json): ${cli}`);
   }
+}
+
+/**
+ * `latent-laws fit FILE --json` as a user runs it, timed from outside: wall seconds, peak RSS (the
+ * process's own, read as it exits) and its first law.
+ */
+function wholeProcess(file) {
+  const cli = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
+  const peak = 'data:text/javascript,process.on("exit",()=>process.stderr.write("maxrss "+process.resourceUsage().maxRSS+"\\n"))';
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['--import', peak, cli, 'fit', file, '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const seconds = (performance.now() - t0) / 1000;
+  if (r.status !== 0) return `failed: ${r.stderr.trim().split('\n').pop()}`;
+  const rss = Number(/maxrss (\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024;
+  const law = JSON.parse(r.stdout).laws[0];
+  return `${seconds.toFixed(2)} s, peak RSS ${rss.toFixed(0)} MB; ${law ? law.summary : 'no law'}`;
+}
+
+// The command line end to end on 10^6 x 16 (the rows above time the fit inside its process).
+if (process.env.BENCH_WHOLE !== '0') {
+  const file = join(tmpdir(), `latent-laws-bench-${process.pid}-16-1e6.npy`);
+  const r = spawnSync(process.execPath, ['--max-old-space-size=16384', one, '1e6', '16', '2', 'new', 'rotation'], { encoding: 'utf8', env: { ...process.env, BENCH_SAVE: file } });
+  if (r.status !== 0) console.log(`whole-process row failed: ${r.stderr.trim().split('\n').pop()}`);
+  else console.log(`d=16 N=1e6 rotation, whole process (latent-laws fit FILE --json): ${wholeProcess(file)}`);
+  rmSync(file, { force: true });
 }
 
 // Parallel speed-up of the stages that run on the pool (moments, screening, finalists, exact pass).
