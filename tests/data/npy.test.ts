@@ -202,6 +202,20 @@ describe('bad .npy files give specific errors', () => {
     await assertInputErrorAsync(() => readNpyFileAsync(p, claimed), p, where);
   });
 
+  it('a large file read several chunks at a time gives its values, and where it ended when it shrank', async () => {
+    // 5 million float64 values (40 MB): more chunks than reads in flight, the last one partial.
+    const count = 5_000_000;
+    const values = Float64Array.from({ length: count }, (_, i) => Math.sin(i) * 1e3);
+    const bytes = handNpy(header('<f8', `(${count / 2}, 2)`), new Uint8Array(values.buffer));
+    const p = fixture(dir, 'large.npy', bytes);
+    assert.deepEqual((await readNpyFileAsync(p)).data, values);
+    // The file as if it had shrunk to 10 MB after it was measured: the earliest end is reported,
+    // whichever read met its end first.
+    const cut = 10 * 2 ** 20 + 12;
+    const q = fixture(dir, 'large-shrank.npy', bytes.subarray(0, cut));
+    await assertInputErrorAsync(() => readNpyFileAsync(q, bytes.length), q, `truncated: the file ended after ${cut} bytes while being read`);
+  });
+
   it('trailing bytes after the data are reported', () => {
     const p = fixture(dir, 'long.npy', handNpy(header('<f8', '(4, 2)'), new Uint8Array(70)));
     assertInputError(() => loadDataset(p), p, '6 unexpected bytes after the data', 'needs 64 bytes, file has 70');
