@@ -62,13 +62,13 @@ async function generateOverlapped(s: SubspaceStageInput, runner: TaskRunner, scr
   // generators (coordinate subsets, principal directions: seconds at d = 1024) run here meanwhile.
   let onWorkers: Promise<(EigenMode[] | Error)[]> | null = null;
   const startEigen = (requests: SubspacePlan['eigenRequests']) => {
-    if (s.workers < 2) return;
+    if (s.workers < 2 || requests.length === 0) return;
     const share = sampleMomentsShare(s.moments.dim);
     onWorkers = Promise.all(requests.map((r) => runner.run<EigenMode[]>({ kind: 'eigenspaces', moments: s.moments, varying: r.varying, maxCount: r.maxCount, sample: s.samples.sample, share }).catch((err: unknown) => eigenModesOrError(() => { throw err; }))));
     // Queued second: the other worker, idle until the plan below is made, sums the sample's moments
     // that the decomposition's refinement reads (shared-sample-moments.ts). Its failure costs nothing:
     // the eigen task then sums them itself.
-    if (requests.length > 0) runner.run<null>({ kind: 'sample-moments', sample: s.samples.sample, share }).catch(() => {});
+    runner.run<null>({ kind: 'sample-moments', sample: s.samples.sample, share }).catch(() => {});
   };
   const plan = planSubspaces(s.grammar, s.moments, s.roundoff, s.samples, failures, startEigen);
   const none = plan.eigenRequests.map(() => []);

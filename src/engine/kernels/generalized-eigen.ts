@@ -62,17 +62,11 @@ function smallestEigenpairs(a: Mat, count: number): { values: number[]; vectors:
  * The smallest eigenpair of the pencil (A, B) by inverse iteration from `start`, for a shift `below`
  * the smallest eigenvalue (A − σB is then positive definite, and the eigenvalue nearest σ is the
  * smallest): one Cholesky factor and a few solves instead of a full decomposition. Null when the
- * shift is not below it or the iteration does not settle; the caller then decomposes.
+ * shift is not below it or the iteration does not settle; the caller then decomposes. A and B are
+ * n × n row-major: at a thousand terms, arrays of rows for the shifted pencil cost as much as its
+ * Cholesky factor.
  */
-export function smallestPairFrom(a: Mat, b: Mat, start: number[], below: number, maxIter = 60): { value: number; vector: number[] } | null {
-  return smallestPairFromFlat(flattened(a), flattened(b), a.length, start, below, maxIter);
-}
-
-/**
- * {@link smallestPairFrom} of n × n row-major matrices: at a thousand terms building arrays of rows for
- * the shifted pencil cost as much as its Cholesky factor. The same arithmetic in the same order.
- */
-export function smallestPairFromFlat(A: Float64Array, B: Float64Array, n: number, start: number[], below: number, maxIter = 60): { value: number; vector: number[] } | null {
+export function smallestPairFrom(A: Float64Array, B: Float64Array, n: number, start: number[], below: number, maxIter = 60): { value: number; vector: number[] } | null {
   const shifted = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) shifted[i * n + j] = A[i * n + j] - below * B[i * n + j];
   const L = choleskyInPlace(shifted, n, 1e-13);

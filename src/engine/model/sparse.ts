@@ -3,7 +3,7 @@
  * (SINDy's STLSQ, discrete-time form) and conserved quantities I = c·φ(u) as the smallest generalised
  * eigenvector of (Σ Δφ Δφᵀ, Cov φ), sparsified the same way. Both work on moment matrices only.
  */
-import { smallestGeneralizedEigen, smallestPairFromFlat } from '../kernels/generalized-eigen.js';
+import { smallestGeneralizedEigen, smallestPairFrom } from '../kernels/generalized-eigen.js';
 import { type Mat, solve } from '../kernels/linalg.js';
 import type { FeatureStats } from './families.js';
 
@@ -334,7 +334,7 @@ const DECOMPOSE_UP_TO = 24;
 function restrictedInvariant(st: InvariantStats, support: number[], from: { c: number[]; ratio: number }): { c: number[]; ratio: number; dropCosts: null } | null {
   const s = equilibration(support.map((i) => st.Cov[i][i]));
   const below = from.ratio - 1e-9 * Math.max(from.ratio, 1e-300);
-  const pair = smallestPairFromFlat(scaledFlat(st.D, support, s), scaledFlat(st.Cov, support, s), support.length, support.map((j, a) => from.c[j] / s[a]), below);
+  const pair = smallestPairFrom(scaledFlat(st.D, support, s), scaledFlat(st.Cov, support, s), support.length, support.map((j, a) => from.c[j] / s[a]), below);
   if (!pair) {
     const full = invariantOnSupport(st, support);
     return full && { ...full, dropCosts: null };

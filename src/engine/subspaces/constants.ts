@@ -4,7 +4,7 @@
  * lies in their complement: a law stated there would be a constant restated ("I = sin(u1) is
  * conserved" for a coordinate that never moves).
  */
-import { choleskyLower } from '../kernels/cholesky.js';
+import { choleskyInPlace } from '../kernels/cholesky.js';
 import { type Mat, orthonormalRows, symmetricEigen, symmetricEigenvalues } from '../kernels/linalg.js';
 import { type Moments, projectMoments, type SubspaceMoments } from '../moments/moments.js';
 import { roundingFloor } from '../moments/resolution.js';
@@ -81,7 +81,10 @@ export function clearlyNothingFlat(S: Mat, floor: number): boolean {
   for (let i = 0; i < S.length; i++) trace += S[i][i];
   const bar = Math.max(4 * floor, 100 * EIGEN_RESOLUTION * trace);
   if (!(trace > 0 && bar < Infinity)) return false;
-  return choleskyLower(S.map((row, i) => row.map((v, j) => (i === j ? v - bar : v))), 0) !== null;
+  const n = S.length;
+  const L = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) L[i * n + j] = i === j ? S[i][i] - bar : S[i][j];
+  return choleskyInPlace(L, n, 0) !== null;
 }
 
 /** {@link DirectSpread} over the given rows of row-major `states` (dimension `dim`). */

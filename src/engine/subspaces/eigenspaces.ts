@@ -10,17 +10,10 @@ import { type Moments, projectMoments } from '../moments/moments.js';
 import type { DataContext } from '../moments/transitions.js';
 import { projectRowsOnto } from './constants.js';
 import { objective, refineSubspace, robustRefine } from './refine.js';
-import { sampleCentredMoments, type SampleMoments } from './sample-moments.js';
+import { sampleCentredMoments, type SampleData, type SampleMoments } from './sample-moments.js';
 import { fillSampleMoments, type SampleMomentsShare, takeSampleMoments } from './shared-sample-moments.js';
-import type { StateArray } from '../../types.js';
 
-/** Sampled transitions for robust refinement of data-driven subspaces (outliers must not tilt them). */
-export interface SampleData {
-  states: StateArray;
-  dim: number;
-  starts: Uint32Array;
-  sample: Uint32Array;
-}
+export type { SampleData };
 
 /** One invariant subspace: its label (the eigenvalue), orthonormal basis rows, and the eigenvalue's modulus. */
 export interface EigenMode {

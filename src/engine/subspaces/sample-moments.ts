@@ -14,6 +14,14 @@ export interface CentredMoments {
   cyy: Mat;
 }
 
+/** Sampled transitions for robust refinement of data-driven subspaces (outliers must not tilt them). */
+export interface SampleData {
+  states: StateArray;
+  dim: number;
+  starts: Uint32Array;
+  sample: Uint32Array;
+}
+
 /** Centred moments of a sample, with its means. */
 export type SampleMoments = CentredMoments & { meanX: number[]; meanY: number[] };
 

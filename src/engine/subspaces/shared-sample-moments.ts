@@ -5,16 +5,7 @@
  * memory. Whichever thread comes first claims the sum, so neither ever waits for a task that has not
  * started, and the values are those the eigen task would sum itself.
  */
-import { sampleCentredMoments, sampleMomentsFrom, sampleMomentsInto, type SampleMoments } from './sample-moments.js';
-import type { StateArray } from '../../types.js';
-
-/** The screening sample over the data set (eigenspaces.ts's SampleData). */
-interface SampleData {
-  states: StateArray;
-  dim: number;
-  starts: Uint32Array;
-  sample: Uint32Array;
-}
+import { type SampleData, sampleCentredMoments, sampleMomentsFrom, sampleMomentsInto, type SampleMoments } from './sample-moments.js';
 
 /** Shared memory for one sum: a state word, then the Gram matrix and the means (see sampleMomentsInto). */
 export interface SampleMomentsShare {
