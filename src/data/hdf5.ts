@@ -12,7 +12,8 @@ import { errorMessage, InputError } from '../errors.js';
 import { hdf5Dtype, hdf5Problem, hyperslabs, type Hdf5Type } from './hdf5-layout.js';
 import { checkChosen, chooseArray, type ArrayEntry } from './named-arrays.js';
 import { arrayToTrajectories, halfToDouble } from './npy.js';
-import { describeContent, openInput, readFully, sharedFloat64, type RawTrajectory } from './validate.js';
+import { sharedFloat64 } from './shared-memory.js';
+import { describeContent, openInput, readFully, type RawTrajectory } from './validate.js';
 
 type H5wasm = typeof import('h5wasm/node');
 type H5Module = H5wasm['Module'];

@@ -7,7 +7,8 @@ import { closeSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { errorMessage, InputError } from '../errors.js';
 import { parsePyLiteral } from './py-literal.js';
-import { checkInputPath, describeContent, openInput, openInputAsync, quote, readFully, readFullyAsync, sharedFloat32, sharedFloat64, type RawTrajectory } from './validate.js';
+import { sharedFloat32, sharedFloat64 } from './shared-memory.js';
+import { checkInputPath, describeContent, openInput, openInputAsync, quote, readFully, readFullyAsync, type RawTrajectory } from './validate.js';
 import type { StateArray } from '../types.js';
 
 /** A decoded array: values in row-major (C) order. */

@@ -12,7 +12,8 @@ import type { DecodedArray, FileMetaData, SchemaElement } from 'hyparquet';
 import { InputError } from '../errors.js';
 import { openParquet } from './parquet-decoder.js';
 import { assembleLongFormat, type LongTable } from './long-format.js';
-import { describeContent, openInput, oneLine, readFully, sharedFloat64, type RawTrajectory } from './validate.js';
+import { sharedFloat64 } from './shared-memory.js';
+import { describeContent, openInput, oneLine, readFully, type RawTrajectory } from './validate.js';
 
 const MAGIC = [0x50, 0x41, 0x52, 0x31]; // PAR1
 const INDEX_COLUMN = /^__index_level_\d+__$/;

@@ -11,7 +11,8 @@ import { errorMessage, InputError } from '../errors.js';
 import { checkChosen, chooseArray, type ArrayEntry } from './named-arrays.js';
 import { arrayToTrajectories, formatShape, halfToDouble } from './npy.js';
 import type { StateArray } from '../types.js';
-import { describeContent, openInput, oneLine, readFully, sharedFloat32, sharedFloat64, type RawTrajectory } from './validate.js';
+import { sharedFloat32, sharedFloat64 } from './shared-memory.js';
+import { describeContent, openInput, oneLine, readFully, type RawTrajectory } from './validate.js';
 
 /** Bytes per value of the dtypes this reader decodes. */
 const FLOAT_SIZES: Readonly<Record<string, number>> = { F64: 8, F32: 4, F16: 2, BF16: 2 };

@@ -7,6 +7,7 @@ import { openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { errorMessage, InputError } from '../errors.js';
 import type { Dataset, StateArray } from '../types.js';
+import { sharedFloat32, sharedFloat64 } from './shared-memory.js';
 
 /** One trajectory as decoded by a format module, before the shared checks. */
 export interface RawTrajectory {
@@ -113,19 +114,6 @@ export async function readFullyAsync(handle: FileHandle, into: Uint8Array, posit
   };
   await Promise.all(Array.from({ length: ASYNC_READS }, lane));
   if (ended < into.length) throw truncated(path, position + ended);
-}
-
-/**
- * Values decoded straight into shared memory: the data set the fit's workers read is this array (see
- * `contiguous`), so a large file is held as the file's bytes plus one array, not two.
- */
-export function sharedFloat64(count: number): Float64Array {
-  return new Float64Array(new SharedArrayBuffer(count * Float64Array.BYTES_PER_ELEMENT));
-}
-
-/** {@link sharedFloat64} for float32 values kept as stored. */
-export function sharedFloat32(count: number): Float32Array {
-  return new Float32Array(new SharedArrayBuffer(count * Float32Array.BYTES_PER_ELEMENT));
 }
 
 /**

@@ -1,0 +1,112 @@
+/**
+ * Large inputs on Linux: the fit runs in a child process whose malloc asks for transparent huge pages.
+ * Where page faults are dear (a virtual machine with shadow page tables faults at about 10 µs a page),
+ * reading a 207 MB file into 4 KB pages costs more than the fit's moment pass; with 2 MB pages it is
+ * 0.05 s (docs/performance.md#huge-pages-for-large-inputs). glibc reads its tunables only when a
+ * process starts, hence a second process rather than a setting.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { constants } from 'node:os';
+import { mallocUsesHugePages } from '../data/shared-memory.js';
+import { parseDataSpec } from '../data/source.js';
+import { InputError } from '../errors.js';
+
+/** `auto` (the default): huge pages from {@link HUGE_PAGES_FROM_BYTES} of input; `1`: always; `0`: never. */
+export const HUGE_PAGES_ENV = 'LATENT_LAWS_HUGE_PAGES';
+
+/** Inputs from this size on gain more than a second process costs (about 0.1 s). */
+export const HUGE_PAGES_FROM_BYTES = 64 * 2 ** 20;
+
+const TUNABLE = 'glibc.malloc.hugetlb=1';
+
+/** What decides whether a fit runs again with huge pages. */
+export interface HugePagesContext {
+  platform: NodeJS.Platform;
+  env: NodeJS.ProcessEnv;
+  /** The bracketed word of /sys/kernel/mm/transparent_hugepage/enabled, or null without the file. */
+  transparentHugePages: string | null;
+  /** Whether Node runs on glibc (the tunable means nothing to other C libraries). */
+  glibc: boolean;
+  inputBytes: number;
+}
+
+/**
+ * Whether to run the fit again with huge pages: on Linux with glibc, where the kernel gives huge pages
+ * to memory that asks for them (`madvise`, the only mode measured), for large inputs unless
+ * LATENT_LAWS_HUGE_PAGES says otherwise, and never twice.
+ * @throws InputError when LATENT_LAWS_HUGE_PAGES is not 0, 1 or auto
+ */
+export function shouldRerunWithHugePages(c: HugePagesContext): boolean {
+  const choice = c.env[HUGE_PAGES_ENV] ?? 'auto';
+  if (!['0', '1', 'auto'].includes(choice)) throw new InputError(HUGE_PAGES_ENV, `is "${choice}"; use 0, 1 or auto`);
+  if (choice === '0' || c.platform !== 'linux' || !c.glibc || mallocUsesHugePages(c.env)) return false;
+  if (c.transparentHugePages !== 'madvise') return false;
+  return choice === '1' || c.inputBytes >= HUGE_PAGES_FROM_BYTES;
+}
+
+/** {@link HugePagesContext} of this process. */
+export function hugePagesContext(inputBytes: number): HugePagesContext {
+  const context = { platform: process.platform, env: process.env, inputBytes };
+  if (process.platform !== 'linux') return { ...context, transparentHugePages: null, glibc: false };
+  let transparentHugePages: string | null = null;
+  try {
+    transparentHugePages = /\[(\w+)\]/.exec(readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8'))?.[1] ?? null;
+  } catch {
+    // No such file: a kernel without transparent huge pages.
+  }
+  const header = process.report.getReport() as { header?: { glibcVersionRuntime?: string } };
+  return { ...context, transparentHugePages, glibc: typeof header.header?.glibcVersionRuntime === 'string' };
+}
+
+/**
+ * Run this command line again in a child process with huge pages, and wait for it. The child has a
+ * session of its own, so a Ctrl-C at the terminal reaches it once, through this process; SIGINT,
+ * SIGTERM and SIGHUP are passed on.
+ * @returns the child's exit code (128 + the signal's number if a signal ended it), or null when it
+ *   could not be started (the fit then runs in this process)
+ */
+export function rerunWithHugePages(): Promise<number | null> {
+  const tunables = [process.env.GLIBC_TUNABLES, TUNABLE].filter(Boolean).join(':');
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, GLIBC_TUNABLES: tunables },
+    detached: true,
+  });
+  return new Promise((resolve) => {
+    child.on('error', () => resolve(null));
+    child.on('spawn', () => {
+      // This process's own Ctrl-C handling would count the child's first interrupt as its own.
+      process.removeAllListeners('SIGINT');
+      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => child.kill(signal));
+    });
+    child.on('exit', (code, signal) => {
+      if (code !== null) return resolve(code);
+      process.stderr.write(`latent-laws: the fit's process ended by ${signal}\n`);
+      resolve(128 + (constants.signals[signal as NodeJS.Signals] ?? 0));
+    });
+  });
+}
+
+/** Size of the file an argument names (FILE or FILE:NAME), 0 if it names none. */
+function fileBytes(arg: string): number {
+  try {
+    const stat = statSync(parseDataSpec(arg).file);
+    return stat.isFile() ? stat.size : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Run `latent-laws fit` again with huge pages where {@link shouldRerunWithHugePages} says so. Read
+ * from the raw arguments before the command line loads: the input is the largest file an argument
+ * after `fit` names.
+ * @param args the command line's arguments after the script's name
+ * @returns the child's exit code, or null to go on in this process
+ */
+export async function rerunLargeFitWithHugePages(args: string[]): Promise<number | null> {
+  if (args[0] !== 'fit') return null;
+  const inputBytes = Math.max(0, ...args.slice(1).filter((a) => !a.startsWith('-')).map(fileBytes));
+  return shouldRerunWithHugePages(hugePagesContext(inputBytes)) ? rerunWithHugePages() : null;
+}
