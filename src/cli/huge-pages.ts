@@ -8,7 +8,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
-import { mallocUsesHugePages } from '../data/shared-memory.js';
 import { parseDataSpec } from '../data/source.js';
 import { InputError } from '../errors.js';
 
@@ -18,7 +17,12 @@ export const HUGE_PAGES_ENV = 'LATENT_LAWS_HUGE_PAGES';
 /** Inputs from this size on gain more than a second process costs (about 0.1 s). */
 export const HUGE_PAGES_FROM_BYTES = 64 * 2 ** 20;
 
-const TUNABLE = 'glibc.malloc.hugetlb=1';
+/**
+ * Huge pages for malloc, and freed memory kept for reuse rather than returned and faulted in again:
+ * blocks below 32 MB (glibc's largest mmap threshold) come from its arenas, which are trimmed only
+ * past 1 GB free.
+ */
+const TUNABLES = 'glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824';
 
 /** What decides whether a fit runs again with huge pages. */
 export interface HugePagesContext {
@@ -40,7 +44,9 @@ export interface HugePagesContext {
 export function shouldRerunWithHugePages(c: HugePagesContext): boolean {
   const choice = c.env[HUGE_PAGES_ENV] ?? 'auto';
   if (!['0', '1', 'auto'].includes(choice)) throw new InputError(HUGE_PAGES_ENV, `is "${choice}"; use 0, 1 or auto`);
-  if (choice === '0' || c.platform !== 'linux' || !c.glibc || mallocUsesHugePages(c.env)) return false;
+  if (choice === '0' || c.platform !== 'linux' || !c.glibc) return false;
+  // A user who set the tunable either way has chosen.
+  if (/(^|:)glibc\.malloc\.hugetlb=/.test(c.env.GLIBC_TUNABLES ?? '')) return false;
   if (c.transparentHugePages !== 'madvise') return false;
   return choice === '1' || c.inputBytes >= HUGE_PAGES_FROM_BYTES;
 }
@@ -67,10 +73,12 @@ export function hugePagesContext(inputBytes: number): HugePagesContext {
  *   could not be started (the fit then runs in this process)
  */
 export function rerunWithHugePages(): Promise<number | null> {
-  const tunables = [process.env.GLIBC_TUNABLES, TUNABLE].filter(Boolean).join(':');
+  // The user's own tunables come last, so theirs win where both set one.
+  const tunables = [TUNABLES, process.env.GLIBC_TUNABLES].filter(Boolean).join(':');
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
     stdio: 'inherit',
-    env: { ...process.env, GLIBC_TUNABLES: tunables },
+    // Never a third process, whatever the tunables say.
+    env: { ...process.env, GLIBC_TUNABLES: tunables, [HUGE_PAGES_ENV]: '0' },
     detached: true,
   });
   return new Promise((resolve) => {

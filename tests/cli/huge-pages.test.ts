@@ -27,8 +27,9 @@ test('a large input on Linux with glibc and madvise huge pages is fitted again w
   assert.equal(shouldRerunWithHugePages({ ...linuxMadvise, platform: 'darwin' }), false, 'not Linux');
   assert.equal(shouldRerunWithHugePages({ ...linuxMadvise, glibc: false }), false, 'musl');
   for (const mode of ['never', 'always', null]) assert.equal(shouldRerunWithHugePages({ ...linuxMadvise, transparentHugePages: mode }), false, `THP ${mode}`);
-  // Never twice: the child has the tunable, so it fits in place.
+  // A user who set the tunable, either way, has chosen.
   assert.equal(shouldRerunWithHugePages({ ...linuxMadvise, env: { GLIBC_TUNABLES: 'glibc.malloc.check=0:glibc.malloc.hugetlb=1' } }), false);
+  assert.equal(shouldRerunWithHugePages({ ...linuxMadvise, env: { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=0' } }), false);
   assert.throws(() => shouldRerunWithHugePages({ ...linuxMadvise, env: { LATENT_LAWS_HUGE_PAGES: 'yes' } }), /LATENT_LAWS_HUGE_PAGES: is "yes"; use 0, 1 or auto/);
 });
 
