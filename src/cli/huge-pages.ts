@@ -1,8 +1,8 @@
 /**
  * Large inputs on Linux: the fit runs in a child process whose malloc asks for transparent huge pages.
- * Where page faults are dear (a virtual machine with shadow page tables faults at about 10 µs a page),
- * reading a 207 MB file into 4 KB pages costs more than the fit's moment pass; with 2 MB pages it is
- * 0.05 s (docs/performance.md#huge-pages-for-large-inputs). glibc reads its tunables only when a
+ * Where page faults are dear (about 10 µs a page on the virtual machine this was measured on), reading
+ * a 207 MB file into 4 KB pages and first touching it took 0.8 s, and 0.05 s in 2 MB pages
+ * (docs/performance.md#huge-pages-for-large-inputs). glibc reads its tunables only when a
  * process starts, hence a second process rather than a setting.
  */
 import { spawn } from 'node:child_process';

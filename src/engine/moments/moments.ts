@@ -161,6 +161,11 @@ export class OrderedMomentSum {
   readonly #early = new Map<number, Moments>();
   #total: Moments | null = null;
 
+  /** How many chunks are in the sum: 0 … summed − 1, whose arrays it no longer reads. */
+  get summed(): number {
+    return this.#next;
+  }
+
   /** Add chunk `index` (0, 1, 2, … each once, in any order). */
   add(index: number, part: Moments): void {
     this.#early.set(index, part);

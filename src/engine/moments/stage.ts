@@ -4,6 +4,7 @@
  */
 import { accumulateLagged, laggedStride } from './lagged.js';
 import { accumulateMoments, momentShift, type Moments, OrderedMomentSum } from './moments.js';
+import { sharedFloat64 } from './shared.js';
 import type { DataContext } from './transitions.js';
 
 /**
@@ -36,14 +37,51 @@ export interface MomentTask {
   shift: number[];
   /** Stride of the lag-2 sums (see lagged.ts). */
   lagStride: number;
+  /** Where to write the chunk's sums; without it they come back in arrays of their own. */
+  into?: MomentBuffers;
+}
+
+/**
+ * A chunk's sums in shared memory, reused chunk after chunk: the worker writes them there and they
+ * cross back by reference, where a result of their own would be copied twice (4.7 MB a chunk at
+ * d = 256) and leave the main thread garbage to collect.
+ */
+export interface MomentBuffers {
+  sums: Float64Array;
+  /** The lag-2 sums' arrays for this stride (see LaggedMoments). */
+  excluded?: Float64Array;
+  base?: Float64Array;
+  ahead: Float64Array;
+}
+
+/** Zeroed {@link MomentBuffers} for chunks of dimension `dim` with lag-2 sums at `lagStride`. */
+export function momentBuffers(dim: number, lagStride: number): MomentBuffers {
+  const m = 2 * dim + 1;
+  const lagged = sharedFloat64(m * m);
+  return { sums: sharedFloat64(m * m), ...(lagStride === 1 ? { excluded: lagged } : { base: lagged }), ahead: sharedFloat64((dim + 1) * dim) };
 }
 
 /** Run one chunk (on a worker or inline). */
 export function momentChunk(ctx: DataContext, task: MomentTask): Moments {
   const { states, dim, starts } = ctx;
-  if (task.lagStride === 1) return accumulateMoments(states, dim, starts, task.shift, task.from, task.to, true);
-  const moments = accumulateMoments(states, dim, starts, task.shift, task.from, task.to);
-  return { ...moments, lag: accumulateLagged(states, dim, starts, task.shift, task.from, task.to, task.lagStride) };
+  let moments: Moments;
+  if (task.lagStride === 1) moments = accumulateMoments(states, dim, starts, task.shift, task.from, task.to, true);
+  else {
+    moments = accumulateMoments(states, dim, starts, task.shift, task.from, task.to);
+    moments = { ...moments, lag: accumulateLagged(states, dim, starts, task.shift, task.from, task.to, task.lagStride) };
+  }
+  return task.into ? copiedInto(moments, task.into) : moments;
+}
+
+/** `moments` with its arrays copied into `into` (of the same shape). */
+function copiedInto(moments: Moments, into: MomentBuffers): Moments {
+  const lag = moments.lag!;
+  into.sums.set(moments.sums);
+  into.ahead.set(lag.ahead);
+  if (lag.excluded) into.excluded!.set(lag.excluded);
+  if (lag.base) into.base!.set(lag.base);
+  const arrays = { ...(lag.excluded ? { excluded: into.excluded } : {}), ...(lag.base ? { base: into.base } : {}), ahead: into.ahead };
+  return { ...moments, sums: into.sums, lag: { n: lag.n, ...arrays } };
 }
 
 /**
@@ -57,11 +95,21 @@ export async function computeMoments(ctx: DataContext, run: (task: MomentTask) =
   const lagStride = laggedStride(n);
   const chunks = momentChunks(n, ctx.dim);
   const total = new OrderedMomentSum();
+  // Buffers of chunks not yet summed (an early chunk waits for its predecessors), and free ones.
+  const held = new Map<number, MomentBuffers>();
+  const free: MomentBuffers[] = [];
   let next = 0;
   let done = 0;
   const lane = async () => {
     for (let i = next++; i < chunks; i = next++) {
-      total.add(i, await run({ from: Math.floor((i * n) / chunks), to: Math.floor(((i + 1) * n) / chunks), shift, lagStride }));
+      const into = free.pop() ?? momentBuffers(ctx.dim, lagStride);
+      held.set(i, into);
+      total.add(i, await run({ from: Math.floor((i * n) / chunks), to: Math.floor(((i + 1) * n) / chunks), shift, lagStride, into }));
+      for (const [chunk, buffers] of held)
+        if (chunk < total.summed) {
+          held.delete(chunk);
+          free.push(buffers);
+        }
       progress(++done, chunks);
     }
   };
