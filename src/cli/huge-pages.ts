@@ -68,7 +68,7 @@ export function hugePagesContext(inputBytes: number): HugePagesContext {
 /**
  * Run this command line again in a child process with huge pages, and wait for it. The child has a
  * session of its own, so a Ctrl-C at the terminal reaches it once, through this process; SIGINT,
- * SIGTERM and SIGHUP are passed on.
+ * SIGTERM and SIGHUP are passed on, and Ctrl-Z and `fg` stop and resume both.
  * @returns the child's exit code (128 + the signal's number if a signal ended it), or null when it
  *   could not be started (the fit then runs in this process)
  */
@@ -87,6 +87,12 @@ export function rerunWithHugePages(): Promise<number | null> {
       // This process's own Ctrl-C handling would count the child's first interrupt as its own.
       process.removeAllListeners('SIGINT');
       for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => child.kill(signal));
+      // Ctrl-Z stops both (the child, in its own session, would run on), and `fg` resumes both.
+      process.on('SIGTSTP', () => {
+        child.kill('SIGSTOP');
+        process.kill(process.pid, 'SIGSTOP');
+      });
+      process.on('SIGCONT', () => child.kill('SIGCONT'));
     });
     child.on('exit', (code, signal) => {
       if (code !== null) return resolve(code);

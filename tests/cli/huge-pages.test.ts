@@ -75,7 +75,7 @@ test('fitted again with huge pages: the same laws, the same exit codes, one-line
   assert.equal(wrongSetting.stderr, 'latent-laws: LATENT_LAWS_HUGE_PAGES: is "maybe"; use 0, 1 or auto\n');
 });
 
-test('Ctrl-C sent to the command reaches the fit in the second process, which keeps what it found', { skip: !rerunsHere && 'this system gives no huge pages to malloc' }, async () => {
+test('Ctrl-C and Ctrl-Z sent to the command reach the fit in the second process, which keeps what it found', { skip: !rerunsHere && 'this system gives no huge pages to malloc' }, async () => {
   const big = plantLaw({ kind: 'rotation', seed: 5, noiseDims: 14, noise: 1e-3, outliers: 0.01, trajectories: 2000, steps: 200 });
   const file = join(dir, 'big.npy');
   writeFileSync(file, writeNpy(big.dataset.states, [2000, 200, 16]));
@@ -84,18 +84,40 @@ test('Ctrl-C sent to the command reaches the fit in the second process, which ke
   const child = spawn(process.execPath, [cli, 'fit', file, '--out', out, '--json'], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stdout = '';
   child.stdout.on('data', (b) => (stdout += b));
-  const fitter = await new Promise<string>((resolve) => setTimeout(() => resolve(childCommand(child.pid!)), 1500));
-  assert.match(fitter, /main\.js\0fit\0/, 'no second process runs the fit');
-  child.kill('SIGINT');
-  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-  assert.equal(code, 130);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  let fitter = 0;
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    fitter = childOf(child.pid!);
+    assert.match(readFileSync(`/proc/${fitter}/cmdline`, 'utf8'), /main\.js\0fit\0/, 'no second process runs the fit');
+    // Ctrl-Z stops both processes, and `fg` (SIGCONT) resumes both.
+    child.kill('SIGTSTP');
+    await until(() => processState(fitter) === 'T' && processState(child.pid!) === 'T', 'Ctrl-Z did not stop both');
+    child.kill('SIGCONT');
+    await until(() => processState(fitter) !== 'T' && processState(child.pid!) !== 'T', 'SIGCONT did not resume both');
+    child.kill('SIGINT');
+    assert.equal(await exited, 130);
+  } finally {
+    for (const pid of [fitter, child.pid!]) if (pid) try { process.kill(pid, 'SIGKILL'); } catch { /* ended */ }
+  }
   const doc = JSON.parse(readFileSync(out, 'utf8'));
   assert.equal(doc.provenance.interrupted, true);
   assert.deepEqual(JSON.parse(stdout), doc);
 });
 
-/** The command line of a process's first child (Linux). */
-function childCommand(pid: number): string {
-  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/);
-  return children[0] ? readFileSync(`/proc/${children[0]}/cmdline`, 'utf8') : '';
+/** A process's first child (Linux). */
+function childOf(pid: number): number {
+  return Number(readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)[0]);
+}
+
+/** A process's state letter (R, S, T, …) from /proc. */
+function processState(pid: number): string {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+}
+
+/** Wait (at most 5 s) until `check` holds. */
+async function until(check: () => boolean, message: string): Promise<void> {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.ok(check(), message);
 }
