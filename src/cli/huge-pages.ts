@@ -32,19 +32,21 @@ export interface HugePagesContext {
   transparentHugePages: string | null;
   /** Whether Node runs on glibc (the tunable means nothing to other C libraries). */
   glibc: boolean;
+  /** Whether a debugger may attach (`--inspect…`): it would attach to the process that does not fit. */
+  debugging: boolean;
   inputBytes: number;
 }
 
 /**
  * Whether to run the fit again with huge pages: on Linux with glibc, where the kernel gives huge pages
  * to memory that asks for them (`madvise`, the only mode measured), for large inputs unless
- * LATENT_LAWS_HUGE_PAGES says otherwise, and never twice.
+ * LATENT_LAWS_HUGE_PAGES says otherwise, never under a debugger, and never twice.
  * @throws InputError when LATENT_LAWS_HUGE_PAGES is not 0, 1 or auto
  */
 export function shouldRerunWithHugePages(c: HugePagesContext): boolean {
   const choice = c.env[HUGE_PAGES_ENV] ?? 'auto';
   if (!['0', '1', 'auto'].includes(choice)) throw new InputError(HUGE_PAGES_ENV, `is "${choice}"; use 0, 1 or auto`);
-  if (choice === '0' || c.platform !== 'linux' || !c.glibc) return false;
+  if (choice === '0' || c.platform !== 'linux' || !c.glibc || c.debugging) return false;
   // A user who set the tunable either way has chosen.
   if (/(^|:)glibc\.malloc\.hugetlb=/.test(c.env.GLIBC_TUNABLES ?? '')) return false;
   if (c.transparentHugePages !== 'madvise') return false;
@@ -53,7 +55,8 @@ export function shouldRerunWithHugePages(c: HugePagesContext): boolean {
 
 /** {@link HugePagesContext} of this process. */
 export function hugePagesContext(inputBytes: number): HugePagesContext {
-  const context = { platform: process.platform, env: process.env, inputBytes };
+  const debugging = process.execArgv.some((a) => a.startsWith('--inspect'));
+  const context = { platform: process.platform, env: process.env, debugging, inputBytes };
   if (process.platform !== 'linux') return { ...context, transparentHugePages: null, glibc: false };
   let transparentHugePages: string | null = null;
   try {

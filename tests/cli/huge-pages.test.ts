@@ -17,7 +17,7 @@ import { plantLaw } from '../../src/planted.ts';
 const cli = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'latent-laws-huge-pages-'));
 
-const linuxMadvise: HugePagesContext = { platform: 'linux', env: {}, transparentHugePages: 'madvise', glibc: true, inputBytes: HUGE_PAGES_FROM_BYTES };
+const linuxMadvise: HugePagesContext = { platform: 'linux', env: {}, transparentHugePages: 'madvise', glibc: true, debugging: false, inputBytes: HUGE_PAGES_FROM_BYTES };
 
 test('a large input on Linux with glibc and madvise huge pages is fitted again with the tunable', () => {
   assert.equal(shouldRerunWithHugePages(linuxMadvise), true);
@@ -26,6 +26,7 @@ test('a large input on Linux with glibc and madvise huge pages is fitted again w
   assert.equal(shouldRerunWithHugePages({ ...linuxMadvise, env: { LATENT_LAWS_HUGE_PAGES: '0' } }), false, 'refused');
   assert.equal(shouldRerunWithHugePages({ ...linuxMadvise, platform: 'darwin' }), false, 'not Linux');
   assert.equal(shouldRerunWithHugePages({ ...linuxMadvise, glibc: false }), false, 'musl');
+  assert.equal(shouldRerunWithHugePages({ ...linuxMadvise, debugging: true }), false, 'a debugger would attach to the parent');
   for (const mode of ['never', 'always', null]) assert.equal(shouldRerunWithHugePages({ ...linuxMadvise, transparentHugePages: mode }), false, `THP ${mode}`);
   // A user who set the tunable, either way, has chosen.
   assert.equal(shouldRerunWithHugePages({ ...linuxMadvise, env: { GLIBC_TUNABLES: 'glibc.malloc.check=0:glibc.malloc.hugetlb=1' } }), false);
