@@ -32,7 +32,7 @@ export interface HugePagesContext {
   transparentHugePages: string | null;
   /** Whether Node runs on glibc (the tunable means nothing to other C libraries). */
   glibc: boolean;
-  /** Whether a debugger may attach (`--inspect…`): it would attach to the process that does not fit. */
+  /** Whether a debugger may attach (`--inspect…`, also in NODE_OPTIONS): it would attach to the process that does not fit. */
   debugging: boolean;
   inputBytes: number;
 }
@@ -46,26 +46,36 @@ export interface HugePagesContext {
 export function shouldRerunWithHugePages(c: HugePagesContext): boolean {
   const choice = c.env[HUGE_PAGES_ENV] ?? 'auto';
   if (!['0', '1', 'auto'].includes(choice)) throw new InputError(HUGE_PAGES_ENV, `is "${choice}"; use 0, 1 or auto`);
-  if (choice === '0' || c.platform !== 'linux' || !c.glibc || c.debugging) return false;
+  if (choice === '0' || (choice === 'auto' && c.inputBytes < HUGE_PAGES_FROM_BYTES)) return false;
+  if (c.platform !== 'linux' || c.debugging) return false;
   // A user who set the tunable either way has chosen.
   if (/(^|:)glibc\.malloc\.hugetlb=/.test(c.env.GLIBC_TUNABLES ?? '')) return false;
-  if (c.transparentHugePages !== 'madvise') return false;
-  return choice === '1' || c.inputBytes >= HUGE_PAGES_FROM_BYTES;
+  return c.glibc && c.transparentHugePages === 'madvise';
 }
 
-/** {@link HugePagesContext} of this process. */
+/**
+ * {@link HugePagesContext} of this process. The C library and the kernel's mode are read only when
+ * asked for (a report and a file), which a small input never does.
+ */
 export function hugePagesContext(inputBytes: number): HugePagesContext {
-  const debugging = process.execArgv.some((a) => a.startsWith('--inspect'));
-  const context = { platform: process.platform, env: process.env, debugging, inputBytes };
-  if (process.platform !== 'linux') return { ...context, transparentHugePages: null, glibc: false };
-  let transparentHugePages: string | null = null;
-  try {
-    transparentHugePages = /\[(\w+)\]/.exec(readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8'))?.[1] ?? null;
-  } catch {
-    // No such file: a kernel without transparent huge pages.
-  }
-  const header = process.report.getReport() as { header?: { glibcVersionRuntime?: string } };
-  return { ...context, transparentHugePages, glibc: typeof header.header?.glibcVersionRuntime === 'string' };
+  const options = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  return {
+    platform: process.platform,
+    env: process.env,
+    debugging: options.some((a) => a.startsWith('--inspect')),
+    inputBytes,
+    get glibc() {
+      const report = process.report.getReport() as { header?: { glibcVersionRuntime?: string } };
+      return typeof report.header?.glibcVersionRuntime === 'string';
+    },
+    get transparentHugePages() {
+      try {
+        return /\[(\w+)\]/.exec(readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8'))?.[1] ?? null;
+      } catch {
+        return null; // a kernel without transparent huge pages
+      }
+    },
+  };
 }
 
 /**
@@ -122,8 +132,8 @@ function fileBytes(arg: string): number {
  * @param args the command line's arguments after the script's name
  * @returns the child's exit code, or null to go on in this process
  */
-export async function rerunLargeFitWithHugePages(args: string[]): Promise<number | null> {
-  if (args[0] !== 'fit') return null;
+export function rerunLargeFitWithHugePages(args: string[]): Promise<number | null> {
+  if (args[0] !== 'fit') return Promise.resolve(null);
   const inputBytes = Math.max(0, ...args.slice(1).filter((a) => !a.startsWith('-')).map(fileBytes));
-  return shouldRerunWithHugePages(hugePagesContext(inputBytes)) ? rerunWithHugePages() : null;
+  return shouldRerunWithHugePages(hugePagesContext(inputBytes)) ? rerunWithHugePages() : Promise.resolve(null);
 }

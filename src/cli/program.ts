@@ -1,8 +1,8 @@
 /**
- * The latent-laws command line (entered through main.ts). Each command parses its flags and calls the library; all error reporting
- * goes through runCommand (one line, exit code, no stack trace). Command modules are imported when
- * their command runs: mathjs and TensorFlow.js take seconds to load, and Ctrl-C must be handled from
- * the first moment.
+ * The latent-laws command line, entered through main.ts. Each command parses its flags and calls the
+ * library; all error reporting goes through runCommand (one line, exit code, no stack trace). Command
+ * modules are imported when their command runs: mathjs and TensorFlow.js take seconds to load, and
+ * Ctrl-C must be handled from the first moment.
  */
 import { Command, Option } from '@commander-js/extra-typings';
 import { FIT_DEFAULTS } from '../engine/defaults.js';

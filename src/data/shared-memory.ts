@@ -9,17 +9,12 @@ const PAGE_BYTES = 4096;
 /** Buffers smaller than this are not worth a pass of their own (a huge page is 2 MB). */
 const PREFAULT_FROM_BYTES = 1 << 22;
 
-let hugePagesCached: boolean | undefined;
-
 /**
  * Whether this process's malloc asks the kernel for transparent huge pages (glibc's
  * `glibc.malloc.hugetlb` tunable, which `latent-laws fit` sets for large inputs on Linux).
  */
 export function mallocUsesHugePages(env: NodeJS.ProcessEnv = process.env): boolean {
-  if (env === process.env && hugePagesCached !== undefined) return hugePagesCached;
-  const on = /(^|:)glibc\.malloc\.hugetlb=[12](:|$)/.test(env.GLIBC_TUNABLES ?? '');
-  if (env === process.env) hugePagesCached = on;
-  return on;
+  return /(^|:)glibc\.malloc\.hugetlb=[12](:|$)/.test(env.GLIBC_TUNABLES ?? '');
 }
 
 /**

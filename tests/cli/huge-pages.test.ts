@@ -42,9 +42,18 @@ test('the huge-page tunable is recognised among others, and only when it is on',
   assert.equal(mallocUsesHugePages({}), false);
 });
 
+/** Each process of the command prints its glibc tunables as it exits, so a test sees which ran the fit. */
+const printTunables = 'data:text/javascript,process.on("exit",()=>process.stderr.write("tunables="+process.env.GLIBC_TUNABLES+"\\n"))';
+
 function fit(file: string, hugePages: string, ...extra: string[]) {
   const env = { ...process.env, LATENT_LAWS_HUGE_PAGES: hugePages, GLIBC_TUNABLES: '' };
   return spawnSync(process.execPath, [cli, 'fit', file, '--json', ...extra], { encoding: 'utf8', env });
+}
+
+function fitShowingTunables(file: string, hugePages: string) {
+  const env = { ...process.env, LATENT_LAWS_HUGE_PAGES: hugePages, GLIBC_TUNABLES: '' };
+  const r = spawnSync(process.execPath, ['--import', printTunables, cli, 'fit', file, '--json', '--workers', '0'], { encoding: 'utf8', env });
+  return { ...r, tunables: [...r.stderr.matchAll(/^tunables=(.*)$/gm)].map((m) => m[1]) };
 }
 
 const { dataset } = plantLaw({ kind: 'rotation', seed: 4, noiseDims: 2, angle: Math.PI / 5, noise: 1e-4, trajectories: 10, steps: 30 });
@@ -53,8 +62,14 @@ writeFileSync(small, writeNpy(dataset.states, [10, 30, dataset.dim]));
 const rerunsHere = shouldRerunWithHugePages({ ...hugePagesContext(0), env: { LATENT_LAWS_HUGE_PAGES: '1' } });
 
 test('fitted again with huge pages: the same laws, the same exit codes, one-line errors', () => {
-  const plain = fit(small, '0', '--workers', '0');
-  const huge = fit(small, '1', '--workers', '0');
+  const plain = fitShowingTunables(small, '0');
+  const huge = fitShowingTunables(small, '1');
+  assert.deepEqual(plain.tunables, [''], 'asked never, one process');
+  // Asked always: where this system allows it, a second process fits with the tunable, and it exits first.
+  if (rerunsHere) assert.deepEqual(huge.tunables.map((t) => t.includes('glibc.malloc.hugetlb=1')), [true, false]);
+  else assert.deepEqual(huge.tunables, ['']);
+  // A small input under the default stays in one process.
+  assert.deepEqual(fitShowingTunables(small, 'auto').tunables, ['']);
   assert.equal(plain.status, 0, plain.stderr);
   assert.equal(huge.status, 0, huge.stderr);
   const strip = (text: string) => {

@@ -2,7 +2,7 @@
  * The statistics stage: one pass of sufficient statistics over all transitions, in fixed chunks
  * summed in chunk order, so the moments are the same for any number of workers.
  */
-import { accumulateLagged, laggedStride } from './lagged.js';
+import { accumulateLagged, laggedStride, type LaggedMoments } from './lagged.js';
 import { accumulateMoments, momentShift, type Moments, OrderedMomentSum } from './moments.js';
 import { sharedFloat64 } from './shared.js';
 import type { DataContext } from './transitions.js';
@@ -46,13 +46,7 @@ export interface MomentTask {
  * cross back by reference, where a result of their own would be copied twice (4.7 MB a chunk at
  * d = 256) and leave the main thread garbage to collect.
  */
-export interface MomentBuffers {
-  sums: Float64Array;
-  /** The lag-2 sums' arrays for this stride (see LaggedMoments). */
-  excluded?: Float64Array;
-  base?: Float64Array;
-  ahead: Float64Array;
-}
+export type MomentBuffers = { sums: Float64Array } & Omit<LaggedMoments, 'n'>;
 
 /** Zeroed {@link MomentBuffers} for chunks of dimension `dim` with lag-2 sums at `lagStride`. */
 export function momentBuffers(dim: number, lagStride: number): MomentBuffers {
