@@ -6,7 +6,8 @@
  */
 import { addCross, addGramUpper } from '../kernels/gram.js';
 import type { ProductSums } from '../kernels/block-products.js';
-import { CrossSum, GramSum } from './outer-sums.js';
+import { type ExcludedTransitions, excludedRows } from './excluded.js';
+import { CrossSum } from './outer-sums.js';
 import { sharedFloat64 } from './shared.js';
 import type { StateArray } from '../../types.js';
 
@@ -18,10 +19,10 @@ export interface LaggedMoments {
   /** Number of transitions in the lagged set. */
   n: number;
   /**
-   * Stride 1: Σ v vᵀ over the transitions left out (those ending a trajectory), v = [w_t; w_{t+1}; 1],
-   * (2d+1)² row-major: the full moments minus these are the moments over the lagged set.
+   * Stride 1: the transitions left out (those ending a trajectory): the full moments less their
+   * outer products are the moments over the lagged set.
    */
-  excluded?: Float64Array;
+  excluded?: ExcludedTransitions;
   /** Larger strides: Σ v vᵀ over the lagged set itself, (2d+1)² row-major, symmetric. */
   base?: Float64Array;
   /** Σ [w_t; 1] w_{t+2}ᵀ over the lagged set, (d+1) × d row-major. */
@@ -42,6 +43,7 @@ const BLOCK = 256;
 
 /** Lag-2 sums over transitions [from, to) of the global numbering (the next transitions may lie beyond `to`). */
 export function accumulateLagged(states: StateArray, dim: number, starts: Uint32Array, shift: number[], from: number, to: number, stride = 1): LaggedMoments {
+  const left: number[] = [];
   const d = dim;
   const m = 2 * d + 1;
   // Block columns: w (0 … d−1), w' (d … 2d−1), 1 (2d), w'' (2d+1 … 3d).
@@ -51,8 +53,7 @@ export function accumulateLagged(states: StateArray, dim: number, starts: Uint32
   const wOne = Int32Array.from({ length: d + 1 }, (_, i) => (i < d ? i : 2 * d) * BLOCK);
   const ahead2 = Int32Array.from({ length: d }, (_, i) => (2 * d + 1 + i) * BLOCK);
   const ahead = new Float64Array((d + 1) * d);
-  const sums = new Float64Array(m * m);
-  const v = new Float64Array(m);
+  const sums = new Float64Array(stride > 1 ? m * m : 0);
   let n = 0;
   let count = 0;
   const flush = () => {
@@ -63,7 +64,7 @@ export function accumulateLagged(states: StateArray, dim: number, starts: Uint32
   for (let t = stride > 1 ? Math.ceil(from / stride) * stride : from; t < to; t += stride) {
     const st = starts[t];
     if (!(t + 1 < starts.length && starts[t + 1] === st + 1)) {
-      if (stride === 1) addOuter(states, d, shift, st, v, sums);
+      if (stride === 1) left.push(st);
       continue;
     }
     const a = st * d;
@@ -77,7 +78,7 @@ export function accumulateLagged(states: StateArray, dim: number, starts: Uint32
     if (++count === BLOCK) flush();
   }
   if (count > 0) flush();
-  if (stride === 1) return { n, excluded: mirrorUpper(sums, m), ahead };
+  if (stride === 1) return { n, excluded: excludedRows(states, d, shift, left), ahead };
   return { n, base: mirrorUpper(sums, m), ahead };
 }
 
@@ -92,11 +93,10 @@ export class LaggedFromBlocks {
   readonly #linked: Uint8Array;
   readonly #state: Uint32Array;
   readonly #ahead: ProductSums;
-  readonly #excluded: GramSum;
+  readonly #left: number[] = [];
   /** The pairs the block products counted across a trajectory's end (taken out), and each block's last row with the state after it (put in). */
   readonly #straddling: CrossSum;
   readonly #blockEnds: CrossSum;
-  readonly #v: Float64Array;
   readonly #x: Float64Array;
   readonly #y: Float64Array;
   #n = 0;
@@ -119,10 +119,8 @@ export class LaggedFromBlocks {
     this.#linked = new Uint8Array(block);
     this.#state = new Uint32Array(block);
     this.#ahead = ahead;
-    this.#excluded = new GramSum(2 * dim + 1);
     this.#straddling = new CrossSum(dim + 1, dim);
     this.#blockEnds = new CrossSum(dim + 1, dim);
-    this.#v = new Float64Array(2 * dim + 1);
     this.#x = new Float64Array(dim + 1);
     this.#y = new Float64Array(dim);
   }
@@ -133,7 +131,7 @@ export class LaggedFromBlocks {
     this.#linked[row] = linked ? 1 : 0;
     this.#state[row] = st;
     if (linked) this.#n++;
-    else this.#excluded.add(transitionVector(this.states, this.#d, this.shift, st, this.#v));
+    else this.#left.push(st);
   }
 
   /** Note the corrections to the block's `count` rows, held in `V`, whose pairs the block products add. */
@@ -153,51 +151,34 @@ export class LaggedFromBlocks {
     this.#blockEnds.add(x, y);
   }
 
-  result(): LaggedMoments {
+  /** The lag-2 sums, those ahead written into `ahead` when given ((d+1)·d values). */
+  result(ahead: Float64Array = new Float64Array((this.#d + 1) * this.#d)): LaggedMoments {
     const d = this.#d, { values, rowStride } = this.#ahead;
-    for (const sums of [this.#excluded, this.#straddling, this.#blockEnds]) sums.flush();
+    for (const sums of [this.#straddling, this.#blockEnds]) sums.flush();
     const [minus, plus] = [this.#straddling.cross, this.#blockEnds.cross];
-    const ahead = new Float64Array((d + 1) * d);
     for (let i = 0; i <= d; i++) for (let j = 0; j < d; j++) ahead[i * d + j] = values[i * rowStride + j] - minus[i * d + j] + plus[i * d + j];
-    return { n: this.#n, excluded: mirrorUpper(this.#excluded.gram, 2 * d + 1), ahead };
+    return { n: this.#n, excluded: excludedRows(this.states, d, this.shift, this.#left), ahead };
   }
 }
 
-/** v = [w_t; w_{t+1}; 1] for the transition starting at state `st`, w = z − shift, into `v`. */
-function transitionVector(states: StateArray, d: number, shift: ArrayLike<number>, st: number, v: Float64Array): Float64Array {
-  for (let j = 0; j < d; j++) {
-    v[j] = states[st * d + j] - shift[j];
-    v[d + j] = states[(st + 1) * d + j] - shift[j];
-  }
-  v[2 * d] = 1;
-  return v;
-}
-
-/** Zeroed lag-2 sums of the same shape as `like`, in shared memory. */
+/**
+ * Zeroed lag-2 sums of the same shape as `like`, in shared memory; the left-out transitions are
+ * summed apart (ExcludedSum), so there are none.
+ */
 export function zeroLagged(like: LaggedMoments): LaggedMoments {
   const zero = (a: Float64Array | undefined) => (a ? sharedFloat64(a.length) : undefined);
-  const [excluded, base] = [zero(like.excluded), zero(like.base)];
-  return { n: 0, ...(excluded ? { excluded } : {}), ...(base ? { base } : {}), ahead: zero(like.ahead)! };
+  const base = zero(like.base);
+  return { n: 0, ...(base ? { base } : {}), ahead: zero(like.ahead)! };
 }
 
-/** `total` + `part`, entry by entry into `total`'s arrays (both of one shape, see {@link zeroLagged}). */
+/** `total` + `part`, entry by entry into `total`'s arrays (both of one shape, see {@link zeroLagged}), but for the left-out transitions. */
 export function addLaggedInto(total: LaggedMoments, part: LaggedMoments): LaggedMoments {
   const add = (out: Float64Array | undefined, a: Float64Array | undefined) => {
     if (out && a) for (let i = 0; i < out.length; i++) out[i] += a[i];
   };
-  add(total.excluded, part.excluded);
   add(total.base, part.base);
   add(total.ahead, part.ahead);
   return { ...total, n: total.n + part.n };
-}
-
-/** Add v vᵀ for the transition starting at state `st`, v = [w_t; w_{t+1}; 1] (one per trajectory end: rare). */
-function addOuter(states: StateArray, d: number, shift: ArrayLike<number>, st: number, v: Float64Array, out: Float64Array): void {
-  const m = 2 * d + 1;
-  transitionVector(states, d, shift, st, v);
-  // The upper triangle only: v[i]·v[j] and v[j]·v[i] are the same double, so mirroring it after the
-  // last addition (mirrorUpper) gives the full sums bit for bit at half the cost.
-  for (let i = 0; i < m; i++) for (let j = i; j < m; j++) out[i * m + j] += v[i] * v[j];
 }
 
 /** Copy the upper triangle of the m × m row-major `a` onto its lower triangle. */

@@ -6,6 +6,7 @@
 import { blockProducts, type BlockProduct, type ProductSums } from '../kernels/block-products.js';
 import { type Mat, zeros } from '../kernels/linalg.js';
 import { coordinatesOf } from '../kernels/project.js';
+import { ExcludedSum, type ShiftedSums } from './excluded.js';
 import { addLaggedInto, LaggedFromBlocks, type LaggedMoments, zeroLagged } from './lagged.js';
 import { GramSum } from './outer-sums.js';
 import { sharedFloat64 } from './shared.js';
@@ -45,7 +46,8 @@ const MOMENT_BLOCK = 256;
  * no sum of its own: along a run of consecutive transitions of one trajectory, z' is the next z,
  * so Σ z' z'ᵀ = Σ z zᵀ − (the run's first z)(…)ᵀ + (its last z')(…)ᵀ; likewise Σ z'. That saves a
  * quarter of the multiply-adds of summing v vᵀ for v = [z − shift; z' − shift; 1]. With `lagged`,
- * the stride-1 lag-2 sums are taken from the same blocks (lagged.ts).
+ * the stride-1 lag-2 sums are taken from the same blocks (lagged.ts). With `into`, the sums are
+ * written there rather than into arrays of their own.
  */
 export function accumulateMoments(
   states: StateArray,
@@ -55,6 +57,7 @@ export function accumulateMoments(
   from: number,
   to: number,
   lagged = false,
+  into?: { sums: Float64Array; ahead: Float64Array },
 ): Moments {
   const d = dim;
   const m = 2 * d + 1;
@@ -103,16 +106,16 @@ export function accumulateMoments(
   runStarts.flush();
   const E = ends.gram.map((v, i) => v - runStarts.gram[i]);
   const e1 = ends.sum.map((v, i) => v - runStarts.sum[i]);
-  return { dim, n, shift, sums: momentMatrix(d, block.sums(0), block.sums(1), E, e1), ...(lag ? { lag: lag.result() } : {}) };
+  const sums = momentMatrix(d, block.sums(0), block.sums(1), E, e1, into?.sums);
+  return { dim, n, shift, sums, ...(lag ? { lag: lag.result(into?.ahead) } : {}) };
 }
 
 /**
  * The moment matrix of v = [z; z'; 1] from the block totals: Gram of [z; 1] (`G`), cross z z'ᵀ (`X`),
  * and the run edges' corrections that give Σ z' z'ᵀ and Σ z' from Σ z zᵀ and Σ z.
  */
-function momentMatrix(d: number, G: ProductSums, X: ProductSums, E: Float64Array, e1: Float64Array): Float64Array {
+function momentMatrix(d: number, G: ProductSums, X: ProductSums, E: Float64Array, e1: Float64Array, sums: Float64Array = new Float64Array((2 * d + 1) ** 2)): Float64Array {
   const m = 2 * d + 1;
-  const sums = new Float64Array(m * m);
   const g = (a: number, b: number) => G.values[a * G.rowStride + b];
   for (let a = 0; a < d; a++) {
     for (let b = a; b < d; b++) {
@@ -153,13 +156,15 @@ function gatherBlock(states: StateArray, d: number, sh: Float64Array, rows: Uint
 /**
  * Partial moments summed in chunk order as the chunks arrive: a fixed order keeps the sums identical
  * for any worker count, and a chunk that finishes early waits only for its predecessors, so the sum
- * holds the chunks in flight rather than all of them (at d = 1024 each is 75 MB). The totals live in
- * shared memory, so tasks carrying them pass them by reference.
+ * holds the chunks in flight rather than all of them (at d = 1024 each is 42 MB). The totals live in
+ * shared memory, so tasks carrying them pass them by reference; the first chunk's sums, when shared
+ * already, become the totals rather than being copied into zeroed ones.
  */
 export class OrderedMomentSum {
   #next = 0;
   readonly #early = new Map<number, Moments>();
   #total: Moments | null = null;
+  #excluded: ExcludedSum | null = null;
 
   /** How many chunks are in the sum: 0 … summed − 1, whose arrays it no longer reads. */
   get summed(): number {
@@ -171,15 +176,24 @@ export class OrderedMomentSum {
     this.#early.set(index, part);
     for (let p = this.#early.get(this.#next); p; p = this.#early.get(++this.#next)) {
       this.#early.delete(this.#next);
-      this.#total = addInto(this.#total ?? zeroMoments(p), p);
+      this.#total = this.#total ? addInto(this.#total, p) : isShared(p) ? p : addInto(zeroMoments(p), p);
+      if (p.lag?.excluded) (this.#excluded ??= new ExcludedSum(2 * p.dim + 1)).add(p.lag.excluded);
     }
   }
 
   /** The sum of every chunk added. @throws Error when a chunk before the last one added is missing. */
   result(): Moments {
     if (!this.#total || this.#early.size > 0) throw new Error(`moment chunk ${this.#next} is missing`);
-    return this.#total;
+    const { lag } = this.#total;
+    if (!lag || !this.#excluded) return this.#total;
+    return { ...this.#total, lag: { ...lag, excluded: this.#excluded.result() } };
   }
+}
+
+/** Whether the moments' arrays are in shared memory, so that tasks can read them in place. */
+function isShared(p: Moments): boolean {
+  const arrays = [p.sums, p.lag?.base, p.lag?.ahead].filter((a) => a !== undefined);
+  return arrays.every((a) => a.buffer instanceof SharedArrayBuffer);
 }
 
 function zeroMoments(like: Moments): Moments {
@@ -214,28 +228,29 @@ export interface SubspaceMoments {
 
 /** Project the full moments onto the subspace spanned by the orthonormal rows of `basis`. */
 export function projectMoments(mom: Moments, basis: number[][]): SubspaceMoments {
-  const d = mom.dim;
+  return subspaceMoments(projectedSums(mom.sums, mom.dim, basis), mom.n, basis, mom.shift);
+}
+
+/** {@link ShiftedSums} on the orthonormal rows of `basis` from moment sums `S` ((2d+1)², as in {@link Moments}). */
+export function projectedSums(S: ArrayLike<number>, d: number, basis: number[][]): ShiftedSums {
   const m = 2 * d + 1;
-  const k = basis.length;
-  const S = mom.sums;
   // Rows of the projection applied to v = [z−c; z'−c; 1]: [B 0 0] for u, [0 B 0] for u'.
   const coords = coordinatesOf(basis);
   const blockSum = (oi: number, oj: number): Mat => (coords ? selectedBlock(S, m, coords, oi, oj) : projectedBlock(S, m, d, basis, oi, oj));
-  const vecSum = (oi: number): number[] =>
-    basis.map((row) => row.reduce((s, w, p) => s + w * S[(oi + p) * m + (m - 1)], 0));
-  const n = mom.n;
-  const sxs = vecSum(0);
-  const sys = vecSum(d);
-  const xxs = blockSum(0, 0);
-  const yxs = blockSum(d, 0);
-  const yys = blockSum(d, d);
-  const beta = basis.map((row) => row.reduce((s, w, p) => s + w * mom.shift[p], 0));
+  const vecSum = (oi: number): number[] => basis.map((row) => row.reduce((s, w, p) => s + w * S[(oi + p) * m + (m - 1)], 0));
+  return { sx: vecSum(0), sy: vecSum(d), xx: blockSum(0, 0), yx: blockSum(d, 0), yy: blockSum(d, d) };
+}
+
+/** The subspace moments of n transitions from their sums about `shift` (raw ones about the origin, and centred). */
+export function subspaceMoments(shifted: ShiftedSums, n: number, basis: number[][], shift: number[]): SubspaceMoments {
+  const { sx: sxs, sy: sys, xx: xxs, yx: yxs, yy: yys } = shifted;
+  const beta = basis.map((row) => row.reduce((s, w, p) => s + w * shift[p], 0));
   const center = (c: Mat, s1: number[], s2: number[]) =>
     c.map((row, i) => row.map((v, j) => v - (n > 0 ? (s1[i] * s2[j]) / n : 0)));
   const raw = (c: Mat, s1: number[], s2: number[]) =>
     c.map((row, i) => row.map((v, j) => v + beta[i] * s2[j] + s1[i] * beta[j] + n * beta[i] * beta[j]));
   return {
-    k,
+    k: basis.length,
     n,
     xx: raw(xxs, sxs, sxs),
     yx: raw(yxs, sys, sxs),
@@ -246,6 +261,37 @@ export function projectMoments(mom: Moments, basis: number[][]): SubspaceMoments
     cyx: center(yxs, sys, sxs),
     cyy: center(yys, sys, sys),
   };
+}
+
+/** Centred subspace moments, and the diagonal of the raw Σ u uᵀ (about the origin). */
+export interface CentredProjection {
+  k: number;
+  n: number;
+  cxx: Mat;
+  cyx: Mat;
+  cyy: Mat;
+  xxDiagonal: number[];
+}
+
+/**
+ * {@link projectMoments} but for the raw sums, centred in place of the projected ones: three d × d
+ * arrays where that makes nine, for the projections on the whole space that the subspace stage holds
+ * (8 MB each at d = 1024), and the same bits.
+ */
+export function projectCentred(mom: Moments, basis: number[][]): CentredProjection {
+  return centredInPlace(projectedSums(mom.sums, mom.dim, basis), mom.n, basis, mom.shift);
+}
+
+/** The {@link CentredProjection} of n transitions from their sums about `shift`, centred in place of `shifted`'s matrices. */
+export function centredInPlace(shifted: ShiftedSums, n: number, basis: number[][], shift: number[]): CentredProjection {
+  const { sx, sy, xx, yx, yy } = shifted;
+  const beta = basis.map((row) => row.reduce((s, w, p) => s + w * shift[p], 0));
+  const xxDiagonal = xx.map((row, i) => row[i] + beta[i] * sx[i] + sx[i] * beta[i] + n * beta[i] * beta[i]);
+  const centre = (c: Mat, s1: number[], s2: number[]) => {
+    for (let i = 0; i < c.length; i++) for (let j = 0; j < c.length; j++) c[i][j] = c[i][j] - (n > 0 ? (s1[i] * s2[j]) / n : 0);
+    return c;
+  };
+  return { k: basis.length, n, cxx: centre(xx, sx, sx), cyx: centre(yx, sy, sx), cyy: centre(yy, sy, sy), xxDiagonal };
 }
 
 /** Total variance (sum over coordinates) of the states u in a subspace: the scale laws are judged against. */

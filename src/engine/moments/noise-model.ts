@@ -8,7 +8,8 @@
  */
 import { type Mat, matmul, scale, solve, sub, symmetricEigen, trace, transpose, zeros } from '../kernels/linalg.js';
 import { coordinatesOf } from '../kernels/project.js';
-import { type Moments, projectMoments, type SubspaceMoments } from './moments.js';
+import { withoutExcluded } from './excluded.js';
+import { centredInPlace, type Moments, projectedSums, type SubspaceMoments } from './moments.js';
 
 /** The noise of a subspace's readings, per transition (covariances in the subspace's coordinates). */
 export interface NoiseModel {
@@ -110,14 +111,14 @@ export function lagCovariances(mom: Moments, basis: number[][]): { C0: Mat; C0ne
   const lag = mom.lag;
   const d = mom.dim;
   if (!lag || lag.n < 3 * basis.length + 3) return null;
-  const sums = lagSums(mom, lag);
-  const sm = projectMoments({ dim: d, n: lag.n, shift: mom.shift, sums }, basis);
+  const shifted = lag.base ? projectedSums(lag.base, d, basis) : withoutExcluded(projectedSums(mom.sums, d, basis), lag.excluded!, d, basis, (S) => projectedSums(S, d, basis));
+  const sx = [...shifted.sx];
+  const sm = centredInPlace(shifted, lag.n, basis, mom.shift);
   const n = lag.n;
   // Σ u u''ᵀ and Σ u'' in shifted coordinates, like sm's centred sums.
   const k = basis.length;
   const cross = zeros(k, k);
   const s2 = new Array<number>(k).fill(0);
-  const sx = basis.map((row) => row.reduce((s, w, p) => s + w * sums[p * (2 * d + 1) + 2 * d], 0));
   const coords = coordinatesOf(basis);
   if (coords) {
     // Unit vectors: the sums are picked out.
@@ -145,20 +146,6 @@ export function lagCovariances(mom: Moments, basis: number[][]): { C0: Mat; C0ne
   for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) C2[a][b] = (cross[b][a] - (s2[a] * sx[b]) / n) / n;
   const per = (M: Mat) => M.map((row) => row.map((v) => v / n));
   return { C0: per(sm.cxx), C0next: per(sm.cyy), C1: per(sm.cyx), C2, n };
-}
-
-/** The moment sums over the transitions with a state two steps on, made once per moments (4·10⁶ entries at d = 1024). */
-const lagSumsCache = new WeakMap<object, Float64Array>();
-
-function lagSums(mom: Moments, lag: NonNullable<Moments['lag']>): Float64Array {
-  if (lag.base) return lag.base;
-  let sums = lagSumsCache.get(lag);
-  if (!sums) {
-    const excluded = lag.excluded!;
-    sums = mom.sums.map((v, i) => v - excluded[i]);
-    lagSumsCache.set(lag, sums);
-  }
-  return sums;
 }
 
 /** Smallest singular value of C0^{-1/2} C C0'^{-1/2}: the weakest correlation C carries. */

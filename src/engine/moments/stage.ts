@@ -44,44 +44,35 @@ export interface MomentTask {
 /**
  * A chunk's sums in shared memory, reused chunk after chunk: the worker writes them there and they
  * cross back by reference, where a result of their own would be copied twice (4.7 MB a chunk at
- * d = 256) and leave the main thread garbage to collect.
+ * d = 256) and leave the main thread garbage to collect. The left-out transitions of the lag-2 sums
+ * (few) come back in the result itself.
  */
-export type MomentBuffers = { sums: Float64Array } & Omit<LaggedMoments, 'n'>;
+export type MomentBuffers = { sums: Float64Array } & Omit<LaggedMoments, 'n' | 'excluded'>;
 
 /** Zeroed {@link MomentBuffers} for chunks of dimension `dim` with lag-2 sums at `lagStride`. */
 export function momentBuffers(dim: number, lagStride: number): MomentBuffers {
   const m = 2 * dim + 1;
-  const lagged = sharedFloat64(m * m);
-  return { sums: sharedFloat64(m * m), ...(lagStride === 1 ? { excluded: lagged } : { base: lagged }), ahead: sharedFloat64((dim + 1) * dim) };
+  return { sums: sharedFloat64(m * m), ...(lagStride === 1 ? {} : { base: sharedFloat64(m * m) }), ahead: sharedFloat64((dim + 1) * dim) };
 }
 
 /** Run one chunk (on a worker or inline). */
 export function momentChunk(ctx: DataContext, task: MomentTask): Moments {
   const { states, dim, starts } = ctx;
   let moments: Moments;
-  if (task.lagStride === 1) moments = accumulateMoments(states, dim, starts, task.shift, task.from, task.to, true);
-  else {
-    moments = accumulateMoments(states, dim, starts, task.shift, task.from, task.to);
-    moments = { ...moments, lag: accumulateLagged(states, dim, starts, task.shift, task.from, task.to, task.lagStride) };
-  }
-  return task.into ? copiedInto(moments, task.into) : moments;
-}
-
-/** `moments` with its arrays copied into `into` (of the same shape). */
-function copiedInto(moments: Moments, into: MomentBuffers): Moments {
-  const lag = moments.lag!;
-  into.sums.set(moments.sums);
-  into.ahead.set(lag.ahead);
-  if (lag.excluded) into.excluded!.set(lag.excluded);
-  if (lag.base) into.base!.set(lag.base);
-  const arrays = { ...(lag.excluded ? { excluded: into.excluded } : {}), ...(lag.base ? { base: into.base } : {}), ahead: into.ahead };
-  return { ...moments, sums: into.sums, lag: { n: lag.n, ...arrays } };
+  // Stride 1 writes straight into `into`; the thinned lag-2 sums of a pass of their own are copied there.
+  if (task.lagStride === 1) return accumulateMoments(states, dim, starts, task.shift, task.from, task.to, true, task.into);
+  moments = accumulateMoments(states, dim, starts, task.shift, task.from, task.to, false, task.into);
+  const lag = accumulateLagged(states, dim, starts, task.shift, task.from, task.to, task.lagStride);
+  if (!task.into) return { ...moments, lag };
+  task.into.ahead.set(lag.ahead);
+  task.into.base!.set(lag.base!);
+  return { ...moments, lag: { n: lag.n, base: task.into.base, ahead: task.into.ahead } };
 }
 
 /**
  * The moments of all transitions, chunk by chunk through `run`, with `lanes` chunks in flight (the
  * workers, or 1 inline): each chunk's sums are added as soon as its predecessors' are, so memory holds
- * about `lanes` chunks' sums rather than every chunk's.
+ * about `lanes` chunks' sums rather than every chunk's. The first chunk's buffers become the totals.
  */
 export async function computeMoments(ctx: DataContext, run: (task: MomentTask) => Promise<Moments>, progress: (done: number, total: number) => void, lanes = 1): Promise<Moments> {
   const n = ctx.starts.length;
@@ -102,7 +93,7 @@ export async function computeMoments(ctx: DataContext, run: (task: MomentTask) =
       for (const [chunk, buffers] of held)
         if (chunk < total.summed) {
           held.delete(chunk);
-          free.push(buffers);
+          if (chunk > 0) free.push(buffers);
         }
       progress(++done, chunks);
     }
