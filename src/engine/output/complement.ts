@@ -6,7 +6,7 @@
  */
 import type { ComplementSummary } from '../../types.js';
 import { explainedDiagonal, identity, type Mat, orthonormalRows, timesPow2 } from '../kernels/linalg.js';
-import { type Moments, projectMoments } from '../moments/moments.js';
+import { type Moments, projectCentred } from '../moments/moments.js';
 import { lagCovariances } from '../moments/noise-model.js';
 
 /** Share of the next value a linear fit may predict for the rest still to count as white noise. */
@@ -69,7 +69,7 @@ export function predictedShareAt(task: ComplementTask): ComplementShare {
   const { moments: mom, covered: q, lag: steps } = task;
   const k = mom.dim - q.length;
   if (steps === 1) {
-    const sm = projectMoments(mom, identity(mom.dim)); // coordinates: picked out, not multiplied
+    const sm = projectCentred(mom, identity(mom.dim)); // coordinates: picked out, not multiplied
     const cxx = onComplement(sm.cxx, q);
     // Residual of u' on u: cyy − cyx cxx⁻¹ cxy, its trace the unpredicted part.
     const explained = explainedOnComplement(cxx, onComplement(sm.cyx, q), q);

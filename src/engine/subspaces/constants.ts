@@ -6,7 +6,7 @@
  */
 import { choleskyInPlace } from '../kernels/cholesky.js';
 import { type Mat, orthonormalRows, symmetricEigen, symmetricEigenvalues } from '../kernels/linalg.js';
-import { type Moments, projectMoments, type SubspaceMoments } from '../moments/moments.js';
+import { type CentredProjection, type Moments, projectCentred, projectMoments } from '../moments/moments.js';
 import { roundingFloor } from '../moments/resolution.js';
 import type { StateArray } from '../../types.js';
 
@@ -40,13 +40,13 @@ export type DirectSpread = (v: number[]) => number;
  * direction whose variance the moments cannot resolve is constant only when its spread over the states
  * is within rounding: a coordinate moving by 3e-9 beside one moving by 1 varies.
  */
-export function splitConstants(mom: Moments, roundoff: number, spreadOf?: DirectSpread, all: SubspaceMoments = projectMoments(mom, identityRows(mom.dim))): ConstantSplit {
+export function splitConstants(mom: Moments, roundoff: number, spreadOf?: DirectSpread, all: CentredProjection = projectCentred(mom, identityRows(mom.dim))): ConstantSplit {
   const d = mom.dim;
   const n = Math.max(all.n, 1);
   let raw = 0;
-  for (let i = 0; i < d; i++) raw += all.xx[i][i];
+  for (let i = 0; i < d; i++) raw += all.xxDiagonal[i];
   const threshold = roundingFloor(roundoff, Math.sqrt(raw / n)) ** 2;
-  const variance = (sm: SubspaceMoments, i: number) => (sm.cxx[i][i] + sm.cyy[i][i]) / (2 * n);
+  const variance = (sm: CentredProjection, i: number) => (sm.cxx[i][i] + sm.cyy[i][i]) / (2 * n);
   const constantCoords = [...Array(d).keys()].filter((i) => variance(all, i) <= threshold);
   const averaged = all.cxx.map((row, i) => row.map((v, j) => (v + all.cyy[i][j]) / 2));
   // The directions are needed only when some eigenvalue may be flat; mostly none is.

@@ -6,7 +6,7 @@
  * while the candidates on the other subspaces are screened.
  */
 import { generalEigenvalues, orthonormalRows, solve, transpose } from '../kernels/linalg.js';
-import { type Moments, projectMoments } from '../moments/moments.js';
+import { type Moments, projectCentred } from '../moments/moments.js';
 import type { DataContext } from '../moments/transitions.js';
 import { projectRowsOnto } from './constants.js';
 import { objective, refineSubspace, robustRefine } from './refine.js';
@@ -66,8 +66,8 @@ const fmt = (x: number) => (Math.abs(x) < 5e-4 ? '0' : x.toFixed(3));
  */
 export function eigenSubspaces(mom: Moments, varying: number[][], maxCount: number, samples?: SampleData, summedSample?: () => SampleMoments): EigenMode[] {
   const d = mom.dim;
-  const full = projectMoments(mom, unitRows(d, [...Array(d).keys()]));
-  const reduced = varying.length === d ? full : projectMoments(mom, varying);
+  const full = projectCentred(mom, unitRows(d, [...Array(d).keys()]));
+  const reduced = varying.length === d ? full : projectCentred(mom, varying);
   const A = transpose(solve(reduced.cxx, transpose(reduced.cyx)));
   // Eigenvectors only for the modes kept (at most maxCount of d): computed on demand.
   const { re, im, vector } = generalEigenvalues(transpose(A));

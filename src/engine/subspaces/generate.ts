@@ -7,7 +7,7 @@ import { errorMessage } from '../../errors.js';
 import type { Failure, Grammar, Subspace, SubspaceGeneratorSpec } from '../../types.js';
 import { explainedDiagonal, orthonormalRows, symmetricEigenpairs } from '../kernels/linalg.js';
 import { coordinatesOf } from '../kernels/project.js';
-import { type Moments, projectMoments, type SubspaceMoments } from '../moments/moments.js';
+import { type CentredProjection, type Moments, projectCentred } from '../moments/moments.js';
 import { type ConstantSplit, projectRowsOnto, splitConstants, spreadOverStates } from './constants.js';
 import { eigenSubspaces, type EigenMode, type SampleData } from './eigenspaces.js';
 import { binomial, coordinateSubsets } from './coordinate-subsets.js';
@@ -75,9 +75,9 @@ export interface SubspacePlan {
 export function planSubspaces(grammar: Grammar, mom: Moments, roundoff: number, samples?: SampleData, failures: Failure[] = [], startEigen?: (requests: SubspacePlan['eigenRequests']) => void): SubspacePlan {
   const d = mom.dim;
   const spreadOf = samples && spreadOverStates(samples.states, d, Array.from(samples.sample, (t) => samples.starts[t]));
-  let whole: SubspaceMoments | undefined;
+  let whole: CentredProjection | undefined;
   // One projection of the whole space for the generators that read it (0.2 s each at d = 1024).
-  const wholeSpace = () => (whole ??= projectMoments(mom, unitRows(d, [...Array(d).keys()])));
+  const wholeSpace = () => (whole ??= projectCentred(mom, unitRows(d, [...Array(d).keys()])));
   const split = attempt('constants', failures, () => [splitConstants(mom, roundoff, spreadOf, wholeSpace())])[0] ?? noConstants(d);
   const varyingCoords = [...Array(d).keys()].filter((c) => !split.coordinates?.includes(c));
   const generated = new Map<SubspaceGeneratorSpec, Subspace[]>();
@@ -89,7 +89,7 @@ export function planSubspaces(grammar: Grammar, mom: Moments, roundoff: number, 
     if (gen.kind === 'coordinates') generated.set(gen, coordinateGenerator(grammar, gen, mom, varyingCoords, failures, wholeSpace));
     else if (gen.kind !== 'eigenspaces') generated.set(gen, dataGenerator(gen, mom, split, failures, wholeSpace));
   }
-  whole = undefined; // 9 d × d arrays, not to be held while the eigen-decomposition runs
+  whole = undefined; // 3 d × d arrays, not to be held while the eigen-decomposition runs
   return {
     known: listed(),
     eigenRequests,
@@ -180,7 +180,7 @@ const PREDICTED = 0.5;
  * without enumerating every subset of that size.
  */
 function predictableCoordinates(mom: Moments, coords: number[], wholeSpace: WholeSpace): number[] {
-  const m = inOrder(coords, mom.dim) ? wholeSpace() : projectMoments(mom, unitRows(mom.dim, coords));
+  const m = inOrder(coords, mom.dim) ? wholeSpace() : projectCentred(mom, unitRows(mom.dim, coords));
   const explained = explainedDiagonal(m.cxx, m.cyx); // (cyx cxx⁻¹ cxy)_ii
   return coords.filter((_, i) => m.cyy[i][i] > 0 && explained[i] / m.cyy[i][i] > PREDICTED);
 }
@@ -188,14 +188,14 @@ function predictableCoordinates(mom: Moments, coords: number[], wholeSpace: Whol
 /** The `count` principal directions of the varying part, largest variance first. */
 function principalDirections(mom: Moments, varying: number[][], count: number, wholeSpace: WholeSpace): number[][] {
   const coords = varying.length === mom.dim ? coordinatesOf(varying) : null;
-  const sm = coords && inOrder(coords, mom.dim) ? wholeSpace() : projectMoments(mom, varying);
+  const sm = coords && inOrder(coords, mom.dim) ? wholeSpace() : projectCentred(mom, varying);
   const k = sm.k;
   const { vectors } = symmetricEigenpairs(sm.cxx, Array.from({ length: Math.min(count, k) }, (_, i) => k - 1 - i));
   return vectors.map((v) => Array.from({ length: mom.dim }, (_, j) => v.reduce((t, x, i) => t + x * varying[i][j], 0)));
 }
 
 /** The moments projected on every coordinate in order, computed once when first asked for. */
-type WholeSpace = () => SubspaceMoments;
+type WholeSpace = () => CentredProjection;
 
 /** `coords` is 0, 1, …, d − 1: its projection is the whole space's, the same sums picked out. */
 function inOrder(coords: number[], d: number): boolean {
