@@ -89,12 +89,23 @@ function instantiateGram(): GramExports | null {
   }
 }
 
+let resident: GramExports | null | undefined;
+
 /**
- * Fixed d × d matrices kept in a module instance of their own (the shared one's memory is scratch that
- * every kernel call overwrites), each multiplied by a few rows at a time: the refinement's B·C for
- * every step of its line search, where copying C in per product would cost as much as the product.
- * One instance per thread, loaded afresh by each {@link ResidentRows.load}: a refinement holds it from
- * one load to the next (WebAssembly memory, once grown, is not given back, so it is grown only once).
+ * The module instance that {@link ResidentRows} and {@link ResidentBlock} share. Each fills it afresh
+ * when taken and no computation holds both at once, and WebAssembly memory once grown is not given
+ * back: shared, a thread keeps the larger of the two (40 MB at d = 1024) rather than their sum.
+ */
+function residentExports(): GramExports | null {
+  if (resident === undefined) resident = instantiateGram();
+  return resident;
+}
+
+/**
+ * Fixed d × d matrices kept in a module instance apart from the scratch one (whose memory every kernel
+ * call overwrites), each multiplied by a few rows at a time: the refinement's B·C for every step of
+ * its line search, where copying C in per product would cost as much as the product. Loaded afresh by
+ * each {@link ResidentRows.load}: a refinement holds it from one load to the next.
  */
 export class ResidentRows {
   static #instance: ResidentRows | null | undefined;
@@ -117,7 +128,7 @@ export class ResidentRows {
    */
   static load(matrices: Float64Array[], d: number, maxRows: number): ResidentRows | null {
     if (ResidentRows.#instance === undefined) {
-      const exports = instantiateGram();
+      const exports = residentExports();
       ResidentRows.#instance = exports && new ResidentRows(exports);
     }
     const instance = ResidentRows.#instance;
@@ -167,13 +178,12 @@ export interface BlockProduct {
 }
 
 /**
- * A block of columns and running totals of products over it, in a module instance of its own: the
- * caller fills the block in place and each block adds to the totals there, with no copy in or out
- * (the moment pass copied 2.5 MB per block at d = 256 before). One instance per thread, handed to
- * one pass at a time: {@link ResidentBlock.create} clears what the previous pass left.
+ * A block of columns and running totals of products over it, in a module instance apart from the
+ * scratch one: the caller fills the block in place and each block adds to the totals there, with no
+ * copy in or out (the moment pass copied 2.5 MB per block at d = 256 before). Handed to one pass at a
+ * time: {@link ResidentBlock.create} clears what the previous user left.
  */
 export class ResidentBlock {
-  static #instance: GramExports | null | undefined;
   readonly columns: Float64Array;
   readonly stride: number;
   readonly #exports: GramExports;
@@ -185,8 +195,7 @@ export class ResidentBlock {
 
   /** A block of `columnCount` columns of up to `rows` rows (even), and the totals of `products`; null without SIMD. */
   static create(columnCount: number, rows: number, products: BlockProduct[]): ResidentBlock | null {
-    if (ResidentBlock.#instance === undefined) ResidentBlock.#instance = instantiateGram();
-    const exports = ResidentBlock.#instance;
+    const exports = residentExports();
     return exports && new ResidentBlock(exports, columnCount, rows, products);
   }
 
