@@ -9,7 +9,7 @@ import { VERSION } from '../version.js';
 import type { FinalistResult } from './finalists/finalize.js';
 import { type FinalistEntry, finishFinalists } from './finalists/stage.js';
 import type { Moments } from './moments/moments.js';
-import { gatherSampleRows, sampleIndices } from './moments/sample.js';
+import { readSampleRows, sampleIndices } from './moments/sample.js';
 import { computeMoments } from './moments/stage.js';
 import { transitionStarts } from './moments/transitions.js';
 import { type FitOptions, type FitProgress, type ResolvedFitOptions, resolveFitOptions } from './options.js';
@@ -25,7 +25,7 @@ import { runTask } from './runtime/tasks.js';
 import type { ScreenOutcome } from './screening/screen.js';
 import { screenAll, type ScreenTask } from './screening/stage.js';
 import { subspaceStage } from './eigen-overlap.js';
-import { unitRoundoff } from './moments/resolution.js';
+import { transitionsRoundoff } from './moments/resolution.js';
 
 export type { FitOptions, FitProgress } from './options.js';
 
@@ -56,8 +56,8 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     lap('moments');
 
     const sample = sampleIndices(n, grammar.limits.screeningSample, o.seed);
-    const sampleRows = gatherSampleRows(ctx, sample);
-    const roundoff = unitRoundoff(sampleRows.states);
+    const sampleRows = readSampleRows(ctx, sample);
+    const roundoff = transitionsRoundoff(sampleRows);
     const subspaceFailures: Failure[] = [];
     const threshold = grammar.limits.stlsqThreshold;
     const resolution = { resolution: o.resolution, roundoff };

@@ -45,7 +45,7 @@ export interface FinalistGroupTask {
   floors: SubspaceFloors;
   members: { fit: LawFit; offset: boolean }[];
   threshold: number;
-  /** The screening sample's transitions (see gatherSampleRows): trimming iterations run on them. */
+  /** The screening sample's transitions (see readSampleRows): trimming iterations run on them. */
   sampleRows: DataContext;
   /** When members may skip the pass over all transitions (see {@link SampleVerdict}); null: never. */
   verdict: SampleVerdict | null;

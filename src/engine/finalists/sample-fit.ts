@@ -24,15 +24,16 @@ export interface SampleView {
 }
 
 /**
- * Project the two states of every transition of `rows` (the screening sample's own rows, see
- * gatherSampleRows), with the arithmetic of the streaming pass.
+ * Project the two states of every transition of `rows` (the screening sample's rows, see
+ * readSampleRows), with the arithmetic of the streaming pass.
  */
 export function sampleView(rows: DataContext, basis: number[][]): SampleView {
   const S = rows.starts.length;
   const U = new Float64Array(2 * S * basis.length);
-  // The rows hold each transition's two states in turn (gatherSampleRows): one block, in order.
+  // Each transition's two states in turn: rows 2i and 2i + 1 where the sample was gathered, anywhere
+  // in the data where it is read in place (readSampleRows).
   const all = new Int32Array(2 * S);
-  for (let r = 0; r < all.length; r++) all[r] = r;
+  for (let i = 0; i < S; i++) [all[2 * i], all[2 * i + 1]] = [rows.starts[i], rows.starts[i] + 1];
   blockProjector(basis, rows.dim)(rows.states, all, 2 * S, U, 0);
   const starts = new Uint32Array(S);
   for (let i = 0; i < S; i++) starts[i] = 2 * i;

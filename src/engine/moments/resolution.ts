@@ -28,14 +28,25 @@ const ARITHMETIC_ULPS = 1024;
  * almost never are.
  */
 export function unitRoundoff(values: Float64Array): number {
+  return roundoffOfParts([values]);
+}
+
+/** {@link unitRoundoff} of the states of a set of transitions (each z and z'), wherever their rows lie. */
+export function transitionsRoundoff(rows: { states: Float64Array; dim: number; starts: Uint32Array }): number {
+  const d = rows.dim;
+  return roundoffOfParts(Array.from(rows.starts, (st) => rows.states.subarray(st * d, (st + 2) * d)));
+}
+
+function roundoffOfParts(parts: Float64Array[]): number {
   let f32 = true;
   let f16 = true;
-  for (let i = 0; i < values.length && (f32 || f16); i++) {
-    const v = values[i];
-    if (f32 && Math.fround(v) !== v) f32 = false;
-    if (f16 && !isFloat16(v)) f16 = false;
-  }
-  if (values.length === 0) return ROUNDOFF.float64;
+  for (const values of parts)
+    for (let i = 0; i < values.length && (f32 || f16); i++) {
+      const v = values[i];
+      if (f32 && Math.fround(v) !== v) f32 = false;
+      if (f16 && !isFloat16(v)) f16 = false;
+    }
+  if (parts.every((values) => values.length === 0)) return ROUNDOFF.float64;
   return f16 ? ROUNDOFF.float16 : f32 ? ROUNDOFF.float32 : ROUNDOFF.float64;
 }
 

@@ -22,7 +22,7 @@ export interface PassRequest {
 /**
  * One pass over every transition computing, for each request, map statistics (φ(u) against u') and
  * invariant statistics (Δφ moments and the covariance of φ) over its columns of a feature list on a
- * subspace (screening passes run on the sample's own rows, see gatherSampleRows). `basis` null means
+ * subspace (screening passes run on the sample's own rows, see readSampleRows). `basis` null means
  * `states` are already subspace coordinates (dim = k). States are projected and features
  * evaluated once, and each request sums the moments of its own columns. Each moment is the same
  * running sum whichever other requests share the pass, so results equal separate passes bit for bit.

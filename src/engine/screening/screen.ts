@@ -233,7 +233,7 @@ export function screenCandidate(
   c: CandidateSpec,
   basis: number[][],
   moments: Moments,
-  /** The screening sample's transitions (see gatherSampleRows). */
+  /** The screening sample's transitions (see readSampleRows). */
   sampleRows: DataContext,
   threshold: number,
   cache: ScreenCache,

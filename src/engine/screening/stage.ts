@@ -23,7 +23,7 @@ export interface ScreenTask {
   candidates: CandidateSpec[];
   bases: Record<number, number[][]>;
   moments: Moments;
-  /** The screening sample's transitions, in shared memory (see gatherSampleRows). */
+  /** The screening sample's transitions, in shared memory (see readSampleRows). */
   sampleRows: DataContext;
   threshold: number;
   resolution: Resolution;
