@@ -92,6 +92,13 @@ function instantiateGram(): GramExports | null {
 let resident: GramExports | null | undefined;
 
 /**
+ * A d × d matrix to keep: row-major values, or rows of numbers (`transposed`: their transpose), read
+ * straight into the instance; the refinement loads four per step, and copies of 8 MB each at d = 1024
+ * were most of its garbage.
+ */
+export type ResidentMatrix = Float64Array | { rows: number[][]; transposed?: boolean };
+
+/**
  * The module instance that {@link ResidentRows} and {@link ResidentBlock} share. Each fills it afresh
  * when taken and no computation holds both at once, and WebAssembly memory once grown is not given
  * back: shared, a thread keeps the larger of the two (40 MB at d = 1024) rather than their sum.
@@ -123,10 +130,10 @@ export class ResidentRows {
   }
 
   /**
-   * This thread's instance holding row-major d × d matrices (their rows), for products with up to
-   * `maxRows` rows; null without WebAssembly SIMD. The matrices loaded before are gone.
+   * This thread's instance holding d × d matrices (their rows), for products with up to `maxRows`
+   * rows; null without WebAssembly SIMD. The matrices loaded before are gone.
    */
-  static load(matrices: Float64Array[], d: number, maxRows: number): ResidentRows | null {
+  static load(matrices: ResidentMatrix[], d: number, maxRows: number): ResidentRows | null {
     if (ResidentRows.#instance === undefined) {
       const exports = residentExports();
       ResidentRows.#instance = exports && new ResidentRows(exports);
@@ -136,7 +143,7 @@ export class ResidentRows {
     return instance;
   }
 
-  #fill(matrices: Float64Array[], d: number, maxRows: number): void {
+  #fill(matrices: ResidentMatrix[], d: number, maxRows: number): void {
     [this.#d, this.#rows, this.#mb3, this.#maxRows] = [d, d + (d & 1), roundUp3(d), maxRows];
     this.#freeAt = matrices.length * this.#mb3 * this.#rows;
     const ma3 = roundUp3(maxRows);
@@ -146,7 +153,10 @@ export class ResidentRows {
     this.#f64.fill(0, 0, total);
     matrices.forEach((M, index) => {
       const at = index * this.#mb3 * this.#rows;
-      for (let j = 0; j < d; j++) this.#f64.set(M.subarray(j * d, j * d + d), at + j * this.#rows);
+      const f = this.#f64;
+      if (M instanceof Float64Array) for (let j = 0; j < d; j++) f.set(M.subarray(j * d, j * d + d), at + j * this.#rows);
+      else if (!M.transposed) for (let j = 0; j < d; j++) f.set(M.rows[j], at + j * this.#rows);
+      else for (let c = 0; c < d; c++) for (let j = 0, row = M.rows[c]; j < d; j++) f[at + j * this.#rows + c] = row[j];
     });
   }
 

@@ -8,7 +8,7 @@
  * is taken at the optimal M). Precision then follows the law's own noise, not the noise dimensions'.
  */
 import { ResidentRows } from '../kernels/gram-simd.js';
-import { flattened, type Mat, matmul, orthonormalRows, solve, transpose } from '../kernels/linalg.js';
+import { type Mat, matmul, orthonormalRows, solve, transpose } from '../kernels/linalg.js';
 import { median, trimmedRefit } from '../kernels/trimmed-refit.js';
 import { type CentredMoments, maskedSampleMoments, sampleCentredMoments, type SampleMoments } from './sample-moments.js';
 import type { StateArray } from '../../types.js';
@@ -35,7 +35,7 @@ function momentProducts(m: CentredMoments, k: number): MomentProducts {
   const d = m.cxx.length;
   if (d < RESIDENT_FROM) return plainProducts(m);
   // The kernel takes B against rows: B·C is B against the rows of Cᵀ (C itself where symmetric).
-  const resident = ResidentRows.load([flattened(m.cxx), flattened(transpose(m.cyx)), flattened(m.cyy), flattened(m.cyx)], d, k);
+  const resident = ResidentRows.load([{ rows: m.cxx }, { rows: m.cyx, transposed: true }, { rows: m.cyy }, { rows: m.cyx }], d, k);
   if (!resident) return plainProducts(m);
   return { xx: (B) => resident.timesTransposed(0, B), yx: (B) => resident.timesTransposed(1, B), yy: (B) => resident.timesTransposed(2, B), xy: (B) => resident.timesTransposed(3, B) };
 }

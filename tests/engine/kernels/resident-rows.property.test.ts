@@ -42,3 +42,22 @@ describe('resident products', () => {
     );
   });
 });
+
+describe('resident matrices given as rows', () => {
+  it('rows, and rows read transposed, give the products of their row-major copies to the bit', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 4 }), fc.nat(), (d, k, seed) => {
+        const rng = new Rng(seed);
+        const M = Array.from({ length: d }, () => Array.from({ length: d }, () => rng.normal()));
+        const flat = Float64Array.from(M.flat());
+        const flatT = Float64Array.from({ length: d * d }, (_, i) => M[i % d][Math.floor(i / d)]);
+        const B = Array.from({ length: k }, () => Array.from({ length: d }, () => rng.normal()));
+        const fromRows = ResidentRows.load([{ rows: M }, { rows: M, transposed: true }], d, k)!;
+        const got = [fromRows.timesTransposed(0, B), fromRows.timesTransposed(1, B)];
+        const fromFlat = ResidentRows.load([flat, flatT], d, k)!;
+        assert.deepEqual(got, [fromFlat.timesTransposed(0, B), fromFlat.timesTransposed(1, B)]);
+      }),
+      { numRuns: 60, seed: 32 },
+    );
+  });
+});
