@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { computeMoments, momentChunk, momentChunks, type MomentTask } from '../../../src/engine/moments/stage.ts';
+import { computeMoments, momentBuffers, momentChunk, momentChunks, type MomentTask } from '../../../src/engine/moments/stage.ts';
 import { ExcludedSum } from '../../../src/engine/moments/excluded.ts';
 import type { Moments } from '../../../src/engine/moments/moments.ts';
 import { transitionStarts } from '../../../src/engine/moments/transitions.ts';
@@ -87,5 +87,29 @@ test('the chunked moment pass gives the same bits whatever the finishing order a
       assert.equal(got.lag?.n, inOrder.lag?.n);
     }),
     { numRuns: 12, seed: 11 },
+  );
+});
+
+test('a chunk written into shared buffers holds the sums of a chunk returned in arrays of its own, at any lag-2 stride', () => {
+  const ctx = walks(3);
+  const n = ctx.starts.length;
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: n - 1 }), fc.integer({ min: 1, max: 3000 }), fc.constantFrom(1, 2, 5), (from, length, lagStride) => {
+      const to = Math.min(n, from + length);
+      const shift = Array.from({ length: DIM }, (_, j) => 0.5 * j);
+      const own = momentChunk(ctx, { from, to, shift, lagStride });
+      const into = momentBuffers(DIM, lagStride);
+      into.sums.fill(7); // left over from an earlier chunk: every entry must be written
+      into.ahead.fill(7);
+      const shared = momentChunk(ctx, { from, to, shift, lagStride, into });
+      assert.equal(shared.sums, into.sums);
+      assert.equal(shared.n, own.n);
+      sameBits(shared.sums, own.sums, 'sums');
+      sameBits(shared.lag?.ahead, own.lag?.ahead, 'lag-2 sums ahead');
+      sameBits(shared.lag?.base, own.lag?.base, 'thinned lag-2 sums');
+      assert.equal(shared.lag?.n, own.lag?.n);
+      assert.deepEqual(shared.lag?.excluded, own.lag?.excluded);
+    }),
+    { numRuns: 30, seed: 12 },
   );
 });
