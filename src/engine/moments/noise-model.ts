@@ -111,8 +111,10 @@ export function lagCovariances(mom: Moments, basis: number[][]): { C0: Mat; C0ne
   const lag = mom.lag;
   const d = mom.dim;
   if (!lag || lag.n < 3 * basis.length + 3) return null;
-  const shifted = lag.base ? projectedSums(lag.base, d, basis) : withoutExcluded(projectedSums(mom.sums, d, basis), lag.excluded!, d, basis, (S) => projectedSums(S, d, basis));
-  const sx = [...shifted.sx];
+  // The lag-2 set's sums: its own (thinned), or every transition's less those it leaves out.
+  const project = (S: Float64Array) => projectedSums(S, d, basis);
+  const shifted = lag.base ? project(lag.base) : withoutExcluded(project(mom.sums), lag.excluded!, d, basis, project);
+  const sx = shifted.sx;
   const sm = centredInPlace(shifted, lag.n, basis, mom.shift);
   const n = lag.n;
   // Σ u u''ᵀ and Σ u'' in shifted coordinates, like sm's centred sums.
