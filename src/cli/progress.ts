@@ -12,6 +12,7 @@ export interface ProgressReporter {
 
 const STAGE_LABEL: Record<FitProgress['stage'], string> = {
   moments: 'moments   ',
+  subspaces: 'subspaces ',
   screening: 'screening ',
   finalists: 'finalists ',
   evaluating: 'evaluating',

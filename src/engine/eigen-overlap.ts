@@ -32,6 +32,8 @@ export interface SubspaceStageInput {
   workers: number;
   /** Ctrl-C: the search then goes on without the eigenspaces (it states no law after an interruption here anyway). */
   signal?: AbortSignal;
+  /** Steps done of the stage's total: the plan, then each eigen-decomposition. */
+  progress?: (done: number, total: number) => void;
 }
 
 /**
@@ -61,23 +63,40 @@ async function generateOverlapped(s: SubspaceStageInput, runner: TaskRunner, scr
   // The decomposition starts on a worker as soon as the varying directions are known; the other
   // generators (coordinate subsets, principal directions: seconds at d = 1024) run here meanwhile.
   let onWorkers: Promise<(EigenMode[] | Error)[]> | null = null;
+  const step = stepCounter(s);
   const startEigen = (requests: SubspacePlan['eigenRequests']) => {
     if (s.workers < 2 || requests.length === 0) return;
     const share = sampleMomentsShare(s.moments.dim);
-    onWorkers = Promise.all(requests.map((r) => runner.run<EigenMode[]>({ kind: 'eigenspaces', moments: s.moments, varying: r.varying, maxCount: r.maxCount, sample: s.samples.sample, share }).catch((err: unknown) => eigenModesOrError(() => { throw err; }))));
+    const decompose = (r: SubspacePlan['eigenRequests'][number]) =>
+      runner.run<EigenMode[]>({ kind: 'eigenspaces', moments: s.moments, varying: r.varying, maxCount: r.maxCount, sample: s.samples.sample, share }).catch((err: unknown) => eigenModesOrError(() => { throw err; }));
+    onWorkers = Promise.all(requests.map((r) => decompose(r).finally(step)));
     // Queued second: the other worker, idle until the plan below is made, sums the sample's moments
     // that the decomposition's refinement reads (shared-sample-moments.ts). Its failure costs nothing:
     // the eigen task then sums them itself.
     runner.run<null>({ kind: 'sample-moments', sample: s.samples.sample, share }).catch(() => {});
   };
   const plan = planSubspaces(s.grammar, s.moments, s.roundoff, s.samples, failures, startEigen);
+  step();
   const none = plan.eigenRequests.map(() => []);
-  const here = () => (s.signal?.aborted ? none : plan.eigenRequests.map((r) => eigenModesOrError(() => eigenSubspaces(s.moments, r.varying, r.maxCount, s.samples))));
+  const decomposeHere = (r: SubspacePlan['eigenRequests'][number]) => {
+    const modes = eigenModesOrError(() => eigenSubspaces(s.moments, r.varying, r.maxCount, s.samples));
+    step();
+    return modes;
+  };
+  const here = () => (s.signal?.aborted ? none : plan.eigenRequests.map(decomposeHere));
   if (s.workers === 0 || s.signal?.aborted) return { generated: plan.finish(here()) };
   const specs = enumerateCandidates(s.grammar, plan.known);
   const input = { candidates: specs, subspaces: plan.known, moments: s.moments, sampleRows: s.sampleRows, catalog: featureCatalogOf(specs, s.grammar.limits.maxLibraryDim), threshold: s.threshold, resolution: s.resolution };
   const early = prescreen(input, screen, onWorkers ? undefined : 1);
   return { generated: plan.finish(onWorkers ? await untilAborted(onWorkers, none, s.signal) : here()), early };
+}
+
+/** Reports the stage's steps: the plan and one per eigenspaces generator of the grammar. */
+function stepCounter(s: SubspaceStageInput): () => void {
+  const total = 1 + s.grammar.subspaces.filter((gen) => gen.kind === 'eigenspaces').length;
+  let done = 0;
+  s.progress?.(done, total);
+  return () => s.progress?.(Math.min(++done, total), total);
 }
 
 /** `work`, or `instead` as soon as `signal` aborts (the work goes on where it runs; nobody waits for it). */

@@ -63,7 +63,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     const resolution = { resolution: o.resolution, roundoff };
     const screen = (t: ScreenTask) => runner.run<ScreenOutcome[]>({ kind: 'screen', ...t });
     // The eigen-decomposition overlaps the screening of the other subspaces' candidates (eigen-overlap.ts).
-    const stageInput = { grammar, moments, roundoff, samples: { ...ctx, sample }, sampleRows, threshold, resolution, workers: pool.workers, signal: o.signal };
+    const stageInput = { grammar, moments, roundoff, samples: { ...ctx, sample }, sampleRows, threshold, resolution, workers: pool.workers, signal: o.signal, progress: progress('subspaces') };
     const { generated, subspaces, candidates, catalog, early } = await subspaceStage(stageInput, runner, screen, subspaceFailures);
     lap('subspaces');
 

@@ -9,9 +9,12 @@ import type { FitPool } from './runtime/pool.js';
 
 export { FIT_DEFAULTS } from './defaults.js';
 
-/** What a fit reports while it runs: a stage and how far into it. */
+/**
+ * What a fit reports while it runs: a stage and how far into it. `subspaces` counts the plan of the
+ * subspaces and each eigen-decomposition (seconds each at d = 1024).
+ */
 export interface FitProgress {
-  stage: 'moments' | 'screening' | 'finalists' | 'evaluating';
+  stage: 'moments' | 'subspaces' | 'screening' | 'finalists' | 'evaluating';
   done: number;
   total: number;
 }

@@ -1,7 +1,7 @@
 /**
  * Search-level behaviour a user relies on: identical results for any number of workers, Ctrl-C keeps
- * what was found, the grammar really drives the families, and a candidate that yields NaN is reported
- * and skipped while the search goes on.
+ * what was found, progress names each stage, the grammar really drives the families, and a candidate
+ * that yields NaN is reported and skipped while the search goes on.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -38,6 +38,18 @@ test('an interrupted search returns what it ranked so far and says so', async ()
   assert.equal(result.provenance.interrupted, true);
   assert.ok(result.provenance.finalists < 48, `all ${result.provenance.finalists} finalists ran despite the abort`);
   assert.ok(result.provenance.finalists >= 4);
+});
+
+test('progress names every stage in order, the subspaces counted to their end, with any worker count', async () => {
+  for (const workers of [0, 2]) {
+    const reports: { stage: string; done: number; total: number }[] = [];
+    await fit(planted.dataset, { workers, seed: 3, onProgress: (p) => reports.push(p) });
+    const stages = reports.map((p) => p.stage).filter((stage, i, all) => stage !== all[i - 1]);
+    assert.deepEqual(stages, ['moments', 'subspaces', 'screening', 'finalists', 'evaluating'], `workers ${workers}`);
+    const subspaces = reports.filter((p) => p.stage === 'subspaces');
+    // The plan, then the default grammar's one eigenspaces generator.
+    assert.deepEqual(subspaces.map((p) => `${p.done}/${p.total}`), ['0/2', '1/2', '2/2'], `workers ${workers}`);
+  }
 });
 
 test('a family removed from the grammar is never proposed; the next best description wins', async () => {
