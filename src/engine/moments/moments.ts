@@ -241,26 +241,17 @@ export function projectedSums(S: ArrayLike<number>, d: number, basis: number[][]
   return { sx: vecSum(0), sy: vecSum(d), xx: blockSum(0, 0), yx: blockSum(d, 0), yy: blockSum(d, d) };
 }
 
-/** The subspace moments of n transitions from their sums about `shift` (raw ones about the origin, and centred). */
+/** The subspace moments of n transitions from their sums about `shift` (raw ones about the origin, and centred in place of `shifted`'s). */
 export function subspaceMoments(shifted: ShiftedSums, n: number, basis: number[][], shift: number[]): SubspaceMoments {
-  const { sx: sxs, sy: sys, xx: xxs, yx: yxs, yy: yys } = shifted;
-  const beta = basis.map((row) => row.reduce((s, w, p) => s + w * shift[p], 0));
-  const center = (c: Mat, s1: number[], s2: number[]) =>
-    c.map((row, i) => row.map((v, j) => v - (n > 0 ? (s1[i] * s2[j]) / n : 0)));
+  const { sx, sy } = shifted;
+  const beta = shiftAlong(basis, shift);
   const raw = (c: Mat, s1: number[], s2: number[]) =>
     c.map((row, i) => row.map((v, j) => v + beta[i] * s2[j] + s1[i] * beta[j] + n * beta[i] * beta[j]));
-  return {
-    k: basis.length,
-    n,
-    xx: raw(xxs, sxs, sxs),
-    yx: raw(yxs, sys, sxs),
-    yy: raw(yys, sys, sys),
-    sx: sxs.map((s, i) => s + n * beta[i]),
-    sy: sys.map((s, i) => s + n * beta[i]),
-    cxx: center(xxs, sxs, sxs),
-    cyx: center(yxs, sys, sxs),
-    cyy: center(yys, sys, sys),
-  };
+  // The raw sums first: centring overwrites the shifted ones.
+  const [xx, yx, yy] = [raw(shifted.xx, sx, sx), raw(shifted.yx, sy, sx), raw(shifted.yy, sy, sy)];
+  const sxRaw = sx.map((s, i) => s + n * beta[i]);
+  const syRaw = sy.map((s, i) => s + n * beta[i]);
+  return { k: basis.length, n, xx, yx, yy, sx: sxRaw, sy: syRaw, ...centreInPlace(shifted, n) };
 }
 
 /** Centred subspace moments, and the diagonal of the raw Σ u uᵀ (about the origin). */
@@ -274,9 +265,8 @@ export interface CentredProjection {
 }
 
 /**
- * {@link projectMoments} but for the raw sums, centred in place of the projected ones: three d × d
- * arrays where that makes nine, for the projections on the whole space that the subspace stage holds
- * (8 MB each at d = 1024), and the same bits.
+ * {@link projectMoments} but for the raw sums: for the projections on the whole space that the
+ * subspace stage holds, three d × d arrays where that makes six (8 MB each at d = 1024), the same bits.
  */
 export function projectCentred(mom: Moments, basis: number[][]): CentredProjection {
   return centredInPlace(projectedSums(mom.sums, mom.dim, basis), mom.n, basis, mom.shift);
@@ -284,14 +274,23 @@ export function projectCentred(mom: Moments, basis: number[][]): CentredProjecti
 
 /** The {@link CentredProjection} of n transitions from their sums about `shift`, centred in place of `shifted`'s matrices. */
 export function centredInPlace(shifted: ShiftedSums, n: number, basis: number[][], shift: number[]): CentredProjection {
-  const { sx, sy, xx, yx, yy } = shifted;
-  const beta = basis.map((row) => row.reduce((s, w, p) => s + w * shift[p], 0));
+  const { sx, xx } = shifted;
+  const beta = shiftAlong(basis, shift);
   const xxDiagonal = xx.map((row, i) => row[i] + beta[i] * sx[i] + sx[i] * beta[i] + n * beta[i] * beta[i]);
+  return { k: basis.length, n, ...centreInPlace(shifted, n), xxDiagonal };
+}
+
+/** The shift's coordinates on the basis rows. */
+const shiftAlong = (basis: number[][], shift: number[]): number[] => basis.map((row) => row.reduce((s, w, p) => s + w * shift[p], 0));
+
+/** Σ (u − ū)(u − ū)ᵀ etc. from the sums about the shift, written over them. */
+function centreInPlace(shifted: ShiftedSums, n: number): { cxx: Mat; cyx: Mat; cyy: Mat } {
+  const { sx, sy } = shifted;
   const centre = (c: Mat, s1: number[], s2: number[]) => {
-    for (let i = 0; i < c.length; i++) for (let j = 0; j < c.length; j++) c[i][j] = c[i][j] - (n > 0 ? (s1[i] * s2[j]) / n : 0);
+    for (let i = 0; i < c.length; i++) for (let j = 0; j < c[i].length; j++) c[i][j] = c[i][j] - (n > 0 ? (s1[i] * s2[j]) / n : 0);
     return c;
   };
-  return { k: basis.length, n, cxx: centre(xx, sx, sx), cyx: centre(yx, sy, sx), cyy: centre(yy, sy, sy), xxDiagonal };
+  return { cxx: centre(shifted.xx, sx, sx), cyx: centre(shifted.yx, sy, sx), cyy: centre(shifted.yy, sy, sy) };
 }
 
 /** Total variance (sum over coordinates) of the states u in a subspace: the scale laws are judged against. */

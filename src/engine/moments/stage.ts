@@ -58,10 +58,9 @@ export function momentBuffers(dim: number, lagStride: number): MomentBuffers {
 /** Run one chunk (on a worker or inline). */
 export function momentChunk(ctx: DataContext, task: MomentTask): Moments {
   const { states, dim, starts } = ctx;
-  let moments: Moments;
   // Stride 1 writes straight into `into`; the thinned lag-2 sums of a pass of their own are copied there.
   if (task.lagStride === 1) return accumulateMoments(states, dim, starts, task.shift, task.from, task.to, true, task.into);
-  moments = accumulateMoments(states, dim, starts, task.shift, task.from, task.to, false, task.into);
+  const moments = accumulateMoments(states, dim, starts, task.shift, task.from, task.to, false, task.into);
   const lag = accumulateLagged(states, dim, starts, task.shift, task.from, task.to, task.lagStride);
   if (!task.into) return { ...moments, lag };
   task.into.ahead.set(lag.ahead);
