@@ -91,12 +91,18 @@ async function generateOverlapped(s: SubspaceStageInput, runner: TaskRunner, scr
   return { generated: plan.finish(onWorkers ? await untilAborted(onWorkers, none, s.signal) : here()), early };
 }
 
-/** Reports the stage's steps: the plan and one per eigenspaces generator of the grammar. */
+/**
+ * Reports the stage's steps: the plan and one per eigenspaces generator of the grammar. None after
+ * Ctrl-C: the stage then ends without the decompositions, which finish on their workers during the
+ * later stages.
+ */
 function stepCounter(s: SubspaceStageInput): () => void {
   const total = 1 + s.grammar.subspaces.filter((gen) => gen.kind === 'eigenspaces').length;
   let done = 0;
   s.progress?.(done, total);
-  return () => s.progress?.(Math.min(++done, total), total);
+  return () => {
+    if (!s.signal?.aborted) s.progress?.(Math.min(++done, total), total);
+  };
 }
 
 /** `work`, or `instead` as soon as `signal` aborts (the work goes on where it runs; nobody waits for it). */

@@ -52,6 +52,25 @@ test('progress names every stage in order, the subspaces counted to their end, w
   }
 });
 
+test('after Ctrl-C during the subspace stage, its decomposition reports no more progress', async () => {
+  const controller = new AbortController();
+  const late: string[] = [];
+  let ended = false;
+  const result = await fit(planted.dataset, {
+    workers: 2,
+    signal: controller.signal,
+    onProgress: (p) => {
+      if (ended || (controller.signal.aborted && p.stage === 'subspaces')) late.push(`${p.stage} ${p.done}/${p.total}${ended ? ' after the fit' : ''}`);
+      if (p.stage === 'subspaces' && p.done === 1) controller.abort();
+    },
+  });
+  ended = true;
+  // The decomposition goes on on its worker; give it time to finish.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  assert.equal(result.provenance.interrupted, true);
+  assert.deepEqual(late, []);
+});
+
 test('a family removed from the grammar is never proposed; the next best description wins', async () => {
   const withoutRotation = parseGrammar(defaultText.replace(/^family rotation .*$/m, ''), 'no-rotation.grammar');
   const result = await fit(planted.dataset, { workers: 0, grammar: withoutRotation });
