@@ -92,11 +92,14 @@ function instantiateGram(): GramExports | null {
 let resident: GramExports | null | undefined;
 
 /**
- * A d × d matrix to keep: row-major values, or rows of numbers (`transposed`: their transpose), read
- * straight into the instance; the refinement loads four per step, and copies of 8 MB each at d = 1024
- * were most of its garbage.
+ * A d × d matrix to keep: its rows (`transposed`: the matrix they transpose), read straight into the
+ * instance; the refinement loads four per step, and flattened copies of 8 MB each at d = 1024 were
+ * most of its garbage.
  */
-export type ResidentMatrix = Float64Array | { rows: number[][]; transposed?: boolean };
+export interface ResidentMatrix {
+  rows: number[][];
+  transposed?: boolean;
+}
 
 /**
  * The module instance that {@link ResidentRows} and {@link ResidentBlock} share. Each fills it afresh
@@ -154,8 +157,7 @@ export class ResidentRows {
     matrices.forEach((M, index) => {
       const at = index * this.#mb3 * this.#rows;
       const f = this.#f64;
-      if (M instanceof Float64Array) for (let j = 0; j < d; j++) f.set(M.subarray(j * d, j * d + d), at + j * this.#rows);
-      else if (!M.transposed) for (let j = 0; j < d; j++) f.set(M.rows[j], at + j * this.#rows);
+      if (!M.transposed) for (let j = 0; j < d; j++) f.set(M.rows[j], at + j * this.#rows);
       else for (let c = 0; c < d; c++) for (let j = 0, row = M.rows[c]; j < d; j++) f[at + j * this.#rows + c] = row[j];
     });
   }
