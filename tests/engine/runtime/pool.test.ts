@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { plantLaw, type PlantedKind } from '../../../src/planted.ts';
 import { fit } from '../../../src/engine/fit.ts';
-import { createFitPool } from '../../../src/engine/runtime/pool.ts';
+import { createFitPool, ignoreSettledReplies } from '../../../src/engine/runtime/pool.ts';
 import type { FitResult } from '../../../src/types.ts';
 
 const comparable = (r: FitResult) => JSON.stringify({ laws: r.laws, pareto: r.pareto, screened: r.provenance.candidatesScreened, finalists: r.provenance.finalists });
@@ -69,4 +69,9 @@ test('a pool of 0 workers runs fits inline', async () => {
   assert.equal(result.provenance.workers, 0);
   assert.equal(comparable(result), comparable(await fit(dataset, { workers: 0, seed: 1 })));
   await inlinePool.close();
+});
+
+test("a worker's reply to a task already settled is dropped; any other pool error is thrown", () => {
+  assert.doesNotThrow(() => ignoreSettledReplies(new Error('Unexpected message from Worker: { taskId: 30, result: [], error: null, time: null }')));
+  assert.throws(() => ignoreSettledReplies(new Error('worker crashed')), /worker crashed/);
 });
