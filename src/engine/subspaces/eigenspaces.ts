@@ -10,7 +10,7 @@ import { type Moments, projectCentred } from '../moments/moments.js';
 import type { DataContext } from '../moments/transitions.js';
 import { projectRowsOnto } from './constants.js';
 import { objective, refineSubspace, robustRefine } from './refine.js';
-import { sampleCentredMoments, type SampleData, type SampleMoments } from './sample-moments.js';
+import { type MaskedMomentsStorage, sampleCentredMoments, type SampleData, type SampleMoments } from './sample-moments.js';
 import { fillSampleMoments, type SampleMomentsShare, takeSampleMoments } from './shared-sample-moments.js';
 
 export type { SampleData };
@@ -79,10 +79,12 @@ export function eigenSubspaces(mom: Moments, varying: number[][], maxCount: numb
   const unexplained = 0.5 * Math.max(1 - varying.length / Math.max(mom.n, 1), 0);
   let wholeSample: SampleMoments | undefined;
   const sampleMoments = () => (wholeSample ??= summedSample?.() ?? sampleCentredMoments(samples!.states, samples!.dim, samples!.starts, samples!.sample, null));
+  // The modes are refined one after another, so one storage serves them all.
+  const trimmedMoments: MaskedMomentsStorage = {};
   const refine = (basis: number[][]) => {
     if (!(objective(basis, full).f <= unexplained)) return basis;
     const refined = refineSubspace(basis, full);
-    const robust = samples ? robustRefine(refined, samples.states, samples.dim, samples.starts, samples.sample, sampleMoments) : refined;
+    const robust = samples ? robustRefine(refined, samples.states, samples.dim, samples.starts, samples.sample, sampleMoments, trimmedMoments) : refined;
     return varying.length === d ? robust : projectRowsOnto(robust, varying);
   };
   const raw: { label: string; rows: () => number[][]; k: number; modulus: number }[] = [];

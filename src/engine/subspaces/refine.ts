@@ -10,7 +10,7 @@
 import { ResidentRows } from '../kernels/gram-simd.js';
 import { type Mat, matmul, orthonormalRows, solve, transpose } from '../kernels/linalg.js';
 import { median, trimmedRefit } from '../kernels/trimmed-refit.js';
-import { type CentredMoments, maskedSampleMoments, sampleCentredMoments, type SampleMoments } from './sample-moments.js';
+import { type CentredMoments, type MaskedMomentsStorage, maskedSampleMoments, sampleCentredMoments, type SampleMoments } from './sample-moments.js';
 import type { StateArray } from '../../types.js';
 
 
@@ -138,12 +138,13 @@ interface Refined {
  * Outlier transitions (cuts, glitches) bias moment-based refinement. Re-weight on a sample instead:
  * fit the subspace's own linear map, keep transitions within 5× the median residual (at most a tenth
  * of the spread), refine on those, and repeat a few rounds (iteratively trimmed least squares).
- * `wholeSample`, when given, returns the whole sample's moments, shared by the subspaces refined on it.
+ * `wholeSample`, when given, returns the whole sample's moments, shared by the subspaces refined on it;
+ * `reuse` holds the trimmed rounds' moments (one refinement at a time may use it).
  */
-export function robustRefine(basis: Mat, states: StateArray, dim: number, starts: Uint32Array, sample: Uint32Array, wholeSample?: () => SampleMoments, rounds = 8): Mat {
+export function robustRefine(basis: Mat, states: StateArray, dim: number, starts: Uint32Array, sample: Uint32Array, wholeSample?: () => SampleMoments, reuse: MaskedMomentsStorage = {}, rounds = 8): Mat {
   const refineOn = (B: Mat, mask: Uint8Array | null): Refined => {
     const whole = wholeSample?.();
-    const m = !whole ? sampleCentredMoments(states, dim, starts, sample, mask) : mask ? maskedSampleMoments(whole, states, dim, starts, sample, mask) : whole;
+    const m = !whole ? sampleCentredMoments(states, dim, starts, sample, mask) : mask ? maskedSampleMoments(whole, states, dim, starts, sample, mask, reuse) : whole;
     const refined = refineSubspace(B, m);
     const bxx = sandwich(refined, m.cxx);
     const byx = sandwich(refined, m.cyx);

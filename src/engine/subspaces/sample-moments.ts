@@ -82,18 +82,29 @@ function sampleMeans(rows: SampleRows, keep: (i: number) => boolean): { meanX: n
 }
 
 /**
+ * Storage that {@link maskedSampleMoments} fills again on each call instead of allocating: a trimmed
+ * refinement takes one set of moments per round and drops the last (at d = 1024, 25 MB of arrays and a
+ * 34 MB Gram matrix a round). Moments returned with it are valid until the next call with it.
+ */
+export interface MaskedMomentsStorage {
+  gram?: Float64Array;
+  moments?: CentredMoments;
+}
+
+/**
  * The moments of the sample's transitions with mask[i] = 1, from the whole sample's (`whole`, with
  * mask = null): the set-aside rows' Gram matrix about the whole sample's means is subtracted, then the
  * kept rows' mean shift δ (Σ_kept (v − v̄) = −Σ_aside (v − v̄)) is taken out as n_kept δ δᵀ. When more
  * rows are set aside than kept, the kept ones are summed directly.
  */
-export function maskedSampleMoments(whole: SampleMoments, states: StateArray, dim: number, starts: Uint32Array, idx: Uint32Array, mask: Uint8Array): SampleMoments {
+export function maskedSampleMoments(whole: SampleMoments, states: StateArray, dim: number, starts: Uint32Array, idx: Uint32Array, mask: Uint8Array, reuse?: MaskedMomentsStorage): SampleMoments {
   let kept = 0;
   for (let i = 0; i < idx.length; i++) kept += mask[i];
   if (idx.length - kept >= kept) return sampleCentredMoments(states, dim, starts, idx, mask);
   const rows = { states, dim, starts, idx };
   const aside = (i: number) => mask[i] === 0;
-  const G = gramAbout(rows, aside, whole.meanX, whole.meanY);
+  const m = 2 * dim;
+  const G = gramAbout(rows, aside, whole.meanX, whole.meanY, reuse ? (reuse.gram ??= new Float64Array(m * m)) : undefined);
   // δ over the 2·dim columns [x; y]: minus the set-aside rows' sum about the whole means, per kept row.
   const delta = new Float64Array(2 * dim);
   for (let i = 0; i < idx.length; i++) {
@@ -105,13 +116,25 @@ export function maskedSampleMoments(whole: SampleMoments, states: StateArray, di
     }
   }
   for (let j = 0; j < 2 * dim; j++) delta[j] /= Math.max(kept, 1);
-  const m = 2 * dim;
   const entry = (r: number, c: number) => (r <= c ? G[r * m + c] : G[c * m + r]);
-  const block = (wholeBlock: Mat, o1: number, o2: number) => wholeBlock.map((row, p) => row.map((v, q) => v - entry(o1 + p, o2 + q) - kept * delta[o1 + p] * delta[o2 + q]));
+  const block = (wholeBlock: Mat, o1: number, o2: number, into?: Mat) => {
+    const out = into ?? wholeBlock.map((row) => row.slice());
+    for (let p = 0; p < dim; p++) {
+      const row = wholeBlock[p];
+      const to = out[p];
+      for (let q = 0; q < dim; q++) to[q] = row[q] - entry(o1 + p, o2 + q) - kept * delta[o1 + p] * delta[o2 + q];
+    }
+    return out;
+  };
+  const previous = reuse?.moments;
+  const moments = {
+    cxx: block(whole.cxx, 0, 0, previous?.cxx),
+    cyx: block(whole.cyx, dim, 0, previous?.cyx),
+    cyy: block(whole.cyy, dim, dim, previous?.cyy),
+  };
+  if (reuse) reuse.moments = moments;
   return {
-    cxx: block(whole.cxx, 0, 0),
-    cyx: block(whole.cyx, dim, 0),
-    cyy: block(whole.cyy, dim, dim),
+    ...moments,
     meanX: whole.meanX.map((m, j) => m + delta[j]),
     meanY: whole.meanY.map((m, j) => m + delta[dim + j]),
   };
