@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { maskedSampleMoments, sampleCentredMoments } from '../../../src/engine/subspaces/sample-moments.ts';
+import { type MaskedMomentsStorage, maskedSampleMoments, sampleCentredMoments } from '../../../src/engine/subspaces/sample-moments.ts';
 import { mulberry32 } from '../../../src/random.ts';
 
 test('centred moments of a masked sample equal the plain sums', () => {
@@ -61,8 +61,8 @@ test('trimmed rounds that reuse one storage get the moments fresh arrays would, 
         const starts = Uint32Array.from({ length: rows }, (_, t) => t);
         const idx = Uint32Array.from({ length: rows }, (_, t) => t);
         const whole = sampleCentredMoments(states, dim, starts, idx, null);
-        const reuse = {};
-        const returned = [];
+        const reuse: MaskedMomentsStorage = {};
+        const returned: number[][][] = [];
         for (let r = 0; r < rounds; r++) {
           // Mostly kept, as in a trimmed refit (fewer kept than set aside is summed afresh).
           const mask = Uint8Array.from(idx, () => (rand() < 0.9 ? 1 : 0));
