@@ -32,8 +32,17 @@ export function coordinateSubsets(mom: Moments, coords: number[], k: number, cap
   if (k === 2) {
     // Pairs scored without building arrays per pair (3 µs each at d = 1024 before), in the same order.
     for (let a = 0; a < coords.length; a++)
-      for (let b = a + 1; b < coords.length; b++) best.offer(pairPredictability(mom, coords[a], coords[b]), order++, () => [coords[a], coords[b]]);
-  } else for (const subset of subsets) best.offer(subsetPredictability(mom, subset), order++, () => subset);
+      for (let b = a + 1; b < coords.length; b++) {
+        const score = pairPredictability(mom, coords[a], coords[b]);
+        if (best.accepts(score, order)) best.insert({ subset: [coords[a], coords[b]], order, score });
+        order++;
+      }
+  } else
+    for (const subset of subsets) {
+      const score = subsetPredictability(mom, subset);
+      if (best.accepts(score, order)) best.insert({ subset, order, score });
+      order++;
+    }
   return best
     .items()
     .sort((a, b) => a.order - b.order)
@@ -54,22 +63,22 @@ interface Scored {
 }
 
 /** Better: higher score, then earlier in lexicographic order (the ranking's own tie-break). */
-const better = (a: Scored, b: Scored) => a.score > b.score || (a.score === b.score && a.order < b.order);
+const better = (a: Scored, b: Scored) => ranksAbove(a.score, a.order, b);
+const ranksAbove = (score: number, order: number, b: Scored) => score > b.score || (score === b.score && order < b.order);
 
 /** At most `size` items, the best by {@link better}; the root is the worst kept. */
 class WorstFirstHeap {
   readonly #heap: Scored[] = [];
   constructor(readonly size: number) {}
 
-  /** Keep the subset `make` builds if its score and order place it among the best (it is built only then). */
-  offer(score: number, order: number, make: () => number[]): void {
+  /** Whether a subset with this score and order would be kept (asked first, so the rest build nothing). */
+  accepts(score: number, order: number): boolean {
     const h = this.#heap;
-    const probe = { subset: [], order, score };
-    if (h.length >= this.size && (this.size === 0 || !better(probe, h[0]))) return;
-    this.#insert({ subset: make(), order, score });
+    return h.length < this.size || (this.size > 0 && ranksAbove(score, order, h[0]));
   }
 
-  #insert(item: Scored): void {
+  /** Keep an item that {@link accepts} admitted. */
+  insert(item: Scored): void {
     const h = this.#heap;
     if (h.length < this.size) {
       h.push(item);
@@ -144,35 +153,51 @@ export function pairPredictability(mom: Moments, a: number, b: number): number {
   const { dim: d, n, sums } = mom;
   if (n <= 4) return 0;
   const m = 2 * d + 1;
-  const one = 2 * d;
-  const mean = (c: number) => sums[c * m + one] / n;
-  const cov = (p: number, q: number) => sums[p * m + q] / n - mean(p) * mean(q);
-  const [ya, yb] = [d + a, d + b];
-  const [a00, a10, a11] = [cov(a, a), cov(b, a), cov(b, b)];
+  // Scalars only, no arrays or closures: the pairs are scored by the half million at d = 1024.
+  const ya = d + a;
+  const yb = d + b;
+  const a00 = centredMoment(sums, m, n, a, a);
+  const a10 = centredMoment(sums, m, n, b, a);
+  const a11 = centredMoment(sums, m, n, b, b);
   // Cxy: rows a, b; columns a's next, b's next.
-  const [r00, r01, r10, r11] = [cov(a, ya), cov(a, yb), cov(b, ya), cov(b, yb)];
+  const r00 = centredMoment(sums, m, n, a, ya);
+  const r01 = centredMoment(sums, m, n, a, yb);
+  const r10 = centredMoment(sums, m, n, b, ya);
+  const r11 = centredMoment(sums, m, n, b, yb);
   const top = Math.max(a00, a11);
-  const fast = cov(a, b) === a10 && unscaledBySolve([a00, a10, a11]) && unscaledBySolve([r00, r01, r10, r11]) && top > 0 && top < Infinity && a00 > 1e-10 * top;
+  const fast = centredMoment(sums, m, n, a, b) === a10 && unscaledFour(a00, a10, a11, 0) && unscaledFour(r00, r01, r10, r11) && top > 0 && top < Infinity && a00 > 1e-10 * top;
   const l00 = Math.sqrt(a00);
   const l10 = a10 / l00;
   const pivot = a11 - l10 * l10;
   if (!fast || !(pivot > 1e-10 * top)) return subsetPredictability(mom, [a, b]);
   const l11 = Math.sqrt(pivot);
-  let best = -Infinity;
-  for (let q = 0; q < 2; q++) {
-    const [c, y, top0, top1] = q === 0 ? [a, ya, r00, r10] : [b, yb, r01, r11];
-    const y0 = top0 / l00;
-    const x1 = (top1 - l10 * y0) / l11 / l11;
-    const x0 = (y0 - l10 * x1) / l00;
-    const variance = cov(y, y);
-    const explained = 0 + top0 * x0 + top1 * x1;
-    const step = (sums[y * m + y] - 2 * sums[c * m + y] + sums[c * m + c]) / n;
-    const nullError = Math.min(variance, step);
-    if (!(nullError > 0)) continue;
-    const residual = Math.max(variance - explained, 0);
-    best = Math.max(best, 1 - (residual / (n - 2 - 1)) / (nullError / (n - 1)));
-  }
+  const best = Math.max(Math.max(-Infinity, pairShare(mom, a, ya, r00, r10, l00, l10, l11)), pairShare(mom, b, yb, r01, r11, l00, l10, l11));
   return Number.isFinite(best) ? best : 0;
+}
+
+/** Σ (p − p̄)(q − q̄) / n from the moment sums, as {@link subsetPredictability} takes it. */
+function centredMoment(sums: Float64Array, m: number, n: number, p: number, q: number): number {
+  const one = m - 1;
+  return sums[p * m + q] / n - (sums[p * m + one] / n) * (sums[q * m + one] / n);
+}
+
+/**
+ * One coordinate c (next value at column y) of {@link pairPredictability}: its share of the null
+ * model's error that the pair's solve removes, −∞ when the null model leaves none.
+ */
+function pairShare(mom: Moments, c: number, y: number, top0: number, top1: number, l00: number, l10: number, l11: number): number {
+  const { n, sums } = mom;
+  const m = 2 * mom.dim + 1;
+  const y0 = top0 / l00;
+  const x1 = (top1 - l10 * y0) / l11 / l11;
+  const x0 = (y0 - l10 * x1) / l00;
+  const variance = centredMoment(sums, m, n, y, y);
+  const explained = 0 + top0 * x0 + top1 * x1;
+  const step = (sums[y * m + y] - 2 * sums[c * m + y] + sums[c * m + c]) / n;
+  const nullError = Math.min(variance, step);
+  if (!(nullError > 0)) return -Infinity;
+  const residual = Math.max(variance - explained, 0);
+  return 1 - (residual / (n - 2 - 1)) / (nullError / (n - 1));
 }
 
 /**
@@ -203,5 +228,12 @@ export function choleskySolve2(A: number[][], R: number[][]): number[][] | null 
 function unscaledBySolve(values: number[]): boolean {
   let top = 0;
   for (const v of values) top = Math.max(top, Math.abs(v));
-  return top === 0 || (top >= 2 ** -256 && top <= 2 ** 256);
+  return unscaledTop(top);
 }
+
+/** {@link unscaledBySolve} of four numbers (a 0 for a missing one changes nothing), without an array. */
+function unscaledFour(a: number, b: number, c: number, d: number): boolean {
+  return unscaledTop(Math.max(Math.max(Math.max(Math.max(0, Math.abs(a)), Math.abs(b)), Math.abs(c)), Math.abs(d)));
+}
+
+const unscaledTop = (top: number) => top === 0 || (top >= 2 ** -256 && top <= 2 ** 256);
