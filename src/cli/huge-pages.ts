@@ -3,13 +3,15 @@
  * Where page faults are dear (about 10 µs a page on the virtual machine this was measured on), reading
  * a 207 MB file into 4 KB pages and first touching it took 0.8 s, and 0.05 s in 2 MB pages
  * (docs/performance.md#huge-pages-for-large-inputs). glibc reads its tunables only when a
- * process starts, hence a second process rather than a setting.
+ * process starts, hence a second process rather than a setting. Its main thread also takes the fit's
+ * smaller young generation (engine/runtime/heap.ts), which V8 likewise reads only at start.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { parseDataSpec } from '../data/source.js';
 import { InputError } from '../errors.js';
+import { YOUNG_GENERATION_FLAG } from '../engine/runtime/heap.js';
 
 /** `auto` (the default): huge pages from {@link HUGE_PAGES_FROM_BYTES} of input; `1`: always; `0`: never. */
 export const HUGE_PAGES_ENV = 'LATENT_LAWS_HUGE_PAGES';
@@ -88,7 +90,8 @@ export function hugePagesContext(inputBytes: number): HugePagesContext {
 export function rerunWithHugePages(): Promise<number | null> {
   // The user's own tunables come last, so theirs win where both set one.
   const tunables = [TUNABLES, process.env.GLIBC_TUNABLES].filter(Boolean).join(':');
-  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+  // The user's own V8 flags come after ours, so theirs win where both set one.
+  const child = spawn(process.execPath, [YOUNG_GENERATION_FLAG, ...process.execArgv, ...process.argv.slice(1)], {
     stdio: 'inherit',
     // Never a third process, whatever the tunables say.
     env: { ...process.env, GLIBC_TUNABLES: tunables, [HUGE_PAGES_ENV]: '0' },

@@ -13,6 +13,7 @@ import { HUGE_PAGES_FROM_BYTES, hugePagesContext, shouldRerunWithHugePages, type
 import { mallocUsesHugePages } from '../../src/data/shared-memory.ts';
 import { writeNpy } from '../../src/data/npy.ts';
 import { plantLaw } from '../../src/planted.ts';
+import { YOUNG_GENERATION_FLAG } from '../../src/engine/runtime/heap.ts';
 
 const cli = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'latent-laws-huge-pages-'));
@@ -42,8 +43,8 @@ test('the huge-page tunable is recognised among others, and only when it is on',
   assert.equal(mallocUsesHugePages({}), false);
 });
 
-/** Each process of the command prints its glibc tunables as it exits, so a test sees which ran the fit. */
-const printTunables = 'data:text/javascript,process.on("exit",()=>process.stderr.write("tunables="+process.env.GLIBC_TUNABLES+"\\n"))';
+/** Each process of the command prints its glibc tunables and V8 flags as it exits, so a test sees which ran the fit. */
+const printTunables = 'data:text/javascript,process.on("exit",()=>process.stderr.write("tunables="+process.env.GLIBC_TUNABLES+" flags="+process.execArgv.filter((a)=>a.startsWith("--max"))+"\\n"))';
 
 function fit(file: string, hugePages: string, ...extra: string[]) {
   const env = { ...process.env, LATENT_LAWS_HUGE_PAGES: hugePages, GLIBC_TUNABLES: '' };
@@ -53,7 +54,7 @@ function fit(file: string, hugePages: string, ...extra: string[]) {
 function fitShowingTunables(file: string, hugePages: string) {
   const env = { ...process.env, LATENT_LAWS_HUGE_PAGES: hugePages, GLIBC_TUNABLES: '' };
   const r = spawnSync(process.execPath, ['--import', printTunables, cli, 'fit', file, '--json', '--workers', '0'], { encoding: 'utf8', env });
-  return { ...r, tunables: [...r.stderr.matchAll(/^tunables=(.*)$/gm)].map((m) => m[1]) };
+  return { ...r, tunables: [...r.stderr.matchAll(/^tunables=(.*) flags=(.*)$/gm)].map((m) => m[1]), flags: [...r.stderr.matchAll(/^tunables=.* flags=(.*)$/gm)].map((m) => m[1]) };
 }
 
 const { dataset } = plantLaw({ kind: 'rotation', seed: 4, noiseDims: 2, angle: Math.PI / 5, noise: 1e-4, trajectories: 10, steps: 30 });
@@ -68,6 +69,9 @@ test('fitted again with huge pages: the same laws, the same exit codes, one-line
   // Asked always: where this system allows it, a second process fits with the tunable, and it exits first.
   if (rerunsHere) assert.deepEqual(huge.tunables.map((t) => t.includes('glibc.malloc.hugetlb=1')), [true, false]);
   else assert.deepEqual(huge.tunables, ['']);
+  // The second process's main thread also starts with the fit's young generation.
+  if (rerunsHere) assert.deepEqual(huge.flags, [YOUNG_GENERATION_FLAG, '']);
+  assert.deepEqual(plain.flags, ['']);
   // A small input under the default stays in one process.
   assert.deepEqual(fitShowingTunables(small, 'auto').tunables, ['']);
   assert.equal(plain.status, 0, plain.stderr);

@@ -7,6 +7,7 @@
  */
 import { Piscina } from 'piscina';
 import { FIT_DEFAULTS } from '../defaults.js';
+import { YOUNG_GENERATION_MB } from './heap.js';
 import type { runTask, Task, TaskResult } from './tasks.js';
 import type { DataContext } from '../moments/transitions.js';
 import { workerScript } from '../../worker-script.js';
@@ -39,13 +40,6 @@ function shareContext(ctx: DataContext): DataContext {
   return { states, starts: share(ctx.starts, Uint32Array), dim: ctx.dim };
 }
 
-/**
- * Young generation of each worker's heap, in MB (V8's default is 48). A task's steps make arrays that
- * die within the step; a smaller nursery collects them sooner instead of touching fresh pages, which
- * left 50 MB less resident at d = 256 and took no more time (docs/performance.md#young-generation).
- */
-export const WORKER_YOUNG_GENERATION_MB = 12;
-
 /** Worker threads kept across fits: pass to `fit` as `options.pool`, and `close` when done. */
 export class FitPool {
   /** Null for a pool of 0 workers: tasks then run inline on the calling thread. */
@@ -58,7 +52,7 @@ export class FitPool {
   constructor(readonly workers = FIT_DEFAULTS.workers) {
     if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`workers must be a whole number ≥ 0, got ${workers}`);
     const { filename, execArgv } = workerScript('fit-worker');
-    this.#piscina = workers === 0 ? null : new Piscina({ filename, execArgv, minThreads: workers, maxThreads: workers, idleTimeout: 60_000, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+    this.#piscina = workers === 0 ? null : new Piscina({ filename, execArgv, minThreads: workers, maxThreads: workers, idleTimeout: 60_000, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     this.#piscina?.on('error', ignoreSettledReplies);
   }
 
