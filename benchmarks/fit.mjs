@@ -9,6 +9,7 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freshMemoryLine } from './fresh-memory.mjs';
 import { NOISY_TRUTH } from './planted-noisy.mjs';
 
 const list = (name, fallback, parse = Number) => (process.env[name] ?? fallback).split(',').map(parse);
@@ -83,6 +84,8 @@ if (process.env.BENCH_NOISY !== '0') {
 // (N = 1e4), and white noise at d = 256 with 396 transitions; each against one Gram pass over
 // [z; 1; z'] timed in the same process (the floor: the one pass over the data the search needs).
 if (process.env.BENCH_HIGH !== '0') {
+  // Whole-process figures pay this for every page they touch first (see fresh-memory.mjs).
+  console.log(freshMemoryLine());
   for (const [N, d, kind] of [[1e5, 256, 'rotation'], [1e4, 1024, 'rotation'], [396, 256, 'noise']]) {
     const file = join(tmpdir(), `latent-laws-bench-${process.pid}-${d}-${N}.npy`);
     const r = spawnSync(process.execPath, ['--max-old-space-size=16384', one, String(N), String(d), '2', 'new', kind, 'floor'], { encoding: 'utf8', env: { ...process.env, BENCH_SAVE: file } });
