@@ -16,6 +16,7 @@ const STAGE_LABEL: Record<FitProgress['stage'], string> = {
   screening: 'screening ',
   finalists: 'finalists ',
   evaluating: 'evaluating',
+  complement: 'complement',
 };
 
 export function progressReporter(enabled: boolean): ProgressReporter {

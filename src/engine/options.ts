@@ -11,10 +11,11 @@ export { FIT_DEFAULTS } from './defaults.js';
 
 /**
  * What a fit reports while it runs: a stage and how far into it. `subspaces` counts the plan of the
- * subspaces and each eigen-decomposition (seconds each at d = 1024).
+ * subspaces and each eigen-decomposition (seconds each at d = 1024); `complement` the two
+ * predictabilities of what the laws leave (a d³ solve each), reported only where they leave something.
  */
 export interface FitProgress {
-  stage: 'moments' | 'subspaces' | 'screening' | 'finalists' | 'evaluating';
+  stage: 'moments' | 'subspaces' | 'screening' | 'finalists' | 'evaluating' | 'complement';
   done: number;
   total: number;
 }

@@ -43,12 +43,15 @@ test('an interrupted search returns what it ranked so far and says so', async ()
 test('progress names every stage in order, the subspaces counted to their end, with any worker count', async () => {
   for (const workers of [0, 2]) {
     const reports: { stage: string; done: number; total: number }[] = [];
-    await fit(planted.dataset, { workers, seed: 3, onProgress: (p) => reports.push(p) });
+    const result = await fit(planted.dataset, { workers, seed: 3, onProgress: (p) => reports.push(p) });
     const stages = reports.map((p) => p.stage).filter((stage, i, all) => stage !== all[i - 1]);
-    assert.deepEqual(stages, ['moments', 'subspaces', 'screening', 'finalists', 'evaluating'], `workers ${workers}`);
+    assert.deepEqual(stages, ['moments', 'subspaces', 'screening', 'finalists', 'evaluating', 'complement'], `workers ${workers}`);
     const subspaces = reports.filter((p) => p.stage === 'subspaces');
     // The plan, then the default grammar's one eigenspaces generator.
     assert.deepEqual(subspaces.map((p) => `${p.done}/${p.total}`), ['0/2', '1/2', '2/2'], `workers ${workers}`);
+    // The noise dimensions beside the law are the complement: its two predictabilities, counted.
+    assert.notEqual(result.complement, null);
+    assert.deepEqual(reports.filter((p) => p.stage === 'complement').map((p) => `${p.done}/${p.total}`), ['0/2', '1/2', '2/2'], `workers ${workers}`);
   }
 });
 
