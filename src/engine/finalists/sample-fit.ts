@@ -33,7 +33,10 @@ export function sampleView(rows: DataContext, basis: number[][]): SampleView {
   // Each transition's two states in turn: rows 2i and 2i + 1 where the sample was gathered, anywhere
   // in the data where it is read in place (readSampleRows).
   const all = new Int32Array(2 * S);
-  for (let i = 0; i < S; i++) [all[2 * i], all[2 * i + 1]] = [rows.starts[i], rows.starts[i] + 1];
+  for (let i = 0; i < S; i++) {
+    all[2 * i] = rows.starts[i];
+    all[2 * i + 1] = rows.starts[i] + 1;
+  }
   blockProjector(basis, rows.dim)(rows.states, all, 2 * S, U, 0);
   const starts = new Uint32Array(S);
   for (let i = 0; i < S; i++) starts[i] = 2 * i;

@@ -245,8 +245,7 @@ export function projectedSums(S: ArrayLike<number>, d: number, basis: number[][]
 export function subspaceMoments(shifted: ShiftedSums, n: number, basis: number[][], shift: number[]): SubspaceMoments {
   const { sx, sy } = shifted;
   const beta = shiftAlong(basis, shift);
-  const raw = (c: Mat, s1: number[], s2: number[]) =>
-    c.map((row, i) => row.map((v, j) => v + beta[i] * s2[j] + s1[i] * beta[j] + n * beta[i] * beta[j]));
+  const raw = (c: Mat, s1: number[], s2: number[]) => c.map((row, i) => row.map((v, j) => aboutOrigin(v, beta[i], beta[j], s1[i], s2[j], n)));
   // The raw sums first: centring overwrites the shifted ones.
   const [xx, yx, yy] = [raw(shifted.xx, sx, sx), raw(shifted.yx, sy, sx), raw(shifted.yy, sy, sy)];
   const sxRaw = sx.map((s, i) => s + n * beta[i]);
@@ -276,9 +275,12 @@ export function projectCentred(mom: Moments, basis: number[][]): CentredProjecti
 export function centredInPlace(shifted: ShiftedSums, n: number, basis: number[][], shift: number[]): CentredProjection {
   const { sx, xx } = shifted;
   const beta = shiftAlong(basis, shift);
-  const xxDiagonal = xx.map((row, i) => row[i] + beta[i] * sx[i] + sx[i] * beta[i] + n * beta[i] * beta[i]);
+  const xxDiagonal = xx.map((row, i) => aboutOrigin(row[i], beta[i], beta[i], sx[i], sx[i], n));
   return { k: basis.length, n, ...centreInPlace(shifted, n), xxDiagonal };
 }
+
+/** Entry (i, j) of a sum about the origin from its sum `v` about the shift β, with Σ u_i, Σ u_j about the shift. */
+const aboutOrigin = (v: number, bi: number, bj: number, si: number, sj: number, n: number): number => v + bi * sj + si * bj + n * bi * bj;
 
 /** The shift's coordinates on the basis rows. */
 const shiftAlong = (basis: number[][], shift: number[]): number[] => basis.map((row) => row.reduce((s, w, p) => s + w * shift[p], 0));
