@@ -17,10 +17,10 @@ import type { EvaluatePart, InvariantSums } from './output/exact-pass.js';
 import { measureLaws, paretoPoints } from './output/stage.js';
 import type { ConservationSums } from './ranking/conservation.js';
 import { rankLaws } from './ranking/stage.js';
-import { type ComplementShare, type ComplementTask, describeComplement } from './output/complement.js';
+import { type ComplementShare, describeComplement } from './output/complement.js';
 import { withTimeStep } from './output/continuous-time.js';
 import { scaledSearch } from './scaling.js';
-import { createFitPool, type TaskRunner } from './runtime/pool.js';
+import { createFitPool } from './runtime/pool.js';
 import { runTask } from './runtime/tasks.js';
 import type { ScreenOutcome } from './screening/screen.js';
 import { screenAll, type ScreenTask } from './screening/stage.js';
@@ -92,7 +92,7 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     lap('evaluating');
 
     const covered = [...laws.flatMap((l) => l.subspace.basis), ...(generated.constant?.subspace.basis ?? [])];
-    const complement = await describeComplement(moments, covered, search.exponent, countedShares(runner, progress('complement')));
+    const complement = await describeComplement(moments, covered, search.exponent, (t) => runner.run<ComplementShare>({ kind: 'complement', ...t }), progress('complement'));
     lap('complement');
     const result: FitResult = {
       laws,
@@ -112,21 +112,6 @@ export async function fit(data: Dataset, options: FitOptions = {}): Promise<FitR
     o.signal?.removeEventListener('abort', onAbort);
     if (!o.pool) await pool.close();
   }
-}
-
-/**
- * The complement's two predictabilities as worker tasks, counted for progress: 0/2 when the first is
- * asked for (describeComplement asks for none when the laws span the space), then one as each ends.
- */
-function countedShares(runner: TaskRunner, progress: (done: number, total: number) => void): (task: ComplementTask) => Promise<ComplementShare> {
-  let asked = 0;
-  let done = 0;
-  return async (task) => {
-    if (asked++ === 0) progress(0, 2);
-    const share = await runner.run<ComplementShare>({ kind: 'complement', ...task });
-    progress(++done, 2);
-    return share;
-  };
 }
 
 /** How many candidates were screened (fitted, ruled out or failed) and how many became finalists. */

@@ -24,7 +24,8 @@ export interface ComplementTask {
  * Summary of the complement of `covered` (orthonormal rows of laws' subspaces and of the constant
  * part, in data coordinates), or null when the laws and constants span the whole space (or its
  * moments are degenerate). `share` computes the two predictabilities, each a d³ solve at d = 1024,
- * so fit.ts runs them on two workers at once; by default they run here.
+ * so fit.ts runs them on two workers at once; by default they run here. `progress` counts them
+ * (0 of 2, then one as each ends), only where there is a complement.
  * @param exponent the data were searched × 2^-exponent: the spread is stated back in data units
  */
 export async function describeComplement(
@@ -32,13 +33,21 @@ export async function describeComplement(
   covered: number[][],
   exponent: number,
   share: (task: ComplementTask) => Promise<ComplementShare> = async (task) => predictedShareAt(task),
+  progress: (done: number, total: number) => void = () => {},
 ): Promise<ComplementSummary | null> {
   // Laws' subspaces may overlap (nested or shared directions); tol: directions already covered to 1e-6.
   const q = orthonormalRows(covered, 1e-6);
   const k = mom.dim - q.length;
   if (k <= 0) return null;
+  let done = 0;
+  progress(done, 2);
+  const counted = async (task: ComplementTask) => {
+    const result = await share(task);
+    progress(++done, 2);
+    return result;
+  };
   try {
-    const [oneStep, twoSteps] = await Promise.all(([1, 2] as const).map((lag) => share({ moments: mom, covered: q, lag })));
+    const [oneStep, twoSteps] = await Promise.all(([1, 2] as const).map((lag) => counted({ moments: mom, covered: q, lag })));
     const predictedShare = Math.max(oneStep.share, twoSteps.share);
     return {
       dim: k,

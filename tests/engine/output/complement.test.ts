@@ -11,6 +11,9 @@ import type { Dataset } from '../../../src/types.ts';
 import { fitInline } from '../helpers.ts';
 import { slowDrift } from '../recovery/systems.ts';
 import { mulberry32 } from '../../../src/random.ts';
+import { accumulateMoments } from '../../../src/engine/moments/moments.ts';
+import { transitionStarts } from '../../../src/engine/moments/transitions.ts';
+import { describeComplement } from '../../../src/engine/output/complement.ts';
 
 test('beside a planted rotation, four N(0, 1) coordinates are white noise with RMS 1', async () => {
   const { dataset } = plantLaw({ kind: 'rotation', seed: 11, noiseDims: 4, noise: 0, trajectories: 40, steps: 50 });
@@ -75,4 +78,18 @@ test('48 noise coordinates over 236 transitions are white noise: what 48 predict
   const r = await fitInline({ dim: d, states, offsets: Array.from({ length: K + 1 }, (_, k) => k * T), source: 'noise' });
   assert.deepEqual(r.laws.map((l) => l.id), []);
   assert.equal(r.complement?.verdict, 'white noise', JSON.stringify(r.complement));
+});
+
+test('progress counts the complement\'s two solves, and nothing where the laws span the space', async () => {
+  const { dataset } = plantLaw({ kind: 'rotation', seed: 11, noiseDims: 2, noise: 0, trajectories: 20, steps: 30 });
+  const starts = transitionStarts(dataset.offsets);
+  const mom = accumulateMoments(dataset.states, dataset.dim, starts, new Array<number>(dataset.dim).fill(0), 0, starts.length);
+  const counts = async (covered: number[][]) => {
+    const seen: string[] = [];
+    await describeComplement(mom, covered, 0, undefined, (done, total) => seen.push(`${done}/${total}`));
+    return seen;
+  };
+  const unit = (i: number) => Array.from({ length: dataset.dim }, (_, j) => (j === i ? 1 : 0));
+  assert.deepEqual(await counts([unit(0), unit(1)]), ['0/2', '1/2', '2/2']);
+  assert.deepEqual(await counts([0, 1, 2, 3].map(unit)), []);
 });
